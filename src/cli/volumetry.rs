@@ -1,0 +1,222 @@
+//! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
+
+use super::args::{Args, Spec};
+use crate::segmentation::components::{components, Component};
+use crate::segmentation::io::{import_mask, load_label_map};
+use crate::segmentation::{LabelMap, Layer};
+use crate::task::Task;
+use crate::volume::nifti::{read_header, MaskSelect};
+use crate::volume::Geometry;
+use crate::volumetry::{assess, Assessment, Counts, LiverCondition, PlanInputs};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+pub const SPEC: Spec = Spec {
+    values: &[
+        "ct",
+        "labels",
+        "liver-mask",
+        "liver-label",
+        "resection-mask",
+        "tumour-mask",
+        "condition",
+        "height-cm",
+        "weight-kg",
+    ],
+    switches: &["json"],
+};
+
+pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
+        [--resection-mask M] [--tumour-mask M] [--condition normal|chemo|cirrhosis]
+        [--height-cm H --weight-kg W] [--json]";
+
+/// Version of the JSON layout printed with --json (documented in the README).
+pub const JSON_SCHEMA: &str = "remnant.volumetry/1";
+
+#[derive(Serialize)]
+pub struct ScanInfo {
+    pub path: String,
+    pub dims: [usize; 3],
+    pub spacing_mm: [f64; 3],
+    pub voxel_volume_mm3: f64,
+    pub orientation: String,
+    pub affine_source: String,
+}
+
+impl ScanInfo {
+    pub fn new(path: &Path, g: &Geometry) -> Self {
+        ScanInfo {
+            path: path.display().to_string(),
+            dims: g.dims,
+            spacing_mm: g.spacing(),
+            voxel_volume_mm3: g.voxel_volume_mm3(),
+            orientation: g.orientation().to_string(),
+            affine_source: g.source.describe().to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub ct: ScanInfo,
+    #[serde(flatten)]
+    pub assessment: Assessment,
+    pub tumours: Vec<Component>,
+    pub warnings: Vec<String>,
+    pub seconds: f64,
+}
+
+pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
+    let a = Args::parse(argv, &SPEC)?;
+    let t0 = Instant::now();
+    let ct = a.require_path("ct")?;
+    let inputs = PlanInputs {
+        condition: match a.text("condition") {
+            None => LiverCondition::Normal,
+            Some(c) => LiverCondition::parse(&c).ok_or_else(|| {
+                format!("--condition \"{c}\" must be normal, chemo or cirrhosis")
+            })?,
+        },
+        height_cm: a.number("height-cm")?,
+        weight_kg: a.number("weight-kg")?,
+        ..Default::default()
+    };
+    if let Some(h) = inputs.height_cm {
+        crate::volumetry::body::check_height(h).map_err(|e| format!("--height-cm: {e}"))?;
+    }
+    if let Some(w) = inputs.weight_kg {
+        crate::volumetry::body::check_weight(w).map_err(|e| format!("--weight-kg: {e}"))?;
+    }
+    let header = read_header(&ct).map_err(|e| e.to_string())?;
+    let g = header.geometry().map_err(|e| format!("{}: {e}", ct.display()))?;
+    let mut warnings = header.warnings.clone();
+    let mut map = match a.path("labels") {
+        Some(p) => load_label_map(&p, &g, Task::none())?,
+        None => LabelMap::empty(g.clone()),
+    };
+    let select = match a.text("liver-label") {
+        None => MaskSelect::NonZero,
+        Some(t) => MaskSelect::Label(
+            t.trim()
+                .parse()
+                .map_err(|_| format!("--liver-label \"{t}\" is not a whole number"))?,
+        ),
+    };
+    for (flag, layer, sel) in [
+        ("liver-mask", Layer::Liver, select),
+        ("resection-mask", Layer::Resection, MaskSelect::NonZero),
+        ("tumour-mask", Layer::Tumour, MaskSelect::NonZero),
+    ] {
+        if let Some(p) = a.path(flag) {
+            import_mask(&p, sel, layer, &mut map, Task::none())?;
+        }
+    }
+    if a.path("labels").is_none() && a.path("liver-mask").is_none() {
+        return Err("give --labels or --liver-mask: there is nothing to measure".into());
+    }
+    let counts = Counts::from_bits(&map.bits);
+    let assessment = assess(&counts, g.voxel_volume_mm3(), &inputs);
+    if assessment.volumes.resection_outside_liver_ml > 0.0 {
+        warnings.push(format!(
+            "{:.1} mL of resection is traced outside the liver and not counted",
+            assessment.volumes.resection_outside_liver_ml
+        ));
+    }
+    let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
+    let report = Report {
+        schema: JSON_SCHEMA,
+        ct: ScanInfo::new(&ct, &g),
+        assessment,
+        tumours,
+        warnings,
+        seconds: t0.elapsed().as_secs_f64(),
+    };
+    if a.switch("json") {
+        let s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        println!("{s}");
+    } else {
+        print!("{}", table(&report));
+    }
+    Ok(())
+}
+
+fn table(r: &Report) -> String {
+    use std::fmt::Write;
+    let a = &r.assessment;
+    let v = &a.volumes;
+    let c = &a.counts;
+    let mut s = String::new();
+    let _ = writeln!(s, "Scan        {}", r.ct.path);
+    let _ = writeln!(
+        s,
+        "Grid        {} x {} x {} voxels, {:.3} x {:.3} x {:.3} mm, {} ({}), voxel {:.4} mm^3",
+        r.ct.dims[0], r.ct.dims[1], r.ct.dims[2], r.ct.spacing_mm[0], r.ct.spacing_mm[1],
+        r.ct.spacing_mm[2], r.ct.orientation, r.ct.affine_source, r.ct.voxel_volume_mm3
+    );
+    let _ = writeln!(s, "\n{:<22} {:>12} {:>12}", "Structure", "voxels", "mL");
+    for (name, n, ml) in [
+        ("Total liver", c.total, v.total_ml),
+        ("Tumour", c.tumour, v.tumour_ml),
+        ("Functional liver", c.functional(), v.functional_ml),
+        ("Resected liver", c.resected, v.resected_ml),
+        ("Remnant (FLR)", c.remnant, v.remnant_ml),
+    ] {
+        let _ = writeln!(s, "{name:<22} {n:>12} {ml:>12.3}");
+    }
+    let _ = writeln!(s);
+    match a.flr_percent {
+        Some(f) => {
+            let _ = writeln!(s, "FLR         {f:.1} % of the functional liver (remnant / (total - tumour))");
+        }
+        None => {
+            let _ = writeln!(s, "FLR         not available (no functional liver traced)");
+        }
+    }
+    if let Some(b) = &a.body {
+        let _ = writeln!(
+            s,
+            "Body        BSA {:.2} m^2 (Mosteller); sTLV {:.0} mL (Vauthey 2002); sFLR {:.1} %",
+            b.bsa_m2, b.stlv_ml, b.sflr_percent
+        );
+    }
+    if let (Some(bw), Some(ok)) = (a.flr_bw_percent, a.flr_bw_adequate) {
+        let _ = writeln!(
+            s,
+            "FLR/BW      {bw:.2} % ({} 0.5 %, Truant 2007)",
+            if ok { ">=" } else { "<" }
+        );
+    }
+    let _ = writeln!(s, "Verdict     {}", a.verdict.text);
+    if let Some(p) = &a.pve {
+        let _ = writeln!(
+            s,
+            "After PVE   remnant {:.0}-{:.0} mL, {} {:.1}-{:.1} % expected in 2-4 weeks{}",
+            p.remnant_ml.0,
+            p.remnant_ml.1,
+            a.verdict.basis.as_deref().unwrap_or("FLR"),
+            p.percent.0,
+            p.percent.1,
+            if p.reaches_threshold_at_best {
+                ""
+            } else {
+                " - even +40 % stays below the threshold: discuss a two-stage hepatectomy"
+            }
+        );
+    }
+    if !r.tumours.is_empty() {
+        let _ = writeln!(s, "\nTumours     {} (6-connected components)", r.tumours.len());
+        for t in &r.tumours {
+            let _ = writeln!(
+                s,
+                "  #{:<3} {:>9.3} mL  largest diameter {:>6.1} mm",
+                t.id, t.volume_ml, t.diameter_mm
+            );
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(s, "Warning     {w}");
+    }
+    s
+}

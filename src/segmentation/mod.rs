@@ -1,0 +1,9 @@
+//! Traced structures on the CT's grid: the label map, its file formats, components.
+
+pub mod components;
+pub mod io;
+pub mod labelmap;
+pub mod layer;
+
+pub use labelmap::LabelMap;
+pub use layer::Layer;

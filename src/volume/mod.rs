@@ -1,0 +1,54 @@
+//! A scan: voxels on a grid with its true patient geometry.
+
+pub mod geometry;
+pub mod nifti;
+pub mod reorient;
+
+pub use geometry::{AffineSource, Geometry, Orientation, PatientDir};
+
+use ndarray::{Array3, ShapeBuilder};
+use nifti::NiftiError;
+
+/// Voxels in NIfTI order (i fastest) as an ndarray indexed `[i, j, k]`, plus geometry.
+#[derive(Debug, Clone)]
+pub struct Volume<T> {
+    pub data: Array3<T>,
+    pub geometry: Geometry,
+}
+
+impl<T: Copy> Volume<T> {
+    pub fn new(voxels: Vec<T>, geometry: Geometry) -> Result<Self, NiftiError> {
+        let [nx, ny, nz] = geometry.dims;
+        let data = Array3::from_shape_vec((nx, ny, nz).f(), voxels).map_err(|_| {
+            NiftiError::BadHeader("voxel count does not match the dimensions".into())
+        })?;
+        Ok(Volume { data, geometry })
+    }
+
+    pub fn dims(&self) -> [usize; 3] {
+        self.geometry.dims
+    }
+
+    /// The voxels as one slice in NIfTI order.
+    pub fn as_slice(&self) -> &[T] {
+        self.data
+            .as_slice_memory_order()
+            .expect("volumes are built contiguous in Fortran order")
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.data
+            .as_slice_memory_order_mut()
+            .expect("volumes are built contiguous in Fortran order")
+    }
+
+    /// The voxels as a Vec in NIfTI order, without copying.
+    pub fn into_vec(self) -> Vec<T> {
+        let (v, _) = self.data.into_raw_vec_and_offset();
+        v
+    }
+
+    pub fn get(&self, i: usize, j: usize, k: usize) -> T {
+        self.data[[i, j, k]]
+    }
+}
