@@ -1,11 +1,16 @@
-//! `remnant`: the desktop app by default, headless subcommands otherwise.
+//! `remnant`: the desktop app by default (optionally on a scan given as the only
+//! argument), headless subcommands otherwise.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 fn main() {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    if args.first().is_some_and(remnant::cli::is_command) {
-        std::process::exit(remnant::cli::run(&args));
+    match args.first() {
+        None => std::process::exit(remnant::ui::run_app(None)),
+        Some(a) if !remnant::cli::is_command(a) && std::path::Path::new(a).exists() => {
+            std::process::exit(remnant::ui::run_app(Some(PathBuf::from(a))))
+        }
+        Some(_) => std::process::exit(remnant::cli::run(&args)),
     }
-    std::process::exit(remnant::ui::run_app(args.first().map(std::path::PathBuf::from)));
 }
