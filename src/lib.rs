@@ -3,11 +3,14 @@
 //! The core (everything but `ui`) has no user interface in it: the desktop app in
 //! `ui` and the headless CLI in `cli` are thin shells over the same functions.
 
-pub mod fsutil;
-pub mod task;
-pub mod volume;
-pub mod segmentation;
-pub mod volumetry;
 pub mod cli;
+pub mod fsutil;
 pub mod phantom;
+pub mod recent;
+pub mod render;
+pub mod segmentation;
+pub mod study;
+pub mod task;
 pub mod ui;
+pub mod volume;
+pub mod volumetry;

@@ -6,7 +6,7 @@ use common::*;
 use remnant::segmentation::io::{import_mask, load_label_map, save_labels};
 use remnant::segmentation::{LabelMap, Layer};
 use remnant::task::Task;
-use remnant::volume::nifti::{read_ct, MaskSelect};
+use remnant::volume::nifti::{MaskSelect, read_ct};
 use remnant::volumetry::Counts;
 use std::process::Command;
 use tempfile::tempdir;
@@ -21,7 +21,11 @@ fn volumetry_cli_reports_the_sample_liver_as_nibabel_does() {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["schema"], "remnant.volumetry/1");
     assert_eq!(v["counts"]["total"], 38_634);
@@ -43,11 +47,21 @@ fn volumetry_cli_on_the_phantom_gives_the_documented_answers() {
         .args(["--condition", "cirrhosis", "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let c = &v["counts"];
-    assert_eq!((c["total"].as_u64(), c["tumour"].as_u64()), (Some(90_000), Some(208)));
-    assert_eq!((c["resected"].as_u64(), c["remnant"].as_u64()), (Some(59_856), Some(29_936)));
+    assert_eq!(
+        (c["total"].as_u64(), c["tumour"].as_u64()),
+        (Some(90_000), Some(208))
+    );
+    assert_eq!(
+        (c["resected"].as_u64(), c["remnant"].as_u64()),
+        (Some(59_856), Some(29_936))
+    );
     // 29,936 / 89,792 = 33.339 %
     let flr = v["flr_percent"].as_f64().unwrap();
     assert!((flr - 100.0 * 29_936.0 / 89_792.0).abs() < 1e-9);
@@ -63,31 +77,77 @@ fn volumetry_cli_errors_are_one_clear_line_and_non_zero() {
     let dir = tempdir().unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["volumetry".into()], "--ct is required"),
-        (vec!["volumetry".into(), "--ct".into(), "/nonexistent/ct.nii.gz".into(), "--liver-mask".into(), "x".into()], "/nonexistent/ct.nii.gz"),
         (
-            vec!["volumetry".into(), "--ct".into(), sample("ct.nii.gz").display().to_string(), "--liver-mask".into(), sample("phantom_labels.nii.gz").display().to_string()],
+            vec![
+                "volumetry".into(),
+                "--ct".into(),
+                "/nonexistent/ct.nii.gz".into(),
+                "--liver-mask".into(),
+                "x".into(),
+            ],
+            "/nonexistent/ct.nii.gz",
+        ),
+        (
+            vec![
+                "volumetry".into(),
+                "--ct".into(),
+                sample("ct.nii.gz").display().to_string(),
+                "--liver-mask".into(),
+                sample("phantom_labels.nii.gz").display().to_string(),
+            ],
             "not on the CT's grid",
         ),
         (
-            vec!["volumetry".into(), "--ct".into(), sample("ct.nii.gz").display().to_string(), "--liver-mask".into(), sample("liver.nii.gz").display().to_string(), "--height-cm".into(), "tall".into()],
+            vec![
+                "volumetry".into(),
+                "--ct".into(),
+                sample("ct.nii.gz").display().to_string(),
+                "--liver-mask".into(),
+                sample("liver.nii.gz").display().to_string(),
+                "--height-cm".into(),
+                "tall".into(),
+            ],
             "--height-cm \"tall\" is not a number",
         ),
         (
-            vec!["volumetry".into(), "--ct".into(), sample("ct.nii.gz").display().to_string(), "--liver-mask".into(), sample("liver.nii.gz").display().to_string(), "--weight-kg".into(), "900".into()],
+            vec![
+                "volumetry".into(),
+                "--ct".into(),
+                sample("ct.nii.gz").display().to_string(),
+                "--liver-mask".into(),
+                sample("liver.nii.gz").display().to_string(),
+                "--weight-kg".into(),
+                "900".into(),
+            ],
             "weight 900 kg is outside",
         ),
         (
-            vec!["volumetry".into(), "--ct".into(), sample("ct.nii.gz").display().to_string(), "--condition".into(), "fatty".into()],
+            vec![
+                "volumetry".into(),
+                "--ct".into(),
+                sample("ct.nii.gz").display().to_string(),
+                "--condition".into(),
+                "fatty".into(),
+            ],
             "must be normal, chemo or cirrhosis",
         ),
-        (vec!["volumetry".into(), "--bogus".into()], "unknown option --bogus"),
+        (
+            vec!["volumetry".into(), "--bogus".into()],
+            "unknown option --bogus",
+        ),
         (vec!["frobnicate".into()], "unknown command"),
     ];
     let text = dir.path().join("notes.nii.gz");
     std::fs::write(&text, "not a scan").unwrap();
     let mut cases = cases;
     cases.push((
-        vec!["volumetry".into(), "--ct".into(), text.display().to_string(), "--liver-mask".into(), "x".into()],
+        vec![
+            "volumetry".into(),
+            "--ct".into(),
+            text.display().to_string(),
+            "--liver-mask".into(),
+            "x".into(),
+        ],
         "not a NIfTI file",
     ));
     for (args, want) in cases {
@@ -105,7 +165,14 @@ fn label_map_round_trips_and_nibabel_reads_it_on_the_ct_grid() {
     let dir = tempdir().unwrap();
     let (ct, hdr) = read_ct(&sample("ct.nii.gz"), Task::none()).unwrap();
     let mut map = LabelMap::empty(ct.geometry.clone());
-    import_mask(&sample("liver.nii.gz"), MaskSelect::NonZero, Layer::Liver, &mut map, Task::none()).unwrap();
+    import_mask(
+        &sample("liver.nii.gz"),
+        MaskSelect::NonZero,
+        Layer::Liver,
+        &mut map,
+        Task::none(),
+    )
+    .unwrap();
     // a resection: the liver voxels with i < 60; a tumour: a small box
     let [nx, ny, _] = ct.dims();
     for (idx, b) in map.bits.iter_mut().enumerate() {
@@ -122,7 +189,9 @@ fn label_map_round_trips_and_nibabel_reads_it_on_the_ct_grid() {
     let back = load_label_map(&p, &ct.geometry, Task::none()).unwrap();
     assert_eq!(Counts::from_bits(&back.bits), Counts::from_bits(&map.bits));
     let labels = map.to_labels();
-    let counts: Vec<usize> = (0..5).map(|l| labels.iter().filter(|&&v| v == l).count()).collect();
+    let counts: Vec<usize> = (0..5)
+        .map(|l| labels.iter().filter(|&&v| v == l).count())
+        .collect();
     let code = format!(
         "import nibabel as nib, numpy as np\n\
          a = nib.load({:?}); c = nib.load({:?})\n\
@@ -136,7 +205,12 @@ fn label_map_round_trips_and_nibabel_reads_it_on_the_ct_grid() {
         let mut lines = out.lines();
         let diff: f64 = lines.next().unwrap().parse().unwrap();
         assert!(diff <= 1e-5, "affine differs by {diff}");
-        let got: Vec<usize> = lines.next().unwrap().split(' ').map(|s| s.parse().unwrap()).collect();
+        let got: Vec<usize> = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .map(|s| s.parse().unwrap())
+            .collect();
         assert_eq!(got, counts);
         assert_eq!(lines.next().unwrap(), "uint8 True");
     }
@@ -169,14 +243,36 @@ fn a_mask_stored_in_lps_or_permuted_axes_lands_on_the_ct_and_a_resampled_one_is_
         return;
     }
     let mut reference = LabelMap::empty(ct.geometry.clone());
-    import_mask(&sample("liver.nii.gz"), MaskSelect::NonZero, Layer::Liver, &mut reference, Task::none()).unwrap();
+    import_mask(
+        &sample("liver.nii.gz"),
+        MaskSelect::NonZero,
+        Layer::Liver,
+        &mut reference,
+        Task::none(),
+    )
+    .unwrap();
     for p in [&lps, &perm] {
         let mut map = LabelMap::empty(ct.geometry.clone());
         let n = import_mask(p, MaskSelect::NonZero, Layer::Liver, &mut map, Task::none()).unwrap();
         assert_eq!(n, 38_634);
-        assert_eq!(map.bits, reference.bits, "{} must land voxel for voxel", p.display());
+        assert_eq!(
+            map.bits,
+            reference.bits,
+            "{} must land voxel for voxel",
+            p.display()
+        );
     }
     let mut map = LabelMap::empty(ct.geometry.clone());
-    let e = import_mask(&coarse, MaskSelect::NonZero, Layer::Liver, &mut map, Task::none()).unwrap_err();
-    assert!(e.contains("not on the CT's grid") && e.contains("spacing"), "{e}");
+    let e = import_mask(
+        &coarse,
+        MaskSelect::NonZero,
+        Layer::Liver,
+        &mut map,
+        Task::none(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("not on the CT's grid") && e.contains("spacing"),
+        "{e}"
+    );
 }

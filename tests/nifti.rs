@@ -4,8 +4,10 @@
 mod common;
 use common::*;
 use remnant::task::Task;
-use remnant::volume::nifti::{read_ct, read_header, read_labels, read_mask, MaskSelect, NiftiError};
 use remnant::volume::AffineSource;
+use remnant::volume::nifti::{
+    MaskSelect, NiftiError, read_ct, read_header, read_labels, read_mask,
+};
 use tempfile::tempdir;
 
 #[test]
@@ -18,7 +20,10 @@ fn real_sample_ct_reads_with_its_sform_and_hu() {
     assert!((ct.geometry.voxel_volume_mm3() - 27.0).abs() < 1e-9);
     let o = ct.geometry.origin();
     assert!((o[0] + 177.95632935).abs() < 1e-4 && (o[2] - 94.30175781).abs() < 1e-4);
-    let (min, max) = ct.as_slice().iter().fold((i16::MAX, i16::MIN), |a, &v| (a.0.min(v), a.1.max(v)));
+    let (min, max) = ct
+        .as_slice()
+        .iter()
+        .fold((i16::MAX, i16::MIN), |a, &v| (a.0.min(v), a.1.max(v)));
     assert_eq!((min, max), (-1100, 1207), "HU range nibabel reports");
     assert!(hdr.warnings.is_empty(), "{:?}", hdr.warnings);
     let (liver, _) = read_mask(&sample("liver.nii.gz"), MaskSelect::NonZero, Task::none()).unwrap();
@@ -44,20 +49,32 @@ fn every_datatype_and_scaling_reads_to_the_same_hu() {
         (64, 64, |v| v.to_le_bytes().to_vec(), 1.0, 0.0),
         (512, 16, |v| (v as u16).to_le_bytes().to_vec(), 1.0, -1024.0),
         (2, 8, |v| (v as u8).to_le_bytes().to_vec(), 1.0, -50.0),
-        (256, 8, |v| (v.round() as i8).to_le_bytes().to_vec(), 2.0, 0.0),
+        (
+            256,
+            8,
+            |v| (v.round() as i8).to_le_bytes().to_vec(),
+            2.0,
+            0.0,
+        ),
         (768, 32, |v| (v as u32).to_le_bytes().to_vec(), 1.0, -100.0),
     ];
     for (code, bitpix, enc, slope, inter) in cases {
         let mut h = Nifti1::new(dims, code, bitpix);
         h.scl_slope = slope;
         h.scl_inter = inter;
-        let data: Vec<u8> = ramp(n).iter().flat_map(|&v| enc((v - inter as f64) / slope as f64)).collect();
+        let data: Vec<u8> = ramp(n)
+            .iter()
+            .flat_map(|&v| enc((v - inter as f64) / slope as f64))
+            .collect();
         let p = dir.path().join(format!("t{code}.nii.gz"));
         h.write(&p, &data);
         let (ct, _) = read_ct(&p, Task::none()).unwrap_or_else(|e| panic!("datatype {code}: {e}"));
         if code == 256 {
             // int8 x 2 loses odd values: compare after the same rounding
-            let w: Vec<i16> = ramp(n).iter().map(|&v| ((v / 2.0).round() * 2.0) as i16).collect();
+            let w: Vec<i16> = ramp(n)
+                .iter()
+                .map(|&v| ((v / 2.0).round() * 2.0) as i16)
+                .collect();
             assert_eq!(ct.as_slice(), &w[..]);
         } else {
             assert_eq!(ct.as_slice(), &want[..], "datatype {code}");
@@ -95,7 +112,11 @@ fn nifti2_header_reads() {
     }
     h[168..176].copy_from_slice(&544i64.to_le_bytes());
     h[348..352].copy_from_slice(&1i32.to_le_bytes()); // sform_code
-    let srow = [[-0.5f64, 0.0, 0.0, 10.0], [0.0, -0.5, 0.0, 20.0], [0.0, 0.0, 2.0, 30.0]];
+    let srow = [
+        [-0.5f64, 0.0, 0.0, 10.0],
+        [0.0, -0.5, 0.0, 20.0],
+        [0.0, 0.0, 2.0, 30.0],
+    ];
     for r in 0..3 {
         for c in 0..4 {
             let o = 400 + 32 * r + 8 * c;
@@ -123,7 +144,11 @@ fn geometry_of(h: &Nifti1) -> remnant::volume::Geometry {
 #[test]
 fn sform_only_qform_only_both_and_neither() {
     let base = Nifti1::new([4, 3, 2], 4, 16);
-    let sform = [[2.0, 0.0, 0.0, -10.0], [0.0, 3.0, 0.0, -20.0], [0.0, 0.0, 4.0, -30.0]];
+    let sform = [
+        [2.0, 0.0, 0.0, -10.0],
+        [0.0, 3.0, 0.0, -20.0],
+        [0.0, 0.0, 4.0, -30.0],
+    ];
 
     let g = geometry_of(&base.clone().with_sform(sform));
     assert_eq!(g.source, AffineSource::Sform);
@@ -159,7 +184,11 @@ fn sform_only_qform_only_both_and_neither() {
     none.write(&p, &[0u8; 48]);
     let hdr = read_header(&p).unwrap();
     assert_eq!(hdr.geometry().unwrap().source, AffineSource::SpacingOnly);
-    assert!(hdr.warnings.iter().any(|w| w.contains("orientation is unknown")));
+    assert!(
+        hdr.warnings
+            .iter()
+            .any(|w| w.contains("orientation is unknown"))
+    );
 }
 
 #[test]
@@ -199,20 +228,38 @@ fn bad_files_give_clear_errors() {
 
     // truncated .nii.gz: cut the compressed file in half
     let p = dir.path().join("t.nii.gz");
-    good.write(&p, &vec![7u8; 48_000].iter().take(48).cloned().collect::<Vec<_>>());
+    good.write(
+        &p,
+        &vec![7u8; 48_000]
+            .iter()
+            .take(48)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
     let mut big = good.clone();
     big.dim = [3, 100, 100, 50, 1, 1, 1, 1];
-    big.write(&p, &(0..1_000_000u32).flat_map(|i| ((i % 4000) as i16).to_le_bytes()).collect::<Vec<_>>());
+    big.write(
+        &p,
+        &(0..1_000_000u32)
+            .flat_map(|i| ((i % 4000) as i16).to_le_bytes())
+            .collect::<Vec<_>>(),
+    );
     let bytes = std::fs::read(&p).unwrap();
     std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
     let e = read_ct(&p, Task::none()).unwrap_err();
     assert!(matches!(e.error, NiftiError::Truncated(_)), "{e}");
-    assert!(e.to_string().contains("t.nii.gz") && e.to_string().contains("truncated"), "{e}");
+    assert!(
+        e.to_string().contains("t.nii.gz") && e.to_string().contains("truncated"),
+        "{e}"
+    );
 
     // wrong magic
     let mut m = good.clone();
     m.magic = *b"abc\0";
-    assert!(matches!(err_of(&m, &data, "m.nii"), NiftiError::NotNifti(_)));
+    assert!(matches!(
+        err_of(&m, &data, "m.nii"),
+        NiftiError::NotNifti(_)
+    ));
     // not a NIfTI at all
     let p = dir.path().join("x.nii");
     std::fs::write(&p, b"hello, this is a text file and not a scan at all ...").unwrap();
@@ -223,42 +270,64 @@ fn bad_files_give_clear_errors() {
     let mut d = good.clone();
     d.dim = [3, 40, 30, 20, 1, 1, 1, 1];
     let e = err_of(&d, &data, "d.nii");
-    assert!(matches!(&e, NiftiError::Truncated(m) if m.contains("40 x 30 x 20")), "{e}");
+    assert!(
+        matches!(&e, NiftiError::Truncated(m) if m.contains("40 x 30 x 20")),
+        "{e}"
+    );
 
     // 4-D
     let mut f = good.clone();
     f.dim = [4, 4, 3, 2, 5, 1, 1, 1];
     let e = err_of(&f, &vec![0u8; 240], "f.nii");
-    assert!(matches!(&e, NiftiError::Unsupported(m) if m.contains("4-D") && m.contains("5 time points")), "{e}");
+    assert!(
+        matches!(&e, NiftiError::Unsupported(m) if m.contains("4-D") && m.contains("5 time points")),
+        "{e}"
+    );
 
     // zero and NaN spacing
     let mut z = good.clone();
     z.pixdim[2] = 0.0;
-    assert!(matches!(err_of(&z, &data, "z.nii"), NiftiError::BadGeometry(m) if m.contains("pixdim[2] is 0")));
+    assert!(
+        matches!(err_of(&z, &data, "z.nii"), NiftiError::BadGeometry(m) if m.contains("pixdim[2] is 0"))
+    );
     let mut n = good.clone();
     n.pixdim[1] = f32::NAN;
     assert!(matches!(err_of(&n, &data, "n.nii"), NiftiError::BadGeometry(m) if m.contains("NaN")));
     // degenerate sform
     let s = good.clone().with_sform([[0.0; 4]; 3]);
-    assert!(matches!(err_of(&s, &data, "s.nii"), NiftiError::BadGeometry(m) if m.contains("degenerate")));
+    assert!(
+        matches!(err_of(&s, &data, "s.nii"), NiftiError::BadGeometry(m) if m.contains("degenerate"))
+    );
 
     // zero dims and absurd sizes are refused before any allocation
     let mut zd = good.clone();
     zd.dim = [3, 4, 0, 2, 1, 1, 1, 1];
-    assert!(matches!(err_of(&zd, &data, "zd.nii"), NiftiError::BadHeader(m) if m.contains("size 0")));
+    assert!(
+        matches!(err_of(&zd, &data, "zd.nii"), NiftiError::BadHeader(m) if m.contains("size 0"))
+    );
     let mut huge = good.clone();
     huge.dim = [3, 32767, 32767, 32767, 1, 1, 1, 1];
-    assert!(matches!(err_of(&huge, &data, "h.nii"), NiftiError::TooLarge(_)));
+    assert!(matches!(
+        err_of(&huge, &data, "h.nii"),
+        NiftiError::TooLarge(_)
+    ));
 
     // unsupported datatype (RGB)
     let rgb = Nifti1::new([4, 3, 2], 128, 24);
-    assert!(matches!(err_of(&rgb, &data, "rgb.nii"), NiftiError::Unsupported(m) if m.contains("RGB24")));
+    assert!(
+        matches!(err_of(&rgb, &data, "rgb.nii"), NiftiError::Unsupported(m) if m.contains("RGB24"))
+    );
 
     // empty file, missing file, a folder
     let p = dir.path().join("empty.nii");
     std::fs::write(&p, b"").unwrap();
     assert!(read_ct(&p, Task::none()).is_err());
-    assert!(read_ct(&dir.path().join("missing.nii"), Task::none()).unwrap_err().to_string().contains("missing.nii"));
+    assert!(
+        read_ct(&dir.path().join("missing.nii"), Task::none())
+            .unwrap_err()
+            .to_string()
+            .contains("missing.nii")
+    );
     assert!(read_ct(dir.path(), Task::none()).is_err());
 }
 
@@ -266,7 +335,10 @@ fn bad_files_give_clear_errors() {
 fn non_integer_label_values_are_refused_for_label_maps() {
     let dir = tempdir().unwrap();
     let h = Nifti1::new([2, 2, 1], 16, 32);
-    let data: Vec<u8> = [0.0f32, 1.0, 2.5, 1.0].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let data: Vec<u8> = [0.0f32, 1.0, 2.5, 1.0]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
     let p = dir.path().join("f.nii");
     h.write(&p, &data);
     let e = read_labels(&p, Task::none()).unwrap_err();
@@ -280,7 +352,10 @@ fn non_integer_label_values_are_refused_for_label_maps() {
 fn nan_voxels_in_a_float_ct_become_air_with_a_warning() {
     let dir = tempdir().unwrap();
     let h = Nifti1::new([2, 2, 1], 16, 32);
-    let data: Vec<u8> = [40.4f32, f32::NAN, -20.6, f32::INFINITY].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let data: Vec<u8> = [40.4f32, f32::NAN, -20.6, f32::INFINITY]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
     let p = dir.path().join("nan.nii.gz");
     h.write(&p, &data);
     let (ct, hdr) = read_ct(&p, Task::none()).unwrap();

@@ -25,7 +25,9 @@ impl Args {
         while let Some(a) = it.next() {
             let s = a.to_string_lossy();
             let Some(name) = s.strip_prefix("--") else {
-                return Err(format!("unexpected argument \"{s}\" (options start with --)"));
+                return Err(format!(
+                    "unexpected argument \"{s}\" (options start with --)"
+                ));
             };
             let (name, inline) = match name.split_once('=') {
                 Some((n, v)) => (n.to_string(), Some(OsString::from(v))),
@@ -60,11 +62,14 @@ impl Args {
     }
 
     pub fn require_path(&self, name: &str) -> Result<PathBuf, String> {
-        self.path(name).ok_or_else(|| format!("--{name} is required"))
+        self.path(name)
+            .ok_or_else(|| format!("--{name} is required"))
     }
 
     pub fn text(&self, name: &str) -> Option<String> {
-        self.values.get(name).map(|v| v.to_string_lossy().into_owned())
+        self.values
+            .get(name)
+            .map(|v| v.to_string_lossy().into_owned())
     }
 
     /// A finite number, or an error naming the flag and what was typed.

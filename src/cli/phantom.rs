@@ -14,11 +14,18 @@ pub const USAGE: &str = "remnant phantom --out DIR";
 pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     let a = Args::parse(argv, &SPEC)?;
     let dir = a.require_path("out")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     let (ct, map) = crate::phantom::make();
     let ct_path = dir.join("phantom_ct.nii.gz");
-    write_volume(&ct_path, ct.as_slice(), &ct.geometry, None, "Remnant phantom CT (HU)")
-        .map_err(|e| format!("{}: {e}", ct_path.display()))?;
+    write_volume(
+        &ct_path,
+        ct.as_slice(),
+        &ct.geometry,
+        None,
+        "Remnant phantom CT (HU)",
+    )
+    .map_err(|e| format!("{}: {e}", ct_path.display()))?;
     let lab_path = dir.join("phantom_labels.nii.gz");
     save_labels(&lab_path, &map, None)?;
     println!("wrote {} and {}", ct_path.display(), lab_path.display());

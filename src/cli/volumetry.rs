@@ -1,13 +1,13 @@
 //! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
 
 use super::args::{Args, Spec};
-use crate::segmentation::components::{components, Component};
+use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
 use crate::task::Task;
-use crate::volume::nifti::{read_header, MaskSelect};
 use crate::volume::Geometry;
-use crate::volumetry::{assess, Assessment, Counts, LiverCondition, PlanInputs};
+use crate::volume::nifti::{MaskSelect, read_header};
+use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, assess};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -75,9 +75,8 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     let inputs = PlanInputs {
         condition: match a.text("condition") {
             None => LiverCondition::Normal,
-            Some(c) => LiverCondition::parse(&c).ok_or_else(|| {
-                format!("--condition \"{c}\" must be normal, chemo or cirrhosis")
-            })?,
+            Some(c) => LiverCondition::parse(&c)
+                .ok_or_else(|| format!("--condition \"{c}\" must be normal, chemo or cirrhosis"))?,
         },
         height_cm: a.number("height-cm")?,
         weight_kg: a.number("weight-kg")?,
@@ -90,7 +89,9 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         crate::volumetry::body::check_weight(w).map_err(|e| format!("--weight-kg: {e}"))?;
     }
     let header = read_header(&ct).map_err(|e| e.to_string())?;
-    let g = header.geometry().map_err(|e| format!("{}: {e}", ct.display()))?;
+    let g = header
+        .geometry()
+        .map_err(|e| format!("{}: {e}", ct.display()))?;
     let mut warnings = header.warnings.clone();
     let mut map = match a.path("labels") {
         Some(p) => load_label_map(&p, &g, Task::none())?,
@@ -152,8 +153,15 @@ fn table(r: &Report) -> String {
     let _ = writeln!(
         s,
         "Grid        {} x {} x {} voxels, {:.3} x {:.3} x {:.3} mm, {} ({}), voxel {:.4} mm^3",
-        r.ct.dims[0], r.ct.dims[1], r.ct.dims[2], r.ct.spacing_mm[0], r.ct.spacing_mm[1],
-        r.ct.spacing_mm[2], r.ct.orientation, r.ct.affine_source, r.ct.voxel_volume_mm3
+        r.ct.dims[0],
+        r.ct.dims[1],
+        r.ct.dims[2],
+        r.ct.spacing_mm[0],
+        r.ct.spacing_mm[1],
+        r.ct.spacing_mm[2],
+        r.ct.orientation,
+        r.ct.affine_source,
+        r.ct.voxel_volume_mm3
     );
     let _ = writeln!(s, "\n{:<22} {:>12} {:>12}", "Structure", "voxels", "mL");
     for (name, n, ml) in [
@@ -168,7 +176,10 @@ fn table(r: &Report) -> String {
     let _ = writeln!(s);
     match a.flr_percent {
         Some(f) => {
-            let _ = writeln!(s, "FLR         {f:.1} % of the functional liver (remnant / (total - tumour))");
+            let _ = writeln!(
+                s,
+                "FLR         {f:.1} % of the functional liver (remnant / (total - tumour))"
+            );
         }
         None => {
             let _ = writeln!(s, "FLR         not available (no functional liver traced)");
@@ -206,7 +217,11 @@ fn table(r: &Report) -> String {
         );
     }
     if !r.tumours.is_empty() {
-        let _ = writeln!(s, "\nTumours     {} (6-connected components)", r.tumours.len());
+        let _ = writeln!(
+            s,
+            "\nTumours     {} (6-connected components)",
+            r.tumours.len()
+        );
         for t in &r.tumours {
             let _ = writeln!(
                 s,

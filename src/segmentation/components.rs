@@ -117,7 +117,11 @@ fn diameter(members: &[usize], bits: &[u8], mask: u8, g: &Geometry) -> f64 {
     };
     let mut pts: Vec<[f64; 3]> = Vec::new();
     for &m in members {
-        let (i, j, k) = ((m % nx) as isize, ((m / nx) % ny) as isize, (m / (nx * ny)) as isize);
+        let (i, j, k) = (
+            (m % nx) as isize,
+            ((m / nx) % ny) as isize,
+            (m / (nx * ny)) as isize,
+        );
         let surface = !(inside(i - 1, j, k)
             && inside(i + 1, j, k)
             && inside(i, j - 1, k)
@@ -146,7 +150,11 @@ fn diameter(members: &[usize], bits: &[u8], mask: u8, g: &Geometry) -> f64 {
     let mut best_d = [0.0; 3];
     for a in 0..pts.len() {
         for b in a..pts.len() {
-            let d = [pts[b][0] - pts[a][0], pts[b][1] - pts[a][1], pts[b][2] - pts[a][2]];
+            let d = [
+                pts[b][0] - pts[a][0],
+                pts[b][1] - pts[a][1],
+                pts[b][2] - pts[a][2],
+            ];
             let l = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
             if l > best || (a == 0 && b == 0) {
                 best = l;
@@ -165,7 +173,11 @@ fn extreme_points(pts: &[[f64; 3]]) -> Vec<[f64; 3]> {
     for d in 0..DIRS {
         let z = 1.0 - (d as f64 + 0.5) / DIRS as f64; // upper hemisphere suffices (min and max)
         let r = (1.0 - z * z).sqrt();
-        let dir = [r * (golden * d as f64).cos(), r * (golden * d as f64).sin(), z];
+        let dir = [
+            r * (golden * d as f64).cos(),
+            r * (golden * d as f64).sin(),
+            z,
+        ];
         let (mut lo, mut hi) = (0, 0);
         let (mut vlo, mut vhi) = (f64::MAX, f64::MIN);
         for (i, p) in pts.iter().enumerate() {
@@ -209,7 +221,11 @@ mod tests {
         for k in 0..40 {
             for j in 0..60 {
                 for i in 0..60 {
-                    let (x, y, z) = (i as f64 * 0.5 - 15.0, j as f64 * 0.5 - 15.0, k as f64 - 20.0);
+                    let (x, y, z) = (
+                        i as f64 * 0.5 - 15.0,
+                        j as f64 * 0.5 - 15.0,
+                        k as f64 - 20.0,
+                    );
                     if x * x + y * y + z * z <= 64.0 {
                         bits[g.index(i, j, k)] = 4 | 1;
                     }
@@ -220,13 +236,25 @@ mod tests {
         assert_eq!(c.len(), 3);
         let sphere = &c[0];
         let want_ml = 4.0 / 3.0 * std::f64::consts::PI * 512.0 / 1000.0;
-        assert!((sphere.volume_ml - want_ml).abs() / want_ml < 0.03, "{}", sphere.volume_ml);
-        assert!((sphere.diameter_mm - 16.0).abs() < 1.0, "{}", sphere.diameter_mm);
+        assert!(
+            (sphere.volume_ml - want_ml).abs() / want_ml < 0.03,
+            "{}",
+            sphere.volume_ml
+        );
+        assert!(
+            (sphere.diameter_mm - 16.0).abs() < 1.0,
+            "{}",
+            sphere.diameter_mm
+        );
         let boxa = &c[1];
         assert_eq!(boxa.voxels, 72);
         // space diagonal of a 2 x 3 x 3 mm box
         let diag = (4.0f64 + 9.0 + 9.0).sqrt();
-        assert!((boxa.diameter_mm - diag).abs() < 0.35, "{}", boxa.diameter_mm);
+        assert!(
+            (boxa.diameter_mm - diag).abs() < 0.35,
+            "{}",
+            boxa.diameter_mm
+        );
         assert_eq!(c[2].voxels, 1);
         assert!((c[2].diameter_mm - 1.0).abs() < 1e-9);
     }

@@ -1,12 +1,12 @@
 //! Label maps on disk: Remnant's interchange label map, its bit-exact layer file
 //! (autosave), and masks made by other tools imported as one layer.
 
-use super::labelmap::{LabelMap, DESCRIP_BITS, DESCRIP_LABELS};
+use super::labelmap::{DESCRIP_BITS, DESCRIP_LABELS, LabelMap};
 use super::layer::Layer;
 use crate::task::Task;
+use crate::volume::Geometry;
 use crate::volume::nifti::{self, MaskSelect, SpatialFields};
 use crate::volume::reorient::{axis_map, resample_exact};
-use crate::volume::Geometry;
 use std::path::Path;
 
 /// Write the interchange label map (values 0-4) with the CT's header geometry.
@@ -26,28 +26,40 @@ pub fn save_labels(
 }
 
 /// Write the layer bits exactly (Remnant's own format; used by autosave and cases).
-pub fn save_bits(path: &Path, map: &LabelMap, ct_spatial: Option<&SpatialFields>) -> Result<(), String> {
+pub fn save_bits(
+    path: &Path,
+    map: &LabelMap,
+    ct_spatial: Option<&SpatialFields>,
+) -> Result<(), String> {
     nifti::write_volume(path, &map.bits, &map.geometry, ct_spatial, DESCRIP_BITS)
         .map_err(|e| format!("{}: cannot save the layers: {e}", path.display()))
 }
 
 /// Put a volume read from `path` onto the CT grid, reorienting permuted/flipped axes.
 fn onto_grid(path: &Path, data: Vec<u8>, src: &Geometry, ct: &Geometry) -> Result<Vec<u8>, String> {
-    let map = axis_map(ct, src).map_err(|why| {
-        format!("{}: not on the CT's grid: {why}", path.display())
-    })?;
+    let map = axis_map(ct, src)
+        .map_err(|why| format!("{}: not on the CT's grid: {why}", path.display()))?;
     Ok(resample_exact(data, src.dims, map, ct.dims))
 }
 
 /// Load a label map written by Remnant (interchange labels or layer bits) onto the CT grid.
 pub fn load_label_map(path: &Path, ct: &Geometry, task: Task) -> Result<LabelMap, String> {
     let (vol, hdr) = nifti::read_labels(path, task).map_err(|e| e.to_string())?;
-    let data = { let g = vol.geometry.clone(); onto_grid(path, vol.into_vec(), &g, ct)? };
+    let data = {
+        let g = vol.geometry.clone();
+        onto_grid(path, vol.into_vec(), &g, ct)?
+    };
     if hdr.descrip.starts_with("Remnant layer bits") {
         if let Some(bad) = data.iter().find(|&&b| b > 7) {
-            return Err(format!("{}: layer byte {bad} is not a valid combination of layers", path.display()));
+            return Err(format!(
+                "{}: layer byte {bad} is not a valid combination of layers",
+                path.display()
+            ));
         }
-        return Ok(LabelMap { geometry: ct.clone(), bits: data });
+        return Ok(LabelMap {
+            geometry: ct.clone(),
+            bits: data,
+        });
     }
     LabelMap::from_labels(ct.clone(), &data).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -62,7 +74,10 @@ pub fn import_mask(
     task: Task,
 ) -> Result<usize, String> {
     let (vol, _) = nifti::read_mask(path, select, task).map_err(|e| e.to_string())?;
-    let mask = { let g = vol.geometry.clone(); onto_grid(path, vol.into_vec(), &g, &map.geometry)? };
+    let mask = {
+        let g = vol.geometry.clone();
+        onto_grid(path, vol.into_vec(), &g, &map.geometry)?
+    };
     let n = mask.iter().filter(|&&m| m != 0).count();
     if n == 0 {
         let what = match select {

@@ -24,7 +24,8 @@ pub const LABEL_TUMOUR_RESECTED: u8 = 3;
 pub const LABEL_TUMOUR_REMNANT: u8 = 4;
 
 /// Text written into the NIfTI `descrip` field of each format.
-pub const DESCRIP_LABELS: &str = "Remnant labels: 1 remnant 2 resected 3 tumour-resected 4 tumour-remnant";
+pub const DESCRIP_LABELS: &str =
+    "Remnant labels: 1 remnant 2 resected 3 tumour-resected 4 tumour-remnant";
 pub const DESCRIP_BITS: &str = "Remnant layer bits v1: 1 liver 2 resection 4 tumour";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +51,11 @@ pub fn label_of(bits: u8) -> u8 {
 
 /// Map an interchange label back to layer bits (None for an unknown value).
 pub fn bits_of_label(label: u8) -> Option<u8> {
-    let (l, r, t) = (Layer::Liver.bit(), Layer::Resection.bit(), Layer::Tumour.bit());
+    let (l, r, t) = (
+        Layer::Liver.bit(),
+        Layer::Resection.bit(),
+        Layer::Tumour.bit(),
+    );
     Some(match label {
         0 => 0,
         LABEL_REMNANT => l,

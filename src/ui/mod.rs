@@ -1,7 +1,37 @@
 //! The egui desktop shell over the core. Nothing outside this module uses egui.
 
-/// Open the app window; returns the process exit code.
-pub fn run_app(_scan: Option<std::path::PathBuf>) -> i32 {
-    eprintln!("the desktop app is not built yet");
-    1
+pub mod app;
+pub mod jobs;
+pub mod plane_view;
+pub mod side_panel;
+pub mod view_state;
+
+pub use app::RemnantApp;
+
+/// Open the app window on `scan` (or the bundled sample); returns the exit code.
+pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Remnant")
+            .with_inner_size([1500.0, 900.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Remnant",
+        options,
+        Box::new(move |cc| {
+            let mut app = RemnantApp::new(Some(cc.egui_ctx.clone()));
+            let path = scan.unwrap_or_else(app::bundled_sample);
+            app.open(path);
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("remnant: cannot open the window: {e}");
+            1
+        }
+    }
 }

@@ -163,11 +163,7 @@ impl Geometry {
         }
         let (oa, ob) = (self.origin(), other.origin());
         if (0..3).any(|a| (oa[a] - ob[a]).abs() > tol) {
-            return Some(format!(
-                "origin {} mm vs {} mm",
-                fmt_vec(oa),
-                fmt_vec(ob)
-            ));
+            return Some(format!("origin {} mm vs {} mm", fmt_vec(oa), fmt_vec(ob)));
         }
         None
     }
@@ -182,7 +178,8 @@ pub fn fmt_vec(v: [f64; 3]) -> String {
 }
 
 pub fn det3(m: &[[f64; 3]; 3]) -> f64 {
-    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
         + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
 }
 

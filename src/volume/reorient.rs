@@ -3,7 +3,7 @@
 //! dcm2niix to LPS while the CT is RAS). Anything else is a different grid and is
 //! refused with a sentence saying how the grids differ: Remnant never resamples.
 
-use super::geometry::{fmt_dims, inv3, mat_vec, Geometry};
+use super::geometry::{Geometry, fmt_dims, inv3, mat_vec};
 
 /// Tolerances, in voxels: direction/spacing entries and origin offset.
 const LINEAR_TOL: f64 = 1e-3;
@@ -69,7 +69,11 @@ pub fn axis_map(dst: &Geometry, src: &Geometry) -> Result<AxisMap, String> {
     let so = src.origin();
     let p = dst.to_index(so).ok_or("the CT's affine is singular")?;
     for r in 0..3 {
-        let want = if flipped[r] { (dst.dims[r] - 1) as f64 } else { 0.0 };
+        let want = if flipped[r] {
+            (dst.dims[r] - 1) as f64
+        } else {
+            0.0
+        };
         if (p[r] - want).abs() > OFFSET_TOL {
             return Err(format!(
                 "the mask's grid is shifted by {:.2} voxels along CT axis {} (origin differs): \
@@ -182,7 +186,11 @@ mod tests {
                 for i in 0..2 {
                     let w = m.to_world([i as f64, j as f64, k as f64]);
                     let p = ct.to_index(w).unwrap();
-                    let lin = ct.index(p[0].round() as usize, p[1].round() as usize, p[2].round() as usize);
+                    let lin = ct.index(
+                        p[0].round() as usize,
+                        p[1].round() as usize,
+                        p[2].round() as usize,
+                    );
                     src[i + 2 * (j + 4 * k)] = lin as u32;
                 }
             }

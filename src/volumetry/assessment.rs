@@ -3,8 +3,8 @@
 
 use super::body::{bsa_mosteller, check_height, check_weight, stlv_vauthey};
 use super::flr::{
-    flr_after_pve, flr_bw_percent, flr_percent, is_adequate, sflr_percent, LiverCondition, Thresholds,
-    FLR_BW_MIN_PERCENT, PVE_GROWTH,
+    FLR_BW_MIN_PERCENT, LiverCondition, PVE_GROWTH, Thresholds, flr_after_pve, flr_bw_percent,
+    flr_percent, is_adequate, sflr_percent,
 };
 use super::volumes::{Counts, Volumes};
 use serde::{Deserialize, Serialize};
@@ -75,8 +75,12 @@ pub struct Assessment {
 /// Valid height and weight, or the reasons they are refused.
 fn body_inputs(inp: &PlanInputs) -> (Option<f64>, Option<f64>, Vec<String>) {
     let mut errors = Vec::new();
-    let h = inp.height_cm.and_then(|h| check_height(h).map_err(|e| errors.push(e)).ok());
-    let w = inp.weight_kg.and_then(|w| check_weight(w).map_err(|e| errors.push(e)).ok());
+    let h = inp
+        .height_cm
+        .and_then(|h| check_height(h).map_err(|e| errors.push(e)).ok());
+    let w = inp
+        .weight_kg
+        .and_then(|w| check_weight(w).map_err(|e| errors.push(e)).ok());
     (h, w, errors)
 }
 
@@ -125,13 +129,17 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
     let (decision, text) = match (judged, missing.is_empty()) {
         (Some(p), true) => {
             let head = match (&body, flr) {
-                (Some(b), Some(f)) => format!("sFLR {:.1} % (measured FLR {f:.1} %)", b.sflr_percent),
+                (Some(b), Some(f)) => {
+                    format!("sFLR {:.1} % (measured FLR {f:.1} %)", b.sflr_percent)
+                }
                 _ => format!("FLR {p:.1} %"),
             };
             if is_adequate(p, threshold) {
                 (
                     Decision::Adequate,
-                    format!("{head} >= {threshold:.0} % required {phrase}: adequate remnant ({source})"),
+                    format!(
+                        "{head} >= {threshold:.0} % required {phrase}: adequate remnant ({source})"
+                    ),
                 )
             } else {
                 (
@@ -202,11 +210,20 @@ mod tests {
     fn verdict_text_names_threshold_condition_and_source() {
         // 1 mm^3 voxels: total 1600 mL, tumour 100, resected 1140 -> remnant 360 = 24 % of 1500
         let c = counts(1_600_000, 100_000, 1_140_000);
-        let inp = PlanInputs { condition: LiverCondition::Chemo, ..Default::default() };
+        let inp = PlanInputs {
+            condition: LiverCondition::Chemo,
+            ..Default::default()
+        };
         let a = assess(&c, 1.0, &inp);
         assert!((a.flr_percent.unwrap() - 24.0).abs() < 1e-9);
         assert_eq!(a.verdict.decision, Decision::ConsiderPve);
-        assert!(a.verdict.text.starts_with("FLR 24.0 % < 30 % required after extensive chemotherapy"), "{}", a.verdict.text);
+        assert!(
+            a.verdict
+                .text
+                .starts_with("FLR 24.0 % < 30 % required after extensive chemotherapy"),
+            "{}",
+            a.verdict.text
+        );
         assert!(a.verdict.text.contains("AHPBA/SSO/SSAT 2006"));
         let pve = a.pve.unwrap();
         assert!((pve.percent.0 - 28.8).abs() < 1e-9 && (pve.percent.1 - 33.6).abs() < 1e-9);
@@ -222,13 +239,21 @@ mod tests {
         // 180 cm / 80 kg -> sTLV 1740.15 mL; remnant 348.03 mL -> sFLR 20.0 % exactly
         let remnant = 348_030u64;
         let c = counts(1_500_000, 0, 1_500_000 - remnant);
-        let inp = PlanInputs { height_cm: Some(180.0), weight_kg: Some(80.0), ..Default::default() };
+        let inp = PlanInputs {
+            height_cm: Some(180.0),
+            weight_kg: Some(80.0),
+            ..Default::default()
+        };
         let a = assess(&c, 1.0, &inp);
         let b = a.body.clone().unwrap();
         assert!((b.bsa_m2 - 2.0).abs() < 1e-12);
         assert!((b.sflr_percent - 20.0).abs() < 1e-9);
         assert_eq!(a.verdict.basis.as_deref(), Some("sFLR"));
-        assert_eq!(a.verdict.decision, Decision::Adequate, "exactly 20 % is adequate");
+        assert_eq!(
+            a.verdict.decision,
+            Decision::Adequate,
+            "exactly 20 % is adequate"
+        );
         // FLR / body weight = 348.03 / 80000 = 0.435 % < 0.5 %
         assert_eq!(a.flr_bw_adequate, Some(false));
     }
@@ -247,7 +272,11 @@ mod tests {
     #[test]
     fn absurd_body_numbers_are_reported_not_used() {
         let c = counts(1000, 0, 500);
-        let inp = PlanInputs { height_cm: Some(0.0), weight_kg: Some(900.0), ..Default::default() };
+        let inp = PlanInputs {
+            height_cm: Some(0.0),
+            weight_kg: Some(900.0),
+            ..Default::default()
+        };
         let a = assess(&c, 1.0, &inp);
         assert_eq!(a.input_errors.len(), 2);
         assert!(a.body.is_none());

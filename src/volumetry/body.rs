@@ -74,6 +74,10 @@ mod tests {
         assert_eq!(check_height(172.0), Ok(172.0));
         assert_eq!(parse_measure("72,5 kg", "weight", "kg"), Ok(Some(72.5)));
         assert_eq!(parse_measure("  ", "weight", "kg"), Ok(None));
-        assert!(parse_measure("tall", "height", "cm").unwrap_err().contains("not a number"));
+        assert!(
+            parse_measure("tall", "height", "cm")
+                .unwrap_err()
+                .contains("not a number")
+        );
     }
 }

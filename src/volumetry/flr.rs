@@ -7,10 +7,13 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const CONSENSUS_SOURCE: &str = "AHPBA/SSO/SSAT 2006 consensus (Abdalla et al., Ann Surg Oncol 2006)";
+pub const CONSENSUS_SOURCE: &str =
+    "AHPBA/SSO/SSAT 2006 consensus (Abdalla et al., Ann Surg Oncol 2006)";
 pub const PVE_SOURCE: &str = "PVE grows the remnant by about 20-40 % in 2-4 weeks (review of surgery for colorectal liver metastases)";
-pub const KGR_SOURCE: &str = "Shindoh et al., J Am Coll Surg 2013: kinetic growth rate < 2 %/week predicts liver failure";
-pub const FLR_BW_SOURCE: &str = "Truant et al., J Am Coll Surg 2007: remnant liver volume to body weight ratio >= 0.5 %";
+pub const KGR_SOURCE: &str =
+    "Shindoh et al., J Am Coll Surg 2013: kinetic growth rate < 2 %/week predicts liver failure";
+pub const FLR_BW_SOURCE: &str =
+    "Truant et al., J Am Coll Surg 2007: remnant liver volume to body weight ratio >= 0.5 %";
 
 /// Expected growth of the remnant after portal vein embolisation, as a fraction.
 pub const PVE_GROWTH: (f64, f64) = (0.20, 0.40);
@@ -30,7 +33,11 @@ pub enum LiverCondition {
 }
 
 impl LiverCondition {
-    pub const ALL: [LiverCondition; 3] = [LiverCondition::Normal, LiverCondition::Chemo, LiverCondition::Cirrhosis];
+    pub const ALL: [LiverCondition; 3] = [
+        LiverCondition::Normal,
+        LiverCondition::Chemo,
+        LiverCondition::Cirrhosis,
+    ];
 
     pub fn parse(s: &str) -> Option<LiverCondition> {
         match s.trim().to_ascii_lowercase().as_str() {
@@ -98,9 +105,15 @@ impl Thresholds {
 
     /// Thresholds must be percentages strictly between 0 and 100.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, v) in [("normal", self.normal), ("chemo", self.chemo), ("cirrhosis", self.cirrhosis)] {
+        for (name, v) in [
+            ("normal", self.normal),
+            ("chemo", self.chemo),
+            ("cirrhosis", self.cirrhosis),
+        ] {
             if !v.is_finite() || v <= 0.0 || v >= 100.0 {
-                return Err(format!("the {name} threshold {v} % must be between 0 and 100 %"));
+                return Err(format!(
+                    "the {name} threshold {v} % must be between 0 and 100 %"
+                ));
             }
         }
         Ok(())
@@ -157,7 +170,11 @@ mod tests {
     #[test]
     fn verdict_boundaries_for_each_condition() {
         let t = Thresholds::default();
-        for (c, th) in [(LiverCondition::Normal, 20.0), (LiverCondition::Chemo, 30.0), (LiverCondition::Cirrhosis, 40.0)] {
+        for (c, th) in [
+            (LiverCondition::Normal, 20.0),
+            (LiverCondition::Chemo, 30.0),
+            (LiverCondition::Cirrhosis, 40.0),
+        ] {
             assert_eq!(t.for_condition(c), th);
             assert!(is_adequate(th, th), "exactly at the threshold is adequate");
             assert!(!is_adequate(th - 0.01, th), "just below is not");

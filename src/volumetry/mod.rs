@@ -5,6 +5,6 @@ pub mod body;
 pub mod flr;
 pub mod volumes;
 
-pub use assessment::{assess, Assessment, Decision, PlanInputs};
+pub use assessment::{Assessment, Decision, PlanInputs, assess};
 pub use flr::{LiverCondition, Thresholds};
 pub use volumes::{Counts, Volumes};

@@ -56,7 +56,11 @@ pub struct Counts {
 
 impl Counts {
     pub fn from_histogram(h: &[u64; 8]) -> Counts {
-        let (l, r, t) = (Layer::Liver.bit(), Layer::Resection.bit(), Layer::Tumour.bit());
+        let (l, r, t) = (
+            Layer::Liver.bit(),
+            Layer::Resection.bit(),
+            Layer::Tumour.bit(),
+        );
         let mut c = Counts::default();
         for (b, &n) in h.iter().enumerate() {
             let b = b as u8;
@@ -145,10 +149,15 @@ mod tests {
 
     #[test]
     fn histogram_matches_naive_count_on_odd_lengths() {
-        let bits: Vec<u8> = (0..(3 << 20) + 7).map(|i: usize| ((i * 7919) % 11) as u8 & 7).collect();
+        let bits: Vec<u8> = (0..(3 << 20) + 7)
+            .map(|i: usize| ((i * 7919) % 11) as u8 & 7)
+            .collect();
         let h = bit_histogram(&bits);
         for v in 0..8u8 {
-            assert_eq!(h[v as usize], bits.iter().filter(|&&b| b == v).count() as u64);
+            assert_eq!(
+                h[v as usize],
+                bits.iter().filter(|&&b| b == v).count() as u64
+            );
         }
     }
 }

@@ -6,7 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join(name)
 }
 
 pub fn bin() -> PathBuf {
@@ -36,7 +38,16 @@ pub struct Nifti1 {
 impl Nifti1 {
     pub fn new(dims: [usize; 3], datatype: i16, bitpix: i16) -> Self {
         Nifti1 {
-            dim: [3, dims[0] as i16, dims[1] as i16, dims[2] as i16, 1, 1, 1, 1],
+            dim: [
+                3,
+                dims[0] as i16,
+                dims[1] as i16,
+                dims[2] as i16,
+                1,
+                1,
+                1,
+                1,
+            ],
             datatype,
             bitpix,
             pixdim: [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0],
@@ -119,7 +130,10 @@ pub fn i16_bytes(v: &[i16]) -> Vec<u8> {
 /// Run python3 code; None when python3 with nibabel is not available (skipped
 /// locally, but CI sets REMNANT_REQUIRE_PYTHON=1 so a missing nibabel fails there).
 pub fn python(code: &str) -> Option<String> {
-    let out = std::process::Command::new("python3").arg("-c").arg(code).output();
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .output();
     match out {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => {

@@ -241,7 +241,8 @@ fn parse_v1(r: &Bytes) -> Result<NiftiHeader, NiftiError> {
     let magic = &r.b[344..348];
     if magic == b"ni1\0" {
         return Err(NiftiError::Unsupported(
-            "two-file NIfTI (.hdr + .img) is not supported; convert it to a single .nii or .nii.gz".into(),
+            "two-file NIfTI (.hdr + .img) is not supported; convert it to a single .nii or .nii.gz"
+                .into(),
         ));
     }
     if magic != b"n+1\0" {
@@ -343,7 +344,11 @@ fn finish(version: u8, le: bool, raw: Raw) -> Result<NiftiHeader, NiftiError> {
         if a < 3 {
             dims[a] = d as usize;
         } else if d > 1 {
-            let what = if a == 3 { "time points or volumes" } else { "components" };
+            let what = if a == 3 {
+                "time points or volumes"
+            } else {
+                "components"
+            };
             return Err(NiftiError::Unsupported(format!(
                 "this is a {}-D image ({d} {what} along dimension {}); Remnant opens one 3-D volume. \
                  Extract the volume you need first (e.g. fslroi or nibabel)",
@@ -352,7 +357,9 @@ fn finish(version: u8, le: bool, raw: Raw) -> Result<NiftiHeader, NiftiError> {
             )));
         }
     }
-    let voxels = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
+    let voxels = dims
+        .iter()
+        .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
     let voxels = match voxels {
         Some(v) if v <= MAX_VOXELS => v,
         _ => {
@@ -452,10 +459,7 @@ fn unit_to_mm(xyzt_units: i32) -> f64 {
 }
 
 /// The voxel-to-RAS affine from the stored fields.
-pub fn geometry_from_spatial(
-    s: &SpatialFields,
-    dims: [usize; 3],
-) -> Result<Geometry, NiftiError> {
+pub fn geometry_from_spatial(s: &SpatialFields, dims: [usize; 3]) -> Result<Geometry, NiftiError> {
     let scale = unit_to_mm(s.xyzt_units);
     let mut affine = [[0.0; 4]; 4];
     affine[3][3] = 1.0;
@@ -527,9 +531,21 @@ pub fn quatern_to_linear(q: [f64; 3], pixdim: [f64; 4]) -> Result<[[f64; 3]; 3],
         a = (1.0 - sum).sqrt();
     }
     let r = [
-        [a * a + b * b - c * c - d * d, 2.0 * (b * c - a * d), 2.0 * (b * d + a * c)],
-        [2.0 * (b * c + a * d), a * a + c * c - b * b - d * d, 2.0 * (c * d - a * b)],
-        [2.0 * (b * d - a * c), 2.0 * (c * d + a * b), a * a + d * d - c * c - b * b],
+        [
+            a * a + b * b - c * c - d * d,
+            2.0 * (b * c - a * d),
+            2.0 * (b * d + a * c),
+        ],
+        [
+            2.0 * (b * c + a * d),
+            a * a + c * c - b * b - d * d,
+            2.0 * (c * d - a * b),
+        ],
+        [
+            2.0 * (b * d - a * c),
+            2.0 * (c * d + a * b),
+            a * a + d * d - c * c - b * b,
+        ],
     ];
     let qfac = if pixdim[0] < 0.0 { -1.0 } else { 1.0 };
     let sp = [pixdim[1].abs(), pixdim[2].abs(), pixdim[3].abs() * qfac];
@@ -550,7 +566,13 @@ pub fn linear_to_quatern(m: &[[f64; 3]; 3]) -> ([f64; 3], f64) {
     for c in 0..3 {
         let n = (m[0][c] * m[0][c] + m[1][c] * m[1][c] + m[2][c] * m[2][c]).sqrt();
         for r in 0..3 {
-            cols[c][r] = if n > 0.0 { m[r][c] / n } else if r == c { 1.0 } else { 0.0 };
+            cols[c][r] = if n > 0.0 {
+                m[r][c] / n
+            } else if r == c {
+                1.0
+            } else {
+                0.0
+            };
         }
     }
     // rotation matrix R with columns cols

@@ -10,8 +10,8 @@ mod read;
 mod write;
 
 pub use header::{DataType, NiftiHeader, SpatialFields};
-pub use read::{read_ct, read_header, read_labels, read_mask, MaskSelect};
-pub use write::{write_volume, NiftiScalar};
+pub use read::{MaskSelect, read_ct, read_header, read_labels, read_mask};
+pub use write::{NiftiScalar, write_volume};
 
 use std::fmt;
 use std::path::{Path, PathBuf};

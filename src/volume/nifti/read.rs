@@ -52,9 +52,7 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> Result<usize, NiftiError> {
 
 fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
     let mut file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| NiftiError::Io(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| NiftiError::Io(e.to_string()))?;
     if meta.is_dir() {
         return Err(NiftiError::Io("this is a folder, not a file".into()));
     }
@@ -77,7 +75,11 @@ fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
     let n = read_full(&mut *reader, &mut buf[..4])?;
     let size = i32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
     let hdr_len = match size {
-        _ if n < 4 => return Err(header::parse(&buf[..n]).err().unwrap_or(NiftiError::Truncated("empty file".into()))),
+        _ if n < 4 => {
+            return Err(header::parse(&buf[..n])
+                .err()
+                .unwrap_or(NiftiError::Truncated("empty file".into())));
+        }
         540 => 540,
         _ if size.swap_bytes() == 540 => 540,
         _ => 348,
@@ -112,7 +114,9 @@ fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
 
 /// Read only the header (fast; for file pickers and checks).
 pub fn read_header(path: &Path) -> Result<NiftiHeader, FileError> {
-    open(path).map(|(h, _)| h).map_err(|e| FileError::new(path, e))
+    open(path)
+        .map(|(h, _)| h)
+        .map_err(|e| FileError::new(path, e))
 }
 
 /// After the voxels: a compressed file must end (its CRC is checked on the way).

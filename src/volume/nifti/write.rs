@@ -2,11 +2,11 @@
 //! When the voxels come from a NIfTI file, its qform/sform fields are written back
 //! unchanged so every reader computes the very same affine for both files.
 
-use super::header::{linear_to_quatern, DataType, SpatialFields};
+use super::header::{DataType, SpatialFields, linear_to_quatern};
 use crate::fsutil::atomic_write_with;
 use crate::volume::geometry::Geometry;
-use flate2::write::GzEncoder;
 use flate2::Compression;
+use flate2::write::GzEncoder;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -53,8 +53,11 @@ fn header_bytes(
     cal: (f64, f64),
 ) -> Vec<u8> {
     let mut h = vec![0u8; 352];
-    let put_i16 = |h: &mut Vec<u8>, off: usize, v: i16| h[off..off + 2].copy_from_slice(&v.to_le_bytes());
-    let put_f32 = |h: &mut Vec<u8>, off: usize, v: f64| h[off..off + 4].copy_from_slice(&(v as f32).to_le_bytes());
+    let put_i16 =
+        |h: &mut Vec<u8>, off: usize, v: i16| h[off..off + 2].copy_from_slice(&v.to_le_bytes());
+    let put_f32 = |h: &mut Vec<u8>, off: usize, v: f64| {
+        h[off..off + 4].copy_from_slice(&(v as f32).to_le_bytes())
+    };
     h[0..4].copy_from_slice(&348i32.to_le_bytes());
     h[38] = b'r';
     put_i16(&mut h, 40, 3);

@@ -1,0 +1,42 @@
+//! Recently opened files, remembered across runs in the user's config folder
+//! (`$REMNANT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/remnant`, else `~/.config/remnant`).
+
+use std::path::{Path, PathBuf};
+
+const MAX: usize = 10;
+
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("REMNANT_CONFIG_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_CONFIG_HOME") {
+        return Some(PathBuf::from(d).join("remnant"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config").join("remnant"))
+}
+
+fn file() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("recent.json"))
+}
+
+/// The list, newest first; a missing or unreadable list is empty.
+pub fn load() -> Vec<PathBuf> {
+    file()
+        .and_then(|f| std::fs::read(f).ok())
+        .and_then(|b| serde_json::from_slice::<Vec<PathBuf>>(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Put `path` first and save; failures to save are not fatal (returned for display).
+pub fn remember(list: &mut Vec<PathBuf>, path: &Path) -> Result<(), String> {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    list.retain(|p| p != &abs);
+    list.insert(0, abs);
+    list.truncate(MAX);
+    let Some(f) = file() else { return Ok(()) };
+    if let Some(d) = f.parent() {
+        std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
+    let bytes = serde_json::to_vec_pretty(list).map_err(|e| e.to_string())?;
+    crate::fsutil::atomic_write(&f, &bytes).map_err(|e| format!("{}: {e}", f.display()))
+}

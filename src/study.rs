@@ -1,0 +1,74 @@
+//! The open study: a CT, its traced layers, and cached figures. The app and the CLI
+//! hold one of these; the UI reads it and sends it commands.
+
+use crate::segmentation::LabelMap;
+use crate::task::Task;
+use crate::volume::Volume;
+use crate::volume::nifti::{self, NiftiHeader};
+use crate::volumetry::Counts;
+use std::path::{Path, PathBuf};
+
+pub struct Study {
+    pub path: PathBuf,
+    pub ct: Volume<i16>,
+    pub header: Option<NiftiHeader>,
+    pub labels: LabelMap,
+    /// Bumped on every change to `labels`, so views and figures know to refresh.
+    pub revision: u64,
+    /// Warnings from loading, shown with the case.
+    pub warnings: Vec<String>,
+    counts_cache: Option<(u64, Counts)>,
+}
+
+impl Study {
+    pub fn new(path: PathBuf, ct: Volume<i16>, header: Option<NiftiHeader>) -> Study {
+        let labels = LabelMap::empty(ct.geometry.clone());
+        let warnings = header
+            .as_ref()
+            .map(|h| h.warnings.clone())
+            .unwrap_or_default();
+        Study {
+            path,
+            ct,
+            header,
+            labels,
+            revision: 0,
+            warnings,
+            counts_cache: None,
+        }
+    }
+
+    /// Open a CT (NIfTI) with progress and cancellation.
+    pub fn open(path: &Path, task: Task) -> Result<Study, String> {
+        let (ct, header) = nifti::read_ct(path, task).map_err(|e| e.to_string())?;
+        Ok(Study::new(path.to_path_buf(), ct, Some(header)))
+    }
+
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+
+    /// Mark the labels as changed.
+    pub fn touch(&mut self) {
+        self.revision += 1;
+    }
+
+    /// Voxel counts of the clinical compartments, recomputed only after a change.
+    pub fn counts(&mut self) -> Counts {
+        match self.counts_cache {
+            Some((rev, c)) if rev == self.revision => c,
+            _ => {
+                let c = Counts::from_bits(&self.labels.bits);
+                self.counts_cache = Some((self.revision, c));
+                c
+            }
+        }
+    }
+
+    pub fn spatial(&self) -> Option<&nifti::SpatialFields> {
+        self.header.as_ref().map(|h| &h.spatial)
+    }
+}

@@ -1,0 +1,412 @@
+//! The Remnant window: menu, case panel, the three planes, status bar. It holds the
+//! open study (core state) and turns user actions into core calls.
+
+use super::jobs::Job;
+use super::plane_view::{self, PlaneCache};
+use super::side_panel;
+use super::view_state::{Layout, ViewState, plane_index};
+use crate::render::{Plane, hu_histogram};
+use crate::study::Study;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+
+/// A scan loaded on a worker thread, with what the panels need precomputed.
+pub struct Loaded {
+    pub study: Study,
+    pub histogram: Vec<(f64, u64)>,
+}
+
+pub struct RemnantApp {
+    pub study: Option<Study>,
+    pub view: Option<ViewState>,
+    pub caches: [PlaneCache; 3],
+    pub histogram: Vec<(f64, u64)>,
+    pub load: Option<Job<Loaded>>,
+    /// The last error, shown in a banner until dismissed.
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    pub recent: Vec<PathBuf>,
+    pub show_help: bool,
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    ctx: Option<egui::Context>,
+}
+
+/// The sample CT bundled with the source tree.
+pub fn bundled_sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join("ct.nii.gz")
+}
+
+impl RemnantApp {
+    pub fn new(ctx: Option<egui::Context>) -> RemnantApp {
+        RemnantApp {
+            study: None,
+            view: None,
+            caches: Default::default(),
+            histogram: Vec::new(),
+            load: None,
+            error: None,
+            notice: None,
+            recent: crate::recent::load(),
+            show_help: false,
+            dialog: None,
+            ctx,
+        }
+    }
+
+    /// Start loading a scan off the UI thread; the current study stays until it succeeds.
+    pub fn open(&mut self, path: PathBuf) {
+        if let Some(job) = &self.load {
+            job.cancel();
+        }
+        let label = format!("Opening {}", path.display());
+        self.load = Some(Job::spawn(label, self.ctx.clone(), move |task| {
+            let study = Study::open(&path, task)?;
+            let histogram = hu_histogram(study.ct.as_slice(), -1000, 1500, 10);
+            Ok(Loaded { study, histogram })
+        }));
+    }
+
+    /// Block until the running load finishes (tests).
+    pub fn wait_for_load(&mut self) {
+        if let Some(job) = self.load.take() {
+            let r = job.wait();
+            self.finish_load(r, false);
+        }
+    }
+
+    fn finish_load(&mut self, result: Result<Loaded, String>, cancelled: bool) {
+        match result {
+            Ok(l) => {
+                let dims = l.study.ct.dims();
+                if let Err(e) = crate::recent::remember(&mut self.recent, &l.study.path) {
+                    self.notice = Some(format!("could not remember recent files: {e}"));
+                }
+                let keep_window = self.view.as_ref().map(|v| v.window);
+                let mut view = ViewState::new(dims);
+                if let Some(w) = keep_window {
+                    view.window = w;
+                }
+                self.view = Some(view);
+                self.study = Some(l.study);
+                self.histogram = l.histogram;
+                self.caches = Default::default();
+                self.error = None;
+            }
+            Err(e) if cancelled => self.notice = Some(format!("loading cancelled ({e})")),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn poll_jobs(&mut self) {
+        if let Some(job) = &self.load {
+            if let Some(r) = job.poll() {
+                let cancelled = job.is_cancelled();
+                self.load = None;
+                self.finish_load(r, cancelled);
+            }
+        }
+        if let Some(rx) = &self.dialog {
+            if let Ok(choice) = rx.try_recv() {
+                self.dialog = None;
+                if let Some(p) = choice {
+                    self.open(p);
+                }
+            }
+        }
+    }
+
+    fn open_dialog(&mut self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let pick = rfd::FileDialog::new()
+                .set_title("Open a CT scan")
+                .add_filter("NIfTI", &["nii", "gz"])
+                .pick_file();
+            let _ = tx.send(pick);
+            if let Some(c) = ctx {
+                c.request_repaint();
+            }
+        });
+        self.dialog = Some(rx);
+    }
+
+    /// The whole window. Called every frame by eframe (and by tests through kittest).
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        if self.ctx.is_none() {
+            self.ctx = Some(ui.ctx().clone());
+        }
+        self.poll_jobs();
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(p) = dropped.into_iter().next() {
+            self.open(p);
+        }
+        self.keyboard(ui);
+        egui::Panel::top("menu").show(ui, |ui| self.menu(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status(ui));
+        if self.study.is_some() {
+            egui::Panel::left("case")
+                .default_size(330.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| self.case_panel(ui));
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+        if self.show_help {
+            self.help_window(ui);
+        }
+        if self.load.is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn menu(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open scan...").clicked() {
+                    self.open_dialog();
+                    ui.close();
+                }
+                if ui.button("Open bundled sample").clicked() {
+                    self.open(bundled_sample());
+                    ui.close();
+                }
+                ui.menu_button("Recent", |ui| {
+                    if self.recent.is_empty() {
+                        ui.label("(none yet)");
+                    }
+                    let mut pick = None;
+                    for p in &self.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            pick = Some(p.clone());
+                        }
+                    }
+                    if let Some(p) = pick {
+                        self.open(p);
+                        ui.close();
+                    }
+                });
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if let Some(view) = &mut self.view {
+                    ui.radio_value(&mut view.layout, Layout::Three, "Three planes");
+                    for p in Plane::ALL {
+                        ui.radio_value(
+                            &mut view.layout,
+                            Layout::Single(p),
+                            format!("{} only", p.name()),
+                        );
+                    }
+                    ui.separator();
+                    if ui.button("Reset view (Home)").clicked() {
+                        if let Some(s) = &self.study {
+                            view.reset(s.ct.dims());
+                        }
+                    }
+                } else {
+                    ui.label("Open a scan first");
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.button("Shortcuts").clicked() {
+                    self.show_help = true;
+                    ui.close();
+                }
+            });
+        });
+    }
+
+    fn keyboard(&mut self, ui: &mut egui::Ui) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let (Some(view), Some(study)) = (&mut self.view, &self.study) else {
+            return;
+        };
+        let dims = study.ct.dims();
+        let axes = crate::render::PlaneAxes::new(&study.ct.geometry, view.active);
+        let (up, down, home, f1) = ui.input(|i| {
+            let n = |k| i.num_presses(k) as isize;
+            (
+                n(egui::Key::PageUp) + n(egui::Key::ArrowUp),
+                n(egui::Key::PageDown) + n(egui::Key::ArrowDown),
+                i.key_pressed(egui::Key::Home),
+                i.key_pressed(egui::Key::F1),
+            )
+        });
+        let step = up - down;
+        if step != 0 {
+            let n = dims[axes.normal] as isize;
+            view.cursor[axes.normal] =
+                (view.cursor[axes.normal] as isize + step).clamp(0, n - 1) as usize;
+        }
+        if home {
+            view.reset(dims);
+        }
+        if f1 {
+            self.show_help = !self.show_help;
+        }
+    }
+
+    fn status(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(job) = &self.load {
+                ui.label(&job.label);
+                ui.add(
+                    egui::ProgressBar::new(job.progress())
+                        .desired_width(220.0)
+                        .show_percentage(),
+                );
+                if ui.button("Cancel").clicked() {
+                    job.cancel();
+                }
+                ui.separator();
+            }
+            if let (Some(view), Some(study)) = (&self.view, &self.study) {
+                if let Some((v, hu)) = view.hover {
+                    let w = study
+                        .ct
+                        .geometry
+                        .to_world([v[0] as f64, v[1] as f64, v[2] as f64]);
+                    ui.monospace(format!(
+                        "voxel ({}, {}, {})  {hu} HU  RAS ({:.1}, {:.1}, {:.1}) mm",
+                        v[0], v[1], v[2], w[0], w[1], w[2]
+                    ));
+                } else {
+                    ui.monospace(format!(
+                        "W {:.0} / L {:.0}",
+                        view.window.width, view.window.level
+                    ));
+                }
+                let ms: f64 = self
+                    .caches
+                    .iter()
+                    .map(|c| c.last_render_ms)
+                    .fold(0.0, f64::max);
+                ui.separator();
+                ui.small(format!("slice render {ms:.2} ms"));
+            }
+        });
+    }
+
+    fn case_panel(&mut self, ui: &mut egui::Ui) {
+        let (Some(study), Some(view)) = (&mut self.study, &mut self.view) else {
+            return;
+        };
+        ui.heading("Case");
+        side_panel::case_info(ui, study);
+        ui.separator();
+        ui.strong("Window / level");
+        side_panel::window_level(ui, view);
+        ui.separator();
+        ui.strong("Layers");
+        side_panel::layers(ui, view);
+        ui.separator();
+        ui.strong("Volumes");
+        side_panel::volumes(ui, study);
+        ui.separator();
+        ui.strong("HU histogram");
+        side_panel::histogram(ui, &self.histogram, view.window);
+    }
+
+    fn central(&mut self, ui: &mut egui::Ui) {
+        if let Some(e) = self.error.clone() {
+            ui.horizontal(|ui| {
+                ui.colored_label(egui::Color32::from_rgb(240, 90, 80), format!("Error: {e}"));
+                if ui.button("Dismiss").clicked() {
+                    self.error = None;
+                }
+            });
+        }
+        if let Some(n) = self.notice.clone() {
+            ui.horizontal(|ui| {
+                ui.label(n);
+                if ui.button("OK").clicked() {
+                    self.notice = None;
+                }
+            });
+        }
+        let (Some(study), Some(view)) = (&self.study, &mut self.view) else {
+            ui.centered_and_justified(|ui| {
+                if self.load.is_some() {
+                    ui.label("Loading...");
+                } else {
+                    ui.label("Open a CT scan (File > Open, or drop a .nii / .nii.gz file here)");
+                }
+            });
+            return;
+        };
+        let planes: Vec<Plane> = match view.layout {
+            Layout::Three => Plane::ALL.to_vec(),
+            Layout::Single(p) => vec![p],
+        };
+        let avail = ui.available_size();
+        let n = planes.len() as f32;
+        let gap = 4.0;
+        let w = (avail.x - gap * (n - 1.0)) / n;
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for p in planes {
+                ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
+                    let cache = &mut self.caches[plane_index(p)];
+                    plane_view::show(ui, p, study, view, cache, None, 0, false);
+                });
+            }
+        });
+    }
+
+    fn help_window(&mut self, ui: &mut egui::Ui) {
+        let mut open = true;
+        egui::Window::new("Shortcuts")
+            .open(&mut open)
+            .show(ui.ctx(), |ui| {
+                egui::Grid::new("keys")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (k, what) in SHORTCUTS {
+                            ui.monospace(*k);
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
+            });
+        self.show_help = open;
+    }
+}
+
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Mouse wheel", "next / previous slice"),
+    (
+        "Page Up / Page Down, Up / Down arrows",
+        "next / previous slice in the plane under the pointer",
+    ),
+    ("Ctrl + wheel", "zoom about the pointer"),
+    ("Middle drag, Space + drag", "pan"),
+    ("Right drag", "window (left-right) / level (up-down)"),
+    (
+        "Left click / drag",
+        "move the crosshair (other planes follow)",
+    ),
+    ("Home", "reset zoom, pan and crosshair"),
+    ("F1", "this list"),
+];
+
+impl eframe::App for RemnantApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}

@@ -1,0 +1,140 @@
+//! The case panel: scan facts, window/level, layers, live volumes, HU histogram.
+
+use super::view_state::ViewState;
+use crate::render::Window;
+use crate::segmentation::Layer;
+use crate::study::Study;
+use crate::volume::geometry::fmt_dims;
+use crate::volumetry::Volumes;
+use egui_plot::{Bar, BarChart, Plot};
+
+pub fn case_info(ui: &mut egui::Ui, study: &Study) {
+    let g = &study.ct.geometry;
+    let s = g.spacing();
+    egui::Grid::new("case-grid").num_columns(2).show(ui, |ui| {
+        ui.label("Scan");
+        ui.label(study.name())
+            .on_hover_text(study.path.display().to_string());
+        ui.end_row();
+        ui.label("Size");
+        ui.label(format!("{} voxels", fmt_dims(g.dims)));
+        ui.end_row();
+        ui.label("Spacing");
+        ui.label(format!("{:.3} x {:.3} x {:.3} mm", s[0], s[1], s[2]));
+        ui.end_row();
+        ui.label("Orientation");
+        let oblique = if g.is_oblique(1.0) { ", oblique" } else { "" };
+        ui.label(format!(
+            "{}{} ({})",
+            g.orientation(),
+            oblique,
+            g.source.describe()
+        ));
+        ui.end_row();
+        ui.label("Voxel");
+        ui.label(format!("{:.4} mm³", g.voxel_volume_mm3()));
+        ui.end_row();
+    });
+    for w in &study.warnings {
+        ui.colored_label(
+            egui::Color32::from_rgb(230, 160, 40),
+            format!("Warning: {w}"),
+        );
+    }
+}
+
+pub fn window_level(ui: &mut egui::Ui, view: &mut ViewState) {
+    ui.horizontal_wrapped(|ui| {
+        for (name, w) in Window::PRESETS {
+            let selected = view.window == w;
+            if ui
+                .selectable_label(selected, name)
+                .on_hover_text(format!("W {:.0} / L {:.0}", w.width, w.level))
+                .clicked()
+            {
+                view.window = w;
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label("W");
+        ui.add(
+            egui::DragValue::new(&mut view.window.width)
+                .range(1.0..=8000.0)
+                .speed(2.0),
+        )
+        .labelled_by(l.id);
+        let l = ui.label("L");
+        ui.add(
+            egui::DragValue::new(&mut view.window.level)
+                .range(-2000.0..=4000.0)
+                .speed(1.0),
+        )
+        .labelled_by(l.id);
+    });
+}
+
+pub fn layers(ui: &mut egui::Ui, view: &mut ViewState) {
+    for layer in Layer::ALL {
+        let st = view.style_mut(layer);
+        ui.horizontal(|ui| {
+            let [r, g, b] = st.color;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter()
+                .rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+            ui.checkbox(&mut st.visible, layer.name());
+            ui.add(egui::Slider::new(&mut st.opacity, 0.0..=1.0).show_value(false))
+                .on_hover_text(format!("{} opacity", layer.name()));
+            ui.checkbox(&mut st.contour, format!("{} outline", layer.name()))
+                .on_hover_text("Draw only the outline of this layer");
+        });
+    }
+}
+
+pub fn volumes(ui: &mut egui::Ui, study: &mut Study) {
+    let c = study.counts();
+    let v = Volumes::from_counts(&c, study.ct.geometry.voxel_volume_mm3());
+    egui::Grid::new("volumes-grid")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, n, ml) in [
+                ("Total liver", c.total, v.total_ml),
+                ("Tumour", c.tumour, v.tumour_ml),
+                ("Functional", c.functional(), v.functional_ml),
+                ("Resected", c.resected, v.resected_ml),
+                ("Remnant", c.remnant, v.remnant_ml),
+            ] {
+                ui.label(name);
+                ui.label(format!("{ml:.1} mL"));
+                ui.label(format!("{n} vox"));
+                ui.end_row();
+            }
+        });
+    ui.small("Volume = voxels × |det(affine 3×3)|");
+}
+
+pub fn histogram(ui: &mut egui::Ui, hist: &[(f64, u64)], window: Window) {
+    let bars: Vec<Bar> = hist
+        .iter()
+        .map(|&(x, c)| Bar::new(x, (c as f64 + 1.0).log10()).width(10.0))
+        .collect();
+    Plot::new("hu-histogram")
+        .height(110.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show_axes([true, false])
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new("HU (log count)", bars).color(egui::Color32::from_gray(170)));
+            let lo = window.level - window.width / 2.0;
+            let hi = window.level + window.width / 2.0;
+            p.vline(
+                egui_plot::VLine::new("window low", lo)
+                    .color(egui::Color32::from_rgb(255, 200, 60)),
+            );
+            p.vline(
+                egui_plot::VLine::new("window high", hi)
+                    .color(egui::Color32::from_rgb(255, 200, 60)),
+            );
+        });
+}
