@@ -3,6 +3,9 @@
 //! The core (everything but `ui`) has no user interface in it: the desktop app in
 //! `ui` and the headless CLI in `cli` are thin shells over the same functions.
 
+// Index loops over 3x3 matrices and voxel axes read better than iterator chains.
+#![allow(clippy::needless_range_loop)]
+
 pub mod cli;
 pub mod fsutil;
 pub mod phantom;

@@ -1,6 +1,7 @@
 //! NIfTI reading: the real sample, every datatype, both byte orders, NIfTI-2, the
 //! qform/sform choice, flipped and oblique grids, and bad files with their messages.
 
+#![allow(clippy::needless_range_loop)]
 mod common;
 use common::*;
 use remnant::task::Task;

@@ -97,7 +97,7 @@ pub fn components(bits: &[u8], mask: u8, g: &Geometry) -> Vec<Component> {
             seed: [start % nx, (start / nx) % ny, start / (nx * ny)],
         });
     }
-    out.sort_by(|a, b| b.voxels.cmp(&a.voxels));
+    out.sort_by_key(|c| std::cmp::Reverse(c.voxels));
     for (i, c) in out.iter_mut().enumerate() {
         c.id = i + 1;
     }

@@ -100,19 +100,19 @@ impl RemnantApp {
     }
 
     fn poll_jobs(&mut self) {
-        if let Some(job) = &self.load {
-            if let Some(r) = job.poll() {
-                let cancelled = job.is_cancelled();
-                self.load = None;
-                self.finish_load(r, cancelled);
-            }
+        if let Some(job) = &self.load
+            && let Some(r) = job.poll()
+        {
+            let cancelled = job.is_cancelled();
+            self.load = None;
+            self.finish_load(r, cancelled);
         }
-        if let Some(rx) = &self.dialog {
-            if let Ok(choice) = rx.try_recv() {
-                self.dialog = None;
-                if let Some(p) = choice {
-                    self.open(p);
-                }
+        if let Some(rx) = &self.dialog
+            && let Ok(choice) = rx.try_recv()
+        {
+            self.dialog = None;
+            if let Some(p) = choice {
+                self.open(p);
             }
         }
     }
@@ -211,10 +211,10 @@ impl RemnantApp {
                         );
                     }
                     ui.separator();
-                    if ui.button("Reset view (Home)").clicked() {
-                        if let Some(s) = &self.study {
-                            view.reset(s.ct.dims());
-                        }
+                    if ui.button("Reset view (Home)").clicked()
+                        && let Some(s) = &self.study
+                    {
+                        view.reset(s.ct.dims());
                     }
                 } else {
                     ui.label("Open a scan first");

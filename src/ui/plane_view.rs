@@ -224,14 +224,13 @@ pub fn show(
         } else if response.is_pointer_button_down_on()
             && ui.input(|i| i.pointer.button_down(egui::PointerButton::Primary))
             && !space
+            && let Some((v, _)) = voxel_at(pos)
         {
-            if let Some((v, _)) = voxel_at(pos) {
-                let pressed = ui.input(|i| i.pointer.button_pressed(egui::PointerButton::Primary));
-                input.primary = Some((v, pressed));
-                if !painting {
-                    // navigate: the crosshair follows the pointer, moving the other planes
-                    view.cursor = v;
-                }
+            let pressed = ui.input(|i| i.pointer.button_pressed(egui::PointerButton::Primary));
+            input.primary = Some((v, pressed));
+            if !painting {
+                // navigate: the crosshair follows the pointer, moving the other planes
+                view.cursor = v;
             }
         }
     } else if view.active == plane {
@@ -240,10 +239,10 @@ pub fn show(
     if ui.input(|i| i.pointer.button_released(egui::PointerButton::Primary)) {
         input.released = true;
     }
-    if response.clicked() {
-        if let Some(pos) = response.interact_pointer_pos() {
-            input.clicked = voxel_at(pos).map(|(v, _)| v);
-        }
+    if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        input.clicked = voxel_at(pos).map(|(v, _)| v);
     }
 
     // Overlays: crosshair, letters, slice and position, scale bar.

@@ -1,8 +1,8 @@
 //! Is the future liver remnant enough? Thresholds by liver condition from the
 //! AHPBA/SSO/SSAT 2006 consensus (Abdalla, Adam, Bilchik et al., "Improving
 //! resectability of hepatic colorectal metastases: expert consensus statement",
-//! Ann Surg Oncol 2006): FLR >= 20 % of the functional liver for a normal liver,
-//! >= 30 % after extensive chemotherapy, >= 40 % with cirrhosis. Below it, portal
+//! Ann Surg Oncol 2006): FLR at least 20 % of the functional liver for a normal
+//! liver, 30 % after extensive chemotherapy, 40 % with cirrhosis. Below it, portal
 //! vein embolisation (PVE) first: it grows the remnant by about 20-40 % in 2-4 weeks.
 
 use serde::{Deserialize, Serialize};

@@ -517,8 +517,7 @@ pub fn quatern_to_linear(q: [f64; 3], pixdim: [f64; 4]) -> Result<[[f64; 3]; 3],
         ));
     }
     let sum = b * b + c * c + d * d;
-    let a;
-    if 1.0 - sum < 1e-7 {
+    let a = if 1.0 - sum < 1e-7 {
         // a is zero: 180 degree rotation; renormalise b, c, d as the standard does.
         let n = sum.sqrt();
         if n > 0.0 {
@@ -526,10 +525,10 @@ pub fn quatern_to_linear(q: [f64; 3], pixdim: [f64; 4]) -> Result<[[f64; 3]; 3],
             c /= n;
             d /= n;
         }
-        a = 0.0;
+        0.0
     } else {
-        a = (1.0 - sum).sqrt();
-    }
+        (1.0 - sum).sqrt()
+    };
     let r = [
         [
             a * a + b * b - c * c - d * d,

@@ -187,11 +187,14 @@ fn read_bytes(
 }
 
 /// Decode the voxels one chunk at a time and hand each (scaled) value to `put`.
+/// Receives each decoded chunk: (index of its first voxel, scaled values).
+type PutChunk<'a> = dyn FnMut(usize, &[f64]) -> Result<(), NiftiError> + 'a;
+
 fn read_converted(
     src: &mut Source,
     hdr: &NiftiHeader,
     task: Task,
-    put: &mut dyn FnMut(usize, &[f64]) -> Result<(), NiftiError>,
+    put: &mut PutChunk,
 ) -> Result<(), NiftiError> {
     let size = hdr.datatype.size();
     let per_chunk = CHUNK / size;
