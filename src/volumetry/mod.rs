@@ -3,6 +3,7 @@
 pub mod assessment;
 pub mod body;
 pub mod flr;
+pub mod growth;
 pub mod volumes;
 
 pub use assessment::{Assessment, Decision, PlanInputs, assess};
