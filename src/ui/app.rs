@@ -2,6 +2,10 @@
 //! open study (core state) and turns user actions into core calls.
 
 use super::jobs::Job;
+use super::plan_panel::{self, AfterScan, PlanState};
+use crate::segmentation::components::{components, Component};
+use crate::segmentation::Layer;
+use crate::volume::nifti::MaskSelect;
 use super::plane_view::{self, PlaneCache};
 use super::side_panel;
 use super::view_state::{Layout, ViewState, plane_index};
@@ -16,6 +20,21 @@ pub struct Loaded {
     pub histogram: Vec<(f64, u64)>,
 }
 
+/// What a file dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    OpenScan,
+    OpenLayers,
+    SaveLabels,
+    ImportMask(Layer),
+    AfterPve,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Plan,
+}
+
 pub struct RemnantApp {
     pub study: Option<Study>,
     pub view: Option<ViewState>,
@@ -27,7 +46,10 @@ pub struct RemnantApp {
     pub notice: Option<String>,
     pub recent: Vec<PathBuf>,
     pub show_help: bool,
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    pub tab: Tab,
+    pub plan: PlanState,
+    tumours: (u64, Vec<Component>),
+    dialog: Option<(Purpose, Receiver<Option<PathBuf>>)>,
     ctx: Option<egui::Context>,
 }
 
@@ -50,6 +72,9 @@ impl RemnantApp {
             notice: None,
             recent: crate::recent::load(),
             show_help: false,
+            tab: Tab::Plan,
+            plan: PlanState::default(),
+            tumours: (u64::MAX, Vec::new()),
             dialog: None,
             ctx,
         }
@@ -107,30 +132,92 @@ impl RemnantApp {
             self.load = None;
             self.finish_load(r, cancelled);
         }
-        if let Some(rx) = &self.dialog
+        if let Some((purpose, rx)) = &self.dialog
             && let Ok(choice) = rx.try_recv()
         {
+            let purpose = *purpose;
             self.dialog = None;
             if let Some(p) = choice {
-                self.open(p);
+                self.file_chosen(purpose, p);
             }
         }
     }
 
-    fn open_dialog(&mut self) {
+    /// Ask for a file on a worker thread (the native dialog never blocks the UI).
+    fn ask_file(&mut self, purpose: Purpose) {
         let (tx, rx) = std::sync::mpsc::channel();
         let ctx = self.ctx.clone();
+        let start = self.study.as_ref().and_then(|s| s.path.parent().map(Path::to_path_buf));
         std::thread::spawn(move || {
-            let pick = rfd::FileDialog::new()
-                .set_title("Open a CT scan")
-                .add_filter("NIfTI", &["nii", "gz"])
-                .pick_file();
+            let mut d = rfd::FileDialog::new().add_filter("NIfTI", &["nii", "gz"]);
+            if let Some(dir) = start {
+                d = d.set_directory(dir);
+            }
+            let pick = match purpose {
+                Purpose::OpenScan => d.set_title("Open a CT scan").pick_file(),
+                Purpose::OpenLayers => d.set_title("Open traced layers (Remnant label map)").pick_file(),
+                Purpose::ImportMask(_) => d.set_title("Import a mask as a layer").pick_file(),
+                Purpose::AfterPve => d.set_title("Label map traced on the post-PVE scan").pick_file(),
+                Purpose::SaveLabels => d.set_title("Save the label map").set_file_name("labels.nii.gz").save_file(),
+            };
             let _ = tx.send(pick);
             if let Some(c) = ctx {
                 c.request_repaint();
             }
         });
-        self.dialog = Some(rx);
+        self.dialog = Some((purpose, rx));
+    }
+
+    /// Act on a chosen file (also the entry point for tests and drag-and-drop).
+    pub fn file_chosen(&mut self, purpose: Purpose, path: PathBuf) {
+        use crate::segmentation::io;
+        use crate::task::Task;
+        if purpose == Purpose::OpenScan {
+            self.open(path);
+            return;
+        }
+        let Some(study) = &mut self.study else {
+            self.error = Some("open a scan first".into());
+            return;
+        };
+        let result: Result<String, String> = match purpose {
+            Purpose::OpenScan => unreachable!("handled above"),
+            Purpose::OpenLayers => io::load_label_map(&path, &study.ct.geometry, Task::none()).map(|m| {
+                study.labels = m;
+                study.touch();
+                format!("layers loaded from {}", path.display())
+            }),
+            Purpose::ImportMask(layer) => {
+                io::import_mask(&path, MaskSelect::NonZero, layer, &mut study.labels, Task::none()).map(|n| {
+                    study.touch();
+                    format!("{n} voxels imported into the {} layer", layer.name())
+                })
+            }
+            Purpose::SaveLabels => io::save_labels(&path, &study.labels, study.spatial()).map(|w| {
+                let mut m = format!("label map saved to {}", path.display());
+                if let Some(w) = w {
+                    m.push_str(&format!(" ({w})"));
+                }
+                m
+            }),
+            Purpose::AfterPve => crate::volume::nifti::read_labels(&path, Task::none())
+                .map_err(|e| e.to_string())
+                .and_then(|(vol, _)| {
+                    let g = vol.geometry.clone();
+                    let map = crate::segmentation::LabelMap::from_labels(g.clone(), vol.as_slice())
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    self.plan.after = Some(AfterScan {
+                        name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                        counts: crate::volumetry::Counts::from_bits(&map.bits),
+                        voxel_mm3: g.voxel_volume_mm3(),
+                    });
+                    Ok(format!("post-PVE label map loaded from {}", path.display()))
+                }),
+        };
+        match result {
+            Ok(m) => self.notice = Some(m),
+            Err(e) => self.error = Some(e),
+        }
     }
 
     /// The whole window. Called every frame by eframe (and by tests through kittest).
@@ -153,6 +240,9 @@ impl RemnantApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status(ui));
         if self.study.is_some() {
+            egui::Panel::right("work").default_size(380.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.work_panel(ui));
+            });
             egui::Panel::left("case")
                 .default_size(330.0)
                 .show(ui, |ui| {
@@ -173,7 +263,7 @@ impl RemnantApp {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui.button("Open scan...").clicked() {
-                    self.open_dialog();
+                    self.ask_file(Purpose::OpenScan);
                     ui.close();
                 }
                 if ui.button("Open bundled sample").clicked() {
@@ -193,6 +283,24 @@ impl RemnantApp {
                     if let Some(p) = pick {
                         self.open(p);
                         ui.close();
+                    }
+                });
+                ui.separator();
+                let has = self.study.is_some();
+                if ui.add_enabled(has, egui::Button::new("Open layers...")).clicked() {
+                    self.ask_file(Purpose::OpenLayers);
+                    ui.close();
+                }
+                if ui.add_enabled(has, egui::Button::new("Save label map...")).clicked() {
+                    self.ask_file(Purpose::SaveLabels);
+                    ui.close();
+                }
+                ui.menu_button("Import mask as layer", |ui| {
+                    for layer in Layer::ALL {
+                        if ui.add_enabled(has, egui::Button::new(format!("{}...", layer.name()))).clicked() {
+                            self.ask_file(Purpose::ImportMask(layer));
+                            ui.close();
+                        }
                     }
                 });
                 ui.separator();
@@ -320,6 +428,34 @@ impl RemnantApp {
         ui.separator();
         ui.strong("HU histogram");
         side_panel::histogram(ui, &self.histogram, view.window);
+    }
+
+    /// Tumour lesions, recomputed only when the layers change.
+    pub fn tumours(&mut self) -> &[Component] {
+        if let Some(s) = &self.study
+            && self.tumours.0 != s.revision
+        {
+            self.tumours = (s.revision, components(&s.labels.bits, Layer::Tumour.bit(), &s.ct.geometry));
+        }
+        &self.tumours.1
+    }
+
+    fn work_panel(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Plan, "Plan");
+        });
+        ui.separator();
+        match self.tab {
+            Tab::Plan => {
+                let tumours = self.tumours().to_vec();
+                let Some(study) = &mut self.study else { return };
+                let counts = study.counts();
+                let a = self.plan.assessment(&counts, study.ct.geometry.voxel_volume_mm3());
+                if plan_panel::show(ui, &mut self.plan, &a, &tumours) {
+                    self.ask_file(Purpose::AfterPve);
+                }
+            }
+        }
     }
 
     fn central(&mut self, ui: &mut egui::Ui) {

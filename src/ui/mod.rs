@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod jobs;
+pub mod plan_panel;
 pub mod plane_view;
 pub mod side_panel;
 pub mod view_state;
