@@ -8,9 +8,11 @@
 
 pub mod cli;
 pub mod fsutil;
+pub mod pci;
 pub mod phantom;
 pub mod recent;
 pub mod render;
+pub mod report;
 pub mod segmentation;
 pub mod study;
 pub mod task;

@@ -38,5 +38,5 @@ pub fn remember(list: &mut Vec<PathBuf>, path: &Path) -> Result<(), String> {
         std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
     }
     let bytes = serde_json::to_vec_pretty(list).map_err(|e| e.to_string())?;
-    crate::fsutil::atomic_write(&f, &bytes).map_err(|e| format!("{}: {e}", f.display()))
+    crate::fsutil::atomic_write(&f, &bytes).map_err(|e| e.to_string())
 }

@@ -4,14 +4,19 @@
 mod common;
 use common::*;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-use remnant::ui::app::Purpose;
+use egui_kittest::kittest::Queryable;
 use remnant::ui::RemnantApp;
+use remnant::ui::app::Purpose;
 
 fn phantom_harness() -> Harness<'static, RemnantApp> {
     // SAFETY: tests in this binary only read it after this point; same value everywhere.
-    unsafe { std::env::set_var("REMNANT_CONFIG_DIR", std::env::temp_dir().join("remnant-test-plan")) };
+    unsafe {
+        std::env::set_var(
+            "REMNANT_CONFIG_DIR",
+            std::env::temp_dir().join("remnant-test-plan"),
+        )
+    };
     let mut app = RemnantApp::new(None);
     app.open(sample("phantom_ct.nii.gz"));
     app.wait_for_load();
@@ -37,7 +42,9 @@ fn verdict_follows_condition_and_body_size() {
     h.get_by_label_contains("FLR 33.3 % >= 20 % required for a normal liver: adequate remnant");
     h.get_by_label_contains("Cirrhosis").click();
     h.run();
-    h.get_by_label_contains("FLR 33.3 % < 40 % required with cirrhosis: consider portal vein embolisation");
+    h.get_by_label_contains(
+        "FLR 33.3 % < 40 % required with cirrhosis: consider portal vein embolisation",
+    );
     // PVE: 33.34 x 1.2 = 40.0 %, x 1.4 = 46.7 %
     h.get_by_label_contains("After PVE (+20-40 % in 2-4 weeks)");
     // height and weight switch the verdict to the standardised FLR:
@@ -78,7 +85,10 @@ fn missing_tracing_gives_no_verdict_and_says_what_is_missing() {
         .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
     h.run();
     h.get_by_label_contains("No verdict yet: trace the whole liver");
-    h.state_mut().file_chosen(Purpose::ImportMask(remnant::segmentation::Layer::Liver), sample("liver.nii.gz"));
+    h.state_mut().file_chosen(
+        Purpose::ImportMask(remnant::segmentation::Layer::Liver),
+        sample("liver.nii.gz"),
+    );
     h.run();
     h.get_by_label_contains("No verdict yet: trace or place the planned resection");
 }
@@ -87,7 +97,8 @@ fn missing_tracing_gives_no_verdict_and_says_what_is_missing() {
 fn post_pve_scan_gives_hypertrophy_and_kgr() {
     let mut h = phantom_harness();
     // the "post-PVE" label map: the phantom itself, so growth is zero -> KGR 0 < 2 %/week
-    h.state_mut().file_chosen(Purpose::AfterPve, sample("phantom_labels.nii.gz"));
+    h.state_mut()
+        .file_chosen(Purpose::AfterPve, sample("phantom_labels.nii.gz"));
     h.run();
     type_into(&mut h, "Weeks between scans", "3");
     h.get_by_label_contains("FLR 33.3 % -> 33.3 % in 3.0 weeks: degree of hypertrophy 0.0 points, KGR 0.00 %/week (< 2 %/week");

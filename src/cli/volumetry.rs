@@ -23,13 +23,19 @@ pub const SPEC: Spec = Spec {
         "condition",
         "height-cm",
         "weight-kg",
+        "cut-point",
+        "cut-normal",
+        "cut-remove",
+        "after-labels",
+        "weeks",
     ],
     switches: &["json"],
 };
 
 pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
         [--resection-mask M] [--tumour-mask M] [--condition normal|chemo|cirrhosis]
-        [--height-cm H --weight-kg W] [--json]";
+        [--height-cm H --weight-kg W] [--cut-point X,Y,Z --cut-normal NX,NY,NZ [--cut-remove positive|negative]]
+        [--after-labels POST_PVE_LABELS.nii.gz --weeks N] [--json]";
 
 /// Version of the JSON layout printed with --json (documented in the README).
 pub const JSON_SCHEMA: &str = "remnant.volumetry/1";
@@ -64,6 +70,8 @@ pub struct Report {
     #[serde(flatten)]
     pub assessment: Assessment,
     pub tumours: Vec<Component>,
+    /// Post-PVE comparison, when --after-labels and --weeks are given.
+    pub growth: Option<crate::volumetry::growth::Growth>,
     pub warnings: Vec<String>,
     pub seconds: f64,
 }
@@ -117,6 +125,12 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     if a.path("labels").is_none() && a.path("liver-mask").is_none() {
         return Err("give --labels or --liver-mask: there is nothing to measure".into());
     }
+    if let Some(plane) = cut_plane(&a)? {
+        let added = crate::segmentation::plane_cut::cut_voxels(&map.bits, &g, &plane);
+        for idx in added {
+            map.bits[idx] |= Layer::Resection.bit();
+        }
+    }
     let counts = Counts::from_bits(&map.bits);
     let assessment = assess(&counts, g.voxel_volume_mm3(), &inputs);
     if assessment.volumes.resection_outside_liver_ml > 0.0 {
@@ -126,11 +140,32 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         ));
     }
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
+    let growth = match (a.path("after-labels"), a.number("weeks")?) {
+        (None, None) => None,
+        (Some(p), Some(weeks)) => {
+            let (vol, _) =
+                crate::volume::nifti::read_labels(&p, Task::none()).map_err(|e| e.to_string())?;
+            let after_map = LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            let after = assess(
+                &Counts::from_bits(&after_map.bits),
+                vol.geometry.voxel_volume_mm3(),
+                &inputs,
+            );
+            Some(crate::volumetry::growth::compare(
+                &assessment,
+                &after,
+                weeks,
+            )?)
+        }
+        _ => return Err("--after-labels and --weeks go together".into()),
+    };
     let report = Report {
         schema: JSON_SCHEMA,
         ct: ScanInfo::new(&ct, &g),
         assessment,
         tumours,
+        growth,
         warnings,
         seconds: t0.elapsed().as_secs_f64(),
     };
@@ -141,6 +176,44 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         print!("{}", table(&report));
     }
     Ok(())
+}
+
+fn triple(a: &Args, name: &str) -> Result<Option<[f64; 3]>, String> {
+    let Some(t) = a.text(name) else {
+        return Ok(None);
+    };
+    let v: Vec<f64> = t.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+    match v[..] {
+        [x, y, z] if v.iter().all(|c| c.is_finite()) => Ok(Some([x, y, z])),
+        _ => Err(format!(
+            "--{name} \"{t}\" must be three numbers X,Y,Z (mm, RAS)"
+        )),
+    }
+}
+
+/// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
+fn cut_plane(a: &Args) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, String> {
+    let (p, n) = (triple(a, "cut-point")?, triple(a, "cut-normal")?);
+    let remove_positive = match a.text("cut-remove").as_deref() {
+        None | Some("positive") => true,
+        Some("negative") => false,
+        Some(o) => return Err(format!("--cut-remove \"{o}\" must be positive or negative")),
+    };
+    match (p, n) {
+        (None, None) => Ok(None),
+        (Some(point), Some(normal)) => {
+            let plane = crate::segmentation::plane_cut::CutPlane {
+                point,
+                normal,
+                remove_positive,
+            };
+            if !plane.is_valid() {
+                return Err("--cut-normal must not be zero".into());
+            }
+            Ok(Some(plane))
+        }
+        _ => Err("--cut-point and --cut-normal go together".into()),
+    }
 }
 
 fn table(r: &Report) -> String {
@@ -229,6 +302,9 @@ fn table(r: &Report) -> String {
                 t.id, t.volume_ml, t.diameter_mm
             );
         }
+    }
+    if let Some(g) = &r.growth {
+        let _ = writeln!(s, "After PVE   {}", g.text);
     }
     for w in &r.warnings {
         let _ = writeln!(s, "Warning     {w}");

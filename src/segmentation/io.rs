@@ -18,7 +18,7 @@ pub fn save_labels(
 ) -> Result<Option<String>, String> {
     let labels = map.to_labels();
     nifti::write_volume(path, &labels, &map.geometry, ct_spatial, DESCRIP_LABELS)
-        .map_err(|e| format!("{}: cannot save the label map: {e}", path.display()))?;
+        .map_err(|e| e.to_string())?;
     let lost = map.bits_lost_in_labels();
     Ok((lost > 0).then(|| {
         format!("{lost} traced voxels lie outside the liver and are not part of the label map")
@@ -32,7 +32,7 @@ pub fn save_bits(
     ct_spatial: Option<&SpatialFields>,
 ) -> Result<(), String> {
     nifti::write_volume(path, &map.bits, &map.geometry, ct_spatial, DESCRIP_BITS)
-        .map_err(|e| format!("{}: cannot save the layers: {e}", path.display()))
+        .map_err(|e| e.to_string())
 }
 
 /// Put a volume read from `path` onto the CT grid, reorienting permuted/flipped axes.

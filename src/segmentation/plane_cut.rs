@@ -18,18 +18,40 @@ pub struct CutPlane {
 
 impl CutPlane {
     /// The plane through three points; the normal is (b - a) x (c - a).
-    pub fn through(a: [f64; 3], b: [f64; 3], c: [f64; 3], remove_positive: bool) -> Option<CutPlane> {
+    pub fn through(
+        a: [f64; 3],
+        b: [f64; 3],
+        c: [f64; 3],
+        remove_positive: bool,
+    ) -> Option<CutPlane> {
         let u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
         let v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
-        let n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+        let n = [
+            u[1] * v[2] - u[2] * v[1],
+            u[2] * v[0] - u[0] * v[2],
+            u[0] * v[1] - u[1] * v[0],
+        ];
         let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-        (len > 1e-9).then_some(CutPlane { point: a, normal: n, remove_positive })
+        (len > 1e-9).then_some(CutPlane {
+            point: a,
+            normal: n,
+            remove_positive,
+        })
     }
 
     /// The plane containing a line drawn on a view (two points) and the view's normal:
     /// "a line on one view swept through the volume".
-    pub fn swept_line(a: [f64; 3], b: [f64; 3], view_normal: [f64; 3], remove_positive: bool) -> Option<CutPlane> {
-        let c = [a[0] + view_normal[0], a[1] + view_normal[1], a[2] + view_normal[2]];
+    pub fn swept_line(
+        a: [f64; 3],
+        b: [f64; 3],
+        view_normal: [f64; 3],
+        remove_positive: bool,
+    ) -> Option<CutPlane> {
+        let c = [
+            a[0] + view_normal[0],
+            a[1] + view_normal[1],
+            a[2] + view_normal[2],
+        ];
         CutPlane::through(a, b, c, remove_positive)
     }
 
@@ -41,7 +63,9 @@ impl CutPlane {
 
     /// Signed distance-like value: > 0 on the normal's side.
     fn side(&self, w: [f64; 3]) -> f64 {
-        (0..3).map(|a| (w[a] - self.point[a]) * self.normal[a]).sum()
+        (0..3)
+            .map(|a| (w[a] - self.point[a]) * self.normal[a])
+            .sum()
     }
 }
 
@@ -58,7 +82,9 @@ pub fn cut_voxels(bits: &[u8], g: &Geometry, plane: &CutPlane) -> Vec<usize> {
     // side(i, j, k) is affine in the index: start + i*di + j*dj + k*dk
     let a = &g.affine;
     let n = plane.normal;
-    let d: Vec<f64> = (0..3).map(|c| (0..3).map(|row| a[row][c] * n[row]).sum()).collect();
+    let d: Vec<f64> = (0..3)
+        .map(|c| (0..3).map(|row| a[row][c] * n[row]).sum())
+        .collect();
     let s0 = plane.side(g.origin());
     for k in 0..nz {
         for j in 0..ny {
@@ -104,7 +130,11 @@ mod tests {
         let n = [1.0, 1.0, 1.0];
         let u = 1.0 / 3f64.sqrt();
         let p = [15.0 * u, 15.0 * u, 15.0 * u];
-        let plane = CutPlane { point: p, normal: n, remove_positive: false };
+        let plane = CutPlane {
+            point: p,
+            normal: n,
+            remove_positive: false,
+        };
         for idx in cut_voxels(&bits, &g, &plane) {
             bits[idx] |= Layer::Resection.bit();
         }
@@ -114,17 +144,25 @@ mod tests {
         let h = r - 15.0;
         let cap = std::f64::consts::PI * h * h * (3.0 * r - h) / 3.0;
         let got = c.remnant as f64 * vox;
-        assert!((got - cap).abs() / cap < 0.01, "remnant {got:.0} mm^3 vs analytic {cap:.0}");
+        assert!(
+            (got - cap).abs() / cap < 0.01,
+            "remnant {got:.0} mm^3 vs analytic {cap:.0}"
+        );
         assert_eq!(c.remnant + c.resected, c.total);
     }
 
     #[test]
     fn swept_line_and_degenerate_planes() {
-        let p = CutPlane::swept_line([0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 0.0, 1.0], true).unwrap();
+        let p =
+            CutPlane::swept_line([0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 0.0, 1.0], true).unwrap();
         // line along x on an axial view -> plane y = 0, normal along -y or +y
         assert!(p.normal[0].abs() < 1e-12 && p.normal[2].abs() < 1e-12 && p.normal[1].abs() > 0.0);
         assert!(CutPlane::through([0.0; 3], [1.0, 0.0, 0.0], [2.0, 0.0, 0.0], true).is_none());
-        let bad = CutPlane { point: [f64::NAN, 0.0, 0.0], normal: [1.0, 0.0, 0.0], remove_positive: true };
+        let bad = CutPlane {
+            point: [f64::NAN, 0.0, 0.0],
+            normal: [1.0, 0.0, 0.0],
+            remove_positive: true,
+        };
         let g = Geometry::axis_aligned([2, 2, 2], [1.0; 3], [0.0; 3]);
         assert!(cut_voxels(&[1u8; 8], &g, &bad).is_empty());
     }

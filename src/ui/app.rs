@@ -3,14 +3,14 @@
 
 use super::jobs::Job;
 use super::plan_panel::{self, AfterScan, PlanState};
-use crate::segmentation::components::{components, Component};
-use crate::segmentation::Layer;
-use crate::volume::nifti::MaskSelect;
 use super::plane_view::{self, PlaneCache};
 use super::side_panel;
 use super::view_state::{Layout, ViewState, plane_index};
 use crate::render::{Plane, hu_histogram};
+use crate::segmentation::Layer;
+use crate::segmentation::components::{Component, components};
 use crate::study::Study;
+use crate::volume::nifti::MaskSelect;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 
@@ -147,7 +147,10 @@ impl RemnantApp {
     fn ask_file(&mut self, purpose: Purpose) {
         let (tx, rx) = std::sync::mpsc::channel();
         let ctx = self.ctx.clone();
-        let start = self.study.as_ref().and_then(|s| s.path.parent().map(Path::to_path_buf));
+        let start = self
+            .study
+            .as_ref()
+            .and_then(|s| s.path.parent().map(Path::to_path_buf));
         std::thread::spawn(move || {
             let mut d = rfd::FileDialog::new().add_filter("NIfTI", &["nii", "gz"]);
             if let Some(dir) = start {
@@ -155,10 +158,17 @@ impl RemnantApp {
             }
             let pick = match purpose {
                 Purpose::OpenScan => d.set_title("Open a CT scan").pick_file(),
-                Purpose::OpenLayers => d.set_title("Open traced layers (Remnant label map)").pick_file(),
+                Purpose::OpenLayers => d
+                    .set_title("Open traced layers (Remnant label map)")
+                    .pick_file(),
                 Purpose::ImportMask(_) => d.set_title("Import a mask as a layer").pick_file(),
-                Purpose::AfterPve => d.set_title("Label map traced on the post-PVE scan").pick_file(),
-                Purpose::SaveLabels => d.set_title("Save the label map").set_file_name("labels.nii.gz").save_file(),
+                Purpose::AfterPve => d
+                    .set_title("Label map traced on the post-PVE scan")
+                    .pick_file(),
+                Purpose::SaveLabels => d
+                    .set_title("Save the label map")
+                    .set_file_name("labels.nii.gz")
+                    .save_file(),
             };
             let _ = tx.send(pick);
             if let Some(c) = ctx {
@@ -182,24 +192,33 @@ impl RemnantApp {
         };
         let result: Result<String, String> = match purpose {
             Purpose::OpenScan => unreachable!("handled above"),
-            Purpose::OpenLayers => io::load_label_map(&path, &study.ct.geometry, Task::none()).map(|m| {
-                study.labels = m;
-                study.touch();
-                format!("layers loaded from {}", path.display())
-            }),
-            Purpose::ImportMask(layer) => {
-                io::import_mask(&path, MaskSelect::NonZero, layer, &mut study.labels, Task::none()).map(|n| {
+            Purpose::OpenLayers => {
+                io::load_label_map(&path, &study.ct.geometry, Task::none()).map(|m| {
+                    study.labels = m;
                     study.touch();
-                    format!("{n} voxels imported into the {} layer", layer.name())
+                    format!("layers loaded from {}", path.display())
                 })
             }
-            Purpose::SaveLabels => io::save_labels(&path, &study.labels, study.spatial()).map(|w| {
-                let mut m = format!("label map saved to {}", path.display());
-                if let Some(w) = w {
-                    m.push_str(&format!(" ({w})"));
-                }
-                m
+            Purpose::ImportMask(layer) => io::import_mask(
+                &path,
+                MaskSelect::NonZero,
+                layer,
+                &mut study.labels,
+                Task::none(),
+            )
+            .map(|n| {
+                study.touch();
+                format!("{n} voxels imported into the {} layer", layer.name())
             }),
+            Purpose::SaveLabels => {
+                io::save_labels(&path, &study.labels, study.spatial()).map(|w| {
+                    let mut m = format!("label map saved to {}", path.display());
+                    if let Some(w) = w {
+                        m.push_str(&format!(" ({w})"));
+                    }
+                    m
+                })
+            }
             Purpose::AfterPve => crate::volume::nifti::read_labels(&path, Task::none())
                 .map_err(|e| e.to_string())
                 .and_then(|(vol, _)| {
@@ -207,7 +226,10 @@ impl RemnantApp {
                     let map = crate::segmentation::LabelMap::from_labels(g.clone(), vol.as_slice())
                         .map_err(|e| format!("{}: {e}", path.display()))?;
                     self.plan.after = Some(AfterScan {
-                        name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                        name: path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
                         counts: crate::volumetry::Counts::from_bits(&map.bits),
                         voxel_mm3: g.voxel_volume_mm3(),
                     });
@@ -240,9 +262,11 @@ impl RemnantApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status(ui));
         if self.study.is_some() {
-            egui::Panel::right("work").default_size(380.0).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.work_panel(ui));
-            });
+            egui::Panel::right("work")
+                .default_size(380.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| self.work_panel(ui));
+                });
             egui::Panel::left("case")
                 .default_size(330.0)
                 .show(ui, |ui| {
@@ -287,17 +311,26 @@ impl RemnantApp {
                 });
                 ui.separator();
                 let has = self.study.is_some();
-                if ui.add_enabled(has, egui::Button::new("Open layers...")).clicked() {
+                if ui
+                    .add_enabled(has, egui::Button::new("Open layers..."))
+                    .clicked()
+                {
                     self.ask_file(Purpose::OpenLayers);
                     ui.close();
                 }
-                if ui.add_enabled(has, egui::Button::new("Save label map...")).clicked() {
+                if ui
+                    .add_enabled(has, egui::Button::new("Save label map..."))
+                    .clicked()
+                {
                     self.ask_file(Purpose::SaveLabels);
                     ui.close();
                 }
                 ui.menu_button("Import mask as layer", |ui| {
                     for layer in Layer::ALL {
-                        if ui.add_enabled(has, egui::Button::new(format!("{}...", layer.name()))).clicked() {
+                        if ui
+                            .add_enabled(has, egui::Button::new(format!("{}...", layer.name())))
+                            .clicked()
+                        {
                             self.ask_file(Purpose::ImportMask(layer));
                             ui.close();
                         }
@@ -435,7 +468,10 @@ impl RemnantApp {
         if let Some(s) = &self.study
             && self.tumours.0 != s.revision
         {
-            self.tumours = (s.revision, components(&s.labels.bits, Layer::Tumour.bit(), &s.ct.geometry));
+            self.tumours = (
+                s.revision,
+                components(&s.labels.bits, Layer::Tumour.bit(), &s.ct.geometry),
+            );
         }
         &self.tumours.1
     }
@@ -450,7 +486,9 @@ impl RemnantApp {
                 let tumours = self.tumours().to_vec();
                 let Some(study) = &mut self.study else { return };
                 let counts = study.counts();
-                let a = self.plan.assessment(&counts, study.ct.geometry.voxel_volume_mm3());
+                let a = self
+                    .plan
+                    .assessment(&counts, study.ct.geometry.voxel_volume_mm3());
                 if plan_panel::show(ui, &mut self.plan, &a, &tumours) {
                     self.ask_file(Purpose::AfterPve);
                 }

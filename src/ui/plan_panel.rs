@@ -3,9 +3,9 @@
 //! tumour list, and the post-PVE comparison. All figures come from `volumetry`.
 
 use crate::segmentation::components::Component;
-use crate::volumetry::body::{parse_measure, HEIGHT_CM_RANGE, WEIGHT_KG_RANGE};
-use crate::volumetry::growth::{compare, Growth};
-use crate::volumetry::{assess, Assessment, Counts, Decision, LiverCondition, PlanInputs};
+use crate::volumetry::body::{HEIGHT_CM_RANGE, WEIGHT_KG_RANGE, parse_measure};
+use crate::volumetry::growth::{Growth, compare};
+use crate::volumetry::{Assessment, Counts, Decision, LiverCondition, PlanInputs, assess};
 use egui::Color32;
 use egui_plot::{Bar, BarChart, HLine, Plot};
 
@@ -36,7 +36,10 @@ fn field(text: &str, what: &str, unit: &str, range: (f64, f64)) -> (Option<f64>,
         Ok(Some(v)) if v.is_finite() && v >= range.0 && v <= range.1 => (Some(v), None),
         Ok(Some(v)) => (
             None,
-            Some(format!("{what} {v} {unit} is outside {}-{} {unit}", range.0, range.1)),
+            Some(format!(
+                "{what} {v} {unit} is outside {}-{} {unit}",
+                range.0, range.1
+            )),
         ),
         Err(e) => (None, Some(e)),
     }
@@ -82,35 +85,50 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
     let mut want_after = false;
     ui.heading("FLR planning");
     // Patient and condition.
-    egui::Grid::new("plan-inputs").num_columns(2).show(ui, |ui| {
-        let l = ui.label("Height (cm)");
-        let r = ui.add(egui::TextEdit::singleline(&mut st.height_text).desired_width(80.0)).labelled_by(l.id);
-        if r.changed() {
-            st.update_inputs();
-        }
-        ui.end_row();
-        let l = ui.label("Weight (kg)");
-        let r = ui.add(egui::TextEdit::singleline(&mut st.weight_text).desired_width(80.0)).labelled_by(l.id);
-        if r.changed() {
-            st.update_inputs();
-        }
-        ui.end_row();
-    });
+    egui::Grid::new("plan-inputs")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label("Height (cm)");
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut st.height_text).desired_width(80.0))
+                .labelled_by(l.id);
+            if r.changed() {
+                st.update_inputs();
+            }
+            ui.end_row();
+            let l = ui.label("Weight (kg)");
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut st.weight_text).desired_width(80.0))
+                .labelled_by(l.id);
+            if r.changed() {
+                st.update_inputs();
+            }
+            ui.end_row();
+        });
     for e in [&st.height_error, &st.weight_error].into_iter().flatten() {
         ui.colored_label(Color32::from_rgb(240, 110, 80), e);
     }
     ui.label("Liver condition");
     for c in LiverCondition::ALL {
         let th = st.inputs.thresholds.for_condition(c);
-        ui.radio_value(&mut st.inputs.condition, c, format!("{} (FLR >= {th:.0} %)", c.label()));
+        ui.radio_value(
+            &mut st.inputs.condition,
+            c,
+            format!("{} (FLR >= {th:.0} %)", c.label()),
+        );
     }
     ui.checkbox(&mut st.show_settings, "Edit thresholds");
     if st.show_settings {
         let t = &mut st.inputs.thresholds;
         egui::Grid::new("thresholds").num_columns(2).show(ui, |ui| {
-            for (name, v) in [("Normal %", &mut t.normal), ("Chemotherapy %", &mut t.chemo), ("Cirrhosis %", &mut t.cirrhosis)] {
+            for (name, v) in [
+                ("Normal %", &mut t.normal),
+                ("Chemotherapy %", &mut t.chemo),
+                ("Cirrhosis %", &mut t.cirrhosis),
+            ] {
                 let l = ui.label(name);
-                ui.add(egui::DragValue::new(v).range(1.0..=99.0).speed(0.5)).labelled_by(l.id);
+                ui.add(egui::DragValue::new(v).range(1.0..=99.0).speed(0.5))
+                    .labelled_by(l.id);
                 ui.end_row();
             }
         });
@@ -120,34 +138,44 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
 
     // Figures.
     let v = &a.volumes;
-    egui::Grid::new("plan-figures").num_columns(2).striped(true).show(ui, |ui| {
-        let mut row = |k: &str, val: String| {
-            ui.label(k);
-            ui.label(val);
-            ui.end_row();
-        };
-        row("Total liver", format!("{:.1} mL", v.total_ml));
-        row("Tumour", format!("{:.1} mL", v.tumour_ml));
-        row("Functional liver", format!("{:.1} mL", v.functional_ml));
-        row("Resected", format!("{:.1} mL", v.resected_ml));
-        row("Remnant (FLR)", format!("{:.1} mL", v.remnant_ml));
-        row("FLR", a.flr_percent.map_or("-".into(), |f| format!("{f:.1} % of functional liver")));
-        match &a.body {
-            Some(b) => {
-                row("BSA (Mosteller)", format!("{:.2} m²", b.bsa_m2));
-                row("sTLV (Vauthey 2002)", format!("{:.0} mL", b.stlv_ml));
-                row("sFLR", format!("{:.1} %", b.sflr_percent));
+    egui::Grid::new("plan-figures")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            let mut row = |k: &str, val: String| {
+                ui.label(k);
+                ui.label(val);
+                ui.end_row();
+            };
+            row("Total liver", format!("{:.1} mL", v.total_ml));
+            row("Tumour", format!("{:.1} mL", v.tumour_ml));
+            row("Functional liver", format!("{:.1} mL", v.functional_ml));
+            row("Resected", format!("{:.1} mL", v.resected_ml));
+            row("Remnant (FLR)", format!("{:.1} mL", v.remnant_ml));
+            row(
+                "FLR",
+                a.flr_percent
+                    .map_or("-".into(), |f| format!("{f:.1} % of functional liver")),
+            );
+            match &a.body {
+                Some(b) => {
+                    row("BSA (Mosteller)", format!("{:.2} m²", b.bsa_m2));
+                    row("sTLV (Vauthey 2002)", format!("{:.0} mL", b.stlv_ml));
+                    row("sFLR", format!("{:.1} %", b.sflr_percent));
+                }
+                None => row("sFLR", "enter height and weight".into()),
             }
-            None => row("sFLR", "enter height and weight".into()),
-        }
-        match (a.flr_bw_percent, a.flr_bw_adequate) {
-            (Some(bw), Some(ok)) => row(
-                "FLR / body weight",
-                format!("{bw:.2} % ({} 0.5 %, Truant 2007)", if ok { ">=" } else { "<" }),
-            ),
-            _ => row("FLR / body weight", "enter weight".into()),
-        }
-    });
+            match (a.flr_bw_percent, a.flr_bw_adequate) {
+                (Some(bw), Some(ok)) => row(
+                    "FLR / body weight",
+                    format!(
+                        "{bw:.2} % ({} 0.5 %, Truant 2007)",
+                        if ok { ">=" } else { "<" }
+                    ),
+                ),
+                _ => row("FLR / body weight", "enter weight".into()),
+            }
+        });
     ui.separator();
 
     // The verdict.
@@ -165,7 +193,11 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
             a.verdict.basis.as_deref().unwrap_or("FLR"),
             p.percent.0,
             p.percent.1,
-            if p.reaches_threshold_at_best { "" } else { ". Even +40 % stays below the threshold: discuss a two-stage hepatectomy." }
+            if p.reaches_threshold_at_best {
+                ""
+            } else {
+                ". Even +40 % stays below the threshold: discuss a two-stage hepatectomy."
+            }
         ));
     }
     if let Some(p) = a.verdict.judged_percent {
@@ -176,7 +208,10 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
     // Tumours.
     ui.strong(format!("Tumours: {}", tumours.len()));
     for t in tumours.iter().take(20) {
-        ui.label(format!("#{}  {:.2} mL  largest diameter {:.1} mm", t.id, t.volume_ml, t.diameter_mm));
+        ui.label(format!(
+            "#{}  {:.2} mL  largest diameter {:.1} mm",
+            t.id, t.volume_ml, t.diameter_mm
+        ));
     }
     if tumours.len() > 20 {
         ui.label(format!("... and {} more", tumours.len() - 20));
@@ -194,10 +229,15 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
         Some(s) => {
             ui.label(format!("Second scan: {}", s.name));
             let l = ui.label("Weeks between scans");
-            ui.add(egui::TextEdit::singleline(&mut st.weeks_text).desired_width(60.0)).labelled_by(l.id);
+            ui.add(egui::TextEdit::singleline(&mut st.weeks_text).desired_width(60.0))
+                .labelled_by(l.id);
             match st.growth(a) {
                 Some(Ok(g)) => {
-                    let col = if g.kgr_adequate { Color32::from_rgb(90, 200, 110) } else { Color32::from_rgb(240, 110, 80) };
+                    let col = if g.kgr_adequate {
+                        Color32::from_rgb(90, 200, 110)
+                    } else {
+                        Color32::from_rgb(240, 110, 80)
+                    };
                     ui.colored_label(col, &g.text);
                     ui.small(&g.source);
                 }
@@ -216,11 +256,25 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
 
 fn bar_chart(ui: &mut egui::Ui, a: &Assessment, judged: f64) {
     let th = a.verdict.threshold_percent;
-    let mut bars = vec![Bar::new(0.0, judged).width(0.6).name(a.verdict.basis.clone().unwrap_or_default())
-        .fill(verdict_color(a.verdict.decision))];
+    let mut bars = vec![
+        Bar::new(0.0, judged)
+            .width(0.6)
+            .name(a.verdict.basis.clone().unwrap_or_default())
+            .fill(verdict_color(a.verdict.decision)),
+    ];
     if let Some(p) = &a.pve {
-        bars.push(Bar::new(1.0, p.percent.0).width(0.6).name("after PVE, +20 %").fill(Color32::from_rgb(120, 150, 220)));
-        bars.push(Bar::new(2.0, p.percent.1).width(0.6).name("after PVE, +40 %").fill(Color32::from_rgb(120, 150, 220)));
+        bars.push(
+            Bar::new(1.0, p.percent.0)
+                .width(0.6)
+                .name("after PVE, +20 %")
+                .fill(Color32::from_rgb(120, 150, 220)),
+        );
+        bars.push(
+            Bar::new(2.0, p.percent.1)
+                .width(0.6)
+                .name("after PVE, +40 %")
+                .fill(Color32::from_rgb(120, 150, 220)),
+        );
     }
     Plot::new("flr-chart")
         .height(140.0)
@@ -236,7 +290,11 @@ fn bar_chart(ui: &mut egui::Ui, a: &Assessment, judged: f64) {
     ui.small(format!(
         "Bars: {} now{}; line: {th:.0} % required ({})",
         a.verdict.basis.as_deref().unwrap_or("FLR"),
-        if a.pve.is_some() { ", then after PVE (+20 %, +40 %)" } else { "" },
+        if a.pve.is_some() {
+            ", then after PVE (+20 %, +40 %)"
+        } else {
+            ""
+        },
         a.verdict.source
     ));
 }

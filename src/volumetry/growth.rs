@@ -4,7 +4,7 @@
 //! (Shindoh et al., J Am Coll Surg 2013: KGR < 2 %/week predicts liver failure).
 
 use super::assessment::Assessment;
-use super::flr::{kinetic_growth, KGR_MIN, KGR_SOURCE};
+use super::flr::{KGR_MIN, KGR_SOURCE, kinetic_growth};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,17 +36,28 @@ pub fn compare(before: &Assessment, after: &Assessment, weeks: f64) -> Result<Gr
     let (basis, b, a) = match (&before.body, &after.body) {
         (Some(x), Some(y)) => ("sFLR", x.sflr_percent, y.sflr_percent),
         _ => match (before.flr_percent, after.flr_percent) {
-            (Some(x), Some(y)) if before.counts.resected > 0 && after.counts.resected > 0 => ("FLR", x, y),
-            _ => return Err("trace the liver and the resection on both scans to compare them".into()),
+            (Some(x), Some(y)) if before.counts.resected > 0 && after.counts.resected > 0 => {
+                ("FLR", x, y)
+            }
+            _ => {
+                return Err(
+                    "trace the liver and the resection on both scans to compare them".into(),
+                );
+            }
         },
     };
-    let (dh, kgr) = kinetic_growth(b, a, weeks).ok_or("weeks between the scans must be positive")?;
+    let (dh, kgr) =
+        kinetic_growth(b, a, weeks).ok_or("weeks between the scans must be positive")?;
     let ok = kgr >= KGR_MIN;
     let text = format!(
         "{basis} {b:.1} % -> {a:.1} % in {weeks:.1} weeks: degree of hypertrophy {dh:.1} points, \
          KGR {kgr:.2} %/week ({} {KGR_MIN:.0} %/week{})",
         if ok { ">=" } else { "<" },
-        if ok { "" } else { ": predicts liver failure after resection" }
+        if ok {
+            ""
+        } else {
+            ": predicts liver failure after resection"
+        }
     );
     Ok(Growth {
         basis: basis.into(),
@@ -66,11 +77,21 @@ pub fn compare(before: &Assessment, after: &Assessment, weeks: f64) -> Result<Gr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::volumetry::{assess, Counts, PlanInputs};
+    use crate::volumetry::{Counts, PlanInputs, assess};
 
     fn plan(remnant: u64, resected: u64) -> Assessment {
-        let c = Counts { total: remnant + resected, tumour: 0, resected, remnant, resection_outside_liver: 0 };
-        let inp = PlanInputs { height_cm: Some(180.0), weight_kg: Some(80.0), ..Default::default() };
+        let c = Counts {
+            total: remnant + resected,
+            tumour: 0,
+            resected,
+            remnant,
+            resection_outside_liver: 0,
+        };
+        let inp = PlanInputs {
+            height_cm: Some(180.0),
+            weight_kg: Some(80.0),
+            ..Default::default()
+        };
         assess(&c, 1.0, &inp)
     }
 

@@ -3,11 +3,11 @@
 //! unchanged so every reader computes the very same affine for both files.
 
 use super::header::{DataType, SpatialFields, linear_to_quatern};
-use crate::fsutil::atomic_write_with;
+use crate::fsutil::{AtomicWriteError, atomic_write_with};
 use crate::volume::geometry::Geometry;
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 /// Scalar types Remnant writes.
@@ -106,16 +106,17 @@ pub fn write_volume<T: NiftiScalar>(
     geometry: &Geometry,
     stored: Option<&SpatialFields>,
     descrip: &str,
-) -> io::Result<()> {
+) -> Result<(), AtomicWriteError> {
+    let invalid = |msg: &str| AtomicWriteError {
+        path: path.to_path_buf(),
+        step: "checking the volume",
+        source: io::Error::new(io::ErrorKind::InvalidInput, msg.to_string()),
+    };
     if data.len() != geometry.voxel_count() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "voxel count does not match the grid",
-        ));
+        return Err(invalid("voxel count does not match the grid"));
     }
     if geometry.dims.iter().any(|&d| d > i16::MAX as usize) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
+        return Err(invalid(
             "a dimension exceeds 32767 voxels, the NIfTI-1 limit",
         ));
     }
@@ -125,9 +126,10 @@ pub fn write_volume<T: NiftiScalar>(
     let gz = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    atomic_write_with(path, |w| {
+    atomic_write_with(path, |file| {
+        let mut w = BufWriter::with_capacity(1 << 20, file);
         if gz {
-            let mut enc = GzEncoder::new(w, Compression::new(3));
+            let mut enc = GzEncoder::new(&mut w, Compression::new(3));
             enc.write_all(&hdr)?;
             enc.write_all(bytes)?;
             enc.finish()?;
@@ -135,6 +137,6 @@ pub fn write_volume<T: NiftiScalar>(
             w.write_all(&hdr)?;
             w.write_all(bytes)?;
         }
-        Ok(())
+        w.flush()
     })
 }

@@ -1,0 +1,21 @@
+//! Structured operative report of peritoneal surface surgery: the data
+//! model, its validation, JSON files with a versioned schema, and PDF export.
+
+mod error;
+mod json;
+mod migrate;
+mod model;
+mod pdf;
+mod validate;
+
+pub use error::ReportError;
+pub use json::{MAX_FILE_BYTES, SCHEMA_VERSION};
+pub use model::{
+    Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,
+    Peritonectomies, Photo, Report, RightDiaphragm, SmallBowel,
+};
+pub use pdf::{KeyImage, render_pdf};
+pub use validate::{
+    ASCITES_MAX_ML, HIPEC_DURATION_MIN, HIPEC_TEMPERATURE_C, LIVER_MAX_ML, MAX_SEGMENTS_RESECTED,
+    Problem, SMALL_BOWEL_MAX_CM, Severity,
+};

@@ -1,0 +1,267 @@
+//! The structured operative report of peritoneal surface surgery.
+//!
+//! Its contents follow what expert groups (PSOGI) ask an operative report to
+//! hold, the "five points": extent of disease (PCI), small bowel involvement,
+//! completeness of cytoreduction, procedures done and HIPEC details; plus the
+//! liver part that Remnant's volumetry fills in.
+//!
+//! Numbers the surgeon may not have yet are `Option`s (`None` = not
+//! recorded). Every struct rejects unknown fields when read from JSON so that
+//! a misspelt field is reported rather than silently dropped.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pci::{CcScore, Pci};
+
+/// One operative report. See `REPORT_SCHEMA.md` for the JSON layout.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Report {
+    pub patient: Patient,
+    pub surgeon: Option<String>,
+    /// Date of the operation, as the surgeon wrote it (ISO 8601 advised).
+    pub operation_date: Option<String>,
+    pub ascites: Ascites,
+    pub small_bowel: SmallBowel,
+    pub right_diaphragm: RightDiaphragm,
+    pub photos: Vec<Photo>,
+    /// Completeness of cytoreduction; `None` = not recorded.
+    pub cc_score: Option<CcScore>,
+    pub peritonectomies: Peritonectomies,
+    /// Other organ resections, one entry each (e.g. "right hemicolectomy").
+    pub organ_resections: Vec<String>,
+    /// `None` = no HIPEC given.
+    pub hipec: Option<Hipec>,
+    pub liver: LiverPart,
+    /// Free-text operative findings.
+    pub findings: String,
+    pub pci: Pci,
+}
+
+/// Patient identification, as found in the images (DICOM) or typed in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Patient {
+    pub name: Option<String>,
+    pub patient_id: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+    pub study_date: Option<String>,
+    pub accession: Option<String>,
+}
+
+/// Ascites found at laparotomy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case", try_from = "AscitesFields")]
+pub enum Ascites {
+    #[default]
+    NotRecorded,
+    /// No ascites.
+    None,
+    /// Ascites present; volume in mL if measured.
+    Present { volume_ml: Option<f64> },
+}
+
+/// The JSON form of [`Ascites`], read strictly: unknown fields and a volume
+/// without ascites are refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AscitesFields {
+    status: AscitesStatus,
+    #[serde(default)]
+    volume_ml: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AscitesStatus {
+    NotRecorded,
+    None,
+    Present,
+}
+
+impl TryFrom<AscitesFields> for Ascites {
+    type Error = &'static str;
+
+    fn try_from(f: AscitesFields) -> Result<Self, Self::Error> {
+        match (f.status, f.volume_ml) {
+            (AscitesStatus::Present, volume_ml) => Ok(Self::Present { volume_ml }),
+            (_, Some(_)) => Err("ascites volume_ml is only allowed with status \"present\""),
+            (AscitesStatus::None, None) => Ok(Self::None),
+            (AscitesStatus::NotRecorded, None) => Ok(Self::NotRecorded),
+        }
+    }
+}
+
+/// Small bowel and mesentery involvement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmallBowel {
+    /// Free-text description.
+    pub description: String,
+    /// Disease limited to the serosa.
+    pub serosal_only: bool,
+    /// Disease at the root of the mesentery.
+    pub mesenteric_root_involved: bool,
+    /// Number of small-bowel segments resected.
+    pub segments_resected: u32,
+    /// Total length of small bowel resected, cm.
+    pub length_resected_cm: Option<f64>,
+}
+
+/// Extent of disease on the right diaphragm dome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiaphragmInvolvement {
+    None,
+    Partial,
+    Full,
+}
+
+impl DiaphragmInvolvement {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Partial => "partial",
+            Self::Full => "full",
+        }
+    }
+}
+
+/// Right diaphragm dome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RightDiaphragm {
+    /// `None` = not recorded.
+    pub involvement: Option<DiaphragmInvolvement>,
+    /// Whether the cupola is mobile; `None` = not recorded.
+    pub cupola_mobile: Option<bool>,
+}
+
+/// An intra-operative photo on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Photo {
+    /// JPEG or PNG file.
+    pub path: String,
+    pub caption: String,
+}
+
+/// Sugarbaker's peritonectomy procedures: which were done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Peritonectomies {
+    pub greater_omentectomy_splenectomy: bool,
+    pub left_upper_quadrant: bool,
+    pub right_upper_quadrant: bool,
+    /// With stripping of the omental bursa.
+    pub lesser_omentectomy_cholecystectomy: bool,
+    pub pelvic_with_sigmoid_resection: bool,
+    pub antrectomy: bool,
+}
+
+impl Peritonectomies {
+    /// Every procedure with its full name and whether it was done.
+    pub fn list(&self) -> [(&'static str, bool); 6] {
+        [
+            (
+                "Greater omentectomy-splenectomy",
+                self.greater_omentectomy_splenectomy,
+            ),
+            (
+                "Left upper quadrant peritonectomy",
+                self.left_upper_quadrant,
+            ),
+            (
+                "Right upper quadrant peritonectomy",
+                self.right_upper_quadrant,
+            ),
+            (
+                "Lesser omentectomy-cholecystectomy with stripping of the omental bursa",
+                self.lesser_omentectomy_cholecystectomy,
+            ),
+            (
+                "Pelvic peritonectomy with sigmoid colon resection",
+                self.pelvic_with_sigmoid_resection,
+            ),
+            ("Antrectomy", self.antrectomy),
+        ]
+    }
+
+    /// Names of the procedures done.
+    pub fn done(&self) -> Vec<&'static str> {
+        self.list()
+            .into_iter()
+            .filter_map(|(name, done)| done.then_some(name))
+            .collect()
+    }
+}
+
+/// How the HIPEC perfusion was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HipecTechnique {
+    Open,
+    Closed,
+}
+
+impl HipecTechnique {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Open => "open (coliseum)",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// Hyperthermic intraperitoneal chemotherapy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Hipec {
+    pub drug: String,
+    /// Total dose, mg.
+    pub dose_mg: Option<f64>,
+    /// Dose per body-surface area, mg/m2.
+    pub dose_mg_per_m2: Option<f64>,
+    /// Perfusate (intraperitoneal) temperature, degrees Celsius.
+    pub temperature_c: Option<f64>,
+    /// Perfusion time, minutes.
+    pub duration_min: Option<f64>,
+    pub technique: Option<HipecTechnique>,
+}
+
+/// Liver surgery done in the same operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LiverPart {
+    pub resection_performed: bool,
+    pub ablation_performed: bool,
+    /// Volumetry from Remnant; `None` = none done.
+    pub figures: Option<LiverFigures>,
+}
+
+/// Liver volumetry, as computed by the app.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LiverFigures {
+    /// Total liver volume, mL.
+    pub total_ml: Option<f64>,
+    /// Tumour volume, mL.
+    pub tumour_ml: Option<f64>,
+    /// Functional (total minus tumour) volume, mL.
+    pub functional_ml: Option<f64>,
+    /// Planned resected volume, mL.
+    pub resected_ml: Option<f64>,
+    /// Future liver remnant volume, mL.
+    pub remnant_ml: Option<f64>,
+    /// Future liver remnant as % of the functional volume.
+    pub flr_percent: Option<f64>,
+    /// Standardised FLR (remnant / estimated total liver volume), %.
+    pub sflr_percent: Option<f64>,
+    /// Liver condition the threshold was chosen for (e.g. "normal liver").
+    pub condition: String,
+    /// Minimum safe FLR for that condition, %.
+    pub threshold_percent: Option<f64>,
+    /// The app's conclusion (e.g. "FLR adequate").
+    pub verdict: String,
+}

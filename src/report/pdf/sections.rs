@@ -1,0 +1,212 @@
+//! The text sections of the PDF, one function each, in report order.
+
+use super::doc::{ALERT, BLACK, CONTENT_W, Doc, GREY, LEFT, RULE};
+use super::flow::{self, BODY, SMALL, key_value, or_not_recorded, quantity, yes_no};
+use super::text::{self, Font};
+use crate::report::model::{Ascites, Report};
+use crate::report::validate::Severity;
+
+pub(super) const TITLE: &str = "Operative report \u{2013} peritoneal surface surgery";
+
+/// Title and the patient / operation block.
+pub(super) fn header(doc: &mut Doc, report: &Report) {
+    doc.y -= 14.0;
+    doc.text_at(LEFT, doc.y, Font::Bold, 16.0, BLACK, TITLE);
+    doc.y -= 8.0;
+    doc.hline(LEFT, LEFT + CONTENT_W, doc.y, BLACK, 1.0);
+    let p = &report.patient;
+    let dash = |s: &Option<String>| match s.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_owned(),
+        _ => "\u{2013}".to_owned(),
+    };
+    let left = [
+        ("Patient", dash(&p.name)),
+        ("Patient ID", dash(&p.patient_id)),
+        ("Birth date", dash(&p.birth_date)),
+        ("Sex", dash(&p.sex)),
+    ];
+    let right = [
+        ("Surgeon", dash(&report.surgeon)),
+        ("Operation date", dash(&report.operation_date)),
+        ("Study date", dash(&p.study_date)),
+        ("Accession", dash(&p.accession)),
+    ];
+    let half = CONTENT_W / 2.0;
+    let size = BODY + 1.0;
+    let lh = flow::leading(size);
+    doc.y -= 4.0;
+    for (l, r) in left.iter().zip(&right) {
+        let cells = [(LEFT, l), (LEFT + half, r)].map(|(x, (key, value))| {
+            let value = text::one_line(value);
+            (
+                x,
+                *key,
+                text::wrap_capped(Font::Regular, size, &value, half - 88.0, 3),
+            )
+        });
+        let rows = cells.iter().map(|c| c.2.len()).max().unwrap_or(1).max(1);
+        let top = doc.y;
+        for (x, key, lines) in cells {
+            doc.text_at(x, top - lh + 3.0, Font::Bold, BODY, BLACK, key);
+            for (i, line) in lines.iter().enumerate() {
+                let y = top - (i + 1) as f32 * lh + 3.0;
+                doc.bytes_at(x + 80.0, y, Font::Regular, size, BLACK, line);
+            }
+        }
+        doc.y = top - rows as f32 * lh;
+    }
+    doc.y -= 4.0;
+    doc.hline(LEFT, LEFT + CONTENT_W, doc.y, RULE, 0.6);
+}
+
+pub(super) fn findings(doc: &mut Doc, report: &Report) {
+    flow::heading(doc, "Findings", 40.0);
+    let ascites = match report.ascites {
+        Ascites::NotRecorded => "not recorded".to_owned(),
+        Ascites::None => "none".to_owned(),
+        Ascites::Present { volume_ml: None } => "present, volume not measured".to_owned(),
+        Ascites::Present { volume_ml } => format!("present, {}", quantity(volume_ml, 0, "mL")),
+    };
+    key_value(doc, "Ascites", &ascites);
+
+    let sb = &report.small_bowel;
+    key_value(
+        doc,
+        "Small bowel and mesentery",
+        &or_not_recorded(Some(&sb.description)),
+    );
+    key_value(doc, "Serosal disease only", yes_no(sb.serosal_only));
+    key_value(
+        doc,
+        "Mesenteric root involved",
+        yes_no(sb.mesenteric_root_involved),
+    );
+    key_value(doc, "Segments resected", &sb.segments_resected.to_string());
+    key_value(
+        doc,
+        "Length resected",
+        &quantity(sb.length_resected_cm, 1, "cm"),
+    );
+
+    let rd = &report.right_diaphragm;
+    let involvement = rd.involvement.map_or("not recorded", |i| i.label());
+    key_value(doc, "Right diaphragm dome", involvement);
+    let mobile = rd.cupola_mobile.map_or("not recorded", yes_no);
+    key_value(doc, "Cupola mobile", mobile);
+    if !report.findings.trim().is_empty() {
+        doc.y -= 4.0;
+        flow::paragraph(doc, LEFT, &report.findings, Font::Regular, BODY, BLACK);
+    }
+}
+
+pub(super) fn procedures(doc: &mut Doc, report: &Report) {
+    flow::heading(doc, "Procedures", 40.0);
+    for (name, done) in report.peritonectomies.list() {
+        let mark = if done { "done" } else { "\u{2013}" };
+        key_value_wide(doc, name, mark, done);
+    }
+    let organs: Vec<&str> = report
+        .organ_resections
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let organs = if organs.is_empty() {
+        "none recorded".to_owned()
+    } else {
+        organs.join("; ")
+    };
+    doc.y -= 3.0;
+    key_value(doc, "Organ resections", &organs);
+}
+
+/// A procedure line: long name on the left, status at a fixed column.
+fn key_value_wide(doc: &mut Doc, name: &str, status: &str, done: bool) {
+    let lh = flow::leading(BODY);
+    doc.ensure(lh);
+    doc.y -= lh;
+    let base = doc.y + lh * 0.25;
+    let font = if done { Font::Bold } else { Font::Regular };
+    let color = if done { BLACK } else { GREY };
+    doc.text_at(LEFT, base, Font::Regular, BODY, color, name);
+    doc.text_at(LEFT + 330.0, base, font, BODY, color, status);
+}
+
+pub(super) fn hipec(doc: &mut Doc, report: &Report) {
+    flow::heading(doc, "HIPEC", 14.0);
+    let Some(h) = &report.hipec else {
+        key_value(doc, "HIPEC", "none given");
+        return;
+    };
+    key_value(doc, "Drug", &or_not_recorded(Some(&h.drug)));
+    key_value(doc, "Dose", &quantity(h.dose_mg, 1, "mg"));
+    if let Some(per_m2) = h.dose_mg_per_m2 {
+        key_value(doc, "Dose per m2", &quantity(Some(per_m2), 1, "mg/m2"));
+    }
+    key_value(doc, "Temperature", &quantity(h.temperature_c, 1, "\u{b0}C"));
+    key_value(doc, "Duration", &quantity(h.duration_min, 0, "min"));
+    key_value(
+        doc,
+        "Technique",
+        h.technique.map_or("not recorded", |t| t.label()),
+    );
+}
+
+pub(super) fn liver(doc: &mut Doc, report: &Report) {
+    flow::heading(doc, "Liver", 40.0);
+    let l = &report.liver;
+    key_value(doc, "Liver resection", yes_no(l.resection_performed));
+    key_value(doc, "Ablation", yes_no(l.ablation_performed));
+    let Some(f) = &l.figures else {
+        key_value(doc, "Volumetry", "not done");
+        return;
+    };
+    doc.y -= 3.0;
+    let rows = [
+        ("Total liver volume", quantity(f.total_ml, 0, "mL")),
+        ("Tumour volume", quantity(f.tumour_ml, 0, "mL")),
+        ("Functional volume", quantity(f.functional_ml, 0, "mL")),
+        ("Resected volume", quantity(f.resected_ml, 0, "mL")),
+        ("Remnant volume", quantity(f.remnant_ml, 0, "mL")),
+        ("FLR", quantity(f.flr_percent, 1, "%")),
+        ("Standardised FLR", quantity(f.sflr_percent, 1, "%")),
+        ("Liver condition", or_not_recorded(Some(&f.condition))),
+        ("Minimum safe FLR", quantity(f.threshold_percent, 1, "%")),
+    ];
+    for (key, value) in rows {
+        key_value(doc, key, &value);
+    }
+    flow::key_value_styled(
+        doc,
+        "Verdict",
+        &or_not_recorded(Some(&f.verdict)),
+        Font::Bold,
+        BLACK,
+    );
+}
+
+/// Problems found by validation, if any.
+pub(super) fn checks(doc: &mut Doc, report: &Report) {
+    let problems = report.validate();
+    if problems.is_empty() {
+        return;
+    }
+    flow::heading(doc, "Data checks", 14.0);
+    for p in problems {
+        let color = match p.severity {
+            Severity::Error => ALERT,
+            Severity::Warning => GREY,
+        };
+        flow::bullet(doc, &p.to_string(), color, None);
+    }
+}
+
+/// Closing note tying the PDF to the exact report data.
+pub(super) fn provenance(doc: &mut Doc, report: &Report) {
+    let note = match report.fingerprint() {
+        Ok(hash) => format!("Generated by Remnant. SHA-256 of the report data (JSON): {hash}"),
+        Err(_) => "Generated by Remnant.".to_owned(),
+    };
+    doc.y -= 10.0;
+    flow::paragraph(doc, LEFT, &note, Font::Regular, SMALL, GREY);
+}
