@@ -2,19 +2,21 @@
 
 pub mod args;
 mod phantom;
+mod report;
 mod volumetry;
 
 use std::ffi::OsString;
 
-pub const COMMANDS: &[&str] = &["volumetry", "phantom", "help"];
+pub const COMMANDS: &[&str] = &["volumetry", "report", "phantom", "help"];
 
 pub fn usage() -> String {
     format!(
         "Remnant {} - future liver remnant volumetry and PCI reporting\n\n\
          usage:\n  remnant [SCAN.nii.gz]            open the app (on the bundled sample if no scan is given)\n  \
-         {}\n  {}\n  remnant help\n",
+         {}\n  {}\n  {}\n  remnant help\n",
         env!("CARGO_PKG_VERSION"),
         volumetry::USAGE,
+        report::USAGE,
         phantom::USAGE,
     )
 }
@@ -35,6 +37,7 @@ pub fn run(args: &[OsString]) -> i32 {
     let result = match cmd.to_string_lossy().as_ref() {
         "volumetry" => volumetry::run(rest),
         "phantom" => phantom::run(rest),
+        "report" => report::run(rest),
         "help" | "--help" | "-h" => {
             print!("{}", usage());
             Ok(())

@@ -1,0 +1,226 @@
+//! A case ties the work together: the scan it refers to (path, size and SHA-256),
+//! the traced layers (a layer-bits NIfTI saved beside the case), the planning inputs
+//! and cutting plane, and the operative report with its PCI. Saved atomically as
+//! JSON; reopening says when the scan has moved or changed.
+
+use crate::render::{render_slice, LayerStyle, Plane, PlaneAxes, Window};
+use crate::report::{KeyImage, LiverFigures, Report};
+use crate::segmentation::Layer;
+use crate::segmentation::plane_cut::CutPlane;
+use crate::study::Study;
+use crate::volumetry::{Assessment, PlanInputs};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Version of the case file layout (documented in docs/CASE_SCHEMA.md).
+pub const CASE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanRef {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub case_version: u32,
+    pub scan: Option<ScanRef>,
+    /// File name of the layer bits, relative to the case file's folder.
+    pub layers: Option<String>,
+    pub planning: PlanInputs,
+    #[serde(default)]
+    pub cut_plane: Option<CutPlane>,
+    /// The report as its own versioned JSON object (see docs/REPORT_SCHEMA.md).
+    pub report: serde_json::Value,
+}
+
+/// What reopening a case found.
+pub struct OpenedCase {
+    pub case: Case,
+    pub report: Report,
+    pub scan_path: Option<PathBuf>,
+    pub layers_path: Option<PathBuf>,
+    /// e.g. "the scan has moved" or "the scan changed since the case was saved".
+    pub warnings: Vec<String>,
+}
+
+pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
+    let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(|e| format!("{}: {e}", path.display()))?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((n, hex))
+}
+
+/// The layers file saved beside a case: `NAME.json` -> `NAME.layers.nii.gz`.
+pub fn layers_path_for(case_path: &Path) -> PathBuf {
+    let stem = case_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
+    case_path.with_file_name(format!("{stem}.layers.nii.gz"))
+}
+
+/// Save a case: the layers first (atomically), then the JSON (atomically).
+pub fn save(
+    case_path: &Path,
+    study: Option<&Study>,
+    planning: &PlanInputs,
+    cut_plane: Option<CutPlane>,
+    report: &Report,
+) -> Result<(), String> {
+    let (scan, layers) = match study {
+        Some(s) => {
+            let (bytes, sha256) = sha256_file(&s.path)?;
+            let abs = std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
+            let lp = layers_path_for(case_path);
+            crate::segmentation::io::save_bits(&lp, &s.labels, s.spatial())?;
+            let name = lp.file_name().map(|n| n.to_string_lossy().into_owned());
+            (Some(ScanRef { path: abs.display().to_string(), bytes, sha256 }), name)
+        }
+        None => (None, None),
+    };
+    let report_json = report.to_json().map_err(|e| e.to_string())?;
+    let report_value: serde_json::Value = serde_json::from_str(&report_json).map_err(|e| e.to_string())?;
+    let case = Case {
+        case_version: CASE_VERSION,
+        scan,
+        layers,
+        planning: planning.clone(),
+        cut_plane,
+        report: report_value,
+    };
+    let mut text = serde_json::to_string_pretty(&case).map_err(|e| e.to_string())?;
+    text.push('\n');
+    crate::fsutil::atomic_write(case_path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// Read a case file; checks the scan it refers to (moved? changed?).
+pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
+    let bytes = std::fs::read(case_path).map_err(|e| format!("{}: {e}", case_path.display()))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{}: not a valid case file: {e}", case_path.display()))?;
+    let version = value.get("case_version").and_then(|v| v.as_u64());
+    match version {
+        None => {
+            return Err(format!(
+                "{}: not a Remnant case (no case_version; a report alone opens with Open report)",
+                case_path.display()
+            ));
+        }
+        Some(v) if v > CASE_VERSION as u64 => {
+            return Err(format!(
+                "{}: written by a newer Remnant: case version {v}, this build reads up to {CASE_VERSION}",
+                case_path.display()
+            ));
+        }
+        _ => {}
+    }
+    let case: Case = serde_json::from_value(value)
+        .map_err(|e| format!("{}: the case file is damaged: {e}", case_path.display()))?;
+    let report_text = serde_json::to_vec(&case.report).map_err(|e| e.to_string())?;
+    let report = Report::from_json(&report_text).map_err(|e| format!("{}: report: {e}", case_path.display()))?;
+    let mut warnings = Vec::new();
+    let mut scan_path = None;
+    if let Some(s) = &case.scan {
+        let p = PathBuf::from(&s.path);
+        if !p.exists() {
+            warnings.push(format!("the scan has moved: {} is not there any more; open it again from its new place", s.path));
+        } else {
+            match sha256_file(&p) {
+                Ok((_, sum)) if sum == s.sha256 => {}
+                Ok(_) => warnings.push(format!(
+                    "the scan changed since the case was saved ({} has a different checksum): check the layers still fit",
+                    s.path
+                )),
+                Err(e) => warnings.push(e),
+            }
+            scan_path = Some(p);
+        }
+    }
+    let layers_path = case.layers.as_ref().map(|l| {
+        case_path.parent().map(|d| d.join(l)).unwrap_or_else(|| PathBuf::from(l))
+    });
+    if let Some(lp) = &layers_path
+        && !lp.exists()
+    {
+        warnings.push(format!("the traced layers {} are missing", lp.display()));
+    }
+    Ok(OpenedCase { case, report, scan_path, layers_path, warnings })
+}
+
+/// The liver figures the report carries, from the planning assessment.
+pub fn liver_figures(a: &Assessment) -> LiverFigures {
+    let v = &a.volumes;
+    LiverFigures {
+        total_ml: Some(v.total_ml),
+        tumour_ml: Some(v.tumour_ml),
+        functional_ml: Some(v.functional_ml),
+        resected_ml: Some(v.resected_ml),
+        remnant_ml: Some(v.remnant_ml),
+        flr_percent: a.flr_percent,
+        sflr_percent: a.body.as_ref().map(|b| b.sflr_percent),
+        condition: a.condition.label().to_string(),
+        threshold_percent: Some(a.verdict.threshold_percent),
+        verdict: a.verdict.text.clone(),
+    }
+}
+
+/// Key slices for the report: the axial and coronal slices holding the most liver,
+/// with the layers drawn, resampled to square pixels (true aspect).
+pub fn key_images(study: &Study) -> Vec<KeyImage> {
+    let g = &study.ct.geometry;
+    let liver = Layer::Liver.bit() | Layer::Tumour.bit();
+    let styles: Vec<(Layer, LayerStyle)> = Layer::ALL.iter().map(|&l| (l, LayerStyle::default_for(l))).collect();
+    let lut = Window::ABDOMEN.lut();
+    let mut out = Vec::new();
+    for plane in [Plane::Axial, Plane::Coronal] {
+        let axes = PlaneAxes::new(g, plane);
+        let n = g.dims[axes.normal];
+        let mut count = vec![0usize; n];
+        let [nx, ny, _] = g.dims;
+        for (idx, &b) in study.labels.bits.iter().enumerate() {
+            if b & liver != 0 {
+                let p = [idx % nx, (idx / nx) % ny, idx / (nx * ny)];
+                count[p[axes.normal]] += 1;
+            }
+        }
+        let slice = (0..n).max_by_key(|&s| count[s]).unwrap_or(n / 2);
+        let slice = if count.get(slice).copied().unwrap_or(0) == 0 { n / 2 } else { slice };
+        let mut rgba = Vec::new();
+        render_slice(&study.ct, Some(&study.labels.bits), axes, slice, &lut, &styles, None, &mut rgba);
+        let [w, h] = axes.size(g.dims);
+        let pmm = axes.pixel_mm(g);
+        let scale = pmm[1] / pmm[0];
+        let h2 = ((h as f64 * scale).round() as usize).clamp(1, 4096);
+        let mut rgb = Vec::with_capacity(w * h2 * 3);
+        for y in 0..h2 {
+            let sy = ((y as f64 + 0.5) / scale).floor().min(h as f64 - 1.0) as usize;
+            for x in 0..w {
+                let p = &rgba[(sy * w + x) * 4..(sy * w + x) * 4 + 3];
+                rgb.extend_from_slice(p);
+            }
+        }
+        out.push(KeyImage {
+            caption: format!(
+                "{} slice {}/{} (W400/L50): liver green, resection orange, tumour red; patient's right on the left",
+                plane.name(),
+                slice + 1,
+                n
+            ),
+            width: w as u32,
+            height: h2 as u32,
+            rgb,
+        });
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! `remnant report`: check a saved report or case (`--validate`) and render its PDF.
+
+use super::args::{Args, Spec};
+use crate::case;
+use crate::report::{render_pdf, Report, Severity};
+use crate::study::Study;
+use crate::task::Task;
+use crate::volumetry::{assess, Counts};
+
+pub const SPEC: Spec = Spec {
+    values: &["input", "pdf"],
+    switches: &["validate"],
+};
+
+pub const USAGE: &str = "remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--validate]";
+
+pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
+    let a = Args::parse(argv, &SPEC)?;
+    let input = a.require_path("input")?;
+    if a.path("pdf").is_none() && !a.switch("validate") {
+        return Err("give --pdf OUT.pdf, --validate, or both".into());
+    }
+    let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let is_case = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .is_some_and(|v| v.get("case_version").is_some());
+    let (mut report, study, warnings) = if is_case {
+        let opened = case::open(&input)?;
+        let (report, study) = match (&opened.scan_path, &opened.layers_path) {
+            (Some(sp), Some(lp)) if lp.exists() => {
+                let mut s = Study::open(sp, Task::none())?;
+                s.labels = crate::segmentation::io::load_label_map(lp, &s.ct.geometry, Task::none())?;
+                let c: Counts = s.counts();
+                let a = assess(&c, s.ct.geometry.voxel_volume_mm3(), &opened.case.planning);
+                let mut r = opened.report.clone();
+                r.liver.figures = Some(case::liver_figures(&a));
+                (r, Some(s))
+            }
+            _ => (opened.report.clone(), None),
+        };
+        (report, study, opened.warnings)
+    } else {
+        (Report::load(&input).map_err(|e| e.to_string())?, None, Vec::new())
+    };
+    for w in &warnings {
+        eprintln!("remnant: warning: {w}");
+    }
+    let mut errors = 0;
+    if a.switch("validate") {
+        let problems = report.validate();
+        for p in &problems {
+            println!("{p}");
+            if p.severity == Severity::Error {
+                errors += 1;
+            }
+        }
+        println!(
+            "{}: {} problem(s), {errors} error(s); PCI {} / 39{}",
+            input.display(),
+            problems.len(),
+            report.pci.total(),
+            if report.pci.is_complete() { "" } else { " (not every region scored)" }
+        );
+    }
+    if let Some(out) = a.path("pdf") {
+        let images = study.as_ref().map(case::key_images).unwrap_or_default();
+        let pdf = render_pdf(&report, &images).map_err(|e| e.to_string())?;
+        crate::fsutil::atomic_write(&out, &pdf).map_err(|e| e.to_string())?;
+        println!("wrote {}", out.display());
+    }
+    if errors > 0 {
+        return Err(format!("{errors} error(s) in {}", input.display()));
+    }
+    Ok(())
+}
