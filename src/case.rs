@@ -3,11 +3,12 @@
 //! and cutting plane, and the operative report with its PCI. Saved atomically as
 //! JSON; reopening says when the scan has moved or changed.
 
-use crate::render::{render_slice, LayerStyle, Plane, PlaneAxes, Window};
+use crate::render::{LayerStyle, Plane, PlaneAxes, Window, render_slice};
 use crate::report::{KeyImage, LiverFigures, Report};
-use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
+use crate::segmentation::{LabelMap, Layer};
 use crate::study::Study;
+use crate::volume::nifti::SpatialFields;
 use crate::volumetry::{Assessment, PlanInputs};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -53,7 +54,9 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0u64;
     loop {
-        let k = f.read(&mut buf).map_err(|e| format!("{}: {e}", path.display()))?;
+        let k = f
+            .read(&mut buf)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         if k == 0 {
             break;
         }
@@ -66,31 +69,59 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
 
 /// The layers file saved beside a case: `NAME.json` -> `NAME.layers.nii.gz`.
 pub fn layers_path_for(case_path: &Path) -> PathBuf {
-    let stem = case_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
+    let stem = case_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "case".into());
     case_path.with_file_name(format!("{stem}.layers.nii.gz"))
+}
+
+/// The scan a case refers to and its traced layers.
+pub struct CaseScan<'a> {
+    pub path: &'a Path,
+    pub labels: &'a LabelMap,
+    pub spatial: Option<&'a SpatialFields>,
+}
+
+impl<'a> CaseScan<'a> {
+    pub fn of(s: &'a Study) -> Self {
+        CaseScan {
+            path: &s.path,
+            labels: &s.labels,
+            spatial: s.spatial(),
+        }
+    }
 }
 
 /// Save a case: the layers first (atomically), then the JSON (atomically).
 pub fn save(
     case_path: &Path,
-    study: Option<&Study>,
+    scan: Option<CaseScan>,
     planning: &PlanInputs,
     cut_plane: Option<CutPlane>,
     report: &Report,
 ) -> Result<(), String> {
-    let (scan, layers) = match study {
+    let (scan, layers) = match scan {
         Some(s) => {
-            let (bytes, sha256) = sha256_file(&s.path)?;
-            let abs = std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
+            let (bytes, sha256) = sha256_file(s.path)?;
+            let abs = std::fs::canonicalize(s.path).unwrap_or_else(|_| s.path.to_path_buf());
             let lp = layers_path_for(case_path);
-            crate::segmentation::io::save_bits(&lp, &s.labels, s.spatial())?;
+            crate::segmentation::io::save_bits(&lp, s.labels, s.spatial)?;
             let name = lp.file_name().map(|n| n.to_string_lossy().into_owned());
-            (Some(ScanRef { path: abs.display().to_string(), bytes, sha256 }), name)
+            (
+                Some(ScanRef {
+                    path: abs.display().to_string(),
+                    bytes,
+                    sha256,
+                }),
+                name,
+            )
         }
         None => (None, None),
     };
     let report_json = report.to_json().map_err(|e| e.to_string())?;
-    let report_value: serde_json::Value = serde_json::from_str(&report_json).map_err(|e| e.to_string())?;
+    let report_value: serde_json::Value =
+        serde_json::from_str(&report_json).map_err(|e| e.to_string())?;
     let case = Case {
         case_version: CASE_VERSION,
         scan,
@@ -128,13 +159,17 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
     let case: Case = serde_json::from_value(value)
         .map_err(|e| format!("{}: the case file is damaged: {e}", case_path.display()))?;
     let report_text = serde_json::to_vec(&case.report).map_err(|e| e.to_string())?;
-    let report = Report::from_json(&report_text).map_err(|e| format!("{}: report: {e}", case_path.display()))?;
+    let report = Report::from_json(&report_text)
+        .map_err(|e| format!("{}: report: {e}", case_path.display()))?;
     let mut warnings = Vec::new();
     let mut scan_path = None;
     if let Some(s) = &case.scan {
         let p = PathBuf::from(&s.path);
         if !p.exists() {
-            warnings.push(format!("the scan has moved: {} is not there any more; open it again from its new place", s.path));
+            warnings.push(format!(
+                "the scan has moved: {} is not there any more; open it again from its new place",
+                s.path
+            ));
         } else {
             match sha256_file(&p) {
                 Ok((_, sum)) if sum == s.sha256 => {}
@@ -148,14 +183,23 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
         }
     }
     let layers_path = case.layers.as_ref().map(|l| {
-        case_path.parent().map(|d| d.join(l)).unwrap_or_else(|| PathBuf::from(l))
+        case_path
+            .parent()
+            .map(|d| d.join(l))
+            .unwrap_or_else(|| PathBuf::from(l))
     });
     if let Some(lp) = &layers_path
         && !lp.exists()
     {
         warnings.push(format!("the traced layers {} are missing", lp.display()));
     }
-    Ok(OpenedCase { case, report, scan_path, layers_path, warnings })
+    Ok(OpenedCase {
+        case,
+        report,
+        scan_path,
+        layers_path,
+        warnings,
+    })
 }
 
 /// The liver figures the report carries, from the planning assessment.
@@ -180,7 +224,10 @@ pub fn liver_figures(a: &Assessment) -> LiverFigures {
 pub fn key_images(study: &Study) -> Vec<KeyImage> {
     let g = &study.ct.geometry;
     let liver = Layer::Liver.bit() | Layer::Tumour.bit();
-    let styles: Vec<(Layer, LayerStyle)> = Layer::ALL.iter().map(|&l| (l, LayerStyle::default_for(l))).collect();
+    let styles: Vec<(Layer, LayerStyle)> = Layer::ALL
+        .iter()
+        .map(|&l| (l, LayerStyle::default_for(l)))
+        .collect();
     let lut = Window::ABDOMEN.lut();
     let mut out = Vec::new();
     for plane in [Plane::Axial, Plane::Coronal] {
@@ -195,9 +242,22 @@ pub fn key_images(study: &Study) -> Vec<KeyImage> {
             }
         }
         let slice = (0..n).max_by_key(|&s| count[s]).unwrap_or(n / 2);
-        let slice = if count.get(slice).copied().unwrap_or(0) == 0 { n / 2 } else { slice };
+        let slice = if count.get(slice).copied().unwrap_or(0) == 0 {
+            n / 2
+        } else {
+            slice
+        };
         let mut rgba = Vec::new();
-        render_slice(&study.ct, Some(&study.labels.bits), axes, slice, &lut, &styles, None, &mut rgba);
+        render_slice(
+            &study.ct,
+            Some(&study.labels.bits),
+            axes,
+            slice,
+            &lut,
+            &styles,
+            None,
+            &mut rgba,
+        );
         let [w, h] = axes.size(g.dims);
         let pmm = axes.pixel_mm(g);
         let scale = pmm[1] / pmm[0];

@@ -17,7 +17,12 @@ fn phantom_study(dir: &std::path::Path) -> Study {
     let ct = dir.join("phantom_ct.nii.gz");
     std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
     let mut s = Study::open(&ct, Task::none()).unwrap();
-    s.labels = load_label_map(&sample("phantom_labels.nii.gz"), &s.ct.geometry, Task::none()).unwrap();
+    s.labels = load_label_map(
+        &sample("phantom_labels.nii.gz"),
+        &s.ct.geometry,
+        Task::none(),
+    )
+    .unwrap();
     s.touch();
     s
 }
@@ -27,8 +32,24 @@ fn report() -> Report {
     r.patient.patient_id = Some("RMN-0042".into());
     r.patient.name = Some("Doe, Jane".into());
     r.surgeon = Some("A. Surgeon".into());
-    for (region, ls) in [(0, 2u8), (1, 1), (2, 0), (3, 3), (4, 0), (5, 1), (6, 2), (7, 0), (8, 1), (9, 0), (10, 0), (11, 1), (12, 2)] {
-        r.pci.set(region, LesionSize::from_points(ls).unwrap()).unwrap();
+    for (region, ls) in [
+        (0, 2u8),
+        (1, 1),
+        (2, 0),
+        (3, 3),
+        (4, 0),
+        (5, 1),
+        (6, 2),
+        (7, 0),
+        (8, 1),
+        (9, 0),
+        (10, 0),
+        (11, 1),
+        (12, 2),
+    ] {
+        r.pci
+            .set(region, LesionSize::from_points(ls).unwrap())
+            .unwrap();
     }
     r
 }
@@ -37,15 +58,25 @@ fn report() -> Report {
 fn case_round_trips_and_notices_a_moved_or_changed_scan() {
     let dir = tempfile::tempdir().unwrap();
     let s = phantom_study(dir.path());
-    let plan = PlanInputs { condition: LiverCondition::Cirrhosis, height_cm: Some(170.0), weight_kg: Some(68.0), ..Default::default() };
+    let plan = PlanInputs {
+        condition: LiverCondition::Cirrhosis,
+        height_cm: Some(170.0),
+        weight_kg: Some(68.0),
+        ..Default::default()
+    };
     let cp = dir.path().join("case.json");
-    case::save(&cp, Some(&s), &plan, None, &report()).unwrap();
+    case::save(&cp, Some(case::CaseScan::of(&s)), &plan, None, &report()).unwrap();
     let o = case::open(&cp).unwrap();
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
     assert_eq!(o.case.planning, plan);
     assert_eq!(o.report, report());
     assert_eq!(o.report.pci.total(), 13);
-    let layers = load_label_map(o.layers_path.as_ref().unwrap(), &s.ct.geometry, Task::none()).unwrap();
+    let layers = load_label_map(
+        o.layers_path.as_ref().unwrap(),
+        &s.ct.geometry,
+        Task::none(),
+    )
+    .unwrap();
     assert_eq!(layers.bits, s.labels.bits, "layers come back bit for bit");
 
     // changed scan: a different checksum
@@ -54,11 +85,21 @@ fn case_round_trips_and_notices_a_moved_or_changed_scan() {
     bytes.push(0);
     std::fs::write(&ct, &bytes).unwrap();
     let o = case::open(&cp).unwrap();
-    assert!(o.warnings.iter().any(|w| w.contains("changed since the case was saved")), "{:?}", o.warnings);
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.contains("changed since the case was saved")),
+        "{:?}",
+        o.warnings
+    );
     // moved scan
     std::fs::rename(&ct, dir.path().join("elsewhere.nii.gz")).unwrap();
     let o = case::open(&cp).unwrap();
-    assert!(o.warnings.iter().any(|w| w.contains("the scan has moved")), "{:?}", o.warnings);
+    assert!(
+        o.warnings.iter().any(|w| w.contains("the scan has moved")),
+        "{:?}",
+        o.warnings
+    );
 }
 
 #[test]
@@ -66,9 +107,19 @@ fn newer_or_damaged_case_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("c.json");
     std::fs::write(&p, r#"{"case_version": 9, "report": {}}"#).unwrap();
-    assert!(case::open(&p).err().unwrap().contains("newer Remnant: case version 9"));
+    assert!(
+        case::open(&p)
+            .err()
+            .unwrap()
+            .contains("newer Remnant: case version 9")
+    );
     std::fs::write(&p, r#"{"case_version": 1, "report": "#).unwrap();
-    assert!(case::open(&p).err().unwrap().contains("not a valid case file"));
+    assert!(
+        case::open(&p)
+            .err()
+            .unwrap()
+            .contains("not a valid case file")
+    );
     std::fs::write(&p, r#"{"schema_version": 2}"#).unwrap();
     assert!(case::open(&p).err().unwrap().contains("not a Remnant case"));
 }
@@ -77,14 +128,28 @@ fn newer_or_damaged_case_files_are_refused() {
 fn report_cli_renders_a_pdf_with_ids_scores_total_and_liver_verdict() {
     let dir = tempfile::tempdir().unwrap();
     let s = phantom_study(dir.path());
-    let plan = PlanInputs { condition: LiverCondition::Cirrhosis, ..Default::default() };
+    let plan = PlanInputs {
+        condition: LiverCondition::Cirrhosis,
+        ..Default::default()
+    };
     let cp = dir.path().join("case.json");
-    case::save(&cp, Some(&s), &plan, None, &report()).unwrap();
+    case::save(&cp, Some(case::CaseScan::of(&s)), &plan, None, &report()).unwrap();
     let pdf = dir.path().join("out.pdf");
-    let out = Command::new(bin()).args(["report", "--validate", "--input"]).arg(&cp).arg("--pdf").arg(&pdf).output().unwrap();
+    let out = Command::new(bin())
+        .args(["report", "--validate", "--input"])
+        .arg(&cp)
+        .arg("--pdf")
+        .arg(&pdf)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("PCI 13 / 39"), "{stdout}");
-    let text = match Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output() {
+    let text = match Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
         _ if std::env::var("REMNANT_REQUIRE_PYTHON").is_err() => {
             eprintln!("skipped: pdftotext missing");
@@ -107,7 +172,11 @@ fn report_cli_refuses_bad_input_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("r.json");
     std::fs::write(&p, r#"{"schema_version": 99}"#).unwrap();
-    let out = Command::new(bin()).args(["report", "--validate", "--input"]).arg(&p).output().unwrap();
+    let out = Command::new(bin())
+        .args(["report", "--validate", "--input"])
+        .arg(&p)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("newer Remnant"), "{err}");

@@ -2,10 +2,10 @@
 
 use super::args::{Args, Spec};
 use crate::case;
-use crate::report::{render_pdf, Report, Severity};
+use crate::report::{Report, Severity, render_pdf};
 use crate::study::Study;
 use crate::task::Task;
-use crate::volumetry::{assess, Counts};
+use crate::volumetry::{Counts, assess};
 
 pub const SPEC: Spec = Spec {
     values: &["input", "pdf"],
@@ -24,12 +24,13 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     let is_case = serde_json::from_slice::<serde_json::Value>(&bytes)
         .ok()
         .is_some_and(|v| v.get("case_version").is_some());
-    let (mut report, study, warnings) = if is_case {
+    let (report, study, warnings) = if is_case {
         let opened = case::open(&input)?;
         let (report, study) = match (&opened.scan_path, &opened.layers_path) {
             (Some(sp), Some(lp)) if lp.exists() => {
                 let mut s = Study::open(sp, Task::none())?;
-                s.labels = crate::segmentation::io::load_label_map(lp, &s.ct.geometry, Task::none())?;
+                s.labels =
+                    crate::segmentation::io::load_label_map(lp, &s.ct.geometry, Task::none())?;
                 let c: Counts = s.counts();
                 let a = assess(&c, s.ct.geometry.voxel_volume_mm3(), &opened.case.planning);
                 let mut r = opened.report.clone();
@@ -40,7 +41,11 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         };
         (report, study, opened.warnings)
     } else {
-        (Report::load(&input).map_err(|e| e.to_string())?, None, Vec::new())
+        (
+            Report::load(&input).map_err(|e| e.to_string())?,
+            None,
+            Vec::new(),
+        )
     };
     for w in &warnings {
         eprintln!("remnant: warning: {w}");
@@ -59,7 +64,11 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
             input.display(),
             problems.len(),
             report.pci.total(),
-            if report.pci.is_complete() { "" } else { " (not every region scored)" }
+            if report.pci.is_complete() {
+                ""
+            } else {
+                " (not every region scored)"
+            }
         );
     }
     if let Some(out) = a.path("pdf") {

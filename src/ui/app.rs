@@ -2,11 +2,14 @@
 //! open study (core state) and turns user actions into core calls.
 
 use super::jobs::Job;
+use super::pci_panel::{self, PciState};
 use super::plan_panel::{self, AfterScan, PlanState};
 use super::plane_view::{self, PlaneCache};
+use super::report_panel::{self, ReportState};
 use super::side_panel;
 use super::view_state::{Layout, ViewState, plane_index};
 use crate::render::{Plane, hu_histogram};
+use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::components::{Component, components};
 use crate::study::Study;
@@ -28,11 +31,17 @@ pub enum Purpose {
     SaveLabels,
     ImportMask(Layer),
     AfterPve,
+    OpenCase,
+    SaveCase,
+    ExportPdf,
+    AddPhoto,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Plan,
+    Pci,
+    Report,
 }
 
 pub struct RemnantApp {
@@ -49,6 +58,17 @@ pub struct RemnantApp {
     pub tab: Tab,
     pub plan: PlanState,
     tumours: (u64, Vec<Component>),
+    /// Layers to load once the scan of an opened case has loaded.
+    pending_layers: Option<PathBuf>,
+    pub report: Report,
+    pub pci_state: PciState,
+    pub report_state: ReportState,
+    pub case_path: Option<PathBuf>,
+    /// Fingerprint of what was last saved (None: nothing saved yet).
+    saved: Option<String>,
+    /// The window asked to close with unsaved changes: ask first.
+    pub confirm_close: bool,
+    save_job: Option<Job<PathBuf>>,
     dialog: Option<(Purpose, Receiver<Option<PathBuf>>)>,
     ctx: Option<egui::Context>,
 }
@@ -75,6 +95,14 @@ impl RemnantApp {
             tab: Tab::Plan,
             plan: PlanState::default(),
             tumours: (u64::MAX, Vec::new()),
+            pending_layers: None,
+            report: Report::default(),
+            pci_state: PciState::default(),
+            report_state: ReportState::default(),
+            case_path: None,
+            saved: None,
+            confirm_close: false,
+            save_job: None,
             dialog: None,
             ctx,
         }
@@ -91,6 +119,119 @@ impl RemnantApp {
             let histogram = hu_histogram(study.ct.as_slice(), -1000, 1500, 10);
             Ok(Loaded { study, histogram })
         }));
+    }
+
+    /// What a save would write, as text: changes when the report, planning or layers change.
+    fn fingerprint(&self) -> String {
+        format!(
+            "{}|{:?}|{}",
+            self.report.to_json().unwrap_or_default(),
+            self.plan.inputs,
+            self.study.as_ref().map_or(0, |s| s.revision)
+        )
+    }
+
+    /// True when there is work a save would keep that is not saved yet.
+    pub fn has_unsaved_changes(&self) -> bool {
+        match &self.saved {
+            Some(s) => *s != self.fingerprint(),
+            None => {
+                self.report != Report::default()
+                    || self.study.as_ref().is_some_and(|s| s.revision > 0)
+            }
+        }
+    }
+
+    fn fill_liver_figures(&mut self) {
+        if let Some(s) = &mut self.study {
+            let c = s.counts();
+            if c.total > 0 {
+                let a = self.plan.assessment(&c, s.ct.geometry.voxel_volume_mm3());
+                self.report.liver.figures = Some(crate::case::liver_figures(&a));
+            }
+        }
+    }
+
+    /// Save the case (report + planning + layers) to `path` off the UI thread.
+    pub fn save_case(&mut self, path: PathBuf) {
+        self.fill_liver_figures();
+        let fp = self.fingerprint();
+        let report = self.report.clone();
+        let planning = self.plan.inputs.clone();
+        let scan = self.study.as_ref().map(|s| {
+            (
+                s.path.clone(),
+                s.labels.clone(),
+                s.header.as_ref().map(|h| h.spatial.clone()),
+            )
+        });
+        self.saved = Some(fp);
+        self.save_job = Some(Job::spawn("Saving case", self.ctx.clone(), move |_task| {
+            let cs = scan.as_ref().map(|(p, l, sp)| crate::case::CaseScan {
+                path: p,
+                labels: l,
+                spatial: sp.as_ref(),
+            });
+            crate::case::save(&path, cs, &planning, None, &report)?;
+            Ok(path)
+        }));
+    }
+
+    /// Open a case: report and planning now, then the scan and its layers.
+    pub fn open_case(&mut self, path: &Path) {
+        match crate::case::open(path) {
+            Err(e) => self.error = Some(e),
+            Ok(o) => {
+                self.report = o.report;
+                self.report_state.reset();
+                self.plan.inputs = o.case.planning.clone();
+                self.plan.height_text = o
+                    .case
+                    .planning
+                    .height_cm
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                self.plan.weight_text = o
+                    .case
+                    .planning
+                    .weight_kg
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                self.case_path = Some(path.to_path_buf());
+                let mut msg = format!("case opened from {}", path.display());
+                for w in &o.warnings {
+                    msg.push_str("; ");
+                    msg.push_str(w);
+                }
+                self.notice = Some(msg);
+                if let Some(sp) = o.scan_path {
+                    self.pending_layers = o.layers_path;
+                    self.open(sp);
+                }
+                self.saved = Some(self.fingerprint());
+            }
+        }
+    }
+
+    /// Block until a running save finishes (tests).
+    pub fn wait_for_save(&mut self) {
+        if let Some(job) = self.save_job.take() {
+            let r = job.wait();
+            self.finish_save(r);
+        }
+    }
+
+    fn finish_save(&mut self, r: Result<PathBuf, String>) {
+        match r {
+            Ok(p) => {
+                self.notice = Some(format!("case saved to {}", p.display()));
+                self.case_path = Some(p);
+            }
+            Err(e) => {
+                self.saved = None;
+                self.error = Some(format!("the case was NOT saved: {e}"));
+            }
+        }
     }
 
     /// Block until the running load finishes (tests).
@@ -118,6 +259,13 @@ impl RemnantApp {
                 self.histogram = l.histogram;
                 self.caches = Default::default();
                 self.error = None;
+                if let Some(lp) = self.pending_layers.take() {
+                    self.file_chosen(Purpose::OpenLayers, lp);
+                    if let Some(s) = &mut self.study {
+                        s.revision = 0; // a case's own layers are not an unsaved change
+                    }
+                    self.saved = Some(self.fingerprint());
+                }
             }
             Err(e) if cancelled => self.notice = Some(format!("loading cancelled ({e})")),
             Err(e) => self.error = Some(e),
@@ -125,6 +273,12 @@ impl RemnantApp {
     }
 
     fn poll_jobs(&mut self) {
+        if let Some(job) = &self.save_job
+            && let Some(r) = job.poll()
+        {
+            self.save_job = None;
+            self.finish_save(r);
+        }
         if let Some(job) = &self.load
             && let Some(r) = job.poll()
         {
@@ -169,6 +323,24 @@ impl RemnantApp {
                     .set_title("Save the label map")
                     .set_file_name("labels.nii.gz")
                     .save_file(),
+                Purpose::OpenCase => rfd::FileDialog::new()
+                    .add_filter("Remnant case", &["json"])
+                    .set_title("Open a case")
+                    .pick_file(),
+                Purpose::SaveCase => rfd::FileDialog::new()
+                    .add_filter("Remnant case", &["json"])
+                    .set_title("Save the case")
+                    .set_file_name("case.json")
+                    .save_file(),
+                Purpose::ExportPdf => rfd::FileDialog::new()
+                    .add_filter("PDF", &["pdf"])
+                    .set_title("Export the report as PDF")
+                    .set_file_name("report.pdf")
+                    .save_file(),
+                Purpose::AddPhoto => rfd::FileDialog::new()
+                    .add_filter("Photo", &["jpg", "jpeg", "png"])
+                    .set_title("Attach a photo")
+                    .pick_file(),
             };
             let _ = tx.send(pick);
             if let Some(c) = ctx {
@@ -182,16 +354,27 @@ impl RemnantApp {
     pub fn file_chosen(&mut self, purpose: Purpose, path: PathBuf) {
         use crate::segmentation::io;
         use crate::task::Task;
-        if purpose == Purpose::OpenScan {
-            self.open(path);
-            return;
+        match purpose {
+            Purpose::OpenScan => return self.open(path),
+            Purpose::OpenCase => return self.open_case(&path),
+            Purpose::SaveCase => return self.save_case(path),
+            Purpose::AddPhoto => {
+                self.report.photos.push(report_panel::photo(&path));
+                return;
+            }
+            Purpose::ExportPdf => return self.export_pdf(&path),
+            _ => {}
         }
         let Some(study) = &mut self.study else {
             self.error = Some("open a scan first".into());
             return;
         };
         let result: Result<String, String> = match purpose {
-            Purpose::OpenScan => unreachable!("handled above"),
+            Purpose::OpenScan
+            | Purpose::OpenCase
+            | Purpose::SaveCase
+            | Purpose::AddPhoto
+            | Purpose::ExportPdf => return,
             Purpose::OpenLayers => {
                 io::load_label_map(&path, &study.ct.geometry, Task::none()).map(|m| {
                     study.labels = m;
@@ -261,12 +444,12 @@ impl RemnantApp {
         self.keyboard(ui);
         egui::Panel::top("menu").show(ui, |ui| self.menu(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status(ui));
+        egui::Panel::right("work")
+            .default_size(400.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.work_panel(ui));
+            });
         if self.study.is_some() {
-            egui::Panel::right("work")
-                .default_size(380.0)
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| self.work_panel(ui));
-                });
             egui::Panel::left("case")
                 .default_size(330.0)
                 .show(ui, |ui| {
@@ -277,6 +460,7 @@ impl RemnantApp {
         if self.show_help {
             self.help_window(ui);
         }
+        self.close_guard(ui);
         if self.load.is_some() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
@@ -309,6 +493,23 @@ impl RemnantApp {
                         ui.close();
                     }
                 });
+                ui.separator();
+                if ui.button("Open case...").clicked() {
+                    self.ask_file(Purpose::OpenCase);
+                    ui.close();
+                }
+                if ui.button("Save case (Ctrl+S)").clicked() {
+                    self.save_or_ask();
+                    ui.close();
+                }
+                if ui.button("Save case as...").clicked() {
+                    self.ask_file(Purpose::SaveCase);
+                    ui.close();
+                }
+                if ui.button("Export report PDF...").clicked() {
+                    self.ask_file(Purpose::ExportPdf);
+                    ui.close();
+                }
                 ui.separator();
                 let has = self.study.is_some();
                 if ui
@@ -370,7 +571,34 @@ impl RemnantApp {
         });
     }
 
+    /// Write the report PDF (with key slices and the liver figures) to `path`.
+    pub fn export_pdf(&mut self, path: &Path) {
+        self.fill_liver_figures();
+        let images = self
+            .study
+            .as_ref()
+            .map(crate::case::key_images)
+            .unwrap_or_default();
+        let r = crate::report::render_pdf(&self.report, &images)
+            .map_err(|e| e.to_string())
+            .and_then(|pdf| crate::fsutil::atomic_write(path, &pdf).map_err(|e| e.to_string()));
+        match r {
+            Ok(()) => self.notice = Some(format!("report exported to {}", path.display())),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn save_or_ask(&mut self) {
+        match self.case_path.clone() {
+            Some(p) => self.save_case(p),
+            None => self.ask_file(Purpose::SaveCase),
+        }
+    }
+
     fn keyboard(&mut self, ui: &mut egui::Ui) {
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
+            self.save_or_ask();
+        }
         if ui.ctx().egui_wants_keyboard_input() {
             return;
         }
@@ -479,6 +707,8 @@ impl RemnantApp {
     fn work_panel(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Plan, "Plan");
+            ui.selectable_value(&mut self.tab, Tab::Pci, "PCI");
+            ui.selectable_value(&mut self.tab, Tab::Report, "Report");
         });
         ui.separator();
         match self.tab {
@@ -491,6 +721,20 @@ impl RemnantApp {
                     .assessment(&counts, study.ct.geometry.voxel_volume_mm3());
                 if plan_panel::show(ui, &mut self.plan, &a, &tumours) {
                     self.ask_file(Purpose::AfterPve);
+                }
+            }
+            Tab::Pci => {
+                pci_panel::show(
+                    ui,
+                    &mut self.pci_state,
+                    &mut self.report.pci,
+                    &mut self.report.cc_score,
+                );
+            }
+            Tab::Report => {
+                let (_, photo) = report_panel::show(ui, &mut self.report_state, &mut self.report);
+                if photo {
+                    self.ask_file(Purpose::AddPhoto);
                 }
             }
         }
@@ -540,6 +784,52 @@ impl RemnantApp {
                 });
             }
         });
+    }
+
+    /// Never lose work on close: ask to save when there are unsaved changes.
+    fn close_guard(&mut self, ui: &mut egui::Ui) {
+        if ui.input(|i| i.viewport().close_requested())
+            && !self.confirm_close
+            && self.has_unsaved_changes()
+        {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_close = true;
+        }
+        if !self.confirm_close {
+            return;
+        }
+        let modal =
+            egui::Modal::new(egui::Id::unique("remnant-unsaved-changes")).show(ui.ctx(), |ui| {
+                ui.heading("Unsaved changes");
+                ui.label("The traced layers, planning or report have changes that are not saved.");
+                let mut choice = None;
+                ui.horizontal(|ui| {
+                    if ui.button("Save case").clicked() {
+                        choice = Some(0);
+                    }
+                    if ui.button("Discard and close").clicked() {
+                        choice = Some(1);
+                    }
+                    if ui.button("Keep working").clicked() {
+                        choice = Some(2);
+                    }
+                });
+                choice
+            });
+        match modal.inner {
+            Some(0) => {
+                self.confirm_close = false;
+                self.save_or_ask();
+            }
+            Some(1) => {
+                self.saved = Some(self.fingerprint());
+                self.confirm_close = false;
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Some(_) => self.confirm_close = false,
+            None => {}
+        }
     }
 
     fn help_window(&mut self, ui: &mut egui::Ui) {

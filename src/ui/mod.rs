@@ -2,8 +2,10 @@
 
 pub mod app;
 pub mod jobs;
+pub mod pci_panel;
 pub mod plan_panel;
 pub mod plane_view;
+pub mod report_panel;
 pub mod side_panel;
 pub mod view_state;
 

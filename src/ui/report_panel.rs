@@ -1,0 +1,372 @@
+//! The structured operative report form: patient, surgeon, findings, ascites, small
+//! bowel, diaphragm, procedures, HIPEC, liver part, photos. The PCI and CC score are
+//! entered on the PCI tab. Numbers are typed as text and checked as they are typed.
+
+use crate::report::{Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Photo, Report};
+use egui::Color32;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportState {
+    /// Edit buffers of number fields, by field name.
+    bufs: HashMap<&'static str, String>,
+    errors: HashMap<&'static str, String>,
+    organ_text: Option<String>,
+}
+
+fn text_field(ui: &mut egui::Ui, label: &str, v: &mut Option<String>) -> bool {
+    let l = ui.label(label);
+    let mut s = v.clone().unwrap_or_default();
+    let r = ui
+        .add(egui::TextEdit::singleline(&mut s).desired_width(200.0))
+        .labelled_by(l.id);
+    ui.end_row();
+    if r.changed() {
+        *v = (!s.trim().is_empty()).then_some(s);
+        return true;
+    }
+    false
+}
+
+impl ReportState {
+    /// A number field backed by Option<f64>; refuses text and out-of-range values.
+    fn num(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &'static str,
+        label: &str,
+        v: &mut Option<f64>,
+        range: (f64, f64),
+    ) -> bool {
+        let l = ui.label(label);
+        let buf = self
+            .bufs
+            .entry(key)
+            .or_insert_with(|| v.map(|x| x.to_string()).unwrap_or_default());
+        let r = ui
+            .add(egui::TextEdit::singleline(buf).desired_width(80.0))
+            .labelled_by(l.id);
+        ui.end_row();
+        if !r.changed() {
+            if let Some(e) = self.errors.get(key) {
+                ui.label("");
+                ui.colored_label(Color32::from_rgb(240, 110, 80), e);
+                ui.end_row();
+            }
+            return false;
+        }
+        let t = buf.trim().replace(',', ".");
+        self.errors.remove(key);
+        if t.is_empty() {
+            *v = None;
+            return true;
+        }
+        match t.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= range.0 && x <= range.1 => {
+                *v = Some(x);
+                true
+            }
+            Ok(x) => {
+                self.errors.insert(
+                    key,
+                    format!("{label} {x} is outside {}-{}", range.0, range.1),
+                );
+                false
+            }
+            Err(_) => {
+                self.errors
+                    .insert(key, format!("{label} \"{}\" is not a number", buf.trim()));
+                false
+            }
+        }
+    }
+
+    /// Forget edit buffers (after a different report is loaded).
+    pub fn reset(&mut self) {
+        *self = ReportState::default();
+    }
+}
+
+/// Returns (changed, add_photo_requested).
+pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, bool) {
+    let mut changed = false;
+    let mut add_photo = false;
+    ui.heading("Operative report");
+    egui::CollapsingHeader::new("Patient and operation")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("rep-patient")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    changed |= text_field(ui, "Patient name", &mut r.patient.name);
+                    changed |= text_field(ui, "Patient ID", &mut r.patient.patient_id);
+                    changed |= text_field(ui, "Birth date", &mut r.patient.birth_date);
+                    changed |= text_field(ui, "Sex", &mut r.patient.sex);
+                    changed |= text_field(ui, "Study date", &mut r.patient.study_date);
+                    changed |= text_field(ui, "Accession", &mut r.patient.accession);
+                    changed |= text_field(ui, "Surgeon", &mut r.surgeon);
+                    changed |= text_field(ui, "Operation date", &mut r.operation_date);
+                });
+        });
+    egui::CollapsingHeader::new("Ascites, small bowel, diaphragm")
+        .default_open(true)
+        .show(ui, |ui| {
+            let mut kind = match r.ascites {
+                Ascites::NotRecorded => 0,
+                Ascites::None => 1,
+                Ascites::Present { .. } => 2,
+            };
+            ui.horizontal(|ui| {
+                ui.label("Ascites");
+                changed |= ui.radio_value(&mut kind, 0, "not recorded").changed();
+                changed |= ui.radio_value(&mut kind, 1, "none").changed();
+                changed |= ui.radio_value(&mut kind, 2, "present").changed();
+            });
+            let mut vol = match r.ascites {
+                Ascites::Present { volume_ml } => volume_ml,
+                _ => None,
+            };
+            if kind == 2 {
+                egui::Grid::new("rep-ascites")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        changed |= st.num(
+                            ui,
+                            "ascites",
+                            "Ascites volume (mL)",
+                            &mut vol,
+                            (0.0, 20000.0),
+                        );
+                    });
+            }
+            r.ascites = match kind {
+                0 => Ascites::NotRecorded,
+                1 => Ascites::None,
+                _ => Ascites::Present { volume_ml: vol },
+            };
+            let sb = &mut r.small_bowel;
+            let l = ui.label("Small bowel and mesentery");
+            changed |= ui
+                .add(egui::TextEdit::multiline(&mut sb.description).desired_rows(2))
+                .labelled_by(l.id)
+                .changed();
+            changed |= ui
+                .checkbox(&mut sb.serosal_only, "Serosal involvement only")
+                .changed();
+            changed |= ui
+                .checkbox(&mut sb.mesenteric_root_involved, "Mesenteric root involved")
+                .changed();
+            egui::Grid::new("rep-sb").num_columns(2).show(ui, |ui| {
+                let l = ui.label("Segments resected");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut sb.segments_resected).range(0..=20))
+                    .labelled_by(l.id)
+                    .changed();
+                ui.end_row();
+                changed |= st.num(
+                    ui,
+                    "sb_len",
+                    "Length resected (cm)",
+                    &mut sb.length_resected_cm,
+                    (0.0, 700.0),
+                );
+            });
+            let d = &mut r.right_diaphragm;
+            ui.horizontal(|ui| {
+                ui.label("Right diaphragm dome");
+                for (v, n) in [
+                    (None, "not recorded"),
+                    (Some(DiaphragmInvolvement::None), "free"),
+                    (Some(DiaphragmInvolvement::Partial), "partial"),
+                    (Some(DiaphragmInvolvement::Full), "full"),
+                ] {
+                    changed |= ui.radio_value(&mut d.involvement, v, n).changed();
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.label("Cupola mobile");
+                for (v, n) in [
+                    (None, "not recorded"),
+                    (Some(true), "yes"),
+                    (Some(false), "no"),
+                ] {
+                    changed |= ui.radio_value(&mut d.cupola_mobile, v, n).changed();
+                }
+            });
+        });
+    egui::CollapsingHeader::new("Procedures")
+        .default_open(true)
+        .show(ui, |ui| {
+            let p = &mut r.peritonectomies;
+            for (flag, name) in [
+                (
+                    &mut p.greater_omentectomy_splenectomy,
+                    "Greater omentectomy-splenectomy",
+                ),
+                (
+                    &mut p.left_upper_quadrant,
+                    "Left upper quadrant peritonectomy",
+                ),
+                (
+                    &mut p.right_upper_quadrant,
+                    "Right upper quadrant peritonectomy",
+                ),
+                (
+                    &mut p.lesser_omentectomy_cholecystectomy,
+                    "Lesser omentectomy-cholecystectomy with omental bursa stripping",
+                ),
+                (
+                    &mut p.pelvic_with_sigmoid_resection,
+                    "Pelvic peritonectomy with sigmoid resection",
+                ),
+                (&mut p.antrectomy, "Antrectomy"),
+            ] {
+                changed |= ui.checkbox(flag, name).changed();
+            }
+            let l = ui.label("Organ resections (comma-separated)");
+            let text = st
+                .organ_text
+                .get_or_insert_with(|| r.organ_resections.join(", "));
+            if ui
+                .add(egui::TextEdit::singleline(text).desired_width(300.0))
+                .labelled_by(l.id)
+                .changed()
+            {
+                r.organ_resections = text
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                changed = true;
+            }
+        });
+    egui::CollapsingHeader::new("HIPEC")
+        .default_open(true)
+        .show(ui, |ui| {
+            let mut on = r.hipec.is_some();
+            if ui.checkbox(&mut on, "HIPEC given").changed() {
+                r.hipec = on.then(Hipec::default);
+                changed = true;
+            }
+            if let Some(h) = &mut r.hipec {
+                egui::Grid::new("rep-hipec").num_columns(2).show(ui, |ui| {
+                    let l = ui.label("Drug");
+                    changed |= ui
+                        .add(egui::TextEdit::singleline(&mut h.drug).desired_width(200.0))
+                        .labelled_by(l.id)
+                        .changed();
+                    ui.end_row();
+                    changed |= st.num(ui, "dose", "Dose (mg)", &mut h.dose_mg, (0.0, 5000.0));
+                    changed |= st.num(
+                        ui,
+                        "dose_m2",
+                        "Dose (mg/m²)",
+                        &mut h.dose_mg_per_m2,
+                        (0.0, 2000.0),
+                    );
+                    changed |= st.num(
+                        ui,
+                        "temp",
+                        "Temperature (°C)",
+                        &mut h.temperature_c,
+                        (37.0, 45.0),
+                    );
+                    changed |= st.num(
+                        ui,
+                        "dur",
+                        "Duration (min)",
+                        &mut h.duration_min,
+                        (1.0, 180.0),
+                    );
+                });
+                ui.horizontal(|ui| {
+                    ui.label("Technique");
+                    for (v, n) in [
+                        (None, "not recorded"),
+                        (Some(HipecTechnique::Open), "open"),
+                        (Some(HipecTechnique::Closed), "closed"),
+                    ] {
+                        changed |= ui.radio_value(&mut h.technique, v, n).changed();
+                    }
+                });
+            }
+        });
+    egui::CollapsingHeader::new("Liver")
+        .default_open(true)
+        .show(ui, |ui| {
+            changed |= ui
+                .checkbox(
+                    &mut r.liver.resection_performed,
+                    "Liver resection performed",
+                )
+                .changed();
+            changed |= ui
+                .checkbox(&mut r.liver.ablation_performed, "Ablation performed")
+                .changed();
+            match &r.liver.figures {
+                Some(f) => {
+                    ui.small(format!(
+                        "From the planning panel: remnant {:.0} mL, FLR {}; {}",
+                        f.remnant_ml.unwrap_or(0.0),
+                        f.flr_percent.map_or("-".into(), |v| format!("{v:.1} %")),
+                        f.verdict
+                    ));
+                }
+                None => {
+                    ui.small("Liver figures are filled in from the planning panel.");
+                }
+            }
+        });
+    egui::CollapsingHeader::new("Findings and photos")
+        .default_open(true)
+        .show(ui, |ui| {
+            let l = ui.label("Findings");
+            changed |= ui
+                .add(egui::TextEdit::multiline(&mut r.findings).desired_rows(4))
+                .labelled_by(l.id)
+                .changed();
+            let mut remove = None;
+            for (i, p) in r.photos.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        std::path::Path::new(&p.path)
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
+                    let l = ui.label("caption");
+                    changed |= ui
+                        .add(egui::TextEdit::singleline(&mut p.caption).desired_width(160.0))
+                        .labelled_by(l.id)
+                        .changed();
+                    if ui.button("Remove photo").clicked() {
+                        remove = Some(i);
+                    }
+                });
+            }
+            if let Some(i) = remove {
+                r.photos.remove(i);
+                changed = true;
+            }
+            if ui.button("Attach photo...").clicked() {
+                add_photo = true;
+            }
+        });
+    let problems = r.validate();
+    if !problems.is_empty() {
+        ui.separator();
+        ui.strong("Checks");
+        for p in problems.iter().take(12) {
+            ui.small(p.to_string());
+        }
+    }
+    (changed, add_photo)
+}
+
+/// A photo chosen in the dialog.
+pub fn photo(path: &std::path::Path) -> Photo {
+    Photo {
+        path: path.display().to_string(),
+        caption: String::new(),
+    }
+}
