@@ -231,48 +231,66 @@ pub fn render_slice(
     let index = |x: usize, y: usize| -> usize {
         (base as isize + start_h + start_v + dh * x as isize + dv * y as isize) as usize
     };
+    // One pass gathers the slice (HU -> grey, and the label bytes) in screen order, so the
+    // overlay passes below read a small contiguous buffer even for strided planes.
+    let mut slice_bits = if bits.is_some() { vec![0u8; w * h] } else { Vec::new() };
     for y in 0..h {
         let row = &mut out[y * w * 4..(y + 1) * w * 4];
         let mut idx = index(0, y) as isize;
-        for px in row.chunks_exact_mut(4) {
-            let g = lut[hu[idx as usize] as u16 as usize];
-            px[0] = g;
-            px[1] = g;
-            px[2] = g;
-            idx += dh;
+        match bits {
+            Some(b) => {
+                let brow = &mut slice_bits[y * w..(y + 1) * w];
+                for (px, sb) in row.chunks_exact_mut(4).zip(brow.iter_mut()) {
+                    let g = lut[hu[idx as usize] as u16 as usize];
+                    px[0] = g;
+                    px[1] = g;
+                    px[2] = g;
+                    *sb = b[idx as usize];
+                    idx += dh;
+                }
+            }
+            None => {
+                for px in row.chunks_exact_mut(4) {
+                    let g = lut[hu[idx as usize] as u16 as usize];
+                    px[0] = g;
+                    px[1] = g;
+                    px[2] = g;
+                    idx += dh;
+                }
+            }
         }
     }
-    let Some(bits) = bits else { return };
-    for &(layer, style) in styles {
-        if !style.visible || style.opacity <= 0.0 {
-            continue;
-        }
-        let b = layer.bit();
-        let a = (style.opacity.clamp(0.0, 1.0) * 256.0) as u32;
-        let has = |x: usize, y: usize| bits[index(x, y)] & b != 0;
-        for y in 0..h {
-            for x in 0..w {
-                if !has(x, y) {
-                    continue;
-                }
-                if style.contour {
-                    let edge = x == 0
-                        || y == 0
-                        || x + 1 == w
-                        || y + 1 == h
-                        || !has(x - 1, y)
-                        || !has(x + 1, y)
-                        || !has(x, y - 1)
-                        || !has(x, y + 1);
-                    if !edge {
+    if bits.is_some() {
+        for &(layer, style) in styles {
+            if !style.visible || style.opacity <= 0.0 {
+                continue;
+            }
+            let b = layer.bit();
+            let a = (style.opacity.clamp(0.0, 1.0) * 256.0) as u32;
+            let has = |x: usize, y: usize| slice_bits[y * w + x] & b != 0;
+            for y in 0..h {
+                for x in 0..w {
+                    if !has(x, y) {
                         continue;
                     }
-                }
-                let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
-                let alpha = if style.contour { 256 } else { a };
-                for c in 0..3 {
-                    px[c] =
-                        ((px[c] as u32 * (256 - alpha) + style.color[c] as u32 * alpha) >> 8) as u8;
+                    if style.contour {
+                        let edge = x == 0
+                            || y == 0
+                            || x + 1 == w
+                            || y + 1 == h
+                            || !has(x - 1, y)
+                            || !has(x + 1, y)
+                            || !has(x, y - 1)
+                            || !has(x, y + 1);
+                        if !edge {
+                            continue;
+                        }
+                    }
+                    let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
+                    let alpha = if style.contour { 256 } else { a };
+                    for c in 0..3 {
+                        px[c] = ((px[c] as u32 * (256 - alpha) + style.color[c] as u32 * alpha) >> 8) as u8;
+                    }
                 }
             }
         }

@@ -86,6 +86,16 @@ pub fn import_mask(
         };
         return Err(format!("{}: the mask has {what}", path.display()));
     }
-    map.set_layer(layer, &mask);
+    if map.bits.iter().all(|&b| b == 0) {
+        // An empty map adopts the mask buffer: no second full-size array in memory.
+        let b = layer.bit();
+        let mut bits = mask;
+        for v in &mut bits {
+            *v = if *v != 0 { b } else { 0 };
+        }
+        map.bits = bits;
+    } else {
+        map.set_layer(layer, &mask);
+    }
     Ok(n)
 }

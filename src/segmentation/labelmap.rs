@@ -84,9 +84,12 @@ impl LabelMap {
     pub fn set_layer(&mut self, layer: Layer, mask: &[u8]) {
         let b = layer.bit();
         for (v, &m) in self.bits.iter_mut().zip(mask) {
+            // write only what changes: untouched pages of a fresh map stay unallocated
             if m != 0 {
-                *v |= b;
-            } else {
+                if *v & b == 0 {
+                    *v |= b;
+                }
+            } else if *v & b != 0 {
                 *v &= !b;
             }
         }

@@ -42,9 +42,31 @@ impl<T: Copy> Volume<T> {
             .expect("volumes are built contiguous in Fortran order")
     }
 
-    /// The voxels as a Vec in NIfTI order, without copying.
+    /// Voxels that start `offset` elements into `buf` (e.g. after a file header that was
+    /// decompressed into the same buffer): no copy is made.
+    pub fn from_offset_vec(buf: Vec<T>, offset: usize, geometry: Geometry) -> Result<Self, NiftiError> {
+        let [nx, ny, nz] = geometry.dims;
+        let n = nx * ny * nz;
+        if buf.len() < offset + n {
+            return Err(NiftiError::BadHeader("voxel count does not match the dimensions".into()));
+        }
+        let flat = ndarray::Array1::from_vec(buf).slice_move(ndarray::s![offset..offset + n]);
+        let data = flat
+            .into_shape_with_order(((nx, ny, nz), ndarray::Order::ColumnMajor))
+            .map_err(|_| NiftiError::BadHeader("voxel count does not match the dimensions".into()))?;
+        Ok(Volume { data, geometry })
+    }
+
+    /// The voxels as a Vec in NIfTI order (no copy unless the volume was built at an offset).
     pub fn into_vec(self) -> Vec<T> {
-        let (v, _) = self.data.into_raw_vec_and_offset();
+        let n = self.geometry.voxel_count();
+        let (mut v, off) = self.data.into_raw_vec_and_offset();
+        if let Some(o) = off
+            && o > 0
+        {
+            v.drain(..o);
+        }
+        v.truncate(n);
         v
     }
 

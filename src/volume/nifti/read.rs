@@ -256,6 +256,41 @@ fn with_path<T>(path: &Path, r: Result<T, NiftiError>) -> Result<T, FileError> {
     r.map_err(|e| FileError::new(path, e))
 }
 
+/// The fast path for the common CT file (gzip, int16, no scaling): read the whole
+/// compressed file and inflate it with libdeflate in one call straight into the final
+/// buffer (header included; the volume then starts `vox_offset` bytes in, no copy).
+/// None when libdeflate cannot take this file (e.g. several gzip members): the
+/// streaming reader then handles it.
+fn whole_gzip_i16(path: &Path, hdr: &NiftiHeader, task: Task) -> Result<Option<Vec<i16>>, NiftiError> {
+    let comp = std::fs::read(path).map_err(|e| NiftiError::Io(e.to_string()))?;
+    if task.cancelled() {
+        return Err(NiftiError::Cancelled);
+    }
+    task.report(0.1);
+    let total = hdr.vox_offset as usize + hdr.data_bytes();
+    let mut data: Vec<i16> = vec![0; total.div_ceil(2)];
+    let mut d = libdeflater::Decompressor::new();
+    match d.gzip_decompress(&comp, bytemuck::cast_slice_mut(&mut data)) {
+        Ok(got) if got >= total => {
+            if !hdr.little_endian {
+                for v in &mut data {
+                    *v = v.swap_bytes();
+                }
+            }
+            task.report(1.0);
+            Ok(Some(data))
+        }
+        Ok(got) => Err(truncated_at(hdr, got.saturating_sub(hdr.vox_offset as usize))),
+        // Too little room means more data than the header promises, or a multi-member
+        // file: let the streaming reader decide.
+        Err(libdeflater::DecompressionError::InsufficientSpace) => Ok(None),
+        Err(libdeflater::DecompressionError::BadData) => {
+            // Distinguish a cut file (streaming reader says "truncated") from corruption.
+            Ok(None)
+        }
+    }
+}
+
 /// Read a CT as i16 Hounsfield units (scl_slope/scl_inter applied). int16 files
 /// without scaling are decompressed straight into the final buffer; other types are
 /// converted chunk by chunk, values rounded to whole HU and clamped to the int16 range
@@ -267,6 +302,15 @@ pub fn read_ct(path: &Path, task: Task) -> Result<(Volume<i16>, NiftiHeader), Fi
 fn read_ct_inner(path: &Path, task: Task) -> Result<(Volume<i16>, NiftiHeader), NiftiError> {
     let (mut hdr, mut src) = open(path)?;
     let geometry = hdr.geometry()?;
+    if src.compressed
+        && hdr.datatype == DataType::I16
+        && !hdr.has_scaling()
+        && hdr.vox_offset % 2 == 0
+        && let Some(data) = whole_gzip_i16(path, &hdr, task)?
+    {
+        let vol = Volume::from_offset_vec(data, (hdr.vox_offset / 2) as usize, geometry)?;
+        return Ok((vol, hdr));
+    }
     let n = hdr.voxel_count();
     let mut data: Vec<i16> = vec![0; n];
     if hdr.datatype == DataType::I16 && !hdr.has_scaling() {
