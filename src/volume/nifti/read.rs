@@ -262,7 +262,11 @@ fn with_path<T>(path: &Path, r: Result<T, NiftiError>) -> Result<T, FileError> {
 /// None when libdeflate cannot take this file (e.g. several gzip members): the
 /// streaming reader then handles it.
 fn whole_gzip_i16(path: &Path, hdr: &NiftiHeader, task: Task) -> Result<Option<Vec<i16>>, NiftiError> {
-    let comp = std::fs::read(path).map_err(|e| NiftiError::Io(e.to_string()))?;
+    let file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
+    // SAFETY: the map is read-only and lives only during this call; if another program
+    // truncated the file meanwhile, libdeflate sees bad data and the streaming reader
+    // takes over (a concurrent in-place rewrite of a scan being opened is not supported).
+    let comp = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| NiftiError::Io(e.to_string()))?;
     if task.cancelled() {
         return Err(NiftiError::Cancelled);
     }
