@@ -6,6 +6,7 @@
 // Index loops over 3x3 matrices and voxel axes read better than iterator chains.
 #![allow(clippy::needless_range_loop)]
 
+pub mod autosave;
 pub mod case;
 pub mod cli;
 pub mod fsutil;

@@ -233,7 +233,11 @@ pub fn render_slice(
     };
     // One pass gathers the slice (HU -> grey, and the label bytes) in screen order, so the
     // overlay passes below read a small contiguous buffer even for strided planes.
-    let mut slice_bits = if bits.is_some() { vec![0u8; w * h] } else { Vec::new() };
+    let mut slice_bits = if bits.is_some() {
+        vec![0u8; w * h]
+    } else {
+        Vec::new()
+    };
     for y in 0..h {
         let row = &mut out[y * w * 4..(y + 1) * w * 4];
         let mut idx = index(0, y) as isize;
@@ -289,7 +293,8 @@ pub fn render_slice(
                     let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
                     let alpha = if style.contour { 256 } else { a };
                     for c in 0..3 {
-                        px[c] = ((px[c] as u32 * (256 - alpha) + style.color[c] as u32 * alpha) >> 8) as u8;
+                        px[c] = ((px[c] as u32 * (256 - alpha) + style.color[c] as u32 * alpha)
+                            >> 8) as u8;
                     }
                 }
             }

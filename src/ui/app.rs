@@ -60,6 +60,8 @@ pub struct RemnantApp {
     tumours: (u64, Vec<Component>),
     /// Layers to load once the scan of an opened case has loaded.
     pending_layers: Option<PathBuf>,
+    /// The open work came from an autosave: it is unsaved until saved as a case.
+    restored: bool,
     pub report: Report,
     pub pci_state: PciState,
     pub report_state: ReportState,
@@ -69,6 +71,15 @@ pub struct RemnantApp {
     /// The window asked to close with unsaved changes: ask first.
     pub confirm_close: bool,
     save_job: Option<Job<PathBuf>>,
+    /// Where autosaves go (None: autosave off, e.g. in tests that do not ask for it).
+    pub autosave_dir: Option<PathBuf>,
+    autosave_job: Option<Job<()>>,
+    autosaved: String,
+    last_autosave: std::time::Instant,
+    /// Set after an accepted tool action: autosave now rather than at the interval.
+    pub autosave_now: bool,
+    /// A session left by a crash or kill, offered for restoring at start.
+    pub restore_offer: Option<(crate::autosave::Session, PathBuf)>,
     dialog: Option<(Purpose, Receiver<Option<PathBuf>>)>,
     ctx: Option<egui::Context>,
 }
@@ -96,6 +107,7 @@ impl RemnantApp {
             plan: PlanState::default(),
             tumours: (u64::MAX, Vec::new()),
             pending_layers: None,
+            restored: false,
             report: Report::default(),
             pci_state: PciState::default(),
             report_state: ReportState::default(),
@@ -103,6 +115,12 @@ impl RemnantApp {
             saved: None,
             confirm_close: false,
             save_job: None,
+            autosave_dir: None,
+            autosave_job: None,
+            autosaved: String::new(),
+            last_autosave: std::time::Instant::now(),
+            autosave_now: false,
+            restore_offer: None,
             dialog: None,
             ctx,
         }
@@ -213,6 +231,105 @@ impl RemnantApp {
         }
     }
 
+    /// Turn autosave on in `dir` and look there for work left by a crash.
+    pub fn enable_autosave(&mut self, dir: PathBuf) {
+        self.restore_offer = crate::autosave::pending(&dir);
+        self.autosave_dir = Some(dir);
+    }
+
+    /// Restore the work a crashed or killed run left in the autosave folder.
+    pub fn restore_autosave(&mut self) {
+        let Some((session, layers)) = self.restore_offer.take() else {
+            return;
+        };
+        match crate::autosave::report_of(&session) {
+            Ok(r) => self.report = r,
+            Err(e) => self.error = Some(format!("the autosaved report could not be read: {e}")),
+        }
+        self.report_state.reset();
+        self.plan.inputs = session.planning.clone();
+        self.plan.height_text = session
+            .planning
+            .height_cm
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        self.plan.weight_text = session
+            .planning
+            .weight_kg
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        self.case_path = session.case_path.clone();
+        // keep the autosaved layers safe while they are being restored
+        let keep = layers.with_file_name("restoring.layers.nii.gz");
+        let layers = match std::fs::copy(&layers, &keep) {
+            Ok(_) => keep,
+            Err(_) => layers,
+        };
+        self.pending_layers = Some(layers);
+        self.restored = true;
+        self.open(session.scan.clone());
+    }
+
+    /// Write an autosave off the UI thread when there are unsaved changes and either an
+    /// action was just accepted or the interval has passed.
+    fn autosave_tick(&mut self) {
+        let Some(dir) = self.autosave_dir.clone() else {
+            return;
+        };
+        if let Some(job) = &self.autosave_job
+            && let Some(r) = job.poll()
+        {
+            self.autosave_job = None;
+            if let Err(e) = r {
+                self.notice = Some(format!("autosave failed: {e}"));
+            }
+        }
+        if self.autosave_job.is_some() || self.study.is_none() || self.restore_offer.is_some() {
+            return;
+        }
+        let due = self.autosave_now
+            || self.last_autosave.elapsed()
+                >= std::time::Duration::from_secs(crate::autosave::INTERVAL_SECS);
+        if !due || !self.has_unsaved_changes() {
+            return;
+        }
+        let fp = self.fingerprint();
+        if fp == self.autosaved {
+            self.autosave_now = false;
+            return;
+        }
+        let Some(s) = &self.study else { return };
+        let (scan, labels, spatial) = (s.path.clone(), s.labels.clone(), s.spatial().cloned());
+        let (plan, report, case) = (
+            self.plan.inputs.clone(),
+            self.report.clone(),
+            self.case_path.clone(),
+        );
+        self.autosaved = fp;
+        self.autosave_now = false;
+        self.last_autosave = std::time::Instant::now();
+        self.autosave_job = Some(Job::spawn("Autosave", None, move |_| {
+            crate::autosave::write(
+                &dir,
+                &scan,
+                &labels,
+                spatial.as_ref(),
+                &plan,
+                &report,
+                case.as_deref(),
+            )
+        }));
+    }
+
+    /// Block until a running autosave finishes (tests).
+    pub fn wait_for_autosave(&mut self) {
+        if let Some(job) = self.autosave_job.take()
+            && let Err(e) = job.wait()
+        {
+            self.notice = Some(format!("autosave failed: {e}"));
+        }
+    }
+
     /// Block until a running save finishes (tests).
     pub fn wait_for_save(&mut self) {
         if let Some(job) = self.save_job.take() {
@@ -224,6 +341,9 @@ impl RemnantApp {
     fn finish_save(&mut self, r: Result<PathBuf, String>) {
         match r {
             Ok(p) => {
+                if let Some(d) = &self.autosave_dir {
+                    crate::autosave::clear(d);
+                }
                 self.notice = Some(format!("case saved to {}", p.display()));
                 self.case_path = Some(p);
             }
@@ -261,10 +381,17 @@ impl RemnantApp {
                 self.error = None;
                 if let Some(lp) = self.pending_layers.take() {
                     self.file_chosen(Purpose::OpenLayers, lp);
-                    if let Some(s) = &mut self.study {
-                        s.revision = 0; // a case's own layers are not an unsaved change
+                    if self.restored {
+                        // restored work stays "unsaved" until the surgeon saves a case
+                        self.restored = false;
+                        self.saved = None;
+                        self.autosaved = self.fingerprint();
+                    } else {
+                        if let Some(s) = &mut self.study {
+                            s.revision = 0; // a case's own layers are not an unsaved change
+                        }
+                        self.saved = Some(self.fingerprint());
                     }
-                    self.saved = Some(self.fingerprint());
                 }
             }
             Err(e) if cancelled => self.notice = Some(format!("loading cancelled ({e})")),
@@ -461,6 +588,8 @@ impl RemnantApp {
             self.help_window(ui);
         }
         self.close_guard(ui);
+        self.restore_prompt(ui);
+        self.autosave_tick();
         if self.load.is_some() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
@@ -788,13 +917,15 @@ impl RemnantApp {
 
     /// Never lose work on close: ask to save when there are unsaved changes.
     fn close_guard(&mut self, ui: &mut egui::Ui) {
-        if ui.input(|i| i.viewport().close_requested())
-            && !self.confirm_close
-            && self.has_unsaved_changes()
-        {
-            ui.ctx()
-                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.confirm_close = true;
+        if ui.input(|i| i.viewport().close_requested()) && !self.confirm_close {
+            if self.has_unsaved_changes() {
+                ui.ctx()
+                    .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.confirm_close = true;
+            } else if let Some(d) = &self.autosave_dir {
+                // a clean exit: nothing to restore next time
+                crate::autosave::clear(d);
+            }
         }
         if !self.confirm_close {
             return;
@@ -823,11 +954,48 @@ impl RemnantApp {
                 self.save_or_ask();
             }
             Some(1) => {
+                if let Some(d) = &self.autosave_dir {
+                    crate::autosave::clear(d);
+                }
                 self.saved = Some(self.fingerprint());
                 self.confirm_close = false;
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Some(_) => self.confirm_close = false,
+            None => {}
+        }
+    }
+
+    fn restore_prompt(&mut self, ui: &mut egui::Ui) {
+        let Some((s, _)) = &self.restore_offer else {
+            return;
+        };
+        let text = format!(
+            "Remnant was not closed normally. Unsaved work on {} can be restored.",
+            s.scan.display()
+        );
+        let modal = egui::Modal::new(egui::Id::unique("remnant-restore")).show(ui.ctx(), |ui| {
+            ui.heading("Restore unsaved work?");
+            ui.label(text);
+            let mut choice = None;
+            ui.horizontal(|ui| {
+                if ui.button("Restore").clicked() {
+                    choice = Some(true);
+                }
+                if ui.button("Discard it").clicked() {
+                    choice = Some(false);
+                }
+            });
+            choice
+        });
+        match modal.inner {
+            Some(true) => self.restore_autosave(),
+            Some(false) => {
+                self.restore_offer = None;
+                if let Some(d) = &self.autosave_dir {
+                    crate::autosave::clear(d);
+                }
+            }
             None => {}
         }
     }

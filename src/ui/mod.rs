@@ -25,8 +25,12 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
         options,
         Box::new(move |cc| {
             let mut app = RemnantApp::new(Some(cc.egui_ctx.clone()));
-            let path = scan.unwrap_or_else(app::bundled_sample);
-            app.open(path);
+            if let Some(dir) = crate::autosave::dir() {
+                app.enable_autosave(dir);
+            }
+            if app.restore_offer.is_none() || scan.is_some() {
+                app.open(scan.unwrap_or_else(app::bundled_sample));
+            }
             Ok(Box::new(app))
         }),
     );

@@ -44,16 +44,24 @@ impl<T: Copy> Volume<T> {
 
     /// Voxels that start `offset` elements into `buf` (e.g. after a file header that was
     /// decompressed into the same buffer): no copy is made.
-    pub fn from_offset_vec(buf: Vec<T>, offset: usize, geometry: Geometry) -> Result<Self, NiftiError> {
+    pub fn from_offset_vec(
+        buf: Vec<T>,
+        offset: usize,
+        geometry: Geometry,
+    ) -> Result<Self, NiftiError> {
         let [nx, ny, nz] = geometry.dims;
         let n = nx * ny * nz;
         if buf.len() < offset + n {
-            return Err(NiftiError::BadHeader("voxel count does not match the dimensions".into()));
+            return Err(NiftiError::BadHeader(
+                "voxel count does not match the dimensions".into(),
+            ));
         }
         let flat = ndarray::Array1::from_vec(buf).slice_move(ndarray::s![offset..offset + n]);
         let data = flat
             .into_shape_with_order(((nx, ny, nz), ndarray::Order::ColumnMajor))
-            .map_err(|_| NiftiError::BadHeader("voxel count does not match the dimensions".into()))?;
+            .map_err(|_| {
+                NiftiError::BadHeader("voxel count does not match the dimensions".into())
+            })?;
         Ok(Volume { data, geometry })
     }
 

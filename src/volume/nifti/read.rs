@@ -261,7 +261,11 @@ fn with_path<T>(path: &Path, r: Result<T, NiftiError>) -> Result<T, FileError> {
 /// buffer (header included; the volume then starts `vox_offset` bytes in, no copy).
 /// None when libdeflate cannot take this file (e.g. several gzip members): the
 /// streaming reader then handles it.
-fn whole_gzip_i16(path: &Path, hdr: &NiftiHeader, task: Task) -> Result<Option<Vec<i16>>, NiftiError> {
+fn whole_gzip_i16(
+    path: &Path,
+    hdr: &NiftiHeader,
+    task: Task,
+) -> Result<Option<Vec<i16>>, NiftiError> {
     let file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
     // SAFETY: the map is read-only and lives only during this call; if another program
     // truncated the file meanwhile, libdeflate sees bad data and the streaming reader
@@ -284,7 +288,10 @@ fn whole_gzip_i16(path: &Path, hdr: &NiftiHeader, task: Task) -> Result<Option<V
             task.report(1.0);
             Ok(Some(data))
         }
-        Ok(got) => Err(truncated_at(hdr, got.saturating_sub(hdr.vox_offset as usize))),
+        Ok(got) => Err(truncated_at(
+            hdr,
+            got.saturating_sub(hdr.vox_offset as usize),
+        )),
         // Too little room means more data than the header promises, or a multi-member
         // file: let the streaming reader decide.
         Err(libdeflater::DecompressionError::InsufficientSpace) => Ok(None),
