@@ -909,7 +909,14 @@ impl RemnantApp {
             for p in planes {
                 ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
                     let cache = &mut self.caches[plane_index(p)];
-                    plane_view::show(ui, p, study, view, cache, None, 0, false);
+                    let overlay = plane_view::Overlay::default();
+                    let extras = plane_view::Extras {
+                        highlight: None,
+                        highlight_rev: 0,
+                        painting: false,
+                        overlay: &overlay,
+                    };
+                    plane_view::show(ui, p, study, view, cache, extras);
                 });
             }
         });

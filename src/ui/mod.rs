@@ -11,13 +11,33 @@ pub mod view_state;
 
 pub use app::RemnantApp;
 
+/// The window icon from `assets/icon.png` (decoded with the png crate).
+fn icon() -> egui::IconData {
+    let bytes: &[u8] = include_bytes!("../../assets/icon.png");
+    let decoded = (|| {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .ok()?;
+        let mut buf = vec![0; reader.output_buffer_size()?];
+        let info = reader.next_frame(&mut buf).ok()?;
+        buf.truncate(info.buffer_size());
+        (info.color_type == png::ColorType::Rgba).then_some(egui::IconData {
+            rgba: buf,
+            width: info.width,
+            height: info.height,
+        })
+    })();
+    decoded.unwrap_or_default()
+}
+
 /// Open the app window on `scan` (or the bundled sample); returns the exit code.
 pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Remnant")
             .with_inner_size([1500.0, 900.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(icon()),
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -22,6 +22,25 @@ pub struct PlaneCache {
     pub rebuilds: u64,
 }
 
+/// Tool graphics drawn over a plane: lines and a brush outline, in voxel coordinates.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    pub lines: Vec<([f64; 3], [f64; 3])>,
+    /// Brush outline: centre (voxel coordinates) and radius in mm.
+    pub circle: Option<([f64; 3], f64)>,
+    /// A polygon being traced on this plane (voxel coordinates).
+    pub polyline: Vec<[f64; 3]>,
+}
+
+/// What the app adds to a plane this frame.
+pub struct Extras<'a> {
+    pub highlight: Option<&'a Highlight<'a>>,
+    pub highlight_rev: u64,
+    /// A tool takes the primary button (the crosshair does not follow it).
+    pub painting: bool,
+    pub overlay: &'a Overlay,
+}
+
 /// What a user did on the plane this frame, for the app to act on.
 #[derive(Debug, Clone, Default)]
 pub struct PlaneInput {
@@ -74,10 +93,14 @@ pub fn show(
     study: &Study,
     view: &mut ViewState,
     cache: &mut PlaneCache,
-    highlight: Option<&Highlight>,
-    highlight_rev: u64,
-    painting: bool,
+    extras: Extras,
 ) -> PlaneInput {
+    let Extras {
+        highlight,
+        highlight_rev,
+        painting,
+        overlay,
+    } = extras;
     let g = &study.ct.geometry;
     let dims = g.dims;
     let axes = PlaneAxes::new(g, plane);
@@ -339,6 +362,32 @@ pub fn show(
         small,
         info,
     );
+    // tool overlay: voxel coordinates -> screen
+    let to_screen = |c: [f64; 3]| -> Pos2 {
+        let fx = c[axes.h] as f32 + 0.5;
+        let fy = c[axes.v] as f32 + 0.5;
+        let x = if axes.h_flip { px[0] as f32 - fx } else { fx };
+        let y = if axes.v_flip { px[1] as f32 - fy } else { fy };
+        Pos2::new(
+            img.min.x + x / px[0] as f32 * img.width(),
+            img.min.y + y / px[1] as f32 * img.height(),
+        )
+    };
+    let tool = Stroke::new(2.0, Color32::from_rgb(80, 220, 255));
+    for (a, b) in &overlay.lines {
+        painter.line_segment([to_screen(*a), to_screen(*b)], tool);
+    }
+    for w in overlay.polyline.windows(2) {
+        painter.line_segment([to_screen(w[0]), to_screen(w[1])], tool);
+    }
+    if let Some((c, r_mm)) = overlay.circle {
+        let r = r_mm as f32 * pts_per_mm;
+        painter.circle_stroke(
+            to_screen(c),
+            r,
+            Stroke::new(1.5, Color32::from_rgb(80, 220, 255)),
+        );
+    }
     if view.active == plane {
         painter.rect_stroke(
             rect,
