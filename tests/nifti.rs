@@ -363,3 +363,40 @@ fn nan_voxels_in_a_float_ct_become_air_with_a_warning() {
     assert_eq!(ct.as_slice(), &[40, -1024, -21, -1024]);
     assert!(hdr.warnings.iter().any(|w| w.contains("2 voxels are NaN")));
 }
+
+#[test]
+fn one_slice_huge_values_and_non_utf8_paths() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempdir().unwrap();
+    // a single-slice scan is a valid (thin) volume
+    let h = Nifti1::new([4, 3, 1], 4, 16);
+    let p = dir.path().join("one.nii");
+    h.write(&p, &i16_bytes(&[5i16; 12]));
+    let (ct, _) = read_ct(&p, Task::none()).unwrap();
+    assert_eq!(ct.dims(), [4, 3, 1]);
+    // int32 values beyond the int16 range are clamped, with a warning that says so
+    let h = Nifti1::new([2, 1, 1], 8, 32);
+    let data: Vec<u8> = [100_000i32, -100_000]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let p = dir.path().join("huge.nii");
+    h.write(&p, &data);
+    let (ct, hdr) = read_ct(&p, Task::none()).unwrap();
+    assert_eq!(ct.as_slice(), &[i16::MAX, i16::MIN]);
+    assert!(
+        hdr.warnings
+            .iter()
+            .any(|w| w.contains("2 voxels lie outside the int16 range"))
+    );
+    // a file name that is not UTF-8 opens, and errors name it
+    let name = std::ffi::OsStr::from_bytes(b"scan-\xff\xfe.nii");
+    let p = dir.path().join(name);
+    Nifti1::new([4, 3, 1], 4, 16).write(&p, &i16_bytes(&[1i16; 12]));
+    assert!(read_ct(&p, Task::none()).is_ok());
+    let missing = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"gone-\xff.nii"));
+    let e = read_ct(&missing, Task::none()).unwrap_err().to_string();
+    assert!(e.contains("gone-"), "{e}");
+}
