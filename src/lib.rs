@@ -18,6 +18,7 @@ pub mod report;
 pub mod segmentation;
 pub mod study;
 pub mod task;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod volume;
 pub mod volumetry;

@@ -7,10 +7,23 @@ use std::path::PathBuf;
 fn main() {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     match args.first() {
-        None => std::process::exit(remnant::ui::run_app(None)),
+        None => std::process::exit(gui(None)),
         Some(a) if !remnant::cli::is_command(a) && std::path::Path::new(a).exists() => {
-            std::process::exit(remnant::ui::run_app(Some(PathBuf::from(a))))
+            std::process::exit(gui(Some(PathBuf::from(a))))
         }
         Some(_) => std::process::exit(remnant::cli::run(&args)),
     }
+}
+
+#[cfg(feature = "gui")]
+fn gui(scan: Option<PathBuf>) -> i32 {
+    remnant::ui::run_app(scan)
+}
+
+#[cfg(not(feature = "gui"))]
+fn gui(_scan: Option<PathBuf>) -> i32 {
+    eprintln!(
+        "remnant was built without the `gui` feature: only the subcommands are available (remnant help)"
+    );
+    2
 }

@@ -5,6 +5,7 @@ pub mod io;
 pub mod labelmap;
 pub mod layer;
 pub mod plane_cut;
+pub mod tools;
 
 pub use labelmap::LabelMap;
 pub use layer::Layer;

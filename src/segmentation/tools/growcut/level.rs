@@ -1,0 +1,344 @@
+//! One resolution level of grow from seeds: a smoothed HU image and the
+//! competitive bucket-queue Dijkstra on it.
+
+use super::super::edt::sq_edt;
+use super::super::geom::{Bbox, GridExt};
+use super::super::grid::Grid;
+use super::super::region::components;
+use super::model::Model;
+use super::{GrowError, GrowParams};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub(super) const FG: u8 = 1;
+pub(super) const BG: u8 = 2;
+/// Cost units per HU.
+const UNIT: f32 = 4.0;
+/// Largest edge cost (units); also the bucket ring size - 1.
+const MAX_EDGE: u32 = 4095;
+
+/// A (smoothed) image on a box, with its voxel spacing.
+pub(super) struct Level {
+    pub dims: [usize; 3],
+    pub sp: [f64; 3],
+    /// Smoothed values (costs).
+    pub img: Vec<f32>,
+    /// Unsmoothed values (foreground gate).
+    pub raw: Vec<f32>,
+}
+
+impl Level {
+    pub fn len(&self) -> usize {
+        self.dims.iter().product()
+    }
+
+    /// Block-mean downsampling of the CT inside `roi` by `f`, then smoothing.
+    pub fn downsample(grid: &Grid, ct: &[i16], roi: &Bbox, f: [usize; 3]) -> Level {
+        let size = roi.size();
+        let dims = [0, 1, 2].map(|a| size[a].div_ceil(f[a].max(1)));
+        let sp = grid.safe_spacing();
+        let mut img = vec![0f32; dims.iter().product()];
+        let plane = dims[0] * dims[1];
+        img.par_chunks_mut(plane.max(1))
+            .enumerate()
+            .for_each(|(ck, out)| {
+                let mut sum = vec![0i64; plane];
+                let mut cnt = vec![0u32; plane];
+                let k0 = roi.lo[2] + ck * f[2];
+                for k in k0..(k0 + f[2]).min(roi.hi[2]) {
+                    for j in roi.lo[1]..roi.hi[1] {
+                        let row0 = dims[0] * ((j - roi.lo[1]) / f[1]);
+                        let base = grid.flat(0, j, k);
+                        let row = &ct[base + roi.lo[0]..base + roi.hi[0]];
+                        for (ci, chunk) in row.chunks(f[0].max(1)).enumerate() {
+                            sum[row0 + ci] += chunk.iter().map(|&v| v as i64).sum::<i64>();
+                            cnt[row0 + ci] += chunk.len() as u32;
+                        }
+                    }
+                }
+                for c in 0..plane {
+                    out[c] = sum[c] as f32 / cnt[c].max(1) as f32;
+                }
+            });
+        let mut l = Level {
+            dims,
+            sp: [0, 1, 2].map(|a| sp[a] * f[a] as f64),
+            raw: img.clone(),
+            img,
+        };
+        l.smooth();
+        l
+    }
+
+    /// Separable [1 2 1] / 4 smoothing along every axis (borders replicated).
+    pub fn smooth(&mut self) {
+        let d = self.dims;
+        let plane = d[0] * d[1];
+        if plane == 0 || d[2] == 0 {
+            return;
+        }
+        let in_plane = |slab: &mut [f32]| {
+            let mut line = Vec::new();
+            for (a, n, stride) in [(0, d[0], 1), (1, d[1], d[0])] {
+                if d[a] < 2 {
+                    continue;
+                }
+                let starts: Vec<usize> = if a == 0 {
+                    (0..d[1]).map(|j| j * d[0]).collect()
+                } else {
+                    (0..d[0]).collect()
+                };
+                for s0 in starts {
+                    line.clear();
+                    line.extend((0..n).map(|c| slab[s0 + c * stride]));
+                    for c in 0..n {
+                        let lo = line[c.saturating_sub(1)];
+                        let hi = line[(c + 1).min(n - 1)];
+                        slab[s0 + c * stride] = 0.25 * lo + 0.5 * line[c] + 0.25 * hi;
+                    }
+                }
+            }
+        };
+        let big = self.img.len() >= 1 << 18;
+        if big {
+            self.img.par_chunks_mut(plane).for_each(in_plane);
+        } else {
+            self.img.chunks_mut(plane).for_each(in_plane);
+        }
+        if d[2] >= 2 {
+            let src = self.img.clone();
+            let across = |(k, slab): (usize, &mut [f32])| {
+                let lo = &src[plane * k.saturating_sub(1)..][..plane];
+                let mid = &src[plane * k..][..plane];
+                let hi = &src[plane * (k + 1).min(d[2] - 1)..][..plane];
+                for (n, v) in slab.iter_mut().enumerate() {
+                    *v = 0.25 * lo[n] + 0.5 * mid[n] + 0.25 * hi[n];
+                }
+            };
+            if big {
+                self.img.par_chunks_mut(plane).enumerate().for_each(across);
+            } else {
+                self.img.chunks_mut(plane).enumerate().for_each(across);
+            }
+        }
+    }
+
+    /// Intensity model from the values at the seed voxels.
+    pub fn model(&self, seeds: &[u8], p: &GrowParams) -> Model {
+        let pick = |l: u8, v: &[f32]| -> Vec<f32> {
+            seeds
+                .iter()
+                .zip(v)
+                .filter(|(s, _)| **s == l)
+                .map(|(_, &x)| x)
+                .collect()
+        };
+        Model::new(
+            &pick(FG, &self.img),
+            &pick(FG, &self.raw),
+            &pick(BG, &self.img),
+            p,
+        )
+    }
+
+    /// Seed labels per voxel of this level (fine seeds mapped by `f`; a voxel with
+    /// both kinds gets none). Without background seeds the box border is background.
+    pub fn seed_labels(
+        &self,
+        grid: &Grid,
+        roi: &Bbox,
+        f: [usize; 3],
+        fg: &[usize],
+        bg: &[usize],
+    ) -> Vec<u8> {
+        let mut s = vec![0u8; self.len()];
+        let d = self.dims;
+        let cell = |idx: usize| {
+            let p = grid.ijk(idx);
+            if !roi.contains(p) {
+                return None;
+            }
+            let c = [0, 1, 2].map(|a| (p[a] - roi.lo[a]) / f[a].max(1));
+            Some(c[0] + d[0] * (c[1] + d[1] * c[2]))
+        };
+        for (list, lab) in [(fg, FG), (bg, BG)] {
+            for c in list.iter().filter_map(|&i| cell(i)) {
+                s[c] = if s[c] == 0 || s[c] == lab { lab } else { 3 };
+            }
+        }
+        s.iter_mut().filter(|v| **v == 3).for_each(|v| *v = 0);
+        if bg.is_empty() {
+            for (n, v) in s.iter_mut().enumerate() {
+                let p = [n % d[0], (n / d[0]) % d[1], n / (d[0] * d[1])];
+                if *v == 0 && (0..3).any(|a| p[a] == 0 || p[a] + 1 == d[a]) {
+                    *v = BG;
+                }
+            }
+        }
+        s
+    }
+
+    /// Competitive Dijkstra: every unlabelled voxel takes the label of the seed
+    /// with the cheapest path. `labels` holds seeds (FG/BG) and 0 elsewhere.
+    pub fn compete(
+        &self,
+        labels: &mut [u8],
+        m: &Model,
+        cancel: &AtomicBool,
+        progress: &dyn Fn(f32),
+    ) -> Result<(), GrowError> {
+        let d = self.dims;
+        let n = self.len();
+        if labels.len() != n || self.img.len() != n {
+            return Err(GrowError::SizeMismatch);
+        }
+        let strides = [1usize, d[0], d[0] * d[1]];
+        let step: [f32; 3] = self.sp.map(|s| s as f32);
+        let ring = MAX_EDGE as usize + 1;
+        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); ring];
+        let mut dist = vec![u32::MAX; n];
+        let mut pending = 0usize;
+        let unknown = labels.iter().filter(|&&l| l == 0).count().max(1);
+        for k in 0..d[2] {
+            for j in 0..d[1] {
+                for i in 0..d[0] {
+                    let idx = i + d[0] * (j + d[1] * k);
+                    if labels[idx] == 0 {
+                        continue;
+                    }
+                    dist[idx] = 0;
+                    let p = [i, j, k];
+                    let open = (0..3).any(|a| {
+                        (p[a] > 0 && labels[idx - strides[a]] == 0)
+                            || (p[a] + 1 < d[a] && labels[idx + strides[a]] == 0)
+                    });
+                    if open {
+                        buckets[0].push(idx as u32);
+                        pending += 1;
+                    }
+                }
+            }
+        }
+        let mut cur: u32 = 0;
+        let mut done = 0usize;
+        while pending > 0 {
+            let b = cur as usize % ring;
+            let mut items = std::mem::take(&mut buckets[b]);
+            for &pu in &items {
+                pending -= 1;
+                let p = pu as usize;
+                if dist[p] != cur {
+                    continue;
+                }
+                done += 1;
+                if done.is_multiple_of(65536) {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(GrowError::Cancelled);
+                    }
+                    progress((done as f32 / unknown as f32).min(1.0));
+                }
+                let lab = labels[p];
+                let ip = self.img[p];
+                let c = [p % d[0], (p / d[0]) % d[1], p / (d[0] * d[1])];
+                for a in 0..3 {
+                    for dir in [false, true] {
+                        let q = if dir {
+                            if c[a] + 1 >= d[a] {
+                                continue;
+                            }
+                            p + strides[a]
+                        } else {
+                            if c[a] == 0 {
+                                continue;
+                            }
+                            p - strides[a]
+                        };
+                        if dist[q] == 0 {
+                            continue;
+                        }
+                        let iq = self.img[q];
+                        let Some(r) = m.region(lab, iq, self.raw[q]) else {
+                            continue;
+                        };
+                        let cost = (iq - ip).abs() + (m.hu_per_mm + r) * step[a];
+                        let e = ((cost * UNIT) as u32).clamp(1, MAX_EDGE);
+                        let nd = cur.saturating_add(e);
+                        if nd < dist[q] {
+                            dist[q] = nd;
+                            labels[q] = lab;
+                            buckets[nd as usize % ring].push(q as u32);
+                            pending += 1;
+                        }
+                    }
+                }
+            }
+            items.clear();
+            buckets[b] = items;
+            cur = cur.wrapping_add(1);
+        }
+        Ok(())
+    }
+
+    /// Foreground mask (0/1) of the labels: enclosed background filled (unless
+    /// it holds a background seed), morphological opening by `open_mm` (cuts
+    /// thin bridges into neighbouring tissue), the components holding a
+    /// foreground seed (or else the largest), enclosed background filled again.
+    pub fn clean(&self, labels: &[u8], seeds: &[u8], open_mm: f64) -> Vec<u8> {
+        let raw: Vec<bool> = labels.iter().map(|&l| l == FG).collect();
+        let filled = self.fill_enclosed(&raw, seeds);
+        let fg = open(self.dims, self.sp, &filled, open_mm);
+        let (id, sizes) = components(self.dims, &fg);
+        let mut keep = vec![false; sizes.len() + 1];
+        for (n, &s) in seeds.iter().enumerate() {
+            if s == FG {
+                keep[id[n] as usize] = id[n] > 0;
+            }
+        }
+        if !keep.iter().any(|&k| k)
+            && let Some(c) = (0..sizes.len()).max_by_key(|&c| sizes[c])
+        {
+            keep[c + 1] = true;
+        }
+        let kept: Vec<bool> = id.iter().map(|&c| keep[c as usize]).collect();
+        self.fill_enclosed(&kept, seeds)
+            .into_iter()
+            .map(u8::from)
+            .collect()
+    }
+
+    /// `m` plus the background components that touch neither the box border nor
+    /// a background seed.
+    fn fill_enclosed(&self, m: &[bool], seeds: &[u8]) -> Vec<bool> {
+        let bgc: Vec<bool> = m.iter().map(|&k| !k).collect();
+        let (bid, bsizes) = components(self.dims, &bgc);
+        let d = self.dims;
+        let mut outside = vec![false; bsizes.len() + 1];
+        for (n, &c) in bid.iter().enumerate() {
+            let p = [n % d[0], (n / d[0]) % d[1], n / (d[0] * d[1])];
+            let edge = (0..3).any(|a| p[a] == 0 || p[a] + 1 == d[a]);
+            if edge || seeds[n] == BG {
+                outside[c as usize] = true;
+            }
+        }
+        m.iter()
+            .zip(&bid)
+            .map(|(&k, &c)| k || (c > 0 && !outside[c as usize]))
+            .collect()
+    }
+}
+
+/// Morphological opening by a ball of radius `r_mm` (exact EDT); the mask is
+/// returned unchanged when the radius is zero or the opening would empty it.
+pub(super) fn open(dims: [usize; 3], sp: [f64; 3], m: &[bool], r_mm: f64) -> Vec<bool> {
+    if !(r_mm.is_finite() && r_mm > 0.0) {
+        return m.to_vec();
+    }
+    let r2 = (r_mm * r_mm) as f32;
+    let d = sq_edt(dims, sp, |i| !m[i]);
+    let eroded: Vec<bool> = d.iter().map(|&x| x > r2).collect();
+    if !eroded.iter().any(|&e| e) {
+        return m.to_vec();
+    }
+    let d2 = sq_edt(dims, sp, |i| eroded[i]);
+    m.iter().zip(&d2).map(|(&v, &x)| v && x <= r2).collect()
+}

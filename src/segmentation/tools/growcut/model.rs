@@ -1,0 +1,125 @@
+//! Intensity model of grow from seeds: per-label cost (HU per mm) of entering a
+//! voxel of a given (smoothed) HU, learnt from the seeds.
+
+use super::GrowParams;
+use super::level::FG;
+
+const LO: f32 = -1024.0;
+const BINS: usize = 4096;
+
+/// Per-label region costs and the per-mm base cost.
+#[derive(Clone, Debug)]
+pub(super) struct Model {
+    pub hu_per_mm: f32,
+    /// Unsmoothed HU range the foreground may enter.
+    gate: (f32, f32),
+    /// Maps an unsmoothed value onto the smoothed scale: (raw_mu, mu, sigma/raw_sigma).
+    rescale: (f32, f32, f32),
+    /// Cost per mm of entering a voxel, per HU bin; negative = impassable.
+    fg: Vec<f32>,
+    bg: Vec<f32>,
+}
+
+fn bin(hu: f32) -> usize {
+    ((hu - LO).round().max(0.0) as usize).min(BINS - 1)
+}
+
+/// Gaussian kernel density of `v` over the bins, normalised to sum 1.
+fn density(v: &[f32], bw: f32) -> Vec<f32> {
+    let mut h = vec![0f32; BINS];
+    v.iter().for_each(|&x| h[bin(x)] += 1.0);
+    let r = (3.0 * bw).ceil() as i64;
+    let k: Vec<f32> = (-r..=r)
+        .map(|d| (-0.5 * (d as f32 / bw).powi(2)).exp())
+        .collect();
+    let mut out = vec![0f32; BINS];
+    for (i, &c) in h.iter().enumerate().filter(|(_, c)| **c > 0.0) {
+        for (n, &w) in k.iter().enumerate() {
+            let j = i as i64 + n as i64 - r;
+            if (0..BINS as i64).contains(&j) {
+                out[j as usize] += c * w;
+            }
+        }
+    }
+    let s: f32 = out.iter().sum();
+    if s > 0.0 {
+        out.iter_mut().for_each(|x| *x /= s);
+    }
+    out
+}
+
+fn median(v: &mut [f32]) -> f32 {
+    v.sort_by(f32::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+impl Model {
+    /// Learn from the smoothed (`*_img`) and unsmoothed (`fg_raw`) values at the
+    /// foreground and background seeds.
+    pub fn new(fg_img: &[f32], fg_raw: &[f32], bg_img: &[f32], p: &GrowParams) -> Model {
+        let mut fv = fg_img.to_vec();
+        let bv = bg_img;
+        let mu = median(&mut fv);
+        let spread = |v: &[f32], c: f32| {
+            let mut dev: Vec<f32> = v.iter().map(|x| (x - c).abs()).collect();
+            1.4826 * median(&mut dev)
+        };
+        let sigma = spread(&fv, mu).max(3.0);
+        let mut rv = fg_raw.to_vec();
+        let raw_mu = median(&mut rv);
+        let raw_sigma = spread(&rv, raw_mu).max(sigma);
+        let tol = p.fg_tolerance.max(0.0) * sigma;
+        let hard = tol + p.fg_hard_hu.max(0.0);
+        let pen = p.fg_penalty.max(0.0);
+        let lw = p.likelihood_weight.max(0.0);
+        let bw = (0.5 * sigma).max(2.0);
+        let pf = density(&fv, bw);
+        let pb = density(bv, bw);
+        let uniform = 1.0 / 2000.0;
+        let eps = 0.05;
+        let mut fg = vec![0f32; BINS];
+        let mut bg = vec![0f32; BINS];
+        for b in 0..BINS {
+            let hu = LO + b as f32;
+            let off = (hu - mu).abs();
+            let f = pf[b] + 1e-6;
+            let g = (1.0 - eps) * pb[b] + eps * uniform;
+            let lr = (g / f).ln();
+            fg[b] = if off > hard {
+                -1.0
+            } else {
+                pen * (off - tol).max(0.0) + lw * lr.max(0.0)
+            };
+            bg[b] = lw * (-lr).max(0.0);
+        }
+        let g = p.fg_gate_sigma.max(0.0) * raw_sigma;
+        Model {
+            gate: (raw_mu - g, raw_mu + 2.0 * g),
+            rescale: (raw_mu, mu, sigma / raw_sigma),
+
+            hu_per_mm: p.hu_per_mm.max(0.01),
+            fg,
+            bg,
+        }
+    }
+
+    /// Per-mm cost for `label` to enter a voxel of smoothed value `hu` and
+    /// unsmoothed value `raw`; `None` = impassable.
+    #[inline]
+    pub fn region(&self, label: u8, hu: f32, raw: f32) -> Option<f32> {
+        if label == FG {
+            // The cheaper of the smoothed value and the unsmoothed one mapped to
+            // the smoothed scale: smoothing alone would push the boundary inward.
+            let (rm, m, sc) = self.rescale;
+            let (c1, c2) = (self.fg[bin(hu)], self.fg[bin(m + (raw - rm) * sc)]);
+            let c = match (c1 >= 0.0, c2 >= 0.0) {
+                (true, true) => c1.min(c2),
+                (true, false) => c1,
+                _ => c2,
+            };
+            (c >= 0.0 && raw >= self.gate.0 && raw <= self.gate.1).then_some(c)
+        } else {
+            Some(self.bg[bin(hu)])
+        }
+    }
+}
