@@ -7,10 +7,12 @@ use crate::volume::Volume;
 use crate::volume::nifti::{self, NiftiHeader};
 use crate::volumetry::Counts;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Study {
     pub path: PathBuf,
-    pub ct: Volume<i16>,
+    /// Shared so that long work (grow from seeds) can read it on a worker thread.
+    pub ct: Arc<Volume<i16>>,
     pub header: Option<NiftiHeader>,
     pub labels: LabelMap,
     /// Bumped on every change to `labels`, so views and figures know to refresh.
@@ -29,7 +31,7 @@ impl Study {
             .unwrap_or_default();
         Study {
             path,
-            ct,
+            ct: Arc::new(ct),
             header,
             labels,
             revision: 0,
