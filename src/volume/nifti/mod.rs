@@ -10,7 +10,10 @@ mod read;
 mod write;
 
 pub use header::{DataType, NiftiHeader, SpatialFields};
-pub use read::{MaskSelect, read_ct, read_header, read_labels, read_mask};
+pub use read::{
+    MaskSelect, read_ct, read_ct_bytes, read_header, read_labels, read_labels_bytes, read_mask,
+    read_mask_bytes,
+};
 pub use write::{NiftiScalar, write_volume};
 
 use std::fmt;

@@ -21,8 +21,8 @@ pub enum MaskSelect {
 
 const CHUNK: usize = 4 << 20;
 
-struct Source {
-    reader: Box<dyn Read>,
+struct Source<'a> {
+    reader: Box<dyn Read + 'a>,
     compressed: bool,
 }
 
@@ -50,7 +50,36 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> Result<usize, NiftiError> {
     Ok(n)
 }
 
-fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
+/// Where a file's bytes come from: a file on disk, or bytes already in memory. Both
+/// go through the very same parsing and decoding code (the in-memory form serves the
+/// fuzz targets and tests without temporary files).
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+/// deflate cannot expand data more than 1032:1 (a 258-byte match in 2 bits), so a
+/// gzip file of n bytes holds at most about 1032 n bytes: a header promising more is
+/// refused before anything is allocated.
+const MAX_GZIP_RATIO: u64 = 1032;
+
+fn open(input: Input<'_>) -> Result<(NiftiHeader, Source<'_>), NiftiError> {
+    match input {
+        Input::File(path) => open_file(path),
+        Input::Bytes(b) => {
+            let compressed = b.starts_with(&[0x1f, 0x8b]);
+            let reader: Box<dyn Read + '_> = if compressed {
+                Box::new(MultiGzDecoder::new(b))
+            } else {
+                Box::new(b)
+            };
+            open_stream(reader, compressed, b.len() as u64)
+        }
+    }
+}
+
+fn open_file(path: &Path) -> Result<(NiftiHeader, Source<'static>), NiftiError> {
     let mut file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
     let meta = file.metadata().map_err(|e| NiftiError::Io(e.to_string()))?;
     if meta.is_dir() {
@@ -66,11 +95,21 @@ fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
             .map_err(|e| NiftiError::Io(e.to_string()))?;
         f
     };
-    let mut reader: Box<dyn Read> = if compressed {
+    let reader: Box<dyn Read> = if compressed {
         Box::new(MultiGzDecoder::new(BufReader::with_capacity(1 << 20, file)))
     } else {
         Box::new(BufReader::with_capacity(1 << 20, file))
     };
+    open_stream(reader, compressed, meta.len())
+}
+
+/// Parse the header from the start of `reader` and skip to the voxel data. `file_len`
+/// is the stored (possibly compressed) length, checked against what the header promises.
+fn open_stream<'a>(
+    mut reader: Box<dyn Read + 'a>,
+    compressed: bool,
+    file_len: u64,
+) -> Result<(NiftiHeader, Source<'a>), NiftiError> {
     let mut buf = [0u8; header::MAX_HEADER_BYTES];
     let n = read_full(&mut *reader, &mut buf[..4])?;
     let size = i32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
@@ -86,6 +125,31 @@ fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
     };
     let n = 4 + read_full(&mut *reader, &mut buf[4..hdr_len])?;
     let hdr = header::parse(&buf[..n])?;
+    let need = hdr.vox_offset + hdr.data_bytes() as u64;
+    let promised = || {
+        format!(
+            "the header promises {} x {} x {} {} voxels ({} bytes from offset {})",
+            hdr.dims[0],
+            hdr.dims[1],
+            hdr.dims[2],
+            hdr.datatype.name(),
+            hdr.data_bytes(),
+            hdr.vox_offset,
+        )
+    };
+    if compressed && file_len.saturating_mul(MAX_GZIP_RATIO).saturating_add(4096) < need {
+        return Err(NiftiError::Truncated(format!(
+            "{} but the compressed file has only {file_len} bytes, which cannot hold that much \
+             (gzip expands at most {MAX_GZIP_RATIO}:1)",
+            promised()
+        )));
+    }
+    if !compressed && file_len < need {
+        return Err(NiftiError::Truncated(format!(
+            "{} but the file has {file_len} bytes",
+            promised()
+        )));
+    }
     // Skip extensions up to the voxel data.
     let skip = hdr.vox_offset.saturating_sub(hdr_len as u64);
     let skipped = io::copy(&mut (&mut *reader).take(skip), &mut io::sink()).map_err(io_err)?;
@@ -94,33 +158,18 @@ fn open(path: &Path) -> Result<(NiftiHeader, Source), NiftiError> {
             "the file ends before the voxel data starts".into(),
         ));
     }
-    if !compressed {
-        let need = hdr.vox_offset + hdr.data_bytes() as u64;
-        if meta.len() < need {
-            return Err(NiftiError::Truncated(format!(
-                "the header promises {} x {} x {} {} voxels ({} bytes from offset {}) but the file has {} bytes",
-                hdr.dims[0],
-                hdr.dims[1],
-                hdr.dims[2],
-                hdr.datatype.name(),
-                hdr.data_bytes(),
-                hdr.vox_offset,
-                meta.len()
-            )));
-        }
-    }
     Ok((hdr, Source { reader, compressed }))
 }
 
 /// Read only the header (fast; for file pickers and checks).
 pub fn read_header(path: &Path) -> Result<NiftiHeader, FileError> {
-    open(path)
+    open(Input::File(path))
         .map(|(h, _)| h)
         .map_err(|e| FileError::new(path, e))
 }
 
 /// After the voxels: a compressed file must end (its CRC is checked on the way).
-fn finish(src: &mut Source, hdr: &mut NiftiHeader) -> Result<(), NiftiError> {
+fn finish(src: &mut Source<'_>, hdr: &mut NiftiHeader) -> Result<(), NiftiError> {
     if !src.compressed {
         return Ok(());
     }
@@ -163,7 +212,7 @@ fn truncated_at(hdr: &NiftiHeader, got: usize) -> NiftiError {
 
 /// Read raw bytes into `out` in chunks, with progress and cancellation.
 fn read_bytes(
-    src: &mut Source,
+    src: &mut Source<'_>,
     hdr: &NiftiHeader,
     out: &mut [u8],
     task: Task,
@@ -191,14 +240,14 @@ fn read_bytes(
 type PutChunk<'a> = dyn FnMut(usize, &[f64]) -> Result<(), NiftiError> + 'a;
 
 fn read_converted(
-    src: &mut Source,
+    src: &mut Source<'_>,
     hdr: &NiftiHeader,
     task: Task,
     put: &mut PutChunk,
 ) -> Result<(), NiftiError> {
     let size = hdr.datatype.size();
-    let per_chunk = CHUNK / size;
     let n = hdr.voxel_count();
+    let per_chunk = (CHUNK / size).min(n.max(1));
     let mut bytes = vec![0u8; per_chunk * size];
     let mut vals = vec![0f64; per_chunk];
     let (slope, inter) = if hdr.has_scaling() {
@@ -262,15 +311,26 @@ fn with_path<T>(path: &Path, r: Result<T, NiftiError>) -> Result<T, FileError> {
 /// None when libdeflate cannot take this file (e.g. several gzip members): the
 /// streaming reader then handles it.
 fn whole_gzip_i16(
-    path: &Path,
+    input: Input<'_>,
     hdr: &NiftiHeader,
     task: Task,
 ) -> Result<Option<Vec<i16>>, NiftiError> {
-    let file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
-    // SAFETY: the map is read-only and lives only during this call; if another program
-    // truncated the file meanwhile, libdeflate sees bad data and the streaming reader
-    // takes over (a concurrent in-place rewrite of a scan being opened is not supported).
-    let comp = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| NiftiError::Io(e.to_string()))?;
+    match input {
+        Input::File(path) => {
+            let file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
+            // SAFETY: the map is read-only and lives only during this call; if another
+            // program truncated the file meanwhile, libdeflate sees bad data and the
+            // streaming reader takes over (a concurrent in-place rewrite of a scan being
+            // opened is not supported).
+            let comp =
+                unsafe { memmap2::Mmap::map(&file) }.map_err(|e| NiftiError::Io(e.to_string()))?;
+            inflate_i16(&comp, hdr, task)
+        }
+        Input::Bytes(b) => inflate_i16(b, hdr, task),
+    }
+}
+
+fn inflate_i16(comp: &[u8], hdr: &NiftiHeader, task: Task) -> Result<Option<Vec<i16>>, NiftiError> {
     if task.cancelled() {
         return Err(NiftiError::Cancelled);
     }
@@ -278,7 +338,7 @@ fn whole_gzip_i16(
     let total = hdr.vox_offset as usize + hdr.data_bytes();
     let mut data: Vec<i16> = vec![0; total.div_ceil(2)];
     let mut d = libdeflater::Decompressor::new();
-    match d.gzip_decompress(&comp, bytemuck::cast_slice_mut(&mut data)) {
+    match d.gzip_decompress(comp, bytemuck::cast_slice_mut(&mut data)) {
         Ok(got) if got >= total => {
             if !hdr.little_endian {
                 for v in &mut data {
@@ -307,17 +367,22 @@ fn whole_gzip_i16(
 /// converted chunk by chunk, values rounded to whole HU and clamped to the int16 range
 /// (with a warning if any had to be clamped).
 pub fn read_ct(path: &Path, task: Task) -> Result<(Volume<i16>, NiftiHeader), FileError> {
-    with_path(path, read_ct_inner(path, task))
+    with_path(path, read_ct_inner(Input::File(path), task))
 }
 
-fn read_ct_inner(path: &Path, task: Task) -> Result<(Volume<i16>, NiftiHeader), NiftiError> {
-    let (mut hdr, mut src) = open(path)?;
+/// [`read_ct`] on the bytes of a `.nii` or `.nii.gz` file already in memory.
+pub fn read_ct_bytes(bytes: &[u8], task: Task) -> Result<(Volume<i16>, NiftiHeader), NiftiError> {
+    read_ct_inner(Input::Bytes(bytes), task)
+}
+
+fn read_ct_inner(input: Input<'_>, task: Task) -> Result<(Volume<i16>, NiftiHeader), NiftiError> {
+    let (mut hdr, mut src) = open(input)?;
     let geometry = hdr.geometry()?;
     if src.compressed
         && hdr.datatype == DataType::I16
         && !hdr.has_scaling()
         && hdr.vox_offset % 2 == 0
-        && let Some(data) = whole_gzip_i16(path, &hdr, task)?
+        && let Some(data) = whole_gzip_i16(input, &hdr, task)?
     {
         let vol = Volume::from_offset_vec(data, (hdr.vox_offset / 2) as usize, geometry)?;
         return Ok((vol, hdr));
@@ -367,7 +432,15 @@ fn read_ct_inner(path: &Path, task: Task) -> Result<(Volume<i16>, NiftiHeader), 
 /// Read a label map whose values are whole numbers 0..=255 (Remnant's own label maps,
 /// or multi-label maps from other tools).
 pub fn read_labels(path: &Path, task: Task) -> Result<(Volume<u8>, NiftiHeader), FileError> {
-    with_path(path, read_u8(path, task, None))
+    with_path(path, read_u8(Input::File(path), task, None))
+}
+
+/// [`read_labels`] on the bytes of a file already in memory.
+pub fn read_labels_bytes(
+    bytes: &[u8],
+    task: Task,
+) -> Result<(Volume<u8>, NiftiHeader), NiftiError> {
+    read_u8(Input::Bytes(bytes), task, None)
 }
 
 /// Read a binary or multi-label mask made elsewhere as a 0/1 mask.
@@ -376,15 +449,24 @@ pub fn read_mask(
     select: MaskSelect,
     task: Task,
 ) -> Result<(Volume<u8>, NiftiHeader), FileError> {
-    with_path(path, read_u8(path, task, Some(select)))
+    with_path(path, read_u8(Input::File(path), task, Some(select)))
+}
+
+/// [`read_mask`] on the bytes of a file already in memory.
+pub fn read_mask_bytes(
+    bytes: &[u8],
+    select: MaskSelect,
+    task: Task,
+) -> Result<(Volume<u8>, NiftiHeader), NiftiError> {
+    read_u8(Input::Bytes(bytes), task, Some(select))
 }
 
 fn read_u8(
-    path: &Path,
+    input: Input<'_>,
     task: Task,
     select: Option<MaskSelect>,
 ) -> Result<(Volume<u8>, NiftiHeader), NiftiError> {
-    let (mut hdr, mut src) = open(path)?;
+    let (mut hdr, mut src) = open(input)?;
     let geometry = hdr.geometry()?;
     let n = hdr.voxel_count();
     let mut data: Vec<u8> = vec![0; n];
