@@ -3,6 +3,7 @@
 //! and cutting plane, and the operative report with its PCI. Saved atomically as
 //! JSON; reopening says when the scan has moved or changed.
 
+use crate::fsutil::FileStamp;
 use crate::render::{LayerStyle, Plane, PlaneAxes, Window, render_slice};
 use crate::report::{KeyImage, LiverFigures, Report};
 use crate::segmentation::plane_cut::CutPlane;
@@ -46,6 +47,9 @@ pub struct OpenedCase {
     pub layers_path: Option<PathBuf>,
     /// e.g. "the scan has moved" or "the scan changed since the case was saved".
     pub warnings: Vec<String>,
+    /// What the case file held when read: pass it to [`save_checked`] when saving
+    /// back to the same file, so another program's changes are not overwritten.
+    pub stamp: FileStamp,
 }
 
 pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
@@ -101,6 +105,21 @@ pub fn save(
     cut_plane: Option<CutPlane>,
     report: &Report,
 ) -> Result<(), String> {
+    save_checked(case_path, None, scan, planning, cut_plane, report).map(|_| ())
+}
+
+/// [`save`] over a case this program opened or saved before (`last`: the stamp of
+/// the case file then). When another program changed the case file since, nothing is
+/// written and the error says so. Returns the stamp of the saved case file.
+pub fn save_checked(
+    case_path: &Path,
+    last: Option<&FileStamp>,
+    scan: Option<CaseScan>,
+    planning: &PlanInputs,
+    cut_plane: Option<CutPlane>,
+    report: &Report,
+) -> Result<FileStamp, String> {
+    crate::fsutil::check_unchanged(case_path, last).map_err(|e| e.to_string())?;
     let (scan, layers) = match scan {
         Some(s) => {
             let (bytes, sha256) = sha256_file(s.path)?;
@@ -132,12 +151,14 @@ pub fn save(
     };
     let mut text = serde_json::to_string_pretty(&case).map_err(|e| e.to_string())?;
     text.push('\n');
-    crate::fsutil::atomic_write(case_path, text.as_bytes()).map_err(|e| e.to_string())
+    crate::fsutil::atomic_write_checked(case_path, last, text.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// Read a case file; checks the scan it refers to (moved? changed?).
 pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
     let bytes = std::fs::read(case_path).map_err(|e| format!("{}: {e}", case_path.display()))?;
+    let modified = std::fs::metadata(case_path).and_then(|m| m.modified()).ok();
+    let stamp = FileStamp::from_bytes(&bytes, modified);
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| format!("{}: not a valid case file: {e}", case_path.display()))?;
     let version = value.get("case_version").and_then(|v| v.as_u64());
@@ -199,6 +220,7 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
         scan_path,
         layers_path,
         warnings,
+        stamp,
     })
 }
 

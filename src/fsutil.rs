@@ -5,11 +5,17 @@
 //! therefore see either the old file or the complete new one, and on any
 //! failure the previous file is left as it was and the temporary file is
 //! removed.
+//!
+//! [`FileStamp`] records what a file held when Remnant last opened or saved it;
+//! [`atomic_write_checked`] and [`check_unchanged`] refuse to overwrite a file that
+//! another program changed since, leaving it as it is.
 
+use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
 /// A failed [`atomic_write`]: which file, at which step, and why.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +76,106 @@ pub fn atomic_write_with(
         return Err(err);
     }
     sync_dir(dir).map_err(fail("syncing the directory"))
+}
+
+/// What a file held when Remnant last opened or saved it: its length, modification
+/// time and SHA-256. Compared before overwriting it, to notice another program's
+/// changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+    pub sha256: [u8; 32],
+}
+
+/// Step name of the error [`check_unchanged`] gives.
+pub const CHANGED_STEP: &str =
+    "another program changed the file since Remnant last opened or saved it";
+
+impl FileStamp {
+    /// The stamp of a file's contents already read into memory.
+    pub fn from_bytes(bytes: &[u8], modified: Option<SystemTime>) -> FileStamp {
+        FileStamp {
+            len: bytes.len() as u64,
+            modified,
+            sha256: Sha256::digest(bytes).into(),
+        }
+    }
+
+    /// The stamp of the file at `path` now; `Ok(None)` when there is no file.
+    pub fn of(path: &Path) -> io::Result<Option<FileStamp>> {
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let meta = file.metadata()?;
+        let mut hash = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut len = 0u64;
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hash.update(&buf[..n]);
+            len += n as u64;
+        }
+        Ok(Some(FileStamp {
+            len,
+            modified: meta.modified().ok(),
+            sha256: hash.finalize().into(),
+        }))
+    }
+}
+
+/// Refuse (with the file, what changed and what to do) when the file at `path` no
+/// longer holds what `last` recorded. Nothing to compare (`last` None: Remnant has
+/// not opened or saved this file, e.g. "Save as" over a file the user chose) and a
+/// file that is gone are fine: nothing would be lost by writing.
+pub fn check_unchanged(path: &Path, last: Option<&FileStamp>) -> Result<(), AtomicWriteError> {
+    let Some(last) = last else { return Ok(()) };
+    let fail = |source: io::Error| AtomicWriteError {
+        path: path.to_path_buf(),
+        step: CHANGED_STEP,
+        source,
+    };
+    let now = match FileStamp::of(path) {
+        Ok(Some(now)) => now,
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            return Err(fail(io::Error::new(
+                e.kind(),
+                format!("it cannot be read to check: {e}"),
+            )));
+        }
+    };
+    if now.sha256 == last.sha256 {
+        return Ok(());
+    }
+    let what = if now.len != last.len {
+        format!("it had {} bytes, now {}", last.len, now.len)
+    } else {
+        "same size, different contents".to_string()
+    };
+    Err(fail(io::Error::other(format!(
+        "{what}; it was left as it is. Save under another name, or reopen it to see the changes"
+    ))))
+}
+
+/// [`atomic_write`] that first refuses (see [`check_unchanged`]) when another program
+/// changed the file since `last`; returns the stamp of what it wrote.
+pub fn atomic_write_checked(
+    path: &Path,
+    last: Option<&FileStamp>,
+    bytes: &[u8],
+) -> Result<FileStamp, AtomicWriteError> {
+    check_unchanged(path, last)?;
+    atomic_write(path, bytes)?;
+    let modified = fs::metadata(path).and_then(|m| m.modified()).ok();
+    Ok(FileStamp::from_bytes(bytes, modified))
 }
 
 /// Creates a new, uniquely named temporary file in `dir`.
@@ -151,6 +257,39 @@ mod tests {
         assert_eq!(err.step, "replacing the file");
         assert_eq!(fs::read(path.join("inside")).unwrap(), b"keep");
         assert_eq!(entries(dir.path()), ["taken"]);
+    }
+
+    #[test]
+    fn checked_write_refuses_a_file_changed_by_another_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("case.json");
+        let stamp = atomic_write_checked(&path, None, b"mine").unwrap();
+        assert_eq!(FileStamp::of(&path).unwrap().unwrap().sha256, stamp.sha256);
+        // our own saves chain: each returns the stamp for the next
+        let stamp = atomic_write_checked(&path, Some(&stamp), b"mine, again").unwrap();
+        // another program rewrites it (same length, other contents)
+        fs::write(&path, b"theirs, too").unwrap();
+        let err = atomic_write_checked(&path, Some(&stamp), b"would be lost").unwrap_err();
+        assert_eq!(err.step, CHANGED_STEP);
+        let msg = err.to_string();
+        assert!(
+            msg.contains("case.json") && msg.contains("same size"),
+            "{msg}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"theirs, too");
+        // a different length says so
+        fs::write(&path, b"theirs").unwrap();
+        let msg = check_unchanged(&path, Some(&stamp))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("it had 11 bytes, now 6"), "{msg}");
+        // touched but identical contents, or deleted: nothing would be lost
+        fs::write(&path, b"mine, again").unwrap();
+        assert!(check_unchanged(&path, Some(&stamp)).is_ok());
+        fs::remove_file(&path).unwrap();
+        assert!(check_unchanged(&path, Some(&stamp)).is_ok());
+        assert_eq!(FileStamp::of(&path).unwrap(), None);
+        assert_eq!(entries(dir.path()), Vec::<String>::new());
     }
 
     #[test]

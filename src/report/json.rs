@@ -97,10 +97,24 @@ impl Report {
     /// Writes the report to `path` in the current schema, replacing any
     /// previous file only once the new one is complete on disk.
     pub fn save(&self, path: &Path) -> Result<(), ReportError> {
+        self.save_checked(path, None).map(|_| ())
+    }
+
+    /// [`Report::save`] over a file this program opened or saved before (`last`):
+    /// refused, leaving the file as it is, when another program changed it since.
+    /// Returns the stamp of the saved file, for the next save.
+    pub fn save_checked(
+        &self,
+        path: &Path,
+        last: Option<&crate::fsutil::FileStamp>,
+    ) -> Result<crate::fsutil::FileStamp, ReportError> {
         let mut json = self.to_json()?;
         json.push('\n');
-        crate::fsutil::atomic_write(path, json.as_bytes())?;
-        Ok(())
+        Ok(crate::fsutil::atomic_write_checked(
+            path,
+            last,
+            json.as_bytes(),
+        )?)
     }
 
     /// SHA-256 (hex) of the report's JSON: identifies the exact data a PDF
