@@ -3,21 +3,23 @@
 pub mod args;
 mod phantom;
 mod report;
+pub mod session;
 mod volumetry;
 
 use std::ffi::OsString;
 
-pub const COMMANDS: &[&str] = &["volumetry", "report", "phantom", "help"];
+pub const COMMANDS: &[&str] = &["volumetry", "report", "phantom", "session", "help"];
 
 pub fn usage() -> String {
     format!(
         "Remnant {} - future liver remnant volumetry and PCI reporting\n\n\
          usage:\n  remnant [SCAN.nii.gz]            open the app (on the bundled sample if no scan is given)\n  \
-         {}\n  {}\n  {}\n  remnant help\n",
+         {}\n  {}\n  {}\n  {}\n  remnant help\n",
         env!("CARGO_PKG_VERSION"),
         volumetry::USAGE,
         report::USAGE,
         phantom::USAGE,
+        session::USAGE,
     )
 }
 
@@ -38,6 +40,7 @@ pub fn run(args: &[OsString]) -> i32 {
         "volumetry" => volumetry::run(rest),
         "phantom" => phantom::run(rest),
         "report" => report::run(rest),
+        "session" => session::run(rest),
         "help" | "--help" | "-h" => {
             print!("{}", usage());
             Ok(())
