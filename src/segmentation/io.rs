@@ -64,6 +64,26 @@ pub fn load_label_map(path: &Path, ct: &Geometry, task: Task) -> Result<LabelMap
     LabelMap::from_labels(ct.clone(), &data).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// A mask made elsewhere (non-zero or one label = in), reoriented onto `grid`'s voxels:
+/// one byte per voxel, 1 = in (e.g. a trainee's reference).
+pub fn read_mask_on_grid(
+    path: &Path,
+    select: MaskSelect,
+    grid: &crate::volume::Geometry,
+    task: Task,
+) -> Result<Vec<u8>, String> {
+    let (vol, _) = nifti::read_mask(path, select, task).map_err(|e| e.to_string())?;
+    let g = vol.geometry.clone();
+    let mut mask = onto_grid(path, vol.into_vec(), &g, grid)?;
+    for v in &mut mask {
+        *v = u8::from(*v != 0);
+    }
+    if mask.iter().all(|&v| v == 0) {
+        return Err(format!("{}: the mask is empty", path.display()));
+    }
+    Ok(mask)
+}
+
 /// Import a binary or multi-label mask made elsewhere as one layer (replacing it).
 /// Returns the number of voxels set.
 pub fn import_mask(

@@ -1,10 +1,12 @@
 //! Traced structures on the CT's grid: the label map, its file formats, components.
 
 pub mod components;
+pub mod editor;
 pub mod io;
 pub mod labelmap;
 pub mod layer;
 pub mod plane_cut;
+pub mod seeds;
 pub mod tools;
 
 pub use labelmap::LabelMap;

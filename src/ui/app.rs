@@ -7,11 +7,14 @@ use super::plan_panel::{self, AfterScan, PlanState};
 use super::plane_view::{self, PlaneCache};
 use super::report_panel::{self, ReportState};
 use super::side_panel;
+use super::tools_panel;
 use super::view_state::{Layout, ViewState, plane_index};
 use crate::render::{Plane, hu_histogram};
 use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::components::{Component, components};
+use crate::segmentation::editor::{Editor, PendingKind, Reference, Tool};
+use crate::segmentation::tools::Preview;
 use crate::study::Study;
 use crate::volume::nifti::MaskSelect;
 use std::path::{Path, PathBuf};
@@ -35,10 +38,15 @@ pub enum Purpose {
     SaveCase,
     ExportPdf,
     AddPhoto,
+    /// Trainee mode: a reference mask to score against.
+    Reference,
+    OpenSeeds,
+    SaveSeeds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    Tools,
     Plan,
     Pci,
     Report,
@@ -57,6 +65,12 @@ pub struct RemnantApp {
     pub show_help: bool,
     pub tab: Tab,
     pub plan: PlanState,
+    /// Tracing tools: tool, settings, undo history, previews (core logic).
+    pub editor: Editor,
+    /// Grow from seeds running off the UI thread, and the layer it grows.
+    grow_job: Option<(Job<Preview>, Layer)>,
+    /// Voxel coordinates under the pointer last frame (brush outline).
+    last_hover: Option<[f64; 3]>,
     tumours: (u64, Vec<Component>),
     /// Layers to load once the scan of an opened case has loaded.
     pending_layers: Option<PathBuf>,
@@ -105,6 +119,9 @@ impl RemnantApp {
             show_help: false,
             tab: Tab::Plan,
             plan: PlanState::default(),
+            editor: Editor::new(),
+            grow_job: None,
+            last_hover: None,
             tumours: (u64::MAX, Vec::new()),
             pending_layers: None,
             restored: false,
@@ -376,11 +393,16 @@ impl RemnantApp {
                 }
                 self.view = Some(view);
                 self.study = Some(l.study);
+                self.editor.reset_for_new_scan();
+                if let Some((job, _)) = self.grow_job.take() {
+                    job.cancel();
+                }
                 self.histogram = l.histogram;
                 self.caches = Default::default();
                 self.error = None;
                 if let Some(lp) = self.pending_layers.take() {
                     self.file_chosen(Purpose::OpenLayers, lp);
+                    self.editor.clear_history();
                     if self.restored {
                         // restored work stays "unsaved" until the surgeon saves a case
                         self.restored = false;
@@ -399,7 +421,50 @@ impl RemnantApp {
         }
     }
 
+    fn poll_grow(&mut self) {
+        let Some((job, layer)) = &self.grow_job else {
+            return;
+        };
+        let Some(r) = job.poll() else { return };
+        let layer = *layer;
+        self.grow_job = None;
+        match (r, &self.study) {
+            (Ok(p), Some(study)) => self.editor.set_pending(study, PendingKind::Grow, layer, p),
+            (Err(e), _) => self.editor.message = Some(format!("grow from seeds: {e}")),
+            _ => {}
+        }
+    }
+
+    /// Start grow from seeds off the UI thread.
+    pub fn start_grow(&mut self) {
+        let Some(study) = &self.study else { return };
+        match self.editor.grow_request(study) {
+            Ok(req) => {
+                let layer = self.editor.settings.layer;
+                self.editor.message = Some("growing from seeds...".into());
+                let job = Job::spawn("Growing from seeds", self.ctx.clone(), move |task| {
+                    req.run(task)
+                });
+                self.grow_job = Some((job, layer));
+            }
+            Err(e) => self.editor.message = Some(e),
+        }
+    }
+
+    /// Block until grow from seeds finishes (tests).
+    pub fn wait_for_grow(&mut self) {
+        if let Some((job, layer)) = self.grow_job.take() {
+            let r = job.wait();
+            match (r, &self.study) {
+                (Ok(p), Some(study)) => self.editor.set_pending(study, PendingKind::Grow, layer, p),
+                (Err(e), _) => self.editor.message = Some(format!("grow from seeds: {e}")),
+                _ => {}
+            }
+        }
+    }
+
     fn poll_jobs(&mut self) {
+        self.poll_grow();
         if let Some(job) = &self.save_job
             && let Some(r) = job.poll()
         {
@@ -468,6 +533,18 @@ impl RemnantApp {
                     .add_filter("Photo", &["jpg", "jpeg", "png"])
                     .set_title("Attach a photo")
                     .pick_file(),
+                Purpose::Reference => d
+                    .set_title("Reference mask to score the traced layer against")
+                    .pick_file(),
+                Purpose::OpenSeeds => rfd::FileDialog::new()
+                    .add_filter("Remnant seeds", &["txt"])
+                    .set_title("Open seed strokes")
+                    .pick_file(),
+                Purpose::SaveSeeds => rfd::FileDialog::new()
+                    .add_filter("Remnant seeds", &["txt"])
+                    .set_title("Save seed strokes")
+                    .set_file_name("seeds.txt")
+                    .save_file(),
             };
             let _ = tx.send(pick);
             if let Some(c) = ctx {
@@ -504,22 +581,54 @@ impl RemnantApp {
             | Purpose::ExportPdf => return,
             Purpose::OpenLayers => {
                 io::load_label_map(&path, &study.ct.geometry, Task::none()).map(|m| {
-                    study.labels = m;
+                    let before = std::mem::replace(&mut study.labels, m);
+                    self.editor.record_external(study, &before.bits);
                     study.touch();
+                    self.autosave_now = true;
                     format!("layers loaded from {}", path.display())
                 })
             }
-            Purpose::ImportMask(layer) => io::import_mask(
-                &path,
-                MaskSelect::NonZero,
-                layer,
-                &mut study.labels,
-                Task::none(),
-            )
-            .map(|n| {
-                study.touch();
-                format!("{n} voxels imported into the {} layer", layer.name())
-            }),
+            Purpose::ImportMask(layer) => {
+                let before = study.labels.bits.clone();
+                io::import_mask(
+                    &path,
+                    MaskSelect::NonZero,
+                    layer,
+                    &mut study.labels,
+                    Task::none(),
+                )
+                .map(|n| {
+                    self.editor.record_external(study, &before);
+                    study.touch();
+                    self.autosave_now = true;
+                    format!("{n} voxels imported into the {} layer", layer.name())
+                })
+            }
+            Purpose::Reference => {
+                io::read_mask_on_grid(&path, MaskSelect::NonZero, &study.ct.geometry, Task::none())
+                    .map(|mask| {
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        self.editor.set_reference(Some(Reference { name, mask }));
+                        format!("reference mask loaded from {}", path.display())
+                    })
+            }
+            Purpose::OpenSeeds => std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|t| crate::segmentation::seeds::Seeds::parse(&t))
+                .and_then(|seeds| {
+                    seeds.check_on(&crate::segmentation::tools::Grid::of(&study.ct.geometry))?;
+                    let n = seeds.strokes.len();
+                    self.editor.set_seeds(seeds);
+                    Ok(format!("{n} seed strokes loaded from {}", path.display()))
+                }),
+            Purpose::SaveSeeds => {
+                crate::fsutil::atomic_write(&path, self.editor.seeds.to_text().as_bytes())
+                    .map_err(|e| e.to_string())
+                    .map(|()| format!("seed strokes saved to {}", path.display()))
+            }
             Purpose::SaveLabels => {
                 io::save_labels(&path, &study.labels, study.spatial()).map(|w| {
                     let mut m = format!("label map saved to {}", path.display());
@@ -731,6 +840,7 @@ impl RemnantApp {
         if ui.ctx().egui_wants_keyboard_input() {
             return;
         }
+        self.edit_keys(ui);
         let (Some(view), Some(study)) = (&mut self.view, &self.study) else {
             return;
         };
@@ -757,6 +867,45 @@ impl RemnantApp {
         if f1 {
             self.show_help = !self.show_help;
         }
+    }
+
+    /// Undo / redo, and Enter / Esc for outlines and previews.
+    fn edit_keys(&mut self, ui: &mut egui::Ui) {
+        let Some(study) = &mut self.study else { return };
+        let shift_cmd = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+        let (redo, undo, enter, esc) = ui.input_mut(|i| {
+            let redo = i.consume_key(shift_cmd, egui::Key::Z)
+                || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
+            let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
+            (
+                redo,
+                undo,
+                i.key_pressed(egui::Key::Enter),
+                i.key_pressed(egui::Key::Escape),
+            )
+        });
+        let mut changed = false;
+        if undo {
+            changed |= self.editor.undo(study);
+        }
+        if redo {
+            changed |= self.editor.redo(study);
+        }
+        if enter {
+            if self.editor.outline.is_some() {
+                changed |= self.editor.close_outline(study);
+            } else if self.editor.pending.is_some() {
+                changed |= self.editor.accept(study);
+            }
+        }
+        if esc {
+            if self.editor.outline.is_some() {
+                self.editor.outline = None;
+            } else {
+                self.editor.discard();
+            }
+        }
+        self.autosave_now |= changed;
     }
 
     fn status(&mut self, ui: &mut egui::Ui) {
@@ -835,12 +984,14 @@ impl RemnantApp {
 
     fn work_panel(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Tools, "Tools");
             ui.selectable_value(&mut self.tab, Tab::Plan, "Plan");
             ui.selectable_value(&mut self.tab, Tab::Pci, "PCI");
             ui.selectable_value(&mut self.tab, Tab::Report, "Report");
         });
         ui.separator();
         match self.tab {
+            Tab::Tools => self.tools_tab(ui),
             Tab::Plan => {
                 let tumours = self.tumours().to_vec();
                 let Some(study) = &mut self.study else { return };
@@ -869,6 +1020,80 @@ impl RemnantApp {
         }
     }
 
+    fn tools_tab(&mut self, ui: &mut egui::Ui) {
+        let (Some(study), Some(view)) = (&mut self.study, &self.view) else {
+            ui.label("Open a scan to trace on it.");
+            return;
+        };
+        let axes = crate::render::PlaneAxes::new(&study.ct.geometry, view.active);
+        let axis = Editor::axis(axes.normal);
+        let name = view.active.name().to_lowercase();
+        let grow = self
+            .grow_job
+            .as_ref()
+            .map(|(j, _)| tools_panel::GrowStatus {
+                progress: j.progress(),
+                seconds: j.started.elapsed().as_secs_f64(),
+            });
+        let act = tools_panel::show(ui, &mut self.editor, study, (axis, &name), grow);
+        self.autosave_now |= act.accepted;
+        if act.start_grow {
+            self.start_grow();
+        }
+        if act.cancel_grow
+            && let Some((j, _)) = &self.grow_job
+        {
+            j.cancel();
+        }
+        if act.load_reference {
+            self.ask_file(Purpose::Reference);
+        }
+        if act.open_seeds {
+            self.ask_file(Purpose::OpenSeeds);
+        }
+        if act.save_seeds {
+            self.ask_file(Purpose::SaveSeeds);
+        }
+        if self.grow_job.is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Tool graphics for a plane: the outline being traced, the cut line, the brush.
+    fn overlay_for(
+        &self,
+        plane: Plane,
+        study: &Study,
+        hover: Option<[f64; 3]>,
+    ) -> plane_view::Overlay {
+        let mut o = plane_view::Overlay::default();
+        let axes = crate::render::PlaneAxes::new(&study.ct.geometry, plane);
+        let slice = self.view.as_ref().map_or(0, |v| v.cursor[axes.normal]);
+        let on_this = |n: usize, s: f64| n == axes.normal && (s - slice as f64).abs() < 0.5;
+        if let Some(ol) = &self.editor.outline
+            && on_this(ol.axis.n(), ol.slice as f64)
+        {
+            o.polyline = ol.points.clone();
+            if self.editor.tool == Tool::Polygon
+                && let (Some(h), Some(last)) = (hover, ol.points.last())
+            {
+                o.lines.push((*last, h));
+            }
+        }
+        if let Some(c) = &self.editor.cut
+            && on_this(c.axis.n(), c.a[c.axis.n()])
+        {
+            o.lines.push((c.a, c.b));
+        }
+        if matches!(self.editor.tool, Tool::Brush | Tool::Eraser | Tool::Seeds)
+            && self.view.as_ref().is_some_and(|v| v.active == plane)
+        {
+            o.circle = hover.map(|h| (h, self.editor.settings.radius_mm));
+        }
+        o
+    }
+
     fn central(&mut self, ui: &mut egui::Ui) {
         if let Some(e) = self.error.clone() {
             ui.horizontal(|ui| {
@@ -886,7 +1111,7 @@ impl RemnantApp {
                 }
             });
         }
-        let (Some(study), Some(view)) = (&self.study, &mut self.view) else {
+        if self.study.is_none() || self.view.is_none() {
             ui.centered_and_justified(|ui| {
                 if self.load.is_some() {
                     ui.label("Loading...");
@@ -896,30 +1121,92 @@ impl RemnantApp {
             });
             return;
         };
-        let planes: Vec<Plane> = match view.layout {
+        let Some(layout) = self.view.as_ref().map(|v| v.layout) else {
+            return;
+        };
+        let planes: Vec<Plane> = match layout {
             Layout::Three => Plane::ALL.to_vec(),
             Layout::Single(p) => vec![p],
         };
+        let hover = self.last_hover;
+        let overlays: Vec<plane_view::Overlay> = match &self.study {
+            Some(study) => planes
+                .iter()
+                .map(|&p| self.overlay_for(p, study, hover))
+                .collect(),
+            None => return,
+        };
+        let painting = self.editor.tool.uses_pointer();
         let avail = ui.available_size();
         let n = planes.len() as f32;
         let gap = 4.0;
         let w = (avail.x - gap * (n - 1.0)) / n;
-        ui.horizontal(|ui| {
-            ui.spacing_mut().item_spacing.x = gap;
-            for p in planes {
-                ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
-                    let cache = &mut self.caches[plane_index(p)];
-                    let overlay = plane_view::Overlay::default();
-                    let extras = plane_view::Extras {
-                        highlight: None,
-                        highlight_rev: 0,
-                        painting: false,
-                        overlay: &overlay,
-                    };
-                    plane_view::show(ui, p, study, view, cache, extras);
-                });
-            }
+        let mut inputs = Vec::new();
+        {
+            let (Some(study), Some(view)) = (&self.study, &mut self.view) else {
+                return;
+            };
+            let hl = self.editor.highlight(study);
+            let highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
+            let highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = gap;
+                for (p, overlay) in planes.iter().zip(&overlays) {
+                    ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
+                        let cache = &mut self.caches[plane_index(*p)];
+                        let extras = plane_view::Extras {
+                            highlight: highlight.as_ref(),
+                            highlight_rev,
+                            painting,
+                            overlay,
+                        };
+                        let input = plane_view::show(ui, *p, study, view, cache, extras);
+                        inputs.push((*p, input));
+                    });
+                }
+            });
+        }
+        let double = ui.input(|i| {
+            i.pointer
+                .button_double_clicked(egui::PointerButton::Primary)
         });
+        self.tool_input(&inputs, double);
+    }
+
+    /// Hand what the pointer did on the planes to the active tool.
+    fn tool_input(&mut self, inputs: &[(Plane, plane_view::PlaneInput)], double: bool) {
+        if let Some(h) = inputs.iter().find_map(|(_, i)| i.hover) {
+            self.last_hover = Some(h);
+        } else if inputs.iter().all(|(_, i)| i.hover.is_none()) {
+            self.last_hover = None;
+        }
+        let Some(study) = &mut self.study else { return };
+        if !self.editor.tool.uses_pointer() {
+            return;
+        }
+        let mut changed = false;
+        for (p, input) in inputs {
+            let Some((v, pressed)) = input.primary else {
+                continue;
+            };
+            let axes = crate::render::PlaneAxes::new(&study.ct.geometry, *p);
+            let c = input
+                .hover
+                .unwrap_or([v[0] as f64, v[1] as f64, v[2] as f64]);
+            if pressed {
+                let axis = Editor::axis(axes.normal);
+                changed |= self.editor.press(study, axis, v[axes.normal], c);
+            } else {
+                self.editor.drag(study, c);
+            }
+        }
+        if inputs.iter().any(|(_, i)| i.released) {
+            changed |= self.editor.release(study);
+        }
+        if double && self.editor.tool == Tool::Polygon && self.editor.outline.is_some() {
+            changed |= self.editor.close_outline(study);
+        }
+        self.autosave_now |= changed;
     }
 
     /// Never lose work on close: ask to save when there are unsaved changes.
@@ -1041,6 +1328,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "move the crosshair (other planes follow)",
     ),
     ("Home", "reset zoom, pan and crosshair"),
+    ("Ctrl + Z", "undo the last edit of the layers"),
+    ("Ctrl + Shift + Z, Ctrl + Y", "redo"),
+    ("Enter", "close the polygon being traced / accept a preview"),
+    ("Esc", "cancel the outline / discard a preview"),
     ("F1", "this list"),
 ];
 

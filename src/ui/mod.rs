@@ -7,6 +7,7 @@ pub mod plan_panel;
 pub mod plane_view;
 pub mod report_panel;
 pub mod side_panel;
+pub mod tools_panel;
 pub mod view_state;
 
 pub use app::RemnantApp;

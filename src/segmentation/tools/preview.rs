@@ -38,6 +38,56 @@ impl Preview {
         self.bbox
     }
 
+    /// An additive preview of the voxels `indices` (flat, grid order); indices outside
+    /// the grid are ignored.
+    pub fn from_indices(grid: &Grid, indices: &[usize]) -> Preview {
+        let n = grid.n_voxels();
+        let [nx, ny, _] = grid.dims;
+        let mut lo = [usize::MAX; 3];
+        let mut hi = [0usize; 3];
+        let coord = |idx: usize| [idx % nx, (idx / nx) % ny, idx / (nx * ny)];
+        for &idx in indices.iter().filter(|&&i| i < n) {
+            let p = coord(idx);
+            for a in 0..3 {
+                lo[a] = lo[a].min(p[a]);
+                hi[a] = hi[a].max(p[a] + 1);
+            }
+        }
+        if lo[0] == usize::MAX {
+            return Preview::new(Bbox::default(), Vec::new(), false);
+        }
+        let bbox = Bbox { lo, hi };
+        let s = bbox.size();
+        let mut mask = vec![0u8; bbox.len()];
+        for &idx in indices.iter().filter(|&&i| i < n) {
+            let p = coord(idx);
+            mask[(p[0] - lo[0]) + s[0] * ((p[1] - lo[1]) + s[1] * (p[2] - lo[2]))] = 1;
+        }
+        Preview::new(bbox, mask, false)
+    }
+
+    /// Set `out[idx] = value` for every voxel in the preview (`out` is one byte per
+    /// grid voxel, e.g. a highlight drawn over the slices).
+    pub fn mark(&self, grid: &Grid, out: &mut [u8], value: u8) {
+        if !grid.fits(out.len()) || self.bbox.is_empty() {
+            return;
+        }
+        let b = self.bbox;
+        let s = b.size();
+        let [nx, ny, _] = grid.dims;
+        for k in b.lo[2]..b.hi[2] {
+            for j in b.lo[1]..b.hi[1] {
+                let src = s[0] * ((j - b.lo[1]) + s[1] * (k - b.lo[2]));
+                let dst = nx * (j + ny * k);
+                for i in b.lo[0]..b.hi[0] {
+                    if self.mask[src + i - b.lo[0]] != 0 {
+                        out[dst + i] = value;
+                    }
+                }
+            }
+        }
+    }
+
     pub fn replaces(&self) -> bool {
         self.replace
     }

@@ -1,0 +1,372 @@
+//! The Tools tab: active layer, tracing tools and their settings, results waiting to
+//! be accepted, region tools, undo, and the trainee's score. It reads the editor
+//! (core logic in `segmentation::editor`) and sends it commands; what needs the app
+//! (file dialogs, the grow job) comes back as [`Actions`].
+
+use crate::segmentation::Layer;
+use crate::segmentation::editor::{Editor, MAX_MARGIN_MM, MAX_RADIUS_MM, RegionOp, Tool};
+use crate::segmentation::seeds::SeedKind;
+use crate::segmentation::tools::Axis;
+use crate::study::Study;
+use egui::Color32;
+
+/// What the panel asks the app to do.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Actions {
+    /// The layers changed by an accepted action (autosave now).
+    pub accepted: bool,
+    pub start_grow: bool,
+    pub cancel_grow: bool,
+    pub load_reference: bool,
+    pub open_seeds: bool,
+    pub save_seeds: bool,
+}
+
+/// The grow job's state, for the progress bar.
+pub struct GrowStatus {
+    pub progress: f32,
+    pub seconds: f64,
+}
+
+const WARN: Color32 = Color32::from_rgb(240, 110, 80);
+
+pub fn show(
+    ui: &mut egui::Ui,
+    ed: &mut Editor,
+    study: &mut Study,
+    slice_axis: (Axis, &str),
+    grow: Option<GrowStatus>,
+) -> Actions {
+    let mut act = Actions::default();
+    ui.heading("Tracing tools");
+    ui.horizontal(|ui| {
+        ui.label("Layer");
+        for l in Layer::ALL {
+            ui.selectable_value(&mut ed.settings.layer, l, l.name());
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for t in Tool::ALL {
+            if ui.selectable_label(ed.tool == t, t.name()).clicked() && ed.tool != t {
+                ed.tool = t;
+                ed.outline = None;
+            }
+        }
+    });
+    ui.label(help(ed.tool));
+    tool_settings(ui, ed);
+    ui.separator();
+
+    if ed.tool == Tool::Seeds || !ed.seeds.is_empty() || grow.is_some() {
+        seeds_section(ui, ed, grow, &mut act);
+        ui.separator();
+    }
+    if ed.tool == Tool::CutPlane || ed.cut.is_some() {
+        ui.horizontal(|ui| {
+            let side = match ed.cut {
+                Some(c) if c.remove_positive => "removing the side the plane's normal points to",
+                Some(_) => "removing the other side",
+                None => "draw a line on a plane",
+            };
+            ui.label(format!("Cut: {side}"));
+            if ui
+                .add_enabled(ed.cut.is_some(), egui::Button::new("Flip side"))
+                .clicked()
+            {
+                ed.flip_cut(study);
+            }
+        });
+        ui.separator();
+    }
+    if let Some(p) = &ed.pending {
+        ui.strong(format!(
+            "Preview: {} into the {} layer, {:.1} mL",
+            p.kind.name(),
+            p.layer.name(),
+            p.ml
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Accept (Enter)").clicked() {
+                act.accepted |= ed.accept(study);
+            }
+            if ui.button("Discard (Esc)").clicked() {
+                ed.discard();
+            }
+        });
+        ui.separator();
+    }
+
+    ui.strong("Fill between slices");
+    ui.horizontal(|ui| {
+        if ui
+            .button(format!("Interpolate {} slices", slice_axis.1))
+            .on_hover_text(
+                "Trace the layer on every few slices, then fill the slices in between \
+                 (signed-distance interpolation); preview, then accept.",
+            )
+            .clicked()
+            && let Err(e) = ed.fill_between(study, slice_axis.0)
+        {
+            ed.message = Some(e);
+        }
+    });
+    ui.separator();
+
+    ui.strong("Region tools");
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Keep largest part").clicked() {
+            act.accepted |= ed.region(study, RegionOp::KeepLargest);
+        }
+        if ui.button("Fill holes (3-D)").clicked() {
+            act.accepted |= ed.region(study, RegionOp::FillHoles3d);
+        }
+        if ui
+            .button(format!("Fill holes ({} slices)", slice_axis.1))
+            .clicked()
+        {
+            act.accepted |= ed.region(study, RegionOp::FillHoles2d(slice_axis.0));
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.button("Remove islands under").clicked() {
+            act.accepted |= ed.region(study, RegionOp::RemoveIslands);
+        }
+        ui.add(
+            egui::DragValue::new(&mut ed.settings.island_ml)
+                .range(0.0..=1000.0)
+                .speed(0.1)
+                .suffix(" mL"),
+        );
+    });
+    ui.horizontal(|ui| {
+        if ui.button("Grow").clicked() {
+            act.accepted |= ed.region(study, RegionOp::Grow);
+        }
+        if ui.button("Shrink").clicked() {
+            act.accepted |= ed.region(study, RegionOp::Shrink);
+        }
+        ui.label("by");
+        ui.add(
+            egui::DragValue::new(&mut ed.settings.margin_mm)
+                .range(0.5..=MAX_MARGIN_MM)
+                .speed(0.1)
+                .suffix(" mm"),
+        );
+    });
+    ui.separator();
+
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(ed.can_undo(), egui::Button::new("Undo (Ctrl+Z)"))
+            .clicked()
+        {
+            act.accepted |= ed.undo(study);
+        }
+        if ui
+            .add_enabled(ed.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)"))
+            .clicked()
+        {
+            act.accepted |= ed.redo(study);
+        }
+    });
+    ui.small(format!(
+        "{} undo steps, {:.0} KB",
+        ed.undo_steps(),
+        ed.undo_memory_bytes() as f64 / 1024.0
+    ));
+    ui.separator();
+
+    trainee_section(ui, ed, study, &mut act);
+    if let Some(m) = &ed.message {
+        ui.separator();
+        ui.label(m);
+    }
+    act
+}
+
+fn help(t: Tool) -> &'static str {
+    match t {
+        Tool::Navigate => "Click or drag to move the crosshair.",
+        Tool::Brush => "Drag to paint the layer (round brush, outline shows its size).",
+        Tool::Eraser => "Drag to erase the layer.",
+        Tool::Polygon => {
+            "Click the corners on a slice; a double click, Enter or a click on the first \
+             corner closes and fills it; Esc cancels."
+        }
+        Tool::Freehand => "Drag around the region on a slice; releasing closes and fills it.",
+        Tool::RegionFill => "Click: fill the connected region within the HU range.",
+        Tool::Seeds => {
+            "Paint a few strokes inside the liver and a few outside it (background), \
+             then Grow from seeds."
+        }
+        Tool::CutPlane => {
+            "Drag a line on a plane: the plane through it (perpendicular to the view) \
+             cuts the liver; choose the side, then accept into the resection layer."
+        }
+    }
+}
+
+fn tool_settings(ui: &mut egui::Ui, ed: &mut Editor) {
+    let s = &mut ed.settings;
+    if matches!(ed.tool, Tool::Brush | Tool::Eraser | Tool::Seeds) {
+        ui.horizontal(|ui| {
+            let l = ui.label("Radius");
+            ui.add(
+                egui::Slider::new(&mut s.radius_mm, 0.5..=MAX_RADIUS_MM)
+                    .logarithmic(true)
+                    .suffix(" mm"),
+            )
+            .labelled_by(l.id);
+        });
+        if ed.tool != Tool::Seeds {
+            ui.checkbox(
+                &mut s.brush_3d,
+                "3-D ball (paints through neighbouring slices)",
+            );
+        }
+    }
+    if s.layer != Layer::Liver {
+        ui.checkbox(
+            &mut s.inside_liver,
+            format!(
+                "Paint the {} only inside the liver",
+                s.layer.name().to_lowercase()
+            ),
+        );
+    }
+    let painting = matches!(ed.tool, Tool::Brush | Tool::Polygon | Tool::Freehand);
+    if painting {
+        ui.checkbox(&mut s.hu_limit, "Only voxels in an HU range");
+    }
+    if ed.tool == Tool::RegionFill || (painting && s.hu_limit) {
+        ui.horizontal(|ui| {
+            let (mut lo, mut hi) = s.hu;
+            ui.add(
+                egui::DragValue::new(&mut lo)
+                    .range(-1024..=3071)
+                    .prefix("from "),
+            );
+            ui.add(
+                egui::DragValue::new(&mut hi)
+                    .range(-1024..=3071)
+                    .prefix("to "),
+            );
+            ui.label("HU");
+            s.hu = (lo.min(hi), lo.max(hi));
+        });
+        if ed.tool != Tool::Polygon && ed.tool != Tool::Freehand {
+            ui.checkbox(&mut s.hu_from_click, "Range from the clicked region");
+        }
+    }
+    if ed.tool == Tool::RegionFill {
+        ui.checkbox(&mut s.region_3d, "Fill in 3-D (else on the clicked slice)");
+    }
+}
+
+fn seeds_section(ui: &mut egui::Ui, ed: &mut Editor, grow: Option<GrowStatus>, act: &mut Actions) {
+    ui.strong("Seeds for growing the liver");
+    ui.horizontal(|ui| {
+        ui.label("Seed");
+        ui.radio_value(&mut ed.settings.seed_kind, SeedKind::Liver, "Liver")
+            .on_hover_text("green strokes");
+        ui.radio_value(
+            &mut ed.settings.seed_kind,
+            SeedKind::Background,
+            "Background",
+        )
+        .on_hover_text("red strokes");
+    });
+    ui.label(format!(
+        "{} liver and {} background strokes",
+        ed.seeds.count(SeedKind::Liver),
+        ed.seeds.count(SeedKind::Background)
+    ));
+    ui.horizontal_wrapped(|ui| {
+        if let Some(g) = &grow {
+            ui.add(
+                egui::ProgressBar::new(g.progress)
+                    .desired_width(160.0)
+                    .show_percentage(),
+            );
+            ui.label(format!("{:.1} s", g.seconds));
+            if ui.button("Cancel").clicked() {
+                act.cancel_grow = true;
+            }
+        } else if ui
+            .add_enabled(
+                ed.seeds.count(SeedKind::Liver) > 0,
+                egui::Button::new("Grow from seeds"),
+            )
+            .clicked()
+        {
+            act.start_grow = true;
+        }
+        if ui.button("Clear seeds").clicked() {
+            ed.clear_seeds();
+        }
+        if ui.button("Open seeds...").clicked() {
+            act.open_seeds = true;
+        }
+        if ui
+            .add_enabled(!ed.seeds.is_empty(), egui::Button::new("Save seeds..."))
+            .clicked()
+        {
+            act.save_seeds = true;
+        }
+    });
+}
+
+fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, act: &mut Actions) {
+    ui.strong("Trainee mode");
+    ui.horizontal(|ui| {
+        if ui.button("Load reference mask...").clicked() {
+            act.load_reference = true;
+        }
+        if ed.reference.is_some() && ui.button("Remove").clicked() {
+            ed.set_reference(None);
+        }
+    });
+    let Some(name) = ed.reference.as_ref().map(|r| r.name.clone()) else {
+        ui.small("Score a traced layer against a reference mask (e.g. an expert's).");
+        return;
+    };
+    ui.label(format!(
+        "{} layer vs reference {name}",
+        ed.settings.layer.name()
+    ));
+    match ed.score(study) {
+        Some(s) => {
+            egui::Grid::new("trainee-score")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    ui.label("Dice");
+                    ui.strong(format!("{:.3}", s.dice));
+                    ui.end_row();
+                    ui.label("Traced / reference");
+                    ui.label(format!("{:.1} / {:.1} mL", s.traced_ml, s.reference_ml));
+                    ui.end_row();
+                    ui.label("Volume difference");
+                    let pct = s
+                        .volume_diff_pct
+                        .map(|p| format!(" ({p:+.1} %)"))
+                        .unwrap_or_default();
+                    ui.label(format!("{:+.1} mL{pct}", s.volume_diff_ml));
+                    ui.end_row();
+                    ui.label("Mean surface distance");
+                    ui.label(
+                        s.mean_surface_distance_mm
+                            .map(|d| format!("{d:.2} mm"))
+                            .unwrap_or_else(|| "- (a surface is empty)".into()),
+                    );
+                    ui.end_row();
+                });
+        }
+        None => {
+            ui.colored_label(WARN, "the reference does not match this scan's grid");
+        }
+    }
+    ui.checkbox(
+        &mut ed.show_disagreement,
+        "Show disagreement (orange: traced, not in reference; purple: missed)",
+    );
+}
