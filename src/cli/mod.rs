@@ -4,22 +4,33 @@ pub mod args;
 mod phantom;
 mod report;
 pub mod session;
+mod trace;
 mod volumetry;
 
 use std::ffi::OsString;
 
-pub const COMMANDS: &[&str] = &["volumetry", "report", "phantom", "session", "help"];
+pub const COMMANDS: &[&str] = &[
+    "volumetry",
+    "report",
+    "phantom",
+    "session",
+    "grow",
+    "score",
+    "help",
+];
 
 pub fn usage() -> String {
     format!(
         "Remnant {} - future liver remnant volumetry and PCI reporting\n\n\
          usage:\n  remnant [SCAN.nii.gz]            open the app (on the bundled sample if no scan is given)\n  \
-         {}\n  {}\n  {}\n  {}\n  remnant help\n",
+         {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  remnant help\n",
         env!("CARGO_PKG_VERSION"),
         volumetry::USAGE,
         report::USAGE,
         phantom::USAGE,
         session::USAGE,
+        trace::GROW_USAGE,
+        trace::SCORE_USAGE,
     )
 }
 
@@ -39,6 +50,8 @@ pub fn run(args: &[OsString]) -> i32 {
     let result = match cmd.to_string_lossy().as_ref() {
         "volumetry" => volumetry::run(rest),
         "phantom" => phantom::run(rest),
+        "grow" => trace::run_grow(rest),
+        "score" => trace::run_score(rest),
         "report" => report::run(rest),
         "session" => session::run(rest),
         "help" | "--help" | "-h" => {

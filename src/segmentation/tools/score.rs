@@ -9,7 +9,7 @@ use super::layer::Layer;
 use rayon::prelude::*;
 
 /// Agreement scores. Distances are `None` when either mask is empty.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Score {
     pub dice: f64,
     pub traced_ml: f64,

@@ -1,0 +1,218 @@
+//! `remnant grow` and `remnant score`: grow from seeds and the trainee score, headless,
+//! with the same core functions as the app's Tools tab.
+
+use super::args::{Args, Spec};
+use crate::segmentation::io::{load_label_map, read_mask_on_grid, save_labels};
+use crate::segmentation::seeds::{SeedKind, Seeds};
+use crate::segmentation::tools::growcut::GrowParams;
+use crate::segmentation::tools::score::{Score, score};
+use crate::segmentation::tools::{EditCtx, Grid, PaintRules};
+use crate::segmentation::{LabelMap, Layer};
+use crate::study::Study;
+use crate::task::Task;
+use crate::volume::nifti::MaskSelect;
+use serde::Serialize;
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::Instant;
+
+pub const GROW_SPEC: Spec = Spec {
+    values: &["ct", "seeds", "out", "layer", "labels", "reference"],
+    switches: &["json"],
+};
+
+pub const GROW_USAGE: &str = "remnant grow --ct CT.nii.gz --seeds SEEDS.txt --out LABELS.nii.gz
+        [--layer liver|resection|tumour] [--labels START_LABELS.nii.gz] [--reference MASK.nii.gz] [--json]";
+
+pub const SCORE_SPEC: Spec = Spec {
+    values: &["labels", "reference", "layer", "reference-label"],
+    switches: &["json"],
+};
+
+pub const SCORE_USAGE: &str = "remnant score --labels LABELS.nii.gz --reference MASK.nii.gz
+        [--layer liver|resection|tumour] [--reference-label N] [--json]";
+
+fn layer_arg(a: &Args) -> Result<Layer, String> {
+    match a.text("layer") {
+        None => Ok(Layer::Liver),
+        Some(t) => Layer::parse(&t)
+            .ok_or_else(|| format!("--layer \"{t}\" must be liver, resection or tumour")),
+    }
+}
+
+#[derive(Serialize)]
+struct GrowOut {
+    schema: &'static str,
+    layer: &'static str,
+    liver_strokes: usize,
+    background_strokes: usize,
+    grown_ml: f64,
+    grown_voxels: usize,
+    grow_seconds: f64,
+    out: String,
+    score: Option<Score>,
+}
+
+pub fn run_grow(argv: &[OsString]) -> Result<(), String> {
+    let a = Args::parse(argv, &GROW_SPEC)?;
+    let ct = a.require_path("ct")?;
+    let seeds_path = a.require_path("seeds")?;
+    let out = a.require_path("out")?;
+    let layer = layer_arg(&a)?;
+    let text = std::fs::read_to_string(&seeds_path)
+        .map_err(|e| format!("{}: {e}", seeds_path.display()))?;
+    let seeds = Seeds::parse(&text).map_err(|e| format!("{}: {e}", seeds_path.display()))?;
+    let mut study = Study::open(&ct, Task::none())?;
+    let grid = Grid::of(&study.ct.geometry);
+    seeds
+        .check_on(&grid)
+        .map_err(|e| format!("{}: {e}", seeds_path.display()))?;
+    let fg = seeds.voxels(&grid, SeedKind::Liver);
+    if fg.is_empty() {
+        return Err(format!(
+            "{}: no liver stroke (a line starting with \"liver\") is given",
+            seeds_path.display()
+        ));
+    }
+    let bg = seeds.voxels(&grid, SeedKind::Background);
+    if let Some(p) = a.path("labels") {
+        study.labels = load_label_map(&p, &study.ct.geometry, Task::none())?;
+    }
+    let t0 = Instant::now();
+    let preview = crate::segmentation::tools::growcut::grow_from_seeds(
+        &grid,
+        study.ct.as_slice(),
+        &fg,
+        &bg,
+        &GrowParams::default(),
+        &|_| {},
+        Task::none().cancel,
+    )
+    .map_err(|e| format!("grow from seeds failed: {e:?}"))?;
+    let grow_seconds = t0.elapsed().as_secs_f64();
+    let ctx = EditCtx::new(&grid, study.ct.as_slice(), layer, PaintRules::default());
+    preview.accept(&ctx, &mut study.labels.bits);
+    let grown_voxels = preview.voxel_count();
+    let warning = save_labels(&out, &study.labels, study.spatial())?;
+    let score = match a.path("reference") {
+        Some(r) => {
+            let mask =
+                read_mask_on_grid(&r, MaskSelect::NonZero, &study.ct.geometry, Task::none())?;
+            score(&grid, &study.labels.bits, layer, &mask)
+        }
+        None => None,
+    };
+    let o = GrowOut {
+        schema: "remnant.grow/1",
+        layer: layer.name(),
+        liver_strokes: seeds.count(SeedKind::Liver),
+        background_strokes: seeds.count(SeedKind::Background),
+        grown_ml: preview.volume_ml(&grid),
+        grown_voxels,
+        grow_seconds,
+        out: out.display().to_string(),
+        score,
+    };
+    if a.switch("json") {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!(
+            "grew the {} layer from {} liver and {} background strokes: {:.1} mL ({} voxels) in {:.3} s",
+            o.layer,
+            o.liver_strokes,
+            o.background_strokes,
+            o.grown_ml,
+            o.grown_voxels,
+            o.grow_seconds
+        );
+        println!("label map written to {}", o.out);
+        if let Some(w) = warning {
+            println!("note: {w}");
+        }
+        if let Some(s) = &o.score {
+            print!("{}", score_table(s));
+        }
+    }
+    Ok(())
+}
+
+fn score_table(s: &Score) -> String {
+    let opt = |v: Option<f64>, unit: &str| v.map_or("-".to_string(), |x| format!("{x:.2} {unit}"));
+    format!(
+        "Dice                    {:.4}\n\
+         traced / reference      {:.1} / {:.1} mL\n\
+         volume difference       {:+.1} mL ({})\n\
+         mean surface distance   {}\n\
+         95 % Hausdorff distance {}\n",
+        s.dice,
+        s.traced_ml,
+        s.reference_ml,
+        s.volume_diff_ml,
+        s.volume_diff_pct
+            .map_or("-".to_string(), |p| format!("{p:+.1} %")),
+        opt(s.mean_surface_distance_mm, "mm"),
+        opt(s.hausdorff95_mm, "mm"),
+    )
+}
+
+#[derive(Serialize)]
+struct ScoreOut {
+    schema: &'static str,
+    labels: String,
+    reference: String,
+    layer: &'static str,
+    #[serde(flatten)]
+    score: Score,
+}
+
+/// A Remnant label map, read on its own grid.
+fn read_label_map(p: &Path) -> Result<LabelMap, String> {
+    let (vol, _) = crate::volume::nifti::read_labels(p, Task::none()).map_err(|e| e.to_string())?;
+    LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
+        .map_err(|e| format!("{}: {e}", p.display()))
+}
+
+pub fn run_score(argv: &[OsString]) -> Result<(), String> {
+    let a = Args::parse(argv, &SCORE_SPEC)?;
+    let labels = a.require_path("labels")?;
+    let reference = a.require_path("reference")?;
+    let layer = layer_arg(&a)?;
+    let select = match a.text("reference-label") {
+        None => MaskSelect::NonZero,
+        Some(t) => MaskSelect::Label(
+            t.trim()
+                .parse()
+                .map_err(|_| format!("--reference-label \"{t}\" is not a whole number"))?,
+        ),
+    };
+    let map = read_label_map(&labels)?;
+    let mask = read_mask_on_grid(&reference, select, &map.geometry, Task::none())?;
+    let grid = Grid::of(&map.geometry);
+    let s = score(&grid, &map.bits, layer, &mask)
+        .ok_or_else(|| "the reference does not match the label map's grid".to_string())?;
+    if a.switch("json") {
+        let o = ScoreOut {
+            schema: "remnant.score/1",
+            labels: labels.display().to_string(),
+            reference: reference.display().to_string(),
+            layer: layer.name(),
+            score: s,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!(
+            "{} layer of {} vs {}",
+            layer.name(),
+            labels.display(),
+            reference.display()
+        );
+        print!("{}", score_table(&s));
+    }
+    Ok(())
+}
