@@ -1,5 +1,6 @@
 //! A scan: voxels on a grid with its true patient geometry.
 
+pub mod dicom;
 pub mod geometry;
 pub mod nifti;
 pub mod reorient;

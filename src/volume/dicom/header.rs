@@ -1,0 +1,206 @@
+//! One file's header, read up to (not including) the pixel data, and the
+//! decision whether it is an image that can join a volume.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use dicom_core::dictionary::UidDictionary;
+use dicom_dictionary_std::{StandardSopClassDictionary, tags};
+use dicom_object::{InMemDicomObject, OpenFileOptions};
+use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
+
+use super::attrs;
+use super::guard::no_panic;
+use super::lengths::{Extent, check_lengths};
+use super::patient::PatientInfo;
+
+/// What the scan and the slice sorter need from one image file.
+#[derive(Debug, Clone)]
+pub struct ImageHeader {
+    pub path: PathBuf,
+    pub series_uid: String,
+    pub study_uid: Option<String>,
+    pub sop_instance_uid: Option<String>,
+    pub instance_number: Option<i64>,
+    pub rows: u32,
+    pub cols: u32,
+    /// ImagePositionPatient (LPS mm): centre of the first transmitted pixel.
+    pub position: Option<[f64; 3]>,
+    /// ImageOrientationPatient: row direction cosines then column direction cosines (LPS).
+    pub orientation: Option<[f64; 6]>,
+    /// PixelSpacing: [between rows, between columns] in mm.
+    pub pixel_spacing: Option<[f64; 2]>,
+    pub slice_thickness: Option<f64>,
+    pub spacing_between_slices: Option<f64>,
+    pub transfer_syntax: String,
+    pub modality: Option<String>,
+    pub series_description: Option<String>,
+    pub series_number: Option<i64>,
+    pub study_description: Option<String>,
+    pub patient: PatientInfo,
+}
+
+/// 8192 x 8192: larger single images (a damaged Rows or Columns, or not a CT
+/// slice) are refused before any codec allocates them.
+const MAX_PIXELS_PER_IMAGE: i64 = 1 << 26;
+
+pub const DICOMDIR_SOP_CLASS: &str = "1.2.840.10008.1.3.10";
+
+const NATIVE_SYNTAXES: [&str; 3] = [
+    "1.2.840.10008.1.2",
+    "1.2.840.10008.1.2.1",
+    "1.2.840.10008.1.2.2",
+];
+
+/// Read a file's header. `Err` carries the reason to skip it, phrased for a
+/// person: "category: detail".
+pub fn read_header(path: &Path) -> Result<ImageHeader, String> {
+    check_magic(path)?;
+    check_lengths(path, Extent::Header)?;
+    let obj = no_panic("unreadable DICOM header", || {
+        OpenFileOptions::new()
+            .read_until(tags::PIXEL_DATA)
+            .open_file(path)
+            .map_err(|e| format!("unreadable DICOM header: {e}"))
+    })?;
+    let ts = obj.meta().transfer_syntax().to_string();
+    let sop_class = obj.meta().media_storage_sop_class_uid().to_string();
+    let header = from_object(path, &obj, ts, &sop_class)?;
+    check_size(path, &header, &obj)?;
+    Ok(header)
+}
+
+/// Build the header from a parsed object (also used on fully read files).
+pub fn from_object(
+    path: &Path,
+    obj: &InMemDicomObject,
+    transfer_syntax: String,
+    sop_class: &str,
+) -> Result<ImageHeader, String> {
+    if sop_class == DICOMDIR_SOP_CLASS {
+        return Err("DICOMDIR: a directory index, not an image".into());
+    }
+    if let Some(kind) = non_image_kind(sop_class) {
+        return Err(format!("not an image: {kind}"));
+    }
+    let (Some(rows), Some(cols)) = (
+        attrs::int(obj, tags::ROWS).filter(|&v| v > 0),
+        attrs::int(obj, tags::COLUMNS).filter(|&v| v > 0),
+    ) else {
+        return Err(format!("no pixel data: {}", sop_class_name(sop_class)));
+    };
+    if rows.saturating_mul(cols) > MAX_PIXELS_PER_IMAGE {
+        return Err(format!(
+            "bad image size: {cols} x {rows} pixels is more than one slice of a volume can hold"
+        ));
+    }
+    let samples = attrs::int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1);
+    if samples != 1 {
+        return Err(format!(
+            "colour image: {samples} samples per pixel ({})",
+            sop_class_name(sop_class)
+        ));
+    }
+    let frames = attrs::int(obj, tags::NUMBER_OF_FRAMES).unwrap_or(1);
+    if frames > 1 {
+        return Err(format!(
+            "multi-frame image: {frames} frames in one file ({}) is not supported yet",
+            sop_class_name(sop_class)
+        ));
+    }
+    match TransferSyntaxRegistry.get(&transfer_syntax) {
+        None => return Err(format!("unknown transfer syntax: {transfer_syntax}")),
+        Some(ts) if !ts.can_decode_all() => {
+            return Err(format!(
+                "unsupported compression: {} ({transfer_syntax})",
+                ts.name()
+            ));
+        }
+        Some(_) => {}
+    }
+    let Some(series_uid) = attrs::text(obj, tags::SERIES_INSTANCE_UID) else {
+        return Err("no series: SeriesInstanceUID (0020,000E) is missing".into());
+    };
+    Ok(ImageHeader {
+        path: path.to_path_buf(),
+        series_uid,
+        study_uid: attrs::text(obj, tags::STUDY_INSTANCE_UID),
+        sop_instance_uid: attrs::text(obj, tags::SOP_INSTANCE_UID),
+        instance_number: attrs::int(obj, tags::INSTANCE_NUMBER),
+        rows: u32::try_from(rows).map_err(|_| "bad image size: Rows".to_string())?,
+        cols: u32::try_from(cols).map_err(|_| "bad image size: Columns".to_string())?,
+        position: attrs::float_array(obj, tags::IMAGE_POSITION_PATIENT),
+        orientation: attrs::float_array(obj, tags::IMAGE_ORIENTATION_PATIENT),
+        pixel_spacing: attrs::float_array(obj, tags::PIXEL_SPACING),
+        slice_thickness: attrs::float(obj, tags::SLICE_THICKNESS),
+        spacing_between_slices: attrs::float(obj, tags::SPACING_BETWEEN_SLICES),
+        transfer_syntax,
+        modality: attrs::text(obj, tags::MODALITY),
+        series_description: attrs::text(obj, tags::SERIES_DESCRIPTION),
+        series_number: attrs::int(obj, tags::SERIES_NUMBER),
+        study_description: attrs::text(obj, tags::STUDY_DESCRIPTION),
+        patient: PatientInfo::from_object(obj),
+    })
+}
+
+/// DICOM Part 10 files have "DICM" at byte 128 (or at 0 when the preamble was dropped).
+fn check_magic(path: &Path) -> Result<(), String> {
+    let mut head = Vec::with_capacity(132);
+    File::open(path)
+        .and_then(|f| f.take(132).read_to_end(&mut head))
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let at = |o: usize| head.get(o..o + 4) == Some(b"DICM".as_slice());
+    if at(128) || at(0) {
+        Ok(())
+    } else {
+        Err("not a DICOM file: no DICM marker".into())
+    }
+}
+
+/// Uncompressed pixel data has a known size: a file too short to hold it is truncated.
+fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<(), String> {
+    if !NATIVE_SYNTAXES.contains(&h.transfer_syntax.as_str()) {
+        return Ok(());
+    }
+    let bytes_per_sample = attrs::int(obj, tags::BITS_ALLOCATED).unwrap_or(16).max(8) as u64 / 8;
+    let need = u64::from(h.rows) * u64::from(h.cols) * bytes_per_sample;
+    let have = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
+    if have < need {
+        return Err(format!(
+            "truncated: the file has {have} bytes, its pixel data alone needs {need}"
+        ));
+    }
+    Ok(())
+}
+
+/// SOP classes that never hold an image volume slice.
+fn non_image_kind(sop_class: &str) -> Option<&'static str> {
+    const KINDS: [(&str, &str); 6] = [
+        ("1.2.840.10008.5.1.4.1.1.88.", "structured report (SR)"),
+        ("1.2.840.10008.5.1.4.1.1.11.", "presentation state"),
+        (
+            "1.2.840.10008.5.1.4.1.1.104.",
+            "encapsulated document (PDF/CDA)",
+        ),
+        (
+            "1.2.840.10008.5.1.4.1.1.66",
+            "raw data, registration or segmentation",
+        ),
+        ("1.2.840.10008.5.1.4.1.1.9.", "waveform"),
+        ("1.2.840.10008.5.1.4.1.1.481.", "radiotherapy object"),
+    ];
+    KINDS
+        .iter()
+        .find(|(prefix, _)| sop_class.starts_with(prefix))
+        .map(|(_, kind)| *kind)
+}
+
+/// The SOP class's name from the standard dictionary, or its UID.
+pub fn sop_class_name(uid: &str) -> String {
+    match StandardSopClassDictionary.by_uid(uid) {
+        Some(e) => e.name.to_string(),
+        None if uid.is_empty() => "unknown SOP class".into(),
+        None => uid.to_string(),
+    }
+}

@@ -1,0 +1,535 @@
+//! A cheap pre-flight check of a file's value lengths, run before dicom-rs
+//! reads it.
+//!
+//! dicom-rs 0.10 reserves and zero-fills the whole length an element header
+//! claims before it reads the value, so one damaged length field (up to 4 GiB)
+//! costs seconds and gigabytes before the read fails at the end of the file.
+//! This walks the file the way dicom-rs's `DataSetReader` does (same header
+//! decoders, same rules for sequences, items and encapsulated pixel data) but
+//! skips values instead of reading them, and refuses a file in which a value
+//! claims more bytes than are left. Whatever dicom-rs then allocates for a
+//! value is bounded by the file's size.
+//!
+//! Structural errors that dicom-rs itself reports cheaply (a bad tag, an item
+//! where none may be, a premature end) end the walk without an error: dicom-rs
+//! meets the same error at the same place and gives its own message.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use dicom_core::header::{DataElementHeader, HasLength, Header, Length, SequenceItemHeader};
+use dicom_core::{Tag, VR};
+use dicom_encoding::Codec;
+use dicom_encoding::decode::Decode;
+use dicom_encoding::decode::explicit_le::ExplicitVRLittleEndianDecoder;
+use dicom_encoding::text::SpecificCharacterSet;
+use dicom_parser::stateful::decode::{CharacterSetOverride, DynStatefulDecoder, StatefulDecode};
+use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
+
+use super::attrs::tag_label;
+use super::guard::no_panic;
+
+/// How much of the file dicom-rs is about to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// Up to the top-level Pixel Data element (`read_until(PIXEL_DATA)`); the
+    /// Pixel Data length itself is checked too, so a truncated image is found
+    /// while scanning.
+    Header,
+    /// Every element, pixel data and trailing elements included.
+    WholeFile,
+}
+
+/// No single value of a file Remnant reads may be larger than this (1 GiB),
+/// even in a deflated data set whose inflated size is not known in advance.
+const MAX_VALUE_BYTES: u64 = 1 << 30;
+
+/// Pixel Data (7FE0,0010): where `Extent::Header` stops.
+const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
+const ITEM_DELIMITER: Tag = Tag(0xFFFE, 0xE00D);
+
+/// `Err` (phrased "truncated or damaged: ...") when some value in `path`
+/// claims more bytes than the file holds after it.
+pub fn check_lengths(path: &Path, extent: Extent) -> Result<(), String> {
+    no_panic("unreadable DICOM header", || walk_file(path, extent))
+}
+
+fn walk_file(path: &Path, extent: Extent) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    let mut file = File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    let mut head = Vec::with_capacity(132);
+    (&mut file)
+        .take(132)
+        .read_to_end(&mut head)
+        .map_err(cannot)?;
+    // As dicom-rs detects it: "DICM" after a 128-byte preamble, or at the start.
+    let magic_end = if head.get(128..132) == Some(b"DICM".as_slice()) {
+        132
+    } else if head.get(0..4) == Some(b"DICM".as_slice()) {
+        4
+    } else {
+        return Ok(()); // not Part 10: dicom-rs refuses it before reading any value
+    };
+    file.seek(SeekFrom::Start(magic_end)).map_err(cannot)?;
+    let mut reader = BufReader::new(file);
+    let Some((ts_uid, meta_end)) = walk_meta(&mut reader, magic_end, size)? else {
+        return Ok(());
+    };
+    let Some(ts) = TransferSyntaxRegistry.get(&ts_uid) else {
+        return Ok(()); // unknown transfer syntax: dicom-rs stops here
+    };
+    let (source, bound): (Box<dyn Read>, Option<u64>) = match ts.codec() {
+        Codec::Dataset(Some(adapter)) => (adapter.adapt_reader(Box::new(reader)), None),
+        Codec::Dataset(None) => return Ok(()),
+        _ => (Box::new(reader), Some(size.saturating_sub(meta_end))),
+    };
+    let Ok(decoder) = DynStatefulDecoder::new_with_override(
+        source,
+        ts,
+        SpecificCharacterSet::default(),
+        CharacterSetOverride::default(),
+        0,
+    ) else {
+        return Ok(());
+    };
+    Walker {
+        decoder,
+        bound,
+        extent,
+    }
+    .walk()
+}
+
+/// Explicit VR little endian file meta group, read as dicom-rs reads it.
+/// Returns the transfer syntax UID and the offset where the data set starts,
+/// or `None` where dicom-rs would refuse the meta group.
+fn walk_meta(
+    reader: &mut impl Read,
+    start: u64,
+    size: u64,
+) -> Result<Option<(String, u64)>, String> {
+    let decoder = ExplicitVRLittleEndianDecoder::default();
+    let Ok((group, n)) = decoder.decode_header(reader) else {
+        return Ok(None);
+    };
+    if group.tag() != Tag(0x0002, 0x0000) || group.length() != Length(4) {
+        return Ok(None);
+    }
+    let mut value = [0u8; 4];
+    if reader.read_exact(&mut value).is_err() {
+        return Ok(None);
+    }
+    let group_length = u32::from_le_bytes(value);
+    let mut pos = start + n as u64 + 4;
+    let mut total: u32 = 0;
+    let mut ts = None;
+    while total < group_length {
+        let Ok((h, n)) = decoder.decode_header(reader) else {
+            return Ok(None);
+        };
+        pos += n as u64;
+        let Some(len) = h.length().get() else {
+            return Ok(None);
+        };
+        check(h.tag(), len, size.saturating_sub(pos))?;
+        if h.tag() == Tag(0x0002, 0x0010) && len <= 1024 {
+            let mut uid = vec![0u8; len as usize];
+            if reader.read_exact(&mut uid).is_err() {
+                return Ok(None);
+            }
+            let text = String::from_utf8_lossy(&uid);
+            ts = Some(text.trim_end_matches(['\0', ' ']).trim().to_string());
+        } else if std::io::copy(
+            &mut reader.by_ref().take(u64::from(len)),
+            &mut std::io::sink(),
+        )
+        .is_err()
+        {
+            return Ok(None);
+        }
+        pos += u64::from(len);
+        total = total.saturating_add(n as u32).saturating_add(len);
+    }
+    Ok(ts.map(|t| (t, pos)))
+}
+
+/// A value of `len` bytes must fit in the `left` bytes that follow it.
+fn check(tag: Tag, len: u32, left: u64) -> Result<(), String> {
+    let len = u64::from(len);
+    if len > left || len > MAX_VALUE_BYTES {
+        return Err(format!(
+            "truncated or damaged: element {} claims {len} bytes but only {} are left in the file",
+            tag_label(tag),
+            left.min(MAX_VALUE_BYTES)
+        ));
+    }
+    Ok(())
+}
+
+/// Counts the bytes written to it and drops them.
+struct CountingSink(u64);
+
+impl std::io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An open sequence or item, as dicom-rs tracks it.
+struct Open {
+    item: bool,
+    pixel_data: bool,
+    len: Length,
+    base: u64,
+}
+
+struct Walker<S> {
+    decoder: S,
+    /// Bytes in the data set (None when deflated: only the size cap applies).
+    bound: Option<u64>,
+    extent: Extent,
+}
+
+impl<S: StatefulDecode + Sized> Walker<S> {
+    fn left(&self) -> u64 {
+        match self.bound {
+            Some(b) => b.saturating_sub(self.decoder.position()),
+            None => MAX_VALUE_BYTES,
+        }
+    }
+
+    /// Check then skip a value of `len` bytes; a value cut short by the end of
+    /// the data (how a damaged length shows in a deflated data set) is refused.
+    fn skip(&mut self, tag: Tag, len: u32) -> Result<(), String> {
+        check(tag, len, self.left())?;
+        let mut sink = CountingSink(0);
+        self.decoder
+            .read_to(len, &mut sink)
+            .map_err(|e| format!("cannot read the file: {e}"))?;
+        if sink.0 < u64::from(len) {
+            return Err(format!(
+                "truncated or damaged: element {} claims {len} bytes but only {} are left in the file",
+                tag_label(tag),
+                sink.0
+            ));
+        }
+        Ok(())
+    }
+
+    /// Mirrors `dicom_parser::dataset::DataSetReader::next` token by token.
+    fn walk(&mut self) -> Result<(), String> {
+        let mut open: Vec<Open> = Vec::new();
+        let mut in_sequence = false;
+        let mut check_end = false;
+        let mut last_header: Option<DataElementHeader> = None;
+        loop {
+            if check_end {
+                if let Some(top) = open.last()
+                    && let Some(len) = top.len.get()
+                {
+                    let end = top.base + u64::from(len);
+                    let pos = self.decoder.position();
+                    if end == pos {
+                        in_sequence = top.item;
+                        open.pop();
+                        continue; // the end of a defined length: check again
+                    }
+                    if end < pos {
+                        return Ok(()); // dicom-rs: inconsistent sequence end
+                    }
+                }
+                check_end = false;
+            }
+            if in_sequence {
+                match self.decoder.decode_item_header() {
+                    Ok(SequenceItemHeader::Item { len }) => {
+                        let Some(pixel_data) = open.last().map(|o| o.pixel_data) else {
+                            return Ok(()); // dicom-rs: unexpected item
+                        };
+                        in_sequence = false;
+                        open.push(Open {
+                            item: true,
+                            pixel_data,
+                            len,
+                            base: self.decoder.position(),
+                        });
+                        check_end = len == Length(0);
+                    }
+                    Ok(SequenceItemHeader::ItemDelimiter) => {
+                        open.pop();
+                        in_sequence = true;
+                        check_end = true;
+                    }
+                    Ok(SequenceItemHeader::SequenceDelimiter) => {
+                        open.pop();
+                        in_sequence = false;
+                        check_end = true;
+                    }
+                    Err(_) => return Ok(()),
+                }
+            } else if let Some(top) = open.last()
+                && top.item
+                && top.pixel_data
+            {
+                // A fragment (or the basic offset table) of encapsulated pixel data.
+                let Some(len) = top.len.get() else {
+                    return Ok(()); // dicom-rs: undefined item length
+                };
+                check_end = true;
+                self.skip(PIXEL_DATA, len)?;
+            } else if let Some(h) = last_header.take() {
+                if h.is_encapsulated_pixeldata() {
+                    open.push(Open {
+                        item: false,
+                        pixel_data: true,
+                        len: Length::UNDEFINED,
+                        base: self.decoder.position(),
+                    });
+                    match self.decoder.decode_item_header() {
+                        Ok(SequenceItemHeader::Item { len }) => {
+                            in_sequence = false;
+                            open.push(Open {
+                                item: true,
+                                pixel_data: true,
+                                len,
+                                base: self.decoder.position(),
+                            });
+                            check_end = len == Length(0);
+                        }
+                        Ok(SequenceItemHeader::SequenceDelimiter) => {
+                            open.pop();
+                            in_sequence = false;
+                        }
+                        _ => return Ok(()),
+                    }
+                } else {
+                    self.skip(h.tag(), h.length().0)?;
+                    check_end = true;
+                }
+            } else {
+                let Ok(h) = self.decoder.decode_header() else {
+                    return Ok(()); // end of file, or dicom-rs fails here too
+                };
+                let top_level = open.is_empty();
+                if top_level && self.extent == Extent::Header && h.tag() >= PIXEL_DATA {
+                    // dicom-rs stops here without reading the value.
+                    if let Some(len) = h.length().get() {
+                        check(h.tag(), len, self.left())?;
+                    }
+                    return Ok(());
+                }
+                if h.vr() == VR::SQ {
+                    in_sequence = true;
+                    open.push(Open {
+                        item: false,
+                        pixel_data: false,
+                        len: h.length(),
+                        base: self.decoder.position(),
+                    });
+                    check_end = h.length() == Length(0);
+                } else if h.tag() == ITEM_DELIMITER {
+                    if !top_level {
+                        in_sequence = true;
+                        open.pop();
+                        check_end = true;
+                    }
+                } else if h.is_encapsulated_pixeldata() {
+                    last_header = Some(h);
+                } else if h.length().is_undefined() {
+                    in_sequence = true;
+                    open.push(Open {
+                        item: false,
+                        pixel_data: false,
+                        len: h.length(),
+                        base: self.decoder.position(),
+                    });
+                } else {
+                    last_header = Some(h);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Explicit VR little endian element bytes.
+    fn el(group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend(group.to_le_bytes());
+        b.extend(elem.to_le_bytes());
+        b.extend(vr);
+        if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN" | b"UT") {
+            b.extend([0, 0]);
+            b.extend((value.len() as u32).to_le_bytes());
+        } else {
+            b.extend((value.len() as u16).to_le_bytes());
+        }
+        b.extend(value);
+        b
+    }
+
+    /// A minimal Part 10 file: preamble, meta group, then `body`.
+    fn file(ts: &str, body: &[u8]) -> Vec<u8> {
+        let mut uid = ts.as_bytes().to_vec();
+        if uid.len() % 2 == 1 {
+            uid.push(0);
+        }
+        let meta = el(0x0002, 0x0010, b"UI", &uid);
+        let mut b = vec![0u8; 128];
+        b.extend(b"DICM");
+        b.extend(el(
+            0x0002,
+            0x0000,
+            b"UL",
+            &(meta.len() as u32).to_le_bytes(),
+        ));
+        b.extend(meta);
+        b.extend(body);
+        b
+    }
+
+    fn run(bytes: &[u8], extent: Extent) -> Result<(), String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("f.dcm");
+        std::fs::write(&p, bytes).expect("write");
+        check_lengths(&p, extent)
+    }
+
+    const EXPLICIT: &str = "1.2.840.10008.1.2.1";
+
+    #[test]
+    fn a_sound_file_passes() {
+        let mut body = el(0x0010, 0x0010, b"PN", b"DOE^J ");
+        body.extend(el(0x7FE0, 0x0010, b"OW", &[0u8; 64]));
+        let f = file(EXPLICIT, &body);
+        assert_eq!(run(&f, Extent::Header), Ok(()));
+        assert_eq!(run(&f, Extent::WholeFile), Ok(()));
+    }
+
+    #[test]
+    fn a_huge_length_before_the_pixels_is_refused() {
+        let mut body = el(0x0010, 0x0010, b"PN", b"DOE^J ");
+        // a private OB element claiming 4 GiB - 2
+        body.extend([0x09, 0x00, 0x10, 0x00, b'O', b'B', 0, 0]);
+        body.extend(0xFFFF_FFFEu32.to_le_bytes());
+        body.extend([0u8; 40]);
+        let err = run(&file(EXPLICIT, &body), Extent::Header).unwrap_err();
+        assert!(
+            err.starts_with("truncated or damaged: element (0009,0010) claims 4294967294 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn truncated_pixel_data_is_found_by_the_header_check() {
+        let mut body = el(0x7FE0, 0x0010, b"OW", &[0u8; 64]);
+        body.truncate(body.len() - 10);
+        let f = file(EXPLICIT, &body);
+        let err = run(&f, Extent::Header).unwrap_err();
+        assert!(
+            err.contains("(7FE0,0010) claims 64 bytes but only 54"),
+            "{err}"
+        );
+        assert!(run(&f, Extent::WholeFile).is_err());
+    }
+
+    #[test]
+    fn elements_after_the_pixels_are_checked_for_the_whole_file() {
+        let mut body = el(0x7FE0, 0x0010, b"OW", &[0u8; 8]);
+        body.extend([0xFC, 0xFF, 0xFC, 0xFF, b'O', b'B', 0, 0]);
+        body.extend(1_000_000u32.to_le_bytes());
+        let f = file(EXPLICIT, &body);
+        assert_eq!(run(&f, Extent::Header), Ok(()));
+        let err = run(&f, Extent::WholeFile).unwrap_err();
+        assert!(err.contains("(FFFC,FFFC) claims 1000000"), "{err}");
+    }
+
+    #[test]
+    fn fragments_of_encapsulated_pixel_data_are_checked() {
+        let item = |len: u32| {
+            let mut b = vec![0xFE, 0xFF, 0x00, 0xE0];
+            b.extend(len.to_le_bytes());
+            b
+        };
+        let mut body = vec![0xE0, 0x7F, 0x10, 0x00, b'O', b'B', 0, 0];
+        body.extend(0xFFFF_FFFFu32.to_le_bytes());
+        body.extend(item(0)); // empty offset table
+        body.extend(item(16));
+        body.extend([0u8; 16]);
+        body.extend([0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+        let rle = "1.2.840.10008.1.2.5";
+        assert_eq!(run(&file(rle, &body), Extent::WholeFile), Ok(()));
+        let mut bad = body.clone();
+        let at = bad.len() - 8 - 16 - 4;
+        bad[at..at + 4].copy_from_slice(&0x7FFF_0000u32.to_le_bytes());
+        let err = run(&file(rle, &bad), Extent::WholeFile).unwrap_err();
+        assert!(err.contains("(7FE0,0010) claims 2147418112"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_item_inside_a_sequence_is_checked() {
+        // (0008,1140) SQ undefined length, one item of undefined length
+        // holding an element that claims too much.
+        let mut body = vec![0x08, 0x00, 0x40, 0x11, b'S', b'Q', 0, 0];
+        body.extend(0xFFFF_FFFFu32.to_le_bytes());
+        body.extend([0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF]);
+        body.extend([0x08, 0x00, 0x55, 0x11, b'U', b'T', 0, 0]);
+        body.extend(50_000u32.to_le_bytes());
+        body.extend([b'x'; 10]);
+        let err = run(&file(EXPLICIT, &body), Extent::Header).unwrap_err();
+        assert!(err.contains("(0008,1155) claims 50000"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_meta_group_is_checked() {
+        let mut b = vec![0u8; 128];
+        b.extend(b"DICM");
+        b.extend(el(0x0002, 0x0000, b"UL", &100u32.to_le_bytes()));
+        b.extend([0x02, 0x00, 0x02, 0x00, b'O', b'B', 0, 0]);
+        b.extend(0x1000_0000u32.to_le_bytes());
+        let err = run(&b, Extent::Header).unwrap_err();
+        assert!(err.contains("(0002,0002) claims 268435456"), "{err}");
+    }
+
+    #[test]
+    fn a_deflated_value_cut_short_is_refused() {
+        use std::io::Write;
+        let deflate = |body: &[u8]| {
+            let mut e =
+                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(body).expect("deflate");
+            e.finish().expect("deflate")
+        };
+        let deflated = "1.2.840.10008.1.2.1.99";
+        let mut body = el(0x0010, 0x0010, b"PN", b"DOE^J ");
+        body.extend(el(0x7FE0, 0x0010, b"OW", &[7u8; 64]));
+        assert_eq!(
+            run(&file(deflated, &deflate(&body)), Extent::WholeFile),
+            Ok(())
+        );
+        // the pixel data claims 100 MB; the inflated data set holds 64 bytes
+        let at = body.len() - 64 - 4;
+        body[at..at + 4].copy_from_slice(&100_000_000u32.to_le_bytes());
+        let err = run(&file(deflated, &deflate(&body)), Extent::WholeFile).unwrap_err();
+        assert!(
+            err.contains("(7FE0,0010) claims 100000000 bytes but only 64 are left"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn not_dicom_and_empty_files_are_left_to_the_reader() {
+        assert_eq!(run(b"", Extent::Header), Ok(()));
+        assert_eq!(run(b"hello", Extent::WholeFile), Ok(()));
+    }
+}

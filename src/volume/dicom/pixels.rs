@@ -1,0 +1,268 @@
+//! Decoding one image file into Hounsfield units: the codec (via dicom-pixeldata)
+//! gives stored values; BitsStored/HighBit/PixelRepresentation make them integers,
+//! and this file's own RescaleSlope/RescaleIntercept make them HU, rounded to i16.
+
+use std::path::Path;
+
+use dicom_dictionary_std::tags;
+use dicom_object::{InMemDicomObject, OpenFileOptions};
+use dicom_pixeldata::{PixelDecoder, PixelRepresentation};
+
+use super::attrs;
+use super::guard::no_panic;
+use super::lengths::{Extent, check_lengths};
+
+/// What the conversion of one slice did, for the volume's warnings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SliceStats {
+    pub slope: f64,
+    pub intercept: f64,
+    /// Voxels whose HU value did not fit in i16 and were clamped.
+    pub clamped: usize,
+}
+
+/// How stored samples are laid out (from the decoded pixel data).
+#[derive(Debug, Clone, Copy)]
+pub struct SampleFormat {
+    pub bits_allocated: u16,
+    pub bits_stored: u16,
+    pub high_bit: u16,
+    pub signed: bool,
+}
+
+/// Read `path` and write its `rows x cols` HU values into `out` (row by row,
+/// column index fastest, as DICOM stores them).
+pub fn decode_into(
+    path: &Path,
+    rows: u32,
+    cols: u32,
+    out: &mut [i16],
+) -> Result<SliceStats, String> {
+    no_panic("cannot decode the pixel data", || {
+        decode(path, rows, cols, out)
+    })
+    .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceStats, String> {
+    check_lengths(path, Extent::WholeFile)?;
+    let obj = OpenFileOptions::new()
+        .open_file(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let ts = obj.meta().transfer_syntax().to_string();
+    check_before_decoding(&obj, rows, cols)?;
+    let decoded = obj
+        .decode_pixel_data()
+        .map_err(|e| format!("cannot decode the pixel data (transfer syntax {ts}): {e}"))?;
+    if (decoded.rows(), decoded.columns()) != (rows, cols) {
+        return Err(format!(
+            "the image is {} x {}, not {cols} x {rows} like the rest of the series",
+            decoded.columns(),
+            decoded.rows()
+        ));
+    }
+    if decoded.samples_per_pixel() != 1 {
+        return Err("colour images cannot be part of a CT volume".into());
+    }
+    let format = SampleFormat {
+        bits_allocated: decoded.bits_allocated(),
+        bits_stored: decoded.bits_stored(),
+        high_bit: decoded.high_bit(),
+        signed: decoded.pixel_representation() == PixelRepresentation::Signed,
+    };
+    let slope = attrs::float(&obj, tags::RESCALE_SLOPE)
+        .filter(|s| *s != 0.0)
+        .unwrap_or(1.0);
+    let intercept = attrs::float(&obj, tags::RESCALE_INTERCEPT).unwrap_or(0.0);
+    let clamped = to_hu(decoded.data(), format, slope, intercept, out)?;
+    Ok(SliceStats {
+        slope,
+        intercept,
+        clamped,
+    })
+}
+
+/// The codecs allocate what Rows, Columns, SamplesPerPixel, BitsAllocated and
+/// NumberOfFrames promise: check them against the series before decoding (the
+/// file may also have changed since its header was read).
+fn check_before_decoding(obj: &InMemDicomObject, rows: u32, cols: u32) -> Result<(), String> {
+    let int = |tag| attrs::int(obj, tag);
+    let (r, c) = (int(tags::ROWS), int(tags::COLUMNS));
+    if (r, c) != (Some(i64::from(rows)), Some(i64::from(cols))) {
+        let show = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
+        return Err(format!(
+            "the image is {} x {}, not {cols} x {rows} like the rest of the series",
+            show(c),
+            show(r)
+        ));
+    }
+    if int(tags::SAMPLES_PER_PIXEL).unwrap_or(1) != 1 {
+        return Err("colour images cannot be part of a CT volume".into());
+    }
+    if int(tags::NUMBER_OF_FRAMES).unwrap_or(1) > 1 {
+        return Err("multi-frame images are not supported".into());
+    }
+    match int(tags::BITS_ALLOCATED) {
+        Some(8 | 16 | 32) => Ok(()),
+        b => Err(format!(
+            "BitsAllocated {} is not supported",
+            b.map_or("(missing)".to_string(), |b| b.to_string())
+        )),
+    }
+}
+
+/// Convert stored samples (little-endian bytes) to HU in `out`; returns how many
+/// values were clamped to the i16 range.
+pub fn to_hu(
+    data: &[u8],
+    f: SampleFormat,
+    slope: f64,
+    intercept: f64,
+    out: &mut [i16],
+) -> Result<usize, String> {
+    let bytes = match f.bits_allocated {
+        8 => 1,
+        16 => 2,
+        32 => 4,
+        b => return Err(format!("BitsAllocated {b} is not supported")),
+    };
+    let bits = f.bits_stored.clamp(1, f.bits_allocated);
+    let shift = u32::from((f.high_bit + 1).saturating_sub(bits)).min(31);
+    let need = out.len() * bytes;
+    let Some(data) = data.get(..need) else {
+        return Err(format!(
+            "the pixel data is too short: {} bytes for {} pixels",
+            data.len(),
+            out.len()
+        ));
+    };
+    let bits = u32::from(bits);
+    let integral = slope == 1.0 && intercept.fract() == 0.0 && intercept.abs() < 1e6;
+    if bytes == 2 && integral {
+        return Ok(convert_u16(
+            data,
+            shift,
+            bits,
+            f.signed,
+            intercept as i32,
+            out,
+        ));
+    }
+    Ok(match bytes {
+        1 => convert::<1>(data, shift, bits, f.signed, slope, intercept, out),
+        2 => convert::<2>(data, shift, bits, f.signed, slope, intercept, out),
+        _ => convert::<4>(data, shift, bits, f.signed, slope, intercept, out),
+    })
+}
+
+/// The usual CT case (16-bit samples, slope 1, whole intercept): branch-free
+/// integer arithmetic the compiler can vectorise.
+fn convert_u16(
+    data: &[u8],
+    shift: u32,
+    bits: u32,
+    signed: bool,
+    add: i32,
+    out: &mut [i16],
+) -> usize {
+    let mask = (1u32 << bits) - 1;
+    // Sign extension by shifting the sign bit to bit 31 and back (0: unsigned).
+    let up = if signed { 32 - bits } else { 0 };
+    let mut clamped = 0;
+    for (o, c) in out.iter_mut().zip(data.chunks_exact(2)) {
+        let v = (u32::from(u16::from_le_bytes([c[0], c[1]])) >> shift) & mask;
+        let hu = (((v << up) as i32) >> up) + add;
+        clamped += usize::from(!(-32768..=32767).contains(&hu));
+        *o = hu.clamp(-32768, 32767) as i16;
+    }
+    clamped
+}
+
+/// The conversion loop for `B`-byte samples (monomorphised: this is the hot loop).
+fn convert<const B: usize>(
+    data: &[u8],
+    shift: u32,
+    bits: u32,
+    signed: bool,
+    slope: f64,
+    intercept: f64,
+    out: &mut [i16],
+) -> usize {
+    let mask: u64 = (1u64 << bits) - 1;
+    let sign_bit: u64 = 1u64 << (bits - 1);
+    let stored = |chunk: &[u8]| -> i64 {
+        let mut le = [0u8; 8];
+        le[..B].copy_from_slice(&chunk[..B]);
+        let v = (u64::from_le_bytes(le) >> shift) & mask;
+        if signed && v & sign_bit != 0 {
+            v as i64 - (1i64 << bits)
+        } else {
+            v as i64
+        }
+    };
+    let (lo, hi) = (i64::from(i16::MIN), i64::from(i16::MAX));
+    let mut clamped = 0;
+    let samples = out.iter_mut().zip(data.chunks_exact(B));
+    if slope == 1.0 && intercept.fract() == 0.0 && intercept.abs() < 1e9 {
+        // The usual CT case: integer arithmetic only.
+        let add = intercept as i64;
+        for (o, chunk) in samples {
+            let hu = stored(chunk) + add;
+            clamped += usize::from(hu < lo || hu > hi);
+            *o = hu.clamp(lo, hi) as i16;
+        }
+    } else {
+        for (o, chunk) in samples {
+            let hu = (stored(chunk) as f64 * slope + intercept).round();
+            clamped += usize::from(hu < lo as f64 || hu > hi as f64);
+            *o = hu.clamp(lo as f64, hi as f64) as i16;
+        }
+    }
+    clamped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(bits_stored: u16, signed: bool) -> SampleFormat {
+        SampleFormat {
+            bits_allocated: 16,
+            bits_stored,
+            high_bit: bits_stored - 1,
+            signed,
+        }
+    }
+
+    #[test]
+    fn unsigned_12_bit_with_intercept() {
+        // 0xF400 has garbage above bit 11: masked to 0x400 = 1024 -> 0 HU.
+        let data = [0x00, 0xF4, 0x00, 0x00];
+        let mut out = [0i16; 2];
+        let c = to_hu(&data, fmt(12, false), 1.0, -1024.0, &mut out).unwrap();
+        assert_eq!((out, c), ([0, -1024], 0));
+    }
+
+    #[test]
+    fn signed_12_bit_sign_extends() {
+        // 0x0FFF in 12 bits is -1.
+        let data = [0xFF, 0x0F];
+        let mut out = [0i16; 1];
+        to_hu(&data, fmt(12, true), 2.0, 0.0, &mut out).unwrap();
+        assert_eq!(out, [-2]);
+    }
+
+    #[test]
+    fn clamps_and_counts() {
+        let data = [0xFF, 0xFF];
+        let mut out = [0i16; 1];
+        let c = to_hu(&data, fmt(16, false), 1.0, 0.0, &mut out).unwrap();
+        assert_eq!((out, c), ([i16::MAX], 1));
+    }
+
+    #[test]
+    fn short_data_is_an_error() {
+        let mut out = [0i16; 4];
+        assert!(to_hu(&[0u8; 3], fmt(16, false), 1.0, 0.0, &mut out).is_err());
+    }
+}

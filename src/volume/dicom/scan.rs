@@ -1,0 +1,106 @@
+//! Scanning a folder for DICOM series: list files, read their headers in
+//! parallel (stopping before the pixel data), group images by SeriesInstanceUID.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::dicomdir;
+use super::header::{ImageHeader, read_header};
+use super::progress::Stage;
+use super::series::{ScanResult, SeriesSummary};
+use super::walk::list_files;
+use crate::task::Task;
+
+/// Find every image series under `dir` (a folder, or a DICOMDIR / any file in
+/// the folder to scan). Files that are not usable images are listed in
+/// `skipped` with the reason. Fails only if `dir` cannot be read or on cancel.
+pub fn scan_folder(dir: &Path, task: Task) -> Result<ScanResult, String> {
+    let root = if dir.is_file() {
+        dir.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        dir.to_path_buf()
+    };
+    if !root.is_dir() {
+        return Err(format!("{}: not a folder", dir.display()));
+    }
+    task.report(0.0);
+    let (files, mut skipped) = list_files(&root, task)?;
+    let headers = read_headers(&files, task, &mut skipped)?;
+    skipped.extend(dicomdir_problems(&files));
+    let mut series = group_series(headers);
+    series.sort_by(|a, b| {
+        (
+            &a.study_date,
+            &a.study_instance_uid,
+            a.series_number,
+            &a.series_instance_uid,
+        )
+            .cmp(&(
+                &b.study_date,
+                &b.study_instance_uid,
+                b.series_number,
+                &b.series_instance_uid,
+            ))
+    });
+    skipped.sort();
+    task.report(1.0);
+    Ok(ScanResult { series, skipped })
+}
+
+/// Headers of the image files; the other files go to `skipped`.
+pub(crate) fn read_headers(
+    files: &[PathBuf],
+    task: Task,
+    skipped: &mut Vec<(PathBuf, String)>,
+) -> Result<Vec<ImageHeader>, String> {
+    let stage = Stage::new(task, 0.0, 1.0, files.len());
+    let results: Vec<Result<ImageHeader, (PathBuf, String)>> = files
+        .par_iter()
+        .map(|path| {
+            stage.check()?;
+            let r = read_header(path).map_err(|why| (path.clone(), why));
+            stage.tick();
+            Ok(r)
+        })
+        .collect::<Result<_, String>>()?;
+    let mut headers = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(h) => headers.push(h),
+            Err(s) => skipped.push(s),
+        }
+    }
+    Ok(headers)
+}
+
+/// One summary per SeriesInstanceUID.
+pub(crate) fn group_series(headers: Vec<ImageHeader>) -> Vec<SeriesSummary> {
+    let mut by_uid: BTreeMap<String, Vec<ImageHeader>> = BTreeMap::new();
+    for h in headers {
+        by_uid.entry(h.series_uid.clone()).or_default().push(h);
+    }
+    by_uid
+        .values()
+        .filter_map(|hs| SeriesSummary::from_headers(hs))
+        .collect()
+}
+
+/// Files that a DICOMDIR in the folder lists but that are not there, and
+/// DICOMDIRs that cannot be read.
+fn dicomdir_problems(files: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for dd in files.iter().filter(|p| dicomdir::is_dicomdir_name(p)) {
+        match dicomdir::referenced_files(dd) {
+            Ok(refs) => {
+                for missing in dicomdir::missing_files(&refs, files) {
+                    let why = format!("missing: listed in {} but not found", dd.display());
+                    out.push((missing, why));
+                }
+            }
+            Err(e) => out.push((dd.clone(), e)),
+        }
+    }
+    out
+}

@@ -1,0 +1,43 @@
+//! Warnings about the voxel values and the files left out of a loaded volume.
+
+use std::path::PathBuf;
+
+use super::pixels::SliceStats;
+
+/// Clamped values, fractional slopes, and values that are not HU.
+pub fn conversion_warnings(stats: &[SliceStats], modality: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(m) = modality.filter(|m| !m.eq_ignore_ascii_case("CT")) {
+        out.push(format!(
+            "modality {m}: the values are not Hounsfield units (stored as rescaled integers)"
+        ));
+    }
+    let clamped: usize = stats.iter().map(|s| s.clamped).sum();
+    if clamped > 0 {
+        out.push(format!(
+            "{clamped} voxel values were outside -32768..32767 and were clamped"
+        ));
+    }
+    if let Some(s) = stats.iter().find(|s| s.slope.fract() != 0.0) {
+        out.push(format!(
+            "RescaleSlope {} is not a whole number: values were rounded to whole units",
+            s.slope
+        ));
+    }
+    out
+}
+
+/// One warning for the given files that were not images.
+pub fn ignored_files_warning(ignored: &[(PathBuf, String)]) -> Option<String> {
+    let (path, why) = ignored.first()?;
+    let more = match ignored.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "{} file{} ignored: {} ({why}){more}",
+        ignored.len(),
+        if ignored.len() == 1 { "" } else { "s" },
+        path.display()
+    ))
+}

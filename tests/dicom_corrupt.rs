@@ -1,0 +1,191 @@
+//! Damaged files (truncated anywhere, bytes overwritten) in every codec: scan
+//! and load must return a result or an error, never panic.
+//!
+//! dicom-parser 0.10 reserves and zero-fills whatever length an element claims
+//! before reading it; `volume::dicom` checks every length against the file
+//! first (lengths.rs), so a damaged length costs neither seconds nor gigabytes:
+//! each test here takes about a second, most of it making the series.
+
+mod dicom_common;
+
+use std::path::PathBuf;
+
+use remnant::task::Task;
+use remnant::volume::dicom::{load_files, load_series, scan_folder};
+
+/// A small deterministic generator (no rand crate needed).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+fn variants(bytes: &[u8], rng: &mut Lcg) -> Vec<Vec<u8>> {
+    let n = bytes.len();
+    let mut out = Vec::new();
+    for cut in [0, 1, 131, 132, 200, n / 3, n / 2, n * 9 / 10, n - 1] {
+        out.push(bytes[..cut.min(n)].to_vec());
+    }
+    for _ in 0..25 {
+        let mut b = bytes.to_vec();
+        let hits = 1 + rng.next() as usize % 8;
+        for _ in 0..hits {
+            let at = rng.next() as usize % n;
+            b[at] = rng.next() as u8;
+        }
+        out.push(b);
+    }
+    // Overwrite the tail (pixel data / codestream) with noise.
+    let mut b = bytes.to_vec();
+    for x in b.iter_mut().skip(n * 3 / 4) {
+        *x = rng.next() as u8;
+    }
+    out.push(b);
+    out
+}
+
+fn survive(syntax: &str) {
+    let Some(g) = dicom_common::make("axial", syntax) else {
+        return;
+    };
+    let mut originals: Vec<PathBuf> = std::fs::read_dir(&g.data)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    originals.sort();
+    let damaged = g.tmp.path().join("damaged");
+    std::fs::create_dir(&damaged).expect("mkdir");
+    let mut rng = Lcg(42);
+    let (mut loaded, mut refused, mut internal) = (0, 0, 0);
+    for (f, path) in originals.iter().take(2).enumerate() {
+        let bytes = std::fs::read(path).expect("read");
+        for (v, data) in variants(&bytes, &mut rng).into_iter().enumerate() {
+            let p = damaged.join(format!("f{f}_v{v}.dcm"));
+            std::fs::write(&p, data).expect("write");
+            match load_files(&[p], Task::none()) {
+                Ok(_) => loaded += 1,
+                Err(e) => {
+                    refused += 1;
+                    internal += usize::from(e.contains("internal decoder error"));
+                }
+            }
+        }
+    }
+    let scan = scan_folder(&damaged, Task::none()).expect("scan");
+    for s in &scan.series {
+        let _ = remnant::volume::dicom::load_series(s, Task::none());
+    }
+    println!("{syntax}: {loaded} loaded, {refused} refused ({internal} caught decoder panics)");
+}
+
+#[test]
+fn damaged_explicit() {
+    survive("explicit");
+}
+
+#[test]
+fn damaged_deflated() {
+    survive("deflated");
+}
+
+#[test]
+fn damaged_rle() {
+    survive("rle");
+}
+
+#[test]
+fn damaged_jpeg_lossless() {
+    survive("jpeg-lossless");
+}
+
+#[test]
+fn damaged_jpeg_ls() {
+    survive("jpegls");
+}
+
+#[test]
+fn damaged_jpeg_2000() {
+    survive("j2k-lossless");
+}
+
+/// Offset of the 4-byte length of the Pixel Data element (explicit VR LE, OW).
+fn pixel_data_length_at(bytes: &[u8]) -> usize {
+    let tag = [0xE0, 0x7F, 0x10, 0x00, b'O', b'W', 0, 0];
+    bytes
+        .windows(tag.len())
+        .rposition(|w| w == tag)
+        .expect("an explicit VR OW Pixel Data element")
+        + tag.len()
+}
+
+#[test]
+fn a_huge_pixel_data_length_is_refused_before_anything_is_read() {
+    let Some(g) = dicom_common::make("axial", "explicit") else {
+        return;
+    };
+    let mut first: Vec<PathBuf> = std::fs::read_dir(&g.data)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    first.sort();
+    let mut bytes = std::fs::read(&first[0]).expect("read");
+    let at = pixel_data_length_at(&bytes);
+    bytes[at..at + 4].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    let dir = g.tmp.path().join("damaged");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let p = dir.join("x.dcm");
+    std::fs::write(&p, &bytes).expect("write");
+
+    let t = std::time::Instant::now();
+    let scan = scan_folder(&dir, Task::none()).expect("scan");
+    assert!(scan.series.is_empty());
+    assert_eq!(scan.skipped.len(), 1);
+    assert!(
+        scan.skipped[0].1.starts_with(
+            "truncated or damaged: element (7FE0,0010) claims 4294967280 bytes but only"
+        ),
+        "{:?}",
+        scan.skipped
+    );
+    assert_eq!(
+        scan.skipped_counts(),
+        vec![("truncated or damaged".to_string(), 1)]
+    );
+    let err = load_files(&[p], Task::none()).unwrap_err();
+    assert!(err.contains("truncated or damaged"), "{err}");
+    // Without the length check dicom-rs zero-fills 4 GiB first (seconds).
+    assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+}
+
+#[test]
+fn a_huge_element_after_the_pixels_is_refused_at_load() {
+    let Some(g) = dicom_common::make("axial", "explicit") else {
+        return;
+    };
+    let scan = scan_folder(&g.data, Task::none()).expect("scan");
+    let series = &scan.series[0];
+    // Trailing padding (FFFC,FFFC) OB claiming 2 GiB after the first file's pixels.
+    let victim = &series.files[0];
+    let mut bytes = std::fs::read(victim).expect("read");
+    bytes.extend([0xFC, 0xFF, 0xFC, 0xFF, b'O', b'B', 0, 0]);
+    bytes.extend(0x7FFF_FFF0u32.to_le_bytes());
+    bytes.extend([0u8; 16]);
+    std::fs::write(victim, &bytes).expect("write");
+    // The header scan stops at the pixel data, so the file is still listed...
+    let again = scan_folder(&g.data, Task::none()).expect("scan");
+    assert_eq!(again.series[0].image_count, series.image_count);
+    // ...but loading reads the whole file and refuses it, naming the element.
+    let err = load_series(&again.series[0], Task::none()).unwrap_err();
+    assert!(
+        err.contains("truncated or damaged: element (FFFC,FFFC) claims 2147483632 bytes"),
+        "{err}"
+    );
+}

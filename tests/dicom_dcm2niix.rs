@@ -1,0 +1,103 @@
+//! The same series through Remnant and through dcm2niix must give the same
+//! voxels at the same patient positions (affines equal to 1e-3 mm).
+
+mod dicom_common;
+
+use std::process::Command;
+
+use remnant::task::Task;
+use remnant::volume::dicom::{load_series, scan_folder};
+
+const COMPARE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/dcm2niix_compare.py");
+
+fn compare(case: &str, syntax: &str) {
+    if !dicom_common::dcm2niix_ready() {
+        return;
+    }
+    let Some(g) = dicom_common::make(case, syntax) else {
+        return;
+    };
+    let scan = scan_folder(&g.data, Task::none()).expect("scan");
+    let ct = load_series(&scan.series[0], Task::none()).expect("load");
+    let prefix = dicom_common::write_ours(&ct, g.tmp.path());
+    let out = Command::new("python3")
+        .arg(COMPARE)
+        .arg(&prefix)
+        .arg(&g.data)
+        .output()
+        .expect("run python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{case} {syntax}: {text}");
+    let r: serde_json::Value = serde_json::from_str(text.trim()).expect("json");
+    assert!(r.get("error").is_none(), "{}", r["error"]);
+    assert_eq!(r["ours_shape"], r["dcm2niix_shape"]);
+    assert!(
+        r["affine_max_diff"].as_f64().expect("diff") < 1e-3,
+        "{text}"
+    );
+    assert_eq!(r["voxel_max_diff"], 0, "{text}");
+    assert_eq!(r["ours_sha256"], r["dcm2niix_sha256"]);
+}
+
+#[test]
+fn axial_matches_dcm2niix() {
+    compare("axial", "explicit");
+}
+
+#[test]
+fn reversed_order_matches_dcm2niix() {
+    compare("reversed", "explicit");
+}
+
+#[test]
+fn oblique_matches_dcm2niix() {
+    compare("oblique", "explicit");
+}
+
+#[test]
+fn coronal_matches_dcm2niix() {
+    compare("coronal", "explicit");
+}
+
+#[test]
+fn sagittal_matches_dcm2niix() {
+    compare("sagittal", "explicit");
+}
+
+#[test]
+fn implicit_matches_dcm2niix() {
+    compare("axial", "implicit");
+}
+
+#[test]
+fn rle_matches_dcm2niix() {
+    compare("axial", "rle");
+}
+
+#[test]
+fn jpeg_lossless_matches_dcm2niix() {
+    compare("oblique", "jpeg-lossless");
+}
+
+// Debian's dcm2niix is built without JPEG-LS, so JPEG-LS is checked against
+// the original values in dicom_syntaxes.rs instead.
+
+#[test]
+fn per_slice_rescale_matches_dcm2niix() {
+    compare("rescale", "explicit");
+}
+
+#[test]
+fn jpeg_2000_lossy_matches_dcm2niix() {
+    compare("coronal", "j2k-lossy");
+}
+
+#[test]
+fn jpeg_2000_lossless_matches_dcm2niix() {
+    compare("axial", "j2k-lossless");
+}
