@@ -53,6 +53,10 @@ pub struct OpenedCase {
 }
 
 pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
+    if path.is_dir() {
+        // a DICOM folder: every file in it, names included
+        return crate::volume::dicom::folder_checksum(path);
+    }
     let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -154,9 +158,30 @@ pub fn save_checked(
     crate::fsutil::atomic_write_checked(case_path, last, text.as_bytes()).map_err(|e| e.to_string())
 }
 
+/// Case files larger than this are refused rather than read into memory (the same
+/// limit as for report files; a real case is a few kB).
+pub const MAX_CASE_BYTES: u64 = crate::report::MAX_FILE_BYTES;
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CASE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    if bytes.len() as u64 > MAX_CASE_BYTES {
+        return Err(format!(
+            "{}: not a case file: larger than {} MiB",
+            path.display(),
+            MAX_CASE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Read a case file; checks the scan it refers to (moved? changed?).
 pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
-    let bytes = std::fs::read(case_path).map_err(|e| format!("{}: {e}", case_path.display()))?;
+    let bytes = read_limited(case_path)?;
     let modified = std::fs::metadata(case_path).and_then(|m| m.modified()).ok();
     let stamp = FileStamp::from_bytes(&bytes, modified);
     let value: serde_json::Value = serde_json::from_slice(&bytes)
