@@ -6,8 +6,15 @@
 
 use remnant::render::{LayerStyle, Plane, PlaneAxes, Window, render_slice};
 use remnant::segmentation::io::import_mask;
+use remnant::segmentation::seeds::{SeedKind, Seeds};
+use remnant::segmentation::tools::brush::{BrushShape, paint_stroke};
+use remnant::segmentation::tools::growcut::{GrowParams, grow_from_seeds};
+use remnant::segmentation::tools::interpolate::interpolate_slices;
+use remnant::segmentation::tools::score::score;
+use remnant::segmentation::tools::{Axis, EditCtx, Grid, PaintMode, PaintRules, UndoStack};
 use remnant::segmentation::{LabelMap, Layer};
 use remnant::task::Task;
+use remnant::volume::Volume;
 use remnant::volume::nifti::{MaskSelect, read_ct};
 use remnant::volumetry::Counts;
 use std::path::{Path, PathBuf};
@@ -258,6 +265,8 @@ fn main() {
         ));
     }
 
+    let dice = tool_rows(&ct, &map, &gz, &mut rows);
+
     println!("| measure | Remnant | reference (same run) | ratio | goal |");
     println!("|---|---|---|---|---|");
     for r in &rows {
@@ -272,6 +281,7 @@ fn main() {
         raw_bytes / 1e6,
         hwm / raw_bytes
     );
+    println!("\nGrow from seeds on the bench CT: Dice {dice:.4} against bench_liver.nii.gz.");
     println!(
         "\nCT {} x {} x {} int16; {} runs each, median; machine: {} cores.",
         ct.dims()[0],
@@ -280,4 +290,163 @@ fn main() {
         n,
         std::thread::available_parallelism().map_or(0, |p| p.get())
     );
+}
+
+/// The bundled sample's seed strokes mapped onto the bench CT, which
+/// make_bench_ct.py builds by zooming the 122 x 101 x 112 abdomen-pelvis scan (whose
+/// top 30 slices are the sample) to 512 x 424 x 448 (ndimage.zoom: out = in * (out-1)/(in-1)).
+fn bench_seeds() -> Seeds {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/liver_seeds.txt"),
+    )
+    .expect("sample seeds");
+    let mut seeds = Seeds::parse(&text).expect("sample seeds parse");
+    for s in &mut seeds.strokes {
+        for p in &mut s.points {
+            p[0] *= 511.0 / 121.0;
+            p[1] *= 423.0 / 100.0;
+            p[2] = (p[2] + 82.0) * 447.0 / 111.0;
+        }
+    }
+    seeds
+}
+
+/// Tracing-tool rows; returns the grow-from-seeds Dice against the bench liver mask.
+fn tool_rows(ct: &Volume<i16>, map: &LabelMap, gz: &Path, rows: &mut Vec<Row>) -> f64 {
+    let grid = Grid::of(&ct.geometry);
+    let [nx, ny, nz] = grid.dims;
+    let mut labels = map.bits.clone();
+
+    // One brush stroke: a 10 mm disc dragged 60 mm across the middle transverse slice.
+    let ctx = EditCtx::new(&grid, ct.as_slice(), Layer::Tumour, PaintRules::default());
+    let k = nz as f64 * 0.8;
+    let len_vox = 60.0 / grid.spacing[0];
+    let pts: Vec<[f64; 3]> = (0..=20)
+        .map(|t| {
+            [
+                nx as f64 / 2.0 - len_vox / 2.0 + len_vox * t as f64 / 20.0,
+                ny as f64 / 2.0,
+                k,
+            ]
+        })
+        .collect();
+    let t_brush = time(5, || {
+        let e = paint_stroke(
+            &ctx,
+            &mut labels,
+            &pts,
+            10.0,
+            BrushShape::Disc(Axis::K),
+            PaintMode::Paint,
+        );
+        e.apply(&mut labels);
+    });
+    rows.push(row(
+        "one brush stroke (10 mm disc, 60 mm drag)",
+        t_brush,
+        None,
+        "",
+    ));
+
+    // Fill between 20 traced transverse slices of the liver.
+    let liver_k: Vec<usize> = (0..nz)
+        .filter(|&k| {
+            map.bits[nx * ny * k..nx * ny * (k + 1)]
+                .iter()
+                .any(|&b| b & 1 != 0)
+        })
+        .collect();
+    let (k0, k1) = (liver_k[0], *liver_k.last().unwrap_or(&0));
+    let keys: Vec<usize> = (0..20).map(|t| k0 + (k1 - k0) * t / 19).collect();
+    let mut traced = vec![0u8; labels.len()];
+    for &k in &keys {
+        let r = nx * ny * k..nx * ny * (k + 1);
+        traced[r.clone()].copy_from_slice(&map.bits[r]);
+    }
+    let mut filled_ml = 0.0;
+    let t_fill = time(3, || {
+        let p = interpolate_slices(&grid, &traced, Layer::Liver, Axis::K, &keys);
+        filled_ml = p.volume_ml(&grid);
+    });
+    rows.push(row(
+        &format!("fill between 20 traced slices ({filled_ml:.0} mL filled)"),
+        t_fill,
+        None,
+        "",
+    ));
+
+    // Grow from seeds: the six sample strokes mapped onto the bench CT.
+    let seeds = bench_seeds();
+    let fg = seeds.voxels(&grid, SeedKind::Liver);
+    let bg = seeds.voxels(&grid, SeedKind::Background);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let mut preview = None;
+    let t_grow = time(3, || {
+        preview = grow_from_seeds(
+            &grid,
+            ct.as_slice(),
+            &fg,
+            &bg,
+            &GrowParams::default(),
+            &|_| {},
+            &cancel,
+        )
+        .ok();
+    });
+    let preview = preview.expect("grow from seeds on the bench CT");
+    let sitk = sitk_region_grow(gz, &seeds);
+    rows.push(row(
+        "grow from seeds (6 strokes, whole liver)",
+        t_grow,
+        sitk.map(|t| ("SimpleITK ConfidenceConnected", t)),
+        "< 1.5 s",
+    ));
+
+    // Accept (one big edit), then undo and redo it.
+    let mut grown = vec![0u8; labels.len()];
+    let ctx = EditCtx::new(&grid, ct.as_slice(), Layer::Liver, PaintRules::default());
+    let t0 = Instant::now();
+    let edit = preview.accept(&ctx, &mut grown);
+    let t_accept = t0.elapsed().as_secs_f64();
+    let reference: Vec<u8> = map.bits.iter().map(|&b| b & 1).collect();
+    let dice = score(&grid, &grown, Layer::Liver, &reference).map_or(f64::NAN, |s| s.dice);
+    let record_kb = edit.memory_bytes() as f64 / 1024.0;
+    let changed = edit.changed_voxels();
+    let mut stack = UndoStack::new();
+    stack.push(edit);
+    rows.push(row("accept the grown liver (one edit)", t_accept, None, ""));
+    let t_undo = time(5, || {
+        stack.undo(&mut grown);
+        stack.redo(&mut grown);
+    }) / 2.0;
+    rows.push(row(
+        &format!("undo of a large edit ({changed} voxels, record {record_kb:.0} KB)"),
+        t_undo,
+        None,
+        "",
+    ));
+    dice
+}
+
+/// SimpleITK's ConfidenceConnected region growing from the liver strokes' points on the
+/// same CT (the filter time only, reading excluded); None when SimpleITK is missing.
+fn sitk_region_grow(gz: &Path, seeds: &Seeds) -> Option<f64> {
+    let pts: Vec<String> = seeds
+        .strokes
+        .iter()
+        .filter(|s| s.kind == SeedKind::Liver)
+        .flat_map(|s| s.points.iter())
+        .map(|p| format!("({},{},{})", p[0].round(), p[1].round(), p[2].round()))
+        .collect();
+    let script = format!(
+        "import SimpleITK as s, time\nim=s.ReadImage('{}')\nts=[]\nfor _ in range(3):\n    t=time.perf_counter(); s.ConfidenceConnected(im, seedList=[{}], numberOfIterations=2, multiplier=2.5, initialNeighborhoodRadius=2, replaceValue=1); ts.append(time.perf_counter()-t)\nprint(sorted(ts)[1])",
+        gz.display(),
+        pts.join(",")
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }

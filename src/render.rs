@@ -238,12 +238,12 @@ pub fn render_slice(
     } else {
         Vec::new()
     };
-    for y in 0..h {
-        let row = &mut out[y * w * 4..(y + 1) * w * 4];
+    // Rows in parallel: a sagittal or coronal slice reads one cache line per voxel, and
+    // the cores share those misses.
+    let gather = |y: usize, row: &mut [u8], brow: Option<&mut [u8]>| {
         let mut idx = index(0, y) as isize;
-        match bits {
-            Some(b) => {
-                let brow = &mut slice_bits[y * w..(y + 1) * w];
+        match (bits, brow) {
+            (Some(b), Some(brow)) => {
                 for (px, sb) in row.chunks_exact_mut(4).zip(brow.iter_mut()) {
                     let g = lut[hu[idx as usize] as u16 as usize];
                     px[0] = g;
@@ -253,7 +253,7 @@ pub fn render_slice(
                     idx += dh;
                 }
             }
-            None => {
+            _ => {
                 for px in row.chunks_exact_mut(4) {
                     let g = lut[hu[idx as usize] as u16 as usize];
                     px[0] = g;
@@ -262,6 +262,21 @@ pub fn render_slice(
                     idx += dh;
                 }
             }
+        }
+    };
+    {
+        use rayon::prelude::*;
+        if bits.is_some() {
+            out.par_chunks_mut(w * 4)
+                .zip(slice_bits.par_chunks_mut(w))
+                .enumerate()
+                .with_min_len(16)
+                .for_each(|(y, (row, brow))| gather(y, row, Some(brow)));
+        } else {
+            out.par_chunks_mut(w * 4)
+                .enumerate()
+                .with_min_len(16)
+                .for_each(|(y, row)| gather(y, row, None));
         }
     }
     if bits.is_some() {
