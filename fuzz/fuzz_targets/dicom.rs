@@ -1,0 +1,62 @@
+//! The DICOM import on arbitrary bytes: the input is cut into 1 to 3 files at each
+//! `SPLIT` marker, written into a private folder (in /dev/shm when there is one), and
+//! the folder goes through the same calls as the app: scan (series grouping), then
+//! loading each series found (slice stacking, geometry, pixel decoding). Any error is
+//! fine; a panic or a hang is a bug.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use remnant::task::Task;
+use remnant::volume::dicom::{load_series, scan_folder};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Separates the files of one input (the seeds use it too).
+const SPLIT: &[u8] = b"\0REMNANT-NEXT-FILE\0";
+
+fn split(data: &[u8]) -> Vec<&[u8]> {
+    let mut parts = Vec::new();
+    let mut rest = data;
+    while parts.len() < 2 {
+        match rest.windows(SPLIT.len()).position(|w| w == SPLIT) {
+            Some(i) => {
+                parts.push(&rest[..i]);
+                rest = &rest[i + SPLIT.len()..];
+            }
+            None => break,
+        }
+    }
+    parts.push(rest);
+    parts
+}
+
+fn folder() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = if Path::new("/dev/shm").is_dir() {
+            PathBuf::from("/dev/shm")
+        } else {
+            std::env::temp_dir()
+        };
+        let d = base.join(format!("remnant-fuzz-dicom-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("a folder for the fuzz inputs");
+        d
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let dir = folder();
+    for e in std::fs::read_dir(dir).expect("the fuzz folder").flatten() {
+        let _ = std::fs::remove_file(e.path());
+    }
+    for (i, part) in split(data).iter().enumerate() {
+        std::fs::write(dir.join(format!("IM{i}.dcm")), part).expect("write a fuzz file");
+    }
+    if let Ok(scan) = scan_folder(dir, Task::none()) {
+        for series in &scan.series {
+            if let Ok(v) = load_series(series, Task::none()) {
+                assert_eq!(v.volume.as_slice().len(), v.volume.geometry.voxel_count());
+            }
+        }
+    }
+});
