@@ -1021,13 +1021,10 @@ impl RemnantApp {
     }
 
     fn tools_tab(&mut self, ui: &mut egui::Ui) {
-        let (Some(study), Some(view)) = (&mut self.study, &self.view) else {
+        let Some(study) = &mut self.study else {
             ui.label("Open a scan to trace on it.");
             return;
         };
-        let axes = crate::render::PlaneAxes::new(&study.ct.geometry, view.active);
-        let axis = Editor::axis(axes.normal);
-        let name = view.active.name().to_lowercase();
         let grow = self
             .grow_job
             .as_ref()
@@ -1035,7 +1032,7 @@ impl RemnantApp {
                 progress: j.progress(),
                 seconds: j.started.elapsed().as_secs_f64(),
             });
-        let act = tools_panel::show(ui, &mut self.editor, study, (axis, &name), grow);
+        let act = tools_panel::show(ui, &mut self.editor, study, grow);
         self.autosave_now |= act.accepted;
         if act.start_grow {
             self.start_grow();

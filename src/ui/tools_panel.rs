@@ -3,10 +3,10 @@
 //! (core logic in `segmentation::editor`) and sends it commands; what needs the app
 //! (file dialogs, the grow job) comes back as [`Actions`].
 
+use crate::render::Plane;
 use crate::segmentation::Layer;
 use crate::segmentation::editor::{Editor, MAX_MARGIN_MM, MAX_RADIUS_MM, RegionOp, Tool};
 use crate::segmentation::seeds::SeedKind;
-use crate::segmentation::tools::Axis;
 use crate::study::Study;
 use egui::Color32;
 
@@ -34,7 +34,6 @@ pub fn show(
     ui: &mut egui::Ui,
     ed: &mut Editor,
     study: &mut Study,
-    slice_axis: (Axis, &str),
     grow: Option<GrowStatus>,
 ) -> Actions {
     let mut act = Actions::default();
@@ -97,6 +96,16 @@ pub fn show(
     }
 
     ui.strong("Fill between slices");
+    ui.horizontal(|ui| {
+        ui.label("Slices");
+        for p in Plane::ALL {
+            ui.selectable_value(&mut ed.settings.slice_plane, p, p.name());
+        }
+    });
+    let slice_axis = (
+        ed.slice_axis(study),
+        ed.settings.slice_plane.name().to_lowercase(),
+    );
     ui.horizontal(|ui| {
         if ui
             .button(format!("Interpolate {} slices", slice_axis.1))
