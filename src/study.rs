@@ -4,6 +4,7 @@
 use crate::segmentation::LabelMap;
 use crate::task::Task;
 use crate::volume::Volume;
+use crate::volume::dicom::{self, DicomVolume, PatientInfo, SeriesSummary};
 use crate::volume::nifti::{self, NiftiHeader};
 use crate::volumetry::Counts;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,10 @@ pub struct Study {
     pub revision: u64,
     /// Warnings from loading, shown with the case.
     pub warnings: Vec<String>,
+    /// Patient and study fields of a DICOM series (pre-fill the report header).
+    pub patient: Option<PatientInfo>,
+    /// The DICOM series the CT was built from (None for NIfTI).
+    pub series: Option<SeriesSummary>,
     counts_cache: Option<(u64, Counts)>,
 }
 
@@ -36,14 +41,31 @@ impl Study {
             labels,
             revision: 0,
             warnings,
+            patient: None,
+            series: None,
             counts_cache: None,
         }
     }
 
-    /// Open a CT (NIfTI) with progress and cancellation.
+    /// Open a CT with progress and cancellation: a NIfTI file, or DICOM (a
+    /// folder, a DICOMDIR or one image file). A folder holding several series is
+    /// refused with their SeriesInstanceUIDs (the app shows a picker instead).
     pub fn open(path: &Path, task: Task) -> Result<Study, String> {
+        if dicom::is_dicom_path(path) {
+            let ct = dicom::open_path(path, None, task)?;
+            return Ok(Study::from_dicom(path.to_path_buf(), ct));
+        }
         let (ct, header) = nifti::read_ct(path, task).map_err(|e| e.to_string())?;
         Ok(Study::new(path.to_path_buf(), ct, Some(header)))
+    }
+
+    /// A study from a loaded DICOM series; `path` is what was opened.
+    pub fn from_dicom(path: PathBuf, ct: DicomVolume) -> Study {
+        let mut s = Study::new(path, ct.volume, None);
+        s.warnings = ct.warnings;
+        s.patient = Some(ct.patient);
+        s.series = Some(ct.series);
+        s
     }
 
     pub fn name(&self) -> String {

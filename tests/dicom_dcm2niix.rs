@@ -1,12 +1,9 @@
-//! The same series through Remnant and through dcm2niix must give the same
-//! voxels at the same patient positions (affines equal to 1e-3 mm).
+//! The same series through `remnant convert` and through dcm2niix must give
+//! the same voxels at the same patient positions (affines equal to 1e-3 mm).
 
 mod dicom_common;
 
 use std::process::Command;
-
-use remnant::task::Task;
-use remnant::volume::dicom::{load_series, scan_folder};
 
 const COMPARE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/dcm2niix_compare.py");
 
@@ -17,12 +14,22 @@ fn compare(case: &str, syntax: &str) {
     let Some(g) = dicom_common::make(case, syntax) else {
         return;
     };
-    let scan = scan_folder(&g.data, Task::none()).expect("scan");
-    let ct = load_series(&scan.series[0], Task::none()).expect("load");
-    let prefix = dicom_common::write_ours(&ct, g.tmp.path());
+    let ours = g.tmp.path().join("ours.nii.gz");
+    let conv = Command::new(env!("CARGO_BIN_EXE_remnant"))
+        .args(["convert", "--dicom"])
+        .arg(&g.data)
+        .arg("--out")
+        .arg(&ours)
+        .output()
+        .expect("run remnant convert");
+    assert!(
+        conv.status.success(),
+        "remnant convert: {}",
+        String::from_utf8_lossy(&conv.stderr)
+    );
     let out = Command::new("python3")
         .arg(COMPARE)
-        .arg(&prefix)
+        .arg(&ours)
         .arg(&g.data)
         .output()
         .expect("run python3");

@@ -1,6 +1,7 @@
 //! The headless command line: the same core as the app, no window.
 
 pub mod args;
+mod convert;
 mod phantom;
 mod report;
 pub mod session;
@@ -11,6 +12,7 @@ use std::ffi::OsString;
 
 pub const COMMANDS: &[&str] = &[
     "volumetry",
+    "convert",
     "report",
     "phantom",
     "session",
@@ -23,9 +25,10 @@ pub fn usage() -> String {
     format!(
         "Remnant {} - future liver remnant volumetry and PCI reporting\n\n\
          usage:\n  remnant [SCAN.nii.gz]            open the app (on the bundled sample if no scan is given)\n  \
-         {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  remnant help\n",
+         {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  remnant help\n",
         env!("CARGO_PKG_VERSION"),
         volumetry::USAGE,
+        convert::USAGE,
         report::USAGE,
         phantom::USAGE,
         session::USAGE,
@@ -49,6 +52,7 @@ pub fn run(args: &[OsString]) -> i32 {
     let rest = &args[1..];
     let result = match cmd.to_string_lossy().as_ref() {
         "volumetry" => volumetry::run(rest),
+        "convert" => convert::run(rest),
         "phantom" => phantom::run(rest),
         "grow" => trace::run_grow(rest),
         "score" => trace::run_score(rest),

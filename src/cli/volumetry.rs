@@ -15,6 +15,7 @@ use std::time::Instant;
 pub const SPEC: Spec = Spec {
     values: &[
         "ct",
+        "series",
         "labels",
         "liver-mask",
         "liver-label",
@@ -32,7 +33,7 @@ pub const SPEC: Spec = Spec {
     switches: &["json"],
 };
 
-pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
+pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz|DICOM_DIR [--series UID] [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
         [--resection-mask M] [--tumour-mask M] [--condition normal|chemo|cirrhosis]
         [--height-cm H --weight-kg W] [--cut-point X,Y,Z --cut-normal NX,NY,NZ [--cut-remove positive|negative]]
         [--after-labels POST_PVE_LABELS.nii.gz --weeks N] [--json]";
@@ -96,11 +97,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     if let Some(w) = inputs.weight_kg {
         crate::volumetry::body::check_weight(w).map_err(|e| format!("--weight-kg: {e}"))?;
     }
-    let header = read_header(&ct).map_err(|e| e.to_string())?;
-    let g = header
-        .geometry()
-        .map_err(|e| format!("{}: {e}", ct.display()))?;
-    let mut warnings = header.warnings.clone();
+    let (g, mut warnings) = ct_geometry(&ct, a.text("series").as_deref())?;
     let mut map = match a.path("labels") {
         Some(p) => load_label_map(&p, &g, Task::none())?,
         None => LabelMap::empty(g.clone()),
@@ -176,6 +173,26 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         print!("{}", table(&report));
     }
     Ok(())
+}
+
+/// The CT's grid and load warnings: a NIfTI header, or a DICOM series planned
+/// from its headers (no pixel is decoded; its warnings also go to stderr).
+fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>), String> {
+    if crate::volume::dicom::is_dicom_path(ct) {
+        let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())?;
+        for w in &warnings {
+            eprintln!("remnant: warning: {w}");
+        }
+        return Ok((g, warnings));
+    }
+    if series.is_some() {
+        return Err("--series chooses a series of a DICOM --ct folder".into());
+    }
+    let header = read_header(ct).map_err(|e| e.to_string())?;
+    let g = header
+        .geometry()
+        .map_err(|e| format!("{}: {e}", ct.display()))?;
+    Ok((g, header.warnings.clone()))
 }
 
 fn triple(a: &Args, name: &str) -> Result<Option<[f64; 3]>, String> {

@@ -158,21 +158,3 @@ impl Expected {
         );
     }
 }
-
-/// Write our volume for the Python comparison: raw i16 LE + JSON geometry.
-pub fn write_ours(vol: &DicomVolume, dir: &Path) -> PathBuf {
-    let prefix = dir.join("ours");
-    let bytes: Vec<u8> = vol
-        .volume
-        .as_slice()
-        .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .collect();
-    std::fs::write(prefix.with_extension("raw"), bytes).expect("write raw");
-    let json = serde_json::json!({
-        "dims": vol.volume.geometry.dims,
-        "affine": vol.volume.geometry.affine,
-    });
-    std::fs::write(prefix.with_extension("json"), json.to_string()).expect("write json");
-    prefix
-}

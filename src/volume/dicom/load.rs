@@ -65,6 +65,30 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> 
     })
 }
 
+/// The grid a series would load onto and the stacking warnings (gaps, tilt,
+/// duplicates...), from the headers only: no pixel is decoded. For commands
+/// that need only the CT's geometry (`remnant volumetry --ct DIR`).
+pub fn series_geometry(
+    series: &SeriesSummary,
+    task: Task,
+) -> Result<(Geometry, Vec<String>), String> {
+    let mut ignored = Vec::new();
+    let headers = read_headers(&series.files, task, &mut ignored)?;
+    one_series(&headers, &ignored)?;
+    let plan = plan_stack(&headers)?;
+    let mut warnings = plan.warnings;
+    warnings.extend(ignored_files_warning(&ignored));
+    task.report(1.0);
+    Ok((
+        Geometry {
+            dims: plan.dims,
+            affine: plan.affine,
+            source: AffineSource::Dicom,
+        },
+        warnings,
+    ))
+}
+
 /// The single series the headers form, or why not.
 fn one_series(
     headers: &[ImageHeader],

@@ -34,6 +34,7 @@ mod guard;
 mod header;
 mod lengths;
 mod load;
+mod open;
 mod patient;
 mod pixels;
 mod progress;
@@ -46,7 +47,8 @@ mod vec3;
 mod volume_warnings;
 mod walk;
 
-pub use load::{DicomVolume, load_files, load_series};
+pub use load::{DicomVolume, load_files, load_series, series_geometry};
+pub use open::{choose_series, folder_checksum, is_dicom_path, open_geometry, open_path};
 pub use patient::PatientInfo;
 pub use scan::scan_folder;
 pub use series::{ScanResult, SeriesSummary};

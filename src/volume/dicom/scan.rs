@@ -18,7 +18,10 @@ use crate::task::Task;
 /// `skipped` with the reason. Fails only if `dir` cannot be read or on cancel.
 pub fn scan_folder(dir: &Path, task: Task) -> Result<ScanResult, String> {
     let root = if dir.is_file() {
-        dir.parent().unwrap_or(Path::new(".")).to_path_buf()
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
     } else {
         dir.to_path_buf()
     };

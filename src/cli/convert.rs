@@ -1,0 +1,119 @@
+//! `remnant convert --dicom DIR [--series UID] --out CT.nii.gz`: one DICOM CT
+//! series to NIfTI (int16 HU on the series' own grid, its affine in the sform
+//! and the nearest rotation in the qform). `--list` shows the series found.
+//! No patient or study field is written to the NIfTI file.
+
+use super::args::{Args, Spec};
+use crate::task::Task;
+use crate::volume::dicom::{ScanResult, choose_series, load_series, scan_folder};
+use crate::volume::geometry::fmt_dims;
+use crate::volume::nifti::write_volume;
+
+pub const SPEC: Spec = Spec {
+    values: &["dicom", "series", "out"],
+    switches: &["list"],
+};
+
+pub const USAGE: &str = "remnant convert --dicom DIR [--series UID] --out CT.nii.gz   (--dicom DIR --list: show the series)";
+
+pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
+    let a = Args::parse(argv, &SPEC)?;
+    let dir = a.require_path("dicom")?;
+    let uid = a.text("series");
+    if a.switch("list") {
+        let scan = scan_folder(&dir, Task::none())?;
+        print!("{}", listing(&scan));
+        return Ok(());
+    }
+    let out = a.require_path("out")?;
+    let name = out.to_string_lossy().to_ascii_lowercase();
+    if !(name.ends_with(".nii") || name.ends_with(".nii.gz")) {
+        return Err(format!(
+            "--out {}: the name must end in .nii or .nii.gz",
+            out.display()
+        ));
+    }
+    let scan = scan_folder(&dir, Task::none())?;
+    if let Some(s) = skipped_summary(&scan) {
+        eprintln!("remnant: warning: {s} (--list shows each file and why)");
+    }
+    let series = choose_series(&scan, uid.as_deref(), &dir).map_err(|e| {
+        if uid.is_none() && scan.series.len() > 1 {
+            format!("{e} (pass it with --series UID)")
+        } else {
+            e
+        }
+    })?;
+    let ct = load_series(series, Task::none())?;
+    for w in &ct.warnings {
+        eprintln!("remnant: warning: {w}");
+    }
+    let g = &ct.volume.geometry;
+    write_volume(
+        &out,
+        ct.volume.as_slice(),
+        g,
+        None,
+        "Remnant: CT from DICOM (HU)",
+    )
+    .map_err(|e| e.to_string())?;
+    let sp = g.spacing();
+    println!(
+        "wrote {}: {} voxels, {:.3} x {:.3} x {:.3} mm, {}, series {} ({})",
+        out.display(),
+        fmt_dims(g.dims),
+        sp[0],
+        sp[1],
+        sp[2],
+        g.orientation(),
+        series.series_instance_uid,
+        series.label()
+    );
+    Ok(())
+}
+
+/// "3 files skipped: 2 not a DICOM file, 1 not an image", or None.
+fn skipped_summary(scan: &ScanResult) -> Option<String> {
+    if scan.skipped.is_empty() {
+        return None;
+    }
+    let why: Vec<String> = scan
+        .skipped_counts()
+        .iter()
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    let n = scan.skipped.len();
+    Some(format!(
+        "{n} file{} skipped: {}",
+        if n == 1 { "" } else { "s" },
+        why.join(", ")
+    ))
+}
+
+/// The series (UID, description, patient) and each skipped file with the reason.
+fn listing(scan: &ScanResult) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    if scan.series.is_empty() {
+        s.push_str("no DICOM image series found\n");
+    }
+    for x in &scan.series {
+        let _ = writeln!(s, "series {}", x.series_instance_uid);
+        let _ = writeln!(s, "  {}", x.label());
+        let who = [&x.patient_name, &x.patient_id]
+            .iter()
+            .filter_map(|v| v.as_deref())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !who.is_empty() {
+            let _ = writeln!(s, "  patient {who}");
+        }
+    }
+    if let Some(sum) = skipped_summary(scan) {
+        let _ = writeln!(s, "{sum}");
+        for (p, why) in &scan.skipped {
+            let _ = writeln!(s, "  {}: {why}", p.display());
+        }
+    }
+    s
+}
