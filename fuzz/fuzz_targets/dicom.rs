@@ -2,7 +2,13 @@
 //! `SPLIT` marker, written into a private folder (in /dev/shm when there is one), and
 //! the folder goes through the same calls as the app: scan (series grouping), then
 //! loading each series found (slice stacking, geometry, pixel decoding). Any error is
-//! fine; a panic or a hang is a bug.
+//! fine; a panic that escapes, or a hang, is a bug.
+//!
+//! The DICOM module runs the third-party parsers and codecs inside `catch_unwind`
+//! (`volume/dicom/guard.rs`), turning their panics into an error for that file, as in
+//! the app. libfuzzer-sys's panic hook would abort on those caught panics too, so this
+//! target installs a quiet hook: a panic that is caught is what the app sees as an
+//! error; one that escapes still aborts (libfuzzer-sys catches it and aborts).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -38,6 +44,7 @@ fn folder() -> &'static Path {
         } else {
             std::env::temp_dir()
         };
+        std::panic::set_hook(Box::new(|_| {}));
         let d = base.join(format!("remnant-fuzz-dicom-{}", std::process::id()));
         std::fs::create_dir_all(&d).expect("a folder for the fuzz inputs");
         d
