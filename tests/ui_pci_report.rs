@@ -157,3 +157,23 @@ fn typed_report_numbers_are_checked() {
     h.get_by_label_contains("Temperature (°C) 90 is outside 37-45");
     assert_eq!(h.state().report.hipec.as_ref().unwrap().temperature_c, None);
 }
+
+#[test]
+fn attached_photos_show_as_thumbnails_and_a_bad_one_says_why() {
+    let mut app = RemnantApp::new(None);
+    app.tab = Tab::Report;
+    let photos = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    app.file_chosen(Purpose::AddPhoto, photos.join("photo_upright.jpg"));
+    let d = tempfile::tempdir().unwrap();
+    let bad = d.path().join("broken.jpg");
+    std::fs::write(&bad, b"\xff\xd8 not really a jpeg").unwrap();
+    app.file_chosen(Purpose::AddPhoto, bad.clone());
+    let mut h = harness(app);
+    h.run();
+    let thumb = h.get_by_label("photo 1");
+    assert!(thumb.rect().width() > 20.0 && thumb.rect().width() <= 160.5);
+    assert!(h.query_by_label("photo 2").is_none());
+    h.get_by_label_contains("cannot show");
+    // the report keeps both photos: nothing the surgeon attached is dropped
+    assert_eq!(h.state().report.photos.len(), 2);
+}

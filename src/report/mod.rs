@@ -6,6 +6,7 @@ mod json;
 mod migrate;
 mod model;
 mod pdf;
+pub mod thumbnail;
 mod validate;
 
 pub use error::ReportError;

@@ -9,6 +9,7 @@ mod image;
 mod metrics;
 mod pci_section;
 mod photo;
+pub(crate) use photo::jpeg_orientation;
 mod sections;
 mod text;
 

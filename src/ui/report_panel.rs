@@ -12,6 +12,23 @@ pub struct ReportState {
     bufs: HashMap<&'static str, String>,
     errors: HashMap<&'static str, String>,
     organ_text: Option<String>,
+    thumbs: Thumbs,
+}
+
+/// Thumbnails of the attached photos by path, decoded once.
+#[derive(Clone, Default)]
+struct Thumbs(HashMap<String, Result<egui::TextureHandle, String>>);
+
+impl std::fmt::Debug for Thumbs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Thumbs({} photos)", self.0.len())
+    }
+}
+
+fn load_thumb(ctx: &egui::Context, path: &str) -> Result<egui::TextureHandle, String> {
+    let t = crate::report::thumbnail::thumbnail(std::path::Path::new(path), 160)?;
+    let img = egui::ColorImage::from_rgba_unmultiplied([t.width, t.height], &t.rgba);
+    Ok(ctx.load_texture(format!("photo:{path}"), img, egui::TextureOptions::LINEAR))
 }
 
 fn text_field(ui: &mut egui::Ui, label: &str, v: &mut Option<String>) -> bool {
@@ -327,6 +344,26 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                 .changed();
             let mut remove = None;
             for (i, p) in r.photos.iter_mut().enumerate() {
+                let thumb = st
+                    .thumbs
+                    .0
+                    .entry(p.path.clone())
+                    .or_insert_with(|| load_thumb(ui.ctx(), &p.path));
+                match thumb {
+                    Ok(t) => {
+                        ui.add(
+                            egui::Image::new(&*t)
+                                .max_size(egui::vec2(160.0, 160.0))
+                                .alt_text(format!("photo {}", i + 1)),
+                        );
+                    }
+                    Err(e) => {
+                        ui.colored_label(
+                            Color32::from_rgb(240, 110, 80),
+                            format!("cannot show {}: {e}", p.path),
+                        );
+                    }
+                }
                 ui.horizontal(|ui| {
                     ui.label(
                         std::path::Path::new(&p.path)

@@ -55,6 +55,11 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([s[0], s[1]]))
 }
 
+/// The EXIF orientation (1-8) of a JPEG file's bytes; 1 when absent or unreadable.
+pub(crate) fn jpeg_orientation(b: &[u8]) -> u8 {
+    jpeg_info(b).map_or(1, |i| i.orientation)
+}
+
 /// Walks the JPEG markers up to the first scan.
 fn jpeg_info(b: &[u8]) -> Result<JpegInfo, String> {
     let truncated = || "the JPEG file ends before its image data".to_owned();
