@@ -94,6 +94,8 @@ pub struct RemnantApp {
     pub autosave_now: bool,
     /// A session left by a crash or kill, offered for restoring at start.
     pub restore_offer: Option<(crate::autosave::Session, PathBuf)>,
+    /// DICOM folders: folder dialog, scan job, series picker (`dicom_picker`).
+    pub dicom: super::dicom_picker::DicomOpen,
     dialog: Option<(Purpose, Receiver<Option<PathBuf>>)>,
     ctx: Option<egui::Context>,
 }
@@ -138,6 +140,7 @@ impl RemnantApp {
             last_autosave: std::time::Instant::now(),
             autosave_now: false,
             restore_offer: None,
+            dicom: Default::default(),
             dialog: None,
             ctx,
         }
@@ -145,6 +148,9 @@ impl RemnantApp {
 
     /// Start loading a scan off the UI thread; the current study stays until it succeeds.
     pub fn open(&mut self, path: PathBuf) {
+        if super::dicom_picker::wants_picker(&path) {
+            return self.open_dicom_folder(path); // scan, then the series picker
+        }
         if let Some(job) = &self.load {
             job.cancel();
         }
@@ -393,6 +399,12 @@ impl RemnantApp {
                 }
                 self.view = Some(view);
                 self.study = Some(l.study);
+                // DICOM patient fields fill the report header's empty fields; that
+                // alone is not unsaved work (it comes back with the images).
+                let clean = !self.has_unsaved_changes();
+                if self.prefill_patient() && clean {
+                    self.saved = Some(self.fingerprint());
+                }
                 self.editor.reset_for_new_scan();
                 if let Some((job, _)) = self.grow_job.take() {
                     job.cancel();
@@ -698,6 +710,7 @@ impl RemnantApp {
         }
         self.close_guard(ui);
         self.restore_prompt(ui);
+        self.dicom_tick(ui);
         self.autosave_tick();
         if self.load.is_some() {
             ui.ctx()
@@ -710,6 +723,14 @@ impl RemnantApp {
             ui.menu_button("File", |ui| {
                 if ui.button("Open scan...").clicked() {
                     self.ask_file(Purpose::OpenScan);
+                    ui.close();
+                }
+                if ui.button("Open DICOM folder...").clicked() {
+                    let start = self
+                        .study
+                        .as_ref()
+                        .and_then(|s| s.path.parent().map(Path::to_path_buf));
+                    self.dicom.ask_folder(self.ctx.clone(), start);
                     ui.close();
                 }
                 if ui.button("Open bundled sample").clicked() {
@@ -1113,7 +1134,7 @@ impl RemnantApp {
                 if self.load.is_some() {
                     ui.label("Loading...");
                 } else {
-                    ui.label("Open a CT scan (File > Open, or drop a .nii / .nii.gz file here)");
+                    ui.label("Open a CT scan (File > Open, or drop a .nii / .nii.gz file or a DICOM folder here)");
                 }
             });
             return;

@@ -1,6 +1,7 @@
 //! The egui desktop shell over the core. Nothing outside this module uses egui.
 
 pub mod app;
+pub mod dicom_picker;
 pub mod jobs;
 pub mod pci_panel;
 pub mod plan_panel;

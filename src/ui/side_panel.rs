@@ -16,6 +16,12 @@ pub fn case_info(ui: &mut egui::Ui, study: &Study) {
         ui.label(study.name())
             .on_hover_text(study.path.display().to_string());
         ui.end_row();
+        if let Some(series) = &study.series {
+            ui.label("Series");
+            ui.label(series.label())
+                .on_hover_text(&series.series_instance_uid);
+            ui.end_row();
+        }
         ui.label("Size");
         ui.label(format!("{} voxels", fmt_dims(g.dims)));
         ui.end_row();
