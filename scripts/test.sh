@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test, installing what the tests need first (idempotent; root or sudo for apt).
 #   scripts/test.sh            -> the whole suite (cargo test --release)
-# Needs: poppler-utils (pdftotext, for the PDF report test), Python nibabel (interop tests).
+# Needs: poppler-utils (pdftotext, for the PDF report test), Python nibabel (interop tests);
+# for DICOM: cmake, g++, dcmtk, dcm2niix (apt) and pydicom, pylibjpeg, pylibjpeg-openjpeg (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,11 +12,21 @@ command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 # run as root; they fail rather than skip under REMNANT_REQUIRE_PYTHON=1 when mounting is impossible)
 command -v mount >/dev/null || need_apt+=(mount)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
+# DICOM: cmake + g++ build CharLS (JPEG-LS) for dicom-pixeldata; dcmtk compresses the synthetic
+# series (RLE, JPEG lossless, JPEG-LS, deflate, implicit/big endian); dcm2niix is the reference
+# converter the DICOM import is compared with (tests/dicom_*.rs).
+command -v cmake >/dev/null || need_apt+=(cmake)
+command -v g++ >/dev/null || need_apt+=(g++)
+command -v dcmcjpls >/dev/null || need_apt+=(dcmtk)
+command -v dcm2niix >/dev/null || need_apt+=(dcm2niix)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 python3 -c "import nibabel, numpy" 2>/dev/null || python3 -m pip install -q nibabel numpy
+# pydicom writes the synthetic DICOM series; pylibjpeg + pylibjpeg-openjpeg their JPEG 2000 variants.
+python3 -c "import pydicom, pylibjpeg, openjpeg" 2>/dev/null \
+  || python3 -m pip install -q pydicom pylibjpeg pylibjpeg-openjpeg
 # The interop tests must not silently skip here: a missing nibabel is a failure.
 export REMNANT_REQUIRE_PYTHON=1
 cargo test --release "$@"
