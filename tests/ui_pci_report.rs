@@ -177,3 +177,39 @@ fn attached_photos_show_as_thumbnails_and_a_bad_one_says_why() {
     // the report keeps both photos: nothing the surgeon attached is dropped
     assert_eq!(h.state().report.photos.len(), 2);
 }
+
+#[test]
+fn saving_over_a_case_another_program_changed_is_refused_and_keeps_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ct = dir.path().join("ct.nii.gz");
+    std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
+    let mut app = RemnantApp::new(None);
+    app.open(ct);
+    app.wait_for_load();
+    app.report.patient.patient_id = Some("RMN-9".into());
+    let cp = dir.path().join("case.json");
+    app.save_case(cp.clone());
+    app.wait_for_save();
+    assert!(app.error.is_none(), "{:?}", app.error);
+    // a second save over our own file is fine
+    app.report.surgeon = Some("Dr B".into());
+    app.save_case(cp.clone());
+    app.wait_for_save();
+    assert!(app.error.is_none(), "{:?}", app.error);
+    // another program rewrites the case file
+    let theirs = std::fs::read_to_string(&cp)
+        .unwrap()
+        .replace("RMN-9", "RMN-0");
+    std::fs::write(&cp, &theirs).unwrap();
+    app.report.surgeon = Some("Dr C".into());
+    app.save_case(cp.clone());
+    app.wait_for_save();
+    let e = app.error.clone().expect("the save is refused");
+    assert!(e.contains("NOT saved") && e.contains("case.json"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&cp).unwrap(),
+        theirs,
+        "their file intact"
+    );
+    assert!(app.has_unsaved_changes(), "our changes are still unsaved");
+}

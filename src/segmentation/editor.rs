@@ -242,6 +242,8 @@ pub struct Editor {
     pub seeds: Seeds,
     pub pending: Option<Pending>,
     pub cut: Option<CutLine>,
+    /// The last cutting plane accepted into the resection (kept with the case).
+    pub last_cut: Option<CutPlane>,
     pub reference: Option<Reference>,
     pub show_disagreement: bool,
     score_cache: Option<(u64, Layer, Option<Score>)>,
@@ -279,6 +281,7 @@ impl Editor {
             seeds: Seeds::default(),
             pending: None,
             cut: None,
+            last_cut: None,
             reference: None,
             show_disagreement: true,
             score_cache: None,
@@ -832,6 +835,7 @@ impl Editor {
         };
         self.highlight_dirty = true;
         if p.kind == PendingKind::Cut {
+            self.last_cut = self.cut_plane(study);
             self.cut = None;
         }
         let grid = Grid::of(&study.ct.geometry);

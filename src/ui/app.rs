@@ -84,7 +84,10 @@ pub struct RemnantApp {
     saved: Option<String>,
     /// The window asked to close with unsaved changes: ask first.
     pub confirm_close: bool,
-    save_job: Option<Job<PathBuf>>,
+    save_job: Option<Job<(PathBuf, crate::fsutil::FileStamp)>>,
+    /// What the case file held when this app last opened or saved it: a save over a
+    /// case another program changed since is refused.
+    case_stamp: Option<(PathBuf, crate::fsutil::FileStamp)>,
     /// Where autosaves go (None: autosave off, e.g. in tests that do not ask for it).
     pub autosave_dir: Option<PathBuf>,
     autosave_job: Option<Job<()>>,
@@ -134,6 +137,7 @@ impl RemnantApp {
             saved: None,
             confirm_close: false,
             save_job: None,
+            case_stamp: None,
             autosave_dir: None,
             autosave_job: None,
             autosaved: String::new(),
@@ -207,14 +211,21 @@ impl RemnantApp {
             )
         });
         self.saved = Some(fp);
+        let last = self
+            .case_stamp
+            .as_ref()
+            .filter(|(p, _)| *p == path)
+            .map(|(_, st)| st.clone());
+        let cut = self.editor.last_cut;
         self.save_job = Some(Job::spawn("Saving case", self.ctx.clone(), move |_task| {
             let cs = scan.as_ref().map(|(p, l, sp)| crate::case::CaseScan {
                 path: p,
                 labels: l,
                 spatial: sp.as_ref(),
             });
-            crate::case::save(&path, cs, &planning, None, &report)?;
-            Ok(path)
+            let stamp =
+                crate::case::save_checked(&path, last.as_ref(), cs, &planning, cut, &report)?;
+            Ok((path, stamp))
         }));
     }
 
@@ -239,6 +250,8 @@ impl RemnantApp {
                     .map(|v| v.to_string())
                     .unwrap_or_default();
                 self.case_path = Some(path.to_path_buf());
+                self.case_stamp = Some((path.to_path_buf(), o.stamp.clone()));
+                self.editor.last_cut = o.case.cut_plane;
                 let mut msg = format!("case opened from {}", path.display());
                 for w in &o.warnings {
                     msg.push_str("; ");
@@ -361,9 +374,10 @@ impl RemnantApp {
         }
     }
 
-    fn finish_save(&mut self, r: Result<PathBuf, String>) {
+    fn finish_save(&mut self, r: Result<(PathBuf, crate::fsutil::FileStamp), String>) {
         match r {
-            Ok(p) => {
+            Ok((p, stamp)) => {
+                self.case_stamp = Some((p.clone(), stamp));
                 if let Some(d) = &self.autosave_dir {
                     crate::autosave::clear(d);
                 }
@@ -405,7 +419,13 @@ impl RemnantApp {
                 if self.prefill_patient() && clean {
                     self.saved = Some(self.fingerprint());
                 }
+                // a case's cutting plane was read before its scan: keep it
+                let case_cut = self
+                    .editor
+                    .last_cut
+                    .filter(|_| self.pending_layers.is_some());
                 self.editor.reset_for_new_scan();
+                self.editor.last_cut = case_cut;
                 if let Some((job, _)) = self.grow_job.take() {
                     job.cancel();
                 }
