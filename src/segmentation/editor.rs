@@ -185,6 +185,10 @@ pub enum RegionOp {
     Shrink,
 }
 
+/// A highlight to draw: one value per voxel, its palette, and a revision that changes
+/// with it.
+pub type HighlightView<'a> = (&'a [u8], [[u8; 4]; 3], u64);
+
 /// Highlight values and colours (see `render::Highlight`).
 pub const HL_SEED_LIVER: u8 = 1;
 pub const HL_SEED_BACKGROUND: u8 = 2;
@@ -892,11 +896,11 @@ impl Editor {
             && *rev == study.revision
             && *l == layer
         {
-            return s.clone();
+            return *s;
         }
         let grid = Grid::of(&study.ct.geometry);
         let s = score(&grid, &study.labels.bits, layer, &r.mask);
-        self.score_cache = Some((study.revision, layer, s.clone()));
+        self.score_cache = Some((study.revision, layer, s));
         s
     }
 
@@ -912,7 +916,7 @@ impl Editor {
 
     /// The per-voxel highlight to draw over the slices (seeds and a pending preview, or
     /// the trainee's disagreement), with its palette and a revision that changes with it.
-    pub fn highlight(&mut self, study: &Study) -> Option<(&[u8], [[u8; 4]; 3], u64)> {
+    pub fn highlight(&mut self, study: &Study) -> Option<HighlightView<'_>> {
         let disagreement = self.showing_disagreement();
         if disagreement {
             // follows every edit of the layer
