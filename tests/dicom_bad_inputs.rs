@@ -140,8 +140,6 @@ fn pixel_data_shorter_than_rows_times_columns() {
 }
 
 #[test]
-#[ignore = "known gap (DICOM import): a non-numeric RescaleSlope is accepted without any warning; \
-            it should be refused or warned about, naming RescaleSlope (0028,1053)"]
 fn non_numeric_rescale_slope() {
     expect(
         after_edit("ds.add_new(0x00281053, 'LO', 'abc')", &[1]),

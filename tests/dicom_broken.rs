@@ -213,3 +213,25 @@ fn not_a_folder_is_an_error() {
     let err = load_files(&[], Task::none()).unwrap_err();
     assert_eq!(err, "no image files were given");
 }
+
+#[test]
+fn a_zero_rescale_slope_is_taken_as_one_with_a_warning() {
+    let Some(g) = dicom_common::make("axial", "explicit") else {
+        return;
+    };
+    let scan = scan_folder(&g.data, Task::none()).expect("scan");
+    let victim = &scan.series[0].files[0];
+    let edit = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import pydicom, sys\nds = pydicom.dcmread(sys.argv[1])\nds.RescaleSlope = '0'\nds.save_as(sys.argv[1])")
+        .arg(victim)
+        .status()
+        .expect("python3");
+    assert!(edit.success());
+    let ct = load_series(&scan.series[0], Task::none()).expect("load");
+    assert_eq!(
+        ct.warnings,
+        vec!["RescaleSlope (0028,1053) is 0 in 1 image: taken as 1".to_string()]
+    );
+    g.expected().check(&ct);
+}

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use dicom_dictionary_std::tags;
-use dicom_object::{InMemDicomObject, OpenFileOptions};
+use dicom_object::{InMemDicomObject, OpenFileOptions, Tag};
 use dicom_pixeldata::{PixelDecoder, PixelRepresentation};
 
 use super::attrs;
@@ -19,6 +19,8 @@ pub struct SliceStats {
     pub intercept: f64,
     /// Voxels whose HU value did not fit in i16 and were clamped.
     pub clamped: usize,
+    /// RescaleSlope was 0 (taken as 1).
+    pub zero_slope: bool,
 }
 
 /// How stored samples are laid out (from the decoded pixel data).
@@ -70,15 +72,30 @@ fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceSta
         high_bit: decoded.high_bit(),
         signed: decoded.pixel_representation() == PixelRepresentation::Signed,
     };
-    let slope = attrs::float(&obj, tags::RESCALE_SLOPE)
-        .filter(|s| *s != 0.0)
-        .unwrap_or(1.0);
-    let intercept = attrs::float(&obj, tags::RESCALE_INTERCEPT).unwrap_or(0.0);
+    let slope = rescale(&obj, tags::RESCALE_SLOPE, "RescaleSlope", 1.0)?;
+    let zero_slope = slope == 0.0;
+    let slope = if zero_slope { 1.0 } else { slope };
+    let intercept = rescale(&obj, tags::RESCALE_INTERCEPT, "RescaleIntercept", 0.0)?;
     let clamped = to_hu(decoded.data(), format, slope, intercept, out)?;
     Ok(SliceStats {
         slope,
         intercept,
         clamped,
+        zero_slope,
+    })
+}
+
+/// RescaleSlope or RescaleIntercept: `default` when absent or empty; a value
+/// that is not a finite number is refused (the voxels would not be HU).
+fn rescale(obj: &InMemDicomObject, tag: Tag, name: &str, default: f64) -> Result<f64, String> {
+    let Some(raw) = attrs::text(obj, tag) else {
+        return Ok(default);
+    };
+    attrs::float(obj, tag).ok_or_else(|| {
+        format!(
+            "{name} {} is not a number (\"{raw}\"): the values cannot be converted to HU",
+            attrs::tag_label(tag)
+        )
     })
 }
 

@@ -18,6 +18,13 @@ pub fn conversion_warnings(stats: &[SliceStats], modality: Option<&str>) -> Vec<
             "{clamped} voxel values were outside -32768..32767 and were clamped"
         ));
     }
+    let zero = stats.iter().filter(|s| s.zero_slope).count();
+    if zero > 0 {
+        out.push(format!(
+            "RescaleSlope (0028,1053) is 0 in {zero} image{}: taken as 1",
+            if zero == 1 { "" } else { "s" }
+        ));
+    }
     if let Some(s) = stats.iter().find(|s| s.slope.fract() != 0.0) {
         out.push(format!(
             "RescaleSlope {} is not a whole number: values were rounded to whole units",
