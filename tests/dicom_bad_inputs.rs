@@ -12,13 +12,15 @@ use remnant::volume::dicom::{load_series, scan_folder};
 use std::process::Command;
 
 /// What became of the axial test series after `edit` (Python, with `ds` the dataset;
-/// applied to the files whose index is in `which`): the load error, or the reasons
+/// applied to the files whose index, in slice order, is in `which`): the load error, or the reasons
 /// the scan skipped files when no series was left, or "loaded" + warnings.
 fn after_edit(edit: &str, which: &[usize]) -> Option<String> {
     let g = dicom_common::make("axial", "explicit")?;
     let code = format!(
         "import pydicom, sys, glob\n\
-         files = sorted(glob.glob(sys.argv[1] + '/**/*.dcm', recursive=True))\n\
+         files = glob.glob(sys.argv[1] + '/**/*.dcm', recursive=True)\n\
+         z = lambda f: float(pydicom.dcmread(f, stop_before_pixels=True).ImagePositionPatient[2])\n\
+         files.sort(key=z)\n\
          for i in {which:?}:\n    \
              ds = pydicom.dcmread(files[i])\n    \
              {edit}\n    \

@@ -134,3 +134,29 @@ fn dicom_inputs_give_an_error_or_a_valid_volume() {
         all.len()
     );
 }
+
+#[test]
+fn dicom_value_of_partial_numbers_is_skipped_without_a_huge_allocation() {
+    // Fuzz finding: a UL element of 46 bytes made dicom-rs lose its place by 2 bytes and
+    // reserve ~4 GiB for the "element" it then saw. The length check now refuses it.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read(
+        root.join("tests/fuzz_regressions/dicom/ul_length_not_multiple_of_4_4gib_alloc.bin"),
+    )
+    .unwrap();
+    let first = data
+        .windows(19)
+        .position(|w| w == b"\0REMNANT-NEXT-FILE\0")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("IM0.dcm"), &data[..first]).unwrap();
+    let scan = scan_folder(dir.path(), Task::none()).unwrap();
+    assert!(scan.series.is_empty());
+    let reasons: Vec<&str> = scan.skipped.iter().map(|(_, r)| r.as_str()).collect();
+    assert!(
+        reasons.iter().any(|r| r.contains(
+            "element (0004,1202) (UL) has 46 bytes, not a whole number of 4-byte values"
+        )),
+        "{reasons:?}"
+    );
+}

@@ -168,6 +168,28 @@ fn check(tag: Tag, len: u32, left: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// dicom-rs reads a binary value as whole fixed-size numbers (`len / size` of them)
+/// but then moves on by the declared length, so a length that is not a multiple of
+/// the value size makes it read the next element header from the wrong offset, where
+/// any bytes can claim gigabytes (found by fuzzing). Such a value is damaged: refused.
+fn whole_values(h: &DataElementHeader) -> Result<(), String> {
+    let size: u32 = match h.vr() {
+        VR::US | VR::OW | VR::SS => 2,
+        VR::AT | VR::FL | VR::OF | VR::SL | VR::UL | VR::OL => 4,
+        VR::FD | VR::OD | VR::SV | VR::OV | VR::UV => 8,
+        _ => return Ok(()),
+    };
+    match h.length().get() {
+        Some(len) if len % size != 0 => Err(format!(
+            "truncated or damaged: element {} ({}) has {len} bytes, not a whole number of \
+             {size}-byte values",
+            tag_label(h.tag()),
+            h.vr().to_string()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Counts the bytes written to it and drops them.
 struct CountingSink(u64);
 
@@ -310,6 +332,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                         _ => return Ok(()),
                     }
                 } else {
+                    whole_values(&h)?;
                     self.skip(h.tag(), h.length().0)?;
                     check_end = true;
                 }
@@ -428,6 +451,22 @@ mod tests {
             err.starts_with("truncated or damaged: element (0009,0010) claims 4294967294 bytes"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_binary_value_of_partial_numbers_is_refused() {
+        // UL with 46 bytes: dicom-rs would read 11 numbers and lose its place by 2
+        // bytes, taking the next bytes for a header that claims ~4 GiB (fuzz finding).
+        let mut body = el(0x0004, 0x1202, b"UL", &[1u8; 46]);
+        body.extend(el(0x0010, 0x0010, b"PN", b"DOE^J "));
+        let err = run(&file(EXPLICIT, &body), Extent::Header).unwrap_err();
+        assert_eq!(
+            err,
+            "truncated or damaged: element (0004,1202) (UL) has 46 bytes, not a whole number \
+             of 4-byte values"
+        );
+        let ok = el(0x0004, 0x1202, b"UL", &[1u8; 44]);
+        assert_eq!(run(&file(EXPLICIT, &ok), Extent::Header), Ok(()));
     }
 
     #[test]
