@@ -425,6 +425,23 @@ fn tool_rows(ct: &Volume<i16>, map: &LabelMap, gz: &Path, rows: &mut Vec<Row>) -
         None,
         "",
     ));
+    // Region tools on the grown liver (whole-volume passes).
+    let ctx = EditCtx::new(&grid, ct.as_slice(), Layer::Liver, PaintRules::default());
+    let t_largest = time(1, || {
+        let e = remnant::segmentation::tools::region::keep_largest_component(&ctx, &mut grown);
+        e.apply(&mut grown);
+    });
+    rows.push(row("keep largest part (region tool)", t_largest, None, ""));
+    let t_holes = time(1, || {
+        let e = remnant::segmentation::tools::region::fill_holes_3d(&ctx, &mut grown);
+        e.apply(&mut grown);
+    });
+    rows.push(row("fill holes 3-D (region tool)", t_holes, None, ""));
+    let t_margin = time(1, || {
+        let e = remnant::segmentation::tools::region::grow_shrink(&ctx, &mut grown, 3.0);
+        e.apply(&mut grown);
+    });
+    rows.push(row("grow by 3 mm (region tool)", t_margin, None, ""));
     dice
 }
 
