@@ -6,9 +6,10 @@
 # Works with the stable toolchain (RUSTC_BOOTSTRAP=1 lets cargo fuzz pass its -Z flags);
 # installs cargo-fuzz from crates.io if missing. Release build with debug assertions and
 # overflow checks (-O -a), no sanitizer (-s none: the fuzzed code is safe Rust; the one
-# unsafe block, the file map, is not on the in-memory path), about 3x the executions/s. Builds go to fuzz/target (never the main
-# target/). The working corpus is fuzz/corpus/TARGET (seeded from fuzz/seeds/TARGET,
-# rebuild those with python3 fuzz/make_seeds.py); crashes land in fuzz/artifacts/TARGET.
+# unsafe block, the file map, is not on the in-memory path), about 3x the executions/s.
+# Builds go to fuzz/target (never the main target/). The working corpus is
+# fuzz/corpus/TARGET (seeded from fuzz/seeds/TARGET, rebuilt by python3 fuzz/make_seeds.py);
+# crashes land in fuzz/artifacts/TARGET.
 # Each run's log is fuzz/logs/TARGET.log; the last lines printed are the figures
 # (executions, crashes). Fix a crash, then keep its input in tests/fuzz_regressions/TARGET/
 # (tests/fuzz_regressions.rs replays every kept input in `cargo test`).
@@ -39,6 +40,10 @@ for t in $targets; do
     -print_final_stats=1 >"logs/$t.log" 2>&1
   rc=$?
   set -e
+  # the dicom target's private folders of finished runs
+  for d in /dev/shm/remnant-fuzz-dicom-* /tmp/remnant-fuzz-dicom-*; do
+    if [ -d "$d" ] && ! kill -0 "${d##*-}" 2>/dev/null; then rm -rf "$d"; fi
+  done
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$t.log" | tail -1)
   crashes=$(ls "artifacts/$t" | wc -l)
   cov=$(grep -o 'cov: [0-9]*' "logs/$t.log" | tail -1)
