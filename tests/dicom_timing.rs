@@ -4,7 +4,7 @@
 //!
 //! Writes the series once to $REMNANT_TIMING_DIR (default /tmp/remnant_big; 200
 //! MB of uncompressed explicit VR little endian files, not committed), then on
-//! the same files with a warm page cache, best of 3 runs each:
+//! the same files with a warm page cache, best of 5 runs each:
 //! - opening it in Remnant: `scan_folder` + `load_series` (what File > Open
 //!   DICOM folder does before the first slice is drawn);
 //! - `remnant convert --out ct.nii` against `dcm2niix -z n` (both read the
@@ -19,9 +19,9 @@ use std::time::Instant;
 use remnant::task::Task;
 use remnant::volume::dicom::{load_series, scan_folder};
 
-fn best_of_3(mut f: impl FnMut()) -> f64 {
+fn best_of_5(mut f: impl FnMut()) -> f64 {
     let mut best = f64::MAX;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let t = Instant::now();
         f();
         best = best.min(t.elapsed().as_secs_f64());
@@ -63,14 +63,14 @@ fn load_512x512x400_against_dcm2niix() {
     assert_eq!(scan.series.len(), 1);
     let _ = load_series(&scan.series[0], Task::none()).expect("load");
 
-    let scan_s = best_of_3(|| {
+    let scan_s = best_of_5(|| {
         scan_folder(&data, Task::none()).expect("scan");
     });
-    let load_s = best_of_3(|| {
+    let load_s = best_of_5(|| {
         let ct = load_series(&scan.series[0], Task::none()).expect("load");
         assert_eq!(ct.volume.dims(), [512, 512, 400]);
     });
-    let open_s = best_of_3(|| {
+    let open_s = best_of_5(|| {
         let scan = scan_folder(&data, Task::none()).expect("scan");
         let ct = load_series(&scan.series[0], Task::none()).expect("load");
         assert_eq!(ct.volume.dims(), [512, 512, 400]);
@@ -82,7 +82,7 @@ fn load_512x512x400_against_dcm2niix() {
     let out = root.join("out");
     let ours = out.join("remnant.nii");
     std::fs::create_dir_all(&out).expect("mkdir");
-    let convert_s = best_of_3(|| {
+    let convert_s = best_of_5(|| {
         run_ok(
             Command::new(env!("CARGO_BIN_EXE_remnant"))
                 .args(["convert", "--dicom"])
@@ -94,7 +94,7 @@ fn load_512x512x400_against_dcm2niix() {
     println!("remnant convert --out ct.nii:          {convert_s:.3} s");
     if dicom_common::dcm2niix_ready() {
         let theirs = out.join("dcm2niix");
-        let d2n_s = best_of_3(|| {
+        let d2n_s = best_of_5(|| {
             let _ = std::fs::remove_dir_all(&theirs);
             std::fs::create_dir_all(&theirs).expect("mkdir");
             run_ok(

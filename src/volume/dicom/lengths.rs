@@ -13,6 +13,9 @@
 //! Structural errors that dicom-rs itself reports cheaply (a bad tag, an item
 //! where none may be, a premature end) end the walk without an error: dicom-rs
 //! meets the same error at the same place and gives its own message.
+//!
+//! The walk also says where the pixels of an uncompressed little endian file
+//! are, so that loading can read them straight into place (see `pixels.rs`).
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -45,17 +48,66 @@ pub enum Extent {
 /// even in a deflated data set whose inflated size is not known in advance.
 const MAX_VALUE_BYTES: u64 = 1 << 30;
 
+/// Values at least this long are skipped by seeking rather than reading (in
+/// files; a deflated data set is always read through).
+const SEEK_MIN: u32 = 1 << 16;
+
+/// Transfer syntaxes whose Pixel Data is the stored values, little endian.
+const NATIVE_LE: [&str; 2] = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1"];
+
+/// What the walk learnt about the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// Where the top-level Pixel Data value is, when the transfer syntax is
+    /// uncompressed little endian, the value has a defined length and the whole
+    /// file was walked to its end without a problem (`Extent::WholeFile`).
+    pub native_pixels: Option<PixelSpan>,
+}
+
+/// A value's place in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PixelSpan {
+    /// Byte offset of the value in the file.
+    pub offset: u64,
+    pub len: u32,
+}
+
 /// Pixel Data (7FE0,0010): where `Extent::Header` stops.
 const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
 const ITEM_DELIMITER: Tag = Tag(0xFFFE, 0xE00D);
 
 /// `Err` (phrased "truncated or damaged: ...") when some value in `path`
 /// claims more bytes than the file holds after it.
-pub fn check_lengths(path: &Path, extent: Extent) -> Result<(), String> {
+pub fn check_lengths(path: &Path, extent: Extent) -> Result<Layout, String> {
     no_panic("unreadable DICOM header", || walk_file(path, extent))
 }
 
-fn walk_file(path: &Path, extent: Extent) -> Result<(), String> {
+/// The data set's bytes: the file itself (values can be skipped by seeking),
+/// or an inflating stream.
+enum Source {
+    File(BufReader<File>),
+    Stream(Box<dyn Read>),
+}
+
+impl Read for Source {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Source::File(f) => f.read(buf),
+            Source::Stream(s) => s.read(buf),
+        }
+    }
+}
+
+impl Seek for Source {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Source::File(f) => f.seek(pos),
+            Source::Stream(_) => Err(std::io::ErrorKind::Unsupported.into()),
+        }
+    }
+}
+
+fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
     let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
     let mut file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
@@ -70,20 +122,22 @@ fn walk_file(path: &Path, extent: Extent) -> Result<(), String> {
     } else if head.get(0..4) == Some(b"DICM".as_slice()) {
         4
     } else {
-        return Ok(()); // not Part 10: dicom-rs refuses it before reading any value
+        return Ok(Layout::default()); // not Part 10: dicom-rs refuses it before reading a value
     };
     file.seek(SeekFrom::Start(magic_end)).map_err(cannot)?;
     let mut reader = BufReader::new(file);
     let Some((ts_uid, meta_end)) = walk_meta(&mut reader, magic_end, size)? else {
-        return Ok(());
+        return Ok(Layout::default());
     };
     let Some(ts) = TransferSyntaxRegistry.get(&ts_uid) else {
-        return Ok(()); // unknown transfer syntax: dicom-rs stops here
+        return Ok(Layout::default()); // unknown transfer syntax: dicom-rs stops here
     };
-    let (source, bound): (Box<dyn Read>, Option<u64>) = match ts.codec() {
-        Codec::Dataset(Some(adapter)) => (adapter.adapt_reader(Box::new(reader)), None),
-        Codec::Dataset(None) => return Ok(()),
-        _ => (Box::new(reader), Some(size.saturating_sub(meta_end))),
+    let (source, bound) = match ts.codec() {
+        Codec::Dataset(Some(adapter)) => {
+            (Source::Stream(adapter.adapt_reader(Box::new(reader))), None)
+        }
+        Codec::Dataset(None) => return Ok(Layout::default()),
+        _ => (Source::File(reader), Some(size.saturating_sub(meta_end))),
     };
     let Ok(decoder) = DynStatefulDecoder::new_with_override(
         source,
@@ -92,14 +146,23 @@ fn walk_file(path: &Path, extent: Extent) -> Result<(), String> {
         CharacterSetOverride::default(),
         0,
     ) else {
-        return Ok(());
+        return Ok(Layout::default());
     };
-    Walker {
+    let mut w = Walker {
         decoder,
         bound,
         extent,
-    }
-    .walk()
+        data_start: meta_end,
+        seeked: 0,
+        native: NATIVE_LE.contains(&ts.uid()),
+        pixels: None,
+    };
+    let clean_end = w.walk()?;
+    Ok(Layout {
+        native_pixels: w
+            .pixels
+            .filter(|_| clean_end && extent == Extent::WholeFile),
+    })
 }
 
 /// Explicit VR little endian file meta group, read as dicom-rs reads it.
@@ -217,12 +280,24 @@ struct Walker<S> {
     /// Bytes in the data set (None when deflated: only the size cap applies).
     bound: Option<u64>,
     extent: Extent,
+    /// File offset of the data set's first byte.
+    data_start: u64,
+    /// Bytes skipped by seeking, which the decoder's own position does not count.
+    seeked: u64,
+    /// Uncompressed little endian: the Pixel Data value is the stored values.
+    native: bool,
+    pixels: Option<PixelSpan>,
 }
 
-impl<S: StatefulDecode + Sized> Walker<S> {
+impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
+    /// Position in the data set.
+    fn pos(&self) -> u64 {
+        self.decoder.position() + self.seeked
+    }
+
     fn left(&self) -> u64 {
         match self.bound {
-            Some(b) => b.saturating_sub(self.decoder.position()),
+            Some(b) => b.saturating_sub(self.pos()),
             None => MAX_VALUE_BYTES,
         }
     }
@@ -231,6 +306,15 @@ impl<S: StatefulDecode + Sized> Walker<S> {
     /// the data (how a damaged length shows in a deflated data set) is refused.
     fn skip(&mut self, tag: Tag, len: u32) -> Result<(), String> {
         check(tag, len, self.left())?;
+        if self.bound.is_some() && len >= SEEK_MIN {
+            // in a file, within its size (just checked): no need to read it
+            let to = self.data_start + self.pos() + u64::from(len);
+            self.decoder
+                .seek(to)
+                .map_err(|e| format!("cannot read the file: {e}"))?;
+            self.seeked += u64::from(len);
+            return Ok(());
+        }
         let mut sink = CountingSink(0);
         self.decoder
             .read_to(len, &mut sink)
@@ -246,7 +330,10 @@ impl<S: StatefulDecode + Sized> Walker<S> {
     }
 
     /// Mirrors `dicom_parser::dataset::DataSetReader::next` token by token.
-    fn walk(&mut self) -> Result<(), String> {
+    /// `Ok(true)` when the data set ended where the file ends, outside any
+    /// sequence; `Ok(false)` when the walk stopped early (where dicom-rs stops
+    /// or reports an error of its own).
+    fn walk(&mut self) -> Result<bool, String> {
         let mut open: Vec<Open> = Vec::new();
         let mut in_sequence = false;
         let mut check_end = false;
@@ -257,14 +344,14 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                     && let Some(len) = top.len.get()
                 {
                     let end = top.base + u64::from(len);
-                    let pos = self.decoder.position();
+                    let pos = self.pos();
                     if end == pos {
                         in_sequence = top.item;
                         open.pop();
                         continue; // the end of a defined length: check again
                     }
                     if end < pos {
-                        return Ok(()); // dicom-rs: inconsistent sequence end
+                        return Ok(false); // dicom-rs: inconsistent sequence end
                     }
                 }
                 check_end = false;
@@ -273,14 +360,14 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                 match self.decoder.decode_item_header() {
                     Ok(SequenceItemHeader::Item { len }) => {
                         let Some(pixel_data) = open.last().map(|o| o.pixel_data) else {
-                            return Ok(()); // dicom-rs: unexpected item
+                            return Ok(false); // dicom-rs: unexpected item
                         };
                         in_sequence = false;
                         open.push(Open {
                             item: true,
                             pixel_data,
                             len,
-                            base: self.decoder.position(),
+                            base: self.pos(),
                         });
                         check_end = len == Length(0);
                     }
@@ -294,7 +381,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                         in_sequence = false;
                         check_end = true;
                     }
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(false),
                 }
             } else if let Some(top) = open.last()
                 && top.item
@@ -302,7 +389,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
             {
                 // A fragment (or the basic offset table) of encapsulated pixel data.
                 let Some(len) = top.len.get() else {
-                    return Ok(()); // dicom-rs: undefined item length
+                    return Ok(false); // dicom-rs: undefined item length
                 };
                 check_end = true;
                 self.skip(PIXEL_DATA, len)?;
@@ -312,7 +399,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                         item: false,
                         pixel_data: true,
                         len: Length::UNDEFINED,
-                        base: self.decoder.position(),
+                        base: self.pos(),
                     });
                     match self.decoder.decode_item_header() {
                         Ok(SequenceItemHeader::Item { len }) => {
@@ -321,7 +408,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                                 item: true,
                                 pixel_data: true,
                                 len,
-                                base: self.decoder.position(),
+                                base: self.pos(),
                             });
                             check_end = len == Length(0);
                         }
@@ -329,16 +416,22 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                             open.pop();
                             in_sequence = false;
                         }
-                        _ => return Ok(()),
+                        _ => return Ok(false),
                     }
                 } else {
                     whole_values(&h)?;
+                    if self.native && open.is_empty() && h.tag() == PIXEL_DATA {
+                        let offset = self.data_start + self.pos();
+                        let len = h.length().0;
+                        self.pixels = Some(PixelSpan { offset, len });
+                    }
                     self.skip(h.tag(), h.length().0)?;
                     check_end = true;
                 }
             } else {
                 let Ok(h) = self.decoder.decode_header() else {
-                    return Ok(()); // end of file, or dicom-rs fails here too
+                    // the end of the file, or dicom-rs fails here too
+                    return Ok(open.is_empty() && self.bound.is_some() && self.left() == 0);
                 };
                 let top_level = open.is_empty();
                 if top_level && self.extent == Extent::Header && h.tag() >= PIXEL_DATA {
@@ -346,7 +439,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                     if let Some(len) = h.length().get() {
                         check(h.tag(), len, self.left())?;
                     }
-                    return Ok(());
+                    return Ok(false);
                 }
                 if h.vr() == VR::SQ {
                     in_sequence = true;
@@ -354,7 +447,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                         item: false,
                         pixel_data: false,
                         len: h.length(),
-                        base: self.decoder.position(),
+                        base: self.pos(),
                     });
                     check_end = h.length() == Length(0);
                 } else if h.tag() == ITEM_DELIMITER {
@@ -371,7 +464,7 @@ impl<S: StatefulDecode + Sized> Walker<S> {
                         item: false,
                         pixel_data: false,
                         len: h.length(),
-                        base: self.decoder.position(),
+                        base: self.pos(),
                     });
                 } else {
                     last_header = Some(h);
@@ -421,11 +514,15 @@ mod tests {
         b
     }
 
-    fn run(bytes: &[u8], extent: Extent) -> Result<(), String> {
+    fn layout(bytes: &[u8], extent: Extent) -> Result<Layout, String> {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("f.dcm");
         std::fs::write(&p, bytes).expect("write");
         check_lengths(&p, extent)
+    }
+
+    fn run(bytes: &[u8], extent: Extent) -> Result<(), String> {
+        layout(bytes, extent).map(|_| ())
     }
 
     const EXPLICIT: &str = "1.2.840.10008.1.2.1";
@@ -437,6 +534,34 @@ mod tests {
         let f = file(EXPLICIT, &body);
         assert_eq!(run(&f, Extent::Header), Ok(()));
         assert_eq!(run(&f, Extent::WholeFile), Ok(()));
+    }
+
+    #[test]
+    fn the_pixels_of_a_sound_uncompressed_file_are_located() {
+        let mut body = el(0x0010, 0x0010, b"PN", b"DOE^J ");
+        let pixels: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+        body.extend(el(0x7FE0, 0x0010, b"OW", &pixels));
+        let f = file(EXPLICIT, &body);
+        let span = layout(&f, Extent::WholeFile)
+            .expect("sound")
+            .native_pixels
+            .expect("located");
+        let at = span.offset as usize;
+        assert_eq!(span.len, 200_000);
+        assert_eq!(&f[at..at + span.len as usize], pixels.as_slice());
+        // not for the header-only walk, nor for a compressed syntax or damaged tail
+        assert_eq!(layout(&f, Extent::Header), Ok(Layout::default()));
+        let rle = file("1.2.840.10008.1.2.5", &body);
+        assert_eq!(
+            layout(&rle, Extent::WholeFile).map(|l| l.native_pixels),
+            Ok(None)
+        );
+        let mut tail = f.clone();
+        tail.extend([0x08, 0x00]); // half a tag after the pixels
+        assert_eq!(
+            layout(&tail, Extent::WholeFile).map(|l| l.native_pixels),
+            Ok(None)
+        );
     }
 
     #[test]

@@ -1,7 +1,14 @@
 //! Decoding one image file into Hounsfield units: the codec (via dicom-pixeldata)
 //! gives stored values; BitsStored/HighBit/PixelRepresentation make them integers,
 //! and this file's own RescaleSlope/RescaleIntercept make them HU, rounded to i16.
+//!
+//! Uncompressed little endian files (most CT series) skip the codec: the header
+//! is parsed up to the pixel data and the stored values are read from where the
+//! length check found them, into a buffer reused by each worker thread.
 
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use dicom_dictionary_std::tags;
@@ -10,7 +17,7 @@ use dicom_pixeldata::{PixelDecoder, PixelRepresentation};
 
 use super::attrs;
 use super::guard::no_panic;
-use super::lengths::{Extent, check_lengths};
+use super::lengths::{Extent, PixelSpan, check_lengths};
 
 /// What the conversion of one slice did, for the volume's warnings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,7 +54,12 @@ pub fn decode_into(
 }
 
 fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceStats, String> {
-    check_lengths(path, Extent::WholeFile)?;
+    let layout = check_lengths(path, Extent::WholeFile)?;
+    if let Some(span) = layout.native_pixels
+        && let Some(stats) = decode_native(path, span, rows, cols, out)?
+    {
+        return Ok(stats);
+    }
     let obj = OpenFileOptions::new()
         .open_file(path)
         .map_err(|e| format!("cannot read the file: {e}"))?;
@@ -83,6 +95,65 @@ fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceSta
         clamped,
         zero_slope,
     })
+}
+
+thread_local! {
+    /// Stored bytes of one slice, reused from slice to slice on each thread.
+    static STORED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An uncompressed little endian slice read straight from `span`; `Ok(None)`
+/// (use the codec path) when the header lacks what the shortcut needs.
+fn decode_native(
+    path: &Path,
+    span: PixelSpan,
+    rows: u32,
+    cols: u32,
+    out: &mut [i16],
+) -> Result<Option<SliceStats>, String> {
+    let obj = OpenFileOptions::new()
+        .read_until(tags::PIXEL_DATA)
+        .open_file(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    check_before_decoding(&obj, rows, cols)?;
+    let field = |tag| attrs::int(&obj, tag).and_then(|v| u16::try_from(v).ok());
+    let (Some(bits_allocated), Some(bits_stored), Some(high_bit), Some(repr)) = (
+        field(tags::BITS_ALLOCATED),
+        field(tags::BITS_STORED),
+        field(tags::HIGH_BIT),
+        field(tags::PIXEL_REPRESENTATION),
+    ) else {
+        return Ok(None);
+    };
+    let format = SampleFormat {
+        bits_allocated,
+        bits_stored,
+        high_bit,
+        signed: repr == 1,
+    };
+    let slope = rescale(&obj, tags::RESCALE_SLOPE, "RescaleSlope", 1.0)?;
+    let zero_slope = slope == 0.0;
+    let slope = if zero_slope { 1.0 } else { slope };
+    let intercept = rescale(&obj, tags::RESCALE_INTERCEPT, "RescaleIntercept", 0.0)?;
+    // Only what the slice needs (the value may carry a padding byte).
+    let need = out.len() * usize::from(bits_allocated / 8);
+    let n = need.min(span.len as usize);
+    let clamped = STORED.with_borrow_mut(|buf| {
+        if buf.len() < n {
+            buf.resize(n, 0);
+        }
+        let mut f = File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+        f.seek(SeekFrom::Start(span.offset))
+            .and_then(|_| f.read_exact(&mut buf[..n]))
+            .map_err(|e| format!("cannot read the pixel data: {e}"))?;
+        to_hu(&buf[..n], format, slope, intercept, out)
+    })?;
+    Ok(Some(SliceStats {
+        slope,
+        intercept,
+        clamped,
+        zero_slope,
+    }))
 }
 
 /// RescaleSlope or RescaleIntercept: `default` when absent or empty; a value
