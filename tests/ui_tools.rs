@@ -270,3 +270,39 @@ fn cut_plane_drawn_on_the_axial_view_resects_one_side_inside_the_liver() {
         "the resection stays inside the liver"
     );
 }
+
+/// Press and release in the same frame: egui reports a click, no drag.
+fn quick_click(h: &mut Harness<'static, RemnantApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    h.run();
+}
+
+#[test]
+fn a_quick_click_with_the_brush_paints_a_dot_and_region_fill_fills() {
+    let mut h = tools_harness();
+    pick_tool(&mut h, "Brush");
+    let c = h.get_by_label("Axial view").rect().center();
+    quick_click(&mut h, c);
+    let n = layer_count(&h, Layer::Liver);
+    assert!(n > 5, "a click paints one brush disc ({n} voxels)");
+    assert_eq!(h.state().editor.undo_steps(), 1);
+    // region fill on a click, into the tumour layer (no liver restriction)
+    h.state_mut().editor.settings.layer = Layer::Tumour;
+    h.state_mut().editor.settings.inside_liver = false;
+    pick_tool(&mut h, "Region fill");
+    quick_click(&mut h, c);
+    assert!(
+        layer_count(&h, Layer::Tumour) > n,
+        "{:?}",
+        h.state().editor.message
+    );
+}

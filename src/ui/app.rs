@@ -71,6 +71,8 @@ pub struct RemnantApp {
     grow_job: Option<(Job<Preview>, Layer)>,
     /// Voxel coordinates under the pointer last frame (brush outline).
     last_hover: Option<[f64; 3]>,
+    /// The primary button went down on a plane with a tool, and is not released yet.
+    tool_pressed: bool,
     tumours: (u64, Vec<Component>),
     /// Layers to load once the scan of an opened case has loaded.
     pending_layers: Option<PathBuf>,
@@ -127,6 +129,7 @@ impl RemnantApp {
             editor: Editor::new(),
             grow_job: None,
             last_hover: None,
+            tool_pressed: false,
             tumours: (u64::MAX, Vec::new()),
             pending_layers: None,
             restored: false,
@@ -1224,22 +1227,30 @@ impl RemnantApp {
         }
         let mut changed = false;
         for (p, input) in inputs {
-            let Some((v, pressed)) = input.primary else {
-                continue;
-            };
             let axes = crate::render::PlaneAxes::new(&study.ct.geometry, *p);
-            let c = input
-                .hover
-                .unwrap_or([v[0] as f64, v[1] as f64, v[2] as f64]);
-            if pressed {
-                let axis = Editor::axis(axes.normal);
-                changed |= self.editor.press(study, axis, v[axes.normal], c);
-            } else {
-                self.editor.drag(study, c);
+            let axis = Editor::axis(axes.normal);
+            let at = |v: [usize; 3]| {
+                input
+                    .hover
+                    .unwrap_or([v[0] as f64, v[1] as f64, v[2] as f64])
+            };
+            match (input.primary, input.clicked) {
+                (Some((v, true)), _) => {
+                    changed |= self.editor.press(study, axis, v[axes.normal], at(v));
+                    self.tool_pressed = true;
+                }
+                (Some((v, false)), _) if self.tool_pressed => self.editor.drag(study, at(v)),
+                // a quick click (press and release within one frame) is a press here
+                (None, Some(v)) if !self.tool_pressed => {
+                    changed |= self.editor.press(study, axis, v[axes.normal], at(v));
+                    self.tool_pressed = true;
+                }
+                _ => {}
             }
         }
-        if inputs.iter().any(|(_, i)| i.released) {
+        if self.tool_pressed && inputs.iter().any(|(_, i)| i.released) {
             changed |= self.editor.release(study);
+            self.tool_pressed = false;
         }
         if double && self.editor.tool == Tool::Polygon && self.editor.outline.is_some() {
             changed |= self.editor.close_outline(study);
