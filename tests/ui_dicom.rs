@@ -66,7 +66,8 @@ fn a_folder_opens_through_the_picker_and_fills_the_report_header() {
     h.get_by_label("#1 TEST SERIES").click();
     h.run();
     h.get_by_label("Open series").click();
-    h.run();
+    // the load job repaints until it is done: one frame, not run() (which waits to settle)
+    h.step();
     assert!(h.state().dicom.picker.is_none());
     assert!(
         h.state().load.is_some(),
@@ -113,7 +114,7 @@ fn a_report_for_another_patient_is_kept_and_pointed_out() {
     // One series: chosen already; Enter opens it.
     h.get_by_label("#1 TEST SERIES");
     h.key_press(egui::Key::Enter);
-    h.run();
+    h.step();
     h.state_mut().wait_for_load();
     h.run();
     let app = h.state();
@@ -190,7 +191,7 @@ fn a_folder_dropped_on_the_window_is_scanned() {
     assert_eq!(picker.scan.series.len(), 1);
     assert_eq!(picker.selected, Some(0));
     h.get_by_label("Open series").click();
-    h.run();
+    h.step();
     h.state_mut().wait_for_load();
     h.run();
     assert_eq!(
