@@ -266,6 +266,20 @@ impl Default for Editor {
     }
 }
 
+/// Squared distance of two points in voxel coordinates.
+fn dist2(a: [f64; 3], b: [f64; 3]) -> f64 {
+    (0..3).map(|k| (a[k] - b[k]).powi(2)).sum()
+}
+
+/// Append `c` to a stroke's polyline; the previous end point when the pointer moved.
+fn extend(points: &mut Vec<[f64; 3]>, c: [f64; 3]) -> Option<[f64; 3]> {
+    let last = *points.last()?;
+    (last != c).then(|| {
+        points.push(c);
+        last
+    })
+}
+
 fn axis_of(n: usize) -> Axis {
     match n {
         0 => Axis::I,
@@ -421,6 +435,32 @@ impl Editor {
         (clamp(med - half), clamp(med + half))
     }
 
+    /// Run one tool on the active layer under the paint rules; returns its edit (applied).
+    fn edit_with(&self, study: &mut Study, tool: impl FnOnce(&EditCtx, &mut [u8]) -> Edit) -> Edit {
+        let grid = Grid::of(&study.ct.geometry);
+        let ctx = EditCtx::new(
+            &grid,
+            study.ct.as_slice(),
+            self.settings.layer,
+            self.rules(),
+        );
+        tool(&ctx, &mut study.labels.bits)
+    }
+
+    /// Brush `points` (one polyline) on the active layer.
+    fn paint(
+        &self,
+        study: &mut Study,
+        points: &[[f64; 3]],
+        shape: BrushShape,
+        mode: PaintMode,
+    ) -> Edit {
+        let r = self.settings.radius_mm;
+        self.edit_with(study, |ctx, labels| {
+            paint_stroke(ctx, labels, points, r, shape, mode)
+        })
+    }
+
     fn shape(&self, axis: Axis) -> BrushShape {
         if self.settings.brush_3d {
             BrushShape::Sphere
@@ -485,12 +525,10 @@ impl Editor {
                         points: Vec::new(),
                     });
                 }
-                let close_to_first = self.outline.as_ref().is_some_and(|o| {
-                    o.points.len() >= 3 && {
-                        let p = o.points[0];
-                        (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>() < 1.0
-                    }
-                });
+                let close_to_first = self
+                    .outline
+                    .as_ref()
+                    .is_some_and(|o| o.points.len() >= 3 && dist2(o.points[0], c) < 1.0);
                 if close_to_first {
                     return self.close_outline(study);
                 }
@@ -500,20 +538,12 @@ impl Editor {
                 false
             }
             Tool::RegionFill => {
-                let rules = self.rules();
-                let grid = Grid::of(&study.ct.geometry);
                 let hu = self.settings.hu;
                 let plane = (!self.settings.region_3d).then_some(axis);
-                let ctx = EditCtx::new(&grid, study.ct.as_slice(), self.settings.layer, rules);
                 let seed = [v[0] as i64, v[1] as i64, v[2] as i64];
-                let e = flood_fill(
-                    &ctx,
-                    &mut study.labels.bits,
-                    seed,
-                    hu,
-                    plane,
-                    PaintMode::Paint,
-                );
+                let e = self.edit_with(study, |ctx, labels| {
+                    flood_fill(ctx, labels, seed, hu, plane, PaintMode::Paint)
+                });
                 let n = e.changed_voxels();
                 self.message = Some(if n == 0 {
                     format!(
@@ -559,43 +589,27 @@ impl Editor {
     pub fn drag(&mut self, study: &mut Study, c: [f64; 3]) {
         match self.tool {
             Tool::Brush | Tool::Eraser => {
-                let last = match &mut self.stroke {
-                    Some(s) => {
-                        let last = *s.points.last().unwrap_or(&c);
-                        if last == c {
-                            return;
-                        }
-                        s.points.push(c);
-                        last
-                    }
-                    None => return,
-                };
-                self.paint_live(study, &[last, c]);
+                if let Some(last) = self.stroke.as_mut().and_then(|s| extend(&mut s.points, c)) {
+                    self.paint_live(study, &[last, c]);
+                }
             }
             Tool::Freehand => {
                 if let Some(o) = &mut self.outline {
-                    let far = o
-                        .points
-                        .last()
-                        .is_none_or(|p| (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>() >= 0.25);
+                    let far = o.points.last().is_none_or(|&p| dist2(p, c) >= 0.25);
                     if far {
                         o.points.push(c);
                     }
                 }
             }
             Tool::Seeds => {
-                let last = match self.seeds.strokes.last_mut() {
-                    Some(s) => {
-                        let last = *s.points.last().unwrap_or(&c);
-                        if last == c {
-                            return;
-                        }
-                        s.points.push(c);
-                        last
-                    }
-                    None => return,
-                };
-                self.mark_seed_segment(study, &[last, c]);
+                let last = self
+                    .seeds
+                    .strokes
+                    .last_mut()
+                    .and_then(|s| extend(&mut s.points, c));
+                if let Some(last) = last {
+                    self.mark_seed_segment(study, &[last, c]);
+                }
             }
             Tool::CutPlane => {
                 if let Some(l) = &mut self.cut {
@@ -621,21 +635,7 @@ impl Editor {
 
     fn paint_live(&mut self, study: &mut Study, points: &[[f64; 3]]) {
         let Some(s) = &self.stroke else { return };
-        let grid = Grid::of(&study.ct.geometry);
-        let ctx = EditCtx::new(
-            &grid,
-            study.ct.as_slice(),
-            self.settings.layer,
-            self.rules(),
-        );
-        let e = paint_stroke(
-            &ctx,
-            &mut study.labels.bits,
-            points,
-            self.settings.radius_mm,
-            s.shape,
-            s.mode,
-        );
+        let e = self.paint(study, points, s.shape, s.mode);
         if !e.is_empty() {
             study.touch();
             if let Some(s) = &mut self.stroke {
@@ -655,21 +655,7 @@ impl Editor {
         for e in s.live.iter().rev() {
             e.apply(&mut study.labels.bits);
         }
-        let grid = Grid::of(&study.ct.geometry);
-        let ctx = EditCtx::new(
-            &grid,
-            study.ct.as_slice(),
-            self.settings.layer,
-            self.rules(),
-        );
-        let e = paint_stroke(
-            &ctx,
-            &mut study.labels.bits,
-            &s.points,
-            self.settings.radius_mm,
-            s.shape,
-            s.mode,
-        );
+        let e = self.paint(study, &s.points, s.shape, s.mode);
         self.commit(study, e)
     }
 
@@ -684,21 +670,9 @@ impl Editor {
         }
         let (a, b) = o.axis.in_plane();
         let pts: Vec<[f64; 2]> = o.points.iter().map(|p| [p[a], p[b]]).collect();
-        let grid = Grid::of(&study.ct.geometry);
-        let ctx = EditCtx::new(
-            &grid,
-            study.ct.as_slice(),
-            self.settings.layer,
-            self.rules(),
-        );
-        let e = fill_polygon(
-            &ctx,
-            &mut study.labels.bits,
-            o.axis,
-            o.slice,
-            &pts,
-            PaintMode::Paint,
-        );
+        let e = self.edit_with(study, |ctx, labels| {
+            fill_polygon(ctx, labels, o.axis, o.slice, &pts, PaintMode::Paint)
+        });
         self.message = Some(format!("outline filled: {} voxels", e.changed_voxels()));
         self.commit(study, e)
     }
@@ -785,7 +759,7 @@ impl Editor {
 
     fn preview_cut(&mut self, study: &Study) {
         let Some(l) = self.cut else { return };
-        let d: f64 = (0..3).map(|a| (l.a[a] - l.b[a]).powi(2)).sum::<f64>();
+        let d = dist2(l.a, l.b);
         if d < 4.0 {
             self.cut = None;
             self.message = Some("drag a longer line to place the cutting plane".into());
@@ -866,23 +840,16 @@ impl Editor {
 
     /// Run a region tool on the active layer (one undo step).
     pub fn region(&mut self, study: &mut Study, op: RegionOp) -> bool {
-        let grid = Grid::of(&study.ct.geometry);
-        let ctx = EditCtx::new(
-            &grid,
-            study.ct.as_slice(),
-            self.settings.layer,
-            self.rules(),
-        );
-        let labels = &mut study.labels.bits;
         let margin = self.settings.margin_mm.clamp(0.0, MAX_MARGIN_MM);
-        let e = match op {
-            RegionOp::KeepLargest => keep_largest_component(&ctx, labels),
-            RegionOp::RemoveIslands => remove_islands(&ctx, labels, self.settings.island_ml),
-            RegionOp::FillHoles3d => fill_holes_3d(&ctx, labels),
-            RegionOp::FillHoles2d(axis) => fill_holes_2d(&ctx, labels, axis),
-            RegionOp::Grow => grow_shrink(&ctx, labels, margin),
-            RegionOp::Shrink => grow_shrink(&ctx, labels, -margin),
-        };
+        let island_ml = self.settings.island_ml;
+        let e = self.edit_with(study, |ctx, labels| match op {
+            RegionOp::KeepLargest => keep_largest_component(ctx, labels),
+            RegionOp::RemoveIslands => remove_islands(ctx, labels, island_ml),
+            RegionOp::FillHoles3d => fill_holes_3d(ctx, labels),
+            RegionOp::FillHoles2d(axis) => fill_holes_2d(ctx, labels, axis),
+            RegionOp::Grow => grow_shrink(ctx, labels, margin),
+            RegionOp::Shrink => grow_shrink(ctx, labels, -margin),
+        });
         self.message = Some(format!("{} voxels changed", e.changed_voxels()));
         self.commit(study, e)
     }
