@@ -72,6 +72,20 @@ impl Args {
             .map(|v| v.to_string_lossy().into_owned())
     }
 
+    /// Which voxels of a mask count: `--NAME N` picks label N of a multi-label map,
+    /// no flag takes every non-zero voxel.
+    pub fn mask_select(&self, name: &str) -> Result<crate::volume::nifti::MaskSelect, String> {
+        use crate::volume::nifti::MaskSelect;
+        match self.text(name) {
+            None => Ok(MaskSelect::NonZero),
+            Some(t) => t
+                .trim()
+                .parse()
+                .map(MaskSelect::Label)
+                .map_err(|_| format!("--{name} \"{t}\" is not a whole number")),
+        }
+    }
+
     /// A finite number, or an error naming the flag and what was typed.
     pub fn number(&self, name: &str) -> Result<Option<f64>, String> {
         match self.text(name) {

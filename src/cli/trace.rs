@@ -180,14 +180,7 @@ pub fn run_score(argv: &[OsString]) -> Result<(), String> {
     let labels = a.require_path("labels")?;
     let reference = a.require_path("reference")?;
     let layer = layer_arg(&a)?;
-    let select = match a.text("reference-label") {
-        None => MaskSelect::NonZero,
-        Some(t) => MaskSelect::Label(
-            t.trim()
-                .parse()
-                .map_err(|_| format!("--reference-label \"{t}\" is not a whole number"))?,
-        ),
-    };
+    let select = a.mask_select("reference-label")?;
     let map = read_label_map(&labels)?;
     let mask = read_mask_on_grid(&reference, select, &map.geometry, Task::none())?;
     let grid = Grid::of(&map.geometry);

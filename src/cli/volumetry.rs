@@ -102,14 +102,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         Some(p) => load_label_map(&p, &g, Task::none())?,
         None => LabelMap::empty(g.clone()),
     };
-    let select = match a.text("liver-label") {
-        None => MaskSelect::NonZero,
-        Some(t) => MaskSelect::Label(
-            t.trim()
-                .parse()
-                .map_err(|_| format!("--liver-label \"{t}\" is not a whole number"))?,
-        ),
-    };
+    let select = a.mask_select("liver-label")?;
     for (flag, layer, sel) in [
         ("liver-mask", Layer::Liver, select),
         ("resection-mask", Layer::Resection, MaskSelect::NonZero),

@@ -463,6 +463,11 @@ impl RemnantApp {
         let Some(r) = job.poll() else { return };
         let layer = *layer;
         self.grow_job = None;
+        self.finish_grow(r, layer);
+    }
+
+    /// Show a finished grow as a preview, or say why there is none.
+    fn finish_grow(&mut self, r: Result<Preview, String>, layer: Layer) {
         match (r, &self.study) {
             (Ok(p), Some(study)) => self.editor.set_pending(study, PendingKind::Grow, layer, p),
             (Err(e), _) => self.editor.message = Some(format!("grow from seeds: {e}")),
@@ -490,11 +495,7 @@ impl RemnantApp {
     pub fn wait_for_grow(&mut self) {
         if let Some((job, layer)) = self.grow_job.take() {
             let r = job.wait();
-            match (r, &self.study) {
-                (Ok(p), Some(study)) => self.editor.set_pending(study, PendingKind::Grow, layer, p),
-                (Err(e), _) => self.editor.message = Some(format!("grow from seeds: {e}")),
-                _ => {}
-            }
+            self.finish_grow(r, layer);
         }
     }
 
