@@ -145,6 +145,19 @@ fn bad_seeds_and_missing_inputs_are_one_clear_error() {
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(!out_path.exists(), "nothing written on error");
     }
+    let out = run(&[
+        "score".as_ref(),
+        "--labels".as_ref(),
+        bad.as_os_str(),
+        "--reference".as_ref(),
+        bad.as_os_str(),
+        "--reference-label".as_ref(),
+        "liver".as_ref(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--reference-label \"liver\" is not a whole number")
+    );
     let out = run(&["score".as_ref(), "--labels".as_ref(), bad.as_os_str()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--reference is required"));
 }
