@@ -860,8 +860,10 @@ impl Editor {
         let r = self.reference.as_ref()?;
         let layer = self.settings.layer;
         if let Some((rev, l, s)) = &self.score_cache
-            && *rev == study.revision
             && *l == layer
+            // while a brush stroke is painted (a new revision every frame) the score
+            // of the stroke's start stands until the stroke ends
+            && (*rev == study.revision || self.stroke.is_some())
         {
             return *s;
         }
@@ -888,7 +890,10 @@ impl Editor {
         if disagreement {
             // follows every edit of the layer
             let key = study.revision ^ ((self.settings.layer.bit() as u64) << 56);
-            if self.highlight_dirty || self.hl_key != Some(key) {
+            // not rebuilt on every frame of a brush stroke, only when it ends
+            let stale = self.highlight_dirty || self.hl_key != Some(key);
+            let painting = self.stroke.is_some() && self.hl_key.is_some();
+            if stale && !painting {
                 let grid = Grid::of(&study.ct.geometry);
                 let r = self.reference.as_ref()?;
                 self.highlight =
@@ -1017,6 +1022,44 @@ mod tests {
         assert_eq!(before, s.labels.bits);
         assert!(ed.redo(&mut s));
         assert_ne!(before, s.labels.bits);
+    }
+
+    #[test]
+    fn the_trainee_score_is_recomputed_when_a_stroke_ends_not_on_every_frame() {
+        let mut s = phantom_study();
+        let reference: Vec<u8> = s.labels.bits.iter().map(|&b| b & 1).collect();
+        for b in &mut s.labels.bits {
+            *b = 0;
+        }
+        let mut ed = Editor::new();
+        ed.set_reference(Some(Reference {
+            name: "ref".into(),
+            mask: reference,
+        }));
+        assert_eq!(ed.score(&s).map(|x| x.traced_ml), Some(0.0));
+        let hl_rev = ed.highlight(&s).map(|h| h.2);
+        ed.tool = Tool::Brush;
+        ed.settings.radius_mm = 10.0;
+        let k = s.ct.dims()[2] / 2;
+        ed.press(&mut s, Axis::K, k, [40.0, 40.0, k as f64]);
+        ed.drag(&mut s, [50.0, 40.0, k as f64]);
+        assert!(s.revision > 0, "the stroke painted");
+        assert_eq!(
+            ed.score(&s).map(|x| x.traced_ml),
+            Some(0.0),
+            "kept mid-stroke"
+        );
+        assert_eq!(
+            ed.highlight(&s).map(|h| h.2),
+            hl_rev,
+            "not rebuilt mid-stroke"
+        );
+        assert!(ed.release(&mut s));
+        assert!(
+            ed.score(&s).is_some_and(|x| x.traced_ml > 0.0),
+            "updated after"
+        );
+        assert_ne!(ed.highlight(&s).map(|h| h.2), hl_rev);
     }
 
     #[test]
