@@ -8,6 +8,24 @@ use crate::volume::geometry::fmt_dims;
 use crate::volumetry::Volumes;
 use egui_plot::{Bar, BarChart, Plot};
 
+/// The whole case panel.
+pub fn show(ui: &mut egui::Ui, study: &mut Study, view: &mut ViewState, hist: &[(f64, u64)]) {
+    ui.heading("Case");
+    case_info(ui, study);
+    ui.separator();
+    ui.strong("Window / level");
+    window_level(ui, view);
+    ui.separator();
+    ui.strong("Layers");
+    layers(ui, view);
+    ui.separator();
+    ui.strong("Volumes");
+    volumes(ui, study);
+    ui.separator();
+    ui.strong("HU histogram");
+    histogram(ui, hist, view.window);
+}
+
 pub fn case_info(ui: &mut egui::Ui, study: &Study) {
     let g = &study.ct.geometry;
     let s = g.spacing();
