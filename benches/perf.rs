@@ -589,10 +589,10 @@ fn sitk_region_grow(gz: &Path, draws: &[Seeds], k0: usize) -> Option<Vec<(f64, f
     let script = format!(
         "import SimpleITK as s, numpy as np, time\n\
          im=s.ReadImage('{}')\n\
-         ref=s.GetArrayViewFromImage(s.ReadImage('{}'))[{k0}:]>0\n\
+         ref=s.GetArrayFromImage(s.ReadImage('{}'))[{k0}:]>0\n\
          for seeds in [{}]:\n\
          \x20   t=time.perf_counter(); m=s.ConfidenceConnected(im, seedList=seeds, numberOfIterations=2, multiplier=2.5, initialNeighborhoodRadius=2, replaceValue=1); t=time.perf_counter()-t\n\
-         \x20   a=s.GetArrayViewFromImage(m)[{k0}:]>0\n\
+         \x20   a=s.GetArrayFromImage(m)[{k0}:]>0\n\
          \x20   print(t, 2*(a&ref).sum()/(a.sum()+ref.sum()), 100*(a.sum()/ref.sum()-1))",
         gz.display(),
         liver.display(),

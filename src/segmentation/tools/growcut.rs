@@ -115,6 +115,47 @@ pub fn grow_from_seeds(
     g.grow(ct, fg, bg, progress, cancel).map(|r| r.preview)
 }
 
+/// One [`Grower`] shared by successive grow jobs on a scan (the app keeps one per
+/// open scan): each job continues from the last one's solution when it can.
+#[derive(Clone, Default)]
+pub struct GrowSession(std::sync::Arc<std::sync::Mutex<Option<Grower>>>);
+
+impl GrowSession {
+    /// Grow with the kept grower, or a new one when the scan, grid or parameters
+    /// changed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn grow(
+        &self,
+        grid: &Grid,
+        ct: &[i16],
+        fg: &[usize],
+        bg: &[usize],
+        params: &GrowParams,
+        progress: &dyn Fn(f32),
+        cancel: &AtomicBool,
+    ) -> Result<Grown, GrowError> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if !slot.as_ref().is_some_and(|g| g.fits(grid, ct, params)) {
+            *slot = None;
+            *slot = Some(Grower::new(grid, ct, params)?);
+        }
+        match slot.as_mut() {
+            Some(g) => g.grow(ct, fg, bg, progress, cancel),
+            None => Err(GrowError::SizeMismatch),
+        }
+    }
+}
+
+/// A cheap fingerprint of a CT: its length and 4096 evenly spaced values.
+fn fingerprint(ct: &[i16]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ct.len().hash(&mut h);
+    let step = (ct.len() / 4096).max(1);
+    ct.iter().step_by(step).for_each(|v| v.hash(&mut h));
+    h.finish()
+}
+
 /// The result of one grow.
 #[derive(Clone, Debug)]
 pub struct Grown {
@@ -140,6 +181,7 @@ struct Last {
 /// Grow from seeds on one scan, keeping what the next grow can start from.
 pub struct Grower {
     grid: Grid,
+    ct_key: u64,
     params: GrowParams,
     factor: [usize; 3],
     level: Level,
@@ -158,6 +200,7 @@ impl Grower {
         let level = Level::downsample(grid, ct, &full, factor);
         Ok(Grower {
             grid: *grid,
+            ct_key: fingerprint(ct),
             params: *params,
             factor,
             level,
@@ -166,9 +209,9 @@ impl Grower {
         })
     }
 
-    /// Made for this grid and these parameters?
-    pub fn fits(&self, grid: &Grid, params: &GrowParams) -> bool {
-        self.grid == *grid && self.params == *params
+    /// Made for this scan (grid and CT fingerprint) and these parameters?
+    pub fn fits(&self, grid: &Grid, ct: &[i16], params: &GrowParams) -> bool {
+        self.grid == *grid && self.params == *params && self.ct_key == fingerprint(ct)
     }
 
     /// Forget the last solution (the next grow starts from scratch).
