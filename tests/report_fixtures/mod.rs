@@ -98,6 +98,12 @@ pub fn tool_available(name: &str) -> bool {
 /// when poppler-utils is not installed.
 pub fn pdftotext(pdf: &[u8]) -> Option<String> {
     if !tool_available("pdftotext") {
+        // scripts/test.sh (and so CI) installs it and sets REMNANT_REQUIRE_PYTHON:
+        // there a missing pdftotext is a failure, never a silent skip
+        assert!(
+            std::env::var_os("REMNANT_REQUIRE_PYTHON").is_none(),
+            "pdftotext not found (install poppler-utils): the PDF text checks cannot run"
+        );
         println!("pdftotext not found (install poppler-utils): skipping the text check");
         return None;
     }
