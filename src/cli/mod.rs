@@ -2,6 +2,7 @@
 
 pub mod args;
 mod convert;
+mod mesh;
 mod phantom;
 mod report;
 pub mod session;
@@ -18,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "session",
     "grow",
     "score",
+    "mesh",
     "help",
 ];
 
@@ -25,7 +27,7 @@ pub fn usage() -> String {
     format!(
         "Remnant {} - future liver remnant volumetry and PCI reporting\n\n\
          usage:\n  remnant [SCAN.nii.gz]            open the app (on the bundled sample if no scan is given)\n  \
-         {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  remnant help\n",
+         {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  remnant help\n",
         env!("CARGO_PKG_VERSION"),
         volumetry::USAGE,
         convert::USAGE,
@@ -34,6 +36,7 @@ pub fn usage() -> String {
         session::USAGE,
         trace::GROW_USAGE,
         trace::SCORE_USAGE,
+        mesh::USAGE,
     )
 }
 
@@ -56,6 +59,7 @@ pub fn run(args: &[OsString]) -> i32 {
         "phantom" => phantom::run(rest),
         "grow" => trace::run_grow(rest),
         "score" => trace::run_score(rest),
+        "mesh" => mesh::run(rest),
         "report" => report::run(rest),
         "session" => session::run(rest),
         "help" | "--help" | "-h" => {
