@@ -137,6 +137,11 @@ fn unit(a: [f64; 3]) -> [f64; 3] {
     if l > 0.0 { scale(a, 1.0 / l) } else { a }
 }
 
+/// The unit vector along a x b (zero when they are parallel).
+pub fn unit_cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    unit(cross(a, b))
+}
+
 /// Rotate `v` about the unit axis `k` by `angle` (Rodrigues).
 fn rotate(v: [f64; 3], k: [f64; 3], angle: f64) -> [f64; 3] {
     let (s, c) = angle.sin_cos();

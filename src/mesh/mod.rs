@@ -10,6 +10,8 @@
 pub mod camera;
 pub mod export;
 mod nets;
+pub mod raster;
+pub mod scene;
 mod smooth;
 
 pub use nets::{MeshOptions, mesh_layer, mesh_mask};

@@ -8,7 +8,8 @@ use super::plane_view::{self, PlaneCache};
 use super::report_panel::{self, ReportState};
 use super::side_panel;
 use super::tools_panel;
-use super::view_state::{Layout, ViewState, plane_index};
+use super::view_state::{Cell, Layout, ViewState, plane_index};
+use super::view3d::{self, View3d};
 use crate::render::{Plane, hu_histogram};
 use crate::report::Report;
 use crate::segmentation::Layer;
@@ -56,6 +57,8 @@ pub struct RemnantApp {
     pub study: Option<Study>,
     pub view: Option<ViewState>,
     pub caches: [PlaneCache; 3],
+    /// The 3-D view: camera, surfaces, meshing job.
+    pub view3d: View3d,
     pub histogram: Vec<(f64, u64)>,
     pub load: Option<Job<Loaded>>,
     /// The last error, shown in a banner until dismissed.
@@ -118,6 +121,7 @@ impl RemnantApp {
             study: None,
             view: None,
             caches: Default::default(),
+            view3d: Default::default(),
             histogram: Vec::new(),
             load: None,
             error: None,
@@ -827,12 +831,18 @@ impl RemnantApp {
             });
             ui.menu_button("View", |ui| {
                 if let Some(view) = &mut self.view {
+                    ui.radio_value(
+                        &mut view.layout,
+                        Layout::FourUp,
+                        "Four views: planes + 3-D (F5)",
+                    );
+                    ui.radio_value(&mut view.layout, Layout::ThreeD, "3-D only (F7)");
                     ui.radio_value(&mut view.layout, Layout::Three, "Three planes");
                     for p in Plane::ALL {
                         ui.radio_value(
                             &mut view.layout,
                             Layout::Single(p),
-                            format!("{} only", p.name()),
+                            format!("{} only (F6 on it)", p.name()),
                         );
                     }
                     ui.separator();
@@ -911,6 +921,17 @@ impl RemnantApp {
         }
         if f1 {
             self.show_help = !self.show_help;
+        }
+        for key in [
+            super::view_state::KEY_FOUR_UP,
+            super::view_state::KEY_BIG_PLANE,
+            super::view_state::KEY_BIG_3D,
+        ] {
+            if ui.input(|i| i.key_pressed(key))
+                && let Some(l) = Layout::for_key(key, view.active)
+            {
+                view.layout = l;
+            }
         }
     }
 
@@ -1166,35 +1187,35 @@ impl RemnantApp {
         let Some(layout) = self.view.as_ref().map(|v| v.layout) else {
             return;
         };
-        let planes: Vec<Plane> = match layout {
-            Layout::Three => Plane::ALL.to_vec(),
-            Layout::Single(p) => vec![p],
-        };
+        let gap = 4.0;
+        let area = ui.available_rect_before_wrap();
+        let cells = layout.cells(area, gap);
         let hover = self.last_hover;
-        let overlays: Vec<plane_view::Overlay> = match &self.study {
-            Some(study) => planes
+        let overlays: Vec<Option<plane_view::Overlay>> = match &self.study {
+            Some(study) => cells
                 .iter()
-                .map(|&p| self.overlay_for(p, study, hover))
+                .map(|(c, _)| match c {
+                    Cell::Plane(p) => Some(self.overlay_for(*p, study, hover)),
+                    Cell::ThreeD => None,
+                })
                 .collect(),
             None => return,
         };
         let painting = self.editor.tool.uses_pointer();
-        let avail = ui.available_size();
-        let n = planes.len() as f32;
-        let gap = 4.0;
-        let w = (avail.x - gap * (n - 1.0)) / n;
         let mut inputs = Vec::new();
+        let mut cursor_3d = None;
         {
             let (Some(study), Some(view)) = (&self.study, &mut self.view) else {
                 return;
             };
+            let cut = self.editor.cut_plane(study).or(self.editor.last_cut);
             let hl = self.editor.highlight(study);
             let highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
             let highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
-            ui.horizontal(|ui| {
-                ui.spacing_mut().item_spacing.x = gap;
-                for (p, overlay) in planes.iter().zip(&overlays) {
-                    ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
+            for ((cell, rect), overlay) in cells.iter().zip(&overlays) {
+                let mut ui = ui.new_child(egui::UiBuilder::new().max_rect(*rect));
+                match (cell, overlay) {
+                    (Cell::Plane(p), Some(overlay)) => {
                         let cache = &mut self.caches[plane_index(*p)];
                         let extras = plane_view::Extras {
                             highlight: highlight.as_ref(),
@@ -1202,11 +1223,19 @@ impl RemnantApp {
                             painting,
                             overlay,
                         };
-                        let input = plane_view::show(ui, *p, study, view, cache, extras);
+                        let input = plane_view::show(&mut ui, *p, study, view, cache, extras);
                         inputs.push((*p, input));
-                    });
+                    }
+                    _ => {
+                        cursor_3d =
+                            view3d::show(&mut ui, &mut self.view3d, study, view, cut).cursor;
+                    }
                 }
-            });
+            }
+            ui.advance_cursor_after_rect(area);
+        }
+        if let (Some(c), Some(view)) = (cursor_3d, &mut self.view) {
+            view.cursor = c;
         }
         let double = ui.input(|i| {
             i.pointer
@@ -1382,6 +1411,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl + Shift + Z, Ctrl + Y", "redo"),
     ("Enter", "close the polygon being traced / accept a preview"),
     ("Esc", "cancel the outline / discard a preview"),
+    (
+        "F5 / F6 / F7",
+        "layout: four views (planes + 3-D) / the plane under the pointer alone / 3-D alone",
+    ),
+    (
+        "3-D: drag, right drag, wheel",
+        "rotate, pan (also Shift + drag), zoom; click a surface to move the crosshair there",
+    ),
     ("F1", "this list"),
 ];
 
