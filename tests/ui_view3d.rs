@@ -95,7 +95,8 @@ fn the_3d_panel_buttons_turn_the_camera_and_a_click_on_the_liver_moves_the_cross
     }
     h.state_mut()
         .file_chosen(Purpose::ImportMask(Layer::Liver), sample("liver.nii.gz"));
-    h.run();
+    // one frame: the meshing job starts (its spinner keeps repainting until it ends)
+    h.step();
     {
         let app = h.state_mut();
         let study = app.study.take().unwrap();

@@ -333,7 +333,8 @@ pub fn show(
             }
         })),
     };
-    ui.painter().add(callback);
+    // painted through a painter clipped to the view: the callback's clear stays inside it
+    ui.painter_at(rect).add(callback);
     v.tick_fps();
     // overlays
     let painter = ui.painter_at(rect);
