@@ -1,49 +1,63 @@
 //! `remnant mesh`: one layer's surface as a binary STL or an OBJ, in patient mm (RAS+).
 
-use super::args::{Args, Spec};
 use crate::mesh::{MeshLayer, MeshOptions, export, mesh_layer};
 use crate::segmentation::io::load_label_map;
 use crate::task::Task;
+use std::path::PathBuf;
 use std::time::Instant;
 
-pub const SPEC: Spec = Spec {
-    values: &["ct", "series", "labels", "layer", "out"],
-    switches: &[],
-};
+/// `remnant mesh`: the surface of one layer for 3-D printing or another planner.
+#[derive(Debug, clap::Args)]
+pub struct MeshArgs {
+    /// The CT: a NIfTI file, or a DICOM folder / DICOMDIR / image file
+    #[arg(long, value_name = "CT.nii.gz|DICOM_DIR")]
+    pub ct: PathBuf,
+    /// With a DICOM folder holding several series: the SeriesInstanceUID to use
+    #[arg(long, value_name = "UID")]
+    pub series: Option<String>,
+    /// A Remnant label map on the CT's grid (values 0-4, or Remnant's layer bits)
+    #[arg(long, value_name = "LABELS.nii.gz")]
+    pub labels: PathBuf,
+    /// Which surface: liver (every liver voxel), remnant, resection (liver in it) or tumour
+    #[arg(long, value_name = "liver|remnant|resection|tumour", value_parser = args_mesh_layer)]
+    pub layer: MeshLayer,
+    /// The file to write: .stl (binary) or .obj, in patient mm, RAS+ (SPACE=RAS in its header)
+    #[arg(long, value_name = "SURFACE.stl|SURFACE.obj", value_parser = surface_path)]
+    pub out: PathBuf,
+}
 
-pub const USAGE: &str =
-    "remnant mesh --ct CT.nii.gz|DICOM_DIR [--series UID] --labels LABELS.nii.gz
-        --layer liver|remnant|resection|tumour --out SURFACE.stl|SURFACE.obj   (patient mm, RAS+)";
+/// `liver`, `remnant`, `resection` or `tumour`.
+fn args_mesh_layer(s: &str) -> Result<MeshLayer, String> {
+    MeshLayer::parse(s).ok_or_else(|| "must be liver, remnant, resection or tumour".into())
+}
 
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
+/// A path ending in .stl or .obj.
+fn surface_path(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    export::Format::from_path(&p)
+        .map(|_| p)
+        .ok_or_else(|| "must end in .stl or .obj".into())
+}
+
+pub fn run(a: MeshArgs) -> Result<(), String> {
     let t0 = Instant::now();
-    let ct = a.require_path("ct")?;
-    let labels = a.require_path("labels")?;
-    let out = a.require_path("out")?;
-    let layer_text = a
-        .text("layer")
-        .ok_or("--layer is required (liver, remnant, resection or tumour)")?;
-    let layer = MeshLayer::parse(&layer_text).ok_or_else(|| {
-        format!("--layer \"{layer_text}\" must be liver, remnant, resection or tumour")
-    })?;
-    if export::Format::from_path(&out).is_none() {
-        return Err(format!(
-            "--out {}: the file name must end in .stl or .obj",
-            out.display()
-        ));
-    }
-    let (g, _) = super::volumetry::ct_geometry(&ct, a.text("series").as_deref())?;
-    let map = load_label_map(&labels, &g, Task::none())?;
-    let mesh = mesh_layer(&map.bits, &g, layer, &MeshOptions::default(), Task::none())
-        .map_err(|e| format!("{}: {e}", labels.display()))?;
-    let title = format!("{} surface", layer.name());
-    export::write(&mesh, &out, &title).map_err(|e| e.to_string())?;
+    let (g, _) = super::volumetry::ct_geometry(&a.ct, a.series.as_deref())?;
+    let map = load_label_map(&a.labels, &g, Task::none())?;
+    let mesh = mesh_layer(
+        &map.bits,
+        &g,
+        a.layer,
+        &MeshOptions::default(),
+        Task::none(),
+    )
+    .map_err(|e| format!("{}: {e}", a.labels.display()))?;
+    let title = format!("{} surface", a.layer.name());
+    export::write(&mesh, &a.out, &title).map_err(|e| e.to_string())?;
     let (lo, hi) = mesh.bounds().unwrap_or(([0.0; 3], [0.0; 3]));
     println!(
         "wrote the {} surface to {}: {} triangles, {} vertices, x {:.1}..{:.1} y {:.1}..{:.1} z {:.1}..{:.1} mm (RAS+), {:.2} s",
-        layer.name(),
-        out.display(),
+        a.layer.name(),
+        a.out.display(),
         mesh.triangles.len(),
         mesh.positions.len(),
         lo[0],

@@ -8,6 +8,7 @@
 //! voxel count x |det| of the affine (see `volumetry`), never a mesh's enclosed volume.
 
 pub mod camera;
+pub mod cut_handles;
 pub mod export;
 mod nets;
 pub mod raster;

@@ -1203,7 +1203,7 @@ impl RemnantApp {
         };
         let painting = self.editor.tool.uses_pointer();
         let mut inputs = Vec::new();
-        let mut cursor_3d = None;
+        let mut out_3d = view3d::View3dOutput::default();
         {
             let (Some(study), Some(view)) = (&self.study, &mut self.view) else {
                 return;
@@ -1227,15 +1227,17 @@ impl RemnantApp {
                         inputs.push((*p, input));
                     }
                     _ => {
-                        cursor_3d =
-                            view3d::show(&mut ui, &mut self.view3d, study, view, cut).cursor;
+                        out_3d = view3d::show(&mut ui, &mut self.view3d, study, view, cut);
                     }
                 }
             }
             ui.advance_cursor_after_rect(area);
         }
-        if let (Some(c), Some(view)) = (cursor_3d, &mut self.view) {
+        if let (Some(c), Some(view)) = (out_3d.cursor, &mut self.view) {
             view.cursor = c;
+        }
+        if let (Some(plane), Some(study)) = (out_3d.cut_changed, &self.study) {
+            self.view3d.cut_counts = Some(view3d::preview_cut(&mut self.editor, study, &plane));
         }
         let double = ui.input(|i| {
             i.pointer

@@ -12,9 +12,14 @@ use super::jobs::Job;
 use super::view_state::ViewState;
 use crate::mesh::MeshOptions;
 use crate::mesh::camera::{Camera, DIRECTIONS, StandardView, Viewport, first_hit_any};
+use crate::mesh::cut_handles::{self, Handle, PlaneFrame};
 use crate::mesh::scene::{SceneLayer, surface_style, update_scene};
+use crate::segmentation::Layer;
+use crate::segmentation::editor::{Editor, PendingKind};
 use crate::segmentation::plane_cut::CutPlane;
+use crate::segmentation::tools::{Grid, Preview};
 use crate::study::Study;
+use crate::volumetry::Counts;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -42,6 +47,13 @@ pub struct View3d {
     log_fps: bool,
     last_log: Option<Instant>,
     pub error: Option<String>,
+    /// The cutting plane placed in 3-D (moved and tilted with its handles).
+    pub cut3d: Option<CutPlane>,
+    /// Counts with the 3-D cut applied (the live FLR), once previewed.
+    pub cut_counts: Option<Counts>,
+    /// Handle being dragged: the handle, the plane and frame when the drag began, where it began.
+    dragging: Option<(Handle, CutPlane, PlaneFrame, [f64; 2])>,
+    last_preview: Option<Instant>,
 }
 
 impl Default for View3d {
@@ -65,6 +77,10 @@ impl Default for View3d {
             log_fps: std::env::var_os("REMNANT_FPS_LOG").is_some(),
             last_log: None,
             error: None,
+            cut3d: None,
+            cut_counts: None,
+            dragging: None,
+            last_preview: None,
         }
     }
 }
@@ -78,6 +94,18 @@ fn scan_id(study: &Study) -> usize {
 pub struct View3dOutput {
     /// A click hit a surface here: move the crosshair (voxel index).
     pub cursor: Option<[usize; 3]>,
+    /// The 3-D cutting plane moved: preview its resection (see `preview_cut`).
+    pub cut_changed: Option<CutPlane>,
+}
+
+/// Preview a 3-D cut as the 2-D cut tool does (a pending "Cut plane" result for the
+/// resection layer, accepted with Enter or Accept), and return the counts after it.
+pub fn preview_cut(editor: &mut Editor, study: &Study, plane: &CutPlane) -> Counts {
+    let g = &study.ct.geometry;
+    let (idx, counts) = cut_handles::preview(&study.labels.bits, g, plane);
+    let p = Preview::from_indices(&Grid::of(g), &idx);
+    editor.set_pending(study, PendingKind::Cut, Layer::Resection, p);
+    counts
 }
 
 impl View3d {
@@ -209,7 +237,7 @@ fn scene_bounds(scene: &[SceneLayer]) -> Option<([f64; 3], [f64; 3])> {
 }
 
 /// The toolbar: standard views, fit, overlays, frame rate.
-fn toolbar(ui: &mut egui::Ui, v: &mut View3d) {
+fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("3-D");
         for sv in StandardView::ALL {
@@ -227,6 +255,42 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d) {
         }
         ui.checkbox(&mut v.show_crosshair, "Crosshair");
         ui.checkbox(&mut v.show_cut, "Cut plane");
+        let placing = v.cut3d.is_some();
+        if ui
+            .selectable_label(placing, "Cut in 3-D")
+            .on_hover_text("place a cutting plane here: drag its centre to move it, its edge handles to tilt it; Enter accepts the resection")
+            .clicked()
+        {
+            if placing {
+                v.cut3d = None;
+                v.cut_counts = None;
+            } else {
+                let c = &v.camera;
+                *new_cut = Some(CutPlane {
+                    point: c.target,
+                    normal: c.right,
+                    remove_positive: true,
+                });
+            }
+        }
+        if placing && ui.small_button("Flip side").clicked()
+            && let Some(p) = &mut v.cut3d
+        {
+            p.remove_positive = !p.remove_positive;
+            *new_cut = Some(*p);
+        }
+        if let Some(c) = &v.cut_counts
+            && v.cut3d.is_some()
+        {
+            let functional = c.total.saturating_sub(c.tumour);
+            if functional > 0 {
+                ui.label(format!(
+                    "FLR with this cut: {:.1} %",
+                    100.0 * c.remnant as f64 / functional as f64
+                ))
+                .on_hover_text("remnant / (total liver - tumour), from voxel counts; Enter accepts the cut");
+            }
+        }
         if v.busy() {
             ui.spinner();
         }
@@ -245,7 +309,12 @@ pub fn show(
     let mut out = View3dOutput::default();
     v.update(study, Some(ui.ctx().clone()));
     let cell = ui.max_rect();
-    toolbar(ui, v);
+    let mut new_cut = None;
+    toolbar(ui, v, &mut new_cut);
+    if let Some(p) = new_cut {
+        v.cut3d = Some(p);
+        out.cut_changed = Some(p);
+    }
     // exactly the rest of the cell (a wide toolbar must not widen the view)
     let top = ui.cursor().min.y.min(cell.max.y - 1.0);
     let rect = Rect::from_min_max(Pos2::new(cell.min.x, top), cell.max);
@@ -263,7 +332,40 @@ pub fn show(
     };
     // input
     let (shift, scroll) = ui.input(|i| (i.modifiers.shift, i.smooth_scroll_delta.y));
-    if resp.dragged_by(egui::PointerButton::Primary) && !shift {
+    let local = |p: Pos2| [(p.x - rect.min.x) as f64, (p.y - rect.min.y) as f64];
+    let frame = v
+        .cut3d
+        .and_then(|p| PlaneFrame::new(&p, v.camera.target, v.camera.radius * 0.8));
+    if resp.drag_started_by(egui::PointerButton::Primary)
+        && let (Some(plane), Some(f), Some(pos)) = (v.cut3d, frame, resp.interact_pointer_pos())
+    {
+        let at = local(pos);
+        v.dragging = [Handle::Move, Handle::TiltU, Handle::TiltW]
+            .into_iter()
+            .find(|&h| {
+                v.camera
+                    .project(f.handle(h), vp)
+                    .is_some_and(|s| (s[0] - at[0]).hypot(s[1] - at[1]) < 12.0)
+            })
+            .map(|h| (h, plane, f, at));
+    }
+    if let Some((h, plane, f, from)) = v.dragging {
+        if let Some(pos) = resp.interact_pointer_pos() {
+            let p = cut_handles::drag(&plane, &f, h, &v.camera, vp, from, local(pos));
+            v.cut3d = Some(p);
+            // live preview, at most 5 times a second while dragging
+            if v.last_preview
+                .is_none_or(|t| t.elapsed().as_millis() >= 200)
+            {
+                v.last_preview = Some(Instant::now());
+                out.cut_changed = Some(p);
+            }
+        }
+        if resp.drag_stopped() || !resp.dragged() {
+            v.dragging = None;
+            out.cut_changed = v.cut3d;
+        }
+    } else if resp.dragged_by(egui::PointerButton::Primary) && !shift {
         let d = resp.drag_delta();
         v.camera.orbit(d.x as f64, d.y as f64);
     } else if resp.dragged_by(egui::PointerButton::Secondary)
@@ -362,10 +464,16 @@ pub fn show(
             painter.circle_stroke(p, 4.0, Stroke::new(1.5, col));
         }
     }
-    if v.show_cut
+    if let Some(f) = frame.and_then(|_| {
+        v.cut3d
+            .and_then(|p| PlaneFrame::new(&p, cam.target, cam.radius * 0.8))
+    }) {
+        draw_frame(&painter, &f, &to_screen, true);
+    } else if v.show_cut
         && let Some(plane) = cut
+        && let Some(f) = PlaneFrame::new(&plane, cam.target, cam.radius * 0.8)
     {
-        draw_cut_plane(&painter, &plane, cam.target, cam.radius, &to_screen);
+        draw_frame(&painter, &f, &to_screen, false);
     }
     orientation_marker(&painter, rect, &cam);
     let msg = if let Some(e) = &v.error {
@@ -400,42 +508,35 @@ pub fn show(
     out
 }
 
-/// The cutting plane as a translucent square about the point of the plane nearest
-/// the camera's target.
-fn draw_cut_plane(
+/// A cutting plane as a translucent square (about the point of the plane nearest the
+/// camera's target), with its three drag handles when it can be moved.
+fn draw_frame(
     painter: &egui::Painter,
-    plane: &CutPlane,
-    target: [f64; 3],
-    radius: f64,
+    f: &PlaneFrame,
     to_screen: &dyn Fn([f64; 3]) -> Option<Pos2>,
+    handles: bool,
 ) {
-    let n = plane.normal;
-    let l = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-    if l <= 0.0 {
-        return;
-    }
-    let n = n.map(|x| x / l);
-    let d: f64 = (0..3).map(|a| (target[a] - plane.point[a]) * n[a]).sum();
-    let c: [f64; 3] = std::array::from_fn(|a| target[a] - d * n[a]);
-    // two unit vectors in the plane
-    let helper = if n[2].abs() < 0.9 {
-        [0.0, 0.0, 1.0]
-    } else {
-        [1.0, 0.0, 0.0]
-    };
-    let u = crate::mesh::camera::unit_cross(n, helper);
-    let w = crate::mesh::camera::unit_cross(n, u);
-    let s = radius * 0.8;
-    let pts: Option<Vec<Pos2>> = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]
-        .iter()
-        .map(|(a, b)| to_screen(std::array::from_fn(|k| c[k] + s * (a * u[k] + b * w[k]))))
-        .collect();
+    let blue = Color32::from_rgb(90, 170, 255);
+    let pts: Option<Vec<Pos2>> = f.corners().iter().map(|&c| to_screen(c)).collect();
     if let Some(pts) = pts {
         painter.add(egui::Shape::convex_polygon(
             pts,
             Color32::from_rgba_unmultiplied(90, 170, 255, 60),
-            Stroke::new(1.5, Color32::from_rgb(90, 170, 255)),
+            Stroke::new(1.5, blue),
         ));
+    }
+    if handles {
+        for (h, r) in [
+            (Handle::Move, 7.0),
+            (Handle::TiltU, 6.0),
+            (Handle::TiltW, 6.0),
+        ] {
+            if let Some(p) = to_screen(f.handle(h)) {
+                painter.circle(p, r, Color32::WHITE, Stroke::new(2.0, blue));
+            }
+        }
+        // the removed side: an arrow along the normal
+        let _ = f.n;
     }
 }
 
