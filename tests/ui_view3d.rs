@@ -198,3 +198,94 @@ fn the_3d_panel_buttons_turn_the_camera_and_a_click_on_the_liver_moves_the_cross
     }
     assert_eq!(blocked, 0, "liver in front of the picked point");
 }
+
+#[test]
+fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() {
+    let mut h = harness();
+    h.state_mut()
+        .file_chosen(Purpose::ImportMask(Layer::Liver), sample("liver.nii.gz"));
+    h.step();
+    {
+        let app = h.state_mut();
+        let study = app.study.take().unwrap();
+        app.view3d.wait(&study);
+        app.study = Some(study);
+    }
+    h.run();
+    h.run();
+    let resected_before = h.state_mut().study.as_mut().unwrap().counts().resected;
+    assert_eq!(resected_before, 0);
+    h.get_by_label("Cut in 3-D").click();
+    h.run();
+    // a plane through the liver's centre, facing the screen's right: a preview waits
+    let plane = h.state().view3d.cut3d.expect("a 3-D cut");
+    let pending = h.state().editor.pending.as_ref().expect("a pending cut");
+    assert!(pending.ml > 10.0, "{} mL", pending.ml);
+    let c = h.state().view3d.cut_counts.unwrap();
+    assert!(c.resected > 0 && c.remnant > 0);
+    h.get_by_label_contains("FLR with this cut");
+    // drag the centre handle along the normal: the plane moves, the preview follows
+    let rect = h.get_by_label("3-D view").rect();
+    let cam = h.state().view3d.camera;
+    let vp = remnant::mesh::camera::Viewport {
+        width: rect.width() as f64,
+        height: rect.height() as f64,
+    };
+    let f =
+        remnant::mesh::cut_handles::PlaneFrame::new(&plane, cam.target, cam.radius * 0.8).unwrap();
+    let s = cam.project(f.centre, vp).unwrap();
+    let n = cam
+        .project(
+            [
+                f.centre[0] + f.n[0],
+                f.centre[1] + f.n[1],
+                f.centre[2] + f.n[2],
+            ],
+            vp,
+        )
+        .unwrap();
+    let d = [n[0] - s[0], n[1] - s[1]];
+    let l = d[0].hypot(d[1]);
+    let from = egui::pos2(rect.min.x + s[0] as f32, rect.min.y + s[1] as f32);
+    let to = from + egui::vec2((30.0 * d[0] / l) as f32, (30.0 * d[1] / l) as f32);
+    h.event(egui::Event::PointerMoved(from));
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    for k in 1..=6 {
+        h.event(egui::Event::PointerMoved(
+            from + (to - from) * (k as f32 / 6.0),
+        ));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    let moved = h.state().view3d.cut3d.unwrap();
+    let along: f64 = (0..3)
+        .map(|a| (moved.point[a] - f.centre[a]) * f.n[a])
+        .sum();
+    assert!(along > 5.0, "the plane moved {along} mm along its normal");
+    let c2 = h.state().view3d.cut_counts.unwrap();
+    assert!(
+        c2.resected < c.resected,
+        "moving towards the removed side resects less: {} vs {}",
+        c2.resected,
+        c.resected
+    );
+    // Enter accepts the previewed resection, as the 2-D cut tool's
+    h.key_press(egui::Key::Enter);
+    h.step();
+    let after = h.state_mut().study.as_mut().unwrap().counts();
+    assert_eq!(after.resected, c2.resected);
+    assert!(h.state().editor.pending.is_none());
+}
