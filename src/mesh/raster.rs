@@ -45,7 +45,7 @@ pub fn render(
     let t = (0.5 * cam.fov_y).tan();
     // opaque first, then translucent surfaces (front faces only) over them
     let mut order: Vec<&Paint> = layers.iter().collect();
-    order.sort_by(|a, b| (a.alpha < 1.0).cmp(&(b.alpha < 1.0)));
+    order.sort_by_key(|p| p.alpha < 1.0);
     for p in order {
         let translucent = p.alpha < 1.0;
         let normals = p.mesh.vertex_normals();

@@ -75,8 +75,7 @@ impl GlScene {
             let mut shaders = Vec::new();
             for (kind, src) in [(glow::VERTEX_SHADER, VS), (glow::FRAGMENT_SHADER, FS)] {
                 let s = gl.create_shader(kind)?;
-                let prefix = if kind == glow::VERTEX_SHADER { "" } else { "" };
-                gl.shader_source(s, &format!("{version}{prefix}{src}"));
+                gl.shader_source(s, &format!("{version}{src}"));
                 gl.compile_shader(s);
                 if !gl.get_shader_compile_status(s) {
                     return Err(format!("3-D shader: {}", gl.get_shader_info_log(s)));

@@ -25,14 +25,17 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+/// (scan identity, layer revision).
+type SceneKey = (usize, u64);
+
 /// The 3-D view's state: camera, surfaces, the meshing job, frame timing.
 pub struct View3d {
     pub camera: Camera,
     /// The surfaces shown (empty until the first meshing finishes).
     pub scene: Vec<SceneLayer>,
     /// (scan identity, layer revision) the scene was built for.
-    built: Option<(usize, u64)>,
-    job: Option<(Job<Vec<SceneLayer>>, (usize, u64))>,
+    built: Option<SceneKey>,
+    job: Option<(Job<Vec<SceneLayer>>, SceneKey)>,
     /// The camera was fitted to the scene of this scan.
     framed: Option<usize>,
     gl: Arc<Mutex<gl::GlScene>>,
