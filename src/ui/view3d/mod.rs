@@ -268,10 +268,15 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
                 v.cut3d = None;
                 v.cut_counts = None;
             } else {
+                // through the centre of the view, turned 20 degrees towards the viewer so it
+                // is not seen edge-on; it removes the screen-left side (the patient's right
+                // in the anterior view, as for a right hepatectomy)
                 let c = &v.camera;
+                let (sn, cs) = 20f64.to_radians().sin_cos();
+                let normal: [f64; 3] = std::array::from_fn(|k| -cs * c.right[k] + sn * c.back[k]);
                 *new_cut = Some(CutPlane {
                     point: c.target,
-                    normal: c.right,
+                    normal,
                     remove_positive: true,
                 });
             }
