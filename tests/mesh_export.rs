@@ -151,3 +151,72 @@ fn mesh_cli_bad_input_is_one_clear_line() {
     assert!(err.contains("the resection layer is empty"), "{err}");
     assert!(!dir.path().join("r.stl").exists());
 }
+
+/// The headless `remnant report --pdf` of a case with traced layers carries the 3-D
+/// snapshot (rendered on the CPU: no GPU, no window) with its caption.
+#[test]
+fn headless_report_pdf_has_the_3d_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    phantom(dir.path());
+    let case = dir.path().join("case.json");
+    let mut child = Command::new(bin())
+        .args(["session", "--ct"])
+        .arg(dir.path().join("phantom_ct.nii.gz"))
+        .arg("--autosave-dir")
+        .arg(dir.path().join("autosave"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let stdin = child.stdin.as_mut().unwrap();
+        // the phantom's labels as layers: import each layer's mask from a label map
+        let labels = dir.path().join("phantom_labels.nii.gz");
+        writeln!(stdin, "import-mask liver {}", labels.display()).unwrap();
+        writeln!(stdin, "save-case {}", case.display()).unwrap();
+        writeln!(stdin, "quit").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("case saved"), "{said}");
+    let pdf = dir.path().join("r.pdf");
+    let out = Command::new(bin())
+        .args(["report", "--input"])
+        .arg(&case)
+        .arg("--pdf")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = match Command::new("pdftotext").arg(&pdf).arg("-").output() {
+        // captions wrap: compare with the line breaks folded into spaces
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ if std::env::var("REMNANT_REQUIRE_PYTHON").is_err() => {
+            eprintln!("skipped: pdftotext missing");
+            return;
+        }
+        _ => panic!("pdftotext missing"),
+    };
+    assert!(text.contains("3-D view from the front"), "{text}");
+    assert!(text.contains("every volume is a voxel count"), "{text}");
+    // and the image itself: one more image than the two key slices
+    let imgs = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&imgs.stdout);
+    let has = list.lines().any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.windows(2).any(|w| w == ["900", "700"])
+    });
+    assert!(has, "no 900 x 700 image in:\n{list}");
+}
