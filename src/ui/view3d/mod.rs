@@ -141,13 +141,20 @@ impl View3d {
         let prev = if self.built.is_some_and(|b| b.0 == want.0) {
             self.scene.clone()
         } else {
+            // another scan: its surfaces and a cut placed on the last one go
             self.scene.clear();
+            self.cut3d = None;
+            self.cut_counts = None;
             Vec::new()
         };
         let bits = study.labels.bits.clone();
         let g = study.ct.geometry.clone();
+        // no progress repaints (and no spinner): the job asks for one repaint when it
+        // ends, so an idle window (or a test harness) is not kept busy while it runs
         let job = Job::spawn("Building the 3-D surfaces", ctx, move |task| {
-            update_scene(&prev, &bits, &g, &MeshOptions::default(), task).map_err(|e| e.to_string())
+            let quiet = crate::task::Task::new(&|_| {}, task.cancel);
+            update_scene(&prev, &bits, &g, &MeshOptions::default(), quiet)
+                .map_err(|e| e.to_string())
         });
         self.job = Some((job, want));
     }
@@ -257,11 +264,14 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
             v.fit();
         }
         ui.checkbox(&mut v.show_crosshair, "Crosshair");
-        ui.checkbox(&mut v.show_cut, "Cut plane");
+        ui.checkbox(&mut v.show_cut, "Show cut");
         let placing = v.cut3d.is_some();
         if ui
             .selectable_label(placing, "Cut in 3-D")
-            .on_hover_text("place a cutting plane here: drag its centre to move it, its edge handles to tilt it; Enter accepts the resection")
+            .on_hover_text(
+                "place a cutting plane here: drag its centre to move it, its edge handles \
+                 to tilt it; Enter accepts the resection",
+            )
             .clicked()
         {
             if placing {
@@ -281,7 +291,8 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
                 });
             }
         }
-        if placing && ui.small_button("Flip side").clicked()
+        if placing
+            && ui.small_button("Flip side").clicked()
             && let Some(p) = &mut v.cut3d
         {
             p.remove_positive = !p.remove_positive;
@@ -296,11 +307,13 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
                     "FLR with this cut: {:.1} %",
                     100.0 * c.remnant as f64 / functional as f64
                 ))
-                .on_hover_text("remnant / (total liver - tumour), from voxel counts; Enter accepts the cut");
+                .on_hover_text(
+                    "remnant / (total liver - tumour), from voxel counts; Enter accepts the cut",
+                );
             }
         }
         if v.busy() {
-            ui.spinner();
+            ui.label("building surfaces...");
         }
         ui.label(format!("{:.0} fps", v.fps));
     });
