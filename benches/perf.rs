@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod perf_mesh;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -265,6 +267,7 @@ fn main() {
     }
 
     let dice = tool_rows(&ct, &map, &gz, &mut rows);
+    perf_mesh::rows(&map, &mut rows);
 
     println!("| measure | Remnant | reference (same run) | ratio | goal |");
     println!("|---|---|---|---|---|");

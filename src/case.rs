@@ -345,5 +345,6 @@ pub fn key_images(study: &Study) -> Vec<KeyImage> {
             rgb,
         });
     }
+    out.extend(crate::report::snapshot3d::key_image(&study.labels));
     out
 }

@@ -10,6 +10,7 @@ pub mod autosave;
 pub mod case;
 pub mod cli;
 pub mod fsutil;
+pub mod mesh;
 pub mod pci;
 pub mod phantom;
 pub mod recent;

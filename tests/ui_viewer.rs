@@ -157,6 +157,9 @@ fn a_failed_open_says_why_and_keeps_the_open_scan() {
 #[test]
 fn single_plane_layout() {
     let mut h = harness_on(sample("ct.nii.gz"));
+    // compared with the three-planes layout (the default is four views since the 3-D view)
+    h.state_mut().view.as_mut().unwrap().layout = remnant::ui::view_state::Layout::Three;
+    h.run();
     let three = h.get_by_label("Coronal view").rect().width();
     h.state_mut().view.as_mut().unwrap().layout =
         remnant::ui::view_state::Layout::Single(remnant::render::Plane::Coronal);

@@ -42,6 +42,8 @@ pub enum Command {
     Grow(super::trace::GrowArgs),
     /// Score a traced layer against a reference mask (trainee mode, headless)
     Score(super::trace::ScoreArgs),
+    /// One layer's surface as STL or OBJ (patient mm, RAS+) for 3-D printing or other planners
+    Mesh(super::mesh::MeshArgs),
 }
 
 /// Parse the command line; `Err` carries what to print and the exit status

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod convert;
+mod mesh;
 mod phantom;
 mod report;
 pub mod session;
@@ -24,6 +25,7 @@ pub const COMMANDS: &[&str] = &[
     "session",
     "grow",
     "score",
+    "mesh",
     "help",
 ];
 
@@ -54,6 +56,7 @@ pub fn run(args: &[OsString]) -> i32 {
         Command::Score(a) => trace::run_score(a),
         Command::Report(a) => report::run(a),
         Command::Session(a) => session::run(a),
+        Command::Mesh(a) => mesh::run(a),
     };
     match result {
         Ok(()) => 0,

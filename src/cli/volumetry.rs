@@ -193,7 +193,10 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
 
 /// The CT's grid and load warnings: a NIfTI header, or a DICOM series planned
 /// from its headers (no pixel is decoded; its warnings also go to stderr).
-fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>), CliError> {
+pub(super) fn ct_geometry(
+    ct: &Path,
+    series: Option<&str>,
+) -> Result<(Geometry, Vec<String>), CliError> {
     if crate::volume::dicom::is_dicom_path(ct) {
         let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())?;
         for w in &warnings {

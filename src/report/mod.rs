@@ -15,6 +15,7 @@ pub use model::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,
     Peritonectomies, Photo, Report, RightDiaphragm, SmallBowel,
 };
+pub use pdf::snapshot3d;
 pub use pdf::{KeyImage, render_pdf};
 pub use validate::{
     ASCITES_MAX_ML, HIPEC_DURATION_MIN, HIPEC_TEMPERATURE_C, LIVER_MAX_ML, MAX_SEGMENTS_RESECTED,

@@ -11,6 +11,7 @@ mod pci_section;
 mod photo;
 pub(crate) use photo::jpeg_orientation;
 mod sections;
+pub mod snapshot3d;
 mod text;
 
 use super::error::ReportError;

@@ -24,6 +24,8 @@ pub struct RemnantApp {
     pub ws: Workspace,
     pub view: Option<ViewState>,
     pub caches: [PlaneCache; 3],
+    /// The 3-D view: camera, surfaces, meshing job.
+    pub view3d: super::view3d::View3d,
     pub histogram: Vec<(f64, u64)>,
     pub jobs: Jobs,
     pub dicom: DicomOpen,
@@ -57,6 +59,7 @@ impl RemnantApp {
             ws: Workspace::new(),
             view: None,
             caches: Default::default(),
+            view3d: Default::default(),
             histogram: Vec::new(),
             jobs: Jobs {
                 wake,
@@ -190,6 +193,14 @@ impl RemnantApp {
                     let n = PlaneAxes::new(&study.ct.geometry, view.active).normal;
                     let max = study.ct.dims()[n] as isize - 1;
                     view.cursor[n] = (view.cursor[n] as isize + step).clamp(0, max) as usize;
+                }
+                Ok(None)
+            }
+            C::LayoutKey(key) => {
+                if let Some(view) = &mut self.view
+                    && let Some(l) = super::view_state::Layout::for_key(key, view.active)
+                {
+                    view.layout = l;
                 }
                 Ok(None)
             }
@@ -453,6 +464,7 @@ impl RemnantApp {
                     &mut self.ws,
                     view,
                     &mut self.caches,
+                    &mut self.view3d,
                     self.pointer.hover,
                 )),
                 _ => status::empty(ui, self.jobs.load.is_some()),

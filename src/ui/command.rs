@@ -85,6 +85,8 @@ pub enum AppCommand {
     /// Page Up / Down on the active plane.
     StepSlice(isize),
     ResetView,
+    /// F5 / F6 / F7: four views, the plane under the pointer alone, 3-D alone.
+    LayoutKey(egui::Key),
     ToggleHelp,
     RestoreAutosave,
     DiscardAutosave,

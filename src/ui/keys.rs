@@ -32,6 +32,12 @@ pub fn read(ui: &mut egui::Ui) -> Vec<AppCommand> {
                 cmds.push(cmd);
             }
         }
+        use super::view_state::{KEY_BIG_3D, KEY_BIG_PLANE, KEY_FOUR_UP};
+        for key in [KEY_FOUR_UP, KEY_BIG_PLANE, KEY_BIG_3D] {
+            if i.key_pressed(key) {
+                cmds.push(AppCommand::LayoutKey(key));
+            }
+        }
     });
     cmds
 }

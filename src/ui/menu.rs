@@ -17,14 +17,20 @@ pub fn show(
         ui.menu_button("File", |ui| file_menu(ui, has_scan, recent, &mut cmds));
         ui.menu_button("View", |ui| match view {
             Some(view) => {
+                ui.radio_value(
+                    &mut view.layout,
+                    Layout::FourUp,
+                    "Four views: planes + 3-D (F5)",
+                );
                 ui.radio_value(&mut view.layout, Layout::Three, "Three planes");
                 for p in Plane::ALL {
                     ui.radio_value(
                         &mut view.layout,
                         Layout::Single(p),
-                        format!("{} only", p.name()),
+                        format!("{} only (F6 on it)", p.name()),
                     );
                 }
+                ui.radio_value(&mut view.layout, Layout::ThreeD, "3-D only (F7)");
                 ui.separator();
                 if ui.button("Reset view (Home)").clicked() {
                     cmds.push(AppCommand::ResetView);

@@ -16,6 +16,7 @@ pub mod report_panel;
 pub mod side_panel;
 pub mod status;
 pub mod tools_panel;
+pub mod view3d;
 pub mod view_state;
 pub mod work_panel;
 
@@ -49,6 +50,9 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
             .with_inner_size([1500.0, 900.0])
             .with_drag_and_drop(true)
             .with_icon(icon()),
+        // the 3-D view draws with OpenGL (egui_glow paint callback) and needs a depth buffer
+        renderer: eframe::Renderer::Glow,
+        depth_buffer: 24,
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -79,6 +79,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "close the polygon being traced / accept a preview"),
     ("Esc", "cancel the outline / discard a preview"),
     ("Ctrl + S", "save the case"),
+    (
+        "F5 / F6 / F7",
+        "layout: four views (planes + 3-D) / the plane under the pointer alone / 3-D alone",
+    ),
+    (
+        "3-D: drag, right drag, wheel",
+        "rotate, pan (also Shift + drag), zoom; click a surface to move the crosshair there",
+    ),
     ("F1", "this list"),
 ];
 

@@ -4,7 +4,8 @@
 
 use super::command::AppCommand;
 use super::plane_view::{self, Overlay, PlaneCache, PlaneInput};
-use super::view_state::{Layout, ViewState, plane_index};
+use super::view_state::{Cell, ViewState, plane_index};
+use super::view3d::{self, View3d};
 use crate::render::{Plane, PlaneAxes};
 use crate::segmentation::editor::{Editor, Tool};
 use crate::study::Study;
@@ -52,36 +53,38 @@ fn overlay_for(
     o
 }
 
-/// Draw the planes of the layout; returns what the pointer did on them.
+/// Draw the cells of the layout (planes and the 3-D view); returns what the pointer
+/// did on the planes. The 3-D view moves the crosshair and previews its cut itself.
 pub fn show(
     ui: &mut egui::Ui,
     ws: &mut Workspace,
     view: &mut ViewState,
     caches: &mut [PlaneCache; 3],
+    v3d: &mut View3d,
     hover: Option<[f64; 3]>,
 ) -> Option<AppCommand> {
     let study = ws.study.as_ref()?;
     let ed = &mut ws.editor;
-    let planes: Vec<Plane> = match view.layout {
-        Layout::Three => Plane::ALL.to_vec(),
-        Layout::Single(p) => vec![p],
-    };
-    let overlays: Vec<Overlay> = planes
-        .iter()
-        .map(|&p| overlay_for(ed, view, p, study, hover))
-        .collect();
-    let avail = ui.available_size();
     let gap = 4.0;
-    let n = planes.len() as f32;
-    let w = (avail.x - gap * (n - 1.0)) / n;
+    let area = ui.available_rect_before_wrap();
+    let cells = view.layout.cells(area, gap);
+    let overlays: Vec<Option<Overlay>> = cells
+        .iter()
+        .map(|(c, _)| match c {
+            Cell::Plane(p) => Some(overlay_for(ed, view, *p, study, hover)),
+            Cell::ThreeD => None,
+        })
+        .collect();
+    let cut = ed.cut_plane(study).or(ed.last_cut);
     let painting = ed.tool.uses_pointer();
     let hl = ed.highlight(study);
     let highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
     let mut inputs = Vec::new();
-    ui.horizontal(|ui| {
-        ui.spacing_mut().item_spacing.x = gap;
-        for (p, overlay) in planes.iter().zip(&overlays) {
-            ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
+    let mut out_3d = view3d::View3dOutput::default();
+    for ((cell, rect), overlay) in cells.iter().zip(&overlays) {
+        let mut ui = ui.new_child(egui::UiBuilder::new().max_rect(*rect));
+        match (cell, overlay) {
+            (Cell::Plane(p), Some(overlay)) => {
                 let extras = plane_view::Extras {
                     highlight: highlight.as_ref(),
                     highlight_rev: hl.map_or(0, |(_, _, rev)| rev),
@@ -89,10 +92,21 @@ pub fn show(
                     overlay,
                 };
                 let cache = &mut caches[plane_index(*p)];
-                inputs.push((*p, plane_view::show(ui, *p, study, view, cache, extras)));
-            });
+                inputs.push((
+                    *p,
+                    plane_view::show(&mut ui, *p, study, view, cache, extras),
+                ));
+            }
+            _ => out_3d = view3d::show(&mut ui, v3d, study, view, cut),
         }
-    });
+    }
+    ui.advance_cursor_after_rect(area);
+    if let Some(c) = out_3d.cursor {
+        view.cursor = c;
+    }
+    if let Some(plane) = out_3d.cut_changed {
+        v3d.cut_counts = Some(view3d::preview_cut(&mut ws.editor, study, &plane));
+    }
     let double = ui.input(|i| {
         i.pointer
             .button_double_clicked(egui::PointerButton::Primary)

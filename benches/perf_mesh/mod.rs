@@ -1,0 +1,118 @@
+//! Bench rows of the 3-D view: meshing each layer of the bench liver, its triangle
+//! count, and one CPU-rendered frame (the PDF snapshot renderer). Called from perf.rs.
+
+use super::{Row, row, time};
+use remnant::mesh::camera::{Camera, StandardView};
+use remnant::mesh::raster::{Paint, render};
+use remnant::mesh::scene::surface_style;
+use remnant::mesh::{MeshLayer, MeshOptions, mesh_layer};
+use remnant::segmentation::plane_cut::{CutPlane, cut_voxels};
+use remnant::segmentation::{LabelMap, Layer};
+use remnant::task::Task;
+
+pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
+    let g = &map.geometry;
+    let mut map = map.clone();
+    // a resection (the liver's right of its centre of mass... by a sagittal plane)
+    // and a 15 mm tumour in the remnant, so every layer has voxels
+    let liver = Layer::Liver.bit();
+    let (mut sum, mut n) = ([0.0f64; 3], 0usize);
+    let [nx, ny, _] = g.dims;
+    for (i, &b) in map.bits.iter().enumerate() {
+        if b & liver != 0 {
+            let w = g.to_world([
+                (i % nx) as f64,
+                ((i / nx) % ny) as f64,
+                (i / (nx * ny)) as f64,
+            ]);
+            for a in 0..3 {
+                sum[a] += w[a];
+            }
+            n += 1;
+        }
+    }
+    let c = sum.map(|s| s / n.max(1) as f64);
+    let plane = CutPlane {
+        point: c,
+        normal: [1.0, 0.0, 0.0],
+        remove_positive: true,
+    };
+    for i in cut_voxels(&map.bits, g, &plane) {
+        map.bits[i] |= Layer::Resection.bit();
+    }
+    let tc = [c[0] - 40.0, c[1], c[2]];
+    let s = g.spacing();
+    let r = 15.0;
+    if let Some(ci) = g.to_index(tc) {
+        let span = |a: usize| (r / s[a]).ceil() as isize + 1;
+        for dk in -span(2)..=span(2) {
+            for dj in -span(1)..=span(1) {
+                for di in -span(0)..=span(0) {
+                    let p = [
+                        ci[0].round() as isize + di,
+                        ci[1].round() as isize + dj,
+                        ci[2].round() as isize + dk,
+                    ];
+                    if (0..3).any(|a| p[a] < 0 || p[a] >= g.dims[a] as isize) {
+                        continue;
+                    }
+                    let p = [p[0] as usize, p[1] as usize, p[2] as usize];
+                    let w = g.to_world([p[0] as f64, p[1] as f64, p[2] as f64]);
+                    let d: f64 = (0..3).map(|a| (w[a] - tc[a]).powi(2)).sum();
+                    let idx = g.index(p[0], p[1], p[2]);
+                    if d <= r * r && map.bits[idx] & liver != 0 {
+                        map.bits[idx] |= Layer::Tumour.bit();
+                    }
+                }
+            }
+        }
+    }
+    let opts = MeshOptions::default();
+    let mut meshes = Vec::new();
+    for layer in MeshLayer::ALL {
+        let mut mesh = None;
+        let t = time(3, || {
+            mesh = mesh_layer(&map.bits, g, layer, &opts, Task::none()).ok();
+        });
+        let Some(mesh) = mesh else { continue };
+        rows.push(row(
+            &format!(
+                "mesh the {} (surface nets + smoothing; {} triangles, {} vertices)",
+                layer.name(),
+                mesh.triangles.len(),
+                mesh.positions.len()
+            ),
+            t,
+            None,
+            "< 300 ms",
+        ));
+        meshes.push((layer, mesh));
+    }
+    // one frame of the 3-D snapshot (remnant, translucent resection, tumour)
+    let shown: Vec<Paint> = meshes
+        .iter()
+        .filter(|(l, _)| *l != MeshLayer::Liver)
+        .map(|(l, m)| {
+            let (color, alpha) = surface_style(*l);
+            Paint {
+                mesh: m,
+                color,
+                alpha,
+            }
+        })
+        .collect();
+    if let Some((lo, hi)) = meshes.first().and_then(|(_, m)| m.bounds()) {
+        let mut cam = Camera::fit(lo.map(|x| x as f64), hi.map(|x| x as f64));
+        cam.set_view(StandardView::Anterior);
+        cam.orbit(40.0, -30.0);
+        let t = time(3, || {
+            let _ = render(&shown, &cam, 900, 700, [255, 255, 255]);
+        });
+        rows.push(row(
+            "3-D frame, CPU (900 x 700, remnant + resection + tumour)",
+            t,
+            None,
+            "",
+        ));
+    }
+}

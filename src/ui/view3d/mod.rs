@@ -1,0 +1,587 @@
+//! The 3-D view: the traced layers' surfaces (remnant, translucent resection,
+//! tumours; the whole liver before a resection is traced), drawn by OpenGL in an egui
+//! paint callback (eframe's glow backend), with the crosshair, the cutting plane and an
+//! orientation marker drawn over it. Drag = rotate (trackball), right/middle drag or
+//! Shift+drag = pan, wheel = zoom, a click on a surface moves the crosshair there.
+//! Surfaces are meshed off the UI thread, only for the layers whose voxels changed
+//! (`mesh::scene`). Camera and picking are the UI-free `mesh::camera`.
+
+mod gl;
+
+use super::view_state::ViewState;
+use crate::mesh::MeshOptions;
+use crate::mesh::camera::{Camera, DIRECTIONS, StandardView, Viewport, first_hit_any};
+use crate::mesh::cut_handles::{self, Handle, PlaneFrame};
+use crate::mesh::scene::{SceneLayer, surface_style, update_scene};
+use crate::segmentation::Layer;
+use crate::segmentation::editor::{Editor, PendingKind};
+use crate::segmentation::plane_cut::CutPlane;
+use crate::segmentation::tools::{Grid, Preview};
+use crate::study::Study;
+use crate::task::Job;
+use crate::volumetry::Counts;
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// (scan identity, layer revision).
+type SceneKey = (usize, u64);
+
+/// The 3-D view's state: camera, surfaces, the meshing job, frame timing.
+pub struct View3d {
+    pub camera: Camera,
+    /// The surfaces shown (empty until the first meshing finishes).
+    pub scene: Vec<SceneLayer>,
+    /// (scan identity, layer revision) the scene was built for.
+    built: Option<SceneKey>,
+    job: Option<(Job<Result<Vec<SceneLayer>, String>>, SceneKey)>,
+    /// The camera was fitted to the scene of this scan.
+    framed: Option<usize>,
+    gl: Arc<Mutex<gl::GlScene>>,
+    pub show_crosshair: bool,
+    pub show_cut: bool,
+    frame_times: VecDeque<Instant>,
+    /// Frames painted per second over the last second or so.
+    pub fps: f32,
+    pub frames: u64,
+    /// Degrees per frame to turn the camera by itself (REMNANT_SPIN, for measuring fps).
+    spin: f64,
+    log_fps: bool,
+    last_log: Option<Instant>,
+    pub error: Option<String>,
+    /// The cutting plane placed in 3-D (moved and tilted with its handles).
+    pub cut3d: Option<CutPlane>,
+    /// Counts with the 3-D cut applied (the live FLR), once previewed.
+    pub cut_counts: Option<Counts>,
+    /// Handle being dragged: the handle, the plane and frame when the drag began, where it began.
+    dragging: Option<(Handle, CutPlane, PlaneFrame, [f64; 2])>,
+    last_preview: Option<Instant>,
+}
+
+impl Default for View3d {
+    fn default() -> Self {
+        View3d {
+            camera: Camera::default(),
+            scene: Vec::new(),
+            built: None,
+            job: None,
+            framed: None,
+            gl: Arc::new(Mutex::new(gl::GlScene::default())),
+            show_crosshair: true,
+            show_cut: true,
+            frame_times: VecDeque::new(),
+            fps: 0.0,
+            frames: 0,
+            spin: std::env::var("REMNANT_SPIN")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0.0),
+            log_fps: std::env::var_os("REMNANT_FPS_LOG").is_some(),
+            last_log: None,
+            error: None,
+            cut3d: None,
+            cut_counts: None,
+            dragging: None,
+            last_preview: None,
+        }
+    }
+}
+
+fn scan_id(study: &Study) -> usize {
+    Arc::as_ptr(&study.ct) as usize
+}
+
+/// What the user did in the 3-D view this frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View3dOutput {
+    /// A click hit a surface here: move the crosshair (voxel index).
+    pub cursor: Option<[usize; 3]>,
+    /// The 3-D cutting plane moved: preview its resection (see `preview_cut`).
+    pub cut_changed: Option<CutPlane>,
+}
+
+/// Preview a 3-D cut as the 2-D cut tool does (a pending "Cut plane" result for the
+/// resection layer, accepted with Enter or Accept), and return the counts after it.
+pub fn preview_cut(editor: &mut Editor, study: &Study, plane: &CutPlane) -> Counts {
+    let g = &study.ct.geometry;
+    let (idx, counts) = cut_handles::preview(&study.labels.bits, g, plane);
+    let p = Preview::from_indices(&Grid::of(g), &idx);
+    editor.set_pending(study, PendingKind::Cut, Layer::Resection, p);
+    counts
+}
+
+impl View3d {
+    /// Start meshing when the layers changed (one job at a time; the newest revision
+    /// is picked up when it ends), and take finished surfaces.
+    pub fn update(&mut self, study: &Study, ctx: Option<egui::Context>) {
+        let want = (scan_id(study), study.revision);
+        if let Some((job, key)) = &self.job
+            && let Some(r) = job.poll()
+        {
+            let r = r.map_err(|e| e.to_string()).and_then(|r| r);
+            let key = *key;
+            self.job = None;
+            match r {
+                Ok(scene) => {
+                    if key.0 == want.0 {
+                        self.scene = scene;
+                        self.built = Some(key);
+                        self.error = None;
+                    }
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    self.built = Some(key);
+                }
+            }
+        }
+        if self.job.is_some() || self.built == Some(want) {
+            return;
+        }
+        let prev = if self.built.is_some_and(|b| b.0 == want.0) {
+            self.scene.clone()
+        } else {
+            // another scan: its surfaces and a cut placed on the last one go
+            self.scene.clear();
+            self.cut3d = None;
+            self.cut_counts = None;
+            Vec::new()
+        };
+        let bits = study.labels.bits.clone();
+        let g = study.ct.geometry.clone();
+        // no progress repaints (and no spinner): the job asks for one repaint when it
+        // ends, so an idle window (or a test harness) is not kept busy while it runs
+        let wake =
+            ctx.map(|c| -> crate::task::Wake { std::sync::Arc::new(move || c.request_repaint()) });
+        let job = Job::spawn("Building the 3-D surfaces", wake, move |task| {
+            let quiet = crate::task::Task::new(&|_| {}, task.cancel);
+            update_scene(&prev, &bits, &g, &MeshOptions::default(), quiet)
+                .map_err(|e| e.to_string())
+        });
+        self.job = Some((job, want));
+    }
+
+    /// Block until the surfaces for the current layers are built (tests, headless).
+    pub fn wait(&mut self, study: &Study) {
+        self.update(study, None);
+        while let Some((job, _)) = &self.job {
+            let r = job.wait().map_err(|e| e.to_string()).and_then(|r| r);
+            let key = self.job.take().map(|(_, k)| k);
+            match (r, key) {
+                (Ok(scene), Some(k)) => {
+                    self.scene = scene;
+                    self.built = Some(k);
+                }
+                (Err(e), Some(k)) => {
+                    self.error = Some(e);
+                    self.built = Some(k);
+                }
+                _ => {}
+            }
+            self.update(study, None);
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Fit the camera to the surfaces (keeping the direction it looks from).
+    pub fn fit(&mut self) {
+        if let Some((lo, hi)) = scene_bounds(&self.scene) {
+            self.camera.frame_box(lo, hi);
+        }
+    }
+
+    pub fn set_view(&mut self, v: StandardView) {
+        self.camera.set_view(v);
+    }
+
+    /// Mesh uploads to the GPU so far (one per changed surface, not per frame).
+    pub fn uploads(&self) -> u64 {
+        self.gl.lock().map_or(0, |g| g.uploads)
+    }
+
+    fn tick_fps(&mut self) {
+        let now = Instant::now();
+        self.frames += 1;
+        self.frame_times.push_back(now);
+        while self
+            .frame_times
+            .front()
+            .is_some_and(|t| now.duration_since(*t).as_secs_f32() > 1.0)
+        {
+            self.frame_times.pop_front();
+        }
+        if let (Some(a), n) = (self.frame_times.front(), self.frame_times.len())
+            && n > 1
+        {
+            let dt = now.duration_since(*a).as_secs_f32();
+            if dt > 0.0 {
+                self.fps = (n - 1) as f32 / dt;
+            }
+        }
+        if self.log_fps
+            && self
+                .last_log
+                .is_none_or(|t| now.duration_since(t).as_secs_f32() >= 1.0)
+        {
+            self.last_log = Some(now);
+            eprintln!(
+                "remnant: 3-D view {:.1} fps (frame {})",
+                self.fps, self.frames
+            );
+        }
+    }
+}
+
+fn scene_bounds(scene: &[SceneLayer]) -> Option<([f64; 3], [f64; 3])> {
+    let mut lo = [f64::MAX; 3];
+    let mut hi = [f64::MIN; 3];
+    for l in scene {
+        let (a, b) = l.mesh.bounds()?;
+        for k in 0..3 {
+            lo[k] = lo[k].min(a[k] as f64);
+            hi[k] = hi[k].max(b[k] as f64);
+        }
+    }
+    (!scene.is_empty()).then_some((lo, hi))
+}
+
+/// The toolbar: standard views, fit, overlays, frame rate.
+fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("3-D");
+        for sv in StandardView::ALL {
+            let tip = format!("view from the {:?} side", sv).to_lowercase();
+            if ui.small_button(sv.letter()).on_hover_text(tip).clicked() {
+                v.set_view(sv);
+            }
+        }
+        if ui
+            .small_button("Fit")
+            .on_hover_text("fit the surfaces in view")
+            .clicked()
+        {
+            v.fit();
+        }
+        ui.checkbox(&mut v.show_crosshair, "Crosshair");
+        ui.checkbox(&mut v.show_cut, "Show cut");
+        let placing = v.cut3d.is_some();
+        if ui
+            .selectable_label(placing, "Cut in 3-D")
+            .on_hover_text(
+                "place a cutting plane here: drag its centre to move it, its edge handles \
+                 to tilt it; Enter accepts the resection",
+            )
+            .clicked()
+        {
+            if placing {
+                v.cut3d = None;
+                v.cut_counts = None;
+            } else {
+                // through the centre of the view, turned 20 degrees towards the viewer so it
+                // is not seen edge-on; it removes the screen-left side (the patient's right
+                // in the anterior view, as for a right hepatectomy)
+                let c = &v.camera;
+                let (sn, cs) = 20f64.to_radians().sin_cos();
+                let normal: [f64; 3] = std::array::from_fn(|k| -cs * c.right[k] + sn * c.back[k]);
+                *new_cut = Some(CutPlane {
+                    point: c.target,
+                    normal,
+                    remove_positive: true,
+                });
+            }
+        }
+        if placing
+            && ui.small_button("Flip side").clicked()
+            && let Some(p) = &mut v.cut3d
+        {
+            p.remove_positive = !p.remove_positive;
+            *new_cut = Some(*p);
+        }
+        if let Some(c) = &v.cut_counts
+            && v.cut3d.is_some()
+        {
+            let functional = c.total.saturating_sub(c.tumour);
+            if functional > 0 {
+                ui.label(format!(
+                    "FLR with this cut: {:.1} %",
+                    100.0 * c.remnant as f64 / functional as f64
+                ))
+                .on_hover_text(
+                    "remnant / (total liver - tumour), from voxel counts; Enter accepts the cut",
+                );
+            }
+        }
+        if v.busy() {
+            ui.label("building surfaces...");
+        }
+        ui.label(format!("{:.0} fps", v.fps));
+    });
+}
+
+/// Show the 3-D view in the space `ui` has left.
+pub fn show(
+    ui: &mut egui::Ui,
+    v: &mut View3d,
+    study: &Study,
+    view: &ViewState,
+    cut: Option<CutPlane>,
+) -> View3dOutput {
+    let mut out = View3dOutput::default();
+    v.update(study, Some(ui.ctx().clone()));
+    let cell = ui.max_rect();
+    let mut new_cut = None;
+    toolbar(ui, v, &mut new_cut);
+    if let Some(p) = new_cut {
+        v.cut3d = Some(p);
+        out.cut_changed = Some(p);
+    }
+    // exactly the rest of the cell (a wide toolbar must not widen the view)
+    let top = ui.cursor().min.y.min(cell.max.y - 1.0);
+    let rect = Rect::from_min_max(Pos2::new(cell.min.x, top), cell.max);
+    let resp = ui.allocate_rect(rect, Sense::click_and_drag());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "3-D view"));
+    let sid = scan_id(study);
+    if v.framed != Some(sid) && !v.scene.is_empty() {
+        v.camera = Camera::default();
+        v.fit();
+        v.framed = Some(sid);
+    }
+    let vp = Viewport {
+        width: rect.width().max(1.0) as f64,
+        height: rect.height().max(1.0) as f64,
+    };
+    // input
+    let (shift, scroll) = ui.input(|i| (i.modifiers.shift, i.smooth_scroll_delta.y));
+    let local = |p: Pos2| [(p.x - rect.min.x) as f64, (p.y - rect.min.y) as f64];
+    let frame = v
+        .cut3d
+        .and_then(|p| PlaneFrame::new(&p, v.camera.target, v.camera.radius * 0.8));
+    if resp.drag_started_by(egui::PointerButton::Primary)
+        && let (Some(plane), Some(f), Some(pos)) = (v.cut3d, frame, resp.interact_pointer_pos())
+    {
+        let at = local(pos);
+        v.dragging = [Handle::Move, Handle::TiltU, Handle::TiltW]
+            .into_iter()
+            .find(|&h| {
+                v.camera
+                    .project(f.handle(h), vp)
+                    .is_some_and(|s| (s[0] - at[0]).hypot(s[1] - at[1]) < 12.0)
+            })
+            .map(|h| (h, plane, f, at));
+    }
+    if let Some((h, plane, f, from)) = v.dragging {
+        if let Some(pos) = resp.interact_pointer_pos() {
+            let p = cut_handles::drag(&plane, &f, h, &v.camera, vp, from, local(pos));
+            v.cut3d = Some(p);
+            // live preview, at most 5 times a second while dragging
+            if v.last_preview
+                .is_none_or(|t| t.elapsed().as_millis() >= 200)
+            {
+                v.last_preview = Some(Instant::now());
+                out.cut_changed = Some(p);
+            }
+        }
+        if resp.drag_stopped() || !resp.dragged() {
+            v.dragging = None;
+            out.cut_changed = v.cut3d;
+        }
+    } else if resp.dragged_by(egui::PointerButton::Primary) && !shift {
+        let d = resp.drag_delta();
+        v.camera.orbit(d.x as f64, d.y as f64);
+    } else if resp.dragged_by(egui::PointerButton::Secondary)
+        || resp.dragged_by(egui::PointerButton::Middle)
+        || (resp.dragged_by(egui::PointerButton::Primary) && shift)
+    {
+        let d = resp.drag_delta();
+        v.camera.pan(d.x as f64, d.y as f64, vp);
+    }
+    if resp.hovered() && scroll != 0.0 {
+        v.camera.zoom((scroll as f64 * 0.004).exp());
+    }
+    if resp.clicked()
+        && let Some(pos) = resp.interact_pointer_pos()
+    {
+        let s = [(pos.x - rect.min.x) as f64, (pos.y - rect.min.y) as f64];
+        let ray = v.camera.ray(s, vp);
+        if let Some((_, hit)) = first_hit_any(&ray, v.scene.iter().map(|l| &*l.mesh))
+            && let Some(ix) = study.ct.geometry.to_index(hit.point)
+        {
+            let d = study.ct.geometry.dims;
+            out.cursor = Some(std::array::from_fn(|a| {
+                ix[a].round().clamp(0.0, d[a] as f64 - 1.0) as usize
+            }));
+        }
+    }
+    if v.spin != 0.0 {
+        // orbit() turns 0.008 rad (0.458 degrees) per pixel
+        v.camera.orbit(v.spin / 0.458, 0.0);
+        ui.ctx().request_repaint();
+    }
+    // surfaces (GL)
+    let items: Vec<gl::DrawItem> = v
+        .scene
+        .iter()
+        .map(|l| {
+            let (c, a) = surface_style(l.layer);
+            gl::DrawItem {
+                key: l.layer as u8,
+                generation: l.generation,
+                mesh: l.mesh.clone(),
+                color: [
+                    c[0] as f32 / 255.0,
+                    c[1] as f32 / 255.0,
+                    c[2] as f32 / 255.0,
+                    a,
+                ],
+            }
+        })
+        .collect();
+    let mvp = v.camera.view_projection(vp);
+    let b = v.camera.back;
+    let view_dir = [b[0] as f32, b[1] as f32, b[2] as f32];
+    let glscene = v.gl.clone();
+    let callback = egui::PaintCallback {
+        rect,
+        callback: Arc::new(eframe::egui_glow::CallbackFn::new(move |info, painter| {
+            let c = info.clip_rect_in_pixels();
+            if let Ok(mut s) = glscene.lock() {
+                s.paint(
+                    painter.gl(),
+                    &items,
+                    &mvp,
+                    view_dir,
+                    [c.left_px, c.from_bottom_px, c.width_px, c.height_px],
+                );
+            }
+        })),
+    };
+    // painted through a painter clipped to the view: the callback's clear stays inside it
+    ui.painter_at(rect).add(callback);
+    v.tick_fps();
+    // overlays
+    let painter = ui.painter_at(rect);
+    let cam = v.camera;
+    let to_screen = |p: [f64; 3]| {
+        cam.project(p, vp)
+            .map(|s| Pos2::new(rect.min.x + s[0] as f32, rect.min.y + s[1] as f32))
+    };
+    let g = &study.ct.geometry;
+    if v.show_crosshair {
+        let c = g.to_world(view.cursor.map(|x| x as f64));
+        let len = cam.radius * 0.35;
+        let m = g.linear();
+        let s = g.spacing();
+        let col = Color32::from_rgba_unmultiplied(255, 230, 60, 200);
+        for a in 0..3 {
+            let d = [m[0][a] / s[a], m[1][a] / s[a], m[2][a] / s[a]];
+            let p0 = [c[0] - d[0] * len, c[1] - d[1] * len, c[2] - d[2] * len];
+            let p1 = [c[0] + d[0] * len, c[1] + d[1] * len, c[2] + d[2] * len];
+            if let (Some(a), Some(b)) = (to_screen(p0), to_screen(p1)) {
+                painter.line_segment([a, b], Stroke::new(1.5, col));
+            }
+        }
+        if let Some(p) = to_screen(c) {
+            painter.circle_stroke(p, 4.0, Stroke::new(1.5, col));
+        }
+    }
+    if let Some(f) = frame.and_then(|_| {
+        v.cut3d
+            .and_then(|p| PlaneFrame::new(&p, cam.target, cam.radius * 0.8))
+    }) {
+        draw_frame(&painter, &f, &to_screen, true);
+    } else if v.show_cut
+        && let Some(plane) = cut
+        && let Some(f) = PlaneFrame::new(&plane, cam.target, cam.radius * 0.8)
+    {
+        draw_frame(&painter, &f, &to_screen, false);
+    }
+    orientation_marker(&painter, rect, &cam);
+    let msg = if let Some(e) = &v.error {
+        Some(format!("3-D surfaces: {e}"))
+    } else if v.scene.is_empty() && v.busy() {
+        Some("Building the 3-D surfaces...".to_string())
+    } else if v.scene.is_empty() {
+        Some("No liver traced yet: the 3-D view shows the traced layers".to_string())
+    } else {
+        None
+    };
+    if let Some(m) = msg {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            m,
+            egui::FontId::proportional(14.0),
+            Color32::LIGHT_GRAY,
+        );
+    }
+    if let Ok(s) = v.gl.lock()
+        && let Some(e) = &s.error
+    {
+        painter.text(
+            rect.left_top() + Vec2::new(8.0, 8.0),
+            egui::Align2::LEFT_TOP,
+            e,
+            egui::FontId::proportional(12.0),
+            Color32::from_rgb(240, 90, 80),
+        );
+    }
+    out
+}
+
+/// A cutting plane as a translucent square (about the point of the plane nearest the
+/// camera's target), with its three drag handles when it can be moved.
+fn draw_frame(
+    painter: &egui::Painter,
+    f: &PlaneFrame,
+    to_screen: &dyn Fn([f64; 3]) -> Option<Pos2>,
+    handles: bool,
+) {
+    let blue = Color32::from_rgb(90, 170, 255);
+    let pts: Option<Vec<Pos2>> = f.corners().iter().map(|&c| to_screen(c)).collect();
+    if let Some(pts) = pts {
+        painter.add(egui::Shape::convex_polygon(
+            pts,
+            Color32::from_rgba_unmultiplied(90, 170, 255, 60),
+            Stroke::new(1.5, blue),
+        ));
+    }
+    if handles {
+        for (h, r) in [
+            (Handle::Move, 7.0),
+            (Handle::TiltU, 6.0),
+            (Handle::TiltW, 6.0),
+        ] {
+            if let Some(p) = to_screen(f.handle(h)) {
+                painter.circle(p, r, Color32::WHITE, Stroke::new(2.0, blue));
+            }
+        }
+        // the removed side: an arrow along the normal
+        let _ = f.n;
+    }
+}
+
+/// R/L, A/P, S/I axes with their letters in the lower-left corner.
+fn orientation_marker(painter: &egui::Painter, rect: Rect, cam: &Camera) {
+    let c = rect.left_bottom() + Vec2::new(48.0, -48.0);
+    for (letter, d) in DIRECTIONS {
+        let s = cam.screen_direction(d);
+        let dir = Vec2::new(s[0] as f32, s[1] as f32);
+        let col = match letter {
+            "R" | "L" => Color32::from_rgb(230, 90, 90),
+            "A" | "P" => Color32::from_rgb(90, 200, 110),
+            _ => Color32::from_rgb(110, 150, 240),
+        };
+        painter.line_segment([c, c + dir * 26.0], Stroke::new(2.0, col));
+        painter.text(
+            c + dir * 36.0,
+            egui::Align2::CENTER_CENTER,
+            letter,
+            egui::FontId::proportional(13.0),
+            col,
+        );
+    }
+}
