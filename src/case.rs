@@ -24,6 +24,9 @@ pub struct ScanRef {
     pub path: String,
     pub bytes: u64,
     pub sha256: String,
+    /// The DICOM series in a folder (SeriesInstanceUID, or `no-uid-...` key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +47,8 @@ pub struct OpenedCase {
     pub case: Case,
     pub report: Report,
     pub scan_path: Option<PathBuf>,
+    /// The DICOM series to reopen in `scan_path` (see [`ScanRef::series`]).
+    pub scan_series: Option<String>,
     pub layers_path: Option<PathBuf>,
     /// e.g. "the scan has moved" or "the scan changed since the case was saved".
     pub warnings: Vec<String>,
@@ -89,6 +94,8 @@ pub struct CaseScan<'a> {
     pub path: &'a Path,
     pub labels: &'a LabelMap,
     pub spatial: Option<&'a SpatialFields>,
+    /// The DICOM series key, when the scan is a series in a folder.
+    pub series: Option<&'a str>,
 }
 
 impl<'a> CaseScan<'a> {
@@ -97,6 +104,7 @@ impl<'a> CaseScan<'a> {
             path: &s.path,
             labels: &s.labels,
             spatial: s.spatial(),
+            series: s.series.as_ref().map(|x| x.key.as_str()),
         }
     }
 }
@@ -136,6 +144,7 @@ pub fn save_checked(
                     path: abs.display().to_string(),
                     bytes,
                     sha256,
+                    series: s.series.map(str::to_string),
                 }),
                 name,
             )
@@ -239,10 +248,12 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
     {
         warnings.push(format!("the traced layers {} are missing", lp.display()));
     }
+    let scan_series = case.scan.as_ref().and_then(|s| s.series.clone());
     Ok(OpenedCase {
         case,
         report,
         scan_path,
+        scan_series,
         layers_path,
         warnings,
         stamp,

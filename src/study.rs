@@ -3,7 +3,7 @@
 
 use crate::segmentation::LabelMap;
 use crate::task::Task;
-use crate::volume::Volume;
+use crate::volume::{ValueUnits, Volume};
 use crate::volume::dicom::{self, DicomVolume, PatientInfo, SeriesSummary};
 use crate::volume::nifti::{self, NiftiHeader};
 use crate::volumetry::Counts;
@@ -24,6 +24,8 @@ pub struct Study {
     pub patient: Option<PatientInfo>,
     /// The DICOM series the CT was built from (None for NIfTI).
     pub series: Option<SeriesSummary>,
+    /// What the voxel values are (HU for CT and NIfTI; MR intensities...).
+    pub units: ValueUnits,
     counts_cache: Option<(u64, Counts)>,
 }
 
@@ -43,6 +45,7 @@ impl Study {
             warnings,
             patient: None,
             series: None,
+            units: ValueUnits::hounsfield(),
             counts_cache: None,
         }
     }
@@ -51,8 +54,14 @@ impl Study {
     /// folder, a DICOMDIR or one image file). A folder holding several series is
     /// refused with their SeriesInstanceUIDs (the app shows a picker instead).
     pub fn open(path: &Path, task: Task) -> Result<Study, String> {
+        Study::open_series(path, None, task)
+    }
+
+    /// [`Study::open`] of one DICOM series by its key (a case stores it): its
+    /// SeriesInstanceUID, or the `no-uid-...` key of a series without one.
+    pub fn open_series(path: &Path, series: Option<&str>, task: Task) -> Result<Study, String> {
         if dicom::is_dicom_path(path) {
-            let ct = dicom::open_path(path, None, task)?;
+            let ct = dicom::open_path(path, series, task)?;
             return Ok(Study::from_dicom(path.to_path_buf(), ct));
         }
         let (ct, header) = nifti::read_ct(path, task).map_err(|e| e.to_string())?;
@@ -65,6 +74,7 @@ impl Study {
         s.warnings = ct.warnings;
         s.patient = Some(ct.patient);
         s.series = Some(ct.series);
+        s.units = ct.units;
         s
     }
 

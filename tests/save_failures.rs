@@ -219,6 +219,7 @@ fn every_save_fails(dir: &Path, olds: &Olds, cause: &str) {
                 path: &scan,
                 labels: &map,
                 spatial: None,
+                series: None,
             }),
             &PlanInputs::default(),
             None,
@@ -421,6 +422,7 @@ fn saving_over_a_case_another_program_changed_is_refused() {
             path: &scan,
             labels: &map,
             spatial: None,
+            series: None,
         })
     };
     let plan = PlanInputs::default();

@@ -66,7 +66,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         sp[1],
         sp[2],
         g.orientation(),
-        series.series_instance_uid,
+        series.key,
         series.label()
     );
     Ok(())
@@ -98,7 +98,13 @@ fn listing(scan: &ScanResult) -> String {
         s.push_str("no DICOM image series found\n");
     }
     for x in &scan.series {
-        let _ = writeln!(s, "series {}", x.series_instance_uid);
+        let _ = writeln!(s, "series {}", x.key);
+        if x.series_instance_uid.is_none() {
+            let _ = writeln!(
+                s,
+                "  no SeriesInstanceUID: identified by its study, number, description, orientation and size; --series takes this key"
+            );
+        }
         let _ = writeln!(s, "  {}", x.label());
         let who = [&x.patient_name, &x.patient_id]
             .iter()

@@ -10,6 +10,7 @@ use super::side_panel;
 use super::tools_panel;
 use super::view_state::{Layout, ViewState, plane_index};
 use crate::render::{Plane, hu_histogram};
+use crate::volume::units::histogram_range;
 use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::components::{Component, components};
@@ -164,7 +165,8 @@ impl RemnantApp {
         let label = format!("Opening {}", path.display());
         self.load = Some(Job::spawn(label, self.ctx.clone(), move |task| {
             let study = Study::open(&path, task)?;
-            let histogram = hu_histogram(study.ct.as_slice(), -1000, 1500, 10);
+            let (lo, hi, bin) = histogram_range(&study.units, study.ct.as_slice());
+            let histogram = hu_histogram(study.ct.as_slice(), lo, hi, bin);
             Ok(Loaded { study, histogram })
         }));
     }
@@ -211,6 +213,7 @@ impl RemnantApp {
                 s.path.clone(),
                 s.labels.clone(),
                 s.header.as_ref().map(|h| h.spatial.clone()),
+                s.series.as_ref().map(|x| x.key.clone()),
             )
         });
         self.saved = Some(fp);
@@ -221,10 +224,11 @@ impl RemnantApp {
             .map(|(_, st)| st.clone());
         let cut = self.editor.last_cut;
         self.save_job = Some(Job::spawn("Saving case", self.ctx.clone(), move |_task| {
-            let cs = scan.as_ref().map(|(p, l, sp)| crate::case::CaseScan {
+            let cs = scan.as_ref().map(|(p, l, sp, k)| crate::case::CaseScan {
                 path: p,
                 labels: l,
                 spatial: sp.as_ref(),
+                series: k.as_deref(),
             });
             let stamp =
                 crate::case::save_checked(&path, last.as_ref(), cs, &planning, cut, &report)?;
@@ -263,6 +267,7 @@ impl RemnantApp {
                 self.notice = Some(msg);
                 if let Some(sp) = o.scan_path {
                     self.pending_layers = o.layers_path;
+                    self.dicom.want_series = o.scan_series;
                     self.open(sp);
                 }
                 self.saved = Some(self.fingerprint());
@@ -413,6 +418,13 @@ impl RemnantApp {
                 let mut view = ViewState::new(dims);
                 if let Some(w) = keep_window {
                     view.window = w;
+                }
+                // MR and other non-HU scans: a window from the image's percentiles
+                if let Some(w) = l.study.units.windows.first() {
+                    view.window = crate::render::Window {
+                        width: f64::from(w.width),
+                        level: f64::from(w.level),
+                    };
                 }
                 self.view = Some(view);
                 self.study = Some(l.study);
@@ -974,8 +986,14 @@ impl RemnantApp {
                         .geometry
                         .to_world([v[0] as f64, v[1] as f64, v[2] as f64]);
                     ui.monospace(format!(
-                        "voxel ({}, {}, {})  {hu} HU  RAS ({:.1}, {:.1}, {:.1}) mm",
-                        v[0], v[1], v[2], w[0], w[1], w[2]
+                        "voxel ({}, {}, {})  {hu} {}  RAS ({:.1}, {:.1}, {:.1}) mm",
+                        v[0],
+                        v[1],
+                        v[2],
+                        study.units.symbol(),
+                        w[0],
+                        w[1],
+                        w[2]
                     ));
                 } else {
                     ui.monospace(format!(
@@ -1002,7 +1020,7 @@ impl RemnantApp {
         side_panel::case_info(ui, study);
         ui.separator();
         ui.strong("Window / level");
-        side_panel::window_level(ui, view);
+        side_panel::window_level(ui, view, &study.units);
         ui.separator();
         ui.strong("Layers");
         side_panel::layers(ui, view);
@@ -1010,8 +1028,8 @@ impl RemnantApp {
         ui.strong("Volumes");
         side_panel::volumes(ui, study);
         ui.separator();
-        ui.strong("HU histogram");
-        side_panel::histogram(ui, &self.histogram, view.window);
+        ui.strong(format!("{} histogram", study.units.symbol()));
+        side_panel::histogram(ui, &self.histogram, view.window, &study.units);
     }
 
     /// Tumour lesions, recomputed only when the layers change.

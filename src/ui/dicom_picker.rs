@@ -1,7 +1,9 @@
 //! Opening a DICOM folder in the app: a native folder dialog on its own thread,
 //! the folder scanned off the UI thread (progress bar, Cancel), then the series
 //! picker: patient, study date, series, modality, image count, slice thickness
-//! and size of every series found, and how many files were skipped and why. The
+//! and size of every series found, with notes on what loading it does (no UID,
+//! enhanced multi-frame, MR intensities, uneven spacing resampled, gaps filled,
+//! gantry tilt), and how many files were skipped and why. The
 //! chosen series loads like any scan (status bar progress and Cancel). Once it
 //! is loaded, the empty patient fields of the report header are filled from the
 //! series, and a report already made out to another patient is pointed out.
@@ -12,6 +14,7 @@ use std::sync::mpsc::Receiver;
 use super::app::{Loaded, RemnantApp};
 use super::jobs::Job;
 use crate::render::hu_histogram;
+use crate::volume::units::histogram_range;
 use crate::study::Study;
 use crate::volume::dicom::{ScanResult, SeriesSummary, load_series, scan_folder};
 
@@ -27,6 +30,9 @@ pub struct DicomOpen {
     pub picker: Option<Picker>,
     /// For repainting when a load started from the picker makes progress.
     ctx: Option<egui::Context>,
+    /// The series a reopened case was saved on (its key): loaded without the
+    /// picker when the scan finds it.
+    pub want_series: Option<String>,
 }
 
 /// What the picker shows and which row is chosen.
@@ -106,12 +112,26 @@ impl RemnantApp {
                 );
             }
             Ok(scan) => {
-                let selected = (scan.series.len() == 1).then_some(0);
+                let wanted = self.dicom.want_series.take();
+                let found = wanted
+                    .as_deref()
+                    .and_then(|k| scan.series.iter().position(|s| s.key == k));
+                if wanted.is_some() && found.is_none() {
+                    self.notice = Some(format!(
+                        "the case's series {} is not in {} any more: choose a series",
+                        wanted.unwrap_or_default(),
+                        folder.display()
+                    ));
+                }
+                let selected = found.or((scan.series.len() == 1).then_some(0));
                 self.dicom.picker = Some(Picker {
                     folder,
                     scan,
                     selected,
                 });
+                if let Some(i) = found {
+                    self.load_picked_series(i);
+                }
             }
             Err(e) if cancelled => self.notice = Some(format!("scan cancelled ({e})")),
             Err(e) => self.error = Some(e),
@@ -134,7 +154,8 @@ impl RemnantApp {
         self.load = Some(Job::spawn(label, self.dicom.ctx.clone(), move |task| {
             let ct = load_series(&series, task)?;
             let study = Study::from_dicom(folder, ct);
-            let histogram = hu_histogram(study.ct.as_slice(), -1000, 1500, 10);
+            let (lo, hi, bin) = histogram_range(&study.units, study.ct.as_slice());
+            let histogram = hu_histogram(study.ct.as_slice(), lo, hi, bin);
             Ok(Loaded { study, histogram })
         }));
     }
@@ -276,7 +297,7 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
             .id_salt("dicom-series")
             .show(ui, |ui| {
                 egui::Grid::new("dicom-series-grid")
-                    .num_columns(7)
+                    .num_columns(8)
                     .striped(true)
                     .show(ui, |ui| {
                         for h in [
@@ -287,6 +308,7 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                             "Images",
                             "Slice thickness",
                             "Size",
+                            "Notes",
                         ] {
                             ui.strong(h);
                         }
@@ -310,6 +332,12 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                             ui.label(dash(s.slice_thickness_mm.map(|t| format!("{t} mm"))));
                             let mixed = if s.mixed_sizes { " (mixed)" } else { "" };
                             ui.label(format!("{} x {}{mixed}", s.columns, s.rows));
+                            // no UID, multi-frame, MR units, resampling, gaps, tilt
+                            if s.notes.is_empty() {
+                                ui.label("-");
+                            } else {
+                                ui.label(s.notes.join("\n"));
+                            }
                             ui.end_row();
                         }
                     });

@@ -23,10 +23,9 @@ pub fn is_dicomdir_name(path: &Path) -> bool {
 pub fn referenced_files(dicomdir: &Path) -> Result<Vec<PathBuf>, String> {
     check_lengths(dicomdir, Extent::WholeFile)?;
     let obj = no_panic("unreadable DICOMDIR", || {
-        OpenFileOptions::new()
-            .open_file(dicomdir)
-            .map_err(|e| format!("unreadable DICOMDIR: {e}"))
-    })?;
+        OpenFileOptions::new().open_file(dicomdir)
+    })?
+    .map_err(|e| format!("unreadable DICOMDIR: {e}"))?;
     let base = dicomdir.parent().unwrap_or(Path::new("."));
     let records = obj
         .get(tags::DIRECTORY_RECORD_SEQUENCE)

@@ -79,7 +79,7 @@ const ITEM_DELIMITER: Tag = Tag(0xFFFE, 0xE00D);
 /// `Err` (phrased "truncated or damaged: ...") when some value in `path`
 /// claims more bytes than the file holds after it.
 pub fn check_lengths(path: &Path, extent: Extent) -> Result<Layout, String> {
-    no_panic("unreadable DICOM header", || walk_file(path, extent))
+    walk_file(path, extent)
 }
 
 /// The data set's bytes: the file itself (values can be skipped by seeking),
@@ -134,18 +134,22 @@ fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
     };
     let (source, bound) = match ts.codec() {
         Codec::Dataset(Some(adapter)) => {
-            (Source::Stream(adapter.adapt_reader(Box::new(reader))), None)
+            let inflating = guarded(|| adapter.adapt_reader(Box::new(reader)))?;
+            (Source::Stream(inflating), None)
         }
         Codec::Dataset(None) => return Ok(Layout::default()),
         _ => (Source::File(reader), Some(size.saturating_sub(meta_end))),
     };
-    let Ok(decoder) = DynStatefulDecoder::new_with_override(
-        source,
-        ts,
-        SpecificCharacterSet::default(),
-        CharacterSetOverride::default(),
-        0,
-    ) else {
+    let Ok(decoder) = guarded(|| {
+        DynStatefulDecoder::new_with_override(
+            source,
+            ts,
+            SpecificCharacterSet::default(),
+            CharacterSetOverride::default(),
+            0,
+        )
+    })?
+    else {
         return Ok(Layout::default());
     };
     let mut w = Walker {
@@ -174,7 +178,7 @@ fn walk_meta(
     size: u64,
 ) -> Result<Option<(String, u64)>, String> {
     let decoder = ExplicitVRLittleEndianDecoder::default();
-    let Ok((group, n)) = decoder.decode_header(reader) else {
+    let Ok((group, n)) = guarded(|| decoder.decode_header(reader))? else {
         return Ok(None);
     };
     if group.tag() != Tag(0x0002, 0x0000) || group.length() != Length(4) {
@@ -189,7 +193,7 @@ fn walk_meta(
     let mut total: u32 = 0;
     let mut ts = None;
     while total < group_length {
-        let Ok((h, n)) = decoder.decode_header(reader) else {
+        let Ok((h, n)) = guarded(|| decoder.decode_header(reader))? else {
             return Ok(None);
         };
         pos += n as u64;
@@ -216,6 +220,11 @@ fn walk_meta(
         total = total.saturating_add(n as u32).saturating_add(len);
     }
     Ok(ts.map(|t| (t, pos)))
+}
+
+/// A call into dicom-rs's decoders, under the panic guard.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    no_panic("unreadable DICOM header", f)
 }
 
 /// A value of `len` bytes must fit in the `left` bytes that follow it.
@@ -309,15 +318,14 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
         if self.bound.is_some() && len >= SEEK_MIN {
             // in a file, within its size (just checked): no need to read it
             let to = self.data_start + self.pos() + u64::from(len);
-            self.decoder
-                .seek(to)
-                .map_err(|e| format!("cannot read the file: {e}"))?;
+            let decoder = &mut self.decoder;
+            guarded(|| decoder.seek(to))?.map_err(|e| format!("cannot read the file: {e}"))?;
             self.seeked += u64::from(len);
             return Ok(());
         }
         let mut sink = CountingSink(0);
-        self.decoder
-            .read_to(len, &mut sink)
+        let decoder = &mut self.decoder;
+        guarded(|| decoder.read_to(len, &mut sink))?
             .map_err(|e| format!("cannot read the file: {e}"))?;
         if sink.0 < u64::from(len) {
             return Err(format!(
@@ -357,7 +365,8 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                 check_end = false;
             }
             if in_sequence {
-                match self.decoder.decode_item_header() {
+                let decoder = &mut self.decoder;
+                match guarded(|| decoder.decode_item_header())? {
                     Ok(SequenceItemHeader::Item { len }) => {
                         let Some(pixel_data) = open.last().map(|o| o.pixel_data) else {
                             return Ok(false); // dicom-rs: unexpected item
@@ -401,7 +410,8 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                         len: Length::UNDEFINED,
                         base: self.pos(),
                     });
-                    match self.decoder.decode_item_header() {
+                    let decoder = &mut self.decoder;
+                    match guarded(|| decoder.decode_item_header())? {
                         Ok(SequenceItemHeader::Item { len }) => {
                             in_sequence = false;
                             open.push(Open {
@@ -429,7 +439,8 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                     check_end = true;
                 }
             } else {
-                let Ok(h) = self.decoder.decode_header() else {
+                let decoder = &mut self.decoder;
+                let Ok(h) = guarded(|| decoder.decode_header())? else {
                     // the end of the file, or dicom-rs fails here too
                     return Ok(open.is_empty() && self.bound.is_some() && self.left() == 0);
                 };

@@ -30,8 +30,10 @@
 mod affine;
 mod attrs;
 mod dicomdir;
+mod frames;
 mod guard;
 mod header;
+mod identity;
 mod lengths;
 mod load;
 mod open;

@@ -31,8 +31,8 @@ pub fn is_dicom_path(path: &Path) -> bool {
     read.is_ok() && (marker(128) || marker(0))
 }
 
-/// The series to load from a scan of `place`: the one whose SeriesInstanceUID
-/// is `uid`; else, when `place` is one image file, the series holding it; else
+/// The series to load from a scan of `place`: the one whose key (its
+/// SeriesInstanceUID, or the `no-uid-...` key of a series without one) is `uid`; else, when `place` is one image file, the series holding it; else
 /// the only series. Several series without a choice is an error listing them.
 pub fn choose_series<'a>(
     scan: &'a ScanResult,
@@ -42,7 +42,7 @@ pub fn choose_series<'a>(
     let list = || {
         scan.series
             .iter()
-            .map(|s| format!("{} = {}", s.series_instance_uid, s.label()))
+            .map(|s| format!("{} = {}", s.key, s.label()))
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -167,7 +167,8 @@ mod tests {
 
     fn series(uid: &str, files: &[&str]) -> SeriesSummary {
         SeriesSummary {
-            series_instance_uid: uid.into(),
+            key: uid.into(),
+            series_instance_uid: Some(uid.into()),
             study_instance_uid: None,
             patient_name: None,
             patient_id: None,
@@ -182,6 +183,8 @@ mod tests {
             columns: 4,
             mixed_sizes: false,
             files: files.iter().map(PathBuf::from).collect(),
+            frames_in_file: 1,
+            notes: Vec::new(),
         }
     }
 
@@ -193,7 +196,7 @@ mod tests {
             skipped: vec![],
         };
         assert_eq!(
-            choose_series(&one, None, dir).map(|s| s.series_instance_uid.as_str()),
+            choose_series(&one, None, dir).map(|s| s.key.as_str()),
             Ok("1.1")
         );
         let two = ScanResult {

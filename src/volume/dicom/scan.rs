@@ -10,7 +10,9 @@ use super::dicomdir;
 use super::header::{ImageHeader, read_header};
 use super::progress::Stage;
 use super::series::{ScanResult, SeriesSummary};
+use super::stack::plan_stack;
 use super::walk::list_files;
+use crate::volume::ValueUnits;
 use crate::task::Task;
 
 /// Find every image series under `dir` (a folder, or a DICOMDIR / any file in
@@ -38,13 +40,13 @@ pub fn scan_folder(dir: &Path, task: Task) -> Result<ScanResult, String> {
             &a.study_date,
             &a.study_instance_uid,
             a.series_number,
-            &a.series_instance_uid,
+            &a.key,
         )
             .cmp(&(
                 &b.study_date,
                 &b.study_instance_uid,
                 b.series_number,
-                &b.series_instance_uid,
+                &b.key,
             ))
     });
     skipped.sort();
@@ -59,7 +61,7 @@ pub(crate) fn read_headers(
     skipped: &mut Vec<(PathBuf, String)>,
 ) -> Result<Vec<ImageHeader>, String> {
     let stage = Stage::new(task, 0.0, 1.0, files.len());
-    let results: Vec<Result<ImageHeader, (PathBuf, String)>> = files
+    let results: Vec<Result<Vec<ImageHeader>, (PathBuf, String)>> = files
         .par_iter()
         .map(|path| {
             stage.check()?;
@@ -71,23 +73,49 @@ pub(crate) fn read_headers(
     let mut headers = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(h) => headers.push(h),
+            Ok(h) => headers.extend(h),
             Err(s) => skipped.push(s),
         }
     }
     Ok(headers)
 }
 
-/// One summary per SeriesInstanceUID.
+/// One summary per series (SeriesInstanceUID, or the key made without one),
+/// with notes on what loading it will do (planned from the headers alone).
 pub(crate) fn group_series(headers: Vec<ImageHeader>) -> Vec<SeriesSummary> {
-    let mut by_uid: BTreeMap<String, Vec<ImageHeader>> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, Vec<ImageHeader>> = BTreeMap::new();
     for h in headers {
-        by_uid.entry(h.series_uid.clone()).or_default().push(h);
+        by_key.entry(h.series_key.clone()).or_default().push(h);
     }
-    by_uid
+    by_key
         .values()
-        .filter_map(|hs| SeriesSummary::from_headers(hs))
+        .filter_map(|hs| {
+            let mut s = SeriesSummary::from_headers(hs)?;
+            s.notes = series_notes(&s, hs);
+            Some(s)
+        })
         .collect()
+}
+
+/// Short phrases for the picker: no UID, multi-frame, modality units, and what
+/// the stack plan does (resampling, gaps, tilt) or why it cannot be stacked.
+fn series_notes(s: &SeriesSummary, headers: &[ImageHeader]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if s.series_instance_uid.is_none() {
+        notes.push("no UID: grouped by study, number, description, orientation, size".into());
+    }
+    if s.frames_in_file > 1 {
+        notes.push(format!("enhanced multi-frame ({} frames)", s.frames_in_file));
+    }
+    let units = ValueUnits::of(s.modality.as_deref(), headers[0].rescale_type.as_deref());
+    if !units.is_hounsfield() {
+        notes.push(format!("{}: {}", units.modality, units.describe()));
+    }
+    match plan_stack(headers) {
+        Ok(plan) => notes.extend(plan.notes),
+        Err(e) => notes.push(format!("cannot be one volume: {e}")),
+    }
+    notes
 }
 
 /// Files that a DICOMDIR in the folder lists but that are not there, and

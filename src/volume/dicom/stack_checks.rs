@@ -182,14 +182,14 @@ pub fn drop_duplicates(
 pub fn check_line(
     placed: &[Placed],
     order: &[usize],
-    grid_index: &[usize],
+    grid_position: &[f64],
     origin: V3,
     step: V3,
     normal: V3,
 ) -> Result<(), String> {
     let half_pixel = 0.5 * placed[order[0]].spacing[0].min(placed[order[0]].spacing[1]);
     for (s, &i) in order.iter().enumerate() {
-        let predicted = add(origin, scale(step, grid_index[s] as f64));
+        let predicted = add(origin, scale(step, grid_position[s]));
         let delta = sub(placed[i].position, predicted);
         let sideways = norm(sub(delta, scale(normal, dot(delta, normal))));
         if sideways > half_pixel {
@@ -211,8 +211,8 @@ pub fn tilt_warning(step: V3, normal: V3) -> Option<String> {
     (angle > TILT_DEG).then(|| {
         format!(
             "gantry tilt: the slices are stepped {angle:.2} degrees off their normal; the volume \
-             keeps the true positions on a sheared grid (voxel volume stays exact, but the voxels \
-             are not rectangular boxes)"
+             keeps the true positions on a sheared grid along the table (voxel volume stays exact, \
+             but the voxels are not rectangular boxes)"
         )
     })
 }
@@ -295,7 +295,7 @@ mod tests {
         let r = check_line(
             &p,
             &[0, 1, 2],
-            &[0, 1, 2],
+            &[0.0, 1.0, 2.0],
             [0.0; 3],
             [0.0, 0.0, 1.0],
             [0.0, 0.0, 1.0],
