@@ -3,9 +3,9 @@
 
 use crate::segmentation::LabelMap;
 use crate::task::Task;
-use crate::volume::{ValueUnits, Volume};
 use crate::volume::dicom::{self, DicomVolume, PatientInfo, SeriesSummary};
 use crate::volume::nifti::{self, NiftiHeader};
+use crate::volume::{ValueUnits, Volume};
 use crate::volumetry::Counts;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -41,7 +41,7 @@ fn two_series_in_one_folder_give_two_summaries() {
     assert_eq!(s[0].study_date.as_deref(), Some("2024-01-31"));
     assert_eq!(s[0].modality.as_deref(), Some("CT"));
     assert_eq!(s[0].slice_thickness_mm, Some(2.5));
-    assert_eq!(scan.find(&s[1].series_instance_uid), Some(&s[1]));
+    assert_eq!(scan.find(&s[1].key), Some(&s[1]));
     assert!(
         s[0].label()
             .starts_with("CT #2 \"AXIAL\" 2024-01-31, 12 images 40 x 32")

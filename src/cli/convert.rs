@@ -54,7 +54,11 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         ct.volume.as_slice(),
         g,
         None,
-        "Remnant: CT from DICOM (HU)",
+        &format!(
+            "Remnant: {} from DICOM ({})",
+            ct.units.modality,
+            ct.units.symbol()
+        ),
     )
     .map_err(|e| e.to_string())?;
     let sp = g.spacing();

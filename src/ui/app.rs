@@ -10,7 +10,6 @@ use super::side_panel;
 use super::tools_panel;
 use super::view_state::{Layout, ViewState, plane_index};
 use crate::render::{Plane, hu_histogram};
-use crate::volume::units::histogram_range;
 use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::components::{Component, components};
@@ -18,6 +17,7 @@ use crate::segmentation::editor::{Editor, PendingKind, Reference, Tool};
 use crate::segmentation::tools::Preview;
 use crate::study::Study;
 use crate::volume::nifti::MaskSelect;
+use crate::volume::units::histogram_range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 

@@ -14,9 +14,9 @@ use std::sync::mpsc::Receiver;
 use super::app::{Loaded, RemnantApp};
 use super::jobs::Job;
 use crate::render::hu_histogram;
-use crate::volume::units::histogram_range;
 use crate::study::Study;
 use crate::volume::dicom::{ScanResult, SeriesSummary, load_series, scan_folder};
+use crate::volume::units::histogram_range;
 
 /// Skipped files listed one by one in the picker (the rest are counted).
 const MAX_LISTED: usize = 200;

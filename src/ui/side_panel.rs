@@ -19,8 +19,7 @@ pub fn case_info(ui: &mut egui::Ui, study: &Study) {
         ui.end_row();
         if let Some(series) = &study.series {
             ui.label("Series");
-            ui.label(series.label())
-                .on_hover_text(&series.key);
+            ui.label(series.label()).on_hover_text(&series.key);
             ui.end_row();
         }
         ui.label("Size");
@@ -43,7 +42,11 @@ pub fn case_info(ui: &mut egui::Ui, study: &Study) {
         ui.end_row();
         if !study.units.is_hounsfield() {
             ui.label("Values");
-            ui.label(format!("{} {}", study.units.modality, study.units.describe()));
+            ui.label(format!(
+                "{} {}",
+                study.units.modality,
+                study.units.describe()
+            ));
             ui.end_row();
         }
     });

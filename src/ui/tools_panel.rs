@@ -260,7 +260,11 @@ fn tool_settings(ui: &mut egui::Ui, ed: &mut Editor, units: &crate::volume::Valu
     if ed.tool == Tool::RegionFill || (painting && s.hu_limit) {
         ui.horizontal(|ui| {
             let (mut lo, mut hi) = s.hu;
-            let range = if hu { -1024..=3071 } else { i16::MIN..=i16::MAX };
+            let range = if hu {
+                -1024..=3071
+            } else {
+                i16::MIN..=i16::MAX
+            };
             ui.add(
                 egui::DragValue::new(&mut lo)
                     .range(range.clone())

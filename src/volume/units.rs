@@ -157,11 +157,17 @@ mod tests {
     #[test]
     fn percentiles_of_a_ramp() {
         let v: Vec<i16> = (0..=1000).collect();
-        assert_eq!(percentiles(&v, &[0.0, 0.01, 0.5, 1.0]), vec![0, 10, 500, 1000]);
+        assert_eq!(
+            percentiles(&v, &[0.0, 0.01, 0.5, 1.0]),
+            vec![0, 10, 500, 1000]
+        );
         let w = percentile_windows(&v);
         assert_eq!((w[0].level, w[0].width), (500.0, 980.0));
         let mr = ValueUnits::of(Some("MR"), None);
         assert_eq!(histogram_range(&mr, &v), (5, 995, 3));
-        assert_eq!(histogram_range(&ValueUnits::hounsfield(), &v), (-1000, 1500, 10));
+        assert_eq!(
+            histogram_range(&ValueUnits::hounsfield(), &v),
+            (-1000, 1500, 10)
+        );
     }
 }

@@ -27,7 +27,10 @@ pub struct FrameGeometry {
 const MAX_FRAMES: i64 = 1 << 16;
 
 /// One entry per frame, or why the frames cannot be placed.
-pub fn frame_geometry(obj: &InMemDicomObject, sop_class: &str) -> Result<Vec<FrameGeometry>, String> {
+pub fn frame_geometry(
+    obj: &InMemDicomObject,
+    sop_class: &str,
+) -> Result<Vec<FrameGeometry>, String> {
     let frames = attrs::int(obj, tags::NUMBER_OF_FRAMES).unwrap_or(1);
     let per_frame = obj
         .get(tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE)

@@ -12,8 +12,8 @@ use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry
 
 use super::attrs;
 use super::frames;
-use super::identity;
 use super::guard::no_panic;
+use super::identity;
 use super::lengths::{Extent, check_lengths};
 use super::patient::PatientInfo;
 
@@ -73,7 +73,7 @@ const NATIVE_SYNTAXES: [&str; 3] = [
 /// it, phrased for a person: "category: detail".
 pub fn read_header(path: &Path) -> Result<Vec<ImageHeader>, String> {
     check_magic(path)?;
-    check_lengths(path, Extent::Header)?;
+    let layout = check_lengths(path, Extent::Header)?;
     let obj = no_panic("unreadable DICOM header", || {
         OpenFileOptions::new()
             .read_until(tags::PIXEL_DATA)
@@ -83,6 +83,7 @@ pub fn read_header(path: &Path) -> Result<Vec<ImageHeader>, String> {
     let ts = obj.meta().transfer_syntax().to_string();
     let sop_class = obj.meta().media_storage_sop_class_uid().to_string();
     let headers = from_object(path, &obj, ts, &sop_class)?;
+    check_frames(&headers[0], &obj, layout.pixel_data_len)?;
     check_size(path, &headers[0], &obj)?;
     Ok(headers)
 }
@@ -213,6 +214,30 @@ fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<()
         };
         return Err(format!(
             "truncated: the file has {have} bytes, {what} {need}"
+        ));
+    }
+    Ok(())
+}
+
+/// A multi-frame file's uncompressed pixel data must hold NumberOfFrames frames.
+fn check_frames(h: &ImageHeader, obj: &InMemDicomObject, len: Option<u32>) -> Result<(), String> {
+    let (Some(len), true) = (len, h.frames_in_file > 1) else {
+        return Ok(());
+    };
+    if !NATIVE_SYNTAXES.contains(&h.transfer_syntax.as_str()) {
+        return Ok(());
+    }
+    let bytes_per_sample = attrs::int(obj, tags::BITS_ALLOCATED).unwrap_or(16).max(8) as u64 / 8;
+    let frame = u64::from(h.rows) * u64::from(h.cols) * bytes_per_sample;
+    let need = frame * u64::from(h.frames_in_file);
+    if u64::from(len) < need {
+        return Err(format!(
+            "frame count: NumberOfFrames (0028,0008) is {} but the pixel data holds {} bytes, \
+             {} whole frame{} of {frame} bytes",
+            h.frames_in_file,
+            len,
+            u64::from(len) / frame,
+            if u64::from(len) / frame == 1 { "" } else { "s" }
         ));
     }
     Ok(())

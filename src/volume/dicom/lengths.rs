@@ -62,6 +62,9 @@ pub struct Layout {
     /// uncompressed little endian, the value has a defined length and the whole
     /// file was walked to its end without a problem (`Extent::WholeFile`).
     pub native_pixels: Option<PixelSpan>,
+    /// `Extent::Header`: the defined length of the top-level Pixel Data value
+    /// where the walk stopped (to check it against NumberOfFrames).
+    pub pixel_data_len: Option<u32>,
 }
 
 /// A value's place in the file.
@@ -160,9 +163,11 @@ fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
         seeked: 0,
         native: NATIVE_LE.contains(&ts.uid()),
         pixels: None,
+        pixel_data_len: None,
     };
     let clean_end = w.walk()?;
     Ok(Layout {
+        pixel_data_len: w.pixel_data_len,
         native_pixels: w
             .pixels
             .filter(|_| clean_end && extent == Extent::WholeFile),
@@ -296,6 +301,7 @@ struct Walker<S> {
     /// Uncompressed little endian: the Pixel Data value is the stored values.
     native: bool,
     pixels: Option<PixelSpan>,
+    pixel_data_len: Option<u32>,
 }
 
 impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
@@ -449,6 +455,9 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                     // dicom-rs stops here without reading the value.
                     if let Some(len) = h.length().get() {
                         check(h.tag(), len, self.left())?;
+                        if h.tag() == PIXEL_DATA {
+                            self.pixel_data_len = Some(len);
+                        }
                     }
                     return Ok(false);
                 }

@@ -58,7 +58,10 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> 
     let series = one_series(&headers, &ignored)?;
     let plan = plan_stack(&headers)?;
     let (voxels, stats) = decode_planes(&headers, &plan, task)?;
-    let units = ValueUnits::of(series.modality.as_deref(), headers[0].rescale_type.as_deref());
+    let units = ValueUnits::of(
+        series.modality.as_deref(),
+        headers[0].rescale_type.as_deref(),
+    );
     let mut warnings = identity_warning(&series).into_iter().collect::<Vec<_>>();
     warnings.extend(plan.warnings.iter().cloned());
     warnings.extend(ignored_files_warning(&ignored));
@@ -206,7 +209,14 @@ fn decode_planes(
     stats.extend(on.into_iter().flatten());
     let extra_index: HashMap<usize, usize> =
         off_grid.iter().enumerate().map(|(i, &h)| (h, i)).collect();
-    blend(&mut voxels, &extra, plane_len, &plan.planes, &on_grid, &extra_index);
+    blend(
+        &mut voxels,
+        &extra,
+        plane_len,
+        &plan.planes,
+        &on_grid,
+        &extra_index,
+    );
     Ok((voxels, stats))
 }
 
@@ -232,7 +242,10 @@ fn blend(
     extra_index: &HashMap<usize, usize>,
 ) {
     for (k, plane) in planes.iter().enumerate() {
-        let Plane::Blend { lower, upper, t, .. } = *plane else {
+        let Plane::Blend {
+            lower, upper, t, ..
+        } = *plane
+        else {
             continue;
         };
         let src = |h: usize| -> Option<&[i16]> {

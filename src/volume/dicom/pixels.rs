@@ -44,7 +44,12 @@ pub struct SampleFormat {
 
 /// Read image `h` (one frame of its file) and write its `rows x cols` values
 /// (rescaled) into `out` (row by row, column index fastest, as DICOM stores them).
-pub fn decode_into(h: &ImageHeader, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceStats, String> {
+pub fn decode_into(
+    h: &ImageHeader,
+    rows: u32,
+    cols: u32,
+    out: &mut [i16],
+) -> Result<SliceStats, String> {
     decode(h, rows, cols, out).map_err(|e| match h.frames_in_file {
         1 => format!("{}: {e}", h.path.display()),
         _ => format!("{} frame {}: {e}", h.path.display(), h.frame + 1),
@@ -59,8 +64,10 @@ fn decode(h: &ImageHeader, rows: u32, cols: u32, out: &mut [i16]) -> Result<Slic
     {
         return Ok(stats);
     }
-    let obj = no_panic("cannot read the file", || OpenFileOptions::new().open_file(path))?
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let obj = no_panic("cannot read the file", || {
+        OpenFileOptions::new().open_file(path)
+    })?
+    .map_err(|e| format!("cannot read the file: {e}"))?;
     let ts = obj.meta().transfer_syntax().to_string();
     check_before_decoding(&obj, h, rows, cols)?;
     let decoded = no_panic("cannot decode the pixel data", || {

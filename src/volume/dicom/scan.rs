@@ -12,8 +12,8 @@ use super::progress::Stage;
 use super::series::{ScanResult, SeriesSummary};
 use super::stack::plan_stack;
 use super::walk::list_files;
-use crate::volume::ValueUnits;
 use crate::task::Task;
+use crate::volume::ValueUnits;
 
 /// Find every image series under `dir` (a folder, or a DICOMDIR / any file in
 /// the folder to scan). Files that are not usable images are listed in
@@ -105,7 +105,10 @@ fn series_notes(s: &SeriesSummary, headers: &[ImageHeader]) -> Vec<String> {
         notes.push("no UID: grouped by study, number, description, orientation, size".into());
     }
     if s.frames_in_file > 1 {
-        notes.push(format!("enhanced multi-frame ({} frames)", s.frames_in_file));
+        notes.push(format!(
+            "enhanced multi-frame ({} frames)",
+            s.frames_in_file
+        ));
     }
     let units = ValueUnits::of(s.modality.as_deref(), headers[0].rescale_type.as_deref());
     if !units.is_hounsfield() {

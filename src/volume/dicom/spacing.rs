@@ -191,7 +191,10 @@ fn grid_spacing(groups: &[(f64, usize)]) -> (f64, &'static str) {
     if modes.len() == 1 && best >= 2 {
         (modes[0].0, "the most common step")
     } else {
-        (groups[0].0, "the smallest step, as no step is more common than the others")
+        (
+            groups[0].0,
+            "the smallest step, as no step is more common than the others",
+        )
     }
 }
 
@@ -234,9 +237,7 @@ fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, 
         listed.join(", "),
         samples.len(),
         if left_out > ON_IMAGE_MM {
-            format!(
-                "; the last {left_out:.3} mm up to the last image are not extrapolated"
-            )
+            format!("; the last {left_out:.3} mm up to the last image are not extrapolated")
         } else {
             String::new()
         }
@@ -323,10 +324,7 @@ mod tests {
     fn regular() {
         let d = [0.0, 2.5, 5.0, 7.5];
         let p = plan_spacing(&d, &labels(4)).unwrap();
-        assert_eq!(
-            p.samples,
-            (0..4).map(Sample::Input).collect::<Vec<_>>()
-        );
+        assert_eq!(p.samples, (0..4).map(Sample::Input).collect::<Vec<_>>());
         assert!(!p.resampled);
         assert!(p.warnings.is_empty());
     }
@@ -372,9 +370,25 @@ mod tests {
             }
             s => panic!("{s:?}"),
         }
-        assert!(p.warnings[0].starts_with("uneven slice spacing: steps of 1.080 mm x 1, 4.000 mm x 3, 7.000 mm x 2"), "{}", p.warnings[0]);
-        assert!(p.warnings[0].contains("not extrapolated"), "{}", p.warnings[0]);
-        assert!(p.warnings.iter().any(|w| w.starts_with("gap: about 1 slice missing between image #5 and image #6")), "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].starts_with(
+                "uneven slice spacing: steps of 1.080 mm x 1, 4.000 mm x 3, 7.000 mm x 2"
+            ),
+            "{}",
+            p.warnings[0]
+        );
+        assert!(
+            p.warnings[0].contains("not extrapolated"),
+            "{}",
+            p.warnings[0]
+        );
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.starts_with("gap: about 1 slice missing between image #5 and image #6")),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]
@@ -384,7 +398,11 @@ mod tests {
         assert!((p.step - 1.0).abs() < 1e-9);
         assert_eq!(p.grid_len(), 4);
         assert!(p.filled().is_empty());
-        assert!(p.warnings[0].contains("the smallest step"), "{}", p.warnings[0]);
+        assert!(
+            p.warnings[0].contains("the smallest step"),
+            "{}",
+            p.warnings[0]
+        );
     }
 
     #[test]
