@@ -60,7 +60,7 @@ pub struct OpenedCase {
 pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
     if path.is_dir() {
         // a DICOM folder: every file in it, names included
-        return crate::volume::dicom::folder_checksum(path);
+        return crate::volume::dicom::folder_checksum(path).map_err(|e| e.to_string());
     }
     let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut h = Sha256::new();

@@ -61,7 +61,7 @@ impl Study {
     /// SeriesInstanceUID, or the `no-uid-...` key of a series without one.
     pub fn open_series(path: &Path, series: Option<&str>, task: Task) -> Result<Study, String> {
         if dicom::is_dicom_path(path) {
-            let ct = dicom::open_path(path, series, task)?;
+            let ct = dicom::open_path(path, series, task).map_err(|e| e.to_string())?;
             return Ok(Study::from_dicom(path.to_path_buf(), ct));
         }
         let (ct, header) = nifti::read_ct(path, task).map_err(|e| e.to_string())?;

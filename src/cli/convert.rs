@@ -21,7 +21,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     let dir = a.require_path("dicom")?;
     let uid = a.text("series");
     if a.switch("list") {
-        let scan = scan_folder(&dir, Task::none())?;
+        let scan = scan_folder(&dir, Task::none()).map_err(|e| e.to_string())?;
         print!("{}", listing(&scan));
         return Ok(());
     }
@@ -33,7 +33,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
             out.display()
         ));
     }
-    let scan = scan_folder(&dir, Task::none())?;
+    let scan = scan_folder(&dir, Task::none()).map_err(|e| e.to_string())?;
     if let Some(s) = skipped_summary(&scan) {
         eprintln!("remnant: warning: {s} (--list shows each file and why)");
     }
@@ -41,10 +41,10 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         if uid.is_none() && scan.series.len() > 1 {
             format!("{e} (pass it with --series UID)")
         } else {
-            e
+            e.to_string()
         }
     })?;
-    let ct = load_series(series, Task::none())?;
+    let ct = load_series(series, Task::none()).map_err(|e| e.to_string())?;
     for w in &ct.warnings {
         eprintln!("remnant: warning: {w}");
     }

@@ -172,7 +172,8 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
 /// from its headers (no pixel is decoded; its warnings also go to stderr).
 fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>), String> {
     if crate::volume::dicom::is_dicom_path(ct) {
-        let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())?;
+        let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())
+            .map_err(|e| e.to_string())?;
         for w in &warnings {
             eprintln!("remnant: warning: {w}");
         }

@@ -90,7 +90,9 @@ impl RemnantApp {
         self.dicom.picker = None;
         let label = format!("Scanning {}", folder.display());
         let dir = folder.clone();
-        let job = Job::spawn(label, None, move |task| scan_folder(&dir, task));
+        let job = Job::spawn(label, None, move |task| {
+            scan_folder(&dir, task).map_err(|e| e.to_string())
+        });
         self.dicom.scan = Some((folder, job));
     }
 
@@ -108,7 +110,7 @@ impl RemnantApp {
                 self.error = Some(
                     crate::volume::dicom::choose_series(&scan, None, &folder)
                         .err()
-                        .unwrap_or_else(|| "no DICOM image series found".into()),
+                        .map_or_else(|| "no DICOM image series found".into(), |e| e.to_string()),
                 );
             }
             Ok(scan) => {
@@ -152,7 +154,7 @@ impl RemnantApp {
         let label = format!("Opening {}", series.label());
         let folder = p.folder;
         self.load = Some(Job::spawn(label, self.dicom.ctx.clone(), move |task| {
-            let ct = load_series(&series, task)?;
+            let ct = load_series(&series, task).map_err(|e| e.to_string())?;
             let study = Study::from_dicom(folder, ct);
             let (lo, hi, bin) = histogram_range(&study.units, study.ct.as_slice());
             let histogram = hu_histogram(study.ct.as_slice(), lo, hi, bin);

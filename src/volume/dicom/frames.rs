@@ -4,6 +4,7 @@
 //! per-frame item first and the shared item when the per-frame one lacks the
 //! group (DICOM PS3.3 C.7.6.16: Multi-frame Functional Groups Module).
 
+use super::error::DicomError;
 use dicom_dictionary_std::tags;
 use dicom_object::{InMemDicomObject, Tag};
 
@@ -30,7 +31,7 @@ const MAX_FRAMES: i64 = 1 << 16;
 pub fn frame_geometry(
     obj: &InMemDicomObject,
     sop_class: &str,
-) -> Result<Vec<FrameGeometry>, String> {
+) -> Result<Vec<FrameGeometry>, DicomError> {
     let frames = attrs::int(obj, tags::NUMBER_OF_FRAMES).unwrap_or(1);
     let per_frame = obj
         .get(tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE)
@@ -40,33 +41,33 @@ pub fn frame_geometry(
         .and_then(|e| e.items())
         .and_then(|items| items.first());
     if !(1..=MAX_FRAMES).contains(&frames) {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "multi-frame image: NumberOfFrames (0028,0008) is {frames}, not a usable frame count"
-        ));
+        )));
     }
     if per_frame.is_none() && shared.is_none() {
         if frames > 1 {
-            return Err(format!(
+            return Err(DicomError::Unusable(format!(
                 "multi-frame image: {frames} frames in one file ({}) without functional groups \
                  (PerFrameFunctionalGroupsSequence (5200,9230) is missing): the frames cannot be placed",
                 super::header::sop_class_name(sop_class)
-            ));
+            )));
         }
         return Ok(vec![classic(obj)]);
     }
     let Some(per_frame) = per_frame else {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "multi-frame image: per-frame functional groups missing: PerFrameFunctionalGroupsSequence \
              (5200,9230) is absent for {frames} frame{}",
             if frames == 1 { "" } else { "s" }
-        ));
+        )));
     };
     if per_frame.len() as i64 != frames {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "multi-frame image: functional groups inconsistent: {} per-frame items for {frames} frames \
              (NumberOfFrames (0028,0008))",
             per_frame.len()
-        ));
+        )));
     }
     let top = classic(obj);
     let mut out = Vec::with_capacity(per_frame.len());
@@ -101,11 +102,11 @@ pub fn frame_geometry(
             rescale_type: transform.and_then(|t| attrs::text(t, tags::RESCALE_TYPE)),
         };
         if g.position.is_none() {
-            return Err(format!(
+            return Err(DicomError::Unusable(format!(
                 "multi-frame image: functional groups inconsistent: frame {} has no \
                  PlanePositionSequence (0020,9113), per-frame or shared",
                 f + 1
-            ));
+            )));
         }
         out.push(g);
     }

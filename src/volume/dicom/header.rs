@@ -1,6 +1,7 @@
 //! One file's header, read up to (not including) the pixel data, and the
 //! decision whether it is an image that can join a volume.
 
+use super::error::DicomError;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -71,7 +72,7 @@ const NATIVE_SYNTAXES: [&str; 3] = [
 /// Read a file's header: one entry per image (a classic file holds one, an
 /// enhanced multi-frame file one per frame). `Err` carries the reason to skip
 /// it, phrased for a person: "category: detail".
-pub fn read_header(path: &Path) -> Result<Vec<ImageHeader>, String> {
+pub fn read_header(path: &Path) -> Result<Vec<ImageHeader>, DicomError> {
     check_magic(path)?;
     let layout = check_lengths(path, Extent::Header)?;
     let obj = no_panic("unreadable DICOM header", || {
@@ -79,7 +80,7 @@ pub fn read_header(path: &Path) -> Result<Vec<ImageHeader>, String> {
             .read_until(tags::PIXEL_DATA)
             .open_file(path)
     })?
-    .map_err(|e| format!("unreadable DICOM header: {e}"))?;
+    .map_err(|e| DicomError::Unusable(format!("unreadable DICOM header: {e}")))?;
     let ts = obj.meta().transfer_syntax().to_string();
     let sop_class = obj.meta().media_storage_sop_class_uid().to_string();
     let headers = from_object(path, &obj, ts, &sop_class)?;
@@ -94,38 +95,47 @@ pub fn from_object(
     obj: &InMemDicomObject,
     transfer_syntax: String,
     sop_class: &str,
-) -> Result<Vec<ImageHeader>, String> {
+) -> Result<Vec<ImageHeader>, DicomError> {
     if sop_class == DICOMDIR_SOP_CLASS {
-        return Err("DICOMDIR: a directory index, not an image".into());
+        return Err(DicomError::Unusable(
+            "DICOMDIR: a directory index, not an image".into(),
+        ));
     }
     if let Some(kind) = non_image_kind(sop_class) {
-        return Err(format!("not an image: {kind}"));
+        return Err(DicomError::Unusable(format!("not an image: {kind}")));
     }
     let (Some(rows), Some(cols)) = (
         attrs::int(obj, tags::ROWS).filter(|&v| v > 0),
         attrs::int(obj, tags::COLUMNS).filter(|&v| v > 0),
     ) else {
-        return Err(format!("no pixel data: {}", sop_class_name(sop_class)));
+        return Err(DicomError::Unusable(format!(
+            "no pixel data: {}",
+            sop_class_name(sop_class)
+        )));
     };
     if rows.saturating_mul(cols) > MAX_PIXELS_PER_IMAGE {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "bad image size: {cols} x {rows} pixels is more than one slice of a volume can hold"
-        ));
+        )));
     }
     let samples = attrs::int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1);
     if samples != 1 {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "colour image: {samples} samples per pixel ({})",
             sop_class_name(sop_class)
-        ));
+        )));
     }
     match TransferSyntaxRegistry.get(&transfer_syntax) {
-        None => return Err(format!("unknown transfer syntax: {transfer_syntax}")),
+        None => {
+            return Err(DicomError::Unusable(format!(
+                "unknown transfer syntax: {transfer_syntax}"
+            )));
+        }
         Some(ts) if !ts.can_decode_all() => {
-            return Err(format!(
+            return Err(DicomError::Unusable(format!(
                 "unsupported compression: {} ({transfer_syntax})",
                 ts.name()
-            ));
+            )));
         }
         Some(_) => {}
     }
@@ -141,8 +151,10 @@ pub fn from_object(
         study_uid: attrs::text(obj, tags::STUDY_INSTANCE_UID),
         sop_instance_uid: attrs::text(obj, tags::SOP_INSTANCE_UID),
         instance_number: attrs::int(obj, tags::INSTANCE_NUMBER),
-        rows: u32::try_from(rows).map_err(|_| "bad image size: Rows".to_string())?,
-        cols: u32::try_from(cols).map_err(|_| "bad image size: Columns".to_string())?,
+        rows: u32::try_from(rows)
+            .map_err(|_| DicomError::Unusable("bad image size: Rows".to_string()))?,
+        cols: u32::try_from(cols)
+            .map_err(|_| DicomError::Unusable("bad image size: Columns".to_string()))?,
         position: None,
         orientation: None,
         pixel_spacing: None,
@@ -184,21 +196,23 @@ pub fn from_object(
 }
 
 /// DICOM Part 10 files have "DICM" at byte 128 (or at 0 when the preamble was dropped).
-fn check_magic(path: &Path) -> Result<(), String> {
+fn check_magic(path: &Path) -> Result<(), DicomError> {
     let mut head = Vec::with_capacity(132);
     File::open(path)
         .and_then(|f| f.take(132).read_to_end(&mut head))
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
     let at = |o: usize| head.get(o..o + 4) == Some(b"DICM".as_slice());
     if at(128) || at(0) {
         Ok(())
     } else {
-        Err("not a DICOM file: no DICM marker".into())
+        Err(DicomError::Unusable(
+            "not a DICOM file: no DICM marker".into(),
+        ))
     }
 }
 
 /// Uncompressed pixel data has a known size: a file too short to hold it is truncated.
-fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<(), String> {
+fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<(), DicomError> {
     if !NATIVE_SYNTAXES.contains(&h.transfer_syntax.as_str()) {
         return Ok(());
     }
@@ -212,15 +226,19 @@ fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<()
         } else {
             "its pixel data alone needs".to_string()
         };
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "truncated: the file has {have} bytes, {what} {need}"
-        ));
+        )));
     }
     Ok(())
 }
 
 /// A multi-frame file's uncompressed pixel data must hold NumberOfFrames frames.
-fn check_frames(h: &ImageHeader, obj: &InMemDicomObject, len: Option<u32>) -> Result<(), String> {
+fn check_frames(
+    h: &ImageHeader,
+    obj: &InMemDicomObject,
+    len: Option<u32>,
+) -> Result<(), DicomError> {
     let (Some(len), true) = (len, h.frames_in_file > 1) else {
         return Ok(());
     };
@@ -231,14 +249,14 @@ fn check_frames(h: &ImageHeader, obj: &InMemDicomObject, len: Option<u32>) -> Re
     let frame = u64::from(h.rows) * u64::from(h.cols) * bytes_per_sample;
     let need = frame * u64::from(h.frames_in_file);
     if u64::from(len) < need {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "frame count: NumberOfFrames (0028,0008) is {} but the pixel data holds {} bytes, \
              {} whole frame{} of {frame} bytes",
             h.frames_in_file,
             len,
             u64::from(len) / frame,
             if u64::from(len) / frame == 1 { "" } else { "s" }
-        ));
+        )));
     }
     Ok(())
 }

@@ -17,6 +17,7 @@
 //! The walk also says where the pixels of an uncompressed little endian file
 //! are, so that loading can read them straight into place (see `pixels.rs`).
 
+use super::error::DicomError;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -81,7 +82,7 @@ const ITEM_DELIMITER: Tag = Tag(0xFFFE, 0xE00D);
 
 /// `Err` (phrased "truncated or damaged: ...") when some value in `path`
 /// claims more bytes than the file holds after it.
-pub fn check_lengths(path: &Path, extent: Extent) -> Result<Layout, String> {
+pub fn check_lengths(path: &Path, extent: Extent) -> Result<Layout, DicomError> {
     walk_file(path, extent)
 }
 
@@ -110,8 +111,8 @@ impl Seek for Source {
     }
 }
 
-fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
-    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+fn walk_file(path: &Path, extent: Extent) -> Result<Layout, DicomError> {
+    let cannot = |e: std::io::Error| DicomError::Io(format!("cannot read the file: {e}"));
     let mut file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
     let mut head = Vec::with_capacity(132);
@@ -181,7 +182,7 @@ fn walk_meta(
     reader: &mut impl Read,
     start: u64,
     size: u64,
-) -> Result<Option<(String, u64)>, String> {
+) -> Result<Option<(String, u64)>, DicomError> {
     let decoder = ExplicitVRLittleEndianDecoder::default();
     let Ok((group, n)) = guarded(|| decoder.decode_header(reader))? else {
         return Ok(None);
@@ -228,19 +229,19 @@ fn walk_meta(
 }
 
 /// A call into dicom-rs's decoders, under the panic guard.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, DicomError> {
     no_panic("unreadable DICOM header", f)
 }
 
 /// A value of `len` bytes must fit in the `left` bytes that follow it.
-fn check(tag: Tag, len: u32, left: u64) -> Result<(), String> {
+fn check(tag: Tag, len: u32, left: u64) -> Result<(), DicomError> {
     let len = u64::from(len);
     if len > left || len > MAX_VALUE_BYTES {
-        return Err(format!(
+        return Err(DicomError::Damaged(format!(
             "truncated or damaged: element {} claims {len} bytes but only {} are left in the file",
             tag_label(tag),
             left.min(MAX_VALUE_BYTES)
-        ));
+        )));
     }
     Ok(())
 }
@@ -249,7 +250,7 @@ fn check(tag: Tag, len: u32, left: u64) -> Result<(), String> {
 /// but then moves on by the declared length, so a length that is not a multiple of
 /// the value size makes it read the next element header from the wrong offset, where
 /// any bytes can claim gigabytes (found by fuzzing). Such a value is damaged: refused.
-fn whole_values(h: &DataElementHeader) -> Result<(), String> {
+fn whole_values(h: &DataElementHeader) -> Result<(), DicomError> {
     let size: u32 = match h.vr() {
         VR::US | VR::OW | VR::SS => 2,
         VR::AT | VR::FL | VR::OF | VR::SL | VR::UL | VR::OL => 4,
@@ -257,12 +258,12 @@ fn whole_values(h: &DataElementHeader) -> Result<(), String> {
         _ => return Ok(()),
     };
     match h.length().get() {
-        Some(len) if len % size != 0 => Err(format!(
+        Some(len) if len % size != 0 => Err(DicomError::Damaged(format!(
             "truncated or damaged: element {} ({}) has {len} bytes, not a whole number of \
              {size}-byte values",
             tag_label(h.tag()),
             h.vr().to_string()
-        )),
+        ))),
         _ => Ok(()),
     }
 }
@@ -319,26 +320,27 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
 
     /// Check then skip a value of `len` bytes; a value cut short by the end of
     /// the data (how a damaged length shows in a deflated data set) is refused.
-    fn skip(&mut self, tag: Tag, len: u32) -> Result<(), String> {
+    fn skip(&mut self, tag: Tag, len: u32) -> Result<(), DicomError> {
         check(tag, len, self.left())?;
         if self.bound.is_some() && len >= SEEK_MIN {
             // in a file, within its size (just checked): no need to read it
             let to = self.data_start + self.pos() + u64::from(len);
             let decoder = &mut self.decoder;
-            guarded(|| decoder.seek(to))?.map_err(|e| format!("cannot read the file: {e}"))?;
+            guarded(|| decoder.seek(to))?
+                .map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
             self.seeked += u64::from(len);
             return Ok(());
         }
         let mut sink = CountingSink(0);
         let decoder = &mut self.decoder;
         guarded(|| decoder.read_to(len, &mut sink))?
-            .map_err(|e| format!("cannot read the file: {e}"))?;
+            .map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
         if sink.0 < u64::from(len) {
-            return Err(format!(
+            return Err(DicomError::Damaged(format!(
                 "truncated or damaged: element {} claims {len} bytes but only {} are left in the file",
                 tag_label(tag),
                 sink.0
-            ));
+            )));
         }
         Ok(())
     }
@@ -347,7 +349,7 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
     /// `Ok(true)` when the data set ended where the file ends, outside any
     /// sequence; `Ok(false)` when the walk stopped early (where dicom-rs stops
     /// or reports an error of its own).
-    fn walk(&mut self) -> Result<bool, String> {
+    fn walk(&mut self) -> Result<bool, DicomError> {
         let mut open: Vec<Open> = Vec::new();
         let mut in_sequence = false;
         let mut check_end = false;
@@ -538,7 +540,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("f.dcm");
         std::fs::write(&p, bytes).expect("write");
-        check_lengths(&p, extent)
+        check_lengths(&p, extent).map_err(|e| e.to_string())
     }
 
     fn run(bytes: &[u8], extent: Extent) -> Result<(), String> {

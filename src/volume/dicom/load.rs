@@ -3,6 +3,7 @@
 //! off the even grid, with uneven spacing, into a side buffer first), then the
 //! resampled and gap slices blended from their two nearest images.
 
+use super::error::DicomError;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -44,13 +45,13 @@ pub struct DicomVolume {
 }
 
 /// Load the series a scan found.
-pub fn load_series(series: &SeriesSummary, task: Task) -> Result<DicomVolume, String> {
+pub fn load_series(series: &SeriesSummary, task: Task) -> Result<DicomVolume, DicomError> {
     load_files(&series.files, task)
 }
 
 /// Load a list of files that hold one series. Files that are not images are
 /// ignored with a warning; files of more than one series are refused.
-pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> {
+pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, DicomError> {
     let report_headers = |f: f32| task.report(f * HEADER_SHARE);
     let header_task = Task::new(&report_headers, task.cancel);
     let mut ignored = Vec::new();
@@ -75,7 +76,7 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> 
     if !units.is_hounsfield() {
         units.windows = percentile_windows(&voxels);
     }
-    let volume = Volume::new(voxels, geometry).map_err(|e| e.to_string())?;
+    let volume = Volume::new(voxels, geometry).map_err(|e| DicomError::TooLarge(e.to_string()))?;
     task.report(1.0);
     Ok(DicomVolume {
         volume,
@@ -94,7 +95,7 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> 
 pub fn series_geometry(
     series: &SeriesSummary,
     task: Task,
-) -> Result<(Geometry, Vec<String>), String> {
+) -> Result<(Geometry, Vec<String>), DicomError> {
     let mut ignored = Vec::new();
     let headers = read_headers(&series.files, task, &mut ignored)?;
     let series = one_series(&headers, &ignored)?;
@@ -117,18 +118,20 @@ pub fn series_geometry(
 fn one_series(
     headers: &[ImageHeader],
     ignored: &[(PathBuf, String)],
-) -> Result<SeriesSummary, String> {
+) -> Result<SeriesSummary, DicomError> {
     let mut all = group_series(headers.to_vec());
     match all.len() {
         1 => Ok(all.remove(0)),
         0 => Err(match ignored.first() {
-            Some((p, why)) => format!("no image could be read ({}: {why})", p.display()),
-            None => "no image files were given".into(),
+            Some((p, why)) => {
+                DicomError::Series(format!("no image could be read ({}: {why})", p.display()))
+            }
+            None => DicomError::Series("no image files were given".into()),
         }),
-        n => Err(format!(
+        n => Err(DicomError::Series(format!(
             "the files belong to {n} different series ({}); load one series at a time",
             all.iter().map(|s| s.label()).collect::<Vec<_>>().join("; ")
-        )),
+        ))),
     }
 }
 
@@ -151,13 +154,17 @@ fn decode_planes(
     headers: &[ImageHeader],
     plan: &StackPlan,
     task: Task,
-) -> Result<(Vec<i16>, Vec<SliceStats>), String> {
+) -> Result<(Vec<i16>, Vec<SliceStats>), DicomError> {
     let [cols, rows, slices] = plan.dims;
     let plane_len = cols * rows;
     let total = plane_len
         .checked_mul(slices)
         .filter(|&t| t <= MAX_VOXELS && plane_len > 0)
-        .ok_or_else(|| format!("the volume is too large: {cols} x {rows} x {slices} voxels"))?;
+        .ok_or_else(|| {
+            DicomError::TooLarge(format!(
+                "the volume is too large: {cols} x {rows} x {slices} voxels"
+            ))
+        })?;
     let mut voxels = zeroed(total, [cols, rows, slices])?;
 
     // Where each image used by a blend is: on the grid (output slice k) or in `extra`.
@@ -180,11 +187,15 @@ fn decode_planes(
     let extra_total = plane_len
         .checked_mul(off_grid.len())
         .filter(|&t| t.saturating_add(total) <= MAX_VOXELS)
-        .ok_or_else(|| format!("the volume is too large: {cols} x {rows} x {slices} voxels"))?;
+        .ok_or_else(|| {
+            DicomError::TooLarge(format!(
+                "the volume is too large: {cols} x {rows} x {slices} voxels"
+            ))
+        })?;
     let mut extra = zeroed(extra_total, [cols, rows, off_grid.len()])?;
 
     let stage = Stage::new(task, HEADER_SHARE, 0.99, slices + off_grid.len());
-    let decode = |h: usize, out: &mut [i16]| -> Result<SliceStats, String> {
+    let decode = |h: usize, out: &mut [i16]| -> Result<SliceStats, DicomError> {
         stage.check()?;
         let r = decode_into(&headers[h], rows as u32, cols as u32, out);
         stage.tick();
@@ -194,7 +205,7 @@ fn decode_planes(
         .par_chunks_mut(plane_len)
         .zip(off_grid.par_iter())
         .map(|(out, &h)| decode(h, out))
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, DicomError>>()?;
     let on: Vec<Option<SliceStats>> = voxels
         .par_chunks_mut(plane_len)
         .zip(plan.planes.par_iter())
@@ -205,7 +216,7 @@ fn decode_planes(
                 Ok(None)
             }
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, DicomError>>()?;
     stats.extend(on.into_iter().flatten());
     let extra_index: HashMap<usize, usize> =
         off_grid.iter().enumerate().map(|(i, &h)| (h, i)).collect();
@@ -220,13 +231,13 @@ fn decode_planes(
     Ok((voxels, stats))
 }
 
-fn zeroed(n: usize, dims: [usize; 3]) -> Result<Vec<i16>, String> {
+fn zeroed(n: usize, dims: [usize; 3]) -> Result<Vec<i16>, DicomError> {
     let mut v: Vec<i16> = Vec::new();
     v.try_reserve_exact(n).map_err(|_| {
-        format!(
+        DicomError::TooLarge(format!(
             "not enough memory for {} x {} x {} voxels",
             dims[0], dims[1], dims[2]
-        )
+        ))
     })?;
     v.resize(n, 0);
     Ok(v)

@@ -9,6 +9,7 @@
 //! is parsed up to the pixel data and the stored values are read from where the
 //! length check found them, into a buffer reused by each worker thread.
 
+use super::error::DicomError;
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -49,14 +50,22 @@ pub fn decode_into(
     rows: u32,
     cols: u32,
     out: &mut [i16],
-) -> Result<SliceStats, String> {
-    decode(h, rows, cols, out).map_err(|e| match h.frames_in_file {
-        1 => format!("{}: {e}", h.path.display()),
-        _ => format!("{} frame {}: {e}", h.path.display(), h.frame + 1),
+) -> Result<SliceStats, DicomError> {
+    decode(h, rows, cols, out).map_err(|e| DicomError::InFile {
+        place: match h.frames_in_file {
+            1 => h.path.display().to_string(),
+            _ => format!("{} frame {}", h.path.display(), h.frame + 1),
+        },
+        source: Box::new(e),
     })
 }
 
-fn decode(h: &ImageHeader, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceStats, String> {
+fn decode(
+    h: &ImageHeader,
+    rows: u32,
+    cols: u32,
+    out: &mut [i16],
+) -> Result<SliceStats, DicomError> {
     let path = h.path.as_path();
     let layout = check_lengths(path, Extent::WholeFile)?;
     if let Some(span) = layout.native_pixels
@@ -67,22 +76,28 @@ fn decode(h: &ImageHeader, rows: u32, cols: u32, out: &mut [i16]) -> Result<Slic
     let obj = no_panic("cannot read the file", || {
         OpenFileOptions::new().open_file(path)
     })?
-    .map_err(|e| format!("cannot read the file: {e}"))?;
+    .map_err(|e| DicomError::Pixels(format!("cannot read the file: {e}")))?;
     let ts = obj.meta().transfer_syntax().to_string();
     check_before_decoding(&obj, h, rows, cols)?;
     let decoded = no_panic("cannot decode the pixel data", || {
         obj.decode_pixel_data_frame(h.frame)
     })?
-    .map_err(|e| format!("cannot decode the pixel data (transfer syntax {ts}): {e}"))?;
+    .map_err(|e| {
+        DicomError::Pixels(format!(
+            "cannot decode the pixel data (transfer syntax {ts}): {e}"
+        ))
+    })?;
     if (decoded.rows(), decoded.columns()) != (rows, cols) {
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the image is {} x {}, not {cols} x {rows} like the rest of the series",
             decoded.columns(),
             decoded.rows()
-        ));
+        )));
     }
     if decoded.samples_per_pixel() != 1 {
-        return Err("colour images cannot be part of a CT volume".into());
+        return Err(DicomError::Pixels(
+            "colour images cannot be part of a CT volume".into(),
+        ));
     }
     let format = SampleFormat {
         bits_allocated: decoded.bits_allocated(),
@@ -103,7 +118,7 @@ fn decode(h: &ImageHeader, rows: u32, cols: u32, out: &mut [i16]) -> Result<Slic
 
 /// Slope (0 taken as 1), intercept, and whether the slope was 0: the frame's
 /// own functional group values, else the file's top-level attributes.
-fn rescale_of(obj: &InMemDicomObject, h: &ImageHeader) -> Result<(f64, f64, bool), String> {
+fn rescale_of(obj: &InMemDicomObject, h: &ImageHeader) -> Result<(f64, f64, bool), DicomError> {
     let (slope, intercept) = match h.frame_rescale {
         Some(si) => si,
         None => (
@@ -128,14 +143,14 @@ fn decode_native(
     rows: u32,
     cols: u32,
     out: &mut [i16],
-) -> Result<Option<SliceStats>, String> {
+) -> Result<Option<SliceStats>, DicomError> {
     let path = h.path.as_path();
     let obj = no_panic("cannot read the file", || {
         OpenFileOptions::new()
             .read_until(tags::PIXEL_DATA)
             .open_file(path)
     })?
-    .map_err(|e| format!("cannot read the file: {e}"))?;
+    .map_err(|e| DicomError::Pixels(format!("cannot read the file: {e}")))?;
     check_before_decoding(&obj, h, rows, cols)?;
     let field = |tag| attrs::int(&obj, tag).and_then(|v| u16::try_from(v).ok());
     let (Some(bits_allocated), Some(bits_stored), Some(high_bit), Some(repr)) = (
@@ -158,21 +173,22 @@ fn decode_native(
     let start = u64::from(h.frame) * need as u64;
     let frames = u64::from(h.frames_in_file.max(1));
     if h.frames_in_file > 1 && u64::from(span.len) < frames * need as u64 {
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the pixel data holds {} bytes, {frames} frames (NumberOfFrames) of {need} bytes need {}",
             span.len,
             frames * need as u64
-        ));
+        )));
     }
     let n = need.min((u64::from(span.len).saturating_sub(start)) as usize);
     let clamped = STORED.with_borrow_mut(|buf| {
         if buf.len() < n {
             buf.resize(n, 0);
         }
-        let mut f = File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+        let mut f =
+            File::open(path).map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
         f.seek(SeekFrom::Start(span.offset + start))
             .and_then(|_| f.read_exact(&mut buf[..n]))
-            .map_err(|e| format!("cannot read the pixel data: {e}"))?;
+            .map_err(|e| DicomError::Io(format!("cannot read the pixel data: {e}")))?;
         to_hu(&buf[..n], format, slope, intercept, out)
     })?;
     Ok(Some(SliceStats {
@@ -185,15 +201,15 @@ fn decode_native(
 
 /// RescaleSlope or RescaleIntercept: `default` when absent or empty; a value
 /// that is not a finite number is refused (the voxels would not be HU).
-fn rescale(obj: &InMemDicomObject, tag: Tag, name: &str, default: f64) -> Result<f64, String> {
+fn rescale(obj: &InMemDicomObject, tag: Tag, name: &str, default: f64) -> Result<f64, DicomError> {
     let Some(raw) = attrs::text(obj, tag) else {
         return Ok(default);
     };
     attrs::float(obj, tag).ok_or_else(|| {
-        format!(
+        DicomError::Pixels(format!(
             "{name} {} is not a number (\"{raw}\"): the values cannot be converted to HU",
             attrs::tag_label(tag)
-        )
+        ))
     })
 }
 
@@ -205,33 +221,35 @@ fn check_before_decoding(
     h: &ImageHeader,
     rows: u32,
     cols: u32,
-) -> Result<(), String> {
+) -> Result<(), DicomError> {
     let int = |tag| attrs::int(obj, tag);
     let (r, c) = (int(tags::ROWS), int(tags::COLUMNS));
     if (r, c) != (Some(i64::from(rows)), Some(i64::from(cols))) {
         let show = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the image is {} x {}, not {cols} x {rows} like the rest of the series",
             show(c),
             show(r)
-        ));
+        )));
     }
     if int(tags::SAMPLES_PER_PIXEL).unwrap_or(1) != 1 {
-        return Err("colour images cannot be part of a CT volume".into());
+        return Err(DicomError::Pixels(
+            "colour images cannot be part of a CT volume".into(),
+        ));
     }
     let frames = int(tags::NUMBER_OF_FRAMES).unwrap_or(1);
     if frames != i64::from(h.frames_in_file) {
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "NumberOfFrames is {frames}, not {} as when the series was scanned",
             h.frames_in_file
-        ));
+        )));
     }
     match int(tags::BITS_ALLOCATED) {
         Some(8 | 16 | 32) => Ok(()),
-        b => Err(format!(
+        b => Err(DicomError::Pixels(format!(
             "BitsAllocated {} is not supported",
             b.map_or("(missing)".to_string(), |b| b.to_string())
-        )),
+        ))),
     }
 }
 
@@ -243,22 +261,26 @@ pub fn to_hu(
     slope: f64,
     intercept: f64,
     out: &mut [i16],
-) -> Result<usize, String> {
+) -> Result<usize, DicomError> {
     let bytes = match f.bits_allocated {
         8 => 1,
         16 => 2,
         32 => 4,
-        b => return Err(format!("BitsAllocated {b} is not supported")),
+        b => {
+            return Err(DicomError::Pixels(format!(
+                "BitsAllocated {b} is not supported"
+            )));
+        }
     };
     let bits = f.bits_stored.clamp(1, f.bits_allocated);
     let shift = u32::from((f.high_bit + 1).saturating_sub(bits)).min(31);
     let need = out.len() * bytes;
     let Some(data) = data.get(..need) else {
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the pixel data is too short: {} bytes for {} pixels",
             data.len(),
             out.len()
-        ));
+        )));
     };
     let bits = u32::from(bits);
     let integral = slope == 1.0 && intercept.fract() == 0.0 && intercept.abs() < 1e6;

@@ -1,6 +1,7 @@
 //! Scanning a folder for DICOM series: list files, read their headers in
 //! parallel (stopping before the pixel data), group images by SeriesInstanceUID.
 
+use super::error::DicomError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ use crate::volume::ValueUnits;
 /// Find every image series under `dir` (a folder, or a DICOMDIR / any file in
 /// the folder to scan). Files that are not usable images are listed in
 /// `skipped` with the reason. Fails only if `dir` cannot be read or on cancel.
-pub fn scan_folder(dir: &Path, task: Task) -> Result<ScanResult, String> {
+pub fn scan_folder(dir: &Path, task: Task) -> Result<ScanResult, DicomError> {
     let root = if dir.is_file() {
         match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -28,7 +29,7 @@ pub fn scan_folder(dir: &Path, task: Task) -> Result<ScanResult, String> {
         dir.to_path_buf()
     };
     if !root.is_dir() {
-        return Err(format!("{}: not a folder", dir.display()));
+        return Err(DicomError::Io(format!("{}: not a folder", dir.display())));
     }
     task.report(0.0);
     let (files, mut skipped) = list_files(&root, task)?;
@@ -59,17 +60,17 @@ pub(crate) fn read_headers(
     files: &[PathBuf],
     task: Task,
     skipped: &mut Vec<(PathBuf, String)>,
-) -> Result<Vec<ImageHeader>, String> {
+) -> Result<Vec<ImageHeader>, DicomError> {
     let stage = Stage::new(task, 0.0, 1.0, files.len());
     let results: Vec<Result<Vec<ImageHeader>, (PathBuf, String)>> = files
         .par_iter()
         .map(|path| {
             stage.check()?;
-            let r = read_header(path).map_err(|why| (path.clone(), why));
+            let r = read_header(path).map_err(|why| (path.clone(), why.to_string()));
             stage.tick();
             Ok(r)
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, DicomError>>()?;
     let mut headers = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -133,7 +134,7 @@ fn dicomdir_problems(files: &[PathBuf]) -> Vec<(PathBuf, String)> {
                     out.push((missing, why));
                 }
             }
-            Err(e) => out.push((dd.clone(), e)),
+            Err(e) => out.push((dd.clone(), e.to_string())),
         }
     }
     out

@@ -13,6 +13,8 @@
 //!   slices inside them are flagged as filled (not refused: a series
 //!   reconstructed at two spacings is not incomplete).
 
+use super::error::DicomError;
+
 /// What fills one grid slice, in terms of the sorted input slices.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Sample {
@@ -70,11 +72,13 @@ enum Step {
 
 /// `d`: positions along the slice normal, strictly increasing, at least two.
 /// `labels`: a name for each slice for messages (e.g. "image #12").
-pub fn plan_spacing(d: &[f64], labels: &[String]) -> Result<SpacingPlan, String> {
+pub fn plan_spacing(d: &[f64], labels: &[String]) -> Result<SpacingPlan, DicomError> {
     let steps: Vec<f64> = d.windows(2).map(|w| w[1] - w[0]).collect();
-    let typical = median(&steps).ok_or("fewer than two slices")?;
+    let typical = median(&steps).ok_or(DicomError::Stack("fewer than two slices".into()))?;
     if !(typical.is_finite() && typical > 1e-6) {
-        return Err("the slices have no distance between them".into());
+        return Err(DicomError::Stack(
+            "the slices have no distance between them".into(),
+        ));
     }
     let tol = (0.01 * typical).max(0.01);
     let kinds: Vec<Step> = steps.iter().map(|&s| classify(s, typical, tol)).collect();
@@ -141,12 +145,12 @@ pub fn plan_spacing(d: &[f64], labels: &[String]) -> Result<SpacingPlan, String>
     })
 }
 
-fn check_missing(missing: usize, grid_len: usize, step: f64) -> Result<(), String> {
+fn check_missing(missing: usize, grid_len: usize, step: f64) -> Result<(), DicomError> {
     if missing as f64 > MAX_MISSING_FRACTION * grid_len as f64 {
-        return Err(format!(
+        return Err(DicomError::Stack(format!(
             "too many missing slices: {missing} of {grid_len} positions have no image \
              (slice spacing {step:.3} mm); the series is incomplete"
-        ));
+        )));
     }
     Ok(())
 }
@@ -199,7 +203,7 @@ fn grid_spacing(groups: &[(f64, usize)]) -> (f64, &'static str) {
 }
 
 /// Uneven spacing: resample onto an even grid (see the module notes).
-fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, String> {
+fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, DicomError> {
     let groups = step_groups(steps);
     let (step, why) = grid_spacing(&groups);
     let n = d.len();

@@ -5,6 +5,7 @@
 
 use super::affine::{StackAxes, ras_affine};
 use super::attrs::tag_label;
+use super::error::DicomError;
 use super::header::ImageHeader;
 use super::spacing::{Sample, SpacingPlan, plan_spacing};
 use super::stack_checks::{
@@ -47,9 +48,9 @@ pub struct StackPlan {
 }
 
 /// Plan a volume from a series' headers, or say why it cannot be one volume.
-pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, String> {
+pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, DicomError> {
     if headers.is_empty() {
-        return Err("the series has no images".into());
+        return Err(DicomError::Stack("the series has no images".into()));
     }
     let placed = placed_slices(headers)?;
     let first = &placed[0];
@@ -143,7 +144,7 @@ pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, String> {
 }
 
 /// Every image with the three attributes that place it; refuse naming the tag.
-fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, String> {
+fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, DicomError> {
     let mut out = Vec::with_capacity(headers.len());
     for (i, h) in headers.iter().enumerate() {
         let missing = if h.position.is_none() {
@@ -164,23 +165,23 @@ fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, String> {
                     _ => o.pixel_spacing.is_none(),
                 })
                 .count();
-            return Err(format!(
+            return Err(DicomError::Stack(format!(
                 "{name} {} is missing or invalid in {count} of {} images (e.g. {}): \
                  the slices cannot be placed in the patient",
                 tag_label(tag),
                 headers.len(),
                 h.path.display()
-            ));
+            )));
         }
         if let (Some(position), Some(o), Some(spacing)) =
             (h.position, h.orientation, h.pixel_spacing)
         {
             if !(spacing[0] > 0.0 && spacing[1] > 0.0) {
-                return Err(format!(
+                return Err(DicomError::Stack(format!(
                     "PixelSpacing {} is not positive in {}",
                     tag_label(tags::PIXEL_SPACING),
                     h.path.display()
-                ));
+                )));
             }
             out.push(Placed {
                 header: i,
@@ -201,11 +202,11 @@ fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, String> {
     Ok(out)
 }
 
-fn bad_orientation() -> String {
-    format!(
+fn bad_orientation() -> DicomError {
+    DicomError::Stack(format!(
         "ImageOrientationPatient {} is not two perpendicular directions",
         tag_label(tags::IMAGE_ORIENTATION_PATIENT)
-    )
+    ))
 }
 
 /// The slice thickness of a lone slice and where it came from.
