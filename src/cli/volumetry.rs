@@ -1,6 +1,6 @@
 //! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
 
-use super::args::{Args, Spec};
+use super::args;
 use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
@@ -9,34 +9,61 @@ use crate::volume::Geometry;
 use crate::volume::nifti::{MaskSelect, read_header};
 use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, assess};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub const SPEC: Spec = Spec {
-    values: &[
-        "ct",
-        "series",
-        "labels",
-        "liver-mask",
-        "liver-label",
-        "resection-mask",
-        "tumour-mask",
-        "condition",
-        "height-cm",
-        "weight-kg",
-        "cut-point",
-        "cut-normal",
-        "cut-remove",
-        "after-labels",
-        "weeks",
-    ],
-    switches: &["json"],
-};
-
-pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz|DICOM_DIR [--series UID] [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
-        [--resection-mask M] [--tumour-mask M] [--condition normal|chemo|cirrhosis]
-        [--height-cm H --weight-kg W] [--cut-point X,Y,Z --cut-normal NX,NY,NZ [--cut-remove positive|negative]]
-        [--after-labels POST_PVE_LABELS.nii.gz --weeks N] [--json]";
+/// `remnant volumetry`: the CT (NIfTI file or DICOM folder) and its layers.
+#[derive(Debug, clap::Args)]
+pub struct VolumetryArgs {
+    /// The CT: a NIfTI file, or a DICOM folder / DICOMDIR / image file
+    #[arg(long, value_name = "CT.nii.gz|DICOM_DIR")]
+    pub ct: PathBuf,
+    /// With a DICOM folder holding several series: the SeriesInstanceUID to use
+    #[arg(long, value_name = "UID")]
+    pub series: Option<String>,
+    /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in remnant)
+    #[arg(long, value_name = "LABELS.nii.gz")]
+    pub labels: Option<PathBuf>,
+    /// A liver mask from another tool (non-zero = liver, or the label of --liver-label)
+    #[arg(long, value_name = "M.nii.gz")]
+    pub liver_mask: Option<PathBuf>,
+    /// Which label of --liver-mask is the liver (default: every non-zero voxel)
+    #[arg(long, value_name = "N", value_parser = args::label, requires = "liver_mask")]
+    pub liver_label: Option<MaskSelect>,
+    /// A mask of the part to resect (non-zero = resected)
+    #[arg(long, value_name = "M.nii.gz")]
+    pub resection_mask: Option<PathBuf>,
+    /// A mask of the tumours (non-zero = tumour)
+    #[arg(long, value_name = "M.nii.gz")]
+    pub tumour_mask: Option<PathBuf>,
+    /// Liver condition, which sets the required FLR: normal 20 %, chemo 30 %, cirrhosis 40 %
+    #[arg(long, value_name = "normal|chemo|cirrhosis", value_parser = args::condition, default_value = "normal")]
+    pub condition: LiverCondition,
+    /// Height in cm (with --weight-kg: BSA, sTLV and sFLR)
+    #[arg(long, value_name = "CM", value_parser = args::number)]
+    pub height_cm: Option<f64>,
+    /// Weight in kg (with --height-cm: BSA, sTLV and sFLR; FLR / body weight)
+    #[arg(long, value_name = "KG", value_parser = args::number)]
+    pub weight_kg: Option<f64>,
+    /// A point of a cutting plane, patient mm (RAS)
+    #[arg(long, value_name = "X,Y,Z", value_parser = args::triple, requires = "cut_normal")]
+    pub cut_point: Option<[f64; 3]>,
+    /// The cutting plane's normal (RAS)
+    #[arg(long, value_name = "NX,NY,NZ", value_parser = args::triple, requires = "cut_point")]
+    pub cut_normal: Option<[f64; 3]>,
+    /// Which side of the plane is resected
+    #[arg(long, value_name = "positive|negative", value_parser = ["positive", "negative"], default_value = "positive", requires = "cut_point")]
+    pub cut_remove: String,
+    /// The label map traced on the post-PVE scan (with --weeks)
+    #[arg(long, value_name = "POST_PVE_LABELS.nii.gz", requires = "weeks")]
+    pub after_labels: Option<PathBuf>,
+    /// Weeks between the two scans (with --after-labels)
+    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    pub weeks: Option<f64>,
+    /// Print JSON (schema remnant.volumetry/1) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Version of the JSON layout printed with --json (documented in the README).
 pub const JSON_SCHEMA: &str = "remnant.volumetry/1";
@@ -77,18 +104,13 @@ pub struct Report {
     pub seconds: f64,
 }
 
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
+pub fn run(a: VolumetryArgs) -> Result<(), String> {
     let t0 = Instant::now();
-    let ct = a.require_path("ct")?;
+    let ct = a.ct.clone();
     let inputs = PlanInputs {
-        condition: match a.text("condition") {
-            None => LiverCondition::Normal,
-            Some(c) => LiverCondition::parse(&c)
-                .ok_or_else(|| format!("--condition \"{c}\" must be normal, chemo or cirrhosis"))?,
-        },
-        height_cm: a.number("height-cm")?,
-        weight_kg: a.number("weight-kg")?,
+        condition: a.condition,
+        height_cm: a.height_cm,
+        weight_kg: a.weight_kg,
         ..Default::default()
     };
     if let Some(h) = inputs.height_cm {
@@ -97,22 +119,22 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     if let Some(w) = inputs.weight_kg {
         crate::volumetry::body::check_weight(w).map_err(|e| format!("--weight-kg: {e}"))?;
     }
-    let (g, mut warnings) = ct_geometry(&ct, a.text("series").as_deref())?;
-    let mut map = match a.path("labels") {
-        Some(p) => load_label_map(&p, &g, Task::none())?,
+    let (g, mut warnings) = ct_geometry(&ct, a.series.as_deref())?;
+    let mut map = match &a.labels {
+        Some(p) => load_label_map(p, &g, Task::none())?,
         None => LabelMap::empty(g.clone()),
     };
-    let select = a.mask_select("liver-label")?;
-    for (flag, layer, sel) in [
-        ("liver-mask", Layer::Liver, select),
-        ("resection-mask", Layer::Resection, MaskSelect::NonZero),
-        ("tumour-mask", Layer::Tumour, MaskSelect::NonZero),
+    let select = a.liver_label.unwrap_or(MaskSelect::NonZero);
+    for (path, layer, sel) in [
+        (&a.liver_mask, Layer::Liver, select),
+        (&a.resection_mask, Layer::Resection, MaskSelect::NonZero),
+        (&a.tumour_mask, Layer::Tumour, MaskSelect::NonZero),
     ] {
-        if let Some(p) = a.path(flag) {
-            import_mask(&p, sel, layer, &mut map, Task::none())?;
+        if let Some(p) = path {
+            import_mask(p, sel, layer, &mut map, Task::none())?;
         }
     }
-    if a.path("labels").is_none() && a.path("liver-mask").is_none() {
+    if a.labels.is_none() && a.liver_mask.is_none() {
         return Err("give --labels or --liver-mask: there is nothing to measure".into());
     }
     if let Some(plane) = cut_plane(&a)? {
@@ -130,11 +152,11 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         ));
     }
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
-    let growth = match (a.path("after-labels"), a.number("weeks")?) {
+    let growth = match (&a.after_labels, a.weeks) {
         (None, None) => None,
         (Some(p), Some(weeks)) => {
             let (vol, _) =
-                crate::volume::nifti::read_labels(&p, Task::none()).map_err(|e| e.to_string())?;
+                crate::volume::nifti::read_labels(p, Task::none()).map_err(|e| e.to_string())?;
             let after_map = LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
                 .map_err(|e| format!("{}: {e}", p.display()))?;
             let after = assess(
@@ -159,7 +181,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         warnings,
         seconds: t0.elapsed().as_secs_f64(),
     };
-    if a.switch("json") {
+    if a.json {
         let s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         println!("{s}");
     } else {
@@ -189,42 +211,22 @@ fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>
     Ok((g, header.warnings.clone()))
 }
 
-fn triple(a: &Args, name: &str) -> Result<Option<[f64; 3]>, String> {
-    let Some(t) = a.text(name) else {
+/// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
+fn cut_plane(
+    a: &VolumetryArgs,
+) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, String> {
+    let (Some(point), Some(normal)) = (a.cut_point, a.cut_normal) else {
         return Ok(None);
     };
-    let v: Vec<f64> = t.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-    match v[..] {
-        [x, y, z] if v.iter().all(|c| c.is_finite()) => Ok(Some([x, y, z])),
-        _ => Err(format!(
-            "--{name} \"{t}\" must be three numbers X,Y,Z (mm, RAS)"
-        )),
-    }
-}
-
-/// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
-fn cut_plane(a: &Args) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, String> {
-    let (p, n) = (triple(a, "cut-point")?, triple(a, "cut-normal")?);
-    let remove_positive = match a.text("cut-remove").as_deref() {
-        None | Some("positive") => true,
-        Some("negative") => false,
-        Some(o) => return Err(format!("--cut-remove \"{o}\" must be positive or negative")),
+    let plane = crate::segmentation::plane_cut::CutPlane {
+        point,
+        normal,
+        remove_positive: a.cut_remove == "positive",
     };
-    match (p, n) {
-        (None, None) => Ok(None),
-        (Some(point), Some(normal)) => {
-            let plane = crate::segmentation::plane_cut::CutPlane {
-                point,
-                normal,
-                remove_positive,
-            };
-            if !plane.is_valid() {
-                return Err("--cut-normal must not be zero".into());
-            }
-            Ok(Some(plane))
-        }
-        _ => Err("--cut-point and --cut-normal go together".into()),
+    if !plane.is_valid() {
+        return Err("--cut-normal must not be zero".into());
     }
+    Ok(Some(plane))
 }
 
 fn table(r: &Report) -> String {
