@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test, installing what the tests need first (idempotent; root or sudo for apt).
 #   scripts/test.sh            -> the whole suite (cargo test --release)
-# Needs: poppler-utils (pdftotext, for the PDF report test), Python nibabel (interop tests);
+# Needs: poppler-utils (pdftotext, for the PDF report test), Python nibabel (interop tests),
+# numpy + scipy + nibabel and ../shared/tools/make_bench_ct.py (the bench CT, made once);
 # for DICOM: cmake, g++, dcmtk, dcm2niix (apt) and pydicom, pylibjpeg, pylibjpeg-openjpeg (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,14 @@ python3 -c "import nibabel, numpy" 2>/dev/null || python3 -m pip install -q niba
 # pydicom writes the synthetic DICOM series; pylibjpeg + pylibjpeg-openjpeg their JPEG 2000 variants.
 python3 -c "import pydicom, pylibjpeg, openjpeg" 2>/dev/null \
   || python3 -m pip install -q pydicom pylibjpeg pylibjpeg-openjpeg
-# The interop tests must not silently skip here: a missing nibabel is a failure.
+# Grow from seeds at full resolution (tests/grow_bench.rs) needs the 512 x 424 x 448 bench CT:
+# made once (~1-2 min; numpy, scipy, nibabel) into $REMNANT_BENCH_DIR (default target/bench-data).
+python3 -c "import scipy" 2>/dev/null || python3 -m pip install -q scipy
+export REMNANT_BENCH_DIR=${REMNANT_BENCH_DIR:-$PWD/target/bench-data}
+if [ ! -f "$REMNANT_BENCH_DIR/bench_ct.nii" ] || [ ! -f "$REMNANT_BENCH_DIR/bench_liver.nii.gz" ]; then
+  mkdir -p "$REMNANT_BENCH_DIR"
+  python3 ../shared/tools/make_bench_ct.py "$REMNANT_BENCH_DIR"
+fi
+# The interop tests must not silently skip here: a missing nibabel or bench CT is a failure.
 export REMNANT_REQUIRE_PYTHON=1
 cargo test --release "$@"

@@ -4,9 +4,9 @@
 //! Folder: `<config dir>/autosave/` (see `recent::config_dir`).
 
 use crate::report::Report;
-use crate::segmentation::LabelMap;
-use crate::volume::nifti::SpatialFields;
+use crate::segmentation::plane_cut::CutPlane;
 use crate::volumetry::PlanInputs;
+use crate::workspace::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -16,11 +16,120 @@ pub const INTERVAL_SECS: u64 = 30;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub scan: PathBuf,
+    /// The scan file's size and modification time (seconds since the Unix epoch) when
+    /// the autosave was written: the work is restored only onto that same file.
+    #[serde(default)]
+    pub scan_stamp: Option<ScanStamp>,
     /// Seconds since the Unix epoch when it was written.
     pub saved_at: u64,
     pub planning: PlanInputs,
+    /// The accepted cutting plane.
+    #[serde(default)]
+    pub cut_plane: Option<CutPlane>,
     pub report: serde_json::Value,
     pub case_path: Option<PathBuf>,
+}
+
+/// Identity of a scan on disk: size and modification time (a folder: its total size
+/// and newest modification, one level deep).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanStamp {
+    pub bytes: u64,
+    pub modified: u64,
+}
+
+impl ScanStamp {
+    pub fn of(path: &Path) -> Option<ScanStamp> {
+        let secs = |m: &std::fs::Metadata| {
+            m.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs())
+        };
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_dir() {
+            return Some(ScanStamp {
+                bytes: meta.len(),
+                modified: secs(&meta),
+            });
+        }
+        let mut st = ScanStamp {
+            bytes: 0,
+            modified: secs(&meta),
+        };
+        for e in std::fs::read_dir(path).ok()?.flatten() {
+            if let Ok(m) = e.metadata() {
+                st.bytes += m.len();
+                st.modified = st.modified.max(secs(&m));
+            }
+        }
+        Some(st)
+    }
+}
+
+/// Why an autosave could not be written, read or restored.
+#[derive(Debug, thiserror::Error)]
+pub enum AutosaveError {
+    #[error("{}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Layers(#[from] crate::segmentation::io::IoError),
+    #[error(transparent)]
+    Write(#[from] crate::fsutil::AtomicWriteError),
+    #[error("the report: {0}")]
+    Report(String),
+    #[error("the autosave has no scan to restore onto")]
+    NoScan,
+    #[error("the autosave in {} is of {}, not of {}", dir.display(), saved.display(), this.display())]
+    OtherScan {
+        dir: PathBuf,
+        saved: PathBuf,
+        this: PathBuf,
+    },
+    #[error("the autosaved scan {} is not there any more", .0.display())]
+    ScanMissing(PathBuf),
+    #[error(
+        "the scan {} changed since the autosave was written (size or date differ): the layers are not restored onto it",
+        .0.display()
+    )]
+    ScanChanged(PathBuf),
+}
+
+/// Work a run that did not end cleanly left in the autosave folder.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub dir: PathBuf,
+    pub session: Session,
+    pub layers: PathBuf,
+}
+
+impl Pending {
+    /// The autosave belongs to `scan` (same file, unchanged since): the one check the
+    /// app and the headless session both make before restoring.
+    pub fn belongs_to(&self, scan: &Path) -> Result<(), AutosaveError> {
+        let this = std::fs::canonicalize(scan).unwrap_or_else(|_| scan.to_path_buf());
+        if self.session.scan != this {
+            return Err(AutosaveError::OtherScan {
+                dir: self.dir.clone(),
+                saved: self.session.scan.clone(),
+                this,
+            });
+        }
+        self.scan_unchanged()
+    }
+
+    /// The autosaved scan is still there and unchanged.
+    pub fn scan_unchanged(&self) -> Result<(), AutosaveError> {
+        let scan = &self.session.scan;
+        let now = ScanStamp::of(scan).ok_or_else(|| AutosaveError::ScanMissing(scan.clone()))?;
+        match self.session.scan_stamp {
+            Some(then) if then != now => Err(AutosaveError::ScanChanged(scan.clone())),
+            _ => Ok(()),
+        }
+    }
 }
 
 pub fn dir() -> Option<PathBuf> {
@@ -32,45 +141,65 @@ fn paths(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 /// Write the layers, then the session file that points at them (both atomic).
-pub fn write(
-    dir: &Path,
-    scan: &Path,
-    labels: &LabelMap,
-    spatial: Option<&SpatialFields>,
-    planning: &PlanInputs,
-    report: &Report,
-    case_path: Option<&Path>,
-) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn write(dir: &Path, snap: &Snapshot) -> Result<(), AutosaveError> {
+    let scan = snap.scan.as_ref().ok_or(AutosaveError::NoScan)?;
+    std::fs::create_dir_all(dir).map_err(|source| AutosaveError::Folder {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let (sp, lp) = paths(dir);
-    crate::segmentation::io::save_bits(&lp, labels, spatial)?;
-    let report_value: serde_json::Value =
-        serde_json::from_str(&report.to_json().map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+    crate::segmentation::io::save_bits(&lp, &scan.labels, scan.spatial.as_ref())?;
+    let report_value: serde_json::Value = snap
+        .report
+        .to_json()
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        .map_err(AutosaveError::Report)?;
     let s = Session {
-        scan: std::fs::canonicalize(scan).unwrap_or_else(|_| scan.to_path_buf()),
+        scan: std::fs::canonicalize(&scan.path).unwrap_or_else(|_| scan.path.clone()),
+        scan_stamp: ScanStamp::of(&scan.path),
         saved_at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        planning: planning.clone(),
+        planning: snap.planning.clone(),
+        cut_plane: snap.cut,
         report: report_value,
-        case_path: case_path.map(Path::to_path_buf),
+        case_path: snap.case_path.clone(),
     };
-    let text = serde_json::to_vec_pretty(&s).map_err(|e| e.to_string())?;
-    crate::fsutil::atomic_write(&sp, &text).map_err(|e| e.to_string())
+    let text = serde_json::to_vec_pretty(&s).map_err(|e| AutosaveError::Report(e.to_string()))?;
+    Ok(crate::fsutil::atomic_write(&sp, &text)?)
 }
 
-/// A session left by a run that did not end cleanly, if any (and readable).
-pub fn pending(dir: &Path) -> Option<(Session, PathBuf)> {
+/// The work a run that did not end cleanly left, if any (and readable).
+pub fn pending(dir: &Path) -> Option<Pending> {
     let (sp, lp) = paths(dir);
     let s: Session = serde_json::from_slice(&std::fs::read(sp).ok()?).ok()?;
-    lp.exists().then_some((s, lp))
+    lp.exists().then(|| Pending {
+        dir: dir.to_path_buf(),
+        session: s,
+        layers: lp,
+    })
 }
 
 /// The report stored in a session.
-pub fn report_of(s: &Session) -> Result<Report, String> {
-    let bytes = serde_json::to_vec(&s.report).map_err(|e| e.to_string())?;
-    Report::from_json(&bytes).map_err(|e| e.to_string())
+pub fn report_of(s: &Session) -> Result<Report, AutosaveError> {
+    let bytes = serde_json::to_vec(&s.report).map_err(|e| AutosaveError::Report(e.to_string()))?;
+    Report::from_json(&bytes).map_err(|e| AutosaveError::Report(e.to_string()))
+}
+
+/// Move an autosave that is not restored now out of the way (into `kept-TIME/` in
+/// the same folder), so that this run's autosaves do not overwrite it. Returns where.
+pub fn set_aside(p: &Pending) -> Result<PathBuf, AutosaveError> {
+    let dest = p.dir.join(format!("kept-{}", p.session.saved_at));
+    let io = |source| AutosaveError::Folder {
+        path: dest.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dest).map_err(io)?;
+    let (sp, lp) = paths(&p.dir);
+    std::fs::rename(&lp, dest.join("layers.nii.gz")).map_err(io)?;
+    std::fs::rename(&sp, dest.join("session.json")).map_err(io)?;
+    Ok(dest)
 }
 
 /// Forget the autosave (after a clean exit or a save).
@@ -99,11 +228,43 @@ mod tests {
             ..Default::default()
         };
         let ad = d.path().join("autosave");
-        write(&ad, &scan, &map, None, &plan, &report, None).unwrap();
-        let (s, lp) = pending(&ad).unwrap();
-        assert_eq!(s.planning, plan);
-        assert_eq!(report_of(&s).unwrap(), report);
-        let back = load_label_map(&lp, &ct.geometry, Task::none()).unwrap();
+        let cut = CutPlane {
+            point: [1.0, 2.0, 3.0],
+            normal: [0.0, 0.6, 0.8],
+            remove_positive: false,
+        };
+        let snap = Snapshot {
+            scan: Some(crate::workspace::ScanSnapshot {
+                path: scan.clone(),
+                labels: map.clone(),
+                spatial: None,
+                series: None,
+            }),
+            planning: plan.clone(),
+            cut: Some(cut),
+            report: report.clone(),
+            case_path: None,
+            revision: 1,
+        };
+        write(&ad, &snap).unwrap();
+        let p = pending(&ad).unwrap();
+        assert_eq!(p.session.planning, plan);
+        assert_eq!(p.session.cut_plane, Some(cut));
+        assert_eq!(report_of(&p.session).unwrap(), report);
+        p.belongs_to(&scan).unwrap();
+        // another file, or the same file changed, is refused
+        let other = d.path().join("other.nii.gz");
+        std::fs::copy(&scan, &other).unwrap();
+        assert!(matches!(
+            p.belongs_to(&other),
+            Err(AutosaveError::OtherScan { .. })
+        ));
+        std::fs::write(&scan, b"changed").unwrap();
+        assert!(matches!(
+            p.belongs_to(&scan),
+            Err(AutosaveError::ScanChanged(_))
+        ));
+        let back = load_label_map(&p.layers, &ct.geometry, Task::none()).unwrap();
         assert_eq!(back.bits, map.bits);
         clear(&ad);
         assert!(pending(&ad).is_none());

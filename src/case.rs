@@ -6,11 +6,11 @@
 use crate::fsutil::FileStamp;
 use crate::render::{LayerStyle, Plane, PlaneAxes, Window, render_slice};
 use crate::report::{KeyImage, LiverFigures, Report};
+use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
-use crate::segmentation::{LabelMap, Layer};
 use crate::study::Study;
-use crate::volume::nifti::SpatialFields;
 use crate::volumetry::{Assessment, PlanInputs};
+use crate::workspace::Snapshot;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -57,19 +57,52 @@ pub struct OpenedCase {
     pub stamp: FileStamp,
 }
 
-pub fn sha256_file(path: &Path) -> Result<(u64, String), String> {
+/// Why a case could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {message}", path.display())]
+    Checksum { path: PathBuf, message: String },
+    #[error("{}: not a case file: larger than {} MiB", path.display(), MAX_CASE_BYTES >> 20)]
+    TooLarge { path: PathBuf },
+    #[error("{}: not a valid case file: {message}", path.display())]
+    NotJson { path: PathBuf, message: String },
+    #[error("{}: not a Remnant case (no case_version; a report alone opens with Open report)", path.display())]
+    NotACase { path: PathBuf },
+    #[error("{}: written by a newer Remnant: case version {version}, this build reads up to {CASE_VERSION}", path.display())]
+    Newer { path: PathBuf, version: u64 },
+    #[error("{}: the case file is damaged: {message}", path.display())]
+    Damaged { path: PathBuf, message: String },
+    #[error("{}: report: {message}", path.display())]
+    Report { path: PathBuf, message: String },
+    #[error(transparent)]
+    Layers(#[from] crate::segmentation::io::IoError),
+    #[error(transparent)]
+    Write(#[from] crate::fsutil::AtomicWriteError),
+}
+
+pub fn sha256_file(path: &Path) -> Result<(u64, String), CaseError> {
     if path.is_dir() {
         // a DICOM folder: every file in it, names included
-        return crate::volume::dicom::folder_checksum(path).map_err(|e| e.to_string());
+        return crate::volume::dicom::folder_checksum(path).map_err(|e| CaseError::Checksum {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        });
     }
-    let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let read = |source| CaseError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(read)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0u64;
     loop {
-        let k = f
-            .read(&mut buf)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let k = f.read(&mut buf).map_err(read)?;
         if k == 0 {
             break;
         }
@@ -89,35 +122,9 @@ pub fn layers_path_for(case_path: &Path) -> PathBuf {
     case_path.with_file_name(format!("{stem}.layers.nii.gz"))
 }
 
-/// The scan a case refers to and its traced layers.
-pub struct CaseScan<'a> {
-    pub path: &'a Path,
-    pub labels: &'a LabelMap,
-    pub spatial: Option<&'a SpatialFields>,
-    /// The DICOM series key, when the scan is a series in a folder.
-    pub series: Option<&'a str>,
-}
-
-impl<'a> CaseScan<'a> {
-    pub fn of(s: &'a Study) -> Self {
-        CaseScan {
-            path: &s.path,
-            labels: &s.labels,
-            spatial: s.spatial(),
-            series: s.series.as_ref().map(|x| x.key.as_str()),
-        }
-    }
-}
-
 /// Save a case: the layers first (atomically), then the JSON (atomically).
-pub fn save(
-    case_path: &Path,
-    scan: Option<CaseScan>,
-    planning: &PlanInputs,
-    cut_plane: Option<CutPlane>,
-    report: &Report,
-) -> Result<(), String> {
-    save_checked(case_path, None, scan, planning, cut_plane, report).map(|_| ())
+pub fn save(case_path: &Path, snap: &Snapshot) -> Result<(), CaseError> {
+    save_checked(case_path, None, snap).map(|_| ())
 }
 
 /// [`save`] over a case this program opened or saved before (`last`: the stamp of
@@ -126,96 +133,102 @@ pub fn save(
 pub fn save_checked(
     case_path: &Path,
     last: Option<&FileStamp>,
-    scan: Option<CaseScan>,
-    planning: &PlanInputs,
-    cut_plane: Option<CutPlane>,
-    report: &Report,
-) -> Result<FileStamp, String> {
-    crate::fsutil::check_unchanged(case_path, last).map_err(|e| e.to_string())?;
-    let (scan, layers) = match scan {
+    snap: &Snapshot,
+) -> Result<FileStamp, CaseError> {
+    crate::fsutil::check_unchanged(case_path, last)?;
+    let (scan, layers) = match &snap.scan {
         Some(s) => {
-            let (bytes, sha256) = sha256_file(s.path)?;
-            let abs = std::fs::canonicalize(s.path).unwrap_or_else(|_| s.path.to_path_buf());
+            let (bytes, sha256) = sha256_file(&s.path)?;
+            let abs = std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
             let lp = layers_path_for(case_path);
-            crate::segmentation::io::save_bits(&lp, s.labels, s.spatial)?;
+            crate::segmentation::io::save_bits(&lp, &s.labels, s.spatial.as_ref())?;
             let name = lp.file_name().map(|n| n.to_string_lossy().into_owned());
             (
                 Some(ScanRef {
                     path: abs.display().to_string(),
                     bytes,
                     sha256,
-                    series: s.series.map(str::to_string),
+                    series: s.series.clone(),
                 }),
                 name,
             )
         }
         None => (None, None),
     };
-    let report_json = report.to_json().map_err(|e| e.to_string())?;
+    let damaged = |e: &dyn std::fmt::Display| CaseError::Report {
+        path: case_path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let report_json = snap.report.to_json().map_err(|e| damaged(&e))?;
     let report_value: serde_json::Value =
-        serde_json::from_str(&report_json).map_err(|e| e.to_string())?;
+        serde_json::from_str(&report_json).map_err(|e| damaged(&e))?;
     let case = Case {
         case_version: CASE_VERSION,
         scan,
         layers,
-        planning: planning.clone(),
-        cut_plane,
+        planning: snap.planning.clone(),
+        cut_plane: snap.cut,
         report: report_value,
     };
-    let mut text = serde_json::to_string_pretty(&case).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&case).map_err(|e| damaged(&e))?;
     text.push('\n');
-    crate::fsutil::atomic_write_checked(case_path, last, text.as_bytes()).map_err(|e| e.to_string())
+    Ok(crate::fsutil::atomic_write_checked(
+        case_path,
+        last,
+        text.as_bytes(),
+    )?)
 }
 
 /// Case files larger than this are refused rather than read into memory (the same
 /// limit as for report files; a real case is a few kB).
 pub const MAX_CASE_BYTES: u64 = crate::report::MAX_FILE_BYTES;
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+fn read_limited(path: &Path) -> Result<Vec<u8>, CaseError> {
+    let fail = |source| CaseError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(fail)?;
     let mut bytes = Vec::new();
     file.take(MAX_CASE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(fail)?;
     if bytes.len() as u64 > MAX_CASE_BYTES {
-        return Err(format!(
-            "{}: not a case file: larger than {} MiB",
-            path.display(),
-            MAX_CASE_BYTES >> 20
-        ));
+        return Err(CaseError::TooLarge {
+            path: path.to_path_buf(),
+        });
     }
     Ok(bytes)
 }
 
 /// Read a case file; checks the scan it refers to (moved? changed?).
-pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
+pub fn open(case_path: &Path) -> Result<OpenedCase, CaseError> {
+    let path = case_path.to_path_buf();
     let bytes = read_limited(case_path)?;
     let modified = std::fs::metadata(case_path).and_then(|m| m.modified()).ok();
     let stamp = FileStamp::from_bytes(&bytes, modified);
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not a valid case file: {e}", case_path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| CaseError::NotJson {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
     let version = value.get("case_version").and_then(|v| v.as_u64());
     match version {
-        None => {
-            return Err(format!(
-                "{}: not a Remnant case (no case_version; a report alone opens with Open report)",
-                case_path.display()
-            ));
-        }
-        Some(v) if v > CASE_VERSION as u64 => {
-            return Err(format!(
-                "{}: written by a newer Remnant: case version {v}, this build reads up to {CASE_VERSION}",
-                case_path.display()
-            ));
-        }
+        None => return Err(CaseError::NotACase { path }),
+        Some(v) if v > CASE_VERSION as u64 => return Err(CaseError::Newer { path, version: v }),
         _ => {}
     }
-    let case: Case = serde_json::from_value(value)
-        .map_err(|e| format!("{}: the case file is damaged: {e}", case_path.display()))?;
-    let report_text = serde_json::to_vec(&case.report).map_err(|e| e.to_string())?;
-    let report = Report::from_json(&report_text)
-        .map_err(|e| format!("{}: report: {e}", case_path.display()))?;
+    let case: Case = serde_json::from_value(value).map_err(|e| CaseError::Damaged {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let report = serde_json::to_vec(&case.report)
+        .map_err(|e| e.to_string())
+        .and_then(|t| Report::from_json(&t).map_err(|e| e.to_string()))
+        .map_err(|message| CaseError::Report {
+            path: path.clone(),
+            message,
+        })?;
     let mut warnings = Vec::new();
     let mut scan_path = None;
     if let Some(s) = &case.scan {
@@ -232,7 +245,7 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, String> {
                     "the scan changed since the case was saved ({} has a different checksum): check the layers still fit",
                     s.path
                 )),
-                Err(e) => warnings.push(e),
+                Err(e) => warnings.push(e.to_string()),
             }
             scan_path = Some(p);
         }

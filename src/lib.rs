@@ -22,3 +22,4 @@ pub mod task;
 pub mod ui;
 pub mod volume;
 pub mod volumetry;
+pub mod workspace;

@@ -10,13 +10,19 @@ use crate::volumetry::Counts;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 pub struct Study {
     pub path: PathBuf,
     /// Shared so that long work (grow from seeds) can read it on a worker thread.
     pub ct: Arc<Volume<i16>>,
     pub header: Option<NiftiHeader>,
     pub labels: LabelMap,
-    /// Bumped on every change to `labels`, so views and figures know to refresh.
+    /// Changed on every change to `labels` (unique in the process), so views and
+    /// figures know to refresh.
     pub revision: u64,
     /// Warnings from loading, shown with the case.
     pub warnings: Vec<String>,
@@ -41,7 +47,7 @@ impl Study {
             ct: Arc::new(ct),
             header,
             labels,
-            revision: 0,
+            revision: next_revision(),
             warnings,
             patient: None,
             series: None,
@@ -85,9 +91,10 @@ impl Study {
             .unwrap_or_else(|| self.path.display().to_string())
     }
 
-    /// Mark the labels as changed.
+    /// Mark the labels as changed. Revisions are unique in the process (never
+    /// reused by another study), so a cache keyed on one cannot mix two scans.
     pub fn touch(&mut self) {
-        self.revision += 1;
+        self.revision = next_revision();
     }
 
     /// Voxel counts of the clinical compartments, recomputed only after a change.

@@ -347,7 +347,7 @@ fn layer_bits_file_with_impossible_bits_is_refused() {
     let p = dir.path().join("bits.nii.gz");
     remnant::volume::nifti::write_volume(&p, &bits, g, None, "Remnant layer bits v1: test")
         .unwrap();
-    let e = load_label_map(&p, g, Task::none()).unwrap_err();
+    let e = load_label_map(&p, g, Task::none()).unwrap_err().to_string();
     assert!(
         e.contains("bits.nii.gz") && e.contains("layer byte 9 is not a valid combination"),
         "{e}"

@@ -10,6 +10,7 @@ use remnant::segmentation::io::load_label_map;
 use remnant::study::Study;
 use remnant::task::Task;
 use remnant::volumetry::{LiverCondition, PlanInputs};
+use remnant::workspace::Snapshot;
 use std::process::Command;
 
 fn phantom_study(dir: &std::path::Path) -> Study {
@@ -65,7 +66,11 @@ fn case_round_trips_and_notices_a_moved_or_changed_scan() {
         ..Default::default()
     };
     let cp = dir.path().join("case.json");
-    case::save(&cp, Some(case::CaseScan::of(&s)), &plan, None, &report()).unwrap();
+    case::save(
+        &cp,
+        &Snapshot::of_parts(Some((&s.path, &s.labels)), &plan, None, &report()),
+    )
+    .unwrap();
     let o = case::open(&cp).unwrap();
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
     assert_eq!(o.case.planning, plan);
@@ -111,6 +116,7 @@ fn newer_or_damaged_case_files_are_refused() {
         case::open(&p)
             .err()
             .unwrap()
+            .to_string()
             .contains("newer Remnant: case version 9")
     );
     std::fs::write(&p, r#"{"case_version": 1, "report": "#).unwrap();
@@ -118,10 +124,17 @@ fn newer_or_damaged_case_files_are_refused() {
         case::open(&p)
             .err()
             .unwrap()
+            .to_string()
             .contains("not a valid case file")
     );
     std::fs::write(&p, r#"{"schema_version": 2}"#).unwrap();
-    assert!(case::open(&p).err().unwrap().contains("not a Remnant case"));
+    assert!(
+        case::open(&p)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("not a Remnant case")
+    );
 }
 
 #[test]
@@ -133,7 +146,11 @@ fn report_cli_renders_a_pdf_with_ids_scores_total_and_liver_verdict() {
         ..Default::default()
     };
     let cp = dir.path().join("case.json");
-    case::save(&cp, Some(case::CaseScan::of(&s)), &plan, None, &report()).unwrap();
+    case::save(
+        &cp,
+        &Snapshot::of_parts(Some((&s.path, &s.labels)), &plan, None, &report()),
+    )
+    .unwrap();
     let pdf = dir.path().join("out.pdf");
     let out = Command::new(bin())
         .args(["report", "--validate", "--input"])

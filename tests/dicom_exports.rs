@@ -13,6 +13,7 @@ use remnant::study::Study;
 use remnant::task::Task;
 use remnant::volume::dicom::{DicomVolume, load_series, open_path, scan_folder};
 use remnant::volumetry::PlanInputs;
+use remnant::workspace::{ScanSnapshot, Snapshot};
 
 const UID_WARNING: &str = "series identified without a UID";
 
@@ -106,14 +107,14 @@ fn a_case_on_a_series_without_uid_reopens_that_series() {
     let study = Study::open_series(&g.data, Some(&b.key), Task::none()).expect("open B");
     assert_eq!(study.ct.dims(), [40, 32, 8]);
     let case_path = g.tmp.path().join("case.json");
-    case::save(
-        &case_path,
-        Some(case::CaseScan::of(&study)),
+    let mut snap = Snapshot::of_parts(
+        Some((&g.data, &study.labels)),
         &PlanInputs::default(),
         None,
         &Report::default(),
-    )
-    .expect("save case");
+    );
+    snap.scan = Some(ScanSnapshot::of(&study));
+    case::save(&case_path, &snap).expect("save case");
     let opened = case::open(&case_path).expect("open case");
     assert!(opened.warnings.is_empty(), "{:?}", opened.warnings);
     assert_eq!(opened.scan_series.as_deref(), Some(b.key.as_str()));

@@ -91,10 +91,12 @@ fn a_case_on_a_dicom_folder_notices_a_changed_image_but_not_itself() {
     let cp = g.data.join("case.json");
     case::save(
         &cp,
-        Some(case::CaseScan::of(&s)),
-        &PlanInputs::default(),
-        None,
-        &Report::default(),
+        &remnant::workspace::Snapshot::of_parts(
+            Some((&s.path, &s.labels)),
+            &PlanInputs::default(),
+            None,
+            &Report::default(),
+        ),
     )
     .expect("save");
     let o = case::open(&cp).expect("open case");

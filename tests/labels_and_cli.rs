@@ -270,7 +270,8 @@ fn a_mask_stored_in_lps_or_permuted_axes_lands_on_the_ct_and_a_resampled_one_is_
         &mut map,
         Task::none(),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("not on the CT's grid") && e.contains("spacing"),
         "{e}"

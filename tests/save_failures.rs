@@ -21,6 +21,7 @@ use remnant::segmentation::io::{save_bits, save_labels};
 use remnant::segmentation::{LabelMap, Layer};
 use remnant::volume::Volume;
 use remnant::volumetry::PlanInputs;
+use remnant::workspace::Snapshot;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -194,12 +195,14 @@ fn every_save_fails(dir: &Path, olds: &Olds, cause: &str) {
     };
     check(
         "label map",
-        save_labels(olds.path("labels.nii.gz"), &map, None).map(|_| ()),
+        save_labels(olds.path("labels.nii.gz"), &map, None)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         "labels.nii.gz",
     );
     check(
         "layer bits",
-        save_bits(olds.path("layers.nii.gz"), &map, None),
+        save_bits(olds.path("layers.nii.gz"), &map, None).map_err(|e| e.to_string()),
         "layers.nii.gz",
     );
     check(
@@ -215,16 +218,9 @@ fn every_save_fails(dir: &Path, olds: &Olds, cause: &str) {
         "case",
         case::save(
             olds.path("case.json"),
-            Some(case::CaseScan {
-                path: &scan,
-                labels: &map,
-                spatial: None,
-                series: None,
-            }),
-            &PlanInputs::default(),
-            None,
-            &report,
-        ),
+            &Snapshot::of_parts(Some((&scan, &map)), &PlanInputs::default(), None, &report),
+        )
+        .map_err(|e| e.to_string()),
         "case",
     );
     let pdf = render_pdf(&report, &[]).unwrap();
@@ -417,18 +413,12 @@ fn saving_over_a_case_another_program_changed_is_refused() {
     let scan = dir.path().join("ct.nii.gz");
     remnant::volume::nifti::write_volume(&scan, ct.as_slice(), &ct.geometry, None, "t").unwrap();
     let case_path = dir.path().join("case.json");
-    let cs = || {
-        Some(case::CaseScan {
-            path: &scan,
-            labels: &map,
-            spatial: None,
-            series: None,
-        })
-    };
     let plan = PlanInputs::default();
+    let snap =
+        |r: &remnant::report::Report| Snapshot::of_parts(Some((&scan, &map)), &plan, None, r);
     // save, then save again on top of our own save: fine
-    let stamp = case::save_checked(&case_path, None, cs(), &plan, None, &report).unwrap();
-    let stamp = case::save_checked(&case_path, Some(&stamp), cs(), &plan, None, &report).unwrap();
+    let stamp = case::save_checked(&case_path, None, &snap(&report)).unwrap();
+    let stamp = case::save_checked(&case_path, Some(&stamp), &snap(&report)).unwrap();
     // open it (as the app does) and keep the stamp from the read
     let opened = case::open(&case_path).unwrap();
     assert_eq!(opened.stamp.sha256, stamp.sha256);
@@ -441,8 +431,9 @@ fn saving_over_a_case_another_program_changed_is_refused() {
     let layers_before = std::fs::read(&layers).unwrap();
     let mut mine = report.clone();
     mine.surgeon = Some("Dr Overwriter".into());
-    let e =
-        case::save_checked(&case_path, Some(&opened.stamp), cs(), &plan, None, &mine).unwrap_err();
+    let e = case::save_checked(&case_path, Some(&opened.stamp), &snap(&mine))
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("case.json") && e.contains(CHANGED_STEP) && e.contains("left as it is"),
         "{e}"

@@ -8,7 +8,7 @@ mod dicom_common;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use remnant::ui::RemnantApp;
-use remnant::ui::app::Tab;
+use remnant::ui::{AppCommand, Tab};
 
 fn config_dir() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -30,9 +30,12 @@ fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
 /// The app after `open(folder)` and the scan: the picker is up.
 fn picker_on(folder: std::path::PathBuf, app: RemnantApp) -> Harness<'static, RemnantApp> {
     let mut app = app;
-    app.open(folder);
-    assert!(app.load.is_none(), "a folder is scanned first, not loaded");
-    app.wait_for_scan();
+    app.apply(AppCommand::Open(folder));
+    assert!(
+        app.jobs.load.is_none(),
+        "a folder is scanned first, not loaded"
+    );
+    app.wait_for_jobs();
     assert!(app.dicom.picker.is_some(), "error: {:?}", app.error);
     harness(app)
 }
@@ -61,7 +64,7 @@ fn a_folder_opens_through_the_picker_and_fills_the_report_header() {
     h.get_by_label("Open series").click();
     h.run();
     assert!(h.state().dicom.picker.is_some());
-    assert!(h.state().load.is_none());
+    assert!(h.state().jobs.load.is_none());
 
     h.get_by_label("#1 TEST SERIES").click();
     h.run();
@@ -70,14 +73,14 @@ fn a_folder_opens_through_the_picker_and_fills_the_report_header() {
     h.step();
     assert!(h.state().dicom.picker.is_none());
     assert!(
-        h.state().load.is_some(),
+        h.state().jobs.load.is_some(),
         "the series loads off the UI thread"
     );
-    h.state_mut().wait_for_load();
+    h.state_mut().wait_for_jobs();
     h.run();
 
     let app = h.state();
-    let s = app.study.as_ref().expect("study");
+    let s = app.ws.study.as_ref().expect("study");
     assert_eq!(s.ct.dims(), [40, 32, 12]);
     assert_eq!(
         s.series
@@ -85,7 +88,7 @@ fn a_folder_opens_through_the_picker_and_fills_the_report_header() {
             .and_then(|x| x.series_description.as_deref()),
         Some("TEST SERIES")
     );
-    let p = &app.report.patient;
+    let p = &app.ws.report.patient;
     assert_eq!(p.name.as_deref(), Some("TEST, PATIENT Q"));
     assert_eq!(p.patient_id.as_deref(), Some("RM0001"));
     assert_eq!(p.birth_date.as_deref(), Some("1960-01-01"));
@@ -93,7 +96,7 @@ fn a_folder_opens_through_the_picker_and_fills_the_report_header() {
     assert_eq!(p.study_date.as_deref(), Some("2024-01-31"));
     assert_eq!(p.accession.as_deref(), Some("ACC42"));
     // Pre-filled fields from the images are not unsaved work.
-    assert!(!app.has_unsaved_changes());
+    assert!(!app.ws.has_unsaved_changes());
     // The case panel shows the series and the load warning; the report form the header.
     h.get_by_label_contains("CT #1 \"TEST SERIES\" 2024-01-31, 11 images 40 x 32");
     h.get_by_label_contains("Warning: gap: 1 slice missing");
@@ -108,18 +111,18 @@ fn a_report_for_another_patient_is_kept_and_pointed_out() {
     };
     config_dir();
     let mut app = RemnantApp::new(None);
-    app.report.patient.name = Some("DOE, JANE".into());
-    app.report.patient.patient_id = Some("OTHER-1".into());
+    app.ws.report.patient.name = Some("DOE, JANE".into());
+    app.ws.report.patient.patient_id = Some("OTHER-1".into());
     let mut h = picker_on(g.data.clone(), app);
     // One series: chosen already; Enter opens it.
     h.get_by_label("#1 TEST SERIES");
     h.key_press(egui::Key::Enter);
     h.step();
-    h.state_mut().wait_for_load();
+    h.state_mut().wait_for_jobs();
     h.run();
     let app = h.state();
-    assert!(app.study.is_some());
-    let p = &app.report.patient;
+    assert!(app.ws.study.is_some());
+    let p = &app.ws.report.patient;
     assert_eq!(
         p.patient_id.as_deref(),
         Some("OTHER-1"),
@@ -149,9 +152,9 @@ fn cancel_closes_the_picker_and_keeps_what_was_open() {
     h.get_by_label("Cancel").click();
     h.run();
     assert!(h.state().dicom.picker.is_none());
-    assert!(h.state().load.is_none());
-    assert!(h.state().study.is_none());
-    assert_eq!(h.state().report, remnant::report::Report::default());
+    assert!(h.state().jobs.load.is_none());
+    assert!(h.state().ws.study.is_none());
+    assert_eq!(h.state().ws.report, remnant::report::Report::default());
 }
 
 /// A folder dropped on the window, as the windowing integration hands it over.
@@ -185,17 +188,17 @@ fn a_folder_dropped_on_the_window_is_scanned() {
         .push(std::sync::Arc::new(Dropped(g.data.clone())));
     h.step();
     assert!(h.state().dicom.scanning() || h.state().dicom.picker.is_some());
-    h.state_mut().wait_for_scan();
+    h.state_mut().wait_for_jobs();
     h.run();
     let picker = h.state().dicom.picker.as_ref().expect("picker");
     assert_eq!(picker.scan.series.len(), 1);
     assert_eq!(picker.selected, Some(0));
     h.get_by_label("Open series").click();
     h.step();
-    h.state_mut().wait_for_load();
+    h.state_mut().wait_for_jobs();
     h.run();
     assert_eq!(
-        h.state().study.as_ref().map(|s| s.ct.dims()),
+        h.state().ws.study.as_ref().map(|s| s.ct.dims()),
         Some([40, 32, 12])
     );
 }
@@ -206,8 +209,8 @@ fn a_folder_without_images_says_what_it_skipped() {
     let d = tempfile::tempdir().expect("tempdir");
     std::fs::write(d.path().join("notes.txt"), "not dicom").expect("write");
     let mut app = RemnantApp::new(None);
-    app.open(d.path().to_path_buf());
-    app.wait_for_scan();
+    app.apply(AppCommand::Open(d.path().to_path_buf()));
+    app.wait_for_jobs();
     assert!(app.dicom.picker.is_none());
     let err = app.error.clone().expect("error");
     assert!(

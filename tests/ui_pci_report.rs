@@ -6,7 +6,7 @@ use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use remnant::ui::RemnantApp;
-use remnant::ui::app::{Purpose, Tab};
+use remnant::ui::{AppCommand, Purpose, Tab};
 
 fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
     // SAFETY: tests in this binary only read it after this point; same value everywhere.
@@ -54,8 +54,8 @@ fn clicking_regions_cycles_scores_and_updates_the_total() {
     h.run();
     h.key_press(egui::Key::Num2);
     h.run();
-    assert_eq!(h.state().report.pci.total(), 8);
-    assert_eq!(h.state().report.pci.get(4).map(|l| l.points()), Some(2));
+    assert_eq!(h.state().ws.report.pci.total(), 8);
+    assert_eq!(h.state().ws.report.pci.get(4).map(|l| l.points()), Some(2));
     // Elias: disease in region 12 is flagged
     h.get_by_label_contains("lower ileum");
 }
@@ -66,24 +66,27 @@ fn a_case_saves_and_reopens_with_scan_layers_report_and_planning() {
     let ct = dir.path().join("ct.nii.gz");
     std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
     let mut app = RemnantApp::new(None);
-    app.open(ct.clone());
-    app.wait_for_load();
-    app.file_chosen(Purpose::OpenLayers, sample("phantom_labels.nii.gz"));
-    app.report.patient.patient_id = Some("RMN-7".into());
-    app.report
-        .pci
-        .set(6, remnant::pci::LesionSize::Ls3)
-        .unwrap();
-    app.plan.height_text = "180".into();
-    app.plan.weight_text = "80".into();
-    app.plan.update_inputs();
-    assert!(app.has_unsaved_changes());
+    app.apply(AppCommand::Open(ct.clone()));
+    app.wait_for_jobs();
+    app.apply(AppCommand::FileChosen(
+        Purpose::OpenLayers,
+        sample("phantom_labels.nii.gz"),
+    ));
+    edit_report(&mut app, |r| {
+        r.patient.patient_id = Some("RMN-7".into());
+        r.pci.set(6, remnant::pci::LesionSize::Ls3).unwrap();
+    });
+    app.work.plan.height_text = "180".into();
+    app.work.plan.weight_text = "80".into();
+    app.work.plan.update_inputs();
+    app.apply(AppCommand::SetPlanning(app.work.plan.inputs.clone()));
+    assert!(app.ws.has_unsaved_changes());
     let cp = dir.path().join("case.json");
-    app.save_case(cp.clone());
-    app.wait_for_save();
-    assert!(!app.has_unsaved_changes(), "{:?}", app.error);
+    app.apply(AppCommand::FileChosen(Purpose::SaveCase, cp.clone()));
+    app.wait_for_jobs();
+    assert!(!app.ws.has_unsaved_changes(), "{:?}", app.error);
     let pdf = dir.path().join("r.pdf");
-    app.export_pdf(&pdf);
+    app.apply(AppCommand::FileChosen(Purpose::ExportPdf, pdf.clone()));
     assert!(
         std::fs::metadata(&pdf).unwrap().len() > 1000,
         "{:?}",
@@ -91,25 +94,25 @@ fn a_case_saves_and_reopens_with_scan_layers_report_and_planning() {
     );
 
     let mut again = RemnantApp::new(None);
-    again.open_case(&cp);
-    again.wait_for_load();
+    again.apply(AppCommand::FileChosen(Purpose::OpenCase, cp.clone()));
+    again.wait_for_jobs();
     let h = harness(again);
     let s = h.state();
-    assert_eq!(s.report.patient.patient_id.as_deref(), Some("RMN-7"));
-    assert_eq!(s.report.pci.total(), 3);
-    assert_eq!(s.plan.inputs.height_cm, Some(180.0));
-    let study = s.study.as_ref().unwrap();
+    assert_eq!(s.ws.report.patient.patient_id.as_deref(), Some("RMN-7"));
+    assert_eq!(s.ws.report.pci.total(), 3);
+    assert_eq!(s.work.plan.inputs.height_cm, Some(180.0));
+    let study = s.ws.study.as_ref().unwrap();
     assert_eq!(
         study.labels.count(remnant::segmentation::Layer::Tumour),
         208
     );
     assert!(
-        !s.has_unsaved_changes(),
+        !s.ws.has_unsaved_changes(),
         "a freshly opened case has nothing unsaved"
     );
     // the liver figures in the saved report came from the planning
     assert!(
-        s.report
+        s.ws.report
             .liver
             .figures
             .as_ref()
@@ -122,7 +125,7 @@ fn a_case_saves_and_reopens_with_scan_layers_report_and_planning() {
 #[test]
 fn closing_with_unsaved_changes_asks_first() {
     let mut app = RemnantApp::new(None);
-    app.report.patient.patient_id = Some("RMN-8".into());
+    edit_report(&mut app, |r| r.patient.patient_id = Some("RMN-8".into()));
     let mut h = harness(app);
     h.event(egui::Event::WindowFocused(true));
     h.input_mut()
@@ -138,7 +141,7 @@ fn closing_with_unsaved_changes_asks_first() {
     h.run();
     assert!(!h.state().confirm_close);
     assert_eq!(
-        h.state().report.patient.patient_id.as_deref(),
+        h.state().ws.report.patient.patient_id.as_deref(),
         Some("RMN-8"),
         "nothing lost"
     );
@@ -148,14 +151,17 @@ fn closing_with_unsaved_changes_asks_first() {
 fn typed_report_numbers_are_checked() {
     let mut app = RemnantApp::new(None);
     app.tab = Tab::Report;
-    app.report.hipec = Some(Default::default());
+    app.ws.report.hipec = Some(Default::default());
     let mut h = harness(app);
     let t = h.get_by_label("Temperature (°C)");
     t.focus();
     t.type_text("90");
     h.run();
     h.get_by_label_contains("Temperature (°C) 90 is outside 37-45");
-    assert_eq!(h.state().report.hipec.as_ref().unwrap().temperature_c, None);
+    assert_eq!(
+        h.state().ws.report.hipec.as_ref().unwrap().temperature_c,
+        None
+    );
 }
 
 #[test]
@@ -163,11 +169,14 @@ fn attached_photos_show_as_thumbnails_and_a_bad_one_says_why() {
     let mut app = RemnantApp::new(None);
     app.tab = Tab::Report;
     let photos = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    app.file_chosen(Purpose::AddPhoto, photos.join("photo_upright.jpg"));
+    app.apply(AppCommand::FileChosen(
+        Purpose::AddPhoto,
+        photos.join("photo_upright.jpg"),
+    ));
     let d = tempfile::tempdir().unwrap();
     let bad = d.path().join("broken.jpg");
     std::fs::write(&bad, b"\xff\xd8 not really a jpeg").unwrap();
-    app.file_chosen(Purpose::AddPhoto, bad.clone());
+    app.apply(AppCommand::FileChosen(Purpose::AddPhoto, bad.clone()));
     let mut h = harness(app);
     h.run();
     let thumb = h.get_by_label("photo 1");
@@ -175,7 +184,7 @@ fn attached_photos_show_as_thumbnails_and_a_bad_one_says_why() {
     assert!(h.query_by_label("photo 2").is_none());
     h.get_by_label_contains("cannot show");
     // the report keeps both photos: nothing the surgeon attached is dropped
-    assert_eq!(h.state().report.photos.len(), 2);
+    assert_eq!(h.state().ws.report.photos.len(), 2);
 }
 
 #[test]
@@ -184,26 +193,26 @@ fn saving_over_a_case_another_program_changed_is_refused_and_keeps_its_file() {
     let ct = dir.path().join("ct.nii.gz");
     std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
     let mut app = RemnantApp::new(None);
-    app.open(ct);
-    app.wait_for_load();
-    app.report.patient.patient_id = Some("RMN-9".into());
+    app.apply(AppCommand::Open(ct));
+    app.wait_for_jobs();
+    edit_report(&mut app, |r| r.patient.patient_id = Some("RMN-9".into()));
     let cp = dir.path().join("case.json");
-    app.save_case(cp.clone());
-    app.wait_for_save();
+    app.apply(AppCommand::FileChosen(Purpose::SaveCase, cp.clone()));
+    app.wait_for_jobs();
     assert!(app.error.is_none(), "{:?}", app.error);
     // a second save over our own file is fine
-    app.report.surgeon = Some("Dr B".into());
-    app.save_case(cp.clone());
-    app.wait_for_save();
+    edit_report(&mut app, |r| r.surgeon = Some("Dr B".into()));
+    app.apply(AppCommand::FileChosen(Purpose::SaveCase, cp.clone()));
+    app.wait_for_jobs();
     assert!(app.error.is_none(), "{:?}", app.error);
     // another program rewrites the case file
     let theirs = std::fs::read_to_string(&cp)
         .unwrap()
         .replace("RMN-9", "RMN-0");
     std::fs::write(&cp, &theirs).unwrap();
-    app.report.surgeon = Some("Dr C".into());
-    app.save_case(cp.clone());
-    app.wait_for_save();
+    edit_report(&mut app, |r| r.surgeon = Some("Dr C".into()));
+    app.apply(AppCommand::FileChosen(Purpose::SaveCase, cp.clone()));
+    app.wait_for_jobs();
     let e = app.error.clone().expect("the save is refused");
     assert!(e.contains("NOT saved") && e.contains("case.json"), "{e}");
     assert_eq!(
@@ -211,5 +220,15 @@ fn saving_over_a_case_another_program_changed_is_refused_and_keeps_its_file() {
         theirs,
         "their file intact"
     );
-    assert!(app.has_unsaved_changes(), "our changes are still unsaved");
+    assert!(
+        app.ws.has_unsaved_changes(),
+        "our changes are still unsaved"
+    );
+}
+
+/// Edit the report as the Report and PCI tabs do: a changed draft, applied.
+fn edit_report(app: &mut RemnantApp, f: impl FnOnce(&mut remnant::report::Report)) {
+    let mut r = app.ws.report.clone();
+    f(&mut r);
+    app.apply(AppCommand::SetReport(Box::new(r)));
 }

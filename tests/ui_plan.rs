@@ -7,7 +7,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use remnant::ui::RemnantApp;
-use remnant::ui::app::Purpose;
+use remnant::ui::{AppCommand, Purpose};
 
 fn phantom_harness() -> Harness<'static, RemnantApp> {
     // SAFETY: tests in this binary only read it after this point; same value everywhere.
@@ -18,9 +18,12 @@ fn phantom_harness() -> Harness<'static, RemnantApp> {
         )
     };
     let mut app = RemnantApp::new(None);
-    app.open(sample("phantom_ct.nii.gz"));
-    app.wait_for_load();
-    app.file_chosen(Purpose::OpenLayers, sample("phantom_labels.nii.gz"));
+    app.apply(AppCommand::Open(sample("phantom_ct.nii.gz")));
+    app.wait_for_jobs();
+    app.apply(AppCommand::FileChosen(
+        Purpose::OpenLayers,
+        sample("phantom_labels.nii.gz"),
+    ));
     let mut h = Harness::builder()
         .with_size(egui::vec2(1500.0, 1000.0))
         .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
@@ -66,7 +69,7 @@ fn absurd_numbers_are_refused_in_the_field_with_a_message() {
     h.get_by_label_contains("weight 900 kg is outside 25-300 kg");
     // no sFLR from refused inputs: the verdict stays on the measured FLR
     h.get_by_label_contains("FLR 33.3 % >= 20 %");
-    assert!(h.state().plan.inputs.height_cm.is_none());
+    assert!(h.state().ws.planning.height_cm.is_none());
     let mut h = phantom_harness();
     type_into(&mut h, "Weight (kg)", "heavy");
     h.get_by_label_contains("weight \"heavy\" is not a number of kg");
@@ -78,17 +81,17 @@ fn absurd_numbers_are_refused_in_the_field_with_a_message() {
 #[test]
 fn missing_tracing_gives_no_verdict_and_says_what_is_missing() {
     let mut app = RemnantApp::new(None);
-    app.open(sample("ct.nii.gz"));
-    app.wait_for_load();
+    app.apply(AppCommand::Open(sample("ct.nii.gz")));
+    app.wait_for_jobs();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1500.0, 1000.0))
         .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
     h.run();
     h.get_by_label_contains("No verdict yet: trace the whole liver");
-    h.state_mut().file_chosen(
+    h.state_mut().apply(AppCommand::FileChosen(
         Purpose::ImportMask(remnant::segmentation::Layer::Liver),
         sample("liver.nii.gz"),
-    );
+    ));
     h.run();
     h.get_by_label_contains("No verdict yet: trace or place the planned resection");
 }
@@ -97,8 +100,10 @@ fn missing_tracing_gives_no_verdict_and_says_what_is_missing() {
 fn post_pve_scan_gives_hypertrophy_and_kgr() {
     let mut h = phantom_harness();
     // the "post-PVE" label map: the phantom itself, so growth is zero -> KGR 0 < 2 %/week
-    h.state_mut()
-        .file_chosen(Purpose::AfterPve, sample("phantom_labels.nii.gz"));
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::AfterPve,
+        sample("phantom_labels.nii.gz"),
+    ));
     h.run();
     type_into(&mut h, "Weeks between scans", "3");
     h.get_by_label_contains("FLR 33.3 % -> 33.3 % in 3.0 weeks: degree of hypertrophy 0.0 points, KGR 0.00 %/week (< 2 %/week");

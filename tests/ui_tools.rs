@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use remnant::segmentation::Layer;
 use remnant::segmentation::editor::Tool;
 use remnant::ui::RemnantApp;
-use remnant::ui::app::{Purpose, Tab};
+use remnant::ui::{AppCommand, Purpose, Tab};
 
 fn config_dir() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -22,8 +22,8 @@ fn config_dir() {
 fn tools_harness() -> Harness<'static, RemnantApp> {
     config_dir();
     let mut app = RemnantApp::new(None);
-    app.open(sample("ct.nii.gz"));
-    app.wait_for_load();
+    app.apply(AppCommand::Open(sample("ct.nii.gz")));
+    app.wait_for_jobs();
     app.tab = Tab::Tools;
     let mut h = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
@@ -33,7 +33,7 @@ fn tools_harness() -> Harness<'static, RemnantApp> {
 }
 
 fn layer_count(h: &Harness<'static, RemnantApp>, layer: Layer) -> usize {
-    let s = h.state().study.as_ref().unwrap();
+    let s = h.state().ws.study.as_ref().unwrap();
     s.labels
         .bits
         .iter()
@@ -64,8 +64,8 @@ fn drag(h: &mut Harness<'static, RemnantApp>, from: egui::Pos2, path: &[egui::Po
 fn brush_drag_paints_the_slice_and_undo_redo_restore_exact_bytes() {
     let mut h = tools_harness();
     pick_tool(&mut h, "Brush");
-    assert_eq!(h.state().editor.tool, Tool::Brush);
-    let before = h.state().study.as_ref().unwrap().labels.bits.clone();
+    assert_eq!(h.state().ws.editor.tool, Tool::Brush);
+    let before = h.state().ws.study.as_ref().unwrap().labels.bits.clone();
     let k = h.state().view.as_ref().unwrap().cursor[2];
     let c = h.get_by_label("Axial view").rect().center();
     drag(
@@ -73,7 +73,7 @@ fn brush_drag_paints_the_slice_and_undo_redo_restore_exact_bytes() {
         c,
         &[c + egui::vec2(20.0, 0.0), c + egui::vec2(40.0, 10.0)],
     );
-    let painted = h.state().study.as_ref().unwrap().labels.bits.clone();
+    let painted = h.state().ws.study.as_ref().unwrap().labels.bits.clone();
     let n = layer_count(&h, Layer::Liver);
     assert!(n > 20, "the drag painted the liver layer ({n} voxels)");
     // a disc brush on the axial view paints only the current transverse slice
@@ -91,16 +91,16 @@ fn brush_drag_paints_the_slice_and_undo_redo_restore_exact_bytes() {
     // one stroke = one undo step
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
-    assert_eq!(h.state().study.as_ref().unwrap().labels.bits, before);
+    assert_eq!(h.state().ws.study.as_ref().unwrap().labels.bits, before);
     h.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::Z,
     );
     h.run();
-    assert_eq!(h.state().study.as_ref().unwrap().labels.bits, painted);
+    assert_eq!(h.state().ws.study.as_ref().unwrap().labels.bits, painted);
     // the eraser removes it again
     pick_tool(&mut h, "Eraser");
-    h.state_mut().editor.settings.radius_mm = 30.0;
+    h.state_mut().ws.editor.settings.radius_mm = 30.0;
     drag(
         &mut h,
         c,
@@ -128,11 +128,11 @@ fn freehand_and_polygon_outlines_fill_their_inside() {
         "the closed outline was filled ({n_free} voxels)"
     );
     // the fill is a disc: its voxels all lie on one slice, none outside the ring's box
-    assert!(h.state().editor.can_undo());
+    assert!(h.state().ws.editor.can_undo());
 
     // polygon: four clicks and Enter on another slice, into the tumour layer
-    h.state_mut().editor.settings.layer = Layer::Tumour;
-    h.state_mut().editor.settings.inside_liver = false;
+    h.state_mut().ws.editor.settings.layer = Layer::Tumour;
+    h.state_mut().ws.editor.settings.inside_liver = false;
     pick_tool(&mut h, "Polygon");
     let corners = [
         c + egui::vec2(-25.0, -25.0),
@@ -149,14 +149,14 @@ fn freehand_and_polygon_outlines_fill_their_inside() {
         h.run();
     }
     assert_eq!(
-        h.state().editor.outline.as_ref().map(|o| o.points.len()),
+        h.state().ws.editor.outline.as_ref().map(|o| o.points.len()),
         Some(4)
     );
     h.key_press(egui::Key::Enter);
     h.run();
     let n_poly = layer_count(&h, Layer::Tumour);
     assert!(n_poly > 10, "the polygon was filled ({n_poly} voxels)");
-    assert!(h.state().editor.outline.is_none());
+    assert!(h.state().ws.editor.outline.is_none());
     // a 50 x 50 point square is larger than the 60-point-wide disc's inscribed square
     // and smaller than its bounding square: the areas must compare the same way
     assert!(
@@ -168,17 +168,20 @@ fn freehand_and_polygon_outlines_fill_their_inside() {
 #[test]
 fn seeds_grow_preview_accept_and_trainee_score() {
     let mut h = tools_harness();
-    h.state_mut()
-        .file_chosen(Purpose::OpenSeeds, sample("liver_seeds.txt"));
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::OpenSeeds,
+        sample("liver_seeds.txt"),
+    ));
     h.run();
     pick_tool(&mut h, "Seeds");
-    assert_eq!(h.state().editor.seeds.strokes.len(), 6);
+    assert_eq!(h.state().ws.editor.seeds.strokes.len(), 6);
     h.get_by_label("Grow from seeds").click();
     h.step();
-    h.state_mut().wait_for_grow();
+    h.state_mut().wait_for_jobs();
     h.run();
     let ml = h
         .state()
+        .ws
         .editor
         .pending
         .as_ref()
@@ -195,14 +198,16 @@ fn seeds_grow_preview_accept_and_trainee_score() {
     let n = layer_count(&h, Layer::Liver);
     assert!(n > 30_000, "accepted: {n} liver voxels");
     // trainee mode: score against the reference mask
-    h.state_mut()
-        .file_chosen(Purpose::Reference, sample("liver.nii.gz"));
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::Reference,
+        sample("liver.nii.gz"),
+    ));
     h.run();
     let dice = {
         let app = h.state_mut();
-        let study = app.study.take().unwrap();
-        let s = app.editor.score(&study).expect("score");
-        app.study = Some(study);
+        let study = app.ws.study.take().unwrap();
+        let s = app.ws.editor.score(&study).expect("score");
+        app.ws.study = Some(study);
         s.dice
     };
     assert!(dice >= 0.90, "Dice {dice}");
@@ -217,8 +222,10 @@ fn seeds_grow_preview_accept_and_trainee_score() {
 #[test]
 fn cut_plane_drawn_on_the_axial_view_resects_one_side_inside_the_liver() {
     let mut h = tools_harness();
-    h.state_mut()
-        .file_chosen(Purpose::ImportMask(Layer::Liver), sample("liver.nii.gz"));
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::ImportMask(Layer::Liver),
+        sample("liver.nii.gz"),
+    ));
     h.run();
     let liver = layer_count(&h, Layer::Liver);
     assert_eq!(liver, 38_634);
@@ -230,6 +237,7 @@ fn cut_plane_drawn_on_the_axial_view_resects_one_side_inside_the_liver() {
     drag(&mut h, top, &[r.center(), bottom]);
     let first = h
         .state()
+        .ws
         .editor
         .pending
         .as_ref()
@@ -239,6 +247,7 @@ fn cut_plane_drawn_on_the_axial_view_resects_one_side_inside_the_liver() {
     h.run();
     let other = h
         .state()
+        .ws
         .editor
         .pending
         .as_ref()
@@ -246,8 +255,8 @@ fn cut_plane_drawn_on_the_axial_view_resects_one_side_inside_the_liver() {
         .unwrap_or_else(|| {
             panic!(
                 "cut preview after flip: {:?} {:?}",
-                h.state().editor.message,
-                h.state().editor.cut
+                h.state().ws.editor.message,
+                h.state().ws.editor.cut
             )
         });
     // both sides together are the whole liver (voxels on the plane excepted)
@@ -258,7 +267,7 @@ fn cut_plane_drawn_on_the_axial_view_resects_one_side_inside_the_liver() {
     );
     h.key_press(egui::Key::Enter);
     h.run();
-    let bits = &h.state().study.as_ref().unwrap().labels.bits;
+    let bits = &h.state().ws.study.as_ref().unwrap().labels.bits;
     let resected = bits
         .iter()
         .filter(|&&b| b & Layer::Resection.bit() != 0)
@@ -294,15 +303,15 @@ fn a_quick_click_with_the_brush_paints_a_dot_and_region_fill_fills() {
     quick_click(&mut h, c);
     let n = layer_count(&h, Layer::Liver);
     assert!(n > 5, "a click paints one brush disc ({n} voxels)");
-    assert_eq!(h.state().editor.undo_steps(), 1);
+    assert_eq!(h.state().ws.editor.undo_steps(), 1);
     // region fill on a click, into the tumour layer (no liver restriction)
-    h.state_mut().editor.settings.layer = Layer::Tumour;
-    h.state_mut().editor.settings.inside_liver = false;
+    h.state_mut().ws.editor.settings.layer = Layer::Tumour;
+    h.state_mut().ws.editor.settings.inside_liver = false;
     pick_tool(&mut h, "Region fill");
     quick_click(&mut h, c);
     assert!(
         layer_count(&h, Layer::Tumour) > n,
         "{:?}",
-        h.state().editor.message
+        h.state().ws.editor.message
     );
 }

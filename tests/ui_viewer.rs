@@ -7,6 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use remnant::render::Window;
 use remnant::segmentation::Layer;
+use remnant::ui::AppCommand;
 use remnant::ui::RemnantApp;
 
 fn config_dir() {
@@ -21,8 +22,8 @@ fn config_dir() {
 fn harness_on(path: std::path::PathBuf) -> Harness<'static, RemnantApp> {
     config_dir();
     let mut app = RemnantApp::new(None);
-    app.open(path);
-    app.wait_for_load();
+    app.apply(AppCommand::Open(path));
+    app.wait_for_jobs();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
@@ -43,7 +44,7 @@ fn wheel(h: &Harness<'static, RemnantApp>, lines: f32) {
 #[test]
 fn opens_the_sample_and_shows_the_case() {
     let mut h = harness_on(sample("ct.nii.gz"));
-    assert!(h.state().study.is_some());
+    assert!(h.state().ws.study.is_some());
     h.get_by_label("ct.nii.gz");
     h.get_by_label("122 x 101 x 30 voxels");
     h.get_by_label("RAS (NIfTI sform)");
@@ -144,12 +145,12 @@ fn a_failed_open_says_why_and_keeps_the_open_scan() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.nii.gz");
     std::fs::write(&bad, b"\x1f\x8b garbage that is not a gzip stream").unwrap();
-    h.state_mut().open(bad);
-    h.state_mut().wait_for_load();
+    h.state_mut().apply(AppCommand::Open(bad));
+    h.state_mut().wait_for_jobs();
     h.run();
     let err = h.state().error.clone().unwrap();
     assert!(err.contains("broken.nii.gz"), "{err}");
-    assert_eq!(h.state().study.as_ref().unwrap().name(), "ct.nii.gz");
+    assert_eq!(h.state().ws.study.as_ref().unwrap().name(), "ct.nii.gz");
     h.get_by_label_contains("broken.nii.gz");
 }
 

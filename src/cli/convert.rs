@@ -3,6 +3,7 @@
 //! and the nearest rotation in the qform). `--list` shows the series found.
 //! No patient or study field is written to the NIfTI file.
 
+use super::CliError;
 use crate::task::Task;
 use crate::volume::dicom::{ScanResult, choose_series, load_series, scan_folder};
 use crate::volume::geometry::fmt_dims;
@@ -26,7 +27,7 @@ pub struct ConvertArgs {
     pub list: bool,
 }
 
-pub fn run(a: ConvertArgs) -> Result<(), String> {
+pub fn run(a: ConvertArgs) -> Result<(), CliError> {
     let dir = a.dicom;
     let uid = a.series;
     if a.list {
@@ -40,7 +41,8 @@ pub fn run(a: ConvertArgs) -> Result<(), String> {
         return Err(format!(
             "--out {}: the name must end in .nii or .nii.gz",
             out.display()
-        ));
+        )
+        .into());
     }
     let scan = scan_folder(&dir, Task::none()).map_err(|e| e.to_string())?;
     if let Some(s) = skipped_summary(&scan) {

@@ -9,6 +9,10 @@ mod trace;
 mod volumetry;
 
 use args::Command;
+
+/// What a command returns on failure: any error (typed errors from the core, or a
+/// sentence); printed as one line `remnant: error: ...` at the boundary.
+pub type CliError = Box<dyn std::error::Error + Send + Sync>;
 use std::ffi::OsString;
 
 /// The subcommand names (anything else on the command line is a scan for the app).

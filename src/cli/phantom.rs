@@ -1,5 +1,6 @@
 //! `remnant phantom --out DIR`: write the known-answer phantom (CT + label map).
 
+use super::CliError;
 use crate::segmentation::io::save_labels;
 use crate::volume::nifti::write_volume;
 
@@ -11,7 +12,7 @@ pub struct PhantomArgs {
     pub out: std::path::PathBuf,
 }
 
-pub fn run(a: PhantomArgs) -> Result<(), String> {
+pub fn run(a: PhantomArgs) -> Result<(), CliError> {
     let dir = a.out;
     std::fs::create_dir_all(&dir)
         .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;

@@ -1,5 +1,6 @@
 //! `remnant report`: check a saved report or case (`--validate`) and render its PDF.
 
+use super::CliError;
 use crate::case;
 use crate::report::{Report, Severity, render_pdf};
 use crate::study::Study;
@@ -20,7 +21,7 @@ pub struct ReportArgs {
     pub validate: bool,
 }
 
-pub fn run(a: ReportArgs) -> Result<(), String> {
+pub fn run(a: ReportArgs) -> Result<(), CliError> {
     let input = a.input.clone();
     if a.pdf.is_none() && !a.validate {
         return Err("give --pdf OUT.pdf, --validate, or both".into());
@@ -83,7 +84,7 @@ pub fn run(a: ReportArgs) -> Result<(), String> {
         println!("wrote {}", out.display());
     }
     if errors > 0 {
-        return Err(format!("{errors} error(s) in {}", input.display()));
+        return Err(format!("{errors} error(s) in {}", input.display()).into());
     }
     Ok(())
 }

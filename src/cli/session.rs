@@ -30,6 +30,7 @@
 //! LAYER is liver, resection or tumour. Blank lines and lines starting with # are
 //! ignored (no reply).
 
+use super::CliError;
 use crate::fsutil::FileStamp;
 use crate::report::Report;
 use crate::segmentation::Layer;
@@ -143,7 +144,7 @@ impl Session {
         autosave_dir: PathBuf,
         restore: bool,
     ) -> Result<(Session, String), String> {
-        let study = Study::open(ct, Task::none())?;
+        let study = Study::open(ct, Task::none()).map_err(|e| e.to_string())?;
         let grid = Grid::of(&study.ct.geometry);
         let mut s = Session {
             study,
@@ -161,47 +162,44 @@ impl Session {
                 s.autosave_dir.display()
             ),
             (None, false) => "info ready".to_string(),
-            (Some((saved, _)), false) => format!(
+            (Some(p), false) => format!(
                 "info an autosave of {} is waiting in {} (start with --restore to take it back); \
                  this session's first change replaces it",
-                saved.scan.display(),
+                p.session.scan.display(),
                 s.autosave_dir.display()
             ),
-            (Some((saved, layers)), true) => {
-                let this = std::fs::canonicalize(ct).unwrap_or_else(|_| ct.to_path_buf());
-                if saved.scan != this {
-                    return Err(format!(
-                        "the autosave in {} is of {}, not of {}",
-                        s.autosave_dir.display(),
-                        saved.scan.display(),
-                        this.display()
-                    ));
-                }
-                s.study.labels = io::load_label_map(&layers, &s.study.ct.geometry, Task::none())?;
+            (Some(p), true) => {
+                p.belongs_to(ct).map_err(|e| e.to_string())?;
+                s.study.labels = io::load_label_map(&p.layers, &s.study.ct.geometry, Task::none())
+                    .map_err(|e| e.to_string())?;
                 s.study.touch();
-                s.report = crate::autosave::report_of(&saved)
+                s.report = crate::autosave::report_of(&p.session)
                     .map_err(|e| format!("the autosaved report cannot be read: {e}"))?;
-                s.planning = saved.planning.clone();
+                s.planning = p.session.planning.clone();
                 format!(
                     "info restored the autosave of {} written at {} (Unix time)",
-                    saved.scan.display(),
-                    saved.saved_at
+                    p.session.scan.display(),
+                    p.session.saved_at
                 )
             }
         };
         Ok((s, note))
     }
 
+    /// What a save keeps: the same snapshot the app's case save and autosave write.
+    pub fn snapshot(&self) -> crate::workspace::Snapshot {
+        crate::workspace::Snapshot {
+            scan: Some(crate::workspace::ScanSnapshot::of(&self.study)),
+            planning: self.planning.clone(),
+            cut: None,
+            report: self.report.clone(),
+            case_path: None,
+            revision: self.study.revision,
+        }
+    }
+
     fn autosave(&self) -> Result<(), String> {
-        crate::autosave::write(
-            &self.autosave_dir,
-            &self.study.path,
-            &self.study.labels,
-            self.study.spatial(),
-            &self.planning,
-            &self.report,
-            None,
-        )
+        crate::autosave::write(&self.autosave_dir, &self.snapshot()).map_err(|e| e.to_string())
     }
 
     /// Apply a brush stroke; the edit goes on the undo stack.
@@ -303,7 +301,8 @@ impl Session {
                     layer,
                     &mut self.study.labels,
                     Task::none(),
-                )?;
+                )
+                .map_err(|e| e.to_string())?;
                 let edit = diff(&before, &self.study.labels.bits, &self.grid);
                 match self.layer_edit(edit) {
                     Outcome::Edited(e, _) => Ok(Outcome::Edited(
@@ -368,6 +367,7 @@ impl Session {
                 let warning = self.save_with(&path, |s, last| {
                     crate::fsutil::check_unchanged(&path, last).map_err(|e| e.to_string())?;
                     io::save_labels(&path, &s.study.labels, s.study.spatial())
+                        .map_err(|e| e.to_string())
                 })?;
                 let mut m = format!("label map saved to {}", path.display());
                 if let Some(w) = warning {
@@ -380,6 +380,7 @@ impl Session {
                 self.save_with(&path, |s, last| {
                     crate::fsutil::check_unchanged(&path, last).map_err(|e| e.to_string())?;
                     io::save_bits(&path, &s.study.labels, s.study.spatial())
+                        .map_err(|e| e.to_string())
                 })?;
                 Ok(Outcome::Done(format!("layers saved to {}", path.display())))
             }
@@ -395,14 +396,7 @@ impl Session {
             "save-case" => {
                 let path = path_arg(line, 1)?;
                 self.save_with(&path, |s, last| {
-                    crate::case::save_checked(
-                        &path,
-                        last,
-                        Some(crate::case::CaseScan::of(&s.study)),
-                        &s.planning,
-                        None,
-                        &s.report,
-                    )
+                    crate::case::save_checked(&path, last, &s.snapshot()).map_err(|e| e.to_string())
                 })?;
                 // As in the app: the work is saved, the autosave is no longer needed.
                 crate::autosave::clear(&self.autosave_dir);
@@ -504,7 +498,7 @@ pub fn serve(s: &mut Session, input: &mut dyn BufRead, out: &mut dyn Write) -> R
         wr(out, reply.replace('\n', " "))?;
     }
 }
-pub fn run(a: SessionArgs) -> Result<(), String> {
+pub fn run(a: SessionArgs) -> Result<(), CliError> {
     let ct = a.ct;
     let dir = match a.autosave_dir {
         Some(d) => d,
@@ -519,5 +513,5 @@ pub fn run(a: SessionArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    serve(&mut s, &mut input, &mut out)
+    Ok(serve(&mut s, &mut input, &mut out)?)
 }

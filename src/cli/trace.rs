@@ -1,6 +1,7 @@
 //! `remnant grow` and `remnant score`: grow from seeds and the trainee score, headless,
 //! with the same core functions as the app's Tools tab.
 
+use super::CliError;
 use super::args;
 use crate::segmentation::io::{load_label_map, read_mask_on_grid, save_labels};
 use crate::segmentation::seeds::{SeedKind, Seeds};
@@ -74,7 +75,7 @@ struct GrowOut {
     score: Option<Score>,
 }
 
-pub fn run_grow(a: GrowArgs) -> Result<(), String> {
+pub fn run_grow(a: GrowArgs) -> Result<(), CliError> {
     let (ct, seeds_path, out, layer) = (a.ct, a.seeds, a.out, a.layer);
     let text = std::fs::read_to_string(&seeds_path)
         .map_err(|e| format!("{}: {e}", seeds_path.display()))?;
@@ -89,7 +90,8 @@ pub fn run_grow(a: GrowArgs) -> Result<(), String> {
         return Err(format!(
             "{}: no liver stroke (a line starting with \"liver\") is given",
             seeds_path.display()
-        ));
+        )
+        .into());
     }
     let bg = seeds.voxels(&grid, SeedKind::Background);
     if let Some(p) = &a.labels {
@@ -185,13 +187,13 @@ struct ScoreOut {
 }
 
 /// A Remnant label map, read on its own grid.
-fn read_label_map(p: &Path) -> Result<LabelMap, String> {
+fn read_label_map(p: &Path) -> Result<LabelMap, CliError> {
     let (vol, _) = crate::volume::nifti::read_labels(p, Task::none()).map_err(|e| e.to_string())?;
-    LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
-        .map_err(|e| format!("{}: {e}", p.display()))
+    Ok(LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
+        .map_err(|e| format!("{}: {e}", p.display()))?)
 }
 
-pub fn run_score(a: ScoreArgs) -> Result<(), String> {
+pub fn run_score(a: ScoreArgs) -> Result<(), CliError> {
     let (labels, reference, layer) = (a.labels, a.reference, a.layer);
     let select = a.reference_label.unwrap_or(MaskSelect::NonZero);
     let map = read_label_map(&labels)?;

@@ -1,5 +1,6 @@
 //! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
 
+use super::CliError;
 use super::args;
 use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
@@ -104,7 +105,7 @@ pub struct Report {
     pub seconds: f64,
 }
 
-pub fn run(a: VolumetryArgs) -> Result<(), String> {
+pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
     let t0 = Instant::now();
     let ct = a.ct.clone();
     let inputs = PlanInputs {
@@ -192,7 +193,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), String> {
 
 /// The CT's grid and load warnings: a NIfTI header, or a DICOM series planned
 /// from its headers (no pixel is decoded; its warnings also go to stderr).
-fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>), String> {
+fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>), CliError> {
     if crate::volume::dicom::is_dicom_path(ct) {
         let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())
             .map_err(|e| e.to_string())?;
@@ -214,7 +215,7 @@ fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>
 /// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
 fn cut_plane(
     a: &VolumetryArgs,
-) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, String> {
+) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, CliError> {
     let (Some(point), Some(normal)) = (a.cut_point, a.cut_normal) else {
         return Ok(None);
     };

@@ -12,7 +12,7 @@ use super::Layer;
 use super::plane_cut::{CutPlane, cut_voxels};
 use super::seeds::{SeedKind, SeedStroke, Seeds};
 use super::tools::brush::{BrushShape, paint_stroke, stroke_voxels};
-use super::tools::growcut::{GrowError, GrowParams, grow_from_seeds};
+use super::tools::growcut::{GrowError, GrowParams, GrowSession};
 use super::tools::interpolate::{interpolate_slices, traced_slices};
 use super::tools::polygon::fill_polygon;
 use super::tools::region::{
@@ -213,27 +213,31 @@ pub struct GrowRequest {
     pub fg: Vec<usize>,
     pub bg: Vec<usize>,
     pub params: GrowParams,
+    /// The scan's grower: an added stroke continues from the last grow.
+    pub session: GrowSession,
 }
 
 impl GrowRequest {
     pub fn run(&self, task: Task) -> Result<Preview, String> {
         let progress = |f: f32| task.report(f);
-        grow_from_seeds(
-            &self.grid,
-            self.ct.as_slice(),
-            &self.fg,
-            &self.bg,
-            &self.params,
-            &progress,
-            task.cancel,
-        )
-        .map_err(|e| match e {
-            GrowError::SizeMismatch => "the seeds do not fit this scan".to_string(),
-            GrowError::NoForegroundSeeds => {
-                "paint at least one liver seed stroke first".to_string()
-            }
-            GrowError::Cancelled => "cancelled".to_string(),
-        })
+        self.session
+            .grow(
+                &self.grid,
+                self.ct.as_slice(),
+                &self.fg,
+                &self.bg,
+                &self.params,
+                &progress,
+                task.cancel,
+            )
+            .map(|g| g.preview)
+            .map_err(|e| match e {
+                GrowError::SizeMismatch => "the seeds do not fit this scan".to_string(),
+                GrowError::NoForegroundSeeds => {
+                    "paint at least one liver seed stroke first".to_string()
+                }
+                GrowError::Cancelled => "cancelled".to_string(),
+            })
     }
 }
 
@@ -258,6 +262,7 @@ pub struct Editor {
     hl_key: Option<u64>,
     /// A short message on the last action (shown in the panel).
     pub message: Option<String>,
+    grow_session: GrowSession,
 }
 
 impl Default for Editor {
@@ -308,6 +313,7 @@ impl Editor {
             highlight_dirty: true,
             hl_key: None,
             message: None,
+            grow_session: GrowSession::default(),
         }
     }
 
@@ -722,6 +728,7 @@ impl Editor {
             fg,
             bg: self.seeds.voxels(&grid, SeedKind::Background),
             params: self.settings.grow,
+            session: self.grow_session.clone(),
         })
     }
 
@@ -1041,9 +1048,10 @@ mod tests {
         ed.tool = Tool::Brush;
         ed.settings.radius_mm = 10.0;
         let k = s.ct.dims()[2] / 2;
+        let rev0 = s.revision;
         ed.press(&mut s, Axis::K, k, [40.0, 40.0, k as f64]);
         ed.drag(&mut s, [50.0, 40.0, k as f64]);
-        assert!(s.revision > 0, "the stroke painted");
+        assert_ne!(s.revision, rev0, "the stroke painted");
         assert_eq!(
             ed.score(&s).map(|x| x.traced_ml),
             Some(0.0),

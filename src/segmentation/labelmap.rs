@@ -124,21 +124,32 @@ impl LabelMap {
     }
 
     /// Build from an interchange label map; unknown values are an error naming them.
-    pub fn from_labels(geometry: Geometry, labels: &[u8]) -> Result<Self, String> {
+    pub fn from_labels(geometry: Geometry, labels: &[u8]) -> Result<Self, UnknownLabel> {
         let mut bits = Vec::with_capacity(labels.len());
         for (idx, &l) in labels.iter().enumerate() {
             match bits_of_label(l) {
                 Some(b) => bits.push(b),
                 None => {
-                    return Err(format!(
-                        "voxel {idx} holds label {l}; Remnant label maps hold 0-4 \
-                         (to load another tool's mask, import it as a layer instead)"
-                    ));
+                    return Err(UnknownLabel {
+                        voxel: idx,
+                        label: l,
+                    });
                 }
             }
         }
         Ok(LabelMap { geometry, bits })
     }
+}
+
+/// A label map value that is not one of Remnant's interchange labels.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "voxel {voxel} holds label {label}; Remnant label maps hold 0-4 \
+     (to load another tool's mask, import it as a layer instead)"
+)]
+pub struct UnknownLabel {
+    pub voxel: usize,
+    pub label: u8,
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@
 //! * points: the stroke's polyline in voxel coordinates (0-based, fractions allowed,
 //!   NIfTI order i, j, k), stamped at least every radius / 2.
 
+pub mod synth;
+
 use super::tools::brush::{BrushShape, stroke_voxels};
 use super::tools::{Axis, Grid};
 

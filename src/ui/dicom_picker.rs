@@ -1,9 +1,7 @@
 //! Opening a DICOM folder in the app: a native folder dialog on its own thread,
 //! the folder scanned off the UI thread (progress bar, Cancel), then the series
 //! picker: patient, study date, series, modality, image count, slice thickness
-//! and size of every series found, with notes on what loading it does (no UID,
-//! enhanced multi-frame, MR intensities, uneven spacing resampled, gaps filled,
-//! gantry tilt), and how many files were skipped and why. The
+//! and size of every series found, and how many files were skipped and why. The
 //! chosen series loads like any scan (status bar progress and Cancel). Once it
 //! is loaded, the empty patient fields of the report header are filled from the
 //! series, and a report already made out to another patient is pointed out.
@@ -11,28 +9,22 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 
-use super::app::{Loaded, RemnantApp};
-use super::jobs::Job;
-use crate::render::hu_histogram;
-use crate::study::Study;
-use crate::volume::dicom::{ScanResult, SeriesSummary, load_series, scan_folder};
-use crate::volume::units::histogram_range;
+use super::command::AppCommand;
+use crate::task::{Job, Wake};
+use crate::volume::dicom::{ScanResult, SeriesSummary, scan_folder};
 
 /// Skipped files listed one by one in the picker (the rest are counted).
 const MAX_LISTED: usize = 200;
+
+type Scan = Result<ScanResult, String>;
 
 /// The DICOM side of the app: folder dialog, scan job and picker.
 #[derive(Default)]
 pub struct DicomOpen {
     dialog: Option<Receiver<Option<PathBuf>>>,
-    scan: Option<(PathBuf, Job<ScanResult>)>,
+    scan: Option<(PathBuf, Job<Scan>)>,
     /// The series picker, open once a scan found something.
     pub picker: Option<Picker>,
-    /// For repainting when a load started from the picker makes progress.
-    ctx: Option<egui::Context>,
-    /// The series a reopened case was saved on (its key): loaded without the
-    /// picker when the scan finds it.
-    pub want_series: Option<String>,
 }
 
 /// What the picker shows and which row is chosen.
@@ -59,168 +51,80 @@ pub fn wants_picker(path: &Path) -> bool {
 
 impl DicomOpen {
     /// Ask for a folder on a worker thread (the native dialog never blocks the UI).
-    pub fn ask_folder(&mut self, ctx: Option<egui::Context>, start: Option<PathBuf>) {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut d = rfd::FileDialog::new().set_title("Open a DICOM folder (CT series)");
-            if let Some(dir) = start {
-                d = d.set_directory(dir);
-            }
-            let _ = tx.send(d.pick_folder());
-            if let Some(c) = ctx {
-                c.request_repaint();
-            }
-        });
-        self.dialog = Some(rx);
+    pub fn ask_folder(&mut self, start: Option<PathBuf>, wake: Option<Wake>) {
+        self.dialog = Some(super::dialogs::ask_folder(start, wake));
     }
 
     /// Whether a folder is being scanned.
     pub fn scanning(&self) -> bool {
         self.scan.is_some()
     }
-}
 
-impl RemnantApp {
-    /// Scan a DICOM folder (or a DICOMDIR's folder) off the UI thread; the
-    /// series picker opens when the scan is done.
-    pub fn open_dicom_folder(&mut self, folder: PathBuf) {
-        if let Some((_, job)) = &self.dicom.scan {
+    /// Scan a DICOM folder (or a DICOMDIR's folder) off the UI thread; the series
+    /// picker opens when the scan is done.
+    pub fn open_folder(&mut self, folder: PathBuf, wake: Option<Wake>) {
+        if let Some((_, job)) = &self.scan {
             job.cancel();
         }
-        self.dicom.picker = None;
+        self.picker = None;
         let label = format!("Scanning {}", folder.display());
         let dir = folder.clone();
-        let job = Job::spawn(label, None, move |task| {
+        let job = Job::spawn(label, wake, move |task| {
             scan_folder(&dir, task).map_err(|e| e.to_string())
         });
-        self.dicom.scan = Some((folder, job));
+        self.scan = Some((folder, job));
     }
 
     /// Block until a running folder scan finishes and show its result (tests).
-    pub fn wait_for_scan(&mut self) {
-        if let Some((folder, job)) = self.dicom.scan.take() {
-            let r = job.wait();
-            self.finish_scan(folder, r, false);
+    pub fn wait_for_scan(&mut self) -> Vec<AppCommand> {
+        match self.scan.take() {
+            Some((folder, job)) => {
+                let r = job.wait().map_err(|e| e.to_string()).and_then(|r| r);
+                self.finish_scan(folder, r, false).into_iter().collect()
+            }
+            None => Vec::new(),
         }
     }
 
-    fn finish_scan(&mut self, folder: PathBuf, r: Result<ScanResult, String>, cancelled: bool) {
+    fn finish_scan(&mut self, folder: PathBuf, r: Scan, cancelled: bool) -> Option<AppCommand> {
         match r {
-            Ok(scan) if scan.series.is_empty() => {
-                self.error = Some(
-                    crate::volume::dicom::choose_series(&scan, None, &folder)
-                        .err()
-                        .map_or_else(|| "no DICOM image series found".into(), |e| e.to_string()),
-                );
-            }
+            Ok(scan) if scan.series.is_empty() => Some(AppCommand::Error(
+                crate::volume::dicom::choose_series(&scan, None, &folder)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "no DICOM image series found".into()),
+            )),
             Ok(scan) => {
-                let wanted = self.dicom.want_series.take();
-                let found = wanted
-                    .as_deref()
-                    .and_then(|k| scan.series.iter().position(|s| s.key == k));
-                if wanted.is_some() && found.is_none() {
-                    self.notice = Some(format!(
-                        "the case's series {} is not in {} any more: choose a series",
-                        wanted.unwrap_or_default(),
-                        folder.display()
-                    ));
-                }
-                let selected = found.or((scan.series.len() == 1).then_some(0));
-                self.dicom.picker = Some(Picker {
+                let selected = (scan.series.len() == 1).then_some(0);
+                self.picker = Some(Picker {
                     folder,
                     scan,
                     selected,
                 });
-                if let Some(i) = found {
-                    self.load_picked_series(i);
-                }
+                None
             }
-            Err(e) if cancelled => self.notice = Some(format!("scan cancelled ({e})")),
-            Err(e) => self.error = Some(e),
+            Err(e) if cancelled => Some(AppCommand::Notice(format!("scan cancelled ({e})"))),
+            Err(e) => Some(AppCommand::Error(e)),
         }
-    }
-
-    /// Load series `index` of the open picker off the UI thread.
-    pub fn load_picked_series(&mut self, index: usize) {
-        let Some(p) = self.dicom.picker.take() else {
-            return;
-        };
-        let Some(series) = p.scan.series.get(index).cloned() else {
-            return;
-        };
-        if let Some(job) = &self.load {
-            job.cancel();
-        }
-        let label = format!("Opening {}", series.label());
-        let folder = p.folder;
-        self.load = Some(Job::spawn(label, self.dicom.ctx.clone(), move |task| {
-            let ct = load_series(&series, task).map_err(|e| e.to_string())?;
-            let study = Study::from_dicom(folder, ct);
-            let (lo, hi, bin) = histogram_range(&study.units, study.ct.as_slice());
-            let histogram = hu_histogram(study.ct.as_slice(), lo, hi, bin);
-            Ok(Loaded { study, histogram })
-        }));
-    }
-
-    /// Fill the empty patient fields of the report header from the open
-    /// study's DICOM patient; true if a field was filled. A report already made
-    /// out to another patient (ID or name differ) is pointed out in a notice.
-    pub fn prefill_patient(&mut self) -> bool {
-        let Some(p) = self.study.as_ref().and_then(|s| s.patient.clone()) else {
-            return false;
-        };
-        let r = &mut self.report.patient;
-        let differs = |a: &Option<String>, b: &Option<String>| match (a, b) {
-            (Some(a), Some(b)) => !a.trim().eq_ignore_ascii_case(b.trim()),
-            _ => false,
-        };
-        if differs(&r.patient_id, &p.id) || differs(&r.name, &p.name) {
-            let who = |name: &Option<String>, id: &Option<String>| {
-                format!(
-                    "{} (ID {})",
-                    name.as_deref().unwrap_or("no name"),
-                    id.as_deref().unwrap_or("none")
-                )
-            };
-            self.notice = Some(format!(
-                "Check the patient: the report is for {}, the scan for {}",
-                who(&r.name, &r.patient_id),
-                who(&p.name, &p.id)
-            ));
-        }
-        let mut filled = false;
-        for (field, value) in [
-            (&mut r.name, &p.name),
-            (&mut r.patient_id, &p.id),
-            (&mut r.birth_date, &p.birth_date),
-            (&mut r.sex, &p.sex),
-            (&mut r.study_date, &p.study_date),
-            (&mut r.accession, &p.accession_number),
-        ] {
-            if field.as_deref().is_none_or(|f| f.trim().is_empty()) && value.is_some() {
-                *field = value.clone();
-                filled = true;
-            }
-        }
-        filled
     }
 
     /// Once a frame: the folder dialog, the scan, and the picker.
-    pub fn dicom_tick(&mut self, ui: &mut egui::Ui) {
-        self.dicom.ctx = Some(ui.ctx().clone());
-        if let Some(rx) = &self.dicom.dialog
+    pub fn tick(&mut self, ui: &mut egui::Ui, wake: Option<Wake>) -> Vec<AppCommand> {
+        let mut cmds = Vec::new();
+        if let Some(rx) = &self.dialog
             && let Ok(choice) = rx.try_recv()
         {
-            self.dicom.dialog = None;
+            self.dialog = None;
             if let Some(folder) = choice {
-                self.open_dicom_folder(folder);
+                self.open_folder(folder, wake);
             }
         }
-        if let Some((_, job)) = &self.dicom.scan {
+        if let Some((_, job)) = &self.scan {
             if let Some(r) = job.poll() {
                 let cancelled = job.is_cancelled();
-                if let Some((folder, _)) = self.dicom.scan.take() {
-                    self.finish_scan(folder, r, cancelled);
+                let r = r.map_err(|e| e.to_string()).and_then(|r| r);
+                if let Some((folder, _)) = self.scan.take() {
+                    cmds.extend(self.finish_scan(folder, r, cancelled));
                 }
             } else {
                 scanning_modal(ui, job);
@@ -228,16 +132,24 @@ impl RemnantApp {
                     .request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
-        let choice = self.dicom.picker.as_mut().and_then(|p| picker_modal(ui, p));
+        let choice = self.picker.as_mut().and_then(|p| picker_modal(ui, p));
         match choice {
-            Some(Choice::Load(i)) => self.load_picked_series(i),
-            Some(Choice::Close) => self.dicom.picker = None,
+            Some(Choice::Load(i)) => cmds.extend(self.pick(i)),
+            Some(Choice::Close) => self.picker = None,
             None => {}
         }
+        cmds
+    }
+
+    /// Choose series `index` of the open picker: the app loads it.
+    pub fn pick(&mut self, index: usize) -> Option<AppCommand> {
+        let p = self.picker.take()?;
+        let series = p.scan.series.get(index).cloned()?;
+        Some(AppCommand::LoadSeries(p.folder, Box::new(series)))
     }
 }
 
-fn scanning_modal(ui: &mut egui::Ui, job: &Job<ScanResult>) {
+fn scanning_modal(ui: &mut egui::Ui, job: &Job<Scan>) {
     egui::Modal::new(egui::Id::unique("remnant-dicom-scan")).show(ui.ctx(), |ui| {
         ui.label(&job.label);
         ui.add(
@@ -299,7 +211,7 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
             .id_salt("dicom-series")
             .show(ui, |ui| {
                 egui::Grid::new("dicom-series-grid")
-                    .num_columns(8)
+                    .num_columns(7)
                     .striped(true)
                     .show(ui, |ui| {
                         for h in [
@@ -310,7 +222,6 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                             "Images",
                             "Slice thickness",
                             "Size",
-                            "Notes",
                         ] {
                             ui.strong(h);
                         }
@@ -334,12 +245,6 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                             ui.label(dash(s.slice_thickness_mm.map(|t| format!("{t} mm"))));
                             let mixed = if s.mixed_sizes { " (mixed)" } else { "" };
                             ui.label(format!("{} x {}{mixed}", s.columns, s.rows));
-                            // no UID, multi-frame, MR units, resampling, gaps, tilt
-                            if s.notes.is_empty() {
-                                ui.label("-");
-                            } else {
-                                ui.label(s.notes.join("\n"));
-                            }
                             ui.end_row();
                         }
                     });

@@ -1,81 +1,165 @@
-//! Work off the UI thread: a job runs a core function on a worker thread with a
-//! progress fraction and a cancel flag the UI shows as a progress bar and button.
+//! The app's background work in one set with one poll: loading a scan, saving a
+//! case, the autosave, grow from seeds and an open file dialog. Each finished job
+//! comes back as an [`AppCommand`] for the app to apply. The jobs themselves are the
+//! core's [`Job`] (woken by a callback, nothing egui in them).
 
-use crate::task::Task;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::Instant;
+use super::command::{AppCommand, Loaded, Purpose};
+use crate::fsutil::FileStamp;
+use crate::segmentation::Layer;
+use crate::segmentation::tools::Preview;
+use crate::task::{Job, JobFailed, Task, Wake};
+use crate::workspace::{Snapshot, Workspace};
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
-pub struct Job<T> {
-    pub label: String,
-    rx: Receiver<Result<T, String>>,
-    progress: Arc<AtomicU32>,
-    cancel: Arc<AtomicBool>,
-    pub started: Instant,
+type Res<T> = Result<T, String>;
+
+fn flat<T>(r: Result<Res<T>, JobFailed>) -> Res<T> {
+    r.map_err(|e| e.to_string()).and_then(|r| r)
 }
 
-impl<T: Send + 'static> Job<T> {
-    /// Start `work` on a new thread; `repaint` is called as progress moves.
-    pub fn spawn<F>(label: impl Into<String>, repaint: Option<egui::Context>, work: F) -> Job<T>
-    where
-        F: FnOnce(Task) -> Result<T, String> + Send + 'static,
-    {
-        let (tx, rx) = channel();
-        let progress = Arc::new(AtomicU32::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (p, c) = (progress.clone(), cancel.clone());
-        std::thread::spawn(move || {
-            let ctx = repaint.clone();
-            let report = move |f: f32| {
-                p.store(f.to_bits(), Ordering::Relaxed);
-                if let Some(ctx) = &ctx {
-                    ctx.request_repaint();
-                }
-            };
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                work(Task::new(&report, &c))
-            }))
-            .unwrap_or_else(|_| Err("internal error while working (please report it)".into()));
-            let _ = tx.send(result);
-            if let Some(ctx) = repaint {
-                ctx.request_repaint();
-            }
-        });
-        Job {
-            label: label.into(),
-            rx,
-            progress,
-            cancel,
-            started: Instant::now(),
+#[derive(Default)]
+pub struct Jobs {
+    pub wake: Option<Wake>,
+    pub load: Option<Job<Res<Loaded>>>,
+    pub save: Option<Job<Res<(PathBuf, FileStamp)>>>,
+    pub grow: Option<(Job<Res<Preview>>, Layer)>,
+    pub dialog: Option<(Purpose, Receiver<Option<PathBuf>>)>,
+    pub autosave: Autosave,
+}
+
+/// Crash safety: where autosaves go and when the next one is due.
+#[derive(Default)]
+pub struct Autosave {
+    /// None: autosave off (e.g. tests that do not ask for it).
+    pub dir: Option<PathBuf>,
+    job: Option<Job<Res<()>>>,
+    /// The workspace revision last written.
+    written: Option<u64>,
+    last: Option<Instant>,
+    /// An action was just accepted: write now rather than at the interval.
+    pub now: bool,
+}
+
+impl Jobs {
+    pub fn spawn_load(
+        &mut self,
+        label: String,
+        work: impl FnOnce(Task) -> Res<Loaded> + Send + 'static,
+    ) {
+        if let Some(job) = &self.load {
+            job.cancel();
         }
+        self.load = Some(Job::spawn(label, self.wake.clone(), work));
     }
 
-    pub fn progress(&self) -> f32 {
-        f32::from_bits(self.progress.load(Ordering::Relaxed))
+    pub fn spawn_save(&mut self, path: PathBuf, last: Option<FileStamp>, snap: Snapshot) {
+        self.save = Some(Job::spawn("Saving case", self.wake.clone(), move |_| {
+            crate::case::save_checked(&path, last.as_ref(), &snap)
+                .map(|stamp| (path, stamp))
+                .map_err(|e| e.to_string())
+        }));
     }
 
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+    pub fn spawn_grow(
+        &mut self,
+        layer: Layer,
+        work: impl FnOnce(Task) -> Res<Preview> + Send + 'static,
+    ) {
+        self.grow = Some((
+            Job::spawn("Growing from seeds", self.wake.clone(), work),
+            layer,
+        ));
     }
 
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-
-    /// The result once the work is done.
-    pub fn poll(&self) -> Option<Result<T, String>> {
-        match self.rx.try_recv() {
-            Ok(r) => Some(r),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("the worker stopped unexpectedly".into())),
+    /// Finished work, as commands.
+    pub fn poll(&mut self) -> Vec<AppCommand> {
+        let mut out = Vec::new();
+        if let Some(r) = self.load.as_ref().and_then(Job::poll) {
+            let cancelled = self.load.take().is_some_and(|j| j.is_cancelled());
+            out.push(AppCommand::Loaded(flat(r).map(Box::new), cancelled));
         }
+        if let Some(r) = self.save.as_ref().and_then(Job::poll) {
+            self.save = None;
+            out.push(AppCommand::Saved(flat(r)));
+        }
+        if let Some(r) = self.grow.as_ref().and_then(|(j, _)| j.poll())
+            && let Some((_, layer)) = self.grow.take()
+        {
+            out.push(AppCommand::Grown(flat(r), layer));
+        }
+        if let Some(r) = self.autosave.job.as_ref().and_then(Job::poll) {
+            self.autosave.job = None;
+            out.push(AppCommand::Autosaved(flat(r)));
+        }
+        if let Some((purpose, rx)) = &self.dialog
+            && let Ok(choice) = rx.try_recv()
+        {
+            let purpose = *purpose;
+            self.dialog = None;
+            out.extend(choice.map(|p| AppCommand::FileChosen(purpose, p)));
+        }
+        out
     }
 
-    /// Block until done (tests and headless use).
-    pub fn wait(&self) -> Result<T, String> {
-        self.rx
-            .recv()
-            .unwrap_or_else(|_| Err("the worker stopped unexpectedly".into()))
+    /// Block until the running jobs finish (tests and headless use).
+    pub fn wait(&mut self) -> Vec<AppCommand> {
+        let mut out = Vec::new();
+        if let Some(j) = self.load.take() {
+            out.push(AppCommand::Loaded(flat(j.wait()).map(Box::new), false));
+        }
+        if let Some(j) = self.save.take() {
+            out.push(AppCommand::Saved(flat(j.wait())));
+        }
+        if let Some((j, layer)) = self.grow.take() {
+            out.push(AppCommand::Grown(flat(j.wait()), layer));
+        }
+        if let Some(j) = self.autosave.job.take() {
+            out.push(AppCommand::Autosaved(flat(j.wait())));
+        }
+        out
+    }
+
+    pub fn busy(&self) -> bool {
+        self.load.is_some() || self.grow.is_some()
+    }
+}
+
+impl Autosave {
+    /// Write an autosave off the UI thread when there are unsaved changes and either
+    /// an action was just accepted or the interval has passed.
+    pub fn tick(&mut self, ws: &mut Workspace, wake: Option<Wake>) {
+        let Some(dir) = self.dir.clone() else { return };
+        if self.job.is_some() || ws.study.is_none() || !ws.has_unsaved_changes() {
+            return;
+        }
+        let interval = Duration::from_secs(crate::autosave::INTERVAL_SECS);
+        let due = self.now || self.last.is_none_or(|t| t.elapsed() >= interval);
+        if !due {
+            return;
+        }
+        if self.written == Some(ws.revision()) {
+            self.now = false;
+            return;
+        }
+        let snap = ws.snapshot();
+        self.written = Some(snap.revision);
+        self.now = false;
+        self.last = Some(Instant::now());
+        self.job = Some(Job::spawn("Autosave", wake, move |_| {
+            crate::autosave::write(&dir, &snap).map_err(|e| e.to_string())
+        }));
+    }
+
+    /// The work in memory is the autosave's own (just restored): nothing to write yet.
+    pub fn written_now(&mut self, revision: u64) {
+        self.written = Some(revision);
+    }
+
+    pub fn clear(&self) {
+        if let Some(d) = &self.dir {
+            crate::autosave::clear(d);
+        }
     }
 }

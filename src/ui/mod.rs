@@ -1,17 +1,26 @@
 //! The egui desktop shell over the core. Nothing outside this module uses egui.
 
 pub mod app;
+pub mod command;
+pub mod dialogs;
 pub mod dicom_picker;
 pub mod jobs;
+pub mod keys;
+pub mod menu;
+pub mod modals;
 pub mod pci_panel;
 pub mod plan_panel;
 pub mod plane_view;
+pub mod planes;
 pub mod report_panel;
 pub mod side_panel;
+pub mod status;
 pub mod tools_panel;
 pub mod view_state;
+pub mod work_panel;
 
 pub use app::RemnantApp;
+pub use command::{AppCommand, Purpose, Tab};
 
 /// The window icon from `assets/icon.png` (decoded with the png crate).
 fn icon() -> egui::IconData {
@@ -46,12 +55,14 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
         "Remnant",
         options,
         Box::new(move |cc| {
-            let mut app = RemnantApp::new(Some(cc.egui_ctx.clone()));
+            let ctx = cc.egui_ctx.clone();
+            let mut app = RemnantApp::new(Some(std::sync::Arc::new(move || ctx.request_repaint())));
             if let Some(dir) = crate::autosave::dir() {
-                app.enable_autosave(dir);
+                app.enable_autosave(dir, scan.as_deref());
             }
+            // with no scan asked for, an autosave on offer opens its own scan when restored
             if app.restore_offer.is_none() || scan.is_some() {
-                app.open(scan.unwrap_or_else(app::bundled_sample));
+                app.apply(AppCommand::Open(scan.unwrap_or_else(app::bundled_sample)));
             }
             Ok(Box::new(app))
         }),

@@ -9,6 +9,24 @@ use crate::volume::geometry::fmt_dims;
 use crate::volumetry::Volumes;
 use egui_plot::{Bar, BarChart, Plot};
 
+/// The whole case panel.
+pub fn show(ui: &mut egui::Ui, study: &mut Study, view: &mut ViewState, hist: &[(f64, u64)]) {
+    ui.heading("Case");
+    case_info(ui, study);
+    ui.separator();
+    ui.strong("Window / level");
+    window_level(ui, view, &study.units);
+    ui.separator();
+    ui.strong("Layers");
+    layers(ui, view);
+    ui.separator();
+    ui.strong("Volumes");
+    volumes(ui, study);
+    ui.separator();
+    ui.strong(format!("{} histogram", study.units.symbol()));
+    histogram(ui, hist, view.window, &study.units);
+}
+
 pub fn case_info(ui: &mut egui::Ui, study: &Study) {
     let g = &study.ct.geometry;
     let s = g.spacing();

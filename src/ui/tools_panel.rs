@@ -301,6 +301,14 @@ fn seeds_section(ui: &mut egui::Ui, ed: &mut Editor, grow: Option<GrowStatus>, a
         ed.seeds.count(SeedKind::Liver),
         ed.seeds.count(SeedKind::Background)
     ));
+    ui.checkbox(
+        &mut ed.settings.grow.fill_holes,
+        "Include vessels and tumours inside the liver",
+    )
+    .on_hover_text(
+        "Fill what the liver encloses (3-D and per slice), as volumetry counts the vessels \
+         inside the parenchyma. A background stroke keeps a region out.",
+    );
     ui.horizontal_wrapped(|ui| {
         if let Some(g) = &grow {
             ui.add(

@@ -2,18 +2,29 @@
 //! competitive shortest-path region growing with a bucket-queue Dijkstra.
 //!
 //! Every voxel goes to the label (foreground / background) whose seeds reach it
-//! most cheaply. A step costs the HU jump between the (smoothed) voxels, plus
-//! `hu_per_mm` per mm, plus a per-mm region cost learnt from the seeds: a
-//! log-likelihood-ratio of the seeds' HU histograms for both labels and, for the
-//! foreground, a penalty beyond `fg_tolerance` robust SDs of its seeds and a hard
-//! gate on the unsmoothed HU (thin fat planes stop the liver).
+//! most cheaply. A step costs the HU jump between the smoothed voxels (edge-aware),
+//! plus `hu_per_mm` per mm, plus a per-mm region cost learnt from the seeds' own
+//! HU statistics: a log-likelihood-ratio of the seeds' HU histograms for both
+//! labels and, for the foreground, a penalty beyond `fg_tolerance` robust SDs of
+//! its seeds and a hard gate on the unsmoothed HU (thin fat planes stop the liver;
+//! contrast-filled vessels and hypodense tumours are not entered).
 //!
-//! Speed: the growing runs on a region of interest (seed box + margin) block-
-//! averaged to ~3 mm voxels; the result is cleaned (enclosed background filled,
-//! morphological opening to cut thin bridges into muscle, seeded components
-//! kept) and, when the CT is finer, the coarse cells on the boundary are re-grown
-//! at full resolution tile by tile in parallel, seeded by the surrounding coarse
-//! labels.
+//! No box: the growing runs on the whole scan, block-averaged to ~3 mm voxels, so
+//! the region grows until it meets the background competition or the image /
+//! body boundary (air is outside every liver gate). The result is cleaned with
+//! shape priors (morphological opening cuts thin bridges into neighbouring organs;
+//! only the component holding the liver seeds is kept) and, when
+//! [`GrowParams::fill_holes`] is on (default), enclosed vessels and tumours are
+//! filled in 3-D and per transverse slice, as surgeons' volumetry counts the
+//! vessels inside the parenchyma. When the CT is finer, the coarse cells on the
+//! boundary are re-grown at full resolution tile by tile in parallel, seeded by
+//! the surrounding coarse labels.
+//!
+//! Incremental: a [`Grower`] keeps the downsampled scan, the intensity model, the
+//! last distances and labels and the re-grown tiles. When strokes are only added,
+//! the competition continues from the new seed voxels on the last solution (exact
+//! for the kept model: distances only decrease) and only tiles whose inputs
+//! changed are re-grown.
 
 use super::geom::{Bbox, GridExt};
 use super::grid::Grid;
@@ -25,12 +36,12 @@ mod model;
 mod refine;
 
 use level::Level;
+use model::{BG, FG, Model};
+pub use refine::RefineStats;
 
 /// Tuning of grow from seeds (defaults suit liver on CT).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GrowParams {
-    /// Margin (mm) added around the seeds' bounding box; the rest is left alone.
-    pub roi_margin_mm: f64,
     /// Voxel size (mm) of the coarse grid the growing is done on.
     pub coarse_mm: f64,
     /// Upper bound of coarse voxels (the coarse voxel grows beyond `coarse_mm`).
@@ -49,8 +60,12 @@ pub struct GrowParams {
     pub fg_gate_sigma: f32,
     /// Weight (HU per mm per unit log-likelihood ratio) of the seed histograms.
     pub likelihood_weight: f32,
-    /// Radius (mm) of the morphological opening of the result (0 = none).
+    /// Radius (mm) of the morphological opening of the result (0 = none): bridges
+    /// thinner than about twice this are cut.
     pub opening_mm: f64,
+    /// Fill enclosed holes (vessels, tumours inside the liver) in 3-D and per
+    /// transverse slice; background with a background stroke stays out.
+    pub fill_holes: bool,
     /// Refine the boundary at full resolution.
     pub refine: bool,
 }
@@ -58,35 +73,35 @@ pub struct GrowParams {
 impl Default for GrowParams {
     fn default() -> Self {
         GrowParams {
-            roi_margin_mm: 40.0,
             coarse_mm: 3.0,
             max_coarse_voxels: 3_000_000,
-            hu_per_mm: 1.0,
+            hu_per_mm: 0.3,
             fg_tolerance: 2.5,
             fg_penalty: 2.0,
             fg_hard_hu: 30.0,
             likelihood_weight: 0.3,
-            fg_gate_sigma: 2.7,
-            opening_mm: 6.0,
+            fg_gate_sigma: 2.3,
+            opening_mm: 9.0,
+            fill_holes: true,
             refine: true,
         }
     }
 }
 
 /// Why grow from seeds produced no preview.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum GrowError {
-    /// CT or grid do not match.
+    #[error("the seeds or the CT do not fit this scan's grid")]
     SizeMismatch,
-    /// No foreground seed inside the volume.
+    #[error("no liver seed stroke inside the scan: paint at least one liver stroke first")]
     NoForegroundSeeds,
+    #[error("cancelled")]
     Cancelled,
 }
 
 /// Grow the foreground from `fg` seeds against `bg` seeds (flat voxel indices;
 /// out-of-range ones are ignored; with no background seeds the border of the
-/// region of interest acts as background). Returns a replacing preview over the
-/// region of interest.
+/// scan acts as background). One-shot form of [`Grower`].
 pub fn grow_from_seeds(
     grid: &Grid,
     ct: &[i16],
@@ -96,74 +111,299 @@ pub fn grow_from_seeds(
     progress: &dyn Fn(f32),
     cancel: &AtomicBool,
 ) -> Result<Preview, GrowError> {
-    if !grid.fits(ct.len()) {
-        return Err(GrowError::SizeMismatch);
-    }
-    let n = ct.len();
-    let fg: Vec<usize> = fg.iter().copied().filter(|&i| i < n).collect();
-    let bg: Vec<usize> = bg.iter().copied().filter(|&i| i < n).collect();
-    if fg.is_empty() {
-        return Err(GrowError::NoForegroundSeeds);
-    }
-    let check = || {
-        if cancel.load(Ordering::Relaxed) {
-            Err(GrowError::Cancelled)
-        } else {
-            Ok(())
+    let mut g = Grower::new(grid, ct, params)?;
+    g.grow(ct, fg, bg, progress, cancel).map(|r| r.preview)
+}
+
+/// One [`Grower`] shared by successive grow jobs on a scan (the app keeps one per
+/// open scan): each job continues from the last one's solution when it can.
+#[derive(Clone, Default)]
+pub struct GrowSession(std::sync::Arc<std::sync::Mutex<Option<Grower>>>);
+
+impl GrowSession {
+    /// Grow with the kept grower, or a new one when the scan, grid or parameters
+    /// changed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn grow(
+        &self,
+        grid: &Grid,
+        ct: &[i16],
+        fg: &[usize],
+        bg: &[usize],
+        params: &GrowParams,
+        progress: &dyn Fn(f32),
+        cancel: &AtomicBool,
+    ) -> Result<Grown, GrowError> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if !slot.as_ref().is_some_and(|g| g.fits(grid, ct, params)) {
+            *slot = None;
+            *slot = Some(Grower::new(grid, ct, params)?);
         }
-    };
-    progress(0.0);
-    let roi = roi(grid, &fg, &bg, params.roi_margin_mm);
-    let factor = coarse_factor(grid, &roi, params);
-    let level = Level::downsample(grid, ct, &roi, factor);
-    check()?;
-    progress(0.15);
-    let seeds = level.seed_labels(grid, &roi, factor, &fg, &bg);
-    let model = level.model(&seeds, params);
-    let fine_only = factor == [1, 1, 1];
-    let span = if fine_only || !params.refine {
-        0.8
-    } else {
-        0.4
-    };
-    let mut labels = seeds.clone();
-    level.compete(&mut labels, &model, cancel, &|f| progress(0.15 + span * f))?;
-    let coarse = level.clean(&labels, &seeds, params.opening_mm);
-    check()?;
-    let mask = if fine_only {
-        coarse
-    } else {
-        progress(0.55);
-        let job = refine::Job {
-            grid,
-            ct,
-            roi,
+        match slot.as_mut() {
+            Some(g) => g.grow(ct, fg, bg, progress, cancel),
+            None => Err(GrowError::SizeMismatch),
+        }
+    }
+}
+
+/// A cheap fingerprint of a CT: its length and 4096 evenly spaced values.
+fn fingerprint(ct: &[i16]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ct.len().hash(&mut h);
+    let step = (ct.len() / 4096).max(1);
+    ct.iter().step_by(step).for_each(|v| v.hash(&mut h));
+    h.finish()
+}
+
+/// The result of one grow.
+#[derive(Clone, Debug)]
+pub struct Grown {
+    /// Replacing preview over the box of the grown region and the seeds.
+    pub preview: Preview,
+    /// True when the last solution was the start (strokes were only added).
+    pub incremental: bool,
+    /// Full-resolution tiles re-grown / reused.
+    pub tiles: RefineStats,
+}
+
+/// The last solution, the start of the next grow when strokes are only added.
+struct Last {
+    fg: Vec<usize>,
+    bg: Vec<usize>,
+    model: Model,
+    fine: Model,
+    seeds: Vec<u8>,
+    labels: Vec<u8>,
+    dist: Vec<u32>,
+}
+
+/// Grow from seeds on one scan, keeping what the next grow can start from.
+pub struct Grower {
+    grid: Grid,
+    ct_key: u64,
+    params: GrowParams,
+    factor: [usize; 3],
+    level: Level,
+    last: Option<Last>,
+    tiles: refine::TileCache,
+}
+
+impl Grower {
+    /// Downsample and smooth `ct` (the costly pass over the whole scan).
+    pub fn new(grid: &Grid, ct: &[i16], params: &GrowParams) -> Result<Grower, GrowError> {
+        if !grid.fits(ct.len()) {
+            return Err(GrowError::SizeMismatch);
+        }
+        let full = grid.full_box();
+        let factor = coarse_factor(grid, &full, params);
+        let level = Level::downsample(grid, ct, &full, factor);
+        Ok(Grower {
+            grid: *grid,
+            ct_key: fingerprint(ct),
+            params: *params,
             factor,
-            coarse_dims: level.dims,
+            level,
+            last: None,
+            tiles: refine::TileCache::default(),
+        })
+    }
+
+    /// Made for this scan (grid and CT fingerprint) and these parameters?
+    pub fn fits(&self, grid: &Grid, ct: &[i16], params: &GrowParams) -> bool {
+        self.grid == *grid && self.params == *params && self.ct_key == fingerprint(ct)
+    }
+
+    /// Forget the last solution (the next grow starts from scratch).
+    pub fn reset(&mut self) {
+        self.last = None;
+        self.tiles.clear();
+    }
+
+    /// Bytes held between grows (coarse level, last solution, tiles).
+    pub fn memory_bytes(&self) -> usize {
+        let n = self.level.len();
+        let last = self
+            .last
+            .as_ref()
+            .map_or(0, |l| n * 6 + 8 * (l.fg.len() + l.bg.len()));
+        n * 8 + last + self.tiles.bytes()
+    }
+
+    /// Grow from `fg` against `bg` (flat voxel indices of `ct`, which must be the
+    /// scan the grower was made for). When the strokes contain the last grow's
+    /// strokes, the last solution is the start.
+    pub fn grow(
+        &mut self,
+        ct: &[i16],
+        fg: &[usize],
+        bg: &[usize],
+        progress: &dyn Fn(f32),
+        cancel: &AtomicBool,
+    ) -> Result<Grown, GrowError> {
+        let grid = self.grid;
+        if !grid.fits(ct.len()) {
+            return Err(GrowError::SizeMismatch);
+        }
+        let n = ct.len();
+        let clean = |v: &[usize]| {
+            let mut v: Vec<usize> = v.iter().copied().filter(|&i| i < n).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (fg, bg) = (clean(fg), clean(bg));
+        if fg.is_empty() {
+            return Err(GrowError::NoForegroundSeeds);
+        }
+        let check = || {
+            if cancel.load(Ordering::Relaxed) {
+                Err(GrowError::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        progress(0.0);
+        check()?;
+        let full = grid.full_box();
+        let f = self.factor;
+        let p = self.params;
+        let mut last = match self.last.take() {
+            Some(l) => self.extend(l, &fg, &bg),
+            None => None,
+        };
+        let incremental = last.is_some();
+        if !incremental {
+            self.tiles.clear();
+        }
+        let span = if f == [1, 1, 1] || !p.refine {
+            0.8
+        } else {
+            0.4
+        };
+        let (model, fine, seeds, mut labels, mut dist, front) = match last.take() {
+            Some((l, front)) => (l.model, l.fine, l.seeds, l.labels, l.dist, front),
+            None => {
+                let seeds = self.level.seed_labels(&grid, &full, f, &fg, &bg);
+                let mut raw: Vec<f32> = fg.iter().map(|&i| ct[i] as f32).collect();
+                let mid = model::median(&mut raw);
+                let gate_sd = model::spread(&raw, mid);
+                let model = self.level.model(&seeds, gate_sd, &p);
+                let fine = refine::fine_model(&grid, ct, &fg, &bg, gate_sd, &p);
+                let labels = seeds.clone();
+                let (dist, front) = self.level.start(&labels);
+                (model, fine, seeds, labels, dist, front)
+            }
+        };
+        progress(0.15);
+        self.level
+            .compete(&mut labels, &mut dist, front, &model, cancel, &|x| {
+                progress(0.15 + span * x)
+            })?;
+        let coarse = self.level.clean(&labels, &seeds, &p);
+        check()?;
+        let after = 0.15 + span;
+        progress(after);
+        let out = out_box(&grid, &coarse, self.level.dims, f, &fg, &bg);
+        let job = refine::Job {
+            grid: &grid,
+            ct,
+            factor: f,
+            coarse_dims: self.level.dims,
             coarse_mask: &coarse,
             fg: &fg,
             bg: &bg,
-            params,
+            model: &fine,
+            refine: p.refine && f != [1, 1, 1],
         };
-        job.run(cancel, &|f| progress(0.55 + 0.4 * f))?
-    };
-    progress(1.0);
-    Ok(Preview::new(roi, mask, true))
+        let (mask, tiles) = job.run(&mut self.tiles, out, cancel, &|x| {
+            progress(after + (0.95 - after) * x)
+        })?;
+        self.last = Some(Last {
+            fg,
+            bg,
+            model,
+            fine,
+            seeds,
+            labels,
+            dist,
+        });
+        progress(1.0);
+        Ok(Grown {
+            preview: Preview::new(out, mask, true),
+            incremental,
+            tiles,
+        })
+    }
+
+    /// The last solution with the added seeds set (distance 0) and the front to
+    /// continue from, or None when the strokes are not a superset of the last
+    /// ones (a stroke was removed, or the first background stroke replaces the
+    /// scan border as background, or a cell gets both kinds).
+    fn extend(&self, mut l: Last, fg: &[usize], bg: &[usize]) -> Option<(Last, Vec<u32>)> {
+        let subset =
+            |old: &[usize], new: &[usize]| old.iter().all(|v| new.binary_search(v).is_ok());
+        if !subset(&l.fg, fg) || !subset(&l.bg, bg) || (l.bg.is_empty() && !bg.is_empty()) {
+            return None;
+        }
+        let d = self.level.dims;
+        let f = self.factor;
+        let mut front = Vec::new();
+        for (list, old, lab) in [(fg, &l.fg, FG), (bg, &l.bg, BG)] {
+            for &i in list.iter().filter(|v| old.binary_search(v).is_err()) {
+                let q = self.grid.ijk(i);
+                let c = (q[0] / f[0]) + d[0] * ((q[1] / f[1]) + d[1] * (q[2] / f[2]));
+                match l.seeds[c] {
+                    0 => {
+                        l.seeds[c] = lab;
+                        l.labels[c] = lab;
+                        l.dist[c] = 0;
+                        front.push(c as u32);
+                    }
+                    s if s == lab => {}
+                    _ => return None,
+                }
+            }
+        }
+        l.fg = fg.to_vec();
+        l.bg = bg.to_vec();
+        Some((l, front))
+    }
 }
 
-/// Bounding box of all seeds grown by the margin.
-fn roi(grid: &Grid, fg: &[usize], bg: &[usize], margin_mm: f64) -> Bbox {
-    let b = fg
-        .iter()
+/// The preview box: the coarse foreground cells grown by one cell (the fine
+/// refinement changes only cells next to them), joined with the seeds' box.
+fn out_box(
+    grid: &Grid,
+    coarse: &[u8],
+    d: [usize; 3],
+    f: [usize; 3],
+    fg: &[usize],
+    bg: &[usize],
+) -> Bbox {
+    let mut b = Bbox::default();
+    for k in 0..d[2] {
+        for j in 0..d[1] {
+            let row = d[0] * (j + d[1] * k);
+            let (mut lo, mut hi) = (usize::MAX, 0);
+            for i in 0..d[0] {
+                if coarse[row + i] != 0 {
+                    lo = lo.min(i);
+                    hi = i;
+                }
+            }
+            if lo != usize::MAX {
+                b = b.union(&Bbox {
+                    lo: [lo * f[0], j * f[1], k * f[2]],
+                    hi: [(hi + 1) * f[0], (j + 1) * f[1], (k + 1) * f[2]],
+                });
+            }
+        }
+    }
+    let b = b.expand(f, grid).clamp(grid);
+    fg.iter()
         .chain(bg)
-        .fold(Bbox::default(), |b, &i| b.union(&Bbox::voxel(grid.ijk(i))));
-    let sp = grid.safe_spacing();
-    let m = if margin_mm.is_finite() {
-        margin_mm.max(0.0)
-    } else {
-        0.0
-    };
-    b.expand(sp.map(|s| (m / s).ceil() as usize), grid)
+        .fold(b, |b, &i| b.union(&Bbox::voxel(grid.ijk(i))))
 }
 
 /// Integer downsampling factors per axis.

@@ -16,54 +16,41 @@ pub use read::{
 };
 pub use write::{NiftiScalar, write_volume};
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, PartialEq)]
+/// What is wrong with a NIfTI file (or why reading it stopped).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NiftiError {
+    #[error("cannot read the file: {0}")]
     Io(String),
+    #[error("not a NIfTI file: {0}")]
     NotNifti(String),
+    #[error("the file is truncated: {0}")]
     Truncated(String),
+    #[error("the file is corrupt: {0}")]
     Corrupt(String),
+    #[error("invalid NIfTI header: {0}")]
     BadHeader(String),
+    #[error("invalid geometry: {0}")]
     BadGeometry(String),
+    #[error("unsupported: {0}")]
     Unsupported(String),
+    #[error("too large: {0}")]
     TooLarge(String),
+    #[error("invalid voxel value: {0}")]
     BadValue(String),
+    #[error("cancelled")]
     Cancelled,
 }
 
-impl fmt::Display for NiftiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NiftiError::Io(m) => write!(f, "cannot read the file: {m}"),
-            NiftiError::NotNifti(m) => write!(f, "not a NIfTI file: {m}"),
-            NiftiError::Truncated(m) => write!(f, "the file is truncated: {m}"),
-            NiftiError::Corrupt(m) => write!(f, "the file is corrupt: {m}"),
-            NiftiError::BadHeader(m) => write!(f, "invalid NIfTI header: {m}"),
-            NiftiError::BadGeometry(m) => write!(f, "invalid geometry: {m}"),
-            NiftiError::Unsupported(m) => write!(f, "unsupported: {m}"),
-            NiftiError::TooLarge(m) => write!(f, "too large: {m}"),
-            NiftiError::BadValue(m) => write!(f, "invalid voxel value: {m}"),
-            NiftiError::Cancelled => write!(f, "cancelled"),
-        }
-    }
-}
-
 /// A NIfTI error with the file it concerns: displays as "PATH: problem".
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}: {error}", path.display())]
 pub struct FileError {
     pub path: PathBuf,
+    #[source]
     pub error: NiftiError,
 }
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.error)
-    }
-}
-
-impl std::error::Error for FileError {}
 
 impl FileError {
     pub fn new(path: &Path, error: NiftiError) -> Self {

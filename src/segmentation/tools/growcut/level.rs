@@ -5,13 +5,11 @@ use super::super::edt::sq_edt;
 use super::super::geom::{Bbox, GridExt};
 use super::super::grid::Grid;
 use super::super::region::components;
-use super::model::Model;
+use super::model::{BG, FG, Model};
 use super::{GrowError, GrowParams};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub(super) const FG: u8 = 1;
-pub(super) const BG: u8 = 2;
 /// Cost units per HU.
 const UNIT: f32 = 4.0;
 /// Largest edge cost (units); also the bucket ring size - 1.
@@ -124,7 +122,7 @@ impl Level {
     }
 
     /// Intensity model from the values at the seed voxels.
-    pub fn model(&self, seeds: &[u8], p: &GrowParams) -> Model {
+    pub fn model(&self, seeds: &[u8], gate_sd: f32, p: &GrowParams) -> Model {
         let pick = |l: u8, v: &[f32]| -> Vec<f32> {
             seeds
                 .iter()
@@ -137,6 +135,7 @@ impl Level {
             &pick(FG, &self.img),
             &pick(FG, &self.raw),
             &pick(BG, &self.img),
+            gate_sd,
             p,
         )
     }
@@ -178,27 +177,13 @@ impl Level {
         s
     }
 
-    /// Competitive Dijkstra: every unlabelled voxel takes the label of the seed
-    /// with the cheapest path. `labels` holds seeds (FG/BG) and 0 elsewhere.
-    pub fn compete(
-        &self,
-        labels: &mut [u8],
-        m: &Model,
-        cancel: &AtomicBool,
-        progress: &dyn Fn(f32),
-    ) -> Result<(), GrowError> {
+    /// Start of a competition: distance 0 at the seeds, and the seeds that have an
+    /// unlabelled neighbour as the first front.
+    pub fn start(&self, labels: &[u8]) -> (Vec<u32>, Vec<u32>) {
         let d = self.dims;
-        let n = self.len();
-        if labels.len() != n || self.img.len() != n {
-            return Err(GrowError::SizeMismatch);
-        }
         let strides = [1usize, d[0], d[0] * d[1]];
-        let step: [f32; 3] = self.sp.map(|s| s as f32);
-        let ring = MAX_EDGE as usize + 1;
-        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); ring];
-        let mut dist = vec![u32::MAX; n];
-        let mut pending = 0usize;
-        let unknown = labels.iter().filter(|&&l| l == 0).count().max(1);
+        let mut dist = vec![u32::MAX; labels.len()];
+        let mut front = Vec::new();
         for k in 0..d[2] {
             for j in 0..d[1] {
                 for i in 0..d[0] {
@@ -213,12 +198,40 @@ impl Level {
                             || (p[a] + 1 < d[a] && labels[idx + strides[a]] == 0)
                     });
                     if open {
-                        buckets[0].push(idx as u32);
-                        pending += 1;
+                        front.push(idx as u32);
                     }
                 }
             }
         }
+        (dist, front)
+    }
+
+    /// Competitive Dijkstra: every voxel takes the label of the seed with the
+    /// cheapest path. `labels`/`dist` hold a solution (or just the seeds, from
+    /// [`Level::start`]); `front` are voxels at distance 0 to propagate from (new
+    /// seeds when refining a previous solution: distances only decrease, so the
+    /// result is the same as a run from scratch with all the seeds).
+    pub fn compete(
+        &self,
+        labels: &mut [u8],
+        dist: &mut [u32],
+        front: Vec<u32>,
+        m: &Model,
+        cancel: &AtomicBool,
+        progress: &dyn Fn(f32),
+    ) -> Result<(), GrowError> {
+        let d = self.dims;
+        let n = self.len();
+        if labels.len() != n || self.img.len() != n || dist.len() != n {
+            return Err(GrowError::SizeMismatch);
+        }
+        let strides = [1usize, d[0], d[0] * d[1]];
+        let step: [f32; 3] = self.sp.map(|s| s as f32);
+        let ring = MAX_EDGE as usize + 1;
+        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); ring];
+        let mut pending = front.len();
+        let unknown = labels.iter().filter(|&&l| l == 0).count().max(n / 2).max(1);
+        buckets[0] = front;
         let mut cur: u32 = 0;
         let mut done = 0usize;
         while pending > 0 {
@@ -279,14 +292,19 @@ impl Level {
         Ok(())
     }
 
-    /// Foreground mask (0/1) of the labels: enclosed background filled (unless
-    /// it holds a background seed), morphological opening by `open_mm` (cuts
-    /// thin bridges into neighbouring tissue), the components holding a
-    /// foreground seed (or else the largest), enclosed background filled again.
-    pub fn clean(&self, labels: &[u8], seeds: &[u8], open_mm: f64) -> Vec<u8> {
-        let raw: Vec<bool> = labels.iter().map(|&l| l == FG).collect();
-        let filled = self.fill_enclosed(&raw, seeds);
-        let fg = open(self.dims, self.sp, &filled, open_mm);
+    /// Foreground mask (0/1) of the labels, cleaned with shape priors:
+    /// morphological opening by `p.opening_mm` (cuts thin bridges into
+    /// neighbouring tissue), then only the components holding a foreground seed
+    /// (or else the largest). With `p.fill_holes`, enclosed background (vessels,
+    /// tumours inside the liver) is filled in 3-D and then per transverse slice,
+    /// before the opening and again at the end; background holding a background
+    /// seed is never filled.
+    pub fn clean(&self, labels: &[u8], seeds: &[u8], p: &GrowParams) -> Vec<u8> {
+        let mut m: Vec<bool> = labels.iter().map(|&l| l == FG).collect();
+        if p.fill_holes {
+            m = self.fill_enclosed(&m, seeds);
+        }
+        let fg = open(self.dims, self.sp, &m, p.opening_mm);
         let (id, sizes) = components(self.dims, &fg);
         let mut keep = vec![false; sizes.len() + 1];
         for (n, &s) in seeds.iter().enumerate() {
@@ -299,11 +317,38 @@ impl Level {
         {
             keep[c + 1] = true;
         }
-        let kept: Vec<bool> = id.iter().map(|&c| keep[c as usize]).collect();
-        self.fill_enclosed(&kept, seeds)
-            .into_iter()
-            .map(u8::from)
-            .collect()
+        let mut kept: Vec<bool> = id.iter().map(|&c| keep[c as usize]).collect();
+        if p.fill_holes {
+            kept = self.fill_enclosed(&kept, seeds);
+            self.fill_slices(&mut kept, seeds);
+        }
+        kept.into_iter().map(u8::from).collect()
+    }
+
+    /// Fill, on every transverse slice, the background regions (4-connected) that
+    /// touch neither the slice border nor a background seed.
+    fn fill_slices(&self, m: &mut [bool], seeds: &[u8]) {
+        let d = self.dims;
+        let plane = d[0] * d[1];
+        if plane == 0 {
+            return;
+        }
+        m.par_chunks_mut(plane)
+            .zip(seeds.par_chunks(plane))
+            .for_each(|(sl, sd)| {
+                let bgc: Vec<bool> = sl.iter().map(|&k| !k).collect();
+                let (bid, bsizes) = components([d[0], d[1], 1], &bgc);
+                let mut outside = vec![false; bsizes.len() + 1];
+                for (n, &c) in bid.iter().enumerate() {
+                    let (i, j) = (n % d[0], n / d[0]);
+                    if i == 0 || j == 0 || i + 1 == d[0] || j + 1 == d[1] || sd[n] == BG {
+                        outside[c as usize] = true;
+                    }
+                }
+                for (v, &c) in sl.iter_mut().zip(&bid) {
+                    *v = *v || (c > 0 && !outside[c as usize]);
+                }
+            });
     }
 
     /// `m` plus the background components that touch neither the box border nor

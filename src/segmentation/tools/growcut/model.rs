@@ -2,13 +2,16 @@
 //! voxel of a given (smoothed) HU, learnt from the seeds.
 
 use super::GrowParams;
-use super::level::FG;
+
+/// Labels of the competition (0 = not reached yet).
+pub(super) const FG: u8 = 1;
+pub(super) const BG: u8 = 2;
 
 const LO: f32 = -1024.0;
 const BINS: usize = 4096;
 
 /// Per-label region costs and the per-mm base cost.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct Model {
     pub hu_per_mm: f32,
     /// Unsmoothed HU range the foreground may enter.
@@ -48,22 +51,33 @@ fn density(v: &[f32], bw: f32) -> Vec<f32> {
     out
 }
 
-fn median(v: &mut [f32]) -> f32 {
+pub(super) fn median(v: &mut [f32]) -> f32 {
     v.sort_by(f32::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// Robust SD (1.4826 x median absolute deviation) of `v` around `c`.
+pub(super) fn spread(v: &[f32], c: f32) -> f32 {
+    let mut dev: Vec<f32> = v.iter().map(|x| (x - c).abs()).collect();
+    1.4826 * median(&mut dev)
+}
+
 impl Model {
     /// Learn from the smoothed (`*_img`) and unsmoothed (`fg_raw`) values at the
-    /// foreground and background seeds.
-    pub fn new(fg_img: &[f32], fg_raw: &[f32], bg_img: &[f32], p: &GrowParams) -> Model {
+    /// foreground and background seeds; `gate_sd` is the robust SD of the
+    /// foreground seeds at full resolution (the gate's unit on every level: on a
+    /// block-averaged level the SD of the averages underestimates how much the
+    /// liver's HU varies across the organ).
+    pub fn new(
+        fg_img: &[f32],
+        fg_raw: &[f32],
+        bg_img: &[f32],
+        gate_sd: f32,
+        p: &GrowParams,
+    ) -> Model {
         let mut fv = fg_img.to_vec();
         let bv = bg_img;
         let mu = median(&mut fv);
-        let spread = |v: &[f32], c: f32| {
-            let mut dev: Vec<f32> = v.iter().map(|x| (x - c).abs()).collect();
-            1.4826 * median(&mut dev)
-        };
         let sigma = spread(&fv, mu).max(3.0);
         let mut rv = fg_raw.to_vec();
         let raw_mu = median(&mut rv);
@@ -92,7 +106,7 @@ impl Model {
             };
             bg[b] = lw * (-lr).max(0.0);
         }
-        let g = p.fg_gate_sigma.max(0.0) * raw_sigma;
+        let g = p.fg_gate_sigma.max(0.0) * gate_sd.max(raw_sigma);
         Model {
             gate: (raw_mu - g, raw_mu + 2.0 * g),
             rescale: (raw_mu, mu, sigma / raw_sigma),

@@ -4,40 +4,72 @@
 
 use super::super::geom::{Bbox, GridExt};
 use super::super::grid::Grid;
-use super::level::{BG, FG, Level};
-use super::model::Model;
-use super::{GrowError, GrowParams};
+use super::GrowError;
+use super::level::Level;
+use super::model::{BG, FG, Model};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Coarse cells per tile side.
 const TILE: usize = 4;
 
+/// Tiles re-grown by earlier runs with the same fine model, by tile index, with
+/// a hash of their inputs: a tile whose inputs did not change is reused.
+#[derive(Default)]
+pub(super) struct TileCache {
+    tiles: HashMap<usize, (u64, Tile)>,
+}
+
+impl TileCache {
+    pub fn clear(&mut self) {
+        self.tiles.clear();
+    }
+    /// Tiles reused by the last run.
+    pub fn bytes(&self) -> usize {
+        self.tiles.values().map(|(_, t)| t.mask.len() + 64).sum()
+    }
+}
+
 pub(super) struct Job<'a> {
     pub grid: &'a Grid,
     pub ct: &'a [i16],
-    pub roi: Bbox,
     pub factor: [usize; 3],
     pub coarse_dims: [usize; 3],
     /// Coarse foreground mask (0/1).
     pub coarse_mask: &'a [u8],
     pub fg: &'a [usize],
     pub bg: &'a [usize],
-    pub params: &'a GrowParams,
+    pub model: &'a Model,
+    pub refine: bool,
 }
 
-/// A re-grown tile: ROI-local box and 0/1 mask over it.
+/// A re-grown tile: its box (grid coordinates) and 0/1 mask over it.
+#[derive(Clone)]
 struct Tile {
     b: Bbox,
     mask: Vec<u8>,
 }
 
+/// What a run did: tiles re-grown and tiles reused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefineStats {
+    pub regrown: usize,
+    pub reused: usize,
+}
+
 impl Job<'_> {
-    /// Fine mask over the ROI (one byte per voxel, 0/1).
-    pub fn run(&self, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<Vec<u8>, GrowError> {
+    /// Fine mask (0/1) over `out` (grid coordinates).
+    pub fn run(
+        &self,
+        cache: &mut TileCache,
+        out: Bbox,
+        cancel: &AtomicBool,
+        progress: &dyn Fn(f32),
+    ) -> Result<(Vec<u8>, RefineStats), GrowError> {
         let (d, f) = (self.coarse_dims, self.factor);
-        let band = if self.params.refine {
+        let band = if self.refine {
             self.band()
         } else {
             vec![false; self.coarse_mask.len()]
@@ -47,14 +79,11 @@ impl Job<'_> {
         let mut seeds: HashMap<usize, Vec<([usize; 3], u8)>> = HashMap::new();
         for (list, lab) in [(self.fg, FG), (self.bg, BG)] {
             for &idx in list {
-                let p = self.grid.ijk(idx);
-                if self.roi.contains(p) {
-                    let l = [0, 1, 2].map(|a| p[a] - self.roi.lo[a]);
-                    seeds
-                        .entry(tile_of([0, 1, 2].map(|a| l[a] / f[a])))
-                        .or_default()
-                        .push((l, lab));
-                }
+                let l = self.grid.ijk(idx);
+                seeds
+                    .entry(tile_of([0, 1, 2].map(|a| l[a] / f[a])))
+                    .or_default()
+                    .push((l, lab));
             }
         }
         let mut tiles: Vec<usize> = Vec::new();
@@ -63,63 +92,98 @@ impl Job<'_> {
         }
         tiles.sort_unstable();
         tiles.dedup();
-        let model = self.fine_model();
-        let total = tiles.len().max(1) as f32;
-        let mut results: Vec<Tile> = Vec::with_capacity(tiles.len());
+        let tc_of = |t: usize| [t % nt[0], (t / nt[0]) % nt[1], t / (nt[0] * nt[1])];
+        let keys: Vec<u64> = tiles
+            .iter()
+            .map(|&t| self.key(tc_of(t), &band, seeds.get(&t).map(Vec::as_slice)))
+            .collect();
+        let mut old = std::mem::take(&mut cache.tiles);
+        let mut stats = RefineStats::default();
+        let mut todo = Vec::new();
+        for (&t, &key) in tiles.iter().zip(&keys) {
+            match old.remove(&t) {
+                Some((k, tile)) if k == key => {
+                    cache.tiles.insert(t, (k, tile));
+                    stats.reused += 1;
+                }
+                _ => todo.push((t, key)),
+            }
+        }
+        drop(old);
+        stats.regrown = todo.len();
+        let total = todo.len().max(1) as f32;
         // The progress callback is not Sync: report between parallel batches.
-        for (n, batch) in tiles.chunks(64).enumerate() {
+        for (n, batch) in todo.chunks(64).enumerate() {
             if cancel.load(Ordering::Relaxed) {
                 return Err(GrowError::Cancelled);
             }
             let part: Vec<Result<Tile, GrowError>> = batch
                 .par_iter()
-                .map(|&t| {
-                    let tc = [t % nt[0], (t / nt[0]) % nt[1], t / (nt[0] * nt[1])];
-                    self.tile(tc, &band, &model, seeds.get(&t).map(Vec::as_slice), cancel)
-                })
+                .map(|&(t, _)| self.tile(tc_of(t), &band, seeds.get(&t).map(Vec::as_slice), cancel))
                 .collect();
-            for r in part {
-                results.push(r?);
+            for (r, &(t, key)) in part.into_iter().zip(batch) {
+                cache.tiles.insert(t, (key, r?));
             }
             progress((((n + 1) * 64) as f32 / total).min(1.0));
         }
-        let mut slot = vec![u32::MAX; nt.iter().product()];
-        for (n, &t) in tiles.iter().enumerate() {
-            slot[t] = n as u32;
-        }
-        Ok(self.assemble(&band, &results, &slot))
+        Ok((self.assemble(&band, cache, out), stats))
     }
 
-    /// Output mask: coarse labels, band cells copied from their tile.
-    fn assemble(&self, band: &[bool], tiles: &[Tile], slot: &[u32]) -> Vec<u8> {
-        let s = self.roi.size();
+    /// Hash of everything a tile's result depends on (besides the CT and the model):
+    /// band and coarse labels of its cells and their neighbours, and its seeds.
+    fn key(&self, t: [usize; 3], band: &[bool], seeds: Option<&[([usize; 3], u8)]>) -> u64 {
+        let d = self.coarse_dims;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let lo = t.map(|v| (v * TILE).saturating_sub(1));
+        let hi = [0, 1, 2].map(|a| ((t[a] + 1) * TILE + 1).min(d[a]));
+        for k in lo[2]..hi[2] {
+            for j in lo[1]..hi[1] {
+                for i in lo[0]..hi[0] {
+                    let c = i + d[0] * (j + d[1] * k);
+                    (band[c], self.coarse_mask[c]).hash(&mut h);
+                }
+            }
+        }
+        seeds.unwrap_or(&[]).hash(&mut h);
+        h.finish()
+    }
+
+    /// Output mask over `out`: coarse labels, band cells copied from their tile.
+    fn assemble(&self, band: &[bool], cache: &TileCache, out: Bbox) -> Vec<u8> {
+        let s = out.size();
         let (d, f) = (self.coarse_dims, self.factor);
         let nt = d.map(|n| n.div_ceil(TILE));
-        let mut out = vec![0u8; self.roi.len()];
-        out.par_chunks_mut((s[0] * s[1]).max(1))
+        let mut mask = vec![0u8; out.len()];
+        mask.par_chunks_mut((s[0] * s[1]).max(1))
             .enumerate()
-            .for_each(|(k, slab)| {
+            .for_each(|(kk, slab)| {
+                let k = out.lo[2] + kk;
                 let ck = k / f[2];
-                for j in 0..s[1] {
+                for jj in 0..s[1] {
+                    let j = out.lo[1] + jj;
                     let cj = j / f[1];
-                    let row = &mut slab[s[0] * j..s[0] * (j + 1)];
-                    for (ci, seg) in row.chunks_mut(f[0]).enumerate() {
+                    let row = &mut slab[s[0] * jj..s[0] * (jj + 1)];
+                    for (ii, v) in row.iter_mut().enumerate() {
+                        let i = out.lo[0] + ii;
+                        let ci = i / f[0];
                         let c = ci + d[0] * (cj + d[1] * ck);
-                        let t = ci / TILE + nt[0] * (cj / TILE + nt[1] * (ck / TILE));
-                        let tile = slot.get(t).and_then(|&n| tiles.get(n as usize));
-                        match tile {
-                            Some(tl) if band[c] => {
-                                let (b, bs) = (tl.b, tl.b.size());
-                                let start = (ci * f[0] - b.lo[0])
-                                    + bs[0] * ((j - b.lo[1]) + bs[1] * (k - b.lo[2]));
-                                seg.copy_from_slice(&tl.mask[start..start + seg.len()]);
+                        *v = if band[c] {
+                            let t = ci / TILE + nt[0] * (cj / TILE + nt[1] * (ck / TILE));
+                            match cache.tiles.get(&t) {
+                                Some((_, tl)) => {
+                                    let (b, bs) = (tl.b, tl.b.size());
+                                    tl.mask[(i - b.lo[0])
+                                        + bs[0] * ((j - b.lo[1]) + bs[1] * (k - b.lo[2]))]
+                                }
+                                None => self.coarse_mask[c],
                             }
-                            _ => seg.fill(self.coarse_mask[c]),
-                        }
+                        } else {
+                            self.coarse_mask[c]
+                        };
                     }
                 }
             });
-        out
+        mask
     }
 
     /// Coarse cells with a 6-neighbour of the other label.
@@ -128,6 +192,7 @@ impl Job<'_> {
         let m = self.coarse_mask;
         let st = [1, d[0], d[0] * d[1]];
         (0..m.len())
+            .into_par_iter()
             .map(|c| {
                 let p = [c % d[0], (c / d[0]) % d[1], c / (d[0] * d[1])];
                 (0..3).any(|a| {
@@ -136,38 +201,41 @@ impl Job<'_> {
             })
             .collect()
     }
+}
 
-    /// Model from the full-resolution values at the user's seeds.
-    fn fine_model(&self) -> Model {
-        let at = |list: &[usize], smooth: bool| -> Vec<f32> {
-            list.iter()
-                .map(|&i| {
-                    if smooth {
-                        smoothed_at(self.grid, self.ct, i)
-                    } else {
-                        self.ct[i] as f32
-                    }
-                })
-                .collect()
-        };
-        Model::new(
-            &at(self.fg, true),
-            &at(self.fg, false),
-            &at(self.bg, true),
-            self.params,
-        )
-    }
+/// Model from the full-resolution values at the user's seeds.
+pub(super) fn fine_model(
+    grid: &Grid,
+    ct: &[i16],
+    fg: &[usize],
+    bg: &[usize],
+    gate_sd: f32,
+    p: &super::GrowParams,
+) -> Model {
+    let at = |list: &[usize], smooth: bool| -> Vec<f32> {
+        list.iter()
+            .map(|&i| {
+                if smooth {
+                    smoothed_at(grid, ct, i)
+                } else {
+                    ct[i] as f32
+                }
+            })
+            .collect()
+    };
+    Model::new(&at(fg, true), &at(fg, false), &at(bg, true), gate_sd, p)
+}
 
+impl Job<'_> {
     /// Re-grow one tile (`t` in tile units) with a one-voxel halo.
     fn tile(
         &self,
         t: [usize; 3],
         band: &[bool],
-        model: &Model,
         seeds: Option<&[([usize; 3], u8)]>,
         cancel: &AtomicBool,
     ) -> Result<Tile, GrowError> {
-        let (d, f, s) = (self.coarse_dims, self.factor, self.roi.size());
+        let (d, f, s) = (self.coarse_dims, self.factor, self.grid.dims);
         let lo = [0, 1, 2].map(|a| (t[a] * TILE * f[a]).min(s[a]));
         let hi = [0, 1, 2].map(|a| ((t[a] + 1) * TILE * f[a]).min(s[a]));
         let hlo = lo.map(|v| v.saturating_sub(1));
@@ -176,10 +244,9 @@ impl Job<'_> {
         let n = hd[0] * hd[1] * hd[2];
         let mut raw = Vec::with_capacity(n);
         let mut labels = Vec::with_capacity(n);
-        let r = self.roi.lo;
         for k in hlo[2]..hhi[2] {
             for j in hlo[1]..hhi[1] {
-                let base = self.grid.flat(r[0], r[1] + j, r[2] + k);
+                let base = self.grid.flat(0, j, k);
                 raw.extend(
                     self.ct[base + hlo[0]..base + hhi[0]]
                         .iter()
@@ -208,7 +275,8 @@ impl Job<'_> {
                 labels[(l[0] - hlo[0]) + hd[0] * ((l[1] - hlo[1]) + hd[1] * (l[2] - hlo[2]))] = lab;
             }
         }
-        level.compete(&mut labels, model, cancel, &|_| {})?;
+        let (mut dist, front) = level.start(&labels);
+        level.compete(&mut labels, &mut dist, front, self.model, cancel, &|_| {})?;
         let b = Bbox { lo, hi };
         let mut mask = Vec::with_capacity(b.len());
         for k in lo[2]..hi[2] {

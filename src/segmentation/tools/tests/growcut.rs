@@ -168,8 +168,8 @@ fn phantom_single_and_multi_resolution() {
 
 #[test]
 fn grow_errors_cancel_and_odd_seeds() {
-    let (g, ct, truth) = phantom([30, 30, 20], [3.0; 3]);
-    let fg = stroke_voxels(&g, &[[15.0, 15.0, 10.0]], 3.0, BrushShape::Sphere);
+    let (g, ct, truth) = phantom([40, 40, 28], [3.0; 3]);
+    let fg = stroke_voxels(&g, &[[20.0, 20.0, 14.0]], 3.0, BrushShape::Sphere);
     let no = AtomicBool::new(false);
     let run = |fg: &[usize], bg: &[usize], ct: &[i16], cancel: &AtomicBool| {
         grow_from_seeds(&g, ct, fg, bg, &GrowParams::default(), &|_| {}, cancel)
@@ -210,9 +210,9 @@ fn grow_errors_cancel_and_odd_seeds() {
 
 #[test]
 fn enclosed_background_is_filled_unless_seeded() {
-    // A 60 HU ball (radius 10 voxels) with a 0 HU cavity (radius 4) inside.
+    // A 60 HU ball (radius 16 voxels) with a 0 HU cavity (radius 5) inside.
     let g = Grid {
-        dims: [40, 40, 40],
+        dims: [48, 48, 48],
         spacing: [2.0; 3],
     };
     let mut rng = Rng(5);
@@ -220,26 +220,26 @@ fn enclosed_background_is_filled_unless_seeded() {
         .map(|n| {
             let p = g.ijk(n);
             let r = (0..3)
-                .map(|a| (p[a] as f64 - 20.0).powi(2))
+                .map(|a| (p[a] as f64 - 24.0).powi(2))
                 .sum::<f64>()
                 .sqrt();
-            let hu = if (4.0..10.0).contains(&r) { 60.0 } else { 0.0 };
+            let hu = if (5.0..16.0).contains(&r) { 60.0 } else { 0.0 };
             (hu + rng.normal(5.0)) as i16
         })
         .collect();
     let fg = stroke_voxels(
         &g,
-        &[[27.0, 20.0, 20.0], [20.0, 27.0, 20.0]],
+        &[[34.0, 24.0, 24.0], [24.0, 34.0, 24.0]],
         2.0,
         BrushShape::Sphere,
     );
     let bg = stroke_voxels(
         &g,
-        &[[2.0, 2.0, 20.0], [37.0, 2.0, 20.0]],
+        &[[2.0, 2.0, 24.0], [45.0, 2.0, 24.0]],
         2.0,
         BrushShape::Sphere,
     );
-    let centre = g.flat(20, 20, 20);
+    let centre = g.flat(24, 24, 24);
     let no = AtomicBool::new(false);
     let run = |bg: &[usize]| {
         let pv =
@@ -286,4 +286,128 @@ fn cancel_while_running() {
         assert_eq!(r.err(), Some(GrowError::Cancelled), "{dims:?}");
         assert!(*calls.borrow() >= 2);
     }
+}
+
+/// Dice of grow from seeds on the bundled 3 mm sample with user-like strokes
+/// (`seeds::synth`: three ~3 cm strokes > 12 mm inside the liver on three slices,
+/// three in soft tissue 8-40 mm outside), draws 1..=5.
+fn sample_draws() -> Vec<(f64, f64)> {
+    use crate::segmentation::seeds::SeedKind;
+    use crate::segmentation::seeds::synth::{Draw, user_strokes};
+    let (g, ct, reference) = load_real_ct();
+    (1..=5u64)
+        .map(|seed| {
+            let s = user_strokes(&g, &ct, &reference, seed, &Draw::default()).expect("strokes");
+            let fg = s.voxels(&g, SeedKind::Liver);
+            let bg = s.voxels(&g, SeedKind::Background);
+            assert!(fg.iter().all(|&i| reference[i] != 0), "draw {seed}");
+            assert!(bg.iter().all(|&i| reference[i] == 0), "draw {seed}");
+            let pv = grow_from_seeds(
+                &g,
+                &ct,
+                &fg,
+                &bg,
+                &GrowParams::default(),
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .expect("grow");
+            let mut labels = vec![0u8; g.n_voxels()];
+            pv.accept(&ctx(&g, &ct, Layer::Liver), &mut labels);
+            let s = score(&g, &labels, Layer::Liver, &reference).expect("sizes");
+            let dv = s.volume_diff_pct.unwrap_or(f64::NAN);
+            eprintln!("sample draw {seed}: dice {:.4}, volume {dv:+.1} %", s.dice);
+            (s.dice, dv)
+        })
+        .collect()
+}
+
+/// Central strokes only, on the 3 mm sample: the liver is grown well beyond the
+/// strokes (no box around them) and its neighbours stay out. (The old grow, clipped
+/// to the strokes' box + 40 mm, gave Dice 0.851-0.931 and -13..+5 % with these draws.)
+#[test]
+fn sample_central_strokes_grow_the_whole_liver() {
+    let d = sample_draws();
+    for (n, &(dice, dv)) in d.iter().enumerate() {
+        assert!(dice >= 0.90, "draw {}: dice {dice}", n + 1);
+        assert!(dv.abs() <= 10.0, "draw {}: volume {dv} %", n + 1);
+    }
+}
+
+/// Issue 16's target on the sample (every Dice >= 0.93): not met yet.
+#[test]
+#[ignore = "issue 16 target not met: Dice 0.907-0.939 with draws 1-5 (see README)"]
+fn sample_central_strokes_issue_16_target() {
+    for (n, &(dice, _)) in sample_draws().iter().enumerate() {
+        assert!(dice >= 0.93, "draw {}: dice {dice}", n + 1);
+    }
+}
+
+/// Fill holes on/off: a ball of liver HU with a contrast-bright vessel (200 HU)
+/// through its middle and a hypodense tumour (10 HU) inside; with the switch on both
+/// belong to the liver, with it off neither does.
+#[test]
+fn enclosed_vessel_and_tumour_follow_the_fill_switch() {
+    let g = Grid {
+        dims: [48, 48, 40],
+        spacing: [2.0; 3],
+    };
+    let mut rng = Rng(9);
+    let c = [24.0, 24.0, 20.0];
+    let (mut vessel, mut tumour) = (Vec::new(), Vec::new());
+    let ct: Vec<i16> = (0..g.n_voxels())
+        .map(|n| {
+            let p = g.ijk(n);
+            let x = [0, 1, 2].map(|a| p[a] as f64 - c[a]);
+            let r = (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).sqrt();
+            let rv = ((x[0] + 5.0).powi(2) + x[1] * x[1]).sqrt();
+            let rt = ((x[0] - 7.0).powi(2) + x[1] * x[1] + x[2] * x[2]).sqrt();
+            let hu = if r >= 15.0 {
+                -100.0
+            } else if rv < 2.5 && x[2].abs() < 9.0 {
+                vessel.push(n);
+                200.0
+            } else if rt < 3.5 {
+                tumour.push(n);
+                10.0
+            } else {
+                100.0
+            };
+            (hu + rng.normal(10.0)) as i16
+        })
+        .collect();
+    let fg = stroke_voxels(
+        &g,
+        &[[24.0, 14.0, 20.0], [24.0, 18.0, 20.0]],
+        2.0,
+        BrushShape::Sphere,
+    );
+    let bg = stroke_voxels(
+        &g,
+        &[[3.0, 3.0, 20.0], [3.0, 40.0, 20.0]],
+        2.0,
+        BrushShape::Sphere,
+    );
+    let no = AtomicBool::new(false);
+    let inside = |fill: bool| {
+        let p = GrowParams {
+            fill_holes: fill,
+            ..GrowParams::default()
+        };
+        let pv = grow_from_seeds(&g, &ct, &fg, &bg, &p, &|_| {}, &no).expect("grow");
+        let f = |v: &[usize]| {
+            v.iter().filter(|&&i| pv.contains(g.ijk(i))).count() as f64 / v.len() as f64
+        };
+        (f(&vessel), f(&tumour))
+    };
+    let (v_on, t_on) = inside(true);
+    let (v_off, t_off) = inside(false);
+    assert!(
+        v_on > 0.95 && t_on > 0.95,
+        "fill on: vessel {v_on}, tumour {t_on}"
+    );
+    assert!(
+        v_off < 0.3 && t_off < 0.3,
+        "fill off: vessel {v_off}, tumour {t_off}"
+    );
 }

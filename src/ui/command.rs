@@ -1,0 +1,99 @@
+//! What the panels, menus, keys and background jobs ask the app to do. Panels read
+//! state and return these; `RemnantApp::apply` is the one place that carries them
+//! out (the pattern of rerun's `SystemCommand`).
+
+use super::plane_view::PlaneInput;
+use crate::fsutil::FileStamp;
+use crate::render::Plane;
+use crate::report::Report;
+use crate::segmentation::Layer;
+use crate::segmentation::tools::Preview;
+use crate::study::Study;
+use crate::volumetry::PlanInputs;
+use std::path::PathBuf;
+
+/// A scan loaded on a worker thread, with what the panels need precomputed.
+pub struct Loaded {
+    pub study: Study,
+    pub histogram: Vec<(f64, u64)>,
+}
+
+/// What a file dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    OpenScan,
+    OpenLayers,
+    SaveLabels,
+    ImportMask(Layer),
+    AfterPve,
+    OpenCase,
+    SaveCase,
+    ExportPdf,
+    AddPhoto,
+    /// Trainee mode: a reference mask to score against.
+    Reference,
+    OpenSeeds,
+    SaveSeeds,
+}
+
+/// The work panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Tools,
+    Plan,
+    Pci,
+    Report,
+}
+
+/// The answer to "unsaved changes" when closing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseChoice {
+    Save,
+    Discard,
+    KeepWorking,
+}
+
+pub enum AppCommand {
+    /// Open a scan (NIfTI file, DICOM image file) or, for a folder / DICOMDIR, scan it
+    /// and show the series picker.
+    Open(PathBuf),
+    /// Ask for a file with the platform dialog.
+    AskFile(Purpose),
+    AskDicomFolder,
+    /// Load a series the DICOM picker offered (the folder it was found in).
+    LoadSeries(PathBuf, Box<crate::volume::dicom::SeriesSummary>),
+    /// A file was chosen (dialog, drag and drop, tests).
+    FileChosen(Purpose, PathBuf),
+    /// Save the case where it was saved last, or ask where.
+    SaveCase,
+    CancelLoad,
+    StartGrow,
+    CancelGrow,
+    /// A panel edited the report or the planning inputs.
+    SetReport(Box<Report>),
+    SetPlanning(PlanInputs),
+    /// An accepted action changed the layers: autosave now.
+    Accepted,
+    /// What the pointer did on the planes this frame (tools), and a double click.
+    PlaneInputs(Vec<(Plane, PlaneInput)>, bool),
+    Undo,
+    Redo,
+    /// Enter: close the outline being traced, or accept the preview.
+    Confirm,
+    /// Esc: drop the outline being traced, or discard the preview.
+    Escape,
+    /// Page Up / Down on the active plane.
+    StepSlice(isize),
+    ResetView,
+    ToggleHelp,
+    RestoreAutosave,
+    DiscardAutosave,
+    Close(CloseChoice),
+    Error(String),
+    Notice(String),
+    // Results of background work.
+    Loaded(Result<Box<Loaded>, String>, bool),
+    Saved(Result<(PathBuf, FileStamp), String>),
+    Autosaved(Result<(), String>),
+    Grown(Result<Preview, String>, Layer),
+}

@@ -1,0 +1,121 @@
+//! Windows over the work: unsaved changes on close, restoring an autosave, the
+//! shortcut list, and the error / notice banners. Each returns commands.
+
+use super::command::{AppCommand, CloseChoice};
+use crate::autosave::Pending;
+
+/// Never lose work on close: returns whether the close must wait for an answer.
+pub fn close_requested(ui: &egui::Ui, unsaved: bool) -> bool {
+    let asked = ui.input(|i| i.viewport().close_requested());
+    if asked && unsaved {
+        ui.ctx()
+            .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+    }
+    asked && unsaved
+}
+
+/// The "unsaved changes" question.
+pub fn unsaved_changes(ui: &egui::Ui) -> Option<AppCommand> {
+    let modal =
+        egui::Modal::new(egui::Id::unique("remnant-unsaved-changes")).show(ui.ctx(), |ui| {
+            ui.heading("Unsaved changes");
+            ui.label("The traced layers, planning or report have changes that are not saved.");
+            let mut choice = None;
+            ui.horizontal(|ui| {
+                for (text, c) in [
+                    ("Save case", CloseChoice::Save),
+                    ("Discard and close", CloseChoice::Discard),
+                    ("Keep working", CloseChoice::KeepWorking),
+                ] {
+                    if ui.button(text).clicked() {
+                        choice = Some(c);
+                    }
+                }
+            });
+            choice
+        });
+    modal.inner.map(AppCommand::Close)
+}
+
+/// Offer the work a run that did not end normally left.
+pub fn restore(ui: &egui::Ui, p: &Pending) -> Option<AppCommand> {
+    let text = format!(
+        "Remnant was not closed normally. Unsaved work on {} can be restored.",
+        p.session.scan.display()
+    );
+    let modal = egui::Modal::new(egui::Id::unique("remnant-restore")).show(ui.ctx(), |ui| {
+        ui.heading("Restore unsaved work?");
+        ui.label(text);
+        let mut choice = None;
+        ui.horizontal(|ui| {
+            if ui.button("Restore").clicked() {
+                choice = Some(AppCommand::RestoreAutosave);
+            }
+            if ui.button("Discard it").clicked() {
+                choice = Some(AppCommand::DiscardAutosave);
+            }
+        });
+        choice
+    });
+    modal.inner
+}
+
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Mouse wheel", "next / previous slice"),
+    (
+        "Page Up / Page Down, Up / Down arrows",
+        "next / previous slice in the plane under the pointer",
+    ),
+    ("Ctrl + wheel", "zoom about the pointer"),
+    ("Middle drag, Space + drag", "pan"),
+    ("Right drag", "window (left-right) / level (up-down)"),
+    (
+        "Left click / drag",
+        "move the crosshair (other planes follow)",
+    ),
+    ("Home", "reset zoom, pan and crosshair"),
+    ("Ctrl + Z", "undo the last edit of the layers"),
+    ("Ctrl + Shift + Z, Ctrl + Y", "redo"),
+    ("Enter", "close the polygon being traced / accept a preview"),
+    ("Esc", "cancel the outline / discard a preview"),
+    ("Ctrl + S", "save the case"),
+    ("F1", "this list"),
+];
+
+/// The shortcut list; returns a command when it was closed.
+pub fn help(ui: &egui::Ui) -> Option<AppCommand> {
+    let mut open = true;
+    egui::Window::new("Shortcuts")
+        .open(&mut open)
+        .show(ui.ctx(), |ui| {
+            egui::Grid::new("keys")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (k, what) in SHORTCUTS {
+                        ui.monospace(*k);
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+        });
+    (!open).then_some(AppCommand::ToggleHelp)
+}
+
+/// The error and notice lines above the planes; returns true for each dismissed.
+pub fn banners(ui: &mut egui::Ui, error: Option<&str>, notice: Option<&str>) -> (bool, bool) {
+    let mut dismissed = (false, false);
+    if let Some(e) = error {
+        ui.horizontal(|ui| {
+            ui.colored_label(egui::Color32::from_rgb(240, 90, 80), format!("Error: {e}"));
+            dismissed.0 = ui.button("Dismiss").clicked();
+        });
+    }
+    if let Some(n) = notice {
+        ui.horizontal(|ui| {
+            ui.label(n);
+            dismissed.1 = ui.button("OK").clicked();
+        });
+    }
+    dismissed
+}

@@ -1,0 +1,153 @@
+//! The central area: the planes of the layout with the tool graphics over them.
+//! Drawing returns what the pointer did (a command); `apply_pointer` hands it to
+//! the active tool of the tracing session.
+
+use super::command::AppCommand;
+use super::plane_view::{self, Overlay, PlaneCache, PlaneInput};
+use super::view_state::{Layout, ViewState, plane_index};
+use crate::render::{Plane, PlaneAxes};
+use crate::segmentation::editor::{Editor, Tool};
+use crate::study::Study;
+use crate::workspace::Workspace;
+
+/// Pointer state carried between frames.
+#[derive(Debug, Default)]
+pub struct Pointer {
+    /// Voxel coordinates under the pointer last frame (brush outline).
+    pub hover: Option<[f64; 3]>,
+    /// The primary button went down on a plane with a tool, and is not released yet.
+    pub pressed: bool,
+}
+
+/// Tool graphics for a plane: the outline being traced, the cut line, the brush.
+fn overlay_for(
+    ed: &Editor,
+    view: &ViewState,
+    plane: Plane,
+    study: &Study,
+    hover: Option<[f64; 3]>,
+) -> Overlay {
+    let mut o = Overlay::default();
+    let axes = PlaneAxes::new(&study.ct.geometry, plane);
+    let slice = view.cursor[axes.normal];
+    let on_this = |n: usize, s: f64| n == axes.normal && (s - slice as f64).abs() < 0.5;
+    if let Some(ol) = &ed.outline
+        && on_this(ol.axis.n(), ol.slice as f64)
+    {
+        o.polyline = ol.points.clone();
+        if ed.tool == Tool::Polygon
+            && let (Some(h), Some(last)) = (hover, ol.points.last())
+        {
+            o.lines.push((*last, h));
+        }
+    }
+    if let Some(c) = &ed.cut
+        && on_this(c.axis.n(), c.a[c.axis.n()])
+    {
+        o.lines.push((c.a, c.b));
+    }
+    if matches!(ed.tool, Tool::Brush | Tool::Eraser | Tool::Seeds) && view.active == plane {
+        o.circle = hover.map(|h| (h, ed.settings.radius_mm));
+    }
+    o
+}
+
+/// Draw the planes of the layout; returns what the pointer did on them.
+pub fn show(
+    ui: &mut egui::Ui,
+    ws: &mut Workspace,
+    view: &mut ViewState,
+    caches: &mut [PlaneCache; 3],
+    hover: Option<[f64; 3]>,
+) -> Option<AppCommand> {
+    let study = ws.study.as_ref()?;
+    let ed = &mut ws.editor;
+    let planes: Vec<Plane> = match view.layout {
+        Layout::Three => Plane::ALL.to_vec(),
+        Layout::Single(p) => vec![p],
+    };
+    let overlays: Vec<Overlay> = planes
+        .iter()
+        .map(|&p| overlay_for(ed, view, p, study, hover))
+        .collect();
+    let avail = ui.available_size();
+    let gap = 4.0;
+    let n = planes.len() as f32;
+    let w = (avail.x - gap * (n - 1.0)) / n;
+    let painting = ed.tool.uses_pointer();
+    let hl = ed.highlight(study);
+    let highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
+    let mut inputs = Vec::new();
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        for (p, overlay) in planes.iter().zip(&overlays) {
+            ui.allocate_ui(egui::vec2(w, avail.y), |ui| {
+                let extras = plane_view::Extras {
+                    highlight: highlight.as_ref(),
+                    highlight_rev: hl.map_or(0, |(_, _, rev)| rev),
+                    painting,
+                    overlay,
+                };
+                let cache = &mut caches[plane_index(*p)];
+                inputs.push((*p, plane_view::show(ui, *p, study, view, cache, extras)));
+            });
+        }
+    });
+    let double = ui.input(|i| {
+        i.pointer
+            .button_double_clicked(egui::PointerButton::Primary)
+    });
+    Some(AppCommand::PlaneInputs(inputs, double))
+}
+
+/// Hand what the pointer did on the planes to the active tool; true when the layers
+/// changed by an accepted action.
+pub fn apply_pointer(
+    ws: &mut Workspace,
+    ptr: &mut Pointer,
+    inputs: &[(Plane, PlaneInput)],
+    double: bool,
+) -> bool {
+    if let Some(h) = inputs.iter().find_map(|(_, i)| i.hover) {
+        ptr.hover = Some(h);
+    } else {
+        ptr.hover = None;
+    }
+    let (Some(study), ed) = (&mut ws.study, &mut ws.editor) else {
+        return false;
+    };
+    if !ed.tool.uses_pointer() {
+        return false;
+    }
+    let mut changed = false;
+    for (p, input) in inputs {
+        let axes = PlaneAxes::new(&study.ct.geometry, *p);
+        let axis = Editor::axis(axes.normal);
+        let at = |v: [usize; 3]| {
+            input
+                .hover
+                .unwrap_or([v[0] as f64, v[1] as f64, v[2] as f64])
+        };
+        match (input.primary, input.clicked) {
+            (Some((v, true)), _) => {
+                changed |= ed.press(study, axis, v[axes.normal], at(v));
+                ptr.pressed = true;
+            }
+            (Some((v, false)), _) if ptr.pressed => ed.drag(study, at(v)),
+            // a quick click (press and release within one frame) is a press here
+            (None, Some(v)) if !ptr.pressed => {
+                changed |= ed.press(study, axis, v[axes.normal], at(v));
+                ptr.pressed = true;
+            }
+            _ => {}
+        }
+    }
+    if ptr.pressed && inputs.iter().any(|(_, i)| i.released) {
+        changed |= ed.release(study);
+        ptr.pressed = false;
+    }
+    if double && ed.tool == Tool::Polygon && ed.outline.is_some() {
+        changed |= ed.close_outline(study);
+    }
+    changed
+}

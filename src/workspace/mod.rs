@@ -1,0 +1,439 @@
+//! The open case, without any UI: the scan and its layers, the tracing session, the
+//! planning inputs, the report, the accepted cutting plane and the case file it was
+//! opened from or saved to. The desktop app holds one `Workspace`; case saves, the
+//! autosave and the headless session all write the same [`Snapshot`] of it.
+//!
+//! One revision counter says what changed: it only grows (it is never rewound when a
+//! scan or a case is opened), and "unsaved changes" is simply "the revision is not the
+//! one last saved". Caches keyed on a [`Study`]'s revision cannot mix two patients'
+//! figures either: a study's revision is unique in the process (see `Study::touch`).
+
+mod snapshot;
+
+pub use snapshot::{ScanSnapshot, Snapshot};
+
+use crate::autosave::{self, Pending};
+use crate::fsutil::FileStamp;
+use crate::report::Report;
+use crate::segmentation::components::{Component, components};
+use crate::segmentation::editor::{Editor, Reference};
+use crate::segmentation::{LabelMap, Layer};
+use crate::study::Study;
+use crate::volume::nifti::MaskSelect;
+use crate::volumetry::PlanInputs;
+use std::path::{Path, PathBuf};
+
+/// Why an action on the workspace did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("open a scan first")]
+    NoScan,
+    #[error(transparent)]
+    Io(#[from] crate::segmentation::io::IoError),
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+}
+
+fn file_error(path: &Path, e: impl std::fmt::Display) -> WorkspaceError {
+    WorkspaceError::File {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// The case file this work was opened from or saved to, and what it held then (a
+/// save over a case another program changed since is refused).
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub path: PathBuf,
+    pub stamp: FileStamp,
+}
+
+pub struct Workspace {
+    pub study: Option<Study>,
+    pub report: Report,
+    pub planning: PlanInputs,
+    /// The tracing session: tool, settings, undo history, previews; its `last_cut` is
+    /// the accepted cutting plane.
+    pub editor: Editor,
+    pub case: Option<CaseFile>,
+    /// Layers to load once the scan that is loading has arrived (an opened case or a
+    /// restored autosave).
+    pending_layers: Option<PathBuf>,
+    /// The pending layers come from an autosave: the restored work stays unsaved.
+    restoring: bool,
+    revision: u64,
+    saved_revision: Option<u64>,
+    /// The study revision last folded into `revision`.
+    seen_layers: u64,
+    tumours: Option<(u64, Vec<Component>)>,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace::new()
+    }
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace {
+            study: None,
+            report: Report::default(),
+            planning: PlanInputs::default(),
+            editor: Editor::new(),
+            case: None,
+            pending_layers: None,
+            restoring: false,
+            revision: 0,
+            saved_revision: Some(0),
+            seen_layers: 0,
+            tumours: None,
+        }
+    }
+
+    /// The revision of everything a save keeps (layers, report, planning, cut plane).
+    pub fn revision(&self) -> u64 {
+        let layers_changed = self
+            .study
+            .as_ref()
+            .is_some_and(|s| s.revision != self.seen_layers);
+        self.revision + u64::from(layers_changed)
+    }
+
+    /// Fold a change of the layers into the revision (call after edits).
+    fn sync(&mut self) {
+        if let Some(s) = &self.study
+            && s.revision != self.seen_layers
+        {
+            self.seen_layers = s.revision;
+            self.revision += 1;
+        }
+    }
+
+    /// Something a save keeps changed (report, planning, cut plane).
+    pub fn touch(&mut self) {
+        self.sync();
+        self.revision += 1;
+    }
+
+    /// True when there is work a save would keep that is not saved yet.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.saved_revision != Some(self.revision())
+    }
+
+    /// What is in memory now is what was saved (or deliberately discarded).
+    pub fn mark_saved(&mut self) {
+        self.sync();
+        self.saved_revision = Some(self.revision);
+    }
+
+    /// What is in memory now is not saved anywhere (e.g. restored from an autosave).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_revision = None;
+    }
+
+    /// Replace the report (from a panel's edit); a change counts as unsaved work.
+    pub fn set_report(&mut self, report: Report) {
+        if report != self.report {
+            self.report = report;
+            self.touch();
+        }
+    }
+
+    /// Replace the planning inputs; a change counts as unsaved work.
+    pub fn set_planning(&mut self, planning: PlanInputs) {
+        if planning != self.planning {
+            self.planning = planning;
+            self.touch();
+        }
+    }
+
+    /// The accepted cutting plane.
+    pub fn cut(&self) -> Option<crate::segmentation::plane_cut::CutPlane> {
+        self.editor.last_cut
+    }
+
+    /// What a case save, the autosave and the headless session write.
+    pub fn snapshot(&mut self) -> Snapshot {
+        self.fill_liver_figures();
+        Snapshot {
+            scan: self.study.as_ref().map(ScanSnapshot::of),
+            planning: self.planning.clone(),
+            cut: self.cut(),
+            report: self.report.clone(),
+            case_path: self.case.as_ref().map(|c| c.path.clone()),
+            revision: self.revision(),
+        }
+    }
+
+    /// Put the current liver figures into the report's liver section.
+    pub fn fill_liver_figures(&mut self) {
+        if let Some(s) = &mut self.study {
+            let c = s.counts();
+            if c.total > 0 {
+                let a =
+                    crate::volumetry::assess(&c, s.ct.geometry.voxel_volume_mm3(), &self.planning);
+                self.report.liver.figures = Some(crate::case::liver_figures(&a));
+            }
+        }
+    }
+
+    /// Tumour lesions of the open study, recomputed only when its layers change.
+    pub fn tumours(&mut self) -> &[Component] {
+        let Some(s) = &self.study else {
+            self.tumours = None;
+            return &[];
+        };
+        if self
+            .tumours
+            .as_ref()
+            .is_none_or(|(rev, _)| *rev != s.revision)
+        {
+            let t = components(&s.labels.bits, Layer::Tumour.bit(), &s.ct.geometry);
+            self.tumours = Some((s.revision, t));
+        }
+        self.tumours.as_ref().map_or(&[], |(_, t)| t)
+    }
+
+    /// The scan being loaded comes with the layers of an autosave being restored.
+    pub fn is_restoring(&self) -> bool {
+        self.restoring && self.pending_layers.is_some()
+    }
+
+    /// Take a freshly loaded scan. Layers waiting for it (an opened case, a restored
+    /// autosave) are loaded onto it; returns notes for the user (never an error: a
+    /// scan without its layers still opens, and the note says why).
+    pub fn install(&mut self, study: Study) -> Vec<String> {
+        let mut notes = Vec::new();
+        let clean = !self.has_unsaved_changes();
+        self.sync();
+        self.seen_layers = study.revision; // opening a scan is not itself a change
+        self.study = Some(study);
+        self.tumours = None;
+        // DICOM patient fields fill the report header's empty fields; that alone is
+        // not unsaved work (it comes back with the images).
+        let (filled, note) = self.prefill_patient();
+        notes.extend(note);
+        if filled && clean {
+            self.mark_saved();
+        }
+        // a case's cutting plane was read before its scan: keep it
+        let case_cut = self
+            .editor
+            .last_cut
+            .filter(|_| self.pending_layers.is_some());
+        self.editor.reset_for_new_scan();
+        self.editor.last_cut = case_cut;
+        if let Some(lp) = self.pending_layers.take() {
+            match self.open_layers(&lp) {
+                Ok(n) => notes.push(n),
+                Err(e) => notes.push(format!("the traced layers were not loaded: {e}")),
+            }
+            self.editor.clear_history();
+            if std::mem::take(&mut self.restoring) {
+                // restored work stays "unsaved" until the surgeon saves a case
+                self.mark_unsaved();
+            } else {
+                self.mark_saved(); // a case's own layers are not an unsaved change
+            }
+        }
+        notes
+    }
+
+    /// Fill the report header's empty patient fields from the DICOM series; says so
+    /// when the report is made out to another patient. Returns whether a field was
+    /// filled, and the note.
+    pub fn prefill_patient(&mut self) -> (bool, Option<String>) {
+        let Some(p) = self.study.as_ref().and_then(|s| s.patient.clone()) else {
+            return (false, None);
+        };
+        let r = &mut self.report.patient;
+        let differs = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => !a.trim().eq_ignore_ascii_case(b.trim()),
+            _ => false,
+        };
+        let mut note = None;
+        if differs(&r.patient_id, &p.id) || differs(&r.name, &p.name) {
+            let who = |name: &Option<String>, id: &Option<String>| {
+                format!(
+                    "{} (ID {})",
+                    name.as_deref().unwrap_or("no name"),
+                    id.as_deref().unwrap_or("none")
+                )
+            };
+            note = Some(format!(
+                "Check the patient: the report is for {}, the scan for {}",
+                who(&r.name, &r.patient_id),
+                who(&p.name, &p.id)
+            ));
+        }
+        let mut filled = false;
+        for (field, value) in [
+            (&mut r.name, &p.name),
+            (&mut r.patient_id, &p.id),
+            (&mut r.birth_date, &p.birth_date),
+            (&mut r.sex, &p.sex),
+            (&mut r.study_date, &p.study_date),
+            (&mut r.accession, &p.accession_number),
+        ] {
+            if field.as_deref().is_none_or(|f| f.trim().is_empty()) && value.is_some() {
+                *field = value.clone();
+                filled = true;
+            }
+        }
+        if filled {
+            self.touch();
+        }
+        (filled, note)
+    }
+
+    /// Open a case file: report, planning and cut plane now; returns the scan to load
+    /// (its layers follow once it has loaded) and notes (moved or changed scan...).
+    pub fn open_case(&mut self, path: &Path) -> Result<(Option<PathBuf>, String), WorkspaceError> {
+        let o = crate::case::open(path).map_err(|e| file_error(path, e))?;
+        self.report = o.report;
+        self.planning = o.case.planning.clone();
+        self.case = Some(CaseFile {
+            path: path.to_path_buf(),
+            stamp: o.stamp.clone(),
+        });
+        self.editor.last_cut = o.case.cut_plane;
+        let mut msg = format!("case opened from {}", path.display());
+        for w in &o.warnings {
+            msg.push_str("; ");
+            msg.push_str(w);
+        }
+        self.touch();
+        self.pending_layers = o.scan_path.as_ref().and(o.layers_path);
+        self.restoring = false;
+        self.mark_saved();
+        Ok((o.scan_path, msg))
+    }
+
+    /// Take back the work an autosave holds: report, planning and cut plane now;
+    /// returns the scan to load (its layers follow once it has loaded).
+    pub fn restore(&mut self, pending: Pending) -> Result<PathBuf, WorkspaceError> {
+        let report = autosave::report_of(&pending.session)
+            .map_err(|e| file_error(&pending.layers, format!("the autosaved report: {e}")))?;
+        self.report = report;
+        self.planning = pending.session.planning.clone();
+        self.editor.last_cut = pending.session.cut_plane;
+        self.case = None;
+        if let Some(p) = &pending.session.case_path {
+            // the case it came from, if still there: later saves go back to it
+            if let Ok(Some(stamp)) = FileStamp::of(p) {
+                self.case = Some(CaseFile {
+                    path: p.clone(),
+                    stamp,
+                });
+            }
+        }
+        // keep the autosaved layers safe while they are being restored
+        let keep = pending.layers.with_file_name("restoring.layers.nii.gz");
+        let layers = match std::fs::copy(&pending.layers, &keep) {
+            Ok(_) => keep,
+            Err(_) => pending.layers.clone(),
+        };
+        self.pending_layers = Some(layers);
+        self.restoring = true;
+        self.touch();
+        self.mark_unsaved();
+        Ok(pending.session.scan.clone())
+    }
+
+    fn study_mut(&mut self) -> Result<&mut Study, WorkspaceError> {
+        self.study.as_mut().ok_or(WorkspaceError::NoScan)
+    }
+
+    /// Replace the layers with a Remnant label map (one undo step).
+    pub fn open_layers(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        use crate::segmentation::io;
+        let study = self.study.as_mut().ok_or(WorkspaceError::NoScan)?;
+        let m = io::load_label_map(path, &study.ct.geometry, crate::task::Task::none())?;
+        let before = std::mem::replace(&mut study.labels, m);
+        self.editor.record_external(study, &before.bits);
+        study.touch();
+        Ok(format!("layers loaded from {}", path.display()))
+    }
+
+    /// Import a binary mask as a layer (one undo step).
+    pub fn import_mask(&mut self, path: &Path, layer: Layer) -> Result<String, WorkspaceError> {
+        use crate::segmentation::io;
+        let study = self.study.as_mut().ok_or(WorkspaceError::NoScan)?;
+        let before = study.labels.bits.clone();
+        let n = io::import_mask(
+            path,
+            MaskSelect::NonZero,
+            layer,
+            &mut study.labels,
+            crate::task::Task::none(),
+        )?;
+        self.editor.record_external(study, &before);
+        study.touch();
+        Ok(format!(
+            "{n} voxels imported into the {} layer",
+            layer.name()
+        ))
+    }
+
+    /// Trainee mode: the reference mask the active layer is scored against.
+    pub fn load_reference(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        use crate::segmentation::io;
+        let study = self.study_mut()?;
+        let mask = io::read_mask_on_grid(
+            path,
+            MaskSelect::NonZero,
+            &study.ct.geometry,
+            crate::task::Task::none(),
+        )?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.editor.set_reference(Some(Reference { name, mask }));
+        Ok(format!("reference mask loaded from {}", path.display()))
+    }
+
+    /// Seed strokes from a seeds file.
+    pub fn open_seeds(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        let study = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
+        let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
+        let seeds =
+            crate::segmentation::seeds::Seeds::parse(&text).map_err(|e| file_error(path, e))?;
+        seeds
+            .check_on(&crate::segmentation::tools::Grid::of(&study.ct.geometry))
+            .map_err(|e| file_error(path, e))?;
+        let n = seeds.strokes.len();
+        self.editor.set_seeds(seeds);
+        Ok(format!("{n} seed strokes loaded from {}", path.display()))
+    }
+
+    /// Save the seed strokes.
+    pub fn save_seeds(&self, path: &Path) -> Result<String, WorkspaceError> {
+        crate::fsutil::atomic_write(path, self.editor.seeds.to_text().as_bytes())
+            .map_err(|e| file_error(path, e))?;
+        Ok(format!("seed strokes saved to {}", path.display()))
+    }
+
+    /// Save the layers as an interchange label map.
+    pub fn save_labels(&self, path: &Path) -> Result<String, WorkspaceError> {
+        let study = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
+        let w = crate::segmentation::io::save_labels(path, &study.labels, study.spatial())?;
+        let mut m = format!("label map saved to {}", path.display());
+        if let Some(w) = w {
+            m.push_str(&format!(" ({w})"));
+        }
+        Ok(m)
+    }
+
+    /// A Remnant label map traced on another scan (post-PVE), read on its own grid.
+    pub fn read_other_label_map(path: &Path) -> Result<LabelMap, WorkspaceError> {
+        let (vol, _) = crate::volume::nifti::read_labels(path, crate::task::Task::none())
+            .map_err(|e| file_error(path, e))?;
+        LabelMap::from_labels(vol.geometry.clone(), vol.as_slice()).map_err(|e| file_error(path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,274 @@
+//! Grow from seeds on the full-resolution bench CT (512 x 424 x 448, 0.71 x 0.71 x
+//! 0.75 mm, made by `../shared/tools/make_bench_ct.py`), with strokes placed as a
+//! user places them (`remnant::segmentation::seeds::synth`): short strokes in the
+//! central part of the liver and in the soft tissue around it.
+//!
+//! The bench CT is found in `$REMNANT_BENCH_DIR` (scripts/test.sh makes it once into
+//! target/bench-data and sets the variable). Without it the tests are skipped with a
+//! message, except under REMNANT_REQUIRE_PYTHON=1 (CI), where they fail.
+//!
+//! The bench CT is the bundled 3 mm scan upsampled: its liver mask has stair-step
+//! edges and stops at the bottom of the 3 mm liver slab although the liver's tip goes
+//! on below it, which caps the Dice a correct grow reaches there.
+
+use remnant::segmentation::seeds::synth::{Draw, user_strokes};
+use remnant::segmentation::seeds::{SeedKind, Seeds};
+use remnant::segmentation::tools::Grid;
+use remnant::segmentation::tools::growcut::{GrowParams, Grower};
+use remnant::segmentation::tools::preview::Preview;
+use remnant::task::Task;
+use remnant::volume::nifti::{MaskSelect, read_ct, read_mask};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+struct Bench {
+    grid: Grid,
+    ct: Vec<i16>,
+    liver: Vec<u8>,
+}
+
+fn bench() -> Option<&'static Bench> {
+    static B: OnceLock<Option<Bench>> = OnceLock::new();
+    B.get_or_init(|| {
+        let dir = std::env::var_os("REMNANT_BENCH_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"));
+        let (ct_path, liver_path) = (dir.join("bench_ct.nii"), dir.join("bench_liver.nii.gz"));
+        if !ct_path.exists() || !liver_path.exists() {
+            let msg = format!(
+                "no bench CT in {} (bench_ct.nii, bench_liver.nii.gz): run scripts/test.sh or \
+                 python3 ../shared/tools/make_bench_ct.py DIR and set REMNANT_BENCH_DIR=DIR",
+                dir.display()
+            );
+            if std::env::var_os("REMNANT_REQUIRE_PYTHON").is_some() {
+                panic!("{msg}");
+            }
+            eprintln!("skipped: {msg}");
+            return None;
+        }
+        let (ct, _) = read_ct(&ct_path, Task::none()).expect("bench CT");
+        let (liver, _) =
+            read_mask(&liver_path, MaskSelect::NonZero, Task::none()).expect("bench liver mask");
+        assert_eq!(liver.geometry.dims, ct.geometry.dims, "bench mask grid");
+        Some(Bench {
+            grid: Grid::of(&ct.geometry),
+            ct: ct.into_vec(),
+            liver: liver.into_vec(),
+        })
+    })
+    .as_ref()
+}
+
+/// First slice of the reference mask: the bench liver mask is the 3 mm scan's liver
+/// slab (its top 30 slices) upsampled, so below it the reference is not defined (the
+/// liver's tip goes on there). Scores are computed on the slices from here up.
+fn slab_start(b: &Bench) -> usize {
+    let plane = b.grid.dims[0] * b.grid.dims[1];
+    b.liver.iter().position(|&v| v != 0).expect("reference") / plane
+}
+
+/// (Dice, relative volume difference) of a replacing preview against the reference
+/// on the reference's slab, and the Dice on the whole scan.
+fn dice(b: &Bench, pv: &Preview) -> (f64, f64, f64) {
+    let [nx, ny, nz] = b.grid.dims;
+    let k0 = slab_start(b);
+    let (mut both, mut grown, mut grown_below) = (0usize, 0usize, 0usize);
+    for k in 0..nz {
+        for j in 0..ny {
+            for i in 0..nx {
+                if pv.contains([i, j, k]) {
+                    if k < k0 {
+                        grown_below += 1;
+                    } else {
+                        grown += 1;
+                        both += (b.liver[i + nx * (j + ny * k)] != 0) as usize;
+                    }
+                }
+            }
+        }
+    }
+    let reference = b.liver.iter().filter(|&&v| v != 0).count();
+    (
+        2.0 * both as f64 / (grown + reference) as f64,
+        grown as f64 / reference as f64 - 1.0,
+        2.0 * both as f64 / (grown + grown_below + reference) as f64,
+    )
+}
+
+fn strokes(b: &Bench, seed: u64) -> Seeds {
+    user_strokes(&b.grid, &b.ct, &b.liver, seed, &Draw::default()).expect("strokes")
+}
+
+/// Grow draws 1..=5 (each from scratch); (slab Dice, volume difference).
+fn five_draws(b: &Bench) -> Vec<(f64, f64)> {
+    let params = GrowParams::default();
+    let no = AtomicBool::new(false);
+    let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
+    (1..=5u64)
+        .map(|seed| {
+            let s = strokes(b, seed);
+            let fg = s.voxels(&b.grid, SeedKind::Liver);
+            let bg = s.voxels(&b.grid, SeedKind::Background);
+            // The generator's promise: liver strokes inside, background strokes outside.
+            assert!(fg.iter().all(|&i| b.liver[i] != 0), "draw {seed}");
+            assert!(bg.iter().all(|&i| b.liver[i] == 0), "draw {seed}");
+            g.reset();
+            let t = Instant::now();
+            let r = g.grow(&b.ct, &fg, &bg, &|_| {}, &no).expect("grow");
+            let secs = t.elapsed().as_secs_f64();
+            assert!(!r.incremental);
+            let (d, dv, whole) = dice(b, &r.preview);
+            eprintln!(
+                "bench draw {seed}: dice {d:.4} (whole scan {whole:.4}), volume {:+.1} %, {secs:.2} s",
+                100.0 * dv
+            );
+            (d, dv)
+        })
+        .collect()
+}
+
+/// Central strokes only, at full resolution: every draw grows the whole liver, and
+/// where the strokes are does not matter (spread of the Dice < 0.03).
+#[test]
+fn bench_ct_central_strokes_five_draws() {
+    let Some(b) = bench() else { return };
+    let d = five_draws(b);
+    for (n, &(dice, dv)) in d.iter().enumerate() {
+        assert!(dice >= 0.90, "draw {}: dice {dice}", n + 1);
+        assert!(dv.abs() <= 0.06, "draw {}: volume {dv}", n + 1);
+    }
+    let (lo, hi) = d
+        .iter()
+        .fold((1.0f64, 0.0f64), |(lo, hi), &(x, _)| (lo.min(x), hi.max(x)));
+    assert!(hi - lo < 0.03, "dice spread {lo} .. {hi}");
+}
+
+/// Issue 16's target on the bench CT (every Dice >= 0.91): not met by every draw yet.
+#[test]
+#[ignore = "issue 16 target not met: Dice 0.908-0.930 on the reference's slab, draws 1-5 (see README)"]
+fn bench_ct_central_strokes_issue_16_target() {
+    let Some(b) = bench() else { return };
+    for (n, &(dice, _)) in five_draws(b).iter().enumerate() {
+        assert!(dice >= 0.91, "draw {}: dice {dice}", n + 1);
+    }
+}
+
+/// A leak (grown voxels outside the reference, on the reference's slab): the largest
+/// one among draws 1..=5, found on a 4x subsampled grid. A short background stroke in
+/// its middle, added to the strokes, removes it; the grow continues from the last
+/// solution (incremental).
+#[test]
+fn bench_ct_background_stroke_in_a_leak_removes_it() {
+    use remnant::segmentation::seeds::SeedStroke;
+    use remnant::segmentation::tools::Axis;
+    use remnant::segmentation::tools::brush::BrushShape;
+    use remnant::segmentation::tools::edt::sq_edt;
+    use remnant::segmentation::tools::region::components;
+    let Some(b) = bench() else { return };
+    let params = GrowParams::default();
+    let no = AtomicBool::new(false);
+    let [nx, ny, nz] = b.grid.dims;
+    let k0 = slab_start(b);
+    let sd = [nx / 4, ny / 4, nz / 4];
+    let sub = |p: [usize; 3]| p[0] * 4 + nx * (p[1] * 4 + ny * p[2] * 4);
+    // (leak size in subsampled voxels, draw, its voxels, deepest voxel)
+    let mut worst: Option<(usize, u64, Vec<usize>, [usize; 3])> = None;
+    let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
+    for seed in 1..=5u64 {
+        let s = strokes(b, seed);
+        g.reset();
+        let r = g
+            .grow(
+                &b.ct,
+                &s.voxels(&b.grid, SeedKind::Liver),
+                &s.voxels(&b.grid, SeedKind::Background),
+                &|_| {},
+                &no,
+            )
+            .expect("grow");
+        let fp: Vec<bool> = (0..sd[0] * sd[1] * sd[2])
+            .map(|n| {
+                let p = [n % sd[0], (n / sd[0]) % sd[1], n / (sd[0] * sd[1])];
+                p[2] * 4 >= k0 && r.preview.contains(p.map(|v| v * 4)) && b.liver[sub(p)] == 0
+            })
+            .collect();
+        let (id, sizes) = components(sd, &fp);
+        let Some(c) = (0..sizes.len()).max_by_key(|&c| sizes[c]) else {
+            continue;
+        };
+        if worst.as_ref().is_some_and(|w| w.0 >= sizes[c]) {
+            continue;
+        }
+        let vox: Vec<usize> = (0..id.len()).filter(|&n| id[n] as usize == c + 1).collect();
+        let d = sq_edt(sd, [2.84, 2.84, 3.0], |n| id[n] as usize != c + 1);
+        let deep = *vox
+            .iter()
+            .max_by(|&&a, &&b| d[a].total_cmp(&d[b]))
+            .expect("leak");
+        let p = [deep % sd[0], (deep / sd[0]) % sd[1], deep / (sd[0] * sd[1])];
+        worst = Some((sizes[c], seed, vox, p.map(|v| v * 4)));
+    }
+    let (size, seed, vox, p) = worst.expect("a leak");
+    let ml = size as f64 * 64.0 * b.grid.spacing.iter().product::<f64>() / 1000.0;
+    eprintln!("largest leak: draw {seed}, {ml:.1} mL around voxel {p:?}");
+    assert!(ml > 5.0, "no leak worth a stroke ({ml:.1} mL)");
+    // The user's answer: a 1 cm background stroke in the middle of the leak.
+    let mut s = strokes(b, seed);
+    g.reset();
+    let fg = s.voxels(&b.grid, SeedKind::Liver);
+    g.grow(
+        &b.ct,
+        &fg,
+        &s.voxels(&b.grid, SeedKind::Background),
+        &|_| {},
+        &no,
+    )
+    .expect("grow");
+    let half = 5.0 / b.grid.spacing[0];
+    s.strokes.push(SeedStroke {
+        kind: SeedKind::Background,
+        radius_mm: 3.0,
+        shape: BrushShape::Disc(Axis::K),
+        points: vec![
+            [p[0] as f64 - half, p[1] as f64, p[2] as f64],
+            [p[0] as f64 + half, p[1] as f64, p[2] as f64],
+        ],
+    });
+    let bg = s.voxels(&b.grid, SeedKind::Background);
+    let t = Instant::now();
+    let r = g.grow(&b.ct, &fg, &bg, &|_| {}, &no).expect("grow");
+    let secs = t.elapsed().as_secs_f64();
+    assert!(
+        r.incremental,
+        "an added stroke continues from the last solution"
+    );
+    // Leak voxels still grown: all of them, and those within 20 mm of the stroke.
+    let mm = |q: [usize; 3]| {
+        let d: f64 = (0..3)
+            .map(|a| ((q[a] as f64 - p[a] as f64) * b.grid.spacing[a]).powi(2))
+            .sum();
+        d.sqrt()
+    };
+    let (mut left, mut near, mut near_left) = (0, 0, 0);
+    for &n in &vox {
+        let q = [n % sd[0], (n / sd[0]) % sd[1], n / (sd[0] * sd[1])].map(|v| v * 4);
+        let on = r.preview.contains(q);
+        left += on as usize;
+        if mm(q) <= 20.0 {
+            near += 1;
+            near_left += on as usize;
+        }
+    }
+    eprintln!(
+        "after the stroke: {left} of {size} leak voxels left, {near_left} of {near} within 20 mm; \
+         {secs:.2} s, tiles {:?}",
+        r.tiles
+    );
+    assert!(
+        near_left * 10 <= near,
+        "{near_left} of {near} leak voxels near the stroke left"
+    );
+    assert!(left * 10 <= size * 7, "{left} of {size} leak voxels left");
+}
