@@ -25,7 +25,7 @@ fn main() {
     };
     println!("scan: {:.3} s", t0.elapsed().as_secs_f64());
     for s in &scan.series {
-        println!("series {}: {}", s.series_instance_uid, s.label());
+        println!("series {}: {}", s.key, s.label());
     }
     for (p, why) in &scan.skipped {
         println!("skipped {}: {why}", p.display());

@@ -132,7 +132,14 @@ def dicom_seeds():
                                     "jpeg-lossless", "jpegls"]]
     jobs += [("oblique", "explicit"), ("tilt", "explicit"), ("single", "explicit"),
              ("no-position", "explicit"), ("broken", "explicit"), ("duplicate", "explicit"),
-             ("rescale", "explicit"), ("dicomdir", "explicit")]
+             ("rescale", "explicit"), ("dicomdir", "explicit"),
+             # issue 17: anonymised (no UIDs), uneven spacing, enhanced multi-frame, MR,
+             # and damaged multi-frame files (frame count vs pixel data, functional groups)
+             ("no-uid-empty", "explicit"), ("no-uid-absent", "explicit"),
+             ("uneven", "explicit"), ("uneven-tilt", "explicit"), ("mr", "explicit"),
+             ("enhanced-ct", "explicit"), ("enhanced-mr", "explicit"), ("enhanced-ct", "rle"),
+             ("enhanced-bad-frames", "explicit"), ("enhanced-bad-no-per-frame", "explicit"),
+             ("enhanced-bad-item-count", "explicit"), ("enhanced-bad-no-position", "explicit")]
     made = 0
     with tempfile.TemporaryDirectory() as tmp:
         for case, syntax in jobs:

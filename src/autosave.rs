@@ -238,6 +238,7 @@ mod tests {
                 path: scan.clone(),
                 labels: map.clone(),
                 spatial: None,
+                series: None,
             }),
             planning: plan.clone(),
             cut: Some(cut),

@@ -24,6 +24,9 @@ pub struct ScanRef {
     pub path: String,
     pub bytes: u64,
     pub sha256: String,
+    /// The DICOM series in a folder (SeriesInstanceUID, or `no-uid-...` key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +47,8 @@ pub struct OpenedCase {
     pub case: Case,
     pub report: Report,
     pub scan_path: Option<PathBuf>,
+    /// The DICOM series to reopen in `scan_path` (see [`ScanRef::series`]).
+    pub scan_series: Option<String>,
     pub layers_path: Option<PathBuf>,
     /// e.g. "the scan has moved" or "the scan changed since the case was saved".
     pub warnings: Vec<String>,
@@ -143,6 +148,7 @@ pub fn save_checked(
                     path: abs.display().to_string(),
                     bytes,
                     sha256,
+                    series: s.series.clone(),
                 }),
                 name,
             )
@@ -255,10 +261,12 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, CaseError> {
     {
         warnings.push(format!("the traced layers {} are missing", lp.display()));
     }
+    let scan_series = case.scan.as_ref().and_then(|s| s.series.clone());
     Ok(OpenedCase {
         case,
         report,
         scan_path,
+        scan_series,
         layers_path,
         warnings,
         stamp,

@@ -3,9 +3,9 @@
 
 use crate::segmentation::LabelMap;
 use crate::task::Task;
-use crate::volume::Volume;
 use crate::volume::dicom::{self, DicomVolume, PatientInfo, SeriesSummary};
 use crate::volume::nifti::{self, NiftiHeader};
+use crate::volume::{ValueUnits, Volume};
 use crate::volumetry::Counts;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,6 +30,8 @@ pub struct Study {
     pub patient: Option<PatientInfo>,
     /// The DICOM series the CT was built from (None for NIfTI).
     pub series: Option<SeriesSummary>,
+    /// What the voxel values are (HU for CT and NIfTI; MR intensities...).
+    pub units: ValueUnits,
     counts_cache: Option<(u64, Counts)>,
 }
 
@@ -49,6 +51,7 @@ impl Study {
             warnings,
             patient: None,
             series: None,
+            units: ValueUnits::hounsfield(),
             counts_cache: None,
         }
     }
@@ -57,8 +60,14 @@ impl Study {
     /// folder, a DICOMDIR or one image file). A folder holding several series is
     /// refused with their SeriesInstanceUIDs (the app shows a picker instead).
     pub fn open(path: &Path, task: Task) -> Result<Study, String> {
+        Study::open_series(path, None, task)
+    }
+
+    /// [`Study::open`] of one DICOM series by its key (a case stores it): its
+    /// SeriesInstanceUID, or the `no-uid-...` key of a series without one.
+    pub fn open_series(path: &Path, series: Option<&str>, task: Task) -> Result<Study, String> {
         if dicom::is_dicom_path(path) {
-            let ct = dicom::open_path(path, None, task)?;
+            let ct = dicom::open_path(path, series, task).map_err(|e| e.to_string())?;
             return Ok(Study::from_dicom(path.to_path_buf(), ct));
         }
         let (ct, header) = nifti::read_ct(path, task).map_err(|e| e.to_string())?;
@@ -71,6 +80,7 @@ impl Study {
         s.warnings = ct.warnings;
         s.patient = Some(ct.patient);
         s.series = Some(ct.series);
+        s.units = ct.units;
         s
     }
 

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use remnant::task::Task;
-use remnant::volume::dicom::{load_files, load_series, scan_folder};
+use remnant::volume::dicom::{DicomError, load_files, load_series, scan_folder};
 
 #[test]
 fn missing_slice_is_a_gap_filled_by_interpolation() {
@@ -41,14 +41,14 @@ fn two_series_in_one_folder_give_two_summaries() {
     assert_eq!(s[0].study_date.as_deref(), Some("2024-01-31"));
     assert_eq!(s[0].modality.as_deref(), Some("CT"));
     assert_eq!(s[0].slice_thickness_mm, Some(2.5));
-    assert_eq!(scan.find(&s[1].series_instance_uid), Some(&s[1]));
+    assert_eq!(scan.find(&s[1].key), Some(&s[1]));
     assert!(
         s[0].label()
             .starts_with("CT #2 \"AXIAL\" 2024-01-31, 12 images 40 x 32")
     );
     // Loading all files at once is refused: they are two series.
     let all: Vec<_> = s.iter().flat_map(|x| x.files.clone()).collect();
-    let err = load_files(&all, Task::none()).unwrap_err();
+    let err = load_files(&all, Task::none()).unwrap_err().to_string();
     assert!(err.contains("2 different series"), "{err}");
     // Each loads on its own.
     let cor = load_series(&s[1], Task::none()).expect("coronal");
@@ -112,7 +112,9 @@ fn missing_image_position_is_refused_naming_the_tag() {
         return;
     };
     let scan = scan_folder(&g.data, Task::none()).expect("scan");
-    let err = load_series(&scan.series[0], Task::none()).unwrap_err();
+    let err = load_series(&scan.series[0], Task::none())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.starts_with("ImagePositionPatient (0020,0032) is missing or invalid in 1 of 12 images"),
         "{err}"
@@ -125,7 +127,9 @@ fn a_localizer_in_the_series_is_refused() {
         return;
     };
     let scan = scan_folder(&g.data, Task::none()).expect("scan");
-    let err = load_series(&scan.series[0], Task::none()).unwrap_err();
+    let err = load_series(&scan.series[0], Task::none())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.starts_with("the series mixes image orientations (12 images axial, 1 image coronal)"),
         "{err}"
@@ -199,19 +203,24 @@ fn progress_rises_to_one_and_cancel_stops() {
             stop.store(true, Ordering::Relaxed);
         }
     };
+    // cancellation is its own error, not a message
     let err = load_series(&scan.series[0], Task::new(&stop_at_half, &stop)).unwrap_err();
-    assert_eq!(err, "cancelled");
+    assert_eq!(err, DicomError::Cancelled);
+    assert!(err.is_cancelled());
     stop.store(true, Ordering::Relaxed);
     let err = scan_folder(&g.data, Task::new(&stop_at_half, &stop)).unwrap_err();
-    assert_eq!(err, "cancelled");
+    assert_eq!(err, DicomError::Cancelled);
 }
 
 #[test]
 fn not_a_folder_is_an_error() {
     let err = scan_folder(std::path::Path::new("/nonexistent/remnant"), Task::none()).unwrap_err();
-    assert!(err.contains("not a folder"), "{err}");
+    assert!(err.to_string().contains("not a folder"), "{err}");
     let err = load_files(&[], Task::none()).unwrap_err();
-    assert_eq!(err, "no image files were given");
+    assert_eq!(
+        err,
+        DicomError::Series("no image files were given".to_string())
+    );
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn convert_with_two_series_needs_series_and_lists_them() {
     assert!(!out.exists());
 
     let scan = scan_folder(&g.data, Task::none()).expect("scan");
-    let coronal = &scan.series[1].series_instance_uid;
+    let coronal = &scan.series[1].key;
     let listed = remnant(&[
         os("convert"),
         os("--dicom"),
@@ -100,10 +100,7 @@ fn convert_with_two_series_needs_series_and_lists_them() {
     assert!(listed.status.success());
     let list = text(&listed.stdout);
     for s in &scan.series {
-        assert!(
-            list.contains(&format!("series {}", s.series_instance_uid)),
-            "{list}"
-        );
+        assert!(list.contains(&format!("series {}", s.key)), "{list}");
     }
     assert!(list.contains("\"CORONAL\""), "{list}");
     assert!(list.contains("patient TEST, PATIENT Q, RM0001"), "{list}");
@@ -138,7 +135,7 @@ fn convert_warns_on_stderr_about_gaps_and_skipped_files() {
         os("--dicom"),
         g.data.as_os_str(),
         os("--series"),
-        os(&main.series_instance_uid),
+        os(&main.key),
         os("--out"),
         out.as_os_str(),
     ]);

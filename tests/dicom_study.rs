@@ -33,6 +33,9 @@ fn a_folder_with_one_series_opens_as_a_study_with_its_patient() {
         patient: p.clone(),
         warnings: vec![],
         series: series.clone(),
+        units: s.units.clone(),
+        filled_slices: vec![],
+        resampled: false,
     });
 }
 
@@ -48,15 +51,15 @@ fn a_folder_with_two_series_is_refused_naming_them_but_one_file_picks_its_series
     };
     assert!(err.contains("holds 2 image series"), "{err}");
     for s in &scan.series {
-        assert!(err.contains(&s.series_instance_uid), "{err}");
+        assert!(err.contains(&s.key), "{err}");
     }
     // Opening one file of the coronal series opens that series.
     let coronal = &scan.series[1];
     let s = Study::open(&coronal.files[3], Task::none()).expect("open by file");
     assert_eq!(s.ct.dims(), [40, 32, 10]);
     assert_eq!(
-        s.series.as_ref().map(|x| x.series_instance_uid.clone()),
-        Some(coronal.series_instance_uid.clone())
+        s.series.as_ref().map(|x| x.key.clone()),
+        Some(coronal.key.clone())
     );
 }
 

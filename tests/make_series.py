@@ -29,6 +29,9 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2"
+MR_IMAGE = "1.2.840.10008.5.1.4.1.1.4"
+ENHANCED_CT = "1.2.840.10008.5.1.4.1.1.2.1"
+ENHANCED_MR = "1.2.840.10008.5.1.4.1.1.4.1"
 BASIC_TEXT_SR = "1.2.840.10008.5.1.4.1.1.88.11"
 
 COLS, ROWS, SLICES = 40, 32, 12
@@ -90,9 +93,31 @@ class Series:
         self.slope = [1.0] * slices
         self.intercept = [-1024.0] * slices
         self.signed = False
+        self.modality, self.sop_class, self.rescale_type = "CT", CT_IMAGE, "HU"
+        # Slice offsets along the normal (None: even, k * STEP) and the sideways
+        # shift per mm along the normal (gantry tilt).
+        self.offsets = None
+        self.tilt_tan = math.tan(math.radians(tilt_deg))
 
     def position(self, k):
-        return ORIGIN + k * self.step
+        if self.offsets is None:
+            return ORIGIN + k * self.step
+        d = self.offsets[k]
+        return ORIGIN + d * self.n + d * self.tilt_tan * self.c
+
+    def world(self, k):
+        """LPS position (mm) of every pixel of slice k: [rows, cols, 3]."""
+        jj, ii = np.mgrid[0:self.rows, 0:self.cols]
+        return (self.position(k)[None, None, :] + ii[..., None] * COL_SPACING * self.r
+                + jj[..., None] * ROW_SPACING * self.c)
+
+    def ellipsoid(self, centre, semi):
+        """HU = -500 - 3000 (rho - 1), clipped, with rho = sqrt(sum(((x - centre) / semi)^2)):
+        rho <= 1 (HU >= -500) is the inside of the ellipsoid, and the values
+        fall across its surface as across an organ's edge."""
+        for k in range(self.slices):
+            rho = np.sqrt((((self.world(k) - centre) / semi) ** 2).sum(axis=2))
+            self.hu[k] = np.clip(np.rint(-500 - 3000 * (rho - 1)), -1000, 1500).astype(np.int16)
 
     def stored(self, k):
         s = (self.hu[k].astype(np.float64) - self.intercept[k]) / self.slope[k]
@@ -100,20 +125,20 @@ class Series:
 
     def dataset(self, k, instance_number):
         meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = CT_IMAGE
+        meta.MediaStorageSOPClassUID = self.sop_class
         meta.MediaStorageSOPInstanceUID = generate_uid()
         meta.TransferSyntaxUID = ExplicitVRLittleEndian
         ds = Dataset()
         ds.file_meta = meta
         ds.SpecificCharacterSet = "ISO_IR 100"
         ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
-        ds.SOPClassUID = CT_IMAGE
+        ds.SOPClassUID = self.sop_class
         ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
         ds.StudyDate = "20240131"
         ds.StudyTime = "101500"
         ds.StudyID = "1"
         ds.AccessionNumber = "ACC42"
-        ds.Modality = "CT"
+        ds.Modality = self.modality
         ds.StudyDescription = "LIVER PROTOCOL"
         ds.SeriesDescription = self.description
         ds.PatientName = "TEST^PATIENT^Q"
@@ -138,7 +163,8 @@ class Series:
         ds.PixelRepresentation = 1 if self.signed else 0
         ds.RescaleIntercept = ds_str(self.intercept[k])
         ds.RescaleSlope = ds_str(self.slope[k])
-        ds.RescaleType = "HU"
+        if self.rescale_type:
+            ds.RescaleType = self.rescale_type
         ds.PixelData = self.stored(k).astype("<i2" if self.signed else "<u2").tobytes()
         return ds
 
@@ -315,11 +341,162 @@ def make(out, case, syntax):
         victims = sorted(os.path.join(d, f) for d, _, fs_ in os.walk(out) for f in fs_
                          if f != "DICOMDIR")
         os.remove(victims[0])
+    elif case in ("no-uid-empty", "no-uid-absent"):  # anonymised: UIDs blank or gone
+        s = Series("axial")
+        for path in s.write(out, syntax):
+            blank_uids(path, case == "no-uid-empty")
+        s.expect(prefix)
+    elif case == "no-uid-mixed":  # one normal series and two without UIDs
+        study = generate_uid()
+        Series("axial", description="WITH UID", number=2, study=study).write(out, syntax)
+        a = Series("axial", slices=10, description="NO UID A", number=3, study=study, seed=2)
+        for path in a.write(out, syntax):
+            blank_uids(path, True)
+        b = Series("coronal", slices=8, description="NO UID B", number=4, study=study, seed=3)
+        for path in b.write(out, syntax):
+            blank_uids(path, False)
+        a.expect(prefix)
+    elif case in ("uneven", "uneven-tilt", "even-tilt-shape"):
+        # An ellipsoid in 4 mm slices with one 1.08 mm step and two 7 mm steps
+        # (as in a real head CT export), with and without 15 degree gantry tilt.
+        s = Series("axial", slices=len(UNEVEN), cols=80, rows=80,
+                   tilt_deg=15.0 if "tilt" in case else 0.0)
+        s.offsets = [i * 4.0 for i in range(len(UNEVEN))] if case == "even-tilt-shape" else UNEVEN
+        centre = s.position(0) + 75.0 * s.n + 75.0 * s.tilt_tan * s.c \
+            + 27.0 * s.r + 31.0 * s.c
+        semi = np.array([15.0, 15.0, 60.0])
+        s.ellipsoid(centre, semi)
+        s.write(out, syntax)
+        shape_facts(prefix, s, semi)
+    elif case in ("enhanced-ct", "enhanced-mr"):
+        s = Series("oblique", cols=48, rows=40, slices=14)
+        mr = case == "enhanced-mr"
+        if mr:
+            s.hu = np.clip(s.hu.astype(np.int32) + 1100, 0, 4000).astype(np.int16)
+            s.intercept = [0.0] * s.slices
+            s.slope = [1.0] * s.slices
+        write_enhanced(s, os.path.join(out, "enhanced.dcm"), mr, syntax)
+        s.expect(prefix, tolerance=TOLERANCE.get(syntax, 0))
+    elif case.startswith("enhanced-bad-"):  # damaged enhanced CT files
+        s = Series("axial", cols=48, rows=40, slices=14)
+        path = os.path.join(out, "enhanced.dcm")
+        write_enhanced(s, path, False, syntax)
+        ds = pydicom.dcmread(path)
+        what = case[len("enhanced-bad-"):]
+        if what == "frames":  # NumberOfFrames promises more than the pixel data holds
+            ds.PixelData = ds.PixelData[: 13 * 48 * 40 * 2]
+        elif what == "no-per-frame":
+            del ds.PerFrameFunctionalGroupsSequence
+        elif what == "item-count":  # one per-frame item too few
+            del ds.PerFrameFunctionalGroupsSequence[5]
+        elif what == "no-position":  # a frame without its position
+            del ds.PerFrameFunctionalGroupsSequence[3].PlanePositionSequence
+        else:
+            sys.exit(f"unknown case {case}")
+        ds.save_as(path, enforce_file_format=True)
+    elif case == "mr":  # classic MR: no HU, no rescale
+        s = Series("axial")
+        s.modality, s.sop_class, s.rescale_type = "MR", MR_IMAGE, None
+        s.hu = np.clip(s.hu.astype(np.int32) + 1100, 0, 4000).astype(np.int16)
+        s.intercept = [0.0] * s.slices
+        s.write(out, syntax)
+        s.expect(prefix)
     elif case == "big":  # timing: 512 x 512 x 400, 0.7 mm pixels, 1 mm slices
         s = Series("axial", slices=1, cols=512, rows=512)
         big_write(s, out, 400)
     else:
         sys.exit(f"unknown case {case}")
+
+
+# Offsets (mm along the normal) of the uneven series: 4 mm, one 1.08 mm step, two 7 mm steps
+# (a gap: more than 1.5 x 4 mm).
+# A liver-sized shape (120 mm tall): the grid is 4 mm, the shape spans 30 of its slices.
+UNEVEN = ([i * 4.0 for i in range(13)] + [49.08 + 4.0 * i for i in range(9)]
+          + [88.08, 95.08] + [99.08 + 4.0 * i for i in range(14)])
+
+
+def blank_uids(path, empty):
+    """De-identification as some tools do it: SeriesInstanceUID and
+    StudyInstanceUID set empty (`empty`) or removed."""
+    ds = pydicom.dcmread(path)
+    if empty:
+        ds.SeriesInstanceUID = ""
+        ds.StudyInstanceUID = ""
+    else:
+        del ds.SeriesInstanceUID
+        del ds.StudyInstanceUID
+    ds.save_as(path, enforce_file_format=False)
+
+
+def shape_facts(prefix, s, semi):
+    """The ellipsoid's analytic volume and the slab sum of the input slices
+    (each slice's inside area x its own slab: half the distance to each
+    neighbour), in mm3, for the threshold HU >= -500."""
+    d = [float(np.dot(s.position(k) - s.position(0), s.n)) for k in range(s.slices)]
+    slab = 0.0
+    for k in range(s.slices):
+        lo = d[k] - d[k - 1] if k > 0 else d[1] - d[0]
+        hi = d[k + 1] - d[k] if k + 1 < s.slices else d[k] - d[k - 1]
+        area = float((s.hu[k] >= -500).sum()) * ROW_SPACING * COL_SPACING
+        slab += area * (lo + hi) / 2.0
+    with open(prefix + ".shape.json", "w") as f:
+        json.dump({"threshold": -500, "analytic_mm3": 4.0 / 3.0 * math.pi * float(np.prod(semi)),
+                   "slab_sum_mm3": slab, "first_mm": d[0], "last_mm": d[-1]}, f)
+
+
+def write_enhanced(s, path, mr, syntax="explicit"):
+    """One enhanced multi-frame file (Enhanced CT or MR Image Storage): orientation,
+    pixel measures and rescale in the shared functional groups, each frame's
+    position in its own; frames written in reverse slice order."""
+    from pydicom.sequence import Sequence
+    ds = s.dataset(0, 1)
+    for tag in ("ImagePositionPatient", "ImageOrientationPatient", "PixelSpacing",
+                "SliceThickness", "RescaleIntercept", "RescaleSlope", "RescaleType"):
+        if tag in ds:
+            delattr(ds, tag)
+    sop = ENHANCED_MR if mr else ENHANCED_CT
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = sop
+    ds.Modality = "MR" if mr else "CT"
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "VOLUME", "NONE"]
+    ds.NumberOfFrames = s.slices
+    ds.ContentDate, ds.ContentTime, ds.AcquisitionDateTime = "20240131", "101500", "20240131101500"
+    ds.ContentQualification = "PRODUCT"
+    ds.BurnedInAnnotation = "NO"
+    ds.PresentationLUTShape = "IDENTITY"
+    ds.LossyImageCompression = "00"
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "VOLUME", "NONE"]
+    shared = Dataset()
+    measures = Dataset()
+    measures.PixelSpacing = [ds_str(ROW_SPACING), ds_str(COL_SPACING)]
+    measures.SliceThickness = ds_str(STEP)
+    shared.PixelMeasuresSequence = Sequence([measures])
+    orient = Dataset()
+    orient.ImageOrientationPatient = [ds_str(v) for v in list(s.r) + list(s.c)]
+    shared.PlaneOrientationSequence = Sequence([orient])
+    transform = Dataset()
+    transform.RescaleIntercept = ds_str(s.intercept[0])
+    transform.RescaleSlope = ds_str(s.slope[0])
+    transform.RescaleType = "US" if mr else "HU"
+    shared.PixelValueTransformationSequence = Sequence([transform])
+    ds.SharedFunctionalGroupsSequence = Sequence([shared])
+    order = list(range(s.slices))[::-1]
+    frames = []
+    for i, k in enumerate(order):
+        item = Dataset()
+        pos = Dataset()
+        pos.ImagePositionPatient = [ds_str(v) for v in s.position(k)]
+        item.PlanePositionSequence = Sequence([pos])
+        content = Dataset()
+        content.InStackPositionNumber = k + 1
+        content.DimensionIndexValues = [1, k + 1]
+        content.StackID = "1"
+        item.FrameContentSequence = Sequence([content])
+        frames.append(item)
+    ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
+    ds.PixelData = b"".join(s.stored(k).astype("<u2").tobytes() for k in order)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    ds.save_as(path, enforce_file_format=True)
+    convert(path, syntax, ds)
 
 
 def big_write(s, out, slices):

@@ -15,7 +15,8 @@ pub struct ConvertArgs {
     /// The DICOM folder (searched recursively), a DICOMDIR or one image file
     #[arg(long, value_name = "DIR")]
     pub dicom: std::path::PathBuf,
-    /// The SeriesInstanceUID to convert, when the folder holds several series
+    /// The series to convert, when the folder holds several: its SeriesInstanceUID, or the
+    /// `no-uid-...` key `--list` shows for a series without one
     #[arg(long, value_name = "UID")]
     pub series: Option<String>,
     /// The NIfTI file to write (.nii or .nii.gz)
@@ -30,7 +31,7 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
     let dir = a.dicom;
     let uid = a.series;
     if a.list {
-        let scan = scan_folder(&dir, Task::none())?;
+        let scan = scan_folder(&dir, Task::none()).map_err(|e| e.to_string())?;
         print!("{}", listing(&scan));
         return Ok(());
     }
@@ -43,7 +44,7 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
         )
         .into());
     }
-    let scan = scan_folder(&dir, Task::none())?;
+    let scan = scan_folder(&dir, Task::none()).map_err(|e| e.to_string())?;
     if let Some(s) = skipped_summary(&scan) {
         eprintln!("remnant: warning: {s} (--list shows each file and why)");
     }
@@ -51,10 +52,10 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
         if uid.is_none() && scan.series.len() > 1 {
             format!("{e} (pass it with --series UID)")
         } else {
-            e
+            e.to_string()
         }
     })?;
-    let ct = load_series(series, Task::none())?;
+    let ct = load_series(series, Task::none()).map_err(|e| e.to_string())?;
     for w in &ct.warnings {
         eprintln!("remnant: warning: {w}");
     }
@@ -64,7 +65,11 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
         ct.volume.as_slice(),
         g,
         None,
-        "Remnant: CT from DICOM (HU)",
+        &format!(
+            "Remnant: {} from DICOM ({})",
+            ct.units.modality,
+            ct.units.symbol()
+        ),
     )
     .map_err(|e| e.to_string())?;
     let sp = g.spacing();
@@ -76,7 +81,7 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
         sp[1],
         sp[2],
         g.orientation(),
-        series.series_instance_uid,
+        series.key,
         series.label()
     );
     Ok(())
@@ -108,7 +113,13 @@ fn listing(scan: &ScanResult) -> String {
         s.push_str("no DICOM image series found\n");
     }
     for x in &scan.series {
-        let _ = writeln!(s, "series {}", x.series_instance_uid);
+        let _ = writeln!(s, "series {}", x.key);
+        if x.series_instance_uid.is_none() {
+            let _ = writeln!(
+                s,
+                "  no SeriesInstanceUID: identified by its study, number, description, orientation and size; --series takes this key"
+            );
+        }
         let _ = writeln!(s, "  {}", x.label());
         let who = [&x.patient_name, &x.patient_id]
             .iter()

@@ -34,7 +34,7 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         let opened = case::open(&input)?;
         let (report, study) = match (&opened.scan_path, &opened.layers_path) {
             (Some(sp), Some(lp)) if lp.exists() => {
-                let mut s = Study::open(sp, Task::none())?;
+                let mut s = Study::open_series(sp, opened.scan_series.as_deref(), Task::none())?;
                 s.labels =
                     crate::segmentation::io::load_label_map(lp, &s.ct.geometry, Task::none())?;
                 let c: Counts = s.counts();

@@ -198,7 +198,8 @@ pub(super) fn ct_geometry(
     series: Option<&str>,
 ) -> Result<(Geometry, Vec<String>), CliError> {
     if crate::volume::dicom::is_dicom_path(ct) {
-        let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())?;
+        let (g, warnings, _) = crate::volume::dicom::open_geometry(ct, series, Task::none())
+            .map_err(|e| e.to_string())?;
         for w in &warnings {
             eprintln!("remnant: warning: {w}");
         }

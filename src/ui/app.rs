@@ -500,7 +500,8 @@ impl RemnantApp {
 }
 
 fn loaded(study: Study) -> Loaded {
-    let histogram = hu_histogram(study.ct.as_slice(), -1000, 1500, 10);
+    let (lo, hi, bin) = crate::volume::units::histogram_range(&study.units, study.ct.as_slice());
+    let histogram = hu_histogram(study.ct.as_slice(), lo, hi, bin);
     Loaded { study, histogram }
 }
 

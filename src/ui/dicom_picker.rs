@@ -211,7 +211,7 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
             .id_salt("dicom-series")
             .show(ui, |ui| {
                 egui::Grid::new("dicom-series-grid")
-                    .num_columns(7)
+                    .num_columns(8)
                     .striped(true)
                     .show(ui, |ui| {
                         for h in [
@@ -222,6 +222,7 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                             "Images",
                             "Slice thickness",
                             "Size",
+                            "Notes",
                         ] {
                             ui.strong(h);
                         }
@@ -245,6 +246,12 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                             ui.label(dash(s.slice_thickness_mm.map(|t| format!("{t} mm"))));
                             let mixed = if s.mixed_sizes { " (mixed)" } else { "" };
                             ui.label(format!("{} x {}{mixed}", s.columns, s.rows));
+                            // no UID, multi-frame, MR units, resampling, gaps, tilt
+                            if s.notes.is_empty() {
+                                ui.label("-");
+                            } else {
+                                ui.label(s.notes.join("\n"));
+                            }
                             ui.end_row();
                         }
                     });

@@ -4,6 +4,7 @@ use super::view_state::ViewState;
 use crate::render::Window;
 use crate::segmentation::Layer;
 use crate::study::Study;
+use crate::volume::ValueUnits;
 use crate::volume::geometry::fmt_dims;
 use crate::volumetry::Volumes;
 use egui_plot::{Bar, BarChart, Plot};
@@ -14,7 +15,7 @@ pub fn show(ui: &mut egui::Ui, study: &mut Study, view: &mut ViewState, hist: &[
     case_info(ui, study);
     ui.separator();
     ui.strong("Window / level");
-    window_level(ui, view);
+    window_level(ui, view, &study.units);
     ui.separator();
     ui.strong("Layers");
     layers(ui, view);
@@ -22,8 +23,8 @@ pub fn show(ui: &mut egui::Ui, study: &mut Study, view: &mut ViewState, hist: &[
     ui.strong("Volumes");
     volumes(ui, study);
     ui.separator();
-    ui.strong("HU histogram");
-    histogram(ui, hist, view.window);
+    ui.strong(format!("{} histogram", study.units.symbol()));
+    histogram(ui, hist, view.window, &study.units);
 }
 
 pub fn case_info(ui: &mut egui::Ui, study: &Study) {
@@ -36,8 +37,7 @@ pub fn case_info(ui: &mut egui::Ui, study: &Study) {
         ui.end_row();
         if let Some(series) = &study.series {
             ui.label("Series");
-            ui.label(series.label())
-                .on_hover_text(&series.series_instance_uid);
+            ui.label(series.label()).on_hover_text(&series.key);
             ui.end_row();
         }
         ui.label("Size");
@@ -58,6 +58,15 @@ pub fn case_info(ui: &mut egui::Ui, study: &Study) {
         ui.label("Voxel");
         ui.label(format!("{:.4} mm³", g.voxel_volume_mm3()));
         ui.end_row();
+        if !study.units.is_hounsfield() {
+            ui.label("Values");
+            ui.label(format!(
+                "{} {}",
+                study.units.modality,
+                study.units.describe()
+            ));
+            ui.end_row();
+        }
     });
     for w in &study.warnings {
         ui.colored_label(
@@ -67,9 +76,28 @@ pub fn case_info(ui: &mut egui::Ui, study: &Study) {
     }
 }
 
-pub fn window_level(ui: &mut egui::Ui, view: &mut ViewState) {
+pub fn window_level(ui: &mut egui::Ui, view: &mut ViewState, units: &ValueUnits) {
+    // CT presets in HU; other scans (MR) get presets from their own percentiles.
+    let presets: Vec<(String, Window)> = if units.is_hounsfield() {
+        Window::PRESETS
+            .iter()
+            .map(|(n, w)| (n.to_string(), *w))
+            .collect()
+    } else {
+        units
+            .windows
+            .iter()
+            .map(|p| {
+                let w = Window {
+                    width: f64::from(p.width),
+                    level: f64::from(p.level),
+                };
+                (p.name.clone(), w)
+            })
+            .collect()
+    };
     ui.horizontal_wrapped(|ui| {
-        for (name, w) in Window::PRESETS {
+        for (name, w) in presets {
             let selected = view.window == w;
             if ui
                 .selectable_label(selected, name)
@@ -82,16 +110,21 @@ pub fn window_level(ui: &mut egui::Ui, view: &mut ViewState) {
     });
     ui.horizontal(|ui| {
         let l = ui.label("W");
+        let (max_w, lo_l, hi_l) = if units.is_hounsfield() {
+            (8000.0, -2000.0, 4000.0)
+        } else {
+            (65536.0, -32768.0, 32767.0)
+        };
         ui.add(
             egui::DragValue::new(&mut view.window.width)
-                .range(1.0..=8000.0)
+                .range(1.0..=max_w)
                 .speed(2.0),
         )
         .labelled_by(l.id);
         let l = ui.label("L");
         ui.add(
             egui::DragValue::new(&mut view.window.level)
-                .range(-2000.0..=4000.0)
+                .range(lo_l..=hi_l)
                 .speed(1.0),
         )
         .labelled_by(l.id);
@@ -138,10 +171,14 @@ pub fn volumes(ui: &mut egui::Ui, study: &mut Study) {
     ui.small("Volume = voxels × |det(affine 3×3)|");
 }
 
-pub fn histogram(ui: &mut egui::Ui, hist: &[(f64, u64)], window: Window) {
+pub fn histogram(ui: &mut egui::Ui, hist: &[(f64, u64)], window: Window, units: &ValueUnits) {
+    let bin = match hist {
+        [a, b, ..] => b.0 - a.0,
+        _ => 10.0,
+    };
     let bars: Vec<Bar> = hist
         .iter()
-        .map(|&(x, c)| Bar::new(x, (c as f64 + 1.0).log10()).width(10.0))
+        .map(|&(x, c)| Bar::new(x, (c as f64 + 1.0).log10()).width(bin))
         .collect();
     Plot::new("hu-histogram")
         .height(110.0)
@@ -149,7 +186,8 @@ pub fn histogram(ui: &mut egui::Ui, hist: &[(f64, u64)], window: Window) {
         .allow_drag(false)
         .show_axes([true, false])
         .show(ui, |p| {
-            p.bar_chart(BarChart::new("HU (log count)", bars).color(egui::Color32::from_gray(170)));
+            let name = format!("{} (log count)", units.symbol());
+            p.bar_chart(BarChart::new(name, bars).color(egui::Color32::from_gray(170)));
             let lo = window.level - window.width / 2.0;
             let hi = window.level + window.width / 2.0;
             p.vline(

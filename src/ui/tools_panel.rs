@@ -52,8 +52,12 @@ pub fn show(
             }
         }
     });
-    ui.label(help(ed.tool));
-    tool_settings(ui, ed);
+    if ed.tool == Tool::RegionFill && !study.units.is_hounsfield() {
+        ui.label("Click: fill the connected region within the intensity range.");
+    } else {
+        ui.label(help(ed.tool));
+    }
+    tool_settings(ui, ed, &study.units);
     ui.separator();
 
     if ed.tool == Tool::Seeds || !ed.seeds.is_empty() || grow.is_some() {
@@ -215,7 +219,8 @@ fn help(t: Tool) -> &'static str {
     }
 }
 
-fn tool_settings(ui: &mut egui::Ui, ed: &mut Editor) {
+fn tool_settings(ui: &mut egui::Ui, ed: &mut Editor, units: &crate::volume::ValueUnits) {
+    let hu = units.is_hounsfield();
     let s = &mut ed.settings;
     if matches!(ed.tool, Tool::Brush | Tool::Eraser | Tool::Seeds) {
         ui.horizontal(|ui| {
@@ -245,22 +250,28 @@ fn tool_settings(ui: &mut egui::Ui, ed: &mut Editor) {
     }
     let painting = matches!(ed.tool, Tool::Brush | Tool::Polygon | Tool::Freehand);
     if painting {
-        ui.checkbox(&mut s.hu_limit, "Only voxels in an HU range");
+        let text = if hu {
+            "Only voxels in an HU range".to_string()
+        } else {
+            format!("Only voxels in an intensity range ({})", units.symbol())
+        };
+        ui.checkbox(&mut s.hu_limit, text);
     }
     if ed.tool == Tool::RegionFill || (painting && s.hu_limit) {
         ui.horizontal(|ui| {
             let (mut lo, mut hi) = s.hu;
+            let range = if hu {
+                -1024..=3071
+            } else {
+                i16::MIN..=i16::MAX
+            };
             ui.add(
                 egui::DragValue::new(&mut lo)
-                    .range(-1024..=3071)
+                    .range(range.clone())
                     .prefix("from "),
             );
-            ui.add(
-                egui::DragValue::new(&mut hi)
-                    .range(-1024..=3071)
-                    .prefix("to "),
-            );
-            ui.label("HU");
+            ui.add(egui::DragValue::new(&mut hi).range(range).prefix("to "));
+            ui.label(units.symbol());
             s.hu = (lo.min(hi), lo.max(hi));
         });
         if ed.tool != Tool::Polygon && ed.tool != Tool::Freehand {

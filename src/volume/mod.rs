@@ -4,8 +4,10 @@ pub mod dicom;
 pub mod geometry;
 pub mod nifti;
 pub mod reorient;
+pub mod units;
 
 pub use geometry::{AffineSource, Geometry, Orientation, PatientDir};
+pub use units::ValueUnits;
 
 use ndarray::{Array3, ShapeBuilder};
 use nifti::NiftiError;

@@ -17,6 +17,8 @@ pub struct ScanSnapshot {
     pub labels: LabelMap,
     /// The CT's stored qform/sform (NIfTI), written into the layers file.
     pub spatial: Option<SpatialFields>,
+    /// The DICOM series key (UID or `no-uid-...`), when the scan is a series in a folder.
+    pub series: Option<String>,
 }
 
 impl ScanSnapshot {
@@ -25,6 +27,7 @@ impl ScanSnapshot {
             path: s.path.clone(),
             labels: s.labels.clone(),
             spatial: s.spatial().cloned(),
+            series: s.series.as_ref().map(|x| x.key.clone()),
         }
     }
 }
@@ -56,6 +59,7 @@ impl Snapshot {
                 path: path.to_path_buf(),
                 labels: labels.clone(),
                 spatial: None,
+                series: None,
             }),
             planning: planning.clone(),
             cut,

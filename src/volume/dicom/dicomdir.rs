@@ -2,6 +2,7 @@
 //! finds every file; the index is read to report files it lists that are missing
 //! (an incomplete copy of a disc).
 
+use super::error::DicomError;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -20,13 +21,12 @@ pub fn is_dicomdir_name(path: &Path) -> bool {
 }
 
 /// The files a DICOMDIR references, as paths next to it.
-pub fn referenced_files(dicomdir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn referenced_files(dicomdir: &Path) -> Result<Vec<PathBuf>, DicomError> {
     check_lengths(dicomdir, Extent::WholeFile)?;
     let obj = no_panic("unreadable DICOMDIR", || {
-        OpenFileOptions::new()
-            .open_file(dicomdir)
-            .map_err(|e| format!("unreadable DICOMDIR: {e}"))
-    })?;
+        OpenFileOptions::new().open_file(dicomdir)
+    })?
+    .map_err(|e| DicomError::Unusable(format!("unreadable DICOMDIR: {e}")))?;
     let base = dicomdir.parent().unwrap_or(Path::new("."));
     let records = obj
         .get(tags::DIRECTORY_RECORD_SEQUENCE)

@@ -4,19 +4,24 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-/// Run `f`; a panic inside it is turned into `Err("<what>: internal decoder error")`.
-pub fn no_panic<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+use super::error::DicomError;
+
+/// Run `f`, a call into a third-party parser or codec (never Remnant's own
+/// code: a bug of ours must not be hidden as a damaged file); a panic inside it
+/// is turned into `Err("<what>: internal decoder error")`.
+pub fn no_panic<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, DicomError> {
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(result) => result,
+        Ok(result) => Ok(result),
         Err(payload) => {
             let detail = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(format!("{what}: internal decoder error {detail}")
-                .trim_end()
-                .to_string())
+            Err(DicomError::DecoderPanic {
+                what: what.to_string(),
+                detail: detail.trim().to_string(),
+            })
         }
     }
 }
@@ -27,8 +32,11 @@ mod tests {
 
     #[test]
     fn panics_become_errors() {
-        let r: Result<(), String> = no_panic("decoding", || panic!("boom"));
-        assert_eq!(r, Err("decoding: internal decoder error boom".to_string()));
-        assert_eq!(no_panic("x", || Ok(3)), Ok(3));
+        let r: Result<(), DicomError> = no_panic("decoding", || panic!("boom"));
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "decoding: internal decoder error boom"
+        );
+        assert_eq!(no_panic("x", || 3), Ok(3));
     }
 }

@@ -1,6 +1,7 @@
 //! One file's header, read up to (not including) the pixel data, and the
 //! decision whether it is an image that can join a volume.
 
+use super::error::DicomError;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,9 @@ use dicom_object::{InMemDicomObject, OpenFileOptions};
 use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
 
 use super::attrs;
+use super::frames;
 use super::guard::no_panic;
+use super::identity;
 use super::lengths::{Extent, check_lengths};
 use super::patient::PatientInfo;
 
@@ -19,7 +22,15 @@ use super::patient::PatientInfo;
 #[derive(Debug, Clone)]
 pub struct ImageHeader {
     pub path: PathBuf,
-    pub series_uid: String,
+    /// Which frame of the file this is (0 for a single-frame image).
+    pub frame: u32,
+    /// Frames in the file (1 for a single-frame image).
+    pub frames_in_file: u32,
+    /// SeriesInstanceUID; `None` when missing or empty (anonymised exports).
+    pub series_uid: Option<String>,
+    /// What groups this image into a series: the SeriesInstanceUID, or, without
+    /// one, a key made from what identifies a series in practice (see `identity`).
+    pub series_key: String,
     pub study_uid: Option<String>,
     pub sop_instance_uid: Option<String>,
     pub instance_number: Option<i64>,
@@ -39,6 +50,11 @@ pub struct ImageHeader {
     pub series_number: Option<i64>,
     pub study_description: Option<String>,
     pub patient: PatientInfo,
+    /// This frame's own RescaleSlope / RescaleIntercept from the functional
+    /// groups of an enhanced multi-frame image (`None`: the file's top level).
+    pub frame_rescale: Option<(f64, f64)>,
+    /// RescaleType (0028,1054), e.g. "HU"; "US" (unspecified) is kept as written.
+    pub rescale_type: Option<String>,
 }
 
 /// 8192 x 8192: larger single images (a damaged Rows or Columns, or not a CT
@@ -53,123 +69,194 @@ const NATIVE_SYNTAXES: [&str; 3] = [
     "1.2.840.10008.1.2.2",
 ];
 
-/// Read a file's header. `Err` carries the reason to skip it, phrased for a
-/// person: "category: detail".
-pub fn read_header(path: &Path) -> Result<ImageHeader, String> {
+/// Read a file's header: one entry per image (a classic file holds one, an
+/// enhanced multi-frame file one per frame). `Err` carries the reason to skip
+/// it, phrased for a person: "category: detail".
+pub fn read_header(path: &Path) -> Result<Vec<ImageHeader>, DicomError> {
     check_magic(path)?;
-    check_lengths(path, Extent::Header)?;
+    let layout = check_lengths(path, Extent::Header)?;
     let obj = no_panic("unreadable DICOM header", || {
         OpenFileOptions::new()
             .read_until(tags::PIXEL_DATA)
             .open_file(path)
-            .map_err(|e| format!("unreadable DICOM header: {e}"))
-    })?;
+    })?
+    .map_err(|e| DicomError::Unusable(format!("unreadable DICOM header: {e}")))?;
     let ts = obj.meta().transfer_syntax().to_string();
     let sop_class = obj.meta().media_storage_sop_class_uid().to_string();
-    let header = from_object(path, &obj, ts, &sop_class)?;
-    check_size(path, &header, &obj)?;
-    Ok(header)
+    let headers = from_object(path, &obj, ts, &sop_class)?;
+    check_frames(&headers[0], &obj, layout.pixel_data_len)?;
+    check_size(path, &headers[0], &obj)?;
+    Ok(headers)
 }
 
-/// Build the header from a parsed object (also used on fully read files).
+/// Build the headers from a parsed object (also used on fully read files).
 pub fn from_object(
     path: &Path,
     obj: &InMemDicomObject,
     transfer_syntax: String,
     sop_class: &str,
-) -> Result<ImageHeader, String> {
+) -> Result<Vec<ImageHeader>, DicomError> {
     if sop_class == DICOMDIR_SOP_CLASS {
-        return Err("DICOMDIR: a directory index, not an image".into());
+        return Err(DicomError::Unusable(
+            "DICOMDIR: a directory index, not an image".into(),
+        ));
     }
     if let Some(kind) = non_image_kind(sop_class) {
-        return Err(format!("not an image: {kind}"));
+        return Err(DicomError::Unusable(format!("not an image: {kind}")));
     }
     let (Some(rows), Some(cols)) = (
         attrs::int(obj, tags::ROWS).filter(|&v| v > 0),
         attrs::int(obj, tags::COLUMNS).filter(|&v| v > 0),
     ) else {
-        return Err(format!("no pixel data: {}", sop_class_name(sop_class)));
+        return Err(DicomError::Unusable(format!(
+            "no pixel data: {}",
+            sop_class_name(sop_class)
+        )));
     };
     if rows.saturating_mul(cols) > MAX_PIXELS_PER_IMAGE {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "bad image size: {cols} x {rows} pixels is more than one slice of a volume can hold"
-        ));
+        )));
     }
     let samples = attrs::int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1);
     if samples != 1 {
-        return Err(format!(
+        return Err(DicomError::Unusable(format!(
             "colour image: {samples} samples per pixel ({})",
             sop_class_name(sop_class)
-        ));
-    }
-    let frames = attrs::int(obj, tags::NUMBER_OF_FRAMES).unwrap_or(1);
-    if frames > 1 {
-        return Err(format!(
-            "multi-frame image: {frames} frames in one file ({}) is not supported yet",
-            sop_class_name(sop_class)
-        ));
+        )));
     }
     match TransferSyntaxRegistry.get(&transfer_syntax) {
-        None => return Err(format!("unknown transfer syntax: {transfer_syntax}")),
+        None => {
+            return Err(DicomError::Unusable(format!(
+                "unknown transfer syntax: {transfer_syntax}"
+            )));
+        }
         Some(ts) if !ts.can_decode_all() => {
-            return Err(format!(
+            return Err(DicomError::Unusable(format!(
                 "unsupported compression: {} ({transfer_syntax})",
                 ts.name()
-            ));
+            )));
         }
         Some(_) => {}
     }
-    let Some(series_uid) = attrs::text(obj, tags::SERIES_INSTANCE_UID) else {
-        return Err("no series: SeriesInstanceUID (0020,000E) is missing".into());
-    };
-    Ok(ImageHeader {
+    let frames = frames::frame_geometry(obj, sop_class)?;
+    let frames_in_file = frames.len() as u32;
+    let series_uid = attrs::text(obj, tags::SERIES_INSTANCE_UID);
+    let first = ImageHeader {
         path: path.to_path_buf(),
+        frame: 0,
+        frames_in_file,
+        series_key: String::new(),
         series_uid,
         study_uid: attrs::text(obj, tags::STUDY_INSTANCE_UID),
         sop_instance_uid: attrs::text(obj, tags::SOP_INSTANCE_UID),
         instance_number: attrs::int(obj, tags::INSTANCE_NUMBER),
-        rows: u32::try_from(rows).map_err(|_| "bad image size: Rows".to_string())?,
-        cols: u32::try_from(cols).map_err(|_| "bad image size: Columns".to_string())?,
-        position: attrs::float_array(obj, tags::IMAGE_POSITION_PATIENT),
-        orientation: attrs::float_array(obj, tags::IMAGE_ORIENTATION_PATIENT),
-        pixel_spacing: attrs::float_array(obj, tags::PIXEL_SPACING),
-        slice_thickness: attrs::float(obj, tags::SLICE_THICKNESS),
-        spacing_between_slices: attrs::float(obj, tags::SPACING_BETWEEN_SLICES),
+        rows: u32::try_from(rows)
+            .map_err(|_| DicomError::Unusable("bad image size: Rows".to_string()))?,
+        cols: u32::try_from(cols)
+            .map_err(|_| DicomError::Unusable("bad image size: Columns".to_string()))?,
+        position: None,
+        orientation: None,
+        pixel_spacing: None,
+        slice_thickness: None,
+        spacing_between_slices: None,
         transfer_syntax,
         modality: attrs::text(obj, tags::MODALITY),
         series_description: attrs::text(obj, tags::SERIES_DESCRIPTION),
         series_number: attrs::int(obj, tags::SERIES_NUMBER),
         study_description: attrs::text(obj, tags::STUDY_DESCRIPTION),
         patient: PatientInfo::from_object(obj),
-    })
+        frame_rescale: None,
+        rescale_type: attrs::text(obj, tags::RESCALE_TYPE),
+    };
+    let mut out = Vec::with_capacity(frames.len());
+    for (f, g) in frames.into_iter().enumerate() {
+        let mut h = first.clone();
+        h.frame = f as u32;
+        h.position = g.position;
+        h.orientation = g.orientation;
+        h.pixel_spacing = g.pixel_spacing;
+        h.slice_thickness = g.slice_thickness;
+        h.spacing_between_slices = g.spacing_between_slices;
+        h.frame_rescale = g.rescale;
+        if g.rescale_type.is_some() {
+            h.rescale_type = g.rescale_type;
+        }
+        if frames_in_file > 1 {
+            // Frames are told apart by their number within the file.
+            h.instance_number = Some(f as i64 + 1);
+        }
+        out.push(h);
+    }
+    let key = identity::series_key(obj, &out[0]);
+    for h in &mut out {
+        h.series_key = key.clone();
+    }
+    Ok(out)
 }
 
 /// DICOM Part 10 files have "DICM" at byte 128 (or at 0 when the preamble was dropped).
-fn check_magic(path: &Path) -> Result<(), String> {
+fn check_magic(path: &Path) -> Result<(), DicomError> {
     let mut head = Vec::with_capacity(132);
     File::open(path)
         .and_then(|f| f.take(132).read_to_end(&mut head))
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
     let at = |o: usize| head.get(o..o + 4) == Some(b"DICM".as_slice());
     if at(128) || at(0) {
         Ok(())
     } else {
-        Err("not a DICOM file: no DICM marker".into())
+        Err(DicomError::Unusable(
+            "not a DICOM file: no DICM marker".into(),
+        ))
     }
 }
 
 /// Uncompressed pixel data has a known size: a file too short to hold it is truncated.
-fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<(), String> {
+fn check_size(path: &Path, h: &ImageHeader, obj: &InMemDicomObject) -> Result<(), DicomError> {
     if !NATIVE_SYNTAXES.contains(&h.transfer_syntax.as_str()) {
         return Ok(());
     }
     let bytes_per_sample = attrs::int(obj, tags::BITS_ALLOCATED).unwrap_or(16).max(8) as u64 / 8;
-    let need = u64::from(h.rows) * u64::from(h.cols) * bytes_per_sample;
+    let frames = u64::from(h.frames_in_file.max(1));
+    let need = u64::from(h.rows) * u64::from(h.cols) * bytes_per_sample * frames;
     let have = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
     if have < need {
-        return Err(format!(
-            "truncated: the file has {have} bytes, its pixel data alone needs {need}"
-        ));
+        let what = if frames > 1 {
+            format!("its {frames} frames of pixel data need")
+        } else {
+            "its pixel data alone needs".to_string()
+        };
+        return Err(DicomError::Unusable(format!(
+            "truncated: the file has {have} bytes, {what} {need}"
+        )));
+    }
+    Ok(())
+}
+
+/// A multi-frame file's uncompressed pixel data must hold NumberOfFrames frames.
+fn check_frames(
+    h: &ImageHeader,
+    obj: &InMemDicomObject,
+    len: Option<u32>,
+) -> Result<(), DicomError> {
+    let (Some(len), true) = (len, h.frames_in_file > 1) else {
+        return Ok(());
+    };
+    if !NATIVE_SYNTAXES.contains(&h.transfer_syntax.as_str()) {
+        return Ok(());
+    }
+    let bytes_per_sample = attrs::int(obj, tags::BITS_ALLOCATED).unwrap_or(16).max(8) as u64 / 8;
+    let frame = u64::from(h.rows) * u64::from(h.cols) * bytes_per_sample;
+    let need = frame * u64::from(h.frames_in_file);
+    if u64::from(len) < need {
+        return Err(DicomError::Unusable(format!(
+            "frame count: NumberOfFrames (0028,0008) is {} but the pixel data holds {} bytes, \
+             {} whole frame{} of {frame} bytes",
+            h.frames_in_file,
+            len,
+            u64::from(len) / frame,
+            if u64::from(len) / frame == 1 { "" } else { "s" }
+        )));
     }
     Ok(())
 }

@@ -17,6 +17,7 @@
 //! The walk also says where the pixels of an uncompressed little endian file
 //! are, so that loading can read them straight into place (see `pixels.rs`).
 
+use super::error::DicomError;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -62,6 +63,9 @@ pub struct Layout {
     /// uncompressed little endian, the value has a defined length and the whole
     /// file was walked to its end without a problem (`Extent::WholeFile`).
     pub native_pixels: Option<PixelSpan>,
+    /// `Extent::Header`: the defined length of the top-level Pixel Data value
+    /// where the walk stopped (to check it against NumberOfFrames).
+    pub pixel_data_len: Option<u32>,
 }
 
 /// A value's place in the file.
@@ -78,8 +82,8 @@ const ITEM_DELIMITER: Tag = Tag(0xFFFE, 0xE00D);
 
 /// `Err` (phrased "truncated or damaged: ...") when some value in `path`
 /// claims more bytes than the file holds after it.
-pub fn check_lengths(path: &Path, extent: Extent) -> Result<Layout, String> {
-    no_panic("unreadable DICOM header", || walk_file(path, extent))
+pub fn check_lengths(path: &Path, extent: Extent) -> Result<Layout, DicomError> {
+    walk_file(path, extent)
 }
 
 /// The data set's bytes: the file itself (values can be skipped by seeking),
@@ -107,8 +111,8 @@ impl Seek for Source {
     }
 }
 
-fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
-    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+fn walk_file(path: &Path, extent: Extent) -> Result<Layout, DicomError> {
+    let cannot = |e: std::io::Error| DicomError::Io(format!("cannot read the file: {e}"));
     let mut file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
     let mut head = Vec::with_capacity(132);
@@ -134,18 +138,22 @@ fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
     };
     let (source, bound) = match ts.codec() {
         Codec::Dataset(Some(adapter)) => {
-            (Source::Stream(adapter.adapt_reader(Box::new(reader))), None)
+            let inflating = guarded(|| adapter.adapt_reader(Box::new(reader)))?;
+            (Source::Stream(inflating), None)
         }
         Codec::Dataset(None) => return Ok(Layout::default()),
         _ => (Source::File(reader), Some(size.saturating_sub(meta_end))),
     };
-    let Ok(decoder) = DynStatefulDecoder::new_with_override(
-        source,
-        ts,
-        SpecificCharacterSet::default(),
-        CharacterSetOverride::default(),
-        0,
-    ) else {
+    let Ok(decoder) = guarded(|| {
+        DynStatefulDecoder::new_with_override(
+            source,
+            ts,
+            SpecificCharacterSet::default(),
+            CharacterSetOverride::default(),
+            0,
+        )
+    })?
+    else {
         return Ok(Layout::default());
     };
     let mut w = Walker {
@@ -156,9 +164,11 @@ fn walk_file(path: &Path, extent: Extent) -> Result<Layout, String> {
         seeked: 0,
         native: NATIVE_LE.contains(&ts.uid()),
         pixels: None,
+        pixel_data_len: None,
     };
     let clean_end = w.walk()?;
     Ok(Layout {
+        pixel_data_len: w.pixel_data_len,
         native_pixels: w
             .pixels
             .filter(|_| clean_end && extent == Extent::WholeFile),
@@ -172,9 +182,9 @@ fn walk_meta(
     reader: &mut impl Read,
     start: u64,
     size: u64,
-) -> Result<Option<(String, u64)>, String> {
+) -> Result<Option<(String, u64)>, DicomError> {
     let decoder = ExplicitVRLittleEndianDecoder::default();
-    let Ok((group, n)) = decoder.decode_header(reader) else {
+    let Ok((group, n)) = guarded(|| decoder.decode_header(reader))? else {
         return Ok(None);
     };
     if group.tag() != Tag(0x0002, 0x0000) || group.length() != Length(4) {
@@ -189,7 +199,7 @@ fn walk_meta(
     let mut total: u32 = 0;
     let mut ts = None;
     while total < group_length {
-        let Ok((h, n)) = decoder.decode_header(reader) else {
+        let Ok((h, n)) = guarded(|| decoder.decode_header(reader))? else {
             return Ok(None);
         };
         pos += n as u64;
@@ -218,15 +228,20 @@ fn walk_meta(
     Ok(ts.map(|t| (t, pos)))
 }
 
+/// A call into dicom-rs's decoders, under the panic guard.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, DicomError> {
+    no_panic("unreadable DICOM header", f)
+}
+
 /// A value of `len` bytes must fit in the `left` bytes that follow it.
-fn check(tag: Tag, len: u32, left: u64) -> Result<(), String> {
+fn check(tag: Tag, len: u32, left: u64) -> Result<(), DicomError> {
     let len = u64::from(len);
     if len > left || len > MAX_VALUE_BYTES {
-        return Err(format!(
+        return Err(DicomError::Damaged(format!(
             "truncated or damaged: element {} claims {len} bytes but only {} are left in the file",
             tag_label(tag),
             left.min(MAX_VALUE_BYTES)
-        ));
+        )));
     }
     Ok(())
 }
@@ -235,7 +250,7 @@ fn check(tag: Tag, len: u32, left: u64) -> Result<(), String> {
 /// but then moves on by the declared length, so a length that is not a multiple of
 /// the value size makes it read the next element header from the wrong offset, where
 /// any bytes can claim gigabytes (found by fuzzing). Such a value is damaged: refused.
-fn whole_values(h: &DataElementHeader) -> Result<(), String> {
+fn whole_values(h: &DataElementHeader) -> Result<(), DicomError> {
     let size: u32 = match h.vr() {
         VR::US | VR::OW | VR::SS => 2,
         VR::AT | VR::FL | VR::OF | VR::SL | VR::UL | VR::OL => 4,
@@ -243,12 +258,12 @@ fn whole_values(h: &DataElementHeader) -> Result<(), String> {
         _ => return Ok(()),
     };
     match h.length().get() {
-        Some(len) if len % size != 0 => Err(format!(
+        Some(len) if len % size != 0 => Err(DicomError::Damaged(format!(
             "truncated or damaged: element {} ({}) has {len} bytes, not a whole number of \
              {size}-byte values",
             tag_label(h.tag()),
             h.vr().to_string()
-        )),
+        ))),
         _ => Ok(()),
     }
 }
@@ -287,6 +302,7 @@ struct Walker<S> {
     /// Uncompressed little endian: the Pixel Data value is the stored values.
     native: bool,
     pixels: Option<PixelSpan>,
+    pixel_data_len: Option<u32>,
 }
 
 impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
@@ -304,27 +320,27 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
 
     /// Check then skip a value of `len` bytes; a value cut short by the end of
     /// the data (how a damaged length shows in a deflated data set) is refused.
-    fn skip(&mut self, tag: Tag, len: u32) -> Result<(), String> {
+    fn skip(&mut self, tag: Tag, len: u32) -> Result<(), DicomError> {
         check(tag, len, self.left())?;
         if self.bound.is_some() && len >= SEEK_MIN {
             // in a file, within its size (just checked): no need to read it
             let to = self.data_start + self.pos() + u64::from(len);
-            self.decoder
-                .seek(to)
-                .map_err(|e| format!("cannot read the file: {e}"))?;
+            let decoder = &mut self.decoder;
+            guarded(|| decoder.seek(to))?
+                .map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
             self.seeked += u64::from(len);
             return Ok(());
         }
         let mut sink = CountingSink(0);
-        self.decoder
-            .read_to(len, &mut sink)
-            .map_err(|e| format!("cannot read the file: {e}"))?;
+        let decoder = &mut self.decoder;
+        guarded(|| decoder.read_to(len, &mut sink))?
+            .map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
         if sink.0 < u64::from(len) {
-            return Err(format!(
+            return Err(DicomError::Damaged(format!(
                 "truncated or damaged: element {} claims {len} bytes but only {} are left in the file",
                 tag_label(tag),
                 sink.0
-            ));
+            )));
         }
         Ok(())
     }
@@ -333,7 +349,7 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
     /// `Ok(true)` when the data set ended where the file ends, outside any
     /// sequence; `Ok(false)` when the walk stopped early (where dicom-rs stops
     /// or reports an error of its own).
-    fn walk(&mut self) -> Result<bool, String> {
+    fn walk(&mut self) -> Result<bool, DicomError> {
         let mut open: Vec<Open> = Vec::new();
         let mut in_sequence = false;
         let mut check_end = false;
@@ -357,7 +373,8 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                 check_end = false;
             }
             if in_sequence {
-                match self.decoder.decode_item_header() {
+                let decoder = &mut self.decoder;
+                match guarded(|| decoder.decode_item_header())? {
                     Ok(SequenceItemHeader::Item { len }) => {
                         let Some(pixel_data) = open.last().map(|o| o.pixel_data) else {
                             return Ok(false); // dicom-rs: unexpected item
@@ -401,7 +418,8 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                         len: Length::UNDEFINED,
                         base: self.pos(),
                     });
-                    match self.decoder.decode_item_header() {
+                    let decoder = &mut self.decoder;
+                    match guarded(|| decoder.decode_item_header())? {
                         Ok(SequenceItemHeader::Item { len }) => {
                             in_sequence = false;
                             open.push(Open {
@@ -429,7 +447,8 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                     check_end = true;
                 }
             } else {
-                let Ok(h) = self.decoder.decode_header() else {
+                let decoder = &mut self.decoder;
+                let Ok(h) = guarded(|| decoder.decode_header())? else {
                     // the end of the file, or dicom-rs fails here too
                     return Ok(open.is_empty() && self.bound.is_some() && self.left() == 0);
                 };
@@ -438,6 +457,9 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
                     // dicom-rs stops here without reading the value.
                     if let Some(len) = h.length().get() {
                         check(h.tag(), len, self.left())?;
+                        if h.tag() == PIXEL_DATA {
+                            self.pixel_data_len = Some(len);
+                        }
                     }
                     return Ok(false);
                 }
@@ -518,7 +540,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("f.dcm");
         std::fs::write(&p, bytes).expect("write");
-        check_lengths(&p, extent)
+        check_lengths(&p, extent).map_err(|e| e.to_string())
     }
 
     fn run(bytes: &[u8], extent: Extent) -> Result<(), String> {
@@ -550,7 +572,14 @@ mod tests {
         assert_eq!(span.len, 200_000);
         assert_eq!(&f[at..at + span.len as usize], pixels.as_slice());
         // not for the header-only walk, nor for a compressed syntax or damaged tail
-        assert_eq!(layout(&f, Extent::Header), Ok(Layout::default()));
+        // (the header-only walk gives the Pixel Data length, for the frame count check)
+        assert_eq!(
+            layout(&f, Extent::Header),
+            Ok(Layout {
+                native_pixels: None,
+                pixel_data_len: Some(200_000)
+            })
+        );
         let rle = file("1.2.840.10008.1.2.5", &body);
         assert_eq!(
             layout(&rle, Extent::WholeFile).map(|l| l.native_pixels),

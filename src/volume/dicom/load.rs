@@ -1,6 +1,10 @@
 //! Loading one series as a volume: headers (to sort and check), then the pixels
-//! of every slice decoded in parallel straight into the volume's buffer.
+//! of every slice decoded in parallel straight into the volume's buffer (images
+//! off the even grid, with uneven spacing, into a side buffer first), then the
+//! resampled and gap slices blended from their two nearest images.
 
+use super::error::DicomError;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -14,14 +18,16 @@ use super::series::SeriesSummary;
 use super::stack::{Plane, StackPlan, plan_stack};
 use super::volume_warnings::{conversion_warnings, ignored_files_warning};
 use crate::task::Task;
-use crate::volume::{AffineSource, Geometry, Volume};
+use crate::volume::units::percentile_windows;
+use crate::volume::{AffineSource, Geometry, ValueUnits, Volume};
 
 /// Larger volumes are refused (4 GiB of i16) rather than risking the machine.
 const MAX_VOXELS: usize = 1 << 31;
 /// Share of the progress bar spent reading headers.
 const HEADER_SHARE: f32 = 0.1;
 
-/// A CT series as a volume in Hounsfield units, with what the user must know.
+/// A series as a volume (CT in Hounsfield units; MR and others in the units
+/// the file gives), with what the user must know.
 #[derive(Debug, Clone)]
 pub struct DicomVolume {
     pub volume: Volume<i16>,
@@ -30,16 +36,22 @@ pub struct DicomVolume {
     pub warnings: Vec<String>,
     /// The series as found when loading.
     pub series: SeriesSummary,
+    /// What the voxel values are: modality and units.
+    pub units: ValueUnits,
+    /// Output slices (k) filled by interpolation inside gaps (missing slices).
+    pub filled_slices: Vec<usize>,
+    /// Whether the slices were resampled onto an even grid (uneven spacing).
+    pub resampled: bool,
 }
 
 /// Load the series a scan found.
-pub fn load_series(series: &SeriesSummary, task: Task) -> Result<DicomVolume, String> {
+pub fn load_series(series: &SeriesSummary, task: Task) -> Result<DicomVolume, DicomError> {
     load_files(&series.files, task)
 }
 
 /// Load a list of files that hold one series. Files that are not images are
 /// ignored with a warning; files of more than one series are refused.
-pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> {
+pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, DicomError> {
     let report_headers = |f: f32| task.report(f * HEADER_SHARE);
     let header_task = Task::new(&report_headers, task.cancel);
     let mut ignored = Vec::new();
@@ -47,21 +59,33 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> 
     let series = one_series(&headers, &ignored)?;
     let plan = plan_stack(&headers)?;
     let (voxels, stats) = decode_planes(&headers, &plan, task)?;
-    let mut warnings = plan.warnings.clone();
+    let units = ValueUnits::of(
+        series.modality.as_deref(),
+        headers[0].rescale_type.as_deref(),
+    );
+    let mut warnings = identity_warning(&series).into_iter().collect::<Vec<_>>();
+    warnings.extend(plan.warnings.iter().cloned());
     warnings.extend(ignored_files_warning(&ignored));
-    warnings.extend(conversion_warnings(&stats, series.modality.as_deref()));
+    warnings.extend(conversion_warnings(&stats, &units));
     let geometry = Geometry {
         dims: plan.dims,
         affine: plan.affine,
         source: AffineSource::Dicom,
     };
-    let volume = Volume::new(voxels, geometry).map_err(|e| e.to_string())?;
+    let mut units = units;
+    if !units.is_hounsfield() {
+        units.windows = percentile_windows(&voxels);
+    }
+    let volume = Volume::new(voxels, geometry).map_err(|e| DicomError::TooLarge(e.to_string()))?;
     task.report(1.0);
     Ok(DicomVolume {
         volume,
         patient: headers[0].patient.clone(),
         warnings,
         series,
+        units,
+        filled_slices: plan.filled,
+        resampled: plan.resampled,
     })
 }
 
@@ -71,12 +95,13 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, String> 
 pub fn series_geometry(
     series: &SeriesSummary,
     task: Task,
-) -> Result<(Geometry, Vec<String>), String> {
+) -> Result<(Geometry, Vec<String>), DicomError> {
     let mut ignored = Vec::new();
     let headers = read_headers(&series.files, task, &mut ignored)?;
-    one_series(&headers, &ignored)?;
+    let series = one_series(&headers, &ignored)?;
     let plan = plan_stack(&headers)?;
-    let mut warnings = plan.warnings;
+    let mut warnings: Vec<String> = identity_warning(&series).into_iter().collect();
+    warnings.extend(plan.warnings);
     warnings.extend(ignored_files_warning(&ignored));
     task.report(1.0);
     Ok((
@@ -93,75 +118,164 @@ pub fn series_geometry(
 fn one_series(
     headers: &[ImageHeader],
     ignored: &[(PathBuf, String)],
-) -> Result<SeriesSummary, String> {
+) -> Result<SeriesSummary, DicomError> {
     let mut all = group_series(headers.to_vec());
     match all.len() {
         1 => Ok(all.remove(0)),
         0 => Err(match ignored.first() {
-            Some((p, why)) => format!("no image could be read ({}: {why})", p.display()),
-            None => "no image files were given".into(),
+            Some((p, why)) => {
+                DicomError::Series(format!("no image could be read ({}: {why})", p.display()))
+            }
+            None => DicomError::Series("no image files were given".into()),
         }),
-        n => Err(format!(
+        n => Err(DicomError::Series(format!(
             "the files belong to {n} different series ({}); load one series at a time",
             all.iter().map(|s| s.label()).collect::<Vec<_>>().join("; ")
-        )),
+        ))),
     }
 }
 
-/// Decode every image plane in parallel into one buffer, then fill gaps.
+/// "series identified without a UID", when it was.
+fn identity_warning(series: &SeriesSummary) -> Option<String> {
+    series.series_instance_uid.is_none().then(|| {
+        format!(
+            "series identified without a UID: SeriesInstanceUID (0020,000E) is missing or empty; \
+             the images were grouped by study, series number and date/time, modality, description, \
+             frame of reference, orientation, size and pixel spacing (series key {})",
+            series.key
+        )
+    })
+}
+
+/// Decode every image the plan uses, in parallel: images on the grid straight
+/// into the volume's buffer, the others (uneven spacing) into a side buffer;
+/// then the blended slices.
 fn decode_planes(
     headers: &[ImageHeader],
     plan: &StackPlan,
     task: Task,
-) -> Result<(Vec<i16>, Vec<SliceStats>), String> {
+) -> Result<(Vec<i16>, Vec<SliceStats>), DicomError> {
     let [cols, rows, slices] = plan.dims;
     let plane_len = cols * rows;
     let total = plane_len
         .checked_mul(slices)
         .filter(|&t| t <= MAX_VOXELS && plane_len > 0)
-        .ok_or_else(|| format!("the volume is too large: {cols} x {rows} x {slices} voxels"))?;
-    let mut voxels: Vec<i16> = Vec::new();
-    voxels
-        .try_reserve_exact(total)
-        .map_err(|_| format!("not enough memory for {cols} x {rows} x {slices} voxels"))?;
-    voxels.resize(total, 0);
+        .ok_or_else(|| {
+            DicomError::TooLarge(format!(
+                "the volume is too large: {cols} x {rows} x {slices} voxels"
+            ))
+        })?;
+    let mut voxels = zeroed(total, [cols, rows, slices])?;
 
-    let stage = Stage::new(task, HEADER_SHARE, 0.99, slices);
-    let stats: Vec<Option<SliceStats>> = voxels
+    // Where each image used by a blend is: on the grid (output slice k) or in `extra`.
+    let mut on_grid: HashMap<usize, usize> = HashMap::new();
+    for (k, p) in plan.planes.iter().enumerate() {
+        if let Plane::Image(h) = *p {
+            on_grid.entry(h).or_insert(k);
+        }
+    }
+    let mut off_grid: Vec<usize> = Vec::new();
+    for p in &plan.planes {
+        if let Plane::Blend { lower, upper, .. } = *p {
+            for h in [lower, upper] {
+                if !on_grid.contains_key(&h) && !off_grid.contains(&h) {
+                    off_grid.push(h);
+                }
+            }
+        }
+    }
+    let extra_total = plane_len
+        .checked_mul(off_grid.len())
+        .filter(|&t| t.saturating_add(total) <= MAX_VOXELS)
+        .ok_or_else(|| {
+            DicomError::TooLarge(format!(
+                "the volume is too large: {cols} x {rows} x {slices} voxels"
+            ))
+        })?;
+    let mut extra = zeroed(extra_total, [cols, rows, off_grid.len()])?;
+
+    let stage = Stage::new(task, HEADER_SHARE, 0.99, slices + off_grid.len());
+    let decode = |h: usize, out: &mut [i16]| -> Result<SliceStats, DicomError> {
+        stage.check()?;
+        let r = decode_into(&headers[h], rows as u32, cols as u32, out);
+        stage.tick();
+        r
+    };
+    let mut stats: Vec<SliceStats> = extra
+        .par_chunks_mut(plane_len)
+        .zip(off_grid.par_iter())
+        .map(|(out, &h)| decode(h, out))
+        .collect::<Result<_, DicomError>>()?;
+    let on: Vec<Option<SliceStats>> = voxels
         .par_chunks_mut(plane_len)
         .zip(plan.planes.par_iter())
-        .map(|(out, plane)| {
-            stage.check()?;
-            let r = match *plane {
-                Plane::Image(h) => {
-                    decode_into(&headers[h].path, rows as u32, cols as u32, out).map(Some)
-                }
-                Plane::Interpolated { .. } => Ok(None),
-            };
-            stage.tick();
-            r
+        .map(|(out, plane)| match *plane {
+            Plane::Image(h) => decode(h, out).map(Some),
+            Plane::Blend { .. } => {
+                stage.tick();
+                Ok(None)
+            }
         })
-        .collect::<Result<_, String>>()?;
-    fill_gaps(&mut voxels, plane_len, &plan.planes);
-    Ok((voxels, stats.into_iter().flatten().collect()))
+        .collect::<Result<_, DicomError>>()?;
+    stats.extend(on.into_iter().flatten());
+    let extra_index: HashMap<usize, usize> =
+        off_grid.iter().enumerate().map(|(i, &h)| (h, i)).collect();
+    blend(
+        &mut voxels,
+        &extra,
+        plane_len,
+        &plan.planes,
+        &on_grid,
+        &extra_index,
+    );
+    Ok((voxels, stats))
 }
 
-/// Missing slices: linear interpolation between the two planes around them.
-fn fill_gaps(voxels: &mut [i16], plane_len: usize, planes: &[Plane]) {
+fn zeroed(n: usize, dims: [usize; 3]) -> Result<Vec<i16>, DicomError> {
+    let mut v: Vec<i16> = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        DicomError::TooLarge(format!(
+            "not enough memory for {} x {} x {} voxels",
+            dims[0], dims[1], dims[2]
+        ))
+    })?;
+    v.resize(n, 0);
+    Ok(v)
+}
+
+/// Blended slices: linear interpolation between the two images around them.
+fn blend(
+    voxels: &mut [i16],
+    extra: &[i16],
+    plane_len: usize,
+    planes: &[Plane],
+    on_grid: &HashMap<usize, usize>,
+    extra_index: &HashMap<usize, usize>,
+) {
     for (k, plane) in planes.iter().enumerate() {
-        if let Plane::Interpolated { lower, upper, t } = *plane {
-            let src = |g: usize| voxels.get(g * plane_len..(g + 1) * plane_len);
-            let (Some(a), Some(b)) = (src(lower), src(upper)) else {
-                continue;
-            };
-            let mixed: Vec<i16> = a
-                .iter()
-                .zip(b)
-                .map(|(&x, &y)| ((1.0 - t) * f64::from(x) + t * f64::from(y)).round() as i16)
-                .collect();
-            if let Some(dst) = voxels.get_mut(k * plane_len..(k + 1) * plane_len) {
-                dst.copy_from_slice(&mixed);
+        let Plane::Blend {
+            lower, upper, t, ..
+        } = *plane
+        else {
+            continue;
+        };
+        let src = |h: usize| -> Option<&[i16]> {
+            match (on_grid.get(&h), extra_index.get(&h)) {
+                (Some(&g), _) => voxels.get(g * plane_len..(g + 1) * plane_len),
+                (None, Some(&e)) => extra.get(e * plane_len..(e + 1) * plane_len),
+                (None, None) => None,
             }
+        };
+        let (Some(a), Some(b)) = (src(lower), src(upper)) else {
+            continue;
+        };
+        let mixed: Vec<i16> = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| ((1.0 - t) * f64::from(x) + t * f64::from(y)).round() as i16)
+            .collect();
+        if let Some(dst) = voxels.get_mut(k * plane_len..(k + 1) * plane_len) {
+            dst.copy_from_slice(&mixed);
         }
     }
 }

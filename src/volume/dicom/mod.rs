@@ -30,8 +30,11 @@
 mod affine;
 mod attrs;
 mod dicomdir;
+mod error;
+mod frames;
 mod guard;
 mod header;
+mod identity;
 mod lengths;
 mod load;
 mod open;
@@ -47,6 +50,7 @@ mod vec3;
 mod volume_warnings;
 mod walk;
 
+pub use error::DicomError;
 pub use load::{DicomVolume, load_files, load_series, series_geometry};
 pub use open::{choose_series, folder_checksum, is_dicom_path, open_geometry, open_path};
 pub use patient::PatientInfo;

@@ -2,6 +2,7 @@
 //! a folder (searched recursively), a DICOMDIR, or one image file of a series.
 //! The app shows a series picker instead when a folder holds several series.
 
+use super::error::DicomError;
 use std::io::Read;
 use std::path::Path;
 
@@ -31,29 +32,29 @@ pub fn is_dicom_path(path: &Path) -> bool {
     read.is_ok() && (marker(128) || marker(0))
 }
 
-/// The series to load from a scan of `place`: the one whose SeriesInstanceUID
-/// is `uid`; else, when `place` is one image file, the series holding it; else
+/// The series to load from a scan of `place`: the one whose key (its
+/// SeriesInstanceUID, or the `no-uid-...` key of a series without one) is `uid`; else, when `place` is one image file, the series holding it; else
 /// the only series. Several series without a choice is an error listing them.
 pub fn choose_series<'a>(
     scan: &'a ScanResult,
     uid: Option<&str>,
     place: &Path,
-) -> Result<&'a SeriesSummary, String> {
+) -> Result<&'a SeriesSummary, DicomError> {
     let list = || {
         scan.series
             .iter()
-            .map(|s| format!("{} = {}", s.series_instance_uid, s.label()))
+            .map(|s| format!("{} = {}", s.key, s.label()))
             .collect::<Vec<_>>()
             .join("; ")
     };
     if let Some(uid) = uid {
         return scan.find(uid).ok_or_else(|| match scan.series.len() {
-            0 => no_series(scan, place),
-            _ => format!(
+            0 => DicomError::Series(no_series(scan, place)),
+            _ => DicomError::Series(format!(
                 "no series with SeriesInstanceUID {uid} in {}; it holds: {}",
                 place.display(),
                 list()
-            ),
+            )),
         });
     }
     if place.is_file()
@@ -68,14 +69,14 @@ pub fn choose_series<'a>(
         return Ok(s);
     }
     match scan.series.as_slice() {
-        [] => Err(no_series(scan, place)),
+        [] => Err(DicomError::Series(no_series(scan, place))),
         [one] => Ok(one),
-        all => Err(format!(
+        all => Err(DicomError::Series(format!(
             "{} holds {} image series; choose one by its SeriesInstanceUID: {}",
             place.display(),
             all.len(),
             list()
-        )),
+        ))),
     }
 }
 
@@ -106,7 +107,7 @@ fn staged<R>(task: Task, start: f32, end: f32, f: impl FnOnce(Task) -> R) -> R {
 }
 
 /// Scan `path` and load one series (see [`choose_series`]).
-pub fn open_path(path: &Path, uid: Option<&str>, task: Task) -> Result<DicomVolume, String> {
+pub fn open_path(path: &Path, uid: Option<&str>, task: Task) -> Result<DicomVolume, DicomError> {
     let scan = staged(task, 0.0, SCAN_SHARE, |t| scan_folder(path, t))?;
     let series = choose_series(&scan, uid, path)?;
     let ct = staged(task, SCAN_SHARE, 1.0, |t| load_series(series, t))?;
@@ -120,7 +121,7 @@ pub fn open_geometry(
     path: &Path,
     uid: Option<&str>,
     task: Task,
-) -> Result<(Geometry, Vec<String>, SeriesSummary), String> {
+) -> Result<(Geometry, Vec<String>, SeriesSummary), DicomError> {
     let scan = staged(task, 0.0, 0.5, |t| scan_folder(path, t))?;
     let series = choose_series(&scan, uid, path)?;
     let (g, warnings) = staged(task, 0.5, 1.0, |t| series_geometry(series, t))?;
@@ -132,7 +133,7 @@ pub fn open_geometry(
 /// its bytes): the checksum a case keeps of a DICOM folder to say later whether
 /// it changed. Other files (a case or layers saved in the folder, desktop
 /// litter) do not count.
-pub fn folder_checksum(dir: &Path) -> Result<(u64, String), String> {
+pub fn folder_checksum(dir: &Path) -> Result<(u64, String), DicomError> {
     let (files, _) = list_files(dir, Task::none())?;
     let mut h = Sha256::new();
     let mut total = 0u64;
@@ -144,11 +145,12 @@ pub fn folder_checksum(dir: &Path) -> Result<(u64, String), String> {
         let rel = path.strip_prefix(dir).unwrap_or(path);
         h.update(rel.to_string_lossy().as_bytes());
         h.update([0u8]);
-        let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut f = std::fs::File::open(path)
+            .map_err(|e| DicomError::Io(format!("{}: {e}", path.display())))?;
         loop {
             let n = f
                 .read(&mut buf)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| DicomError::Io(format!("{}: {e}", path.display())))?;
             if n == 0 {
                 break;
             }
@@ -167,7 +169,8 @@ mod tests {
 
     fn series(uid: &str, files: &[&str]) -> SeriesSummary {
         SeriesSummary {
-            series_instance_uid: uid.into(),
+            key: uid.into(),
+            series_instance_uid: Some(uid.into()),
             study_instance_uid: None,
             patient_name: None,
             patient_id: None,
@@ -182,6 +185,8 @@ mod tests {
             columns: 4,
             mixed_sizes: false,
             files: files.iter().map(PathBuf::from).collect(),
+            frames_in_file: 1,
+            notes: Vec::new(),
         }
     }
 
@@ -193,14 +198,14 @@ mod tests {
             skipped: vec![],
         };
         assert_eq!(
-            choose_series(&one, None, dir).map(|s| s.series_instance_uid.as_str()),
+            choose_series(&one, None, dir).map(|s| s.key.as_str()),
             Ok("1.1")
         );
         let two = ScanResult {
             series: vec![series("1.1", &["/a/1"]), series("1.2", &["/a/2"])],
             skipped: vec![],
         };
-        let err = choose_series(&two, None, dir).unwrap_err();
+        let err = choose_series(&two, None, dir).unwrap_err().to_string();
         assert!(
             err.starts_with("/no/such/dir holds 2 image series; choose one by its SeriesInstanceUID: 1.1 = CT \"S1.1\""),
             "{err}"
@@ -210,7 +215,9 @@ mod tests {
             choose_series(&two, Some("1.2"), dir).map(|s| s.files.clone()),
             Ok(vec![PathBuf::from("/a/2")])
         );
-        let err = choose_series(&two, Some("9.9"), dir).unwrap_err();
+        let err = choose_series(&two, Some("9.9"), dir)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("no series with SeriesInstanceUID 9.9"),
             "{err}"
@@ -224,7 +231,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            choose_series(&none, None, dir).unwrap_err(),
+            choose_series(&none, None, dir).unwrap_err().to_string(),
             "no DICOM image series found in /no/such/dir (3 files skipped: 2 not a DICOM file, 1 not an image)"
         );
     }
@@ -249,7 +256,7 @@ mod tests {
         // a case and its layers saved in the folder do not change it
         std::fs::write(d.path().join("case.json"), b"{}").expect("write");
         std::fs::write(d.path().join("DICOMDIR"), part10(b"index")).expect("write");
-        assert_eq!(folder_checksum(d.path()), Ok((n, sum.clone())));
+        assert_eq!(folder_checksum(d.path()).ok(), Some((n, sum.clone())));
         std::fs::write(d.path().join("sub/b"), part10(b"dx")).expect("write");
         let (_, changed) = folder_checksum(d.path()).expect("sum");
         assert_ne!(sum, changed);

@@ -1,15 +1,18 @@
-//! Decoding one image file into Hounsfield units: the codec (via dicom-pixeldata)
-//! gives stored values; BitsStored/HighBit/PixelRepresentation make them integers,
-//! and this file's own RescaleSlope/RescaleIntercept make them HU, rounded to i16.
+//! Decoding one image (a file, or one frame of a multi-frame file) into its
+//! units (HU for CT): the codec (via dicom-pixeldata) gives stored values;
+//! BitsStored/HighBit/PixelRepresentation make them integers, and the image's
+//! own RescaleSlope/RescaleIntercept (the frame's functional group in an
+//! enhanced image) make them HU or the modality's units, rounded to i16.
+//! Only the calls into dicom-rs and its codecs run under the panic guard.
 //!
 //! Uncompressed little endian files (most CT series) skip the codec: the header
 //! is parsed up to the pixel data and the stored values are read from where the
 //! length check found them, into a buffer reused by each worker thread.
 
+use super::error::DicomError;
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 
 use dicom_dictionary_std::tags;
 use dicom_object::{InMemDicomObject, OpenFileOptions, Tag};
@@ -17,6 +20,7 @@ use dicom_pixeldata::{PixelDecoder, PixelRepresentation};
 
 use super::attrs;
 use super::guard::no_panic;
+use super::header::ImageHeader;
 use super::lengths::{Extent, PixelSpan, check_lengths};
 
 /// What the conversion of one slice did, for the volume's warnings.
@@ -39,44 +43,61 @@ pub struct SampleFormat {
     pub signed: bool,
 }
 
-/// Read `path` and write its `rows x cols` HU values into `out` (row by row,
-/// column index fastest, as DICOM stores them).
+/// Read image `h` (one frame of its file) and write its `rows x cols` values
+/// (rescaled) into `out` (row by row, column index fastest, as DICOM stores them).
 pub fn decode_into(
-    path: &Path,
+    h: &ImageHeader,
     rows: u32,
     cols: u32,
     out: &mut [i16],
-) -> Result<SliceStats, String> {
-    no_panic("cannot decode the pixel data", || {
-        decode(path, rows, cols, out)
+) -> Result<SliceStats, DicomError> {
+    decode(h, rows, cols, out).map_err(|e| DicomError::InFile {
+        place: match h.frames_in_file {
+            1 => h.path.display().to_string(),
+            _ => format!("{} frame {}", h.path.display(), h.frame + 1),
+        },
+        source: Box::new(e),
     })
-    .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceStats, String> {
+fn decode(
+    h: &ImageHeader,
+    rows: u32,
+    cols: u32,
+    out: &mut [i16],
+) -> Result<SliceStats, DicomError> {
+    let path = h.path.as_path();
     let layout = check_lengths(path, Extent::WholeFile)?;
     if let Some(span) = layout.native_pixels
-        && let Some(stats) = decode_native(path, span, rows, cols, out)?
+        && let Some(stats) = decode_native(h, span, rows, cols, out)?
     {
         return Ok(stats);
     }
-    let obj = OpenFileOptions::new()
-        .open_file(path)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let obj = no_panic("cannot read the file", || {
+        OpenFileOptions::new().open_file(path)
+    })?
+    .map_err(|e| DicomError::Pixels(format!("cannot read the file: {e}")))?;
     let ts = obj.meta().transfer_syntax().to_string();
-    check_before_decoding(&obj, rows, cols)?;
-    let decoded = obj
-        .decode_pixel_data()
-        .map_err(|e| format!("cannot decode the pixel data (transfer syntax {ts}): {e}"))?;
+    check_before_decoding(&obj, h, rows, cols)?;
+    let decoded = no_panic("cannot decode the pixel data", || {
+        obj.decode_pixel_data_frame(h.frame)
+    })?
+    .map_err(|e| {
+        DicomError::Pixels(format!(
+            "cannot decode the pixel data (transfer syntax {ts}): {e}"
+        ))
+    })?;
     if (decoded.rows(), decoded.columns()) != (rows, cols) {
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the image is {} x {}, not {cols} x {rows} like the rest of the series",
             decoded.columns(),
             decoded.rows()
-        ));
+        )));
     }
     if decoded.samples_per_pixel() != 1 {
-        return Err("colour images cannot be part of a CT volume".into());
+        return Err(DicomError::Pixels(
+            "colour images cannot be part of a CT volume".into(),
+        ));
     }
     let format = SampleFormat {
         bits_allocated: decoded.bits_allocated(),
@@ -84,10 +105,8 @@ fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceSta
         high_bit: decoded.high_bit(),
         signed: decoded.pixel_representation() == PixelRepresentation::Signed,
     };
-    let slope = rescale(&obj, tags::RESCALE_SLOPE, "RescaleSlope", 1.0)?;
-    let zero_slope = slope == 0.0;
-    let slope = if zero_slope { 1.0 } else { slope };
-    let intercept = rescale(&obj, tags::RESCALE_INTERCEPT, "RescaleIntercept", 0.0)?;
+    let (slope, intercept, zero_slope) = rescale_of(&obj, h)?;
+    // A frame decoded on its own holds only that frame's samples.
     let clamped = to_hu(decoded.data(), format, slope, intercept, out)?;
     Ok(SliceStats {
         slope,
@@ -95,6 +114,20 @@ fn decode(path: &Path, rows: u32, cols: u32, out: &mut [i16]) -> Result<SliceSta
         clamped,
         zero_slope,
     })
+}
+
+/// Slope (0 taken as 1), intercept, and whether the slope was 0: the frame's
+/// own functional group values, else the file's top-level attributes.
+fn rescale_of(obj: &InMemDicomObject, h: &ImageHeader) -> Result<(f64, f64, bool), DicomError> {
+    let (slope, intercept) = match h.frame_rescale {
+        Some(si) => si,
+        None => (
+            rescale(obj, tags::RESCALE_SLOPE, "RescaleSlope", 1.0)?,
+            rescale(obj, tags::RESCALE_INTERCEPT, "RescaleIntercept", 0.0)?,
+        ),
+    };
+    let zero_slope = slope == 0.0;
+    Ok((if zero_slope { 1.0 } else { slope }, intercept, zero_slope))
 }
 
 thread_local! {
@@ -105,17 +138,20 @@ thread_local! {
 /// An uncompressed little endian slice read straight from `span`; `Ok(None)`
 /// (use the codec path) when the header lacks what the shortcut needs.
 fn decode_native(
-    path: &Path,
+    h: &ImageHeader,
     span: PixelSpan,
     rows: u32,
     cols: u32,
     out: &mut [i16],
-) -> Result<Option<SliceStats>, String> {
-    let obj = OpenFileOptions::new()
-        .read_until(tags::PIXEL_DATA)
-        .open_file(path)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    check_before_decoding(&obj, rows, cols)?;
+) -> Result<Option<SliceStats>, DicomError> {
+    let path = h.path.as_path();
+    let obj = no_panic("cannot read the file", || {
+        OpenFileOptions::new()
+            .read_until(tags::PIXEL_DATA)
+            .open_file(path)
+    })?
+    .map_err(|e| DicomError::Pixels(format!("cannot read the file: {e}")))?;
+    check_before_decoding(&obj, h, rows, cols)?;
     let field = |tag| attrs::int(&obj, tag).and_then(|v| u16::try_from(v).ok());
     let (Some(bits_allocated), Some(bits_stored), Some(high_bit), Some(repr)) = (
         field(tags::BITS_ALLOCATED),
@@ -131,21 +167,28 @@ fn decode_native(
         high_bit,
         signed: repr == 1,
     };
-    let slope = rescale(&obj, tags::RESCALE_SLOPE, "RescaleSlope", 1.0)?;
-    let zero_slope = slope == 0.0;
-    let slope = if zero_slope { 1.0 } else { slope };
-    let intercept = rescale(&obj, tags::RESCALE_INTERCEPT, "RescaleIntercept", 0.0)?;
+    let (slope, intercept, zero_slope) = rescale_of(&obj, h)?;
     // Only what the slice needs (the value may carry a padding byte).
     let need = out.len() * usize::from(bits_allocated / 8);
-    let n = need.min(span.len as usize);
+    let start = u64::from(h.frame) * need as u64;
+    let frames = u64::from(h.frames_in_file.max(1));
+    if h.frames_in_file > 1 && u64::from(span.len) < frames * need as u64 {
+        return Err(DicomError::Pixels(format!(
+            "the pixel data holds {} bytes, {frames} frames (NumberOfFrames) of {need} bytes need {}",
+            span.len,
+            frames * need as u64
+        )));
+    }
+    let n = need.min((u64::from(span.len).saturating_sub(start)) as usize);
     let clamped = STORED.with_borrow_mut(|buf| {
         if buf.len() < n {
             buf.resize(n, 0);
         }
-        let mut f = File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
-        f.seek(SeekFrom::Start(span.offset))
+        let mut f =
+            File::open(path).map_err(|e| DicomError::Io(format!("cannot read the file: {e}")))?;
+        f.seek(SeekFrom::Start(span.offset + start))
             .and_then(|_| f.read_exact(&mut buf[..n]))
-            .map_err(|e| format!("cannot read the pixel data: {e}"))?;
+            .map_err(|e| DicomError::Io(format!("cannot read the pixel data: {e}")))?;
         to_hu(&buf[..n], format, slope, intercept, out)
     })?;
     Ok(Some(SliceStats {
@@ -158,44 +201,55 @@ fn decode_native(
 
 /// RescaleSlope or RescaleIntercept: `default` when absent or empty; a value
 /// that is not a finite number is refused (the voxels would not be HU).
-fn rescale(obj: &InMemDicomObject, tag: Tag, name: &str, default: f64) -> Result<f64, String> {
+fn rescale(obj: &InMemDicomObject, tag: Tag, name: &str, default: f64) -> Result<f64, DicomError> {
     let Some(raw) = attrs::text(obj, tag) else {
         return Ok(default);
     };
     attrs::float(obj, tag).ok_or_else(|| {
-        format!(
+        DicomError::Pixels(format!(
             "{name} {} is not a number (\"{raw}\"): the values cannot be converted to HU",
             attrs::tag_label(tag)
-        )
+        ))
     })
 }
 
 /// The codecs allocate what Rows, Columns, SamplesPerPixel, BitsAllocated and
 /// NumberOfFrames promise: check them against the series before decoding (the
 /// file may also have changed since its header was read).
-fn check_before_decoding(obj: &InMemDicomObject, rows: u32, cols: u32) -> Result<(), String> {
+fn check_before_decoding(
+    obj: &InMemDicomObject,
+    h: &ImageHeader,
+    rows: u32,
+    cols: u32,
+) -> Result<(), DicomError> {
     let int = |tag| attrs::int(obj, tag);
     let (r, c) = (int(tags::ROWS), int(tags::COLUMNS));
     if (r, c) != (Some(i64::from(rows)), Some(i64::from(cols))) {
         let show = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the image is {} x {}, not {cols} x {rows} like the rest of the series",
             show(c),
             show(r)
-        ));
+        )));
     }
     if int(tags::SAMPLES_PER_PIXEL).unwrap_or(1) != 1 {
-        return Err("colour images cannot be part of a CT volume".into());
+        return Err(DicomError::Pixels(
+            "colour images cannot be part of a CT volume".into(),
+        ));
     }
-    if int(tags::NUMBER_OF_FRAMES).unwrap_or(1) > 1 {
-        return Err("multi-frame images are not supported".into());
+    let frames = int(tags::NUMBER_OF_FRAMES).unwrap_or(1);
+    if frames != i64::from(h.frames_in_file) {
+        return Err(DicomError::Pixels(format!(
+            "NumberOfFrames is {frames}, not {} as when the series was scanned",
+            h.frames_in_file
+        )));
     }
     match int(tags::BITS_ALLOCATED) {
         Some(8 | 16 | 32) => Ok(()),
-        b => Err(format!(
+        b => Err(DicomError::Pixels(format!(
             "BitsAllocated {} is not supported",
             b.map_or("(missing)".to_string(), |b| b.to_string())
-        )),
+        ))),
     }
 }
 
@@ -207,22 +261,26 @@ pub fn to_hu(
     slope: f64,
     intercept: f64,
     out: &mut [i16],
-) -> Result<usize, String> {
+) -> Result<usize, DicomError> {
     let bytes = match f.bits_allocated {
         8 => 1,
         16 => 2,
         32 => 4,
-        b => return Err(format!("BitsAllocated {b} is not supported")),
+        b => {
+            return Err(DicomError::Pixels(format!(
+                "BitsAllocated {b} is not supported"
+            )));
+        }
     };
     let bits = f.bits_stored.clamp(1, f.bits_allocated);
     let shift = u32::from((f.high_bit + 1).saturating_sub(bits)).min(31);
     let need = out.len() * bytes;
     let Some(data) = data.get(..need) else {
-        return Err(format!(
+        return Err(DicomError::Pixels(format!(
             "the pixel data is too short: {} bytes for {} pixels",
             data.len(),
             out.len()
-        ));
+        )));
     };
     let bits = u32::from(bits);
     let integral = slope == 1.0 && intercept.fract() == 0.0 && intercept.abs() < 1e6;

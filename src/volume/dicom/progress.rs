@@ -1,6 +1,7 @@
 //! Progress over a stage of parallel work: each finished item moves the task's
 //! progress within the stage's share [start, end].
 
+use super::error::DicomError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::task::Task;
@@ -32,10 +33,10 @@ impl<'a> Stage<'a> {
         self.task.report(self.start + (self.end - self.start) * f);
     }
 
-    /// `Err("cancelled")` once the user has asked to stop.
-    pub fn check(&self) -> Result<(), String> {
+    /// `Err(DicomError::Cancelled)` once the user has asked to stop.
+    pub fn check(&self) -> Result<(), DicomError> {
         if self.task.cancelled() {
-            Err("cancelled".into())
+            Err(DicomError::Cancelled)
         } else {
             Ok(())
         }

@@ -9,10 +9,15 @@ use serde::{Deserialize, Serialize};
 use super::header::ImageHeader;
 use super::patient::PatientInfo;
 
-/// One series (SeriesInstanceUID) of image files.
+/// One series of image files: those sharing a SeriesInstanceUID, or, without
+/// one, the fields that identify a series in practice (see `identity`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesSummary {
-    pub series_instance_uid: String,
+    /// What identifies the series on a rescan: its SeriesInstanceUID, or a key
+    /// `no-uid-...` made from its identifying fields. `--series` and a case take it.
+    pub key: String,
+    /// `None` when the files have no (or an empty) SeriesInstanceUID.
+    pub series_instance_uid: Option<String>,
     pub study_instance_uid: Option<String>,
     /// Patient name as shown ("FAMILY, Given").
     pub patient_name: Option<String>,
@@ -33,6 +38,13 @@ pub struct SeriesSummary {
     pub mixed_sizes: bool,
     /// The image files, sorted by path (not the slice order).
     pub files: Vec<PathBuf>,
+    /// Frames per file when the series is one enhanced multi-frame file (else 1).
+    #[serde(default)]
+    pub frames_in_file: u32,
+    /// What loading will do besides stacking, for the picker: one short phrase
+    /// each, e.g. "no UID", "uneven spacing: resampled to 4 mm", "multi-frame".
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl SeriesSummary {
@@ -41,7 +53,9 @@ impl SeriesSummary {
         let first = headers.first()?;
         let mut files: Vec<PathBuf> = headers.iter().map(|h| h.path.clone()).collect();
         files.sort();
+        files.dedup();
         Some(SeriesSummary {
+            key: first.series_key.clone(),
             series_instance_uid: first.series_uid.clone(),
             study_instance_uid: first.study_uid.clone(),
             patient_name: first.patient.name.clone(),
@@ -52,6 +66,8 @@ impl SeriesSummary {
             series_number: first.series_number,
             modality: first.modality.clone(),
             image_count: headers.len(),
+            frames_in_file: headers.iter().map(|h| h.frames_in_file).max().unwrap_or(1),
+            notes: Vec::new(),
             slice_thickness_mm: first.slice_thickness,
             rows: first.rows,
             columns: first.cols,
@@ -85,6 +101,9 @@ impl SeriesSummary {
         }
         if let Some(t) = self.slice_thickness_mm {
             s.push_str(&format!(", {t} mm"));
+        }
+        if !self.notes.is_empty() {
+            s.push_str(&format!(" [{}]", self.notes.join("; ")));
         }
         s
     }
@@ -123,10 +142,8 @@ impl ScanResult {
         v
     }
 
-    /// The series with this UID.
-    pub fn find(&self, series_instance_uid: &str) -> Option<&SeriesSummary> {
-        self.series
-            .iter()
-            .find(|s| s.series_instance_uid == series_instance_uid)
+    /// The series with this key (its SeriesInstanceUID, or the `no-uid-...` key).
+    pub fn find(&self, key: &str) -> Option<&SeriesSummary> {
+        self.series.iter().find(|s| s.key == key)
     }
 }

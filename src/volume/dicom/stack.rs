@@ -5,8 +5,9 @@
 
 use super::affine::{StackAxes, ras_affine};
 use super::attrs::tag_label;
+use super::error::DicomError;
 use super::header::ImageHeader;
-use super::spacing::plan_spacing;
+use super::spacing::{Sample, SpacingPlan, plan_spacing};
 use super::stack_checks::{
     Placed, check_line, check_same_plane_and_size, drop_duplicates, tilt_warning,
 };
@@ -18,8 +19,14 @@ use dicom_dictionary_std::tags;
 pub enum Plane {
     /// The pixels of `headers[i]`.
     Image(usize),
-    /// A missing slice: `(1 - t) * plane[lower] + t * plane[upper]` (grid indices).
-    Interpolated { lower: usize, upper: usize, t: f64 },
+    /// `(1 - t) * headers[lower] + t * headers[upper]`: a resampled slice, or
+    /// (`filled`) one inside a gap where slices are missing.
+    Blend {
+        lower: usize,
+        upper: usize,
+        t: f64,
+        filled: bool,
+    },
 }
 
 /// The volume to build: its grid, which image goes where, and what to tell the user.
@@ -32,12 +39,18 @@ pub struct StackPlan {
     /// One entry per output slice k.
     pub planes: Vec<Plane>,
     pub warnings: Vec<String>,
+    /// Short phrases for the series picker (resampled, gaps, tilt).
+    pub notes: Vec<String>,
+    /// Output slices filled inside gaps (missing slices).
+    pub filled: Vec<usize>,
+    /// Whether the images were resampled onto an even grid (uneven spacing).
+    pub resampled: bool,
 }
 
 /// Plan a volume from a series' headers, or say why it cannot be one volume.
-pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, String> {
+pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, DicomError> {
     if headers.is_empty() {
-        return Err("the series has no images".into());
+        return Err(DicomError::Stack("the series has no images".into()));
     }
     let placed = placed_slices(headers)?;
     let first = &placed[0];
@@ -61,25 +74,40 @@ pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, String> {
     let order = drop_duplicates(&placed, order, normal, &mut warnings)?;
 
     let origin = placed[order[0]].position;
-    let (grid_index, grid_len, slice_step) = if order.len() == 1 {
+    let mut notes = Vec::new();
+    let (spacing, slice_step) = if order.len() == 1 {
         let (step, why) = single_slice_step(&placed[order[0]]);
         warnings.push(format!(
             "only one slice: a 1-slice volume; its thickness ({step} mm) is taken from {why}"
         ));
-        (vec![0], 1, scale(normal, step))
+        let one = SpacingPlan {
+            samples: vec![Sample::Input(0)],
+            step,
+            resampled: false,
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        };
+        (one, scale(normal, step))
     } else {
         let d: Vec<f64> = order.iter().map(|&i| along(i)).collect();
         let labels: Vec<String> = order.iter().map(|&i| placed[i].label()).collect();
         let plan = plan_spacing(&d, &labels)?;
-        warnings.extend(plan.warnings);
+        // The grid steps along the line of the images (the table direction,
+        // off the normal under gantry tilt) by `plan.step` along the normal.
         let last = placed[order[order.len() - 1]].position;
-        let span = (plan.grid_len - 1) as f64;
-        let step = scale(sub(last, origin), 1.0 / span);
-        (plan.grid_index, plan.grid_len, step)
+        let span = d[d.len() - 1] - d[0];
+        let step = scale(sub(last, origin), plan.step / span);
+        let frac: Vec<f64> = d.iter().map(|x| (x - d[0]) / plan.step).collect();
+        check_line(&placed, &order, &frac, origin, step, normal)?;
+        (plan, step)
     };
-    if order.len() > 1 {
-        check_line(&placed, &order, &grid_index, origin, slice_step, normal)?;
-        warnings.extend(tilt_warning(slice_step, normal));
+    warnings.extend(spacing.warnings.iter().cloned());
+    notes.extend(spacing.notes.iter().cloned());
+    if order.len() > 1
+        && let Some(w) = tilt_warning(slice_step, normal)
+    {
+        warnings.push(w);
+        notes.push("gantry tilt: sheared grid".into());
     }
 
     let axes = StackAxes {
@@ -90,16 +118,33 @@ pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, String> {
         slice_step,
         origin,
     };
+    let header_of = |s: usize| placed[order[s]].header;
+    let planes = spacing
+        .samples
+        .iter()
+        .map(|sample| match *sample {
+            Sample::Input(s) => Plane::Image(header_of(s)),
+            Sample::Between { lower, t, filled } => Plane::Blend {
+                lower: header_of(lower),
+                upper: header_of(lower + 1),
+                t,
+                filled,
+            },
+        })
+        .collect();
     Ok(StackPlan {
-        dims: [first.cols as usize, first.rows as usize, grid_len],
+        dims: [first.cols as usize, first.rows as usize, spacing.grid_len()],
         affine: ras_affine(&axes),
-        planes: planes(&order, &grid_index, grid_len, |i| placed[i].header),
+        planes,
         warnings,
+        notes,
+        filled: spacing.filled(),
+        resampled: spacing.resampled,
     })
 }
 
 /// Every image with the three attributes that place it; refuse naming the tag.
-fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, String> {
+fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, DicomError> {
     let mut out = Vec::with_capacity(headers.len());
     for (i, h) in headers.iter().enumerate() {
         let missing = if h.position.is_none() {
@@ -120,23 +165,23 @@ fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, String> {
                     _ => o.pixel_spacing.is_none(),
                 })
                 .count();
-            return Err(format!(
+            return Err(DicomError::Stack(format!(
                 "{name} {} is missing or invalid in {count} of {} images (e.g. {}): \
                  the slices cannot be placed in the patient",
                 tag_label(tag),
                 headers.len(),
                 h.path.display()
-            ));
+            )));
         }
         if let (Some(position), Some(o), Some(spacing)) =
             (h.position, h.orientation, h.pixel_spacing)
         {
             if !(spacing[0] > 0.0 && spacing[1] > 0.0) {
-                return Err(format!(
+                return Err(DicomError::Stack(format!(
                     "PixelSpacing {} is not positive in {}",
                     tag_label(tags::PIXEL_SPACING),
                     h.path.display()
-                ));
+                )));
             }
             out.push(Placed {
                 header: i,
@@ -157,11 +202,11 @@ fn placed_slices(headers: &[ImageHeader]) -> Result<Vec<Placed<'_>>, String> {
     Ok(out)
 }
 
-fn bad_orientation() -> String {
-    format!(
+fn bad_orientation() -> DicomError {
+    DicomError::Stack(format!(
         "ImageOrientationPatient {} is not two perpendicular directions",
         tag_label(tags::IMAGE_ORIENTATION_PATIENT)
-    )
+    ))
 }
 
 /// The slice thickness of a lone slice and where it came from.
@@ -177,25 +222,4 @@ fn single_slice_step(p: &Placed) -> (f64, &'static str) {
             "nothing (neither SliceThickness nor SpacingBetweenSlices is set): 1 mm assumed",
         )
     }
-}
-
-/// The plane list: images at their grid index, interpolation in the gaps.
-fn planes(
-    order: &[usize],
-    grid_index: &[usize],
-    grid_len: usize,
-    header_of: impl Fn(usize) -> usize,
-) -> Vec<Plane> {
-    let mut planes = Vec::with_capacity(grid_len);
-    for (s, &k) in grid_index.iter().enumerate() {
-        if s > 0 {
-            let lower = grid_index[s - 1];
-            for g in lower + 1..k {
-                let t = (g - lower) as f64 / (k - lower) as f64;
-                planes.push(Plane::Interpolated { lower, upper: k, t });
-            }
-        }
-        planes.push(Plane::Image(header_of(order[s])));
-    }
-    planes
 }

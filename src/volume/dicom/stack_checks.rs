@@ -1,6 +1,7 @@
 //! The consistency checks of a slice stack: one size and orientation, no
 //! repeated positions, positions on one line, gantry tilt.
 
+use super::error::DicomError;
 use std::path::Path;
 
 use super::vec3::{V3, add, cross, dot, norm, scale, sub};
@@ -44,13 +45,13 @@ const SAME_POSITION_MM: f64 = 0.01;
 const TILT_DEG: f64 = 0.05;
 
 /// Refuse a series whose images differ in size, orientation or pixel spacing.
-pub fn check_same_plane_and_size(placed: &[Placed]) -> Result<(), String> {
+pub fn check_same_plane_and_size(placed: &[Placed]) -> Result<(), DicomError> {
     let sizes = groups(placed, |a, b| (a.cols, a.rows) == (b.cols, b.rows));
     if sizes.len() > 1 {
         let list = describe(&sizes, |p| format!("{} x {}", p.cols, p.rows));
-        return Err(format!(
+        return Err(DicomError::Stack(format!(
             "the series mixes image sizes ({list}): it cannot be one volume"
-        ));
+        )));
     }
     let same_dir = |a: &Placed, b: &Placed| {
         (0..3).all(|i| {
@@ -61,10 +62,10 @@ pub fn check_same_plane_and_size(placed: &[Placed]) -> Result<(), String> {
     let dirs = groups(placed, same_dir);
     if dirs.len() > 1 {
         let list = describe(&dirs, |p| plane_name(p.row_dir, p.col_dir).to_string());
-        return Err(format!(
+        return Err(DicomError::Stack(format!(
             "the series mixes image orientations ({list}), e.g. a localizer among the slices: \
              it cannot be one volume"
-        ));
+        )));
     }
     let spacings = groups(placed, |a, b| {
         (a.spacing[0] - b.spacing[0]).abs() <= SPACING_TOL
@@ -74,9 +75,9 @@ pub fn check_same_plane_and_size(placed: &[Placed]) -> Result<(), String> {
         let list = describe(&spacings, |p| {
             format!("{} x {} mm", p.spacing[1], p.spacing[0])
         });
-        return Err(format!(
+        return Err(DicomError::Stack(format!(
             "the series mixes pixel spacings ({list}): it cannot be one volume"
-        ));
+        )));
     }
     Ok(())
 }
@@ -128,7 +129,7 @@ pub fn drop_duplicates(
     order: Vec<usize>,
     normal: V3,
     warnings: &mut Vec<String>,
-) -> Result<Vec<usize>, String> {
+) -> Result<Vec<usize>, DicomError> {
     let along = |i: usize| dot(placed[i].position, normal);
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in order {
@@ -158,10 +159,10 @@ pub fn drop_duplicates(
     }
     let m = groups[0].len();
     if groups.len() > 1 && m > 1 && groups.iter().all(|g| g.len() == m) {
-        return Err(format!(
+        return Err(DicomError::Stack(format!(
             "every slice position occurs {m} times: the series holds {m} volumes \
              (phases, echoes or repeated scans); it cannot be one volume"
-        ));
+        )));
     }
     let extra: Vec<&Vec<usize>> = groups.iter().filter(|g| g.len() > 1).collect();
     if let Some(example) = extra.first() {
@@ -182,22 +183,22 @@ pub fn drop_duplicates(
 pub fn check_line(
     placed: &[Placed],
     order: &[usize],
-    grid_index: &[usize],
+    grid_position: &[f64],
     origin: V3,
     step: V3,
     normal: V3,
-) -> Result<(), String> {
+) -> Result<(), DicomError> {
     let half_pixel = 0.5 * placed[order[0]].spacing[0].min(placed[order[0]].spacing[1]);
     for (s, &i) in order.iter().enumerate() {
-        let predicted = add(origin, scale(step, grid_index[s] as f64));
+        let predicted = add(origin, scale(step, grid_position[s]));
         let delta = sub(placed[i].position, predicted);
         let sideways = norm(sub(delta, scale(normal, dot(delta, normal))));
         if sideways > half_pixel {
-            return Err(format!(
+            return Err(DicomError::Stack(format!(
                 "the slice positions are not on one line: {} is {sideways:.2} mm to the side \
                  of the others; the slices cannot be stacked into one volume",
                 placed[i].label()
-            ));
+            )));
         }
     }
     Ok(())
@@ -211,8 +212,8 @@ pub fn tilt_warning(step: V3, normal: V3) -> Option<String> {
     (angle > TILT_DEG).then(|| {
         format!(
             "gantry tilt: the slices are stepped {angle:.2} degrees off their normal; the volume \
-             keeps the true positions on a sheared grid (voxel volume stays exact, but the voxels \
-             are not rectangular boxes)"
+             keeps the true positions on a sheared grid along the table (voxel volume stays exact, \
+             but the voxels are not rectangular boxes)"
         )
     })
 }
@@ -258,6 +259,7 @@ mod tests {
         let err = drop_duplicates(&p, vec![0, 1, 2, 3], [0.0, 0.0, 1.0], &mut Vec::new());
         assert!(
             err.unwrap_err()
+                .to_string()
                 .starts_with("every slice position occurs 2 times")
         );
     }
@@ -295,11 +297,15 @@ mod tests {
         let r = check_line(
             &p,
             &[0, 1, 2],
-            &[0, 1, 2],
+            &[0.0, 1.0, 2.0],
             [0.0; 3],
             [0.0, 0.0, 1.0],
             [0.0, 0.0, 1.0],
         );
-        assert!(r.unwrap_err().contains("image #2 is 3.00 mm to the side"));
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("image #2 is 3.00 mm to the side")
+        );
     }
 }

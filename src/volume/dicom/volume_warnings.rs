@@ -3,13 +3,17 @@
 use std::path::PathBuf;
 
 use super::pixels::SliceStats;
+use crate::volume::ValueUnits;
 
 /// Clamped values, fractional slopes, and values that are not HU.
-pub fn conversion_warnings(stats: &[SliceStats], modality: Option<&str>) -> Vec<String> {
+pub fn conversion_warnings(stats: &[SliceStats], units: &ValueUnits) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(m) = modality.filter(|m| !m.eq_ignore_ascii_case("CT")) {
+    if !units.is_hounsfield() {
         out.push(format!(
-            "modality {m}: the values are not Hounsfield units (stored as rescaled integers)"
+            "modality {}: the values are an {}, not Hounsfield units; HU thresholds \
+             do not apply (windows come from the image's own percentiles)",
+            units.modality,
+            units.describe()
         ));
     }
     let clamped: usize = stats.iter().map(|s| s.clamped).sum();

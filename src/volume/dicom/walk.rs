@@ -1,5 +1,6 @@
 //! Listing every file under a folder, following symbolic links without looping.
 
+use super::error::DicomError;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -12,15 +13,15 @@ const MAX_DEPTH: usize = 64;
 pub type Listing = (Vec<PathBuf>, Vec<(PathBuf, String)>);
 
 /// All regular files under `root`, sorted, and the folders or entries that could
-/// not be read with the reason. Stops with `Err("cancelled")` when asked.
-pub fn list_files(root: &Path, task: Task) -> Result<Listing, String> {
+/// not be read with the reason. Stops with `DicomError::Cancelled` when asked.
+pub fn list_files(root: &Path, task: Task) -> Result<Listing, DicomError> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = vec![(root.to_path_buf(), 0usize)];
     while let Some((dir, depth)) = stack.pop() {
         if task.cancelled() {
-            return Err("cancelled".into());
+            return Err(DicomError::Cancelled);
         }
         if let Ok(real) = dir.canonicalize()
             && !seen.insert(real)
