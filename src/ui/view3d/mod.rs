@@ -29,13 +29,16 @@ use std::time::Instant;
 type SceneKey = (usize, u64);
 
 /// The 3-D view's state: camera, surfaces, the meshing job, frame timing.
+/// The meshing job: the surfaces of every layer, or why not.
+type MeshJob = Job<Result<Vec<SceneLayer>, String>>;
+
 pub struct View3d {
     pub camera: Camera,
     /// The surfaces shown (empty until the first meshing finishes).
     pub scene: Vec<SceneLayer>,
     /// (scan identity, layer revision) the scene was built for.
     built: Option<SceneKey>,
-    job: Option<(Job<Result<Vec<SceneLayer>, String>>, SceneKey)>,
+    job: Option<(MeshJob, SceneKey)>,
     /// The camera was fitted to the scene of this scan.
     framed: Option<usize>,
     gl: Arc<Mutex<gl::GlScene>>,
