@@ -1,13 +1,17 @@
 //! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
 
 use super::args::{Args, Spec};
+use crate::clinical::Sentence;
+use crate::clinical::{AfterPve, CheckLine, ChecklistInputs, Fong, FongInputs, decide};
 use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
 use crate::task::Task;
 use crate::volume::Geometry;
 use crate::volume::nifti::{MaskSelect, read_header};
-use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, assess};
+use crate::volumetry::growth::{Growth, Timing};
+use crate::volumetry::margins::{Placement, TumourMargin};
+use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, Thresholds};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -29,6 +33,18 @@ pub const SPEC: Spec = Spec {
         "cut-remove",
         "after-labels",
         "weeks",
+        "weeks-since-pve",
+        "threshold",
+        "plan-date",
+        "pci",
+        "node-positive",
+        "dfi-under-12-months",
+        "cea-over-200",
+        "more-than-one-tumour",
+        "largest-over-5cm",
+        "tolerates-surgery",
+        "primary-controlled",
+        "extrahepatic-controlled",
     ],
     switches: &["json"],
 };
@@ -36,10 +52,13 @@ pub const SPEC: Spec = Spec {
 pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz|DICOM_DIR [--series UID] [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
         [--resection-mask M] [--tumour-mask M] [--condition normal|chemo|cirrhosis]
         [--height-cm H --weight-kg W] [--cut-point X,Y,Z --cut-normal NX,NY,NZ [--cut-remove positive|negative]]
-        [--after-labels POST_PVE_LABELS.nii.gz --weeks N] [--json]";
+        [--after-labels POST_PVE_LABELS.nii.gz [--weeks-since-pve N] [--weeks N]] [--threshold PCT] [--plan-date DATE]
+        [--pci N] [--node-positive|--dfi-under-12-months|--cea-over-200|--more-than-one-tumour|--largest-over-5cm yes|no]
+        [--tolerates-surgery|--primary-controlled|--extrahepatic-controlled yes|no] [--json]";
 
-/// Version of the JSON layout printed with --json (documented in the README).
-pub const JSON_SCHEMA: &str = "remnant.volumetry/1";
+/// Version of the JSON layout printed with --json (documented in the README, with
+/// what changed from version 1).
+pub const JSON_SCHEMA: &str = "remnant.volumetry/2";
 
 #[derive(Serialize)]
 pub struct ScanInfo {
@@ -71,25 +90,67 @@ pub struct Report {
     #[serde(flatten)]
     pub assessment: Assessment,
     pub tumours: Vec<Component>,
-    /// Post-PVE comparison, when --after-labels and --weeks are given.
-    pub growth: Option<crate::volumetry::growth::Growth>,
+    /// Margin, placement and diameters of each tumour (same order as `tumours`).
+    pub margins: Vec<TumourMargin>,
+    pub fong: Fong,
+    pub checklist: Vec<CheckLine>,
+    /// Post-PVE comparison, when --after-labels is given.
+    pub growth: Option<Growth>,
+    /// Why the post-PVE comparison could not be made.
+    pub growth_error: Option<String>,
+    /// The post-PVE scan's own assessment.
+    pub after: Option<Assessment>,
+    /// Every clinical sentence, in the order the table, the app and the PDF print them.
+    pub sentences: Vec<Sentence>,
+    pub plan_date: Option<String>,
     pub warnings: Vec<String>,
     pub seconds: f64,
 }
 
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
-    let t0 = Instant::now();
-    let ct = a.require_path("ct")?;
+fn yes_no(a: &Args, name: &str) -> Result<Option<bool>, String> {
+    match a.text(name).as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("yes" | "y" | "true" | "1") => Ok(Some(true)),
+        Some("no" | "n" | "false" | "0") => Ok(Some(false)),
+        Some(o) => Err(format!("--{name} \"{o}\" must be yes or no")),
+    }
+}
+
+fn inputs(a: &Args) -> Result<PlanInputs, String> {
+    let condition = match a.text("condition") {
+        None => LiverCondition::Normal,
+        Some(c) => LiverCondition::parse(&c)
+            .ok_or_else(|| format!("--condition \"{c}\" must be normal, chemo or cirrhosis"))?,
+    };
+    let mut thresholds = Thresholds::default();
+    if let Some(t) = a.number("threshold")? {
+        match condition {
+            LiverCondition::Normal => thresholds.normal = t,
+            LiverCondition::Chemo => thresholds.chemo = t,
+            LiverCondition::Cirrhosis => thresholds.cirrhosis = t,
+        }
+        thresholds
+            .validate()
+            .map_err(|e| format!("--threshold: {e}"))?;
+    }
     let inputs = PlanInputs {
-        condition: match a.text("condition") {
-            None => LiverCondition::Normal,
-            Some(c) => LiverCondition::parse(&c)
-                .ok_or_else(|| format!("--condition \"{c}\" must be normal, chemo or cirrhosis"))?,
-        },
+        condition,
+        thresholds,
         height_cm: a.number("height-cm")?,
         weight_kg: a.number("weight-kg")?,
-        ..Default::default()
+        plan_date: a.text("plan-date"),
+        fong: FongInputs {
+            node_positive_primary: yes_no(a, "node-positive")?,
+            disease_free_interval_under_12_months: yes_no(a, "dfi-under-12-months")?,
+            cea_over_200: yes_no(a, "cea-over-200")?,
+            more_than_one_tumour: yes_no(a, "more-than-one-tumour")?,
+            largest_over_5_cm: yes_no(a, "largest-over-5cm")?,
+        },
+        checklist: ChecklistInputs {
+            tolerates_surgery: yes_no(a, "tolerates-surgery")?,
+            primary_controlled: yes_no(a, "primary-controlled")?,
+            extrahepatic_controlled: yes_no(a, "extrahepatic-controlled")?,
+        },
     };
     if let Some(h) = inputs.height_cm {
         crate::volumetry::body::check_height(h).map_err(|e| format!("--height-cm: {e}"))?;
@@ -97,6 +158,24 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     if let Some(w) = inputs.weight_kg {
         crate::volumetry::body::check_weight(w).map_err(|e| format!("--weight-kg: {e}"))?;
     }
+    Ok(inputs)
+}
+
+pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
+    let a = Args::parse(argv, &SPEC)?;
+    let t0 = Instant::now();
+    let ct = a.require_path("ct")?;
+    let inputs = inputs(&a)?;
+    let pci = match a.text("pci") {
+        None => None,
+        Some(t) => Some(
+            t.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|&p| p <= 39)
+                .ok_or_else(|| format!("--pci \"{t}\" must be a whole number 0-39"))?,
+        ),
+    };
     let (g, mut warnings) = ct_geometry(&ct, a.text("series").as_deref())?;
     let mut map = match a.path("labels") {
         Some(p) => load_label_map(&p, &g, Task::none())?,
@@ -121,41 +200,56 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
             map.bits[idx] |= Layer::Resection.bit();
         }
     }
-    let counts = Counts::from_bits(&map.bits);
-    let assessment = assess(&counts, g.voxel_volume_mm3(), &inputs);
-    if assessment.volumes.resection_outside_liver_ml > 0.0 {
-        warnings.push(format!(
-            "{:.1} mL of resection is traced outside the liver and not counted",
-            assessment.volumes.resection_outside_liver_ml
-        ));
-    }
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
-    let growth = match (a.path("after-labels"), a.number("weeks")?) {
-        (None, None) => None,
-        (Some(p), Some(weeks)) => {
+    let timing = Timing {
+        weeks_since_pve: a.number("weeks-since-pve")?,
+        weeks_between_scans: a.number("weeks")?,
+    };
+    let after = match a.path("after-labels") {
+        None => {
+            if timing != Timing::default() {
+                return Err("--weeks and --weeks-since-pve go with --after-labels".into());
+            }
+            None
+        }
+        Some(p) => {
+            if timing == Timing::default() {
+                return Err(
+                    "--after-labels needs --weeks-since-pve (or at least --weeks between the scans)"
+                        .into(),
+                );
+            }
             let (vol, _) =
                 crate::volume::nifti::read_labels(&p, Task::none()).map_err(|e| e.to_string())?;
             let after_map = LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
                 .map_err(|e| format!("{}: {e}", p.display()))?;
-            let after = assess(
-                &Counts::from_bits(&after_map.bits),
-                vol.geometry.voxel_volume_mm3(),
-                &inputs,
-            );
-            Some(crate::volumetry::growth::compare(
-                &assessment,
-                &after,
-                weeks,
-            )?)
+            Some(AfterPve {
+                counts: Counts::from_bits(&after_map.bits),
+                voxel_mm3: vol.geometry.voxel_volume_mm3(),
+                timing,
+            })
         }
-        _ => return Err("--after-labels and --weeks go together".into()),
     };
+    let d = decide(&map.bits, &g, &inputs, &tumours, pci, after);
+    if d.assessment.volumes.resection_outside_liver_ml > 0.0 {
+        warnings.push(format!(
+            "{:.1} mL of resection is traced outside the liver and not counted",
+            d.assessment.volumes.resection_outside_liver_ml
+        ));
+    }
     let report = Report {
         schema: JSON_SCHEMA,
         ct: ScanInfo::new(&ct, &g),
-        assessment,
+        assessment: d.assessment,
         tumours,
-        growth,
+        margins: d.margins,
+        fong: d.fong,
+        checklist: d.checklist,
+        growth: d.growth,
+        growth_error: d.growth_error,
+        after: d.after,
+        sentences: d.sentences,
+        plan_date: inputs.plan_date.clone(),
         warnings,
         seconds: t0.elapsed().as_secs_f64(),
     };
@@ -275,46 +369,37 @@ fn table(r: &Report) -> String {
             b.bsa_m2, b.stlv_ml, b.sflr_percent
         );
     }
-    if let (Some(bw), Some(ok)) = (a.flr_bw_percent, a.flr_bw_adequate) {
-        let _ = writeln!(
-            s,
-            "FLR/BW      {bw:.2} % ({} 0.5 %, Truant 2007)",
-            if ok { ">=" } else { "<" }
-        );
-    }
-    let _ = writeln!(s, "Verdict     {}", a.verdict.text);
-    if let Some(p) = &a.pve {
-        let _ = writeln!(
-            s,
-            "After PVE   remnant {:.0}-{:.0} mL, {} {:.1}-{:.1} % expected in 2-4 weeks{}",
-            p.remnant_ml.0,
-            p.remnant_ml.1,
-            a.verdict.basis.as_deref().unwrap_or("FLR"),
-            p.percent.0,
-            p.percent.1,
-            if p.reaches_threshold_at_best {
-                ""
-            } else {
-                " - even +40 % stays below the threshold: discuss a two-stage hepatectomy"
-            }
-        );
-    }
     if !r.tumours.is_empty() {
         let _ = writeln!(
             s,
             "\nTumours     {} (6-connected components)",
             r.tumours.len()
         );
-        for t in &r.tumours {
+        for (t, m) in r.tumours.iter().zip(&r.margins) {
+            let margin = match (m.placement, m.margin_mm) {
+                (Placement::InRemnant, _) => "in the remnant".to_string(),
+                (Placement::Crosses, _) => "crosses the boundary".to_string(),
+                (_, Some(d)) => format!("margin {d:.1} mm"),
+                (_, None) => format!("margin > {:.0} mm", m.search_mm),
+            };
             let _ = writeln!(
                 s,
-                "  #{:<3} {:>9.3} mL  largest diameter {:>6.1} mm",
-                t.id, t.volume_ml, t.diameter_mm
+                "  #{:<3} {:>9.3} mL  axial diameter {:>6.1} mm  3-D extent {:>6.1} mm  {margin}",
+                t.id, t.volume_ml, m.axial_diameter_mm, t.diameter_mm
             );
         }
     }
-    if let Some(g) = &r.growth {
-        let _ = writeln!(s, "After PVE   {}", g.text);
+    let _ = writeln!(s);
+    match &r.plan_date {
+        Some(d) => {
+            let _ = writeln!(s, "Pre-operative plan ({d})");
+        }
+        None => {
+            let _ = writeln!(s, "Pre-operative plan (date not entered)");
+        }
+    }
+    for sentence in &r.sentences {
+        let _ = writeln!(s, "  - {}", sentence.text);
     }
     for w in &r.warnings {
         let _ = writeln!(s, "Warning     {w}");

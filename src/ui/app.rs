@@ -190,13 +190,23 @@ impl RemnantApp {
         }
     }
 
+    /// The case's PCI when any region is scored (for the resectability checklist).
+    fn pci_total(&self) -> Option<u32> {
+        let p = &self.report.pci;
+        (p.unscored_count() < crate::pci::REGIONS.len()).then(|| u32::from(p.total()))
+    }
+
     fn fill_liver_figures(&mut self) {
-        if let Some(s) = &mut self.study {
-            let c = s.counts();
-            if c.total > 0 {
-                let a = self.plan.assessment(&c, s.ct.geometry.voxel_volume_mm3());
-                self.report.liver.figures = Some(crate::case::liver_figures(&a));
-            }
+        let tumours = self.tumours().to_vec();
+        let pci = self.pci_total();
+        if let Some(s) = &mut self.study
+            && s.counts().total > 0
+        {
+            let inputs = self.plan.inputs.clone();
+            let d = self
+                .plan
+                .decision(s.revision, &s.labels.bits, &s.ct.geometry, &tumours, pci);
+            self.report.liver.figures = Some(crate::case::liver_figures(d, &inputs));
         }
     }
 
@@ -1039,12 +1049,19 @@ impl RemnantApp {
             Tab::Tools => self.tools_tab(ui),
             Tab::Plan => {
                 let tumours = self.tumours().to_vec();
-                let Some(study) = &mut self.study else { return };
-                let counts = study.counts();
-                let a = self
+                let pci = self.pci_total();
+                let Some(study) = &self.study else { return };
+                let d = self
                     .plan
-                    .assessment(&counts, study.ct.geometry.voxel_volume_mm3());
-                if plan_panel::show(ui, &mut self.plan, &a, &tumours) {
+                    .decision(
+                        study.revision,
+                        &study.labels.bits,
+                        &study.ct.geometry,
+                        &tumours,
+                        pci,
+                    )
+                    .clone();
+                if plan_panel::show(ui, &mut self.plan, &d, &tumours) {
                     self.ask_file(Purpose::AfterPve);
                 }
             }
