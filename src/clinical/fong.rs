@@ -175,6 +175,48 @@ pub fn fong(inp: &FongInputs, traced: Option<TracedTumours>) -> Fong {
 mod tests {
     use super::*;
 
+    /// Fong et al., Ann Surg 1999 (seed 003, the abstract at line 220): "assigning one
+    /// point for each criterion" of node-positive primary, disease-free interval < 12
+    /// months, > 1 tumour, largest > 5 cm, CEA > 200 ng/ml; "Patients with up to two
+    /// criteria can have a favorable outcome. Patients with three, four, or five criteria
+    /// should be considered for experimental adjuvant trials."
+    #[test]
+    fn fong_1999_scoring_as_published() {
+        let yes = FongInputs {
+            node_positive_primary: Some(true),
+            disease_free_interval_under_12_months: Some(true),
+            cea_over_200: Some(true),
+            ..Default::default()
+        };
+        let t = TracedTumours {
+            count: 3,
+            largest_axial_mm: 62.0,
+            largest_extent_mm: 66.0,
+        };
+        let f = fong(&yes, Some(t));
+        assert_eq!((f.score, f.unknown), (5, 0));
+        assert!(
+            f.text.contains("5 / 5 (three to five criteria"),
+            "{}",
+            f.text
+        );
+        let two = FongInputs {
+            node_positive_primary: Some(false),
+            disease_free_interval_under_12_months: Some(false),
+            cea_over_200: Some(false),
+            ..Default::default()
+        };
+        let f = fong(&two, Some(t));
+        assert_eq!(f.score, 2);
+        assert!(
+            f.text
+                .contains("(up to two criteria: a favourable outcome is possible)")
+        );
+        let mut three = two;
+        three.cea_over_200 = Some(true);
+        assert!(fong(&three, Some(t)).text.contains("3 / 5 (three to five"));
+    }
+
     #[test]
     fn score_counts_known_points_and_says_what_is_missing() {
         let t = TracedTumours {

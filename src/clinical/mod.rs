@@ -206,7 +206,7 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
             format!(
                 "FLR / body weight {bw:.2} % ({} {FLR_BW_MIN_PERCENT} %; {FLR_BW_SOURCE}){}",
                 if ok { ">=" } else { "<" },
-                if ok || !judged {
+                if ok || !judged || a.verdict.lowered_because.is_empty() {
                     ""
                 } else {
                     ": the grade is lowered one step"

@@ -1206,8 +1206,17 @@ impl RemnantApp {
                 return;
             };
             let hl = self.editor.highlight(study);
-            let highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
-            let highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
+            let mut highlight =
+                hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
+            let mut highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
+            if highlight.is_none()
+                && let Some((ring, rev)) =
+                    self.plan
+                        .margin_ring(study.revision, &study.labels.bits, &study.ct.geometry)
+            {
+                highlight = Some(crate::render::margin_ring_highlight(ring));
+                highlight_rev = rev;
+            }
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = gap;
                 for (p, overlay) in planes.iter().zip(&overlays) {

@@ -33,8 +33,12 @@ pub struct PlanState {
     /// Weeks since the embolisation (the KGR's denominator, Shindoh 2013).
     pub weeks_since_pve_text: String,
     pub show_settings: bool,
+    /// Hide the 10 mm margin ring around each tumour on the slices.
+    pub hide_margin_ring: bool,
     /// The last decision and what it was computed from.
     cache: Option<(String, Plan)>,
+    /// The margin ring and the layer revision it was computed for.
+    ring: Option<(u64, Option<Vec<u8>>)>,
 }
 
 /// Parse a typed measure and check its range; the field's value is used only if valid.
@@ -76,6 +80,34 @@ impl PlanState {
             weeks_since_pve: since,
             weeks_between_scans: between,
         })
+    }
+
+    /// The 10 mm margin ring for these layers (None when hidden or without tumours),
+    /// with a revision number for the slice cache. Recomputed once per layer revision.
+    pub fn margin_ring(
+        &mut self,
+        revision: u64,
+        bits: &[u8],
+        g: &Geometry,
+    ) -> Option<(&[u8], u64)> {
+        if self.hide_margin_ring {
+            return None;
+        }
+        if self.ring.as_ref().is_none_or(|(r, _)| *r != revision) {
+            let t = crate::segmentation::Layer::Tumour.bit();
+            let ring = bits.iter().any(|&b| b & t != 0).then(|| {
+                crate::volumetry::margins::margin_ring(
+                    bits,
+                    g,
+                    crate::volumetry::margins::MARGIN_MIN_MM,
+                )
+            });
+            self.ring = Some((revision, ring));
+        }
+        match &self.ring {
+            Some((r, Some(v))) => Some((v.as_slice(), r.wrapping_add(1 << 40))),
+            _ => None,
+        }
     }
 
     /// The whole decision for these layers, recomputed only when they or the inputs change.
@@ -266,6 +298,18 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
 
     // Tumours, with their margins.
     ui.strong(format!("Tumours: {}", tumours.len()));
+    if !tumours.is_empty() {
+        let mut show = !st.hide_margin_ring;
+        if ui
+            .checkbox(
+                &mut show,
+                "Show the 10 mm margin ring on the slices (yellow)",
+            )
+            .changed()
+        {
+            st.hide_margin_ring = !show;
+        }
+    }
     for (t, m) in tumours.iter().zip(&d.margins).take(20) {
         let margin = match (m.placement, m.margin_mm) {
             (Placement::InRemnant, _) => "in the remnant".to_string(),

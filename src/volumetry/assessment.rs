@@ -209,6 +209,7 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
             let mut d = grade(p, threshold);
             if let Some(bw) = flr_bw.filter(|_| flr_bw_used)
                 && bw < FLR_BW_MIN_PERCENT
+                && d.lowered() != d
             {
                 d = d.lowered();
                 lowered_because.push(crate::clinical::flr_bw_lowered_reason(bw));
@@ -415,6 +416,10 @@ mod tests {
         cir.condition = LiverCondition::Cirrhosis;
         let a3 = assess(&c2, 1.0, &cir);
         assert!(!a3.flr_bw_used && a3.verdict.lowered_because.is_empty());
+        // an insufficient remnant is not "graded down" further
+        let a5 = assess(&counts(1_500_000, 0, 1_300_000), 1.0, &inp);
+        assert_eq!(a5.verdict.decision, Decision::Insufficient);
+        assert!(a5.verdict.lowered_because.is_empty(), "{}", a5.verdict.text);
         // a remnant adequate by volume and low by weight goes from adequate to borderline
         let heavy = PlanInputs {
             height_cm: Some(150.0),

@@ -236,6 +236,9 @@ mod tests {
 
     #[test]
     fn pve_and_kgr_worked_example() {
+        // Seed 001 (review of surgery for colorectal liver metastases), line 268: PVE
+        // "increases the expected residual liver volume by approximately 20%-40% in
+        // 2-4 wk": an FLR of 25 % becomes typically 30-35 %.
         let (lo, hi) = flr_after_pve(25.0);
         assert!((lo - 30.0).abs() < 1e-12 && (hi - 35.0).abs() < 1e-12);
         // sFLR 18 % before, 27 % after 3 weeks: DH 9 points, KGR 3 %/week

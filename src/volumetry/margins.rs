@@ -365,6 +365,74 @@ fn tumour_margin(bits: &[u8], g: &Geometry, c: &Component) -> TumourMargin {
     out
 }
 
+/// The 10 mm margin ring: voxels at most `mm` from a tumour with a face neighbour
+/// farther than that (a one-voxel shell around each tumour, which every slice cuts as
+/// a ring). 1 on the shell, 0 elsewhere; same layout as the layers.
+pub fn margin_ring(bits: &[u8], g: &Geometry, mm_dist: f64) -> Vec<u8> {
+    let n = g.voxel_count();
+    let mut out = vec![0u8; n];
+    if bits.len() != n {
+        return out;
+    }
+    let t = Layer::Tumour.bit();
+    let [nx, ny, nz] = g.dims;
+    let mm = axis_mm(g);
+    let mut lo = [usize::MAX; 3];
+    let mut hi = [0usize; 3];
+    let mut any = false;
+    for (idx, &b) in bits.iter().enumerate() {
+        if b & t != 0 {
+            any = true;
+            let p = [idx % nx, (idx / nx) % ny, idx / (nx * ny)];
+            for a in 0..3 {
+                lo[a] = lo[a].min(p[a]);
+                hi[a] = hi[a].max(p[a]);
+            }
+        }
+    }
+    if !any {
+        return out;
+    }
+    let dims = [nx, ny, nz];
+    for a in 0..3 {
+        let grow = (mm_dist / mm[a].max(1e-6)).ceil() as usize + 2;
+        lo[a] = lo[a].saturating_sub(grow);
+        hi[a] = (hi[a] + grow).min(dims[a] - 1);
+    }
+    let bd = [0, 1, 2].map(|a| hi[a] - lo[a] + 1);
+    let full = |i: usize, j: usize, k: usize| g.index(i + lo[0], j + lo[1], k + lo[2]);
+    let mut seed = vec![false; bd[0] * bd[1] * bd[2]];
+    for k in 0..bd[2] {
+        for j in 0..bd[1] {
+            for i in 0..bd[0] {
+                seed[i + bd[0] * (j + bd[1] * k)] = bits[full(i, j, k)] & t != 0;
+            }
+        }
+    }
+    let (d2, _) = distance_transform(&seed, bd, mm);
+    let lim = mm_dist * mm_dist;
+    let inside = |i: usize, j: usize, k: usize| d2[i + bd[0] * (j + bd[1] * k)] <= lim;
+    for k in 0..bd[2] {
+        for j in 0..bd[1] {
+            for i in 0..bd[0] {
+                if !inside(i, j, k) || seed[i + bd[0] * (j + bd[1] * k)] {
+                    continue;
+                }
+                let edge = (i > 0 && !inside(i - 1, j, k))
+                    || (i + 1 < bd[0] && !inside(i + 1, j, k))
+                    || (j > 0 && !inside(i, j - 1, k))
+                    || (j + 1 < bd[1] && !inside(i, j + 1, k))
+                    || (k > 0 && !inside(i, j, k - 1))
+                    || (k + 1 < bd[2] && !inside(i, j, k + 1));
+                if edge {
+                    out[full(i, j, k)] = 1;
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,6 +483,29 @@ mod tests {
             );
             assert!((via - b).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn the_ring_lies_10_mm_from_the_tumour() {
+        // one tumour voxel in the middle of a 1 x 1 x 2 mm grid
+        let g = Geometry::axis_aligned([41, 41, 21], [1.0, 1.0, 2.0], [0.0; 3]);
+        let mut bits = vec![0u8; g.voxel_count()];
+        let c = g.index(20, 20, 10);
+        bits[c] = Layer::Tumour.bit() | Layer::Liver.bit();
+        let ring = margin_ring(&bits, &g, 10.0);
+        let mut n = 0;
+        for (idx, &v) in ring.iter().enumerate() {
+            if v == 1 {
+                n += 1;
+                let p = [idx % 41, (idx / 41) % 41, idx / (41 * 41)];
+                let d = (((p[0] as f64 - 20.0).powi(2) + (p[1] as f64 - 20.0).powi(2))
+                    + (2.0 * (p[2] as f64 - 10.0)).powi(2))
+                .sqrt();
+                assert!(d <= 10.0 && d > 10.0 - 2.0, "ring voxel at {d} mm");
+            }
+        }
+        assert!(n > 100, "{n}");
+        assert_eq!(ring[c], 0);
     }
 
     #[test]
