@@ -276,3 +276,65 @@ fn a_mask_stored_in_lps_or_permuted_axes_lands_on_the_ct_and_a_resampled_one_is_
         "{e}"
     );
 }
+
+/// `--help` works for the binary and every subcommand, `--version` prints the version,
+/// and every flag a subcommand's help lists is documented in the README.
+#[test]
+fn help_for_the_binary_and_every_subcommand_matches_the_readme() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(bin()).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let top = run(&["--help"]);
+    let version = run(&["--version"]);
+    assert_eq!(
+        version.trim(),
+        format!("remnant {}", env!("CARGO_PKG_VERSION"))
+    );
+    let subcommands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    for want in [
+        "volumetry",
+        "convert",
+        "report",
+        "phantom",
+        "session",
+        "grow",
+        "score",
+    ] {
+        assert!(subcommands.iter().any(|c| c == want), "{want} in {top}");
+    }
+    for sub in &subcommands {
+        let help = run(&[sub, "--help"]);
+        assert!(help.contains(&format!("Usage: remnant {sub}")), "{help}");
+        let section = readme
+            .split(&format!("### `remnant {sub}"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("README has no section for remnant {sub}"));
+        let section = section.split("\n### ").next().unwrap();
+        for flag in help
+            .split_whitespace()
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+            .map(|w| w.trim_end_matches([',', '.', ')', ':', ';']))
+            .filter(|w| *w != "--help")
+        {
+            assert!(
+                section.contains(flag),
+                "README's remnant {sub} section does not mention {flag}"
+            );
+        }
+    }
+}

@@ -1,99 +1,224 @@
-//! A small command-line parser: `--flag VALUE` and `--switch`, with errors that name
-//! the problem in one line. Paths stay `OsString`, so non-UTF-8 names work.
+//! The command line, declared with clap (derive): one struct per subcommand, typed
+//! values, `--help` for the binary and every subcommand, `--version`. Errors keep
+//! Remnant's format: one line naming the flag and what was typed
+//! (`remnant: error: --height-cm "tall" is not a number`), exit status 1.
 
-use std::collections::HashMap;
+use crate::segmentation::Layer;
+use crate::volume::nifti::MaskSelect;
+use crate::volumetry::LiverCondition;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Parser, Subcommand};
 use std::ffi::OsString;
-use std::path::PathBuf;
 
-pub struct Spec {
-    /// Flags that take a value.
-    pub values: &'static [&'static str],
-    /// Flags that stand alone.
-    pub switches: &'static [&'static str],
+#[derive(Debug, Parser)]
+#[command(
+    name = "remnant",
+    version,
+    about = "Future liver remnant volumetry and PCI reporting",
+    long_about = "Remnant: future liver remnant volumetry and peritoneal cancer index reporting.\n\n\
+                  `remnant` alone opens the app on the bundled sample CT; `remnant SCAN` opens the app on \
+                  a NIfTI file or a DICOM folder. The subcommands below run headless, on the same core.",
+    override_usage = "remnant [SCAN.nii.gz | DICOM_DIR]   (opens the app)\n       remnant <COMMAND> [OPTIONS]",
+    after_help = "Nothing leaves the machine: Remnant has no network code."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-#[derive(Debug, Default)]
-pub struct Args {
-    values: HashMap<String, OsString>,
-    switches: Vec<String>,
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Volumes, FLR, sFLR and the PVE verdict from a CT and its traced layers (table or JSON)
+    Volumetry(super::volumetry::VolumetryArgs),
+    /// Convert one DICOM series to NIfTI (or list the series of a folder)
+    Convert(super::convert::ConvertArgs),
+    /// Check a saved report or case, and render its PDF
+    Report(super::report::ReportArgs),
+    /// Write the known-answer phantom (CT + label map)
+    Phantom(super::phantom::PhantomArgs),
+    /// An editing session driven by commands on stdin, autosaved after every edit
+    Session(super::session::SessionArgs),
+    /// Grow a layer from seed strokes (the app's Grow from seeds, headless)
+    Grow(super::trace::GrowArgs),
+    /// Score a traced layer against a reference mask (trainee mode, headless)
+    Score(super::trace::ScoreArgs),
 }
 
-impl Args {
-    pub fn parse(args: &[OsString], spec: &Spec) -> Result<Args, String> {
-        let mut out = Args::default();
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let s = a.to_string_lossy();
-            let Some(name) = s.strip_prefix("--") else {
-                return Err(format!(
-                    "unexpected argument \"{s}\" (options start with --)"
-                ));
-            };
-            let (name, inline) = match name.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(OsString::from(v))),
-                None => (name.to_string(), None),
-            };
-            if spec.switches.contains(&name.as_str()) {
-                out.switches.push(name);
-            } else if spec.values.contains(&name.as_str()) {
-                let v = match inline {
-                    Some(v) => v,
-                    None => it
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| format!("--{name} needs a value"))?,
-                };
-                if out.values.insert(name.clone(), v).is_some() {
-                    return Err(format!("--{name} is given twice"));
-                }
+/// Parse the command line; `Err` carries what to print and the exit status
+/// (help and version: the text on stdout and 0; an error: one line and 1).
+pub fn parse(args: &[OsString]) -> Result<Cli, (String, i32)> {
+    let argv = std::iter::once(OsString::from("remnant")).chain(args.iter().cloned());
+    Cli::try_parse_from(argv).map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (e.render().to_string(), 0),
+        _ => (one_line(&e), 1),
+    })
+}
+
+fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
+    match e.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) => Some(v.join(", ")),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `--ct <CT>` -> `--ct`.
+fn flag_name(arg: &str) -> &str {
+    arg.split([' ', '=']).next().unwrap_or(arg)
+}
+
+/// One line for a clap error, in Remnant's wording.
+fn one_line(e: &clap::Error) -> String {
+    let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
+    let value = context(e, ContextKind::InvalidValue).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            let names: Vec<&str> = arg.split(", ").map(flag_name).collect();
+            format!("{} is required", names.join(" and "))
+        }
+        ErrorKind::UnknownArgument if arg.starts_with('-') => {
+            format!("unknown option {} (see --help)", flag_name(&arg))
+        }
+        ErrorKind::UnknownArgument => format!("unexpected argument \"{arg}\" (see --help)"),
+        ErrorKind::InvalidSubcommand => {
+            let sub = context(e, ContextKind::InvalidSubcommand).unwrap_or(arg);
+            format!("unknown command \"{sub}\" (try: remnant --help)")
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "is not valid".into());
+            format!("{} \"{value}\" {why}", flag_name(&arg))
+        }
+        ErrorKind::InvalidValue if value.is_empty() => format!("{} needs a value", flag_name(&arg)),
+        ErrorKind::InvalidValue => {
+            let valid = context(e, ContextKind::ValidValue).unwrap_or_default();
+            format!("{} \"{value}\" must be one of: {valid}", flag_name(&arg))
+        }
+        ErrorKind::ArgumentConflict => {
+            let other = context(e, ContextKind::PriorArg).unwrap_or_default();
+            if flag_name(&other) == flag_name(&arg) || other.is_empty() {
+                format!("{} is given twice", flag_name(&arg))
             } else {
-                return Err(format!("unknown option --{name}"));
+                format!(
+                    "{} cannot be used with {}",
+                    flag_name(&arg),
+                    flag_name(&other)
+                )
             }
         }
-        Ok(out)
+        _ => {
+            // clap's own text, folded onto one line without its usage block
+            let text = e.render().to_string();
+            let body: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:"))
+                .filter(|l| !l.is_empty())
+                .collect();
+            body.join(" ").trim_start_matches("error: ").to_string()
+        }
     }
+}
 
-    pub fn switch(&self, name: &str) -> bool {
-        self.switches.iter().any(|s| s == name)
+// Value parsers: the error text follows `--flag "value"` in the message.
+
+/// A finite number.
+pub fn number(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err("is not a number".into()),
     }
+}
 
-    pub fn path(&self, name: &str) -> Option<PathBuf> {
-        self.values.get(name).map(PathBuf::from)
+/// Three numbers `X,Y,Z` (mm, RAS).
+pub fn triple(s: &str) -> Result<[f64; 3], String> {
+    let v: Vec<f64> = s.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+    match v[..] {
+        [x, y, z] if v.iter().all(|c| c.is_finite()) => Ok([x, y, z]),
+        _ => Err("must be three numbers X,Y,Z (mm, RAS)".into()),
     }
+}
 
-    pub fn require_path(&self, name: &str) -> Result<PathBuf, String> {
-        self.path(name)
-            .ok_or_else(|| format!("--{name} is required"))
-    }
+/// Which voxels of a multi-label map count: `N` picks label N.
+pub fn label(s: &str) -> Result<MaskSelect, String> {
+    s.trim()
+        .parse()
+        .map(MaskSelect::Label)
+        .map_err(|_| "is not a whole number".into())
+}
 
-    pub fn text(&self, name: &str) -> Option<String> {
-        self.values
-            .get(name)
-            .map(|v| v.to_string_lossy().into_owned())
-    }
+/// `liver`, `resection` or `tumour`.
+pub fn layer(s: &str) -> Result<Layer, String> {
+    Layer::parse(s).ok_or_else(|| "must be liver, resection or tumour".into())
+}
 
-    /// Which voxels of a mask count: `--NAME N` picks label N of a multi-label map,
-    /// no flag takes every non-zero voxel.
-    pub fn mask_select(&self, name: &str) -> Result<crate::volume::nifti::MaskSelect, String> {
-        use crate::volume::nifti::MaskSelect;
-        match self.text(name) {
-            None => Ok(MaskSelect::NonZero),
-            Some(t) => t
-                .trim()
-                .parse()
-                .map(MaskSelect::Label)
-                .map_err(|_| format!("--{name} \"{t}\" is not a whole number")),
+/// `normal`, `chemo` or `cirrhosis`.
+pub fn condition(s: &str) -> Result<LiverCondition, String> {
+    LiverCondition::parse(s).ok_or_else(|| "must be normal, chemo or cirrhosis".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(args: &[&str]) -> String {
+        let a: Vec<OsString> = args.iter().map(OsString::from).collect();
+        match parse(&a) {
+            Ok(c) => panic!("{args:?} parsed: {c:?}"),
+            Err((msg, code)) => {
+                assert_eq!(code, 1, "{msg}");
+                assert_eq!(msg.lines().count(), 1, "{msg}");
+                msg
+            }
         }
     }
 
-    /// A finite number, or an error naming the flag and what was typed.
-    pub fn number(&self, name: &str) -> Result<Option<f64>, String> {
-        match self.text(name) {
-            None => Ok(None),
-            Some(t) => match t.trim().parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(Some(v)),
-                _ => Err(format!("--{name} \"{t}\" is not a number")),
-            },
+    #[test]
+    fn errors_name_the_flag_and_the_value_on_one_line() {
+        assert_eq!(err(&["volumetry"]), "--ct is required");
+        assert_eq!(
+            err(&["volumetry", "--ct", "a", "--height-cm", "tall"]),
+            "--height-cm \"tall\" is not a number"
+        );
+        assert_eq!(
+            err(&["volumetry", "--ct", "a", "--cut-point", "1,2"]),
+            "--cut-point \"1,2\" must be three numbers X,Y,Z (mm, RAS)"
+        );
+        assert!(err(&["volumetry", "--bogus"]).starts_with("unknown option --bogus"));
+        assert!(err(&["frobnicate"]).starts_with("unknown command \"frobnicate\""));
+        assert_eq!(
+            err(&["volumetry", "--ct", "a", "--ct", "b"]),
+            "--ct is given twice"
+        );
+        assert_eq!(
+            err(&[
+                "score",
+                "--labels",
+                "l",
+                "--reference",
+                "r",
+                "--layer",
+                "spleen"
+            ]),
+            "--layer \"spleen\" must be liver, resection or tumour"
+        );
+    }
+
+    #[test]
+    fn help_and_version_print_and_succeed() {
+        for args in [
+            vec!["--help"],
+            vec!["--version"],
+            vec!["volumetry", "--help"],
+            vec!["help", "grow"],
+        ] {
+            let a: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let (text, code) = parse(&a).unwrap_err();
+            assert_eq!(code, 0, "{args:?}");
+            assert!(!text.is_empty());
         }
     }
 }

@@ -3,29 +3,37 @@
 //! and the nearest rotation in the qform). `--list` shows the series found.
 //! No patient or study field is written to the NIfTI file.
 
-use super::args::{Args, Spec};
 use crate::task::Task;
 use crate::volume::dicom::{ScanResult, choose_series, load_series, scan_folder};
 use crate::volume::geometry::fmt_dims;
 use crate::volume::nifti::write_volume;
 
-pub const SPEC: Spec = Spec {
-    values: &["dicom", "series", "out"],
-    switches: &["list"],
-};
+/// `remnant convert --dicom DIR [--series UID] --out CT.nii.gz` (or `--list`).
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// The DICOM folder (searched recursively), a DICOMDIR or one image file
+    #[arg(long, value_name = "DIR")]
+    pub dicom: std::path::PathBuf,
+    /// The SeriesInstanceUID to convert, when the folder holds several series
+    #[arg(long, value_name = "UID")]
+    pub series: Option<String>,
+    /// The NIfTI file to write (.nii or .nii.gz)
+    #[arg(long, value_name = "CT.nii.gz", required_unless_present = "list")]
+    pub out: Option<std::path::PathBuf>,
+    /// List the series found (and the files skipped, with why) instead of converting
+    #[arg(long)]
+    pub list: bool,
+}
 
-pub const USAGE: &str = "remnant convert --dicom DIR [--series UID] --out CT.nii.gz   (--dicom DIR --list: show the series)";
-
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
-    let dir = a.require_path("dicom")?;
-    let uid = a.text("series");
-    if a.switch("list") {
+pub fn run(a: ConvertArgs) -> Result<(), String> {
+    let dir = a.dicom;
+    let uid = a.series;
+    if a.list {
         let scan = scan_folder(&dir, Task::none())?;
         print!("{}", listing(&scan));
         return Ok(());
     }
-    let out = a.require_path("out")?;
+    let out = a.out.ok_or("--out is required")?;
     let name = out.to_string_lossy().to_ascii_lowercase();
     if !(name.ends_with(".nii") || name.ends_with(".nii.gz")) {
         return Err(format!(

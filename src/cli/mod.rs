@@ -8,8 +8,10 @@ pub mod session;
 mod trace;
 mod volumetry;
 
+use args::Command;
 use std::ffi::OsString;
 
+/// The subcommand names (anything else on the command line is a scan for the app).
 pub const COMMANDS: &[&str] = &[
     "volumetry",
     "convert",
@@ -21,48 +23,33 @@ pub const COMMANDS: &[&str] = &[
     "help",
 ];
 
-pub fn usage() -> String {
-    format!(
-        "Remnant {} - future liver remnant volumetry and PCI reporting\n\n\
-         usage:\n  remnant [SCAN.nii.gz]            open the app (on the bundled sample if no scan is given)\n  \
-         {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n  remnant help\n",
-        env!("CARGO_PKG_VERSION"),
-        volumetry::USAGE,
-        convert::USAGE,
-        report::USAGE,
-        phantom::USAGE,
-        session::USAGE,
-        trace::GROW_USAGE,
-        trace::SCORE_USAGE,
-    )
-}
-
-/// Is this the name of a CLI command (rather than a scan to open in the app)?
+/// Is this a CLI command or flag (rather than a scan to open in the app)?
 pub fn is_command(arg: &OsString) -> bool {
     let s = arg.to_string_lossy();
-    COMMANDS.contains(&s.as_ref()) || s == "--help" || s == "-h"
+    COMMANDS.contains(&s.as_ref()) || s.starts_with('-')
 }
 
 /// Run a command; returns the process exit code. Errors print one line on stderr.
 pub fn run(args: &[OsString]) -> i32 {
-    let Some(cmd) = args.first() else {
-        print!("{}", usage());
-        return 2;
-    };
-    let rest = &args[1..];
-    let result = match cmd.to_string_lossy().as_ref() {
-        "volumetry" => volumetry::run(rest),
-        "convert" => convert::run(rest),
-        "phantom" => phantom::run(rest),
-        "grow" => trace::run_grow(rest),
-        "score" => trace::run_score(rest),
-        "report" => report::run(rest),
-        "session" => session::run(rest),
-        "help" | "--help" | "-h" => {
-            print!("{}", usage());
-            Ok(())
+    let cli = match args::parse(args) {
+        Ok(c) => c,
+        Err((text, 0)) => {
+            print!("{text}");
+            return 0;
         }
-        other => Err(format!("unknown command \"{other}\" (try: remnant help)")),
+        Err((text, code)) => {
+            eprintln!("remnant: error: {text}");
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Volumetry(a) => volumetry::run(a),
+        Command::Convert(a) => convert::run(a),
+        Command::Phantom(a) => phantom::run(a),
+        Command::Grow(a) => trace::run_grow(a),
+        Command::Score(a) => trace::run_score(a),
+        Command::Report(a) => report::run(a),
+        Command::Session(a) => session::run(a),
     };
     match result {
         Ok(()) => 0,

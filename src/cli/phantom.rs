@@ -1,19 +1,18 @@
 //! `remnant phantom --out DIR`: write the known-answer phantom (CT + label map).
 
-use super::args::{Args, Spec};
 use crate::segmentation::io::save_labels;
 use crate::volume::nifti::write_volume;
 
-pub const SPEC: Spec = Spec {
-    values: &["out"],
-    switches: &[],
-};
+/// `remnant phantom --out DIR`.
+#[derive(Debug, clap::Args)]
+pub struct PhantomArgs {
+    /// The folder to write phantom_ct.nii.gz and phantom_labels.nii.gz into
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+}
 
-pub const USAGE: &str = "remnant phantom --out DIR";
-
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
-    let dir = a.require_path("out")?;
+pub fn run(a: PhantomArgs) -> Result<(), String> {
+    let dir = a.out;
     std::fs::create_dir_all(&dir)
         .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     let (ct, map) = crate::phantom::make();

@@ -1,22 +1,27 @@
 //! `remnant report`: check a saved report or case (`--validate`) and render its PDF.
 
-use super::args::{Args, Spec};
 use crate::case;
 use crate::report::{Report, Severity, render_pdf};
 use crate::study::Study;
 use crate::task::Task;
 
-pub const SPEC: Spec = Spec {
-    values: &["input", "pdf"],
-    switches: &["validate"],
-};
+/// `remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--validate]`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A case file or an operative report (JSON)
+    #[arg(long, value_name = "CASE_OR_REPORT.json")]
+    pub input: std::path::PathBuf,
+    /// Write the printable report here
+    #[arg(long, value_name = "OUT.pdf")]
+    pub pdf: Option<std::path::PathBuf>,
+    /// List what is missing or implausible; exit 1 when there are errors
+    #[arg(long)]
+    pub validate: bool,
+}
 
-pub const USAGE: &str = "remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--validate]";
-
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
-    let input = a.require_path("input")?;
-    if a.path("pdf").is_none() && !a.switch("validate") {
+pub fn run(a: ReportArgs) -> Result<(), String> {
+    let input = a.input.clone();
+    if a.pdf.is_none() && !a.validate {
         return Err("give --pdf OUT.pdf, --validate, or both".into());
     }
     let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
@@ -58,7 +63,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         eprintln!("remnant: warning: {w}");
     }
     let mut errors = 0;
-    if a.switch("validate") {
+    if a.validate {
         let problems = report.validate();
         for p in &problems {
             println!("{p}");
@@ -78,7 +83,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
             }
         );
     }
-    if let Some(out) = a.path("pdf") {
+    if let Some(out) = a.pdf.clone() {
         let images = study.as_ref().map(case::key_images).unwrap_or_default();
         let pdf = render_pdf(&report, &images).map_err(|e| e.to_string())?;
         crate::fsutil::atomic_write(&out, &pdf).map_err(|e| e.to_string())?;

@@ -30,7 +30,6 @@
 //! LAYER is liver, resection or tumour. Blank lines and lines starting with # are
 //! ignored (no reply).
 
-use super::args::{Args, Spec};
 use crate::fsutil::FileStamp;
 use crate::report::Report;
 use crate::segmentation::Layer;
@@ -46,12 +45,22 @@ use std::ffi::OsString;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-pub const SPEC: Spec = Spec {
-    values: &["ct", "autosave-dir"],
-    switches: &["restore"],
-};
-
-pub const USAGE: &str = "remnant session --ct CT.nii.gz [--autosave-dir DIR] [--restore]   (commands on stdin, see README)";
+/// `remnant session --ct CT.nii.gz [--autosave-dir DIR] [--restore]` (commands on stdin).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Commands are read from stdin, one per line; see the README (remnant session)."
+)]
+pub struct SessionArgs {
+    /// The CT to edit layers on
+    #[arg(long, value_name = "CT.nii.gz")]
+    pub ct: PathBuf,
+    /// Where to autosave (default: <config dir>/autosave)
+    #[arg(long, value_name = "DIR")]
+    pub autosave_dir: Option<PathBuf>,
+    /// Restore the work a killed session left in the autosave folder
+    #[arg(long)]
+    pub restore: bool,
+}
 
 /// The editing state of one session.
 pub struct Session {
@@ -495,15 +504,14 @@ pub fn serve(s: &mut Session, input: &mut dyn BufRead, out: &mut dyn Write) -> R
         wr(out, reply.replace('\n', " "))?;
     }
 }
-pub fn run(argv: &[OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
-    let ct = a.require_path("ct")?;
-    let dir = match a.path("autosave-dir") {
+pub fn run(a: SessionArgs) -> Result<(), String> {
+    let ct = a.ct;
+    let dir = match a.autosave_dir {
         Some(d) => d,
         None => crate::autosave::dir()
             .ok_or("no autosave folder: give --autosave-dir or set REMNANT_CONFIG_DIR")?,
     };
-    let (mut s, note) = Session::start(&ct, dir, a.switch("restore"))?;
+    let (mut s, note) = Session::start(&ct, dir, a.restore)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     writeln!(out, "{note}")

@@ -1,7 +1,7 @@
 //! `remnant grow` and `remnant score`: grow from seeds and the trainee score, headless,
 //! with the same core functions as the app's Tools tab.
 
-use super::args::{Args, Spec};
+use super::args;
 use crate::segmentation::io::{load_label_map, read_mask_on_grid, save_labels};
 use crate::segmentation::seeds::{SeedKind, Seeds};
 use crate::segmentation::tools::growcut::GrowParams;
@@ -12,32 +12,53 @@ use crate::study::Study;
 use crate::task::Task;
 use crate::volume::nifti::MaskSelect;
 use serde::Serialize;
-use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub const GROW_SPEC: Spec = Spec {
-    values: &["ct", "seeds", "out", "layer", "labels", "reference"],
-    switches: &["json"],
-};
+/// `remnant grow`: grow a layer from seed strokes.
+#[derive(Debug, clap::Args)]
+pub struct GrowArgs {
+    /// The CT (NIfTI file or DICOM folder)
+    #[arg(long, value_name = "CT.nii.gz")]
+    pub ct: PathBuf,
+    /// The seed strokes (Remnant seeds file, see README)
+    #[arg(long, value_name = "SEEDS.txt")]
+    pub seeds: PathBuf,
+    /// The label map to write
+    #[arg(long, value_name = "LABELS.nii.gz")]
+    pub out: PathBuf,
+    /// The layer to grow
+    #[arg(long, value_name = "liver|resection|tumour", value_parser = args::layer, default_value = "liver")]
+    pub layer: Layer,
+    /// Start from these layers (the grown layer is added to them)
+    #[arg(long, value_name = "START_LABELS.nii.gz")]
+    pub labels: Option<PathBuf>,
+    /// Score the grown layer against this mask (Dice, volumes, surface distance)
+    #[arg(long, value_name = "MASK.nii.gz")]
+    pub reference: Option<PathBuf>,
+    /// Print JSON (schema remnant.grow/1)
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub const GROW_USAGE: &str = "remnant grow --ct CT.nii.gz --seeds SEEDS.txt --out LABELS.nii.gz
-        [--layer liver|resection|tumour] [--labels START_LABELS.nii.gz] [--reference MASK.nii.gz] [--json]";
-
-pub const SCORE_SPEC: Spec = Spec {
-    values: &["labels", "reference", "layer", "reference-label"],
-    switches: &["json"],
-};
-
-pub const SCORE_USAGE: &str = "remnant score --labels LABELS.nii.gz --reference MASK.nii.gz
-        [--layer liver|resection|tumour] [--reference-label N] [--json]";
-
-fn layer_arg(a: &Args) -> Result<Layer, String> {
-    match a.text("layer") {
-        None => Ok(Layer::Liver),
-        Some(t) => Layer::parse(&t)
-            .ok_or_else(|| format!("--layer \"{t}\" must be liver, resection or tumour")),
-    }
+/// `remnant score`: the trainee score of a traced layer against a reference.
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// A Remnant label map
+    #[arg(long, value_name = "LABELS.nii.gz")]
+    pub labels: PathBuf,
+    /// The reference mask (non-zero = inside, or the label of --reference-label)
+    #[arg(long, value_name = "MASK.nii.gz")]
+    pub reference: PathBuf,
+    /// The layer to score
+    #[arg(long, value_name = "liver|resection|tumour", value_parser = args::layer, default_value = "liver")]
+    pub layer: Layer,
+    /// Which label of the reference is inside (default: every non-zero voxel)
+    #[arg(long, value_name = "N", value_parser = args::label)]
+    pub reference_label: Option<MaskSelect>,
+    /// Print JSON (schema remnant.score/1)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Serialize)]
@@ -53,12 +74,8 @@ struct GrowOut {
     score: Option<Score>,
 }
 
-pub fn run_grow(argv: &[OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &GROW_SPEC)?;
-    let ct = a.require_path("ct")?;
-    let seeds_path = a.require_path("seeds")?;
-    let out = a.require_path("out")?;
-    let layer = layer_arg(&a)?;
+pub fn run_grow(a: GrowArgs) -> Result<(), String> {
+    let (ct, seeds_path, out, layer) = (a.ct, a.seeds, a.out, a.layer);
     let text = std::fs::read_to_string(&seeds_path)
         .map_err(|e| format!("{}: {e}", seeds_path.display()))?;
     let seeds = Seeds::parse(&text).map_err(|e| format!("{}: {e}", seeds_path.display()))?;
@@ -75,8 +92,8 @@ pub fn run_grow(argv: &[OsString]) -> Result<(), String> {
         ));
     }
     let bg = seeds.voxels(&grid, SeedKind::Background);
-    if let Some(p) = a.path("labels") {
-        study.labels = load_label_map(&p, &study.ct.geometry, Task::none())?;
+    if let Some(p) = &a.labels {
+        study.labels = load_label_map(p, &study.ct.geometry, Task::none())?;
     }
     let t0 = Instant::now();
     let preview = crate::segmentation::tools::growcut::grow_from_seeds(
@@ -94,10 +111,9 @@ pub fn run_grow(argv: &[OsString]) -> Result<(), String> {
     preview.accept(&ctx, &mut study.labels.bits);
     let grown_voxels = preview.voxel_count();
     let warning = save_labels(&out, &study.labels, study.spatial())?;
-    let score = match a.path("reference") {
+    let score = match &a.reference {
         Some(r) => {
-            let mask =
-                read_mask_on_grid(&r, MaskSelect::NonZero, &study.ct.geometry, Task::none())?;
+            let mask = read_mask_on_grid(r, MaskSelect::NonZero, &study.ct.geometry, Task::none())?;
             score(&grid, &study.labels.bits, layer, &mask)
         }
         None => None,
@@ -113,7 +129,7 @@ pub fn run_grow(argv: &[OsString]) -> Result<(), String> {
         out: out.display().to_string(),
         score,
     };
-    if a.switch("json") {
+    if a.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?
@@ -175,18 +191,15 @@ fn read_label_map(p: &Path) -> Result<LabelMap, String> {
         .map_err(|e| format!("{}: {e}", p.display()))
 }
 
-pub fn run_score(argv: &[OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SCORE_SPEC)?;
-    let labels = a.require_path("labels")?;
-    let reference = a.require_path("reference")?;
-    let layer = layer_arg(&a)?;
-    let select = a.mask_select("reference-label")?;
+pub fn run_score(a: ScoreArgs) -> Result<(), String> {
+    let (labels, reference, layer) = (a.labels, a.reference, a.layer);
+    let select = a.reference_label.unwrap_or(MaskSelect::NonZero);
     let map = read_label_map(&labels)?;
     let mask = read_mask_on_grid(&reference, select, &map.geometry, Task::none())?;
     let grid = Grid::of(&map.geometry);
     let s = score(&grid, &map.bits, layer, &mask)
         .ok_or_else(|| "the reference does not match the label map's grid".to_string())?;
-    if a.switch("json") {
+    if a.json {
         let o = ScoreOut {
             schema: "remnant.score/1",
             labels: labels.display().to_string(),

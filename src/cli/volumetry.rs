@@ -1,8 +1,7 @@
 //! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
 
-use super::args::{Args, Spec};
-use crate::clinical::Sentence;
-use crate::clinical::{AfterPve, CheckLine, ChecklistInputs, Fong, FongInputs, decide};
+use super::args;
+use crate::clinical::{AfterPve, CheckLine, ChecklistInputs, Fong, FongInputs, Sentence, decide};
 use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
@@ -13,48 +12,115 @@ use crate::volumetry::growth::{Growth, Timing};
 use crate::volumetry::margins::{Placement, TumourMargin};
 use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, Thresholds};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub const SPEC: Spec = Spec {
-    values: &[
-        "ct",
-        "series",
-        "labels",
-        "liver-mask",
-        "liver-label",
-        "resection-mask",
-        "tumour-mask",
-        "condition",
-        "height-cm",
-        "weight-kg",
-        "cut-point",
-        "cut-normal",
-        "cut-remove",
-        "after-labels",
-        "weeks",
-        "weeks-since-pve",
-        "threshold",
-        "plan-date",
-        "pci",
-        "node-positive",
-        "dfi-under-12-months",
-        "cea-over-200",
-        "more-than-one-tumour",
-        "largest-over-5cm",
-        "tolerates-surgery",
-        "primary-controlled",
-        "extrahepatic-controlled",
-    ],
-    switches: &["json"],
-};
+/// `remnant volumetry`: the CT (NIfTI file or DICOM folder) and its layers.
+#[derive(Debug, clap::Args)]
+pub struct VolumetryArgs {
+    /// The CT: a NIfTI file, or a DICOM folder / DICOMDIR / image file
+    #[arg(long, value_name = "CT.nii.gz|DICOM_DIR")]
+    pub ct: PathBuf,
+    /// With a DICOM folder holding several series: the SeriesInstanceUID to use
+    #[arg(long, value_name = "UID")]
+    pub series: Option<String>,
+    /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in remnant)
+    #[arg(long, value_name = "LABELS.nii.gz")]
+    pub labels: Option<PathBuf>,
+    /// A liver mask from another tool (non-zero = liver, or the label of --liver-label)
+    #[arg(long, value_name = "M.nii.gz")]
+    pub liver_mask: Option<PathBuf>,
+    /// Which label of --liver-mask is the liver (default: every non-zero voxel)
+    #[arg(long, value_name = "N", value_parser = args::label, requires = "liver_mask")]
+    pub liver_label: Option<MaskSelect>,
+    /// A mask of the part to resect (non-zero = resected)
+    #[arg(long, value_name = "M.nii.gz")]
+    pub resection_mask: Option<PathBuf>,
+    /// A mask of the tumours (non-zero = tumour)
+    #[arg(long, value_name = "M.nii.gz")]
+    pub tumour_mask: Option<PathBuf>,
+    /// Liver condition, which sets the required FLR: normal 20 %, chemo 30 %, cirrhosis 40 %
+    #[arg(long, value_name = "normal|chemo|cirrhosis", value_parser = args::condition, default_value = "normal")]
+    pub condition: LiverCondition,
+    /// Height in cm (with --weight-kg: BSA, sTLV and sFLR)
+    #[arg(long, value_name = "CM", value_parser = args::number)]
+    pub height_cm: Option<f64>,
+    /// Weight in kg (with --height-cm: BSA, sTLV and sFLR; FLR / body weight)
+    #[arg(long, value_name = "KG", value_parser = args::number)]
+    pub weight_kg: Option<f64>,
+    /// A point of a cutting plane, patient mm (RAS)
+    #[arg(long, value_name = "X,Y,Z", value_parser = args::triple, requires = "cut_normal")]
+    pub cut_point: Option<[f64; 3]>,
+    /// The cutting plane's normal (RAS)
+    #[arg(long, value_name = "NX,NY,NZ", value_parser = args::triple, requires = "cut_point")]
+    pub cut_normal: Option<[f64; 3]>,
+    /// Which side of the plane is resected
+    #[arg(long, value_name = "positive|negative", value_parser = ["positive", "negative"], default_value = "positive", requires = "cut_point")]
+    pub cut_remove: String,
+    /// The label map traced on the post-PVE scan (with --weeks-since-pve and/or --weeks)
+    #[arg(long, value_name = "POST_PVE_LABELS.nii.gz")]
+    pub after_labels: Option<PathBuf>,
+    /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
+    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    pub weeks_since_pve: Option<f64>,
+    /// Weeks between the two scans (without --weeks-since-pve the KGR is a lower bound)
+    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    pub weeks: Option<f64>,
+    /// A custom FLR threshold (%) for the chosen condition, labelled as the user's
+    #[arg(long, value_name = "PCT", value_parser = args::number)]
+    pub threshold: Option<f64>,
+    /// Date of the pre-operative plan
+    #[arg(long, value_name = "DATE")]
+    pub plan_date: Option<String>,
+    /// The case's PCI (0-39), linked to the extrahepatic-disease criterion
+    #[arg(long, value_name = "N", value_parser = pci_value)]
+    pub pci: Option<u32>,
+    /// Fong: node-positive primary
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub node_positive: Option<bool>,
+    /// Fong: disease-free interval from the primary < 12 months
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub dfi_under_12_months: Option<bool>,
+    /// Fong: CEA > 200 ng/mL
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub cea_over_200: Option<bool>,
+    /// Fong: override "more than one tumour" (default: from the traced tumours)
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub more_than_one_tumour: Option<bool>,
+    /// Fong: override "largest tumour > 5 cm" (default: from the traced tumours)
+    #[arg(long = "largest-over-5cm", value_name = "yes|no", value_parser = yes_no)]
+    pub largest_over_5cm: Option<bool>,
+    /// JSCCR 2010 (1): the patient can tolerate surgery
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub tolerates_surgery: Option<bool>,
+    /// JSCCR 2010 (2): the primary tumour is or can be controlled
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub primary_controlled: Option<bool>,
+    /// JSCCR 2010 (4): no extrahepatic metastases, or they can be controlled
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub extrahepatic_controlled: Option<bool>,
+    /// Print JSON (schema remnant.volumetry/2) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub const USAGE: &str = "remnant volumetry --ct CT.nii.gz|DICOM_DIR [--series UID] [--labels LABELS.nii.gz] [--liver-mask M.nii.gz [--liver-label N]]
-        [--resection-mask M] [--tumour-mask M] [--condition normal|chemo|cirrhosis]
-        [--height-cm H --weight-kg W] [--cut-point X,Y,Z --cut-normal NX,NY,NZ [--cut-remove positive|negative]]
-        [--after-labels POST_PVE_LABELS.nii.gz [--weeks-since-pve N] [--weeks N]] [--threshold PCT] [--plan-date DATE]
-        [--pci N] [--node-positive|--dfi-under-12-months|--cea-over-200|--more-than-one-tumour|--largest-over-5cm yes|no]
-        [--tolerates-surgery|--primary-controlled|--extrahepatic-controlled yes|no] [--json]";
+/// `yes` or `no`.
+fn yes_no(s: &str) -> Result<bool, String> {
+    match s.trim() {
+        "yes" | "y" | "true" | "1" => Ok(true),
+        "no" | "n" | "false" | "0" => Ok(false),
+        _ => Err("must be yes or no".into()),
+    }
+}
+
+/// A PCI total, 0-39.
+fn pci_value(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|&p| p <= 39)
+        .ok_or_else(|| "must be a whole number 0-39".into())
+}
 
 /// Version of the JSON layout printed with --json (documented in the README, with
 /// what changed from version 1).
@@ -107,23 +173,10 @@ pub struct Report {
     pub seconds: f64,
 }
 
-fn yes_no(a: &Args, name: &str) -> Result<Option<bool>, String> {
-    match a.text(name).as_deref().map(str::trim) {
-        None => Ok(None),
-        Some("yes" | "y" | "true" | "1") => Ok(Some(true)),
-        Some("no" | "n" | "false" | "0") => Ok(Some(false)),
-        Some(o) => Err(format!("--{name} \"{o}\" must be yes or no")),
-    }
-}
-
-fn inputs(a: &Args) -> Result<PlanInputs, String> {
-    let condition = match a.text("condition") {
-        None => LiverCondition::Normal,
-        Some(c) => LiverCondition::parse(&c)
-            .ok_or_else(|| format!("--condition \"{c}\" must be normal, chemo or cirrhosis"))?,
-    };
+fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
+    let condition = a.condition;
     let mut thresholds = Thresholds::default();
-    if let Some(t) = a.number("threshold")? {
+    if let Some(t) = a.threshold {
         match condition {
             LiverCondition::Normal => thresholds.normal = t,
             LiverCondition::Chemo => thresholds.chemo = t,
@@ -136,20 +189,20 @@ fn inputs(a: &Args) -> Result<PlanInputs, String> {
     let inputs = PlanInputs {
         condition,
         thresholds,
-        height_cm: a.number("height-cm")?,
-        weight_kg: a.number("weight-kg")?,
-        plan_date: a.text("plan-date"),
+        height_cm: a.height_cm,
+        weight_kg: a.weight_kg,
+        plan_date: a.plan_date.clone(),
         fong: FongInputs {
-            node_positive_primary: yes_no(a, "node-positive")?,
-            disease_free_interval_under_12_months: yes_no(a, "dfi-under-12-months")?,
-            cea_over_200: yes_no(a, "cea-over-200")?,
-            more_than_one_tumour: yes_no(a, "more-than-one-tumour")?,
-            largest_over_5_cm: yes_no(a, "largest-over-5cm")?,
+            node_positive_primary: a.node_positive,
+            disease_free_interval_under_12_months: a.dfi_under_12_months,
+            cea_over_200: a.cea_over_200,
+            more_than_one_tumour: a.more_than_one_tumour,
+            largest_over_5_cm: a.largest_over_5cm,
         },
         checklist: ChecklistInputs {
-            tolerates_surgery: yes_no(a, "tolerates-surgery")?,
-            primary_controlled: yes_no(a, "primary-controlled")?,
-            extrahepatic_controlled: yes_no(a, "extrahepatic-controlled")?,
+            tolerates_surgery: a.tolerates_surgery,
+            primary_controlled: a.primary_controlled,
+            extrahepatic_controlled: a.extrahepatic_controlled,
         },
     };
     if let Some(h) = inputs.height_cm {
@@ -161,37 +214,26 @@ fn inputs(a: &Args) -> Result<PlanInputs, String> {
     Ok(inputs)
 }
 
-pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
-    let a = Args::parse(argv, &SPEC)?;
+pub fn run(a: VolumetryArgs) -> Result<(), String> {
     let t0 = Instant::now();
-    let ct = a.require_path("ct")?;
+    let ct = a.ct.clone();
     let inputs = inputs(&a)?;
-    let pci = match a.text("pci") {
-        None => None,
-        Some(t) => Some(
-            t.trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|&p| p <= 39)
-                .ok_or_else(|| format!("--pci \"{t}\" must be a whole number 0-39"))?,
-        ),
-    };
-    let (g, mut warnings) = ct_geometry(&ct, a.text("series").as_deref())?;
-    let mut map = match a.path("labels") {
-        Some(p) => load_label_map(&p, &g, Task::none())?,
+    let (g, mut warnings) = ct_geometry(&ct, a.series.as_deref())?;
+    let mut map = match &a.labels {
+        Some(p) => load_label_map(p, &g, Task::none())?,
         None => LabelMap::empty(g.clone()),
     };
-    let select = a.mask_select("liver-label")?;
-    for (flag, layer, sel) in [
-        ("liver-mask", Layer::Liver, select),
-        ("resection-mask", Layer::Resection, MaskSelect::NonZero),
-        ("tumour-mask", Layer::Tumour, MaskSelect::NonZero),
+    let select = a.liver_label.unwrap_or(MaskSelect::NonZero);
+    for (path, layer, sel) in [
+        (&a.liver_mask, Layer::Liver, select),
+        (&a.resection_mask, Layer::Resection, MaskSelect::NonZero),
+        (&a.tumour_mask, Layer::Tumour, MaskSelect::NonZero),
     ] {
-        if let Some(p) = a.path(flag) {
-            import_mask(&p, sel, layer, &mut map, Task::none())?;
+        if let Some(p) = path {
+            import_mask(p, sel, layer, &mut map, Task::none())?;
         }
     }
-    if a.path("labels").is_none() && a.path("liver-mask").is_none() {
+    if a.labels.is_none() && a.liver_mask.is_none() {
         return Err("give --labels or --liver-mask: there is nothing to measure".into());
     }
     if let Some(plane) = cut_plane(&a)? {
@@ -202,16 +244,11 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
     }
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
     let timing = Timing {
-        weeks_since_pve: a.number("weeks-since-pve")?,
-        weeks_between_scans: a.number("weeks")?,
+        weeks_since_pve: a.weeks_since_pve,
+        weeks_between_scans: a.weeks,
     };
-    let after = match a.path("after-labels") {
-        None => {
-            if timing != Timing::default() {
-                return Err("--weeks and --weeks-since-pve go with --after-labels".into());
-            }
-            None
-        }
+    let after = match &a.after_labels {
+        None => None,
         Some(p) => {
             if timing == Timing::default() {
                 return Err(
@@ -220,7 +257,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
                 );
             }
             let (vol, _) =
-                crate::volume::nifti::read_labels(&p, Task::none()).map_err(|e| e.to_string())?;
+                crate::volume::nifti::read_labels(p, Task::none()).map_err(|e| e.to_string())?;
             let after_map = LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
                 .map_err(|e| format!("{}: {e}", p.display()))?;
             Some(AfterPve {
@@ -230,7 +267,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
             })
         }
     };
-    let d = decide(&map.bits, &g, &inputs, &tumours, pci, after);
+    let d = decide(&map.bits, &g, &inputs, &tumours, a.pci, after);
     if d.assessment.volumes.resection_outside_liver_ml > 0.0 {
         warnings.push(format!(
             "{:.1} mL of resection is traced outside the liver and not counted",
@@ -253,7 +290,7 @@ pub fn run(argv: &[std::ffi::OsString]) -> Result<(), String> {
         warnings,
         seconds: t0.elapsed().as_secs_f64(),
     };
-    if a.switch("json") {
+    if a.json {
         let s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         println!("{s}");
     } else {
@@ -282,42 +319,22 @@ fn ct_geometry(ct: &Path, series: Option<&str>) -> Result<(Geometry, Vec<String>
     Ok((g, header.warnings.clone()))
 }
 
-fn triple(a: &Args, name: &str) -> Result<Option<[f64; 3]>, String> {
-    let Some(t) = a.text(name) else {
+/// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
+fn cut_plane(
+    a: &VolumetryArgs,
+) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, String> {
+    let (Some(point), Some(normal)) = (a.cut_point, a.cut_normal) else {
         return Ok(None);
     };
-    let v: Vec<f64> = t.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-    match v[..] {
-        [x, y, z] if v.iter().all(|c| c.is_finite()) => Ok(Some([x, y, z])),
-        _ => Err(format!(
-            "--{name} \"{t}\" must be three numbers X,Y,Z (mm, RAS)"
-        )),
-    }
-}
-
-/// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
-fn cut_plane(a: &Args) -> Result<Option<crate::segmentation::plane_cut::CutPlane>, String> {
-    let (p, n) = (triple(a, "cut-point")?, triple(a, "cut-normal")?);
-    let remove_positive = match a.text("cut-remove").as_deref() {
-        None | Some("positive") => true,
-        Some("negative") => false,
-        Some(o) => return Err(format!("--cut-remove \"{o}\" must be positive or negative")),
+    let plane = crate::segmentation::plane_cut::CutPlane {
+        point,
+        normal,
+        remove_positive: a.cut_remove == "positive",
     };
-    match (p, n) {
-        (None, None) => Ok(None),
-        (Some(point), Some(normal)) => {
-            let plane = crate::segmentation::plane_cut::CutPlane {
-                point,
-                normal,
-                remove_positive,
-            };
-            if !plane.is_valid() {
-                return Err("--cut-normal must not be zero".into());
-            }
-            Ok(Some(plane))
-        }
-        _ => Err("--cut-point and --cut-normal go together".into()),
+    if !plane.is_valid() {
+        return Err("--cut-normal must not be zero".into());
     }
+    Ok(Some(plane))
 }
 
 fn table(r: &Report) -> String {
