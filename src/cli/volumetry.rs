@@ -60,12 +60,23 @@ pub struct VolumetryArgs {
     /// The label map traced on the post-PVE scan (with --weeks-since-pve and/or --weeks)
     #[arg(long, value_name = "POST_PVE_LABELS.nii.gz")]
     pub after_labels: Option<PathBuf>,
-    /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
-    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
-    pub weeks_since_pve: Option<f64>,
     /// Weeks between the two scans (without --weeks-since-pve the KGR is a lower bound)
     #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
     pub weeks: Option<f64>,
+    /// The decision's entered criteria (threshold, plan date, PCI, Fong, JSCCR).
+    #[command(flatten)]
+    pub decision: Box<DecisionArgs>,
+    /// Print JSON (schema remnant.volumetry/2) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What the surgeon enters for the decision (boxed: keeps the command enum small).
+#[derive(Debug, clap::Args)]
+pub struct DecisionArgs {
+    /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
+    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    pub weeks_since_pve: Option<f64>,
     /// A custom FLR threshold (%) for the chosen condition, labelled as the user's
     #[arg(long, value_name = "PCT", value_parser = args::number)]
     pub threshold: Option<f64>,
@@ -99,9 +110,6 @@ pub struct VolumetryArgs {
     /// JSCCR 2010 (4): no extrahepatic metastases, or they can be controlled
     #[arg(long, value_name = "yes|no", value_parser = yes_no)]
     pub extrahepatic_controlled: Option<bool>,
-    /// Print JSON (schema remnant.volumetry/2) instead of a table
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// `yes` or `no`.
@@ -176,7 +184,7 @@ pub struct Report {
 fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
     let condition = a.condition;
     let mut thresholds = Thresholds::default();
-    if let Some(t) = a.threshold {
+    if let Some(t) = a.decision.threshold {
         match condition {
             LiverCondition::Normal => thresholds.normal = t,
             LiverCondition::Chemo => thresholds.chemo = t,
@@ -191,18 +199,18 @@ fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
         thresholds,
         height_cm: a.height_cm,
         weight_kg: a.weight_kg,
-        plan_date: a.plan_date.clone(),
+        plan_date: a.decision.plan_date.clone(),
         fong: FongInputs {
-            node_positive_primary: a.node_positive,
-            disease_free_interval_under_12_months: a.dfi_under_12_months,
-            cea_over_200: a.cea_over_200,
-            more_than_one_tumour: a.more_than_one_tumour,
-            largest_over_5_cm: a.largest_over_5cm,
+            node_positive_primary: a.decision.node_positive,
+            disease_free_interval_under_12_months: a.decision.dfi_under_12_months,
+            cea_over_200: a.decision.cea_over_200,
+            more_than_one_tumour: a.decision.more_than_one_tumour,
+            largest_over_5_cm: a.decision.largest_over_5cm,
         },
         checklist: ChecklistInputs {
-            tolerates_surgery: a.tolerates_surgery,
-            primary_controlled: a.primary_controlled,
-            extrahepatic_controlled: a.extrahepatic_controlled,
+            tolerates_surgery: a.decision.tolerates_surgery,
+            primary_controlled: a.decision.primary_controlled,
+            extrahepatic_controlled: a.decision.extrahepatic_controlled,
         },
     };
     if let Some(h) = inputs.height_cm {
@@ -244,7 +252,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), String> {
     }
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
     let timing = Timing {
-        weeks_since_pve: a.weeks_since_pve,
+        weeks_since_pve: a.decision.weeks_since_pve,
         weeks_between_scans: a.weeks,
     };
     let after = match &a.after_labels {
@@ -267,7 +275,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), String> {
             })
         }
     };
-    let d = decide(&map.bits, &g, &inputs, &tumours, a.pci, after);
+    let d = decide(&map.bits, &g, &inputs, &tumours, a.decision.pci, after);
     if d.assessment.volumes.resection_outside_liver_ml > 0.0 {
         warnings.push(format!(
             "{:.1} mL of resection is traced outside the liver and not counted",
