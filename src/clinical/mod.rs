@@ -363,3 +363,29 @@ pub fn margin_sentence(m: &TumourMargin) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DH exactly 5 points is flagged (Ribero 2007: the favourable group is DH > 5);
+    /// just above is not. KGR exactly 2.0 is not flagged; just below is.
+    #[test]
+    fn dh_and_kgr_boundaries_in_the_growth_sentence() {
+        let s = growth_sentence("sFLR", 18.0, 23.0, 5.0, 2.5, 2.0, false);
+        assert!(s.contains("degree of hypertrophy <= 5 points"), "{s}");
+        let s = growth_sentence("sFLR", 18.0, 23.01, 5.01, 2.5, 2.0, false);
+        assert!(!s.contains("<= 5 points"), "{s}");
+        let s = growth_sentence("sFLR", 18.0, 26.0, 8.0, 2.0, 4.0, false);
+        assert!(
+            s.contains("(>= 2 %/week)") && !s.contains("associated"),
+            "{s}"
+        );
+        let s = growth_sentence("sFLR", 18.0, 26.0, 8.0, 1.999, 4.0, false);
+        assert!(
+            s.contains("is associated with more liver insufficiency"),
+            "{s}"
+        );
+        assert!(!s.contains("predicts"), "{s}");
+    }
+}
