@@ -9,7 +9,7 @@ use crate::report::{KeyImage, LiverFigures, Report};
 use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
 use crate::study::Study;
-use crate::volumetry::{Assessment, PlanInputs};
+use crate::volumetry::PlanInputs;
 use crate::workspace::Snapshot;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -273,8 +273,10 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, CaseError> {
     })
 }
 
-/// The liver figures the report carries, from the planning assessment.
-pub fn liver_figures(a: &Assessment) -> LiverFigures {
+/// The liver figures the report carries: the plan's numbers and every sentence of its
+/// decision, as the Plan panel shows them.
+pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> LiverFigures {
+    let a = &d.assessment;
     let v = &a.volumes;
     LiverFigures {
         total_ml: Some(v.total_ml),
@@ -287,6 +289,15 @@ pub fn liver_figures(a: &Assessment) -> LiverFigures {
         condition: a.condition.label().to_string(),
         threshold_percent: Some(a.verdict.threshold_percent),
         verdict: a.verdict.text.clone(),
+        plan_date: inputs.plan_date.clone(),
+        basis: a.verdict.basis.clone(),
+        bsa_m2: a.body.as_ref().map(|b| b.bsa_m2),
+        stlv_ml: a.body.as_ref().map(|b| b.stlv_ml),
+        flr_bw_percent: a.flr_bw_percent,
+        threshold_source: Some(a.verdict.source.clone()),
+        grade: Some(a.verdict.decision.word().to_string()),
+        kgr_percent_per_week: d.growth.as_ref().map(|g| g.kgr_percent_per_week),
+        statements: d.sentences.iter().map(|s| s.text.clone()).collect(),
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod autosave;
 pub mod case;
 pub mod cli;
+pub mod clinical;
 pub mod fsutil;
 pub mod mesh;
 pub mod pci;

@@ -193,6 +193,17 @@ pub struct Highlight<'a> {
     pub palette: [[u8; 4]; 3],
 }
 
+/// Colour of the 10 mm margin ring drawn around each tumour (value 1 of its highlight).
+pub const MARGIN_RING_PALETTE: [[u8; 4]; 3] = [[255, 240, 80, 230], [0; 4], [0; 4]];
+
+/// The margin ring (from `volumetry::margins::margin_ring`) as a slice highlight.
+pub fn margin_ring_highlight(ring: &[u8]) -> Highlight<'_> {
+    Highlight {
+        data: ring,
+        palette: MARGIN_RING_PALETTE,
+    }
+}
+
 /// Render one slice into `out` (RGBA, width x height from `PlaneAxes::size`).
 #[allow(clippy::too_many_arguments)]
 pub fn render_slice(

@@ -182,6 +182,22 @@ fn report_cli_renders_a_pdf_with_ids_scores_total_and_liver_verdict() {
     // the liver part comes from the traced phantom: FLR 33.3 % < 40 % with cirrhosis
     assert!(text.contains("33.3"), "{text}");
     assert!(text.contains("portal vein embolisation"), "{text}");
+    // the decision as the Plan panel shows it: plan block, margins, Fong score
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("pre-operative plan (date not recorded)"),
+        "{flat}"
+    );
+    assert!(flat.contains("Required FLR 40 %"), "{flat}");
+    assert!(flat.contains("Tumour #1 (axial diameter"), "{flat}");
+    assert!(
+        flat.contains("Fong clinical risk score at least 1 / 5"),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("JSCCR 2010 - (5) the function of the remaining liver"),
+        "{flat}"
+    );
 }
 
 #[test]

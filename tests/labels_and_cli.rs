@@ -27,7 +27,7 @@ fn volumetry_cli_reports_the_sample_liver_as_nibabel_does() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema"], "remnant.volumetry/1");
+    assert_eq!(v["schema"], "remnant.volumetry/2");
     assert_eq!(v["counts"]["total"], 38_634);
     // 38,634 voxels x 27 mm^3 = 1,043,118 mm^3 = 1,043.118 mL
     let ml = v["volumes"]["total_ml"].as_f64().unwrap();
@@ -65,7 +65,7 @@ fn volumetry_cli_on_the_phantom_gives_the_documented_answers() {
     // 29,936 / 89,792 = 33.339 %
     let flr = v["flr_percent"].as_f64().unwrap();
     assert!((flr - 100.0 * 29_936.0 / 89_792.0).abs() < 1e-9);
-    assert_eq!(v["verdict"]["decision"], "consider_pve");
+    assert_eq!(v["verdict"]["decision"], "insufficient");
     assert_eq!(v["tumours"].as_array().unwrap().len(), 2);
     // 6 x 6 x 4 voxels of 1.5 x 1.5 x 3 mm: 9 x 9 x 12 mm box, diagonal 17.49 mm
     let d = v["tumours"][0]["diameter_mm"].as_f64().unwrap();

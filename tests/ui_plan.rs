@@ -42,14 +42,17 @@ fn type_into(h: &mut Harness<'static, RemnantApp>, label: &str, text: &str) {
 fn verdict_follows_condition_and_body_size() {
     let mut h = phantom_harness();
     // FLR 29,936 / 89,792 = 33.3 %: adequate for a normal liver
-    h.get_by_label_contains("FLR 33.3 % >= 20 % required for a normal liver: adequate remnant");
+    h.get_by_label_contains(
+        "FLR 33.3 % >= 20 % required for a normal liver: remnant volume adequate for a normal liver",
+    );
     h.get_by_label_contains("Cirrhosis").click();
     h.run();
     h.get_by_label_contains(
-        "FLR 33.3 % < 40 % required with cirrhosis: consider portal vein embolisation",
+        "FLR 33.3 % < 40 % required with cirrhosis: remnant volume insufficient for a cirrhotic liver: consider portal vein embolisation",
     );
     // PVE: 33.34 x 1.2 = 40.0 %, x 1.4 = 46.7 %
-    h.get_by_label_contains("After PVE (+20-40 % in 2-4 weeks)");
+    h.get_by_label_contains("After PVE the remnant typically grows by 20-40 % in 2-4 weeks");
+    h.get_by_label_contains("FLR typically 40.0-46.7 %");
     // height and weight switch the verdict to the standardised FLR:
     // 175 cm / 70 kg -> BSA 1.8447 m^2 -> sTLV 1543.3 mL -> sFLR 202.068 / 1543.3 = 13.1 %
     type_into(&mut h, "Height (cm)", "175");
@@ -69,6 +72,7 @@ fn absurd_numbers_are_refused_in_the_field_with_a_message() {
     h.get_by_label_contains("weight 900 kg is outside 25-300 kg");
     // no sFLR from refused inputs: the verdict stays on the measured FLR
     h.get_by_label_contains("FLR 33.3 % >= 20 %");
+    h.get_by_label_contains("Missing: height and weight for the standardised FLR");
     assert!(h.state().ws.planning.height_cm.is_none());
     let mut h = phantom_harness();
     type_into(&mut h, "Weight (kg)", "heavy");
@@ -106,5 +110,16 @@ fn post_pve_scan_gives_hypertrophy_and_kgr() {
     ));
     h.run();
     type_into(&mut h, "Weeks between scans", "3");
-    h.get_by_label_contains("FLR 33.3 % -> 33.3 % in 3.0 weeks: degree of hypertrophy 0.0 points, KGR 0.00 %/week (< 2 %/week");
+    h.get_by_label_contains("FLR 33.3 % -> 33.3 % at 3.0 weeks between the scans: degree of hypertrophy 0.0 points, KGR at least 0.00 %/week (a lower bound");
+    h.get_by_label_contains(
+        "is associated with more liver insufficiency after resection, Shindoh 2013",
+    );
+    h.get_by_label_contains("degree of hypertrophy <= 5 points: associated with more postoperative liver dysfunction (Ribero 2007)");
+    // the post-PVE FLR is itself judged against the threshold
+    h.get_by_label_contains("Post-PVE scan: FLR 33.3 % >= 20 % required for a normal liver");
+    // with the weeks since PVE, the KGR is no longer a lower bound
+    type_into(&mut h, "Weeks since PVE", "2");
+    h.get_by_label_contains(
+        "at 2.0 weeks since PVE: degree of hypertrophy 0.0 points, KGR 0.00 %/week (< 2 %/week",
+    );
 }

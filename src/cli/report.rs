@@ -5,7 +5,6 @@ use crate::case;
 use crate::report::{Report, Severity, render_pdf};
 use crate::study::Study;
 use crate::task::Task;
-use crate::volumetry::{Counts, assess};
 
 /// `remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--validate]`.
 #[derive(Debug, clap::Args)]
@@ -37,10 +36,18 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
                 let mut s = Study::open_series(sp, opened.scan_series.as_deref(), Task::none())?;
                 s.labels =
                     crate::segmentation::io::load_label_map(lp, &s.ct.geometry, Task::none())?;
-                let c: Counts = s.counts();
-                let a = assess(&c, s.ct.geometry.voxel_volume_mm3(), &opened.case.planning);
                 let mut r = opened.report.clone();
-                r.liver.figures = Some(case::liver_figures(&a));
+                let g = &s.ct.geometry;
+                let tumours = crate::segmentation::components::components(
+                    &s.labels.bits,
+                    crate::segmentation::Layer::Tumour.bit(),
+                    g,
+                );
+                let pci = (r.pci.unscored_count() < crate::pci::REGIONS.len())
+                    .then(|| u32::from(r.pci.total()));
+                let planning = &opened.case.planning;
+                let d = crate::clinical::decide(&s.labels.bits, g, planning, &tumours, pci, None);
+                r.liver.figures = Some(case::liver_figures(&d, planning));
                 (r, Some(s))
             }
             _ => (opened.report.clone(), None),

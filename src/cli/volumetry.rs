@@ -2,13 +2,16 @@
 
 use super::CliError;
 use super::args;
+use crate::clinical::{AfterPve, CheckLine, ChecklistInputs, Fong, FongInputs, Sentence, decide};
 use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
 use crate::task::Task;
 use crate::volume::Geometry;
 use crate::volume::nifti::{MaskSelect, read_header};
-use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, assess};
+use crate::volumetry::growth::{Growth, Timing};
+use crate::volumetry::margins::{Placement, TumourMargin};
+use crate::volumetry::{Assessment, Counts, LiverCondition, PlanInputs, Thresholds};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -55,19 +58,82 @@ pub struct VolumetryArgs {
     /// Which side of the plane is resected
     #[arg(long, value_name = "positive|negative", value_parser = ["positive", "negative"], default_value = "positive", requires = "cut_point")]
     pub cut_remove: String,
-    /// The label map traced on the post-PVE scan (with --weeks)
-    #[arg(long, value_name = "POST_PVE_LABELS.nii.gz", requires = "weeks")]
+    /// The label map traced on the post-PVE scan (with --weeks-since-pve and/or --weeks)
+    #[arg(long, value_name = "POST_PVE_LABELS.nii.gz")]
     pub after_labels: Option<PathBuf>,
-    /// Weeks between the two scans (with --after-labels)
+    /// Weeks between the two scans (without --weeks-since-pve the KGR is a lower bound)
     #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
     pub weeks: Option<f64>,
-    /// Print JSON (schema remnant.volumetry/1) instead of a table
+    /// The decision's entered criteria (threshold, plan date, PCI, Fong, JSCCR).
+    #[command(flatten)]
+    pub decision: Box<DecisionArgs>,
+    /// Print JSON (schema remnant.volumetry/2) instead of a table
     #[arg(long)]
     pub json: bool,
 }
 
-/// Version of the JSON layout printed with --json (documented in the README).
-pub const JSON_SCHEMA: &str = "remnant.volumetry/1";
+/// What the surgeon enters for the decision (boxed: keeps the command enum small).
+#[derive(Debug, clap::Args)]
+pub struct DecisionArgs {
+    /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
+    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    pub weeks_since_pve: Option<f64>,
+    /// A custom FLR threshold (%) for the chosen condition, labelled as the user's
+    #[arg(long, value_name = "PCT", value_parser = args::number)]
+    pub threshold: Option<f64>,
+    /// Date of the pre-operative plan
+    #[arg(long, value_name = "DATE")]
+    pub plan_date: Option<String>,
+    /// The case's PCI (0-39), linked to the extrahepatic-disease criterion
+    #[arg(long, value_name = "N", value_parser = pci_value)]
+    pub pci: Option<u32>,
+    /// Fong: node-positive primary
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub node_positive: Option<bool>,
+    /// Fong: disease-free interval from the primary < 12 months
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub dfi_under_12_months: Option<bool>,
+    /// Fong: CEA > 200 ng/mL
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub cea_over_200: Option<bool>,
+    /// Fong: override "more than one tumour" (default: from the traced tumours)
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub more_than_one_tumour: Option<bool>,
+    /// Fong: override "largest tumour > 5 cm" (default: from the traced tumours)
+    #[arg(long = "largest-over-5cm", value_name = "yes|no", value_parser = yes_no)]
+    pub largest_over_5cm: Option<bool>,
+    /// JSCCR 2010 (1): the patient can tolerate surgery
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub tolerates_surgery: Option<bool>,
+    /// JSCCR 2010 (2): the primary tumour is or can be controlled
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub primary_controlled: Option<bool>,
+    /// JSCCR 2010 (4): no extrahepatic metastases, or they can be controlled
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub extrahepatic_controlled: Option<bool>,
+}
+
+/// `yes` or `no`.
+fn yes_no(s: &str) -> Result<bool, String> {
+    match s.trim() {
+        "yes" | "y" | "true" | "1" => Ok(true),
+        "no" | "n" | "false" | "0" => Ok(false),
+        _ => Err("must be yes or no".into()),
+    }
+}
+
+/// A PCI total, 0-39.
+fn pci_value(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|&p| p <= 39)
+        .ok_or_else(|| "must be a whole number 0-39".into())
+}
+
+/// Version of the JSON layout printed with --json (documented in the README, with
+/// what changed from version 1).
+pub const JSON_SCHEMA: &str = "remnant.volumetry/2";
 
 #[derive(Serialize)]
 pub struct ScanInfo {
@@ -99,20 +165,54 @@ pub struct Report {
     #[serde(flatten)]
     pub assessment: Assessment,
     pub tumours: Vec<Component>,
-    /// Post-PVE comparison, when --after-labels and --weeks are given.
-    pub growth: Option<crate::volumetry::growth::Growth>,
+    /// Margin, placement and diameters of each tumour (same order as `tumours`).
+    pub margins: Vec<TumourMargin>,
+    pub fong: Fong,
+    pub checklist: Vec<CheckLine>,
+    /// Post-PVE comparison, when --after-labels is given.
+    pub growth: Option<Growth>,
+    /// Why the post-PVE comparison could not be made.
+    pub growth_error: Option<String>,
+    /// The post-PVE scan's own assessment.
+    pub after: Option<Assessment>,
+    /// Every clinical sentence, in the order the table, the app and the PDF print them.
+    pub sentences: Vec<Sentence>,
+    pub plan_date: Option<String>,
     pub warnings: Vec<String>,
     pub seconds: f64,
 }
 
-pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
-    let t0 = Instant::now();
-    let ct = a.ct.clone();
+fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
+    let condition = a.condition;
+    let mut thresholds = Thresholds::default();
+    if let Some(t) = a.decision.threshold {
+        match condition {
+            LiverCondition::Normal => thresholds.normal = t,
+            LiverCondition::Chemo => thresholds.chemo = t,
+            LiverCondition::Cirrhosis => thresholds.cirrhosis = t,
+        }
+        thresholds
+            .validate()
+            .map_err(|e| format!("--threshold: {e}"))?;
+    }
     let inputs = PlanInputs {
-        condition: a.condition,
+        condition,
+        thresholds,
         height_cm: a.height_cm,
         weight_kg: a.weight_kg,
-        ..Default::default()
+        plan_date: a.decision.plan_date.clone(),
+        fong: FongInputs {
+            node_positive_primary: a.decision.node_positive,
+            disease_free_interval_under_12_months: a.decision.dfi_under_12_months,
+            cea_over_200: a.decision.cea_over_200,
+            more_than_one_tumour: a.decision.more_than_one_tumour,
+            largest_over_5_cm: a.decision.largest_over_5cm,
+        },
+        checklist: ChecklistInputs {
+            tolerates_surgery: a.decision.tolerates_surgery,
+            primary_controlled: a.decision.primary_controlled,
+            extrahepatic_controlled: a.decision.extrahepatic_controlled,
+        },
     };
     if let Some(h) = inputs.height_cm {
         crate::volumetry::body::check_height(h).map_err(|e| format!("--height-cm: {e}"))?;
@@ -120,6 +220,13 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
     if let Some(w) = inputs.weight_kg {
         crate::volumetry::body::check_weight(w).map_err(|e| format!("--weight-kg: {e}"))?;
     }
+    Ok(inputs)
+}
+
+pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
+    let t0 = Instant::now();
+    let ct = a.ct.clone();
+    let inputs = inputs(&a)?;
     let (g, mut warnings) = ct_geometry(&ct, a.series.as_deref())?;
     let mut map = match &a.labels {
         Some(p) => load_label_map(p, &g, Task::none())?,
@@ -144,41 +251,51 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
             map.bits[idx] |= Layer::Resection.bit();
         }
     }
-    let counts = Counts::from_bits(&map.bits);
-    let assessment = assess(&counts, g.voxel_volume_mm3(), &inputs);
-    if assessment.volumes.resection_outside_liver_ml > 0.0 {
-        warnings.push(format!(
-            "{:.1} mL of resection is traced outside the liver and not counted",
-            assessment.volumes.resection_outside_liver_ml
-        ));
-    }
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
-    let growth = match (&a.after_labels, a.weeks) {
-        (None, None) => None,
-        (Some(p), Some(weeks)) => {
+    let timing = Timing {
+        weeks_since_pve: a.decision.weeks_since_pve,
+        weeks_between_scans: a.weeks,
+    };
+    let after = match &a.after_labels {
+        None => None,
+        Some(p) => {
+            if timing == Timing::default() {
+                return Err(
+                    "--after-labels needs --weeks-since-pve (or at least --weeks between the scans)"
+                        .into(),
+                );
+            }
             let (vol, _) =
                 crate::volume::nifti::read_labels(p, Task::none()).map_err(|e| e.to_string())?;
             let after_map = LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
                 .map_err(|e| format!("{}: {e}", p.display()))?;
-            let after = assess(
-                &Counts::from_bits(&after_map.bits),
-                vol.geometry.voxel_volume_mm3(),
-                &inputs,
-            );
-            Some(crate::volumetry::growth::compare(
-                &assessment,
-                &after,
-                weeks,
-            )?)
+            Some(AfterPve {
+                counts: Counts::from_bits(&after_map.bits),
+                voxel_mm3: vol.geometry.voxel_volume_mm3(),
+                timing,
+            })
         }
-        _ => return Err("--after-labels and --weeks go together".into()),
     };
+    let d = decide(&map.bits, &g, &inputs, &tumours, a.decision.pci, after);
+    if d.assessment.volumes.resection_outside_liver_ml > 0.0 {
+        warnings.push(format!(
+            "{:.1} mL of resection is traced outside the liver and not counted",
+            d.assessment.volumes.resection_outside_liver_ml
+        ));
+    }
     let report = Report {
         schema: JSON_SCHEMA,
         ct: ScanInfo::new(&ct, &g),
-        assessment,
+        assessment: d.assessment,
         tumours,
-        growth,
+        margins: d.margins,
+        fong: d.fong,
+        checklist: d.checklist,
+        growth: d.growth,
+        growth_error: d.growth_error,
+        after: d.after,
+        sentences: d.sentences,
+        plan_date: inputs.plan_date.clone(),
         warnings,
         seconds: t0.elapsed().as_secs_f64(),
     };
@@ -282,46 +399,37 @@ fn table(r: &Report) -> String {
             b.bsa_m2, b.stlv_ml, b.sflr_percent
         );
     }
-    if let (Some(bw), Some(ok)) = (a.flr_bw_percent, a.flr_bw_adequate) {
-        let _ = writeln!(
-            s,
-            "FLR/BW      {bw:.2} % ({} 0.5 %, Truant 2007)",
-            if ok { ">=" } else { "<" }
-        );
-    }
-    let _ = writeln!(s, "Verdict     {}", a.verdict.text);
-    if let Some(p) = &a.pve {
-        let _ = writeln!(
-            s,
-            "After PVE   remnant {:.0}-{:.0} mL, {} {:.1}-{:.1} % expected in 2-4 weeks{}",
-            p.remnant_ml.0,
-            p.remnant_ml.1,
-            a.verdict.basis.as_deref().unwrap_or("FLR"),
-            p.percent.0,
-            p.percent.1,
-            if p.reaches_threshold_at_best {
-                ""
-            } else {
-                " - even +40 % stays below the threshold: discuss a two-stage hepatectomy"
-            }
-        );
-    }
     if !r.tumours.is_empty() {
         let _ = writeln!(
             s,
             "\nTumours     {} (6-connected components)",
             r.tumours.len()
         );
-        for t in &r.tumours {
+        for (t, m) in r.tumours.iter().zip(&r.margins) {
+            let margin = match (m.placement, m.margin_mm) {
+                (Placement::InRemnant, _) => "in the remnant".to_string(),
+                (Placement::Crosses, _) => "crosses the boundary".to_string(),
+                (_, Some(d)) => format!("margin {d:.1} mm"),
+                (_, None) => format!("margin > {:.0} mm", m.search_mm),
+            };
             let _ = writeln!(
                 s,
-                "  #{:<3} {:>9.3} mL  largest diameter {:>6.1} mm",
-                t.id, t.volume_ml, t.diameter_mm
+                "  #{:<3} {:>9.3} mL  axial diameter {:>6.1} mm  3-D extent {:>6.1} mm  {margin}",
+                t.id, t.volume_ml, m.axial_diameter_mm, t.diameter_mm
             );
         }
     }
-    if let Some(g) = &r.growth {
-        let _ = writeln!(s, "After PVE   {}", g.text);
+    let _ = writeln!(s);
+    match &r.plan_date {
+        Some(d) => {
+            let _ = writeln!(s, "Pre-operative plan ({d})");
+        }
+        None => {
+            let _ = writeln!(s, "Pre-operative plan (date not entered)");
+        }
+    }
+    for sentence in &r.sentences {
+        let _ = writeln!(s, "  - {}", sentence.text);
     }
     for w in &r.warnings {
         let _ = writeln!(s, "Warning     {w}");

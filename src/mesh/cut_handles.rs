@@ -145,15 +145,19 @@ pub fn drag(
 /// (so the FLR) after it, from the current layer bits.
 pub fn preview(bits: &[u8], g: &Geometry, plane: &CutPlane) -> (Vec<usize>, Counts) {
     let idx = cut_voxels(bits, g, plane);
-    let mut c = Counts::from_bits(bits);
-    let (l, t) = (Layer::Liver.bit(), Layer::Tumour.bit());
-    let moved = idx
-        .iter()
-        .filter(|&&i| bits[i] & t == 0 && bits[i] & l != 0)
-        .count() as u64;
-    c.remnant -= moved;
-    c.resected += moved;
-    (idx, c)
+    // the layer-bit histogram as if the cut were applied: every compartment, tumours
+    // left outside the resection included, comes out as after accepting it
+    let mut hist = [0u64; 8];
+    for &b in bits {
+        hist[(b & 7) as usize] += 1;
+    }
+    let r = Layer::Resection.bit();
+    for &i in &idx {
+        let b = bits[i] & 7;
+        hist[b as usize] -= 1;
+        hist[(b | r) as usize] += 1;
+    }
+    (idx, Counts::from_histogram(&hist))
 }
 
 #[cfg(test)]

@@ -260,8 +260,27 @@ pub struct LiverFigures {
     pub sflr_percent: Option<f64>,
     /// Liver condition the threshold was chosen for (e.g. "normal liver").
     pub condition: String,
-    /// Minimum safe FLR for that condition, %.
+    /// Required FLR for that condition, %.
     pub threshold_percent: Option<f64>,
-    /// The app's conclusion (e.g. "FLR adequate").
+    /// The app's conclusion: the graded verdict sentence.
     pub verdict: String,
+    /// Date of the pre-operative plan, as entered.
+    pub plan_date: Option<String>,
+    /// What was judged: "FLR" or "sFLR".
+    pub basis: Option<String>,
+    /// Body surface area (Mosteller), m2.
+    pub bsa_m2: Option<f64>,
+    /// Standardised total liver volume (Vauthey 2002), mL.
+    pub stlv_ml: Option<f64>,
+    /// Remnant / body weight, %.
+    pub flr_bw_percent: Option<f64>,
+    /// Where the threshold comes from (the consensus, or the user for a custom one).
+    pub threshold_source: Option<String>,
+    /// Graded verdict: adequate, borderline, insufficient, no verdict.
+    pub grade: Option<String>,
+    /// Kinetic growth rate after PVE, %/week, when a post-PVE scan was compared.
+    pub kgr_percent_per_week: Option<f64>,
+    /// Every sentence of the decision as the app shows it (verdict, basis, warnings,
+    /// PVE, growth, margins, Fong score, resectability checklist).
+    pub statements: Vec<String>,
 }

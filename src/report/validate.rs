@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::model::{Ascites, Report};
+use crate::pci::CcScore;
 
 /// How serious a [`Problem`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -32,6 +33,10 @@ impl std::fmt::Display for Problem {
         write!(f, "{level}: {}: {}", self.field, self.message)
     }
 }
+
+/// How the five points of the operative report are named (review of colorectal
+/// peritoneal metastases, seed 002, its ref. 20).
+const FIVE_POINTS: &str = "operative report point";
 
 /// Plausible ranges. Values outside are reported as errors.
 pub const HIPEC_TEMPERATURE_C: (f64, f64) = (37.0, 45.0);
@@ -127,15 +132,57 @@ impl Report {
             c.push(
                 Severity::Warning,
                 "pci.scores",
-                format!("{unscored} of 13 PCI regions not scored"),
+                format!("{FIVE_POINTS} 1 (lesions region by region and the PCI): {unscored} of 13 PCI regions not scored"),
             );
         }
+        self.check_five_points(&mut c);
         c.0
+    }
+
+    /// Points 3-5 of the operative report (points 1 and 2 are checked with the PCI and
+    /// ascites): photos or videos, small bowel and mesentery, right diaphragm and cupola.
+    fn check_five_points(&self, c: &mut Checker) {
+        if self.photos.is_empty() {
+            c.push(
+                Severity::Warning,
+                "photos",
+                format!("{FIVE_POINTS} 3 (photos or videos): none attached"),
+            );
+        }
+        let sb = &self.small_bowel;
+        let described = !sb.description.trim().is_empty()
+            || sb.serosal_only
+            || sb.mesenteric_root_involved
+            || sb.segments_resected > 0;
+        if !described {
+            c.push(
+                Severity::Warning,
+                "small_bowel.description",
+                format!("{FIVE_POINTS} 4 (small bowel or mesenteric involvement): not described"),
+            );
+        }
+        let rd = &self.right_diaphragm;
+        if rd.involvement.is_none() || rd.cupola_mobile.is_none() {
+            let what = match (rd.involvement.is_none(), rd.cupola_mobile.is_none()) {
+                (true, true) => "dome involvement and cupola mobility not recorded",
+                (true, false) => "dome involvement not recorded",
+                _ => "cupola mobility not recorded",
+            };
+            c.push(
+                Severity::Warning,
+                "right_diaphragm",
+                format!("{FIVE_POINTS} 5 (right diaphragmatic dome and cupola): {what}"),
+            );
+        }
     }
 
     fn check_ascites(&self, c: &mut Checker) {
         match self.ascites {
-            Ascites::NotRecorded => c.missing("ascites", "ascites"),
+            Ascites::NotRecorded => c.push(
+                Severity::Warning,
+                "ascites",
+                format!("{FIVE_POINTS} 2 (presence or absence of ascites): not recorded"),
+            ),
             Ascites::None => {}
             Ascites::Present { volume_ml } => {
                 c.range("ascites.volume_ml", volume_ml, (0.0, ASCITES_MAX_ML), "mL")
@@ -179,6 +226,19 @@ impl Report {
 
     fn check_hipec(&self, c: &mut Checker) {
         let Some(h) = &self.hipec else { return };
+        if let Some(cc) = self
+            .cc_score
+            .filter(|cc| matches!(cc, CcScore::Cc2 | CcScore::Cc3))
+        {
+            c.push(
+                Severity::Warning,
+                "hipec",
+                format!(
+                    "HIPEC recorded with {}: the review of colorectal peritoneal metastases (seed 002) gives HIPEC after complete cytoreduction (CC-0 or CC-1)",
+                    cc.label()
+                ),
+            );
+        }
         if h.drug.trim().is_empty() {
             c.missing("hipec.drug", "HIPEC drug");
         }
@@ -278,6 +338,56 @@ mod tests {
                 warnings.iter().any(|w| w == f),
                 "{f} missing in {warnings:?}"
             );
+        }
+    }
+
+    /// Seed 002's five points: each one that is missing is named.
+    #[test]
+    fn each_missing_point_of_the_five_is_named() {
+        let msgs: Vec<String> = Report::default()
+            .validate()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        for n in 1..=5 {
+            let want = format!("operative report point {n} (");
+            assert!(msgs.iter().any(|m| m.contains(&want)), "{want} in {msgs:?}");
+        }
+        // a complete report names none of them
+        let mut r = Report::default();
+        for i in 0..13 {
+            r.pci.set(i, crate::pci::LesionSize::Ls0).unwrap();
+        }
+        r.ascites = Ascites::None;
+        r.photos.push(crate::report::model::Photo {
+            path: "a.jpg".into(),
+            caption: String::new(),
+        });
+        r.small_bowel.description = "free".into();
+        r.right_diaphragm.involvement = Some(crate::report::model::DiaphragmInvolvement::None);
+        r.right_diaphragm.cupola_mobile = Some(true);
+        let msgs: Vec<String> = r.validate().iter().map(|p| p.to_string()).collect();
+        assert!(
+            !msgs.iter().any(|m| m.contains("operative report point")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn hipec_after_incomplete_cytoreduction_is_flagged() {
+        for (cc, flagged) in [
+            (CcScore::Cc0, false),
+            (CcScore::Cc1, false),
+            (CcScore::Cc2, true),
+            (CcScore::Cc3, true),
+        ] {
+            let mut r = hipec(42.0, 90.0, 35.0);
+            r.cc_score = Some(cc);
+            let has = r
+                .validate()
+                .iter()
+                .any(|p| p.field == "hipec" && p.message.contains("CC-0 or CC-1"));
+            assert_eq!(has, flagged, "{cc:?}");
         }
     }
 

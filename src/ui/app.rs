@@ -466,6 +466,7 @@ impl RemnantApp {
                     &mut self.caches,
                     &mut self.view3d,
                     self.pointer.hover,
+                    &mut self.work.plan,
                 )),
                 _ => status::empty(ui, self.jobs.load.is_some()),
             }

@@ -164,6 +164,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut PciState, pci: &mut Pci, cc: &mut Option
     }
     ui.separator();
     ui.label("Completeness of cytoreduction");
+    ui.radio_value(cc, None, "CC not recorded");
     for c in CcScore::ALL {
         ui.radio_value(cc, Some(c), format!("{}: {}", c.label(), c.description()));
     }

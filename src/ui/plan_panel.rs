@@ -1,10 +1,13 @@
-//! The FLR planning panel: live volumes, FLR and sFLR, the verdict in one sentence with
-//! its source, the expected effect of PVE, a bar chart against the threshold, the
-//! tumour list, and the post-PVE comparison. All figures come from `volumetry`.
+//! The FLR planning panel: inputs, live volumes, the decision (every sentence from
+//! `clinical`, printed as is), a bar chart against the threshold, the tumour list with
+//! margins, the Fong score and resectability inputs, and the post-PVE comparison.
 
+use crate::clinical::{AfterPve, Level, PlanDecision as Plan, decide};
 use crate::segmentation::components::Component;
+use crate::volume::Geometry;
 use crate::volumetry::body::{HEIGHT_CM_RANGE, WEIGHT_KG_RANGE, parse_measure};
-use crate::volumetry::growth::{Growth, compare};
+use crate::volumetry::growth::Timing;
+use crate::volumetry::margins::Placement;
 use crate::volumetry::{Assessment, Counts, Decision, LiverCondition, PlanInputs, assess};
 use egui::Color32;
 use egui_plot::{Bar, BarChart, HLine, Plot};
@@ -25,8 +28,17 @@ pub struct PlanState {
     pub height_error: Option<String>,
     pub weight_error: Option<String>,
     pub after: Option<AfterScan>,
+    /// Weeks between the two scans.
     pub weeks_text: String,
+    /// Weeks since the embolisation (the KGR's denominator, Shindoh 2013).
+    pub weeks_since_pve_text: String,
     pub show_settings: bool,
+    /// Hide the 10 mm margin ring around each tumour on the slices.
+    pub hide_margin_ring: bool,
+    /// The last decision and what it was computed from.
+    cache: Option<(String, Plan)>,
+    /// The margin ring and the layer revision it was computed for.
+    ring: Option<(u64, Option<Vec<u8>>)>,
 }
 
 /// Parse a typed measure and check its range; the field's value is used only if valid.
@@ -60,28 +72,107 @@ impl PlanState {
         assess(counts, voxel_mm3, &self.inputs)
     }
 
-    pub fn growth(&self, before: &Assessment) -> Option<Result<Growth, String>> {
-        let after = self.after.as_ref()?;
-        let a = assess(&after.counts, after.voxel_mm3, &self.inputs);
-        let weeks = match parse_measure(&self.weeks_text, "weeks", "weeks") {
-            Ok(Some(w)) => w,
-            Ok(None) => return Some(Err("enter the weeks between the two scans".into())),
-            Err(e) => return Some(Err(e)),
-        };
-        Some(compare(before, &a, weeks))
+    /// The timing typed for the post-PVE comparison, or what is wrong with it.
+    fn timing(&self) -> Result<Timing, String> {
+        let since = parse_measure(&self.weeks_since_pve_text, "weeks since PVE", "weeks")?;
+        let between = parse_measure(&self.weeks_text, "weeks between scans", "weeks")?;
+        Ok(Timing {
+            weeks_since_pve: since,
+            weeks_between_scans: between,
+        })
+    }
+
+    /// The 10 mm margin ring for these layers (None when hidden or without tumours),
+    /// with a revision number for the slice cache. Recomputed once per layer revision.
+    pub fn margin_ring(
+        &mut self,
+        revision: u64,
+        bits: &[u8],
+        g: &Geometry,
+    ) -> Option<(&[u8], u64)> {
+        if self.hide_margin_ring {
+            return None;
+        }
+        if self.ring.as_ref().is_none_or(|(r, _)| *r != revision) {
+            let t = crate::segmentation::Layer::Tumour.bit();
+            let ring = bits.iter().any(|&b| b & t != 0).then(|| {
+                crate::volumetry::margins::margin_ring(
+                    bits,
+                    g,
+                    crate::volumetry::margins::MARGIN_MIN_MM,
+                )
+            });
+            self.ring = Some((revision, ring));
+        }
+        match &self.ring {
+            Some((r, Some(v))) => Some((v.as_slice(), r.wrapping_add(1 << 40))),
+            _ => None,
+        }
+    }
+
+    /// The whole decision for these layers, recomputed only when they or the inputs change.
+    pub fn decision(
+        &mut self,
+        revision: u64,
+        bits: &[u8],
+        g: &Geometry,
+        tumours: &[Component],
+        pci_total: Option<u32>,
+    ) -> &Plan {
+        let key = format!(
+            "{revision}|{:?}|{pci_total:?}|{:?}|{}|{}",
+            self.inputs,
+            self.after.as_ref().map(|a| (&a.name, a.counts)),
+            self.weeks_text,
+            self.weeks_since_pve_text
+        );
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let after = self.after.as_ref().map(|a| AfterPve {
+                counts: a.counts,
+                voxel_mm3: a.voxel_mm3,
+                timing: self.timing().unwrap_or_default(),
+            });
+            let mut d = decide(bits, g, &self.inputs, tumours, pci_total, after);
+            if let (Some(_), Err(e)) = (&self.after, self.timing()) {
+                d.growth_error = Some(e);
+            }
+            self.cache = Some((key, d));
+        }
+        &self.cache.as_ref().expect("just filled").1
     }
 }
 
 pub fn verdict_color(d: Decision) -> Color32 {
     match d {
         Decision::Adequate => Color32::from_rgb(90, 200, 110),
-        Decision::ConsiderPve => Color32::from_rgb(240, 110, 80),
+        Decision::Borderline => Color32::from_rgb(240, 190, 60),
+        Decision::Insufficient => Color32::from_rgb(240, 110, 80),
         Decision::NoVerdict => Color32::from_rgb(200, 200, 200),
     }
 }
 
+fn level_color(l: Level) -> Color32 {
+    match l {
+        Level::Info => Color32::from_rgb(210, 210, 210),
+        Level::Good => Color32::from_rgb(90, 200, 110),
+        Level::Caution => Color32::from_rgb(240, 190, 60),
+        Level::Alert => Color32::from_rgb(240, 110, 80),
+    }
+}
+
+/// A yes / no / not entered picker.
+fn tri(ui: &mut egui::Ui, label: &str, v: &mut Option<bool>) {
+    ui.horizontal(|ui| {
+        ui.label(label);
+        ui.selectable_value(v, None, "not entered");
+        ui.selectable_value(v, Some(true), "yes");
+        ui.selectable_value(v, Some(false), "no");
+    });
+}
+
 /// Returns true when the user asked to load a post-PVE scan.
-pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Component]) -> bool {
+pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Component]) -> bool {
+    let a = &d.assessment;
     let mut want_after = false;
     ui.heading("FLR planning");
     // Patient and condition.
@@ -104,17 +195,27 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
                 st.update_inputs();
             }
             ui.end_row();
+            let l = ui.label("Plan date");
+            let mut date = st.inputs.plan_date.clone().unwrap_or_default();
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut date).desired_width(100.0))
+                .labelled_by(l.id);
+            if r.changed() {
+                let t = date.trim();
+                st.inputs.plan_date = (!t.is_empty()).then(|| t.to_string());
+            }
+            ui.end_row();
         });
     for e in [&st.height_error, &st.weight_error].into_iter().flatten() {
         ui.colored_label(Color32::from_rgb(240, 110, 80), e);
     }
     ui.label("Liver condition");
     for c in LiverCondition::ALL {
-        let th = st.inputs.thresholds.for_condition(c);
+        let th = st.inputs.thresholds.label(c);
         ui.radio_value(
             &mut st.inputs.condition,
             c,
-            format!("{} (FLR >= {th:.0} %)", c.label()),
+            format!("{} (FLR >= {th})", c.label()),
         );
     }
     ui.checkbox(&mut st.show_settings, "Edit thresholds");
@@ -132,11 +233,14 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
                 ui.end_row();
             }
         });
-        ui.small(format!("Source: {}", t.source));
+        ui.small(format!(
+            "Consensus values 20 / 30 / 40 %: {}. A value you change is yours, and labelled custom.",
+            t.source
+        ));
     }
     ui.separator();
 
-    // Figures.
+    // Figures (numbers only; every judgement is in the decision below).
     let v = &a.volumes;
     egui::Grid::new("plan-figures")
         .num_columns(2)
@@ -165,57 +269,102 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
                 }
                 None => row("sFLR", "enter height and weight".into()),
             }
-            match (a.flr_bw_percent, a.flr_bw_adequate) {
-                (Some(bw), Some(ok)) => row(
-                    "FLR / body weight",
-                    format!(
-                        "{bw:.2} % ({} 0.5 %, Truant 2007)",
-                        if ok { ">=" } else { "<" }
-                    ),
-                ),
-                _ => row("FLR / body weight", "enter weight".into()),
+            match a.flr_bw_percent {
+                Some(bw) => row("FLR / body weight", format!("{bw:.2} %")),
+                None => row("FLR / body weight", "enter weight".into()),
             }
         });
     ui.separator();
 
-    // The verdict.
-    ui.label(
-        egui::RichText::new(&a.verdict.text)
-            .color(verdict_color(a.verdict.decision))
-            .strong()
-            .size(15.0),
-    );
-    if let Some(p) = &a.pve {
-        ui.label(format!(
-            "After PVE (+20-40 % in 2-4 weeks): remnant {:.0}-{:.0} mL, {} {:.1}-{:.1} %{}",
-            p.remnant_ml.0,
-            p.remnant_ml.1,
-            a.verdict.basis.as_deref().unwrap_or("FLR"),
-            p.percent.0,
-            p.percent.1,
-            if p.reaches_threshold_at_best {
-                ""
-            } else {
-                ". Even +40 % stays below the threshold: discuss a two-stage hepatectomy."
-            }
-        ));
+    // The decision: every sentence, as `clinical` wrote it.
+    ui.strong(match &st.inputs.plan_date {
+        Some(date) => format!("Pre-operative plan ({date})"),
+        None => "Pre-operative plan".to_string(),
+    });
+    for (i, s) in d.sentences.iter().enumerate() {
+        let mut text = egui::RichText::new(&s.text).color(level_color(s.level));
+        if i == 0 {
+            text = text
+                .color(verdict_color(a.verdict.decision))
+                .strong()
+                .size(15.0);
+        }
+        ui.label(text);
     }
     if let Some(p) = a.verdict.judged_percent {
         bar_chart(ui, a, p);
     }
     ui.separator();
 
-    // Tumours.
+    // Tumours, with their margins.
     ui.strong(format!("Tumours: {}", tumours.len()));
-    for t in tumours.iter().take(20) {
-        ui.label(format!(
-            "#{}  {:.2} mL  largest diameter {:.1} mm",
-            t.id, t.volume_ml, t.diameter_mm
-        ));
+    if !tumours.is_empty() {
+        let mut show = !st.hide_margin_ring;
+        if ui
+            .checkbox(
+                &mut show,
+                "Show the 10 mm margin ring on the slices (yellow)",
+            )
+            .changed()
+        {
+            st.hide_margin_ring = !show;
+        }
+    }
+    for (t, m) in tumours.iter().zip(&d.margins).take(20) {
+        let margin = match (m.placement, m.margin_mm) {
+            (Placement::InRemnant, _) => "in the remnant".to_string(),
+            (Placement::Crosses, _) => "crosses the resection boundary".to_string(),
+            (_, Some(x)) => format!("margin {x:.1} mm"),
+            (_, None) => format!("margin > {:.0} mm", m.search_mm),
+        };
+        let text = format!(
+            "#{}  {:.2} mL  axial diameter {:.1} mm (3-D extent {:.1} mm)  {margin}",
+            t.id, t.volume_ml, m.axial_diameter_mm, t.diameter_mm
+        );
+        if m.flagged() {
+            ui.colored_label(Color32::from_rgb(240, 110, 80), text);
+        } else {
+            ui.label(text);
+        }
     }
     if tumours.len() > 20 {
         ui.label(format!("... and {} more", tumours.len() - 20));
     }
+    ui.separator();
+
+    // Fong score and resectability inputs (the sentences above show the result).
+    egui::CollapsingHeader::new("Fong score and resectability criteria (enter)")
+        .default_open(false)
+        .show(ui, |ui| {
+            let f = &mut st.inputs.fong;
+            tri(ui, "Node-positive primary", &mut f.node_positive_primary);
+            tri(
+                ui,
+                "Disease-free interval < 12 months",
+                &mut f.disease_free_interval_under_12_months,
+            );
+            tri(ui, "CEA > 200 ng/mL", &mut f.cea_over_200);
+            ui.small("Overrides of the traced tumour criteria (not entered = from the tracing):");
+            tri(
+                ui,
+                "Override: more than one tumour",
+                &mut f.more_than_one_tumour,
+            );
+            tri(
+                ui,
+                "Override: largest tumour > 5 cm",
+                &mut f.largest_over_5_cm,
+            );
+            ui.separator();
+            let c = &mut st.inputs.checklist;
+            tri(ui, "Patient can tolerate surgery", &mut c.tolerates_surgery);
+            tri(ui, "Primary tumour controlled", &mut c.primary_controlled);
+            tri(
+                ui,
+                "Extrahepatic disease absent or controllable",
+                &mut c.extrahepatic_controlled,
+            );
+        });
     ui.separator();
 
     // After PVE.
@@ -228,24 +377,19 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, a: &Assessment, tumours: &[Co
         }
         Some(s) => {
             ui.label(format!("Second scan: {}", s.name));
-            let l = ui.label("Weeks between scans");
-            ui.add(egui::TextEdit::singleline(&mut st.weeks_text).desired_width(60.0))
+            egui::Grid::new("pve-weeks").num_columns(2).show(ui, |ui| {
+                let l = ui.label("Weeks since PVE");
+                ui.add(
+                    egui::TextEdit::singleline(&mut st.weeks_since_pve_text).desired_width(60.0),
+                )
                 .labelled_by(l.id);
-            match st.growth(a) {
-                Some(Ok(g)) => {
-                    let col = if g.kgr_adequate {
-                        Color32::from_rgb(90, 200, 110)
-                    } else {
-                        Color32::from_rgb(240, 110, 80)
-                    };
-                    ui.colored_label(col, &g.text);
-                    ui.small(&g.source);
-                }
-                Some(Err(e)) => {
-                    ui.label(e);
-                }
-                None => {}
-            }
+                ui.end_row();
+                let l = ui.label("Weeks between scans");
+                ui.add(egui::TextEdit::singleline(&mut st.weeks_text).desired_width(60.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+            });
+            ui.small("The growth and the post-PVE verdict are listed with the decision above.");
             if ui.button("Remove post-PVE scan").clicked() {
                 st.after = None;
             }
@@ -266,13 +410,13 @@ fn bar_chart(ui: &mut egui::Ui, a: &Assessment, judged: f64) {
         bars.push(
             Bar::new(1.0, p.percent.0)
                 .width(0.6)
-                .name("after PVE, +20 %")
+                .name("typical after PVE, +20 %")
                 .fill(Color32::from_rgb(120, 150, 220)),
         );
         bars.push(
             Bar::new(2.0, p.percent.1)
                 .width(0.6)
-                .name("after PVE, +40 %")
+                .name("typical after PVE, +40 %")
                 .fill(Color32::from_rgb(120, 150, 220)),
         );
     }
@@ -288,13 +432,13 @@ fn bar_chart(ui: &mut egui::Ui, a: &Assessment, judged: f64) {
             p.hline(HLine::new("required", th).color(Color32::from_rgb(250, 200, 60)));
         });
     ui.small(format!(
-        "Bars: {} now{}; line: {th:.0} % required ({})",
+        "Bars: {} now{}; line: {} required",
         a.verdict.basis.as_deref().unwrap_or("FLR"),
         if a.pve.is_some() {
-            ", then after PVE (+20 %, +40 %)"
+            ", then the typical range after PVE (+20 %, +40 %)"
         } else {
             ""
         },
-        a.verdict.source
+        a.verdict.threshold_label,
     ));
 }

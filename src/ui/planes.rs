@@ -62,6 +62,7 @@ pub fn show(
     caches: &mut [PlaneCache; 3],
     v3d: &mut View3d,
     hover: Option<[f64; 3]>,
+    plan: &mut super::plan_panel::PlanState,
 ) -> Option<AppCommand> {
     let study = ws.study.as_ref()?;
     let ed = &mut ws.editor;
@@ -78,7 +79,16 @@ pub fn show(
     let cut = ed.cut_plane(study).or(ed.last_cut);
     let painting = ed.tool.uses_pointer();
     let hl = ed.highlight(study);
-    let highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
+    let mut highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
+    let mut highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
+    // no tool highlight: the 10 mm margin ring around the tumours (Plan tab toggle)
+    if highlight.is_none()
+        && let Some((ring, rev)) =
+            plan.margin_ring(study.revision, &study.labels.bits, &study.ct.geometry)
+    {
+        highlight = Some(crate::render::margin_ring_highlight(ring));
+        highlight_rev = rev;
+    }
     let mut inputs = Vec::new();
     let mut out_3d = view3d::View3dOutput::default();
     for ((cell, rect), overlay) in cells.iter().zip(&overlays) {
@@ -87,7 +97,7 @@ pub fn show(
             (Cell::Plane(p), Some(overlay)) => {
                 let extras = plane_view::Extras {
                     highlight: highlight.as_ref(),
-                    highlight_rev: hl.map_or(0, |(_, _, rev)| rev),
+                    highlight_rev,
                     painting,
                     overlay,
                 };

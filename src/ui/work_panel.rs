@@ -66,15 +66,22 @@ pub fn show(
         }
         Tab::Plan => {
             let tumours = ws.tumours().to_vec();
-            let Some(study) = &mut ws.study else {
+            let pci = ws.pci_total();
+            let Some(study) = &ws.study else {
                 ui.label("Open a scan and trace the liver to plan.");
                 return cmds;
             };
-            let counts = study.counts();
-            let a = st
+            let d = st
                 .plan
-                .assessment(&counts, study.ct.geometry.voxel_volume_mm3());
-            if plan_panel::show(ui, &mut st.plan, &a, &tumours) {
+                .decision(
+                    study.revision,
+                    &study.labels.bits,
+                    &study.ct.geometry,
+                    &tumours,
+                    pci,
+                )
+                .clone();
+            if plan_panel::show(ui, &mut st.plan, &d, &tumours) {
                 cmds.push(AppCommand::AskFile(Purpose::AfterPve));
             }
             if st.plan.inputs != ws.planning {

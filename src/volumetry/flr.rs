@@ -9,18 +9,29 @@ use serde::{Deserialize, Serialize};
 
 pub const CONSENSUS_SOURCE: &str =
     "AHPBA/SSO/SSAT 2006 consensus (Abdalla et al., Ann Surg Oncol 2006)";
-pub const PVE_SOURCE: &str = "PVE grows the remnant by about 20-40 % in 2-4 weeks (review of surgery for colorectal liver metastases)";
-pub const KGR_SOURCE: &str =
-    "Shindoh et al., J Am Coll Surg 2013: kinetic growth rate < 2 %/week predicts liver failure";
-pub const FLR_BW_SOURCE: &str =
-    "Truant et al., J Am Coll Surg 2007: remnant liver volume to body weight ratio >= 0.5 %";
+pub const PVE_SOURCE: &str = "review of surgery for colorectal liver metastases (seed 001, its refs 40-41): PVE typically grows the remnant by about 20-40 % in 2-4 weeks";
+pub const KGR_SOURCE: &str = "Shindoh et al., J Am Coll Surg 2013: a kinetic growth rate (DH / weeks since PVE) < 2 %/week is associated with more liver insufficiency after resection";
+pub const DH_SOURCE: &str = "Ribero et al., Br J Surg 2007: a degree of hypertrophy of 5 points or less after PVE is associated with more postoperative liver dysfunction";
+pub const FLR_BW_SOURCE: &str = "Truant et al., J Am Coll Surg 2007: remnant liver volume to body weight ratio >= 0.5 % (non-cirrhotic livers)";
+/// Why a remnant within 5 points above its threshold is only borderline.
+pub const BORDERLINE_SOURCE: &str = "review of surgery for colorectal liver metastases (seed 001): 20 % is sufficient only \"in some facilities\"; PVE is advised below 25-40 %";
+/// The functional caveat every verdict carries once.
+pub const FUNCTION_SOURCE: &str =
+    "review of surgery for colorectal liver metastases (seed 001), indications for resection";
 
 /// Expected growth of the remnant after portal vein embolisation, as a fraction.
 pub const PVE_GROWTH: (f64, f64) = (0.20, 0.40);
 /// FLR-to-body-weight ratio below which liver failure is more likely (percent).
 pub const FLR_BW_MIN_PERCENT: f64 = 0.5;
-/// Kinetic growth rate below which the hypertrophy is judged insufficient (%/week).
+/// Kinetic growth rate below which the hypertrophy is flagged (%/week); exactly 2.0 is not.
 pub const KGR_MIN: f64 = 2.0;
+/// Degree of hypertrophy (points) at or below which growth is flagged (Ribero 2007:
+/// the favourable group is DH > 5).
+pub const DH_MIN: f64 = 5.0;
+/// Points above the threshold within which the remnant is borderline.
+pub const BORDERLINE_POINTS: f64 = 5.0;
+/// Traced total liver and sTLV differing by more than this fraction is flagged.
+pub const STLV_PLAUSIBLE_FRACTION: f64 = 0.30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -65,6 +76,15 @@ impl LiverCondition {
         }
     }
 
+    /// "remnant volume adequate for ...".
+    pub fn object(self) -> &'static str {
+        match self {
+            LiverCondition::Normal => "a normal liver",
+            LiverCondition::Chemo => "a liver after extensive chemotherapy",
+            LiverCondition::Cirrhosis => "a cirrhotic liver",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             LiverCondition::Normal => "Normal liver",
@@ -103,6 +123,39 @@ impl Thresholds {
         }
     }
 
+    /// The consensus value for a condition.
+    pub fn consensus(c: LiverCondition) -> f64 {
+        Thresholds::default().for_condition(c)
+    }
+
+    /// True when the user changed the threshold of this condition from the consensus value.
+    pub fn is_custom(&self, c: LiverCondition) -> bool {
+        (self.for_condition(c) - Thresholds::consensus(c)).abs() > 1e-9
+    }
+
+    /// "20 %" for the consensus value, "custom 25 %" for one the user set.
+    pub fn label(&self, c: LiverCondition) -> String {
+        let v = self.for_condition(c);
+        if self.is_custom(c) {
+            format!("custom {} %", fmt_pct(v))
+        } else {
+            format!("{} %", fmt_pct(v))
+        }
+    }
+
+    /// Where the threshold of this condition comes from.
+    pub fn source_for(&self, c: LiverCondition) -> String {
+        if self.is_custom(c) {
+            format!(
+                "threshold set by the user (consensus value {} %, {})",
+                fmt_pct(Thresholds::consensus(c)),
+                self.source
+            )
+        } else {
+            self.source.clone()
+        }
+    }
+
     /// Thresholds must be percentages strictly between 0 and 100.
     pub fn validate(&self) -> Result<(), String> {
         for (name, v) in [
@@ -120,6 +173,15 @@ impl Thresholds {
     }
 }
 
+/// A percentage without needless decimals: 20, 22.5.
+pub fn fmt_pct(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// FLR as a percentage of the functional liver; None when there is no functional liver.
 pub fn flr_percent(remnant_ml: f64, functional_ml: f64) -> Option<f64> {
     (functional_ml > 0.0).then(|| 100.0 * remnant_ml / functional_ml)
@@ -133,11 +195,6 @@ pub fn sflr_percent(remnant_ml: f64, stlv_ml: f64) -> Option<f64> {
 /// FLR to body weight ratio in percent (1 mL of liver taken as 1 g).
 pub fn flr_bw_percent(remnant_ml: f64, weight_kg: f64) -> Option<f64> {
     (weight_kg > 0.0).then(|| 100.0 * remnant_ml / (weight_kg * 1000.0))
-}
-
-/// Adequate when the FLR reaches the threshold (exactly at it counts as adequate).
-pub fn is_adequate(flr: f64, threshold: f64) -> bool {
-    flr >= threshold
 }
 
 /// Expected FLR % after PVE, assuming the functional liver volume stays the same
@@ -168,21 +225,6 @@ mod tests {
     }
 
     #[test]
-    fn verdict_boundaries_for_each_condition() {
-        let t = Thresholds::default();
-        for (c, th) in [
-            (LiverCondition::Normal, 20.0),
-            (LiverCondition::Chemo, 30.0),
-            (LiverCondition::Cirrhosis, 40.0),
-        ] {
-            assert_eq!(t.for_condition(c), th);
-            assert!(is_adequate(th, th), "exactly at the threshold is adequate");
-            assert!(!is_adequate(th - 0.01, th), "just below is not");
-            assert!(is_adequate(th + 0.01, th), "just above is");
-        }
-    }
-
-    #[test]
     fn sflr_and_flr_bw_worked_example() {
         // 180 cm / 80 kg -> BSA 2.0 -> sTLV 1740.15 mL; remnant 522.045 mL -> sFLR 30 %
         let s = sflr_percent(522.045, 1740.15).unwrap();
@@ -194,6 +236,9 @@ mod tests {
 
     #[test]
     fn pve_and_kgr_worked_example() {
+        // Seed 001 (review of surgery for colorectal liver metastases), line 268: PVE
+        // "increases the expected residual liver volume by approximately 20%-40% in
+        // 2-4 wk": an FLR of 25 % becomes typically 30-35 %.
         let (lo, hi) = flr_after_pve(25.0);
         assert!((lo - 30.0).abs() < 1e-12 && (hi - 35.0).abs() < 1e-12);
         // sFLR 18 % before, 27 % after 3 weeks: DH 9 points, KGR 3 %/week

@@ -1,7 +1,9 @@
 //! After portal vein embolisation: a second scan of the same patient, and how much
 //! and how fast the remnant grew. Degree of hypertrophy (DH) = FLR after - FLR before
-//! in percentage points; kinetic growth rate (KGR) = DH / weeks between the scans
-//! (Shindoh et al., J Am Coll Surg 2013: KGR < 2 %/week predicts liver failure).
+//! in percentage points; kinetic growth rate (KGR) = DH / weeks **since PVE**
+//! (Shindoh et al., J Am Coll Surg 2013). When only the interval between the two
+//! scans is known, that interval is at least the time since PVE (the first scan is
+//! taken before the embolisation), so DH / interval is a lower bound of the KGR.
 
 use super::assessment::Assessment;
 use super::flr::{KGR_MIN, KGR_SOURCE, kinetic_growth};
@@ -13,7 +15,15 @@ pub struct Growth {
     pub basis: String,
     pub before_percent: f64,
     pub after_percent: f64,
+    /// The weeks the KGR is divided by (since PVE when known, else between the scans).
     pub weeks: f64,
+    /// Weeks since the embolisation, when entered.
+    pub weeks_since_pve: Option<f64>,
+    /// Weeks between the two scans, when entered.
+    pub weeks_between_scans: Option<f64>,
+    /// True when the weeks since PVE are unknown and the scan interval was used:
+    /// the KGR shown is then a lower bound.
+    pub kgr_is_lower_bound: bool,
     pub remnant_before_ml: f64,
     pub remnant_after_ml: f64,
     pub degree_of_hypertrophy_points: f64,
@@ -23,47 +33,82 @@ pub struct Growth {
     pub source: String,
 }
 
-/// Weeks between scans Remnant accepts (a PVE interval is typically 2-8 weeks).
+/// Weeks Remnant accepts for either interval (a PVE interval is typically 2-8 weeks).
 pub const WEEKS_RANGE: (f64, f64) = (0.5, 52.0);
 
-pub fn compare(before: &Assessment, after: &Assessment, weeks: f64) -> Result<Growth, String> {
-    if !weeks.is_finite() || weeks < WEEKS_RANGE.0 || weeks > WEEKS_RANGE.1 {
+/// The time figures of a post-PVE comparison.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    pub weeks_since_pve: Option<f64>,
+    pub weeks_between_scans: Option<f64>,
+}
+
+fn check_weeks(what: &str, w: f64) -> Result<f64, String> {
+    if !w.is_finite() || w < WEEKS_RANGE.0 || w > WEEKS_RANGE.1 {
         return Err(format!(
-            "weeks between the scans ({weeks}) must be between {} and {}",
+            "{what} ({w}) must be between {} and {}",
             WEEKS_RANGE.0, WEEKS_RANGE.1
         ));
     }
-    let (basis, b, a) = match (&before.body, &after.body) {
-        (Some(x), Some(y)) => ("sFLR", x.sflr_percent, y.sflr_percent),
-        _ => match (before.flr_percent, after.flr_percent) {
-            (Some(x), Some(y)) if before.counts.resected > 0 && after.counts.resected > 0 => {
-                ("FLR", x, y)
-            }
-            _ => {
-                return Err(
-                    "trace the liver and the resection on both scans to compare them".into(),
-                );
-            }
-        },
-    };
-    let (dh, kgr) =
-        kinetic_growth(b, a, weeks).ok_or("weeks between the scans must be positive")?;
-    let ok = kgr >= KGR_MIN;
-    let text = format!(
-        "{basis} {b:.1} % -> {a:.1} % in {weeks:.1} weeks: degree of hypertrophy {dh:.1} points, \
-         KGR {kgr:.2} %/week ({} {KGR_MIN:.0} %/week{})",
-        if ok { ">=" } else { "<" },
-        if ok {
-            ""
-        } else {
-            ": predicts liver failure after resection"
+    Ok(w)
+}
+
+/// What a scan lacks before it can be compared: liver and resection.
+fn scan_missing(which: &str, a: &Assessment, out: &mut Vec<String>) {
+    if a.counts.total == 0 || a.counts.functional() == 0 {
+        out.push(format!("trace the liver on the {which} scan"));
+    }
+    if a.counts.resected == 0 {
+        out.push(format!("trace the planned resection on the {which} scan"));
+    }
+}
+
+pub fn compare(before: &Assessment, after: &Assessment, timing: Timing) -> Result<Growth, String> {
+    let since = timing
+        .weeks_since_pve
+        .map(|w| check_weeks("weeks since PVE", w))
+        .transpose()?;
+    let between = timing
+        .weeks_between_scans
+        .map(|w| check_weeks("weeks between the scans", w))
+        .transpose()?;
+    let (weeks, lower_bound) = match (since, between) {
+        (Some(s), _) => (s, false),
+        (None, Some(b)) => (b, true),
+        (None, None) => {
+            return Err(
+                "enter the weeks since PVE (or at least the weeks between the scans)".into(),
+            );
         }
-    );
+    };
+    // Same rule for FLR and sFLR: no comparison until both scans have liver and resection.
+    let mut missing = Vec::new();
+    scan_missing("first", before, &mut missing);
+    scan_missing("post-PVE", after, &mut missing);
+    if !missing.is_empty() {
+        return Err(format!("No comparison yet: {}", missing.join("; ")));
+    }
+    let (basis, b, a) = match (
+        &before.body,
+        &after.body,
+        before.flr_percent,
+        after.flr_percent,
+    ) {
+        (Some(x), Some(y), _, _) => ("sFLR", x.sflr_percent, y.sflr_percent),
+        (_, _, Some(x), Some(y)) => ("FLR", x, y),
+        _ => return Err("No comparison yet: trace the liver on both scans".into()),
+    };
+    let (dh, kgr) = kinetic_growth(b, a, weeks).ok_or("the weeks must be positive")?;
+    let ok = kgr >= KGR_MIN;
+    let text = crate::clinical::growth_sentence(basis, b, a, dh, kgr, weeks, lower_bound);
     Ok(Growth {
         basis: basis.into(),
         before_percent: b,
         after_percent: a,
         weeks,
+        weeks_since_pve: since,
+        weeks_between_scans: between,
+        kgr_is_lower_bound: lower_bound,
         remnant_before_ml: before.volumes.remnant_ml,
         remnant_after_ml: after.volumes.remnant_ml,
         degree_of_hypertrophy_points: dh,
@@ -85,7 +130,7 @@ mod tests {
             tumour: 0,
             resected,
             remnant,
-            resection_outside_liver: 0,
+            ..Default::default()
         };
         let inp = PlanInputs {
             height_cm: Some(180.0),
@@ -95,24 +140,99 @@ mod tests {
         assess(&c, 1.0, &inp)
     }
 
+    fn since(w: f64) -> Timing {
+        Timing {
+            weeks_since_pve: Some(w),
+            weeks_between_scans: None,
+        }
+    }
+
     #[test]
     fn kgr_worked_example_and_boundary() {
         // sTLV 1740.15 mL (180 cm, 80 kg). Before: remnant 313.227 mL = 18.0 %;
-        // after 3 weeks: 469.8405 mL = 27.0 % -> DH 9 points, KGR 3 %/week.
+        // 3 weeks after PVE: 469.8405 mL = 27.0 % -> DH 9 points, KGR 3 %/week.
         let before = plan(313_227, 1_200_000);
         let after = plan(469_840, 1_100_000);
-        let g = compare(&before, &after, 3.0).unwrap();
+        let g = compare(&before, &after, since(3.0)).unwrap();
         assert_eq!(g.basis, "sFLR");
         assert!((g.before_percent - 18.0).abs() < 1e-3);
         assert!((g.degree_of_hypertrophy_points - 9.0).abs() < 1e-3);
         assert!((g.kgr_percent_per_week - 3.0).abs() < 1e-3);
         assert!(g.kgr_adequate);
-        // 6 points in 3 weeks = 2.0 %/week; over 3.01 weeks it falls just below 2
+        // 6 points in 3 weeks = 2.0 %/week exactly (>= 2 is not flagged); over 3.01 weeks
+        // it falls just below 2 and is flagged with "associated with", never "predicts".
         let after2 = plan(313_227 + 104_409, 1_100_000); // + 6.0 % of 1740.15 mL
-        let g2 = compare(&before, &after2, 3.0).unwrap();
-        assert!((g2.kgr_percent_per_week - 2.0).abs() < 1e-3);
-        let g3 = compare(&before, &after2, 3.01).unwrap();
-        assert!(!g3.kgr_adequate && g3.text.contains("predicts liver failure"));
-        assert!(compare(&before, &after, 0.0).unwrap_err().contains("weeks"));
+        let g2 = compare(&before, &after2, since(3.0)).unwrap();
+        assert!(
+            (g2.kgr_percent_per_week - 2.0).abs() < 1e-3,
+            "{}",
+            g2.kgr_percent_per_week
+        );
+        assert!(g2.kgr_adequate, "{}", g2.text);
+        let g3 = compare(&before, &after2, since(3.01)).unwrap();
+        assert!(!g3.kgr_adequate);
+        assert!(g3.text.contains("associated with"), "{}", g3.text);
+        assert!(!g3.text.contains("predicts"), "{}", g3.text);
+        assert!(
+            compare(&before, &after, since(0.0))
+                .unwrap_err()
+                .contains("weeks")
+        );
+    }
+
+    /// Issue 15 item 1 (fails on the old code: the sFLR branch compared a post-PVE map
+    /// holding only the liver, whose "remnant" is then the whole liver).
+    #[test]
+    fn sflr_comparison_requires_the_resection_on_both_scans() {
+        let before = plan(313_227, 1_200_000);
+        let liver_only = plan(1_500_000, 0);
+        let e = compare(&before, &liver_only, since(3.0)).unwrap_err();
+        assert!(e.contains("No comparison yet"), "{e}");
+        assert!(e.contains("resection on the post-PVE scan"), "{e}");
+        let e = compare(&liver_only, &before, since(3.0)).unwrap_err();
+        assert!(e.contains("resection on the first scan"), "{e}");
+        let empty = plan(0, 0);
+        let e = compare(&before, &empty, since(3.0)).unwrap_err();
+        assert!(e.contains("trace the liver on the post-PVE scan"), "{e}");
+    }
+
+    /// Issue 15 item 2 (fails on the old code, which divided by the scan interval):
+    /// KGR = DH / weeks since PVE; with only the scan interval it is a lower bound.
+    #[test]
+    fn kgr_is_per_week_since_pve_and_a_lower_bound_without_it() {
+        let before = plan(313_227, 1_200_000); // 18.0 %
+        let after = plan(313_227 + 139_212, 1_100_000); // + 8.0 % of 1740.15 mL
+        // scans 6 weeks apart, PVE 4 weeks before the second scan: KGR 8 / 4 = 2.0
+        let g = compare(
+            &before,
+            &after,
+            Timing {
+                weeks_since_pve: Some(4.0),
+                weeks_between_scans: Some(6.0),
+            },
+        )
+        .unwrap();
+        assert!(
+            (g.kgr_percent_per_week - 2.0).abs() < 1e-3,
+            "{}",
+            g.kgr_percent_per_week
+        );
+        assert!(!g.kgr_is_lower_bound && g.kgr_adequate);
+        assert!(g.text.contains("4.0 weeks since PVE"), "{}", g.text);
+        // only the scan interval: 8 / 6 = 1.33, said to be a lower bound
+        let g = compare(
+            &before,
+            &after,
+            Timing {
+                weeks_since_pve: None,
+                weeks_between_scans: Some(6.0),
+            },
+        )
+        .unwrap();
+        assert!((g.kgr_percent_per_week - 8.0 / 6.0).abs() < 1e-3);
+        assert!(g.kgr_is_lower_bound);
+        assert!(g.text.contains("lower bound"), "{}", g.text);
+        let e = compare(&before, &after, Timing::default()).unwrap_err();
+        assert!(e.contains("weeks since PVE"), "{e}");
     }
 }

@@ -2,8 +2,10 @@
 
 pub mod assessment;
 pub mod body;
+pub mod coverage;
 pub mod flr;
 pub mod growth;
+pub mod margins;
 pub mod volumes;
 
 pub use assessment::{Assessment, Decision, PlanInputs, assess};

@@ -52,6 +52,9 @@ pub struct Counts {
     pub remnant: u64,
     /// Resection traced outside the liver (not counted anywhere; shown as a warning).
     pub resection_outside_liver: u64,
+    /// Tumour voxels outside the resection: tumour this plan leaves in the remnant.
+    #[serde(default)]
+    pub tumour_outside_resection: u64,
 }
 
 impl Counts {
@@ -67,6 +70,9 @@ impl Counts {
             if b & t != 0 {
                 c.tumour += n;
                 c.total += n;
+                if b & r == 0 {
+                    c.tumour_outside_resection += n;
+                }
             } else if b & l != 0 {
                 c.total += n;
                 if b & r != 0 {
@@ -102,6 +108,9 @@ pub struct Volumes {
     /// Future liver remnant: liver minus resection minus tumour.
     pub remnant_ml: f64,
     pub resection_outside_liver_ml: f64,
+    /// Tumour outside the resection (left in the remnant), mL.
+    #[serde(default)]
+    pub tumour_outside_resection_ml: f64,
 }
 
 impl Volumes {
@@ -115,6 +124,7 @@ impl Volumes {
             resected_ml: ml(c.resected),
             remnant_ml: ml(c.remnant),
             resection_outside_liver_ml: ml(c.resection_outside_liver),
+            tumour_outside_resection_ml: ml(c.tumour_outside_resection),
         }
     }
 }
@@ -140,6 +150,7 @@ mod tests {
         assert_eq!(c.resected, 5);
         assert_eq!(c.remnant, 10);
         assert_eq!(c.resection_outside_liver, 4);
+        assert_eq!(c.tumour_outside_resection, 2);
         assert_eq!(c.tumour + c.resected + c.remnant, c.total);
         // voxel 0.7 x 0.7 x 0.75 mm = 0.3675 mm^3
         let v = Volumes::from_counts(&c, 0.3675);

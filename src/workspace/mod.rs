@@ -169,14 +169,27 @@ impl Workspace {
 
     /// Put the current liver figures into the report's liver section.
     pub fn fill_liver_figures(&mut self) {
-        if let Some(s) = &mut self.study {
-            let c = s.counts();
-            if c.total > 0 {
-                let a =
-                    crate::volumetry::assess(&c, s.ct.geometry.voxel_volume_mm3(), &self.planning);
-                self.report.liver.figures = Some(crate::case::liver_figures(&a));
-            }
+        let tumours = self.tumours().to_vec();
+        let pci = self.pci_total();
+        if let Some(s) = &mut self.study
+            && s.counts().total > 0
+        {
+            let d = crate::clinical::decide(
+                &s.labels.bits,
+                &s.ct.geometry,
+                &self.planning,
+                &tumours,
+                pci,
+                None,
+            );
+            self.report.liver.figures = Some(crate::case::liver_figures(&d, &self.planning));
         }
+    }
+
+    /// The case's PCI when any region is scored (for the resectability checklist).
+    pub fn pci_total(&self) -> Option<u32> {
+        let p = &self.report.pci;
+        (p.unscored_count() < crate::pci::REGIONS.len()).then(|| u32::from(p.total()))
     }
 
     /// Tumour lesions of the open study, recomputed only when its layers change.

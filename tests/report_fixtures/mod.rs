@@ -80,6 +80,7 @@ pub fn sample_report() -> Report {
                 condition: "Post-chemotherapy liver".into(),
                 threshold_percent: Some(30.0),
                 verdict: "FLR adequate (37.4 % >= 30 %)".into(),
+                ..Default::default()
             }),
         },
         findings: "Mucinous ascites. Omental cake. Nodules in the pelvis and on the right \

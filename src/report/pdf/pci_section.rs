@@ -52,11 +52,14 @@ fn panel(doc: &mut Doc, pci: &Pci, cc: Option<CcScore>, x: f32, top: f32) {
     );
     doc.text_at(x, y, Font::Bold, BODY, BLACK, "CC score:");
     let label_w = text::str_width(Font::Bold, BODY, "CC score:") + 4.0;
-    let line = text::wrap(Font::Regular, BODY, &cc_text, RIGHT - x - label_w)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    doc.bytes_at(x + label_w, y, Font::Regular, BODY, BLACK, &line);
+    // Every wrapped line, so that "CC-3 - ... unresectable disease" shows in full.
+    let lines = text::wrap(Font::Regular, BODY, &cc_text, RIGHT - x - label_w);
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            y -= flow::leading(BODY);
+        }
+        doc.bytes_at(x + label_w, y, Font::Regular, BODY, BLACK, line);
+    }
     y -= 22.0;
     doc.text_at(x, y, Font::Bold, SMALL + 0.5, BLACK, "Lesion size score");
     let key = LesionSize::ALL

@@ -162,7 +162,20 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         return;
     };
     doc.y -= 3.0;
-    let rows = [
+    let date = f
+        .plan_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("date not recorded");
+    flow::key_value_styled(
+        doc,
+        "Pre-operative plan",
+        &format!("pre-operative plan ({date}), not the operation's findings"),
+        Font::Bold,
+        BLACK,
+    );
+    let mut rows = vec![
         ("Total liver volume", quantity(f.total_ml, 0, "mL")),
         ("Tumour volume", quantity(f.tumour_ml, 0, "mL")),
         ("Functional volume", quantity(f.functional_ml, 0, "mL")),
@@ -170,9 +183,32 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         ("Remnant volume", quantity(f.remnant_ml, 0, "mL")),
         ("FLR", quantity(f.flr_percent, 1, "%")),
         ("Standardised FLR", quantity(f.sflr_percent, 1, "%")),
-        ("Liver condition", or_not_recorded(Some(&f.condition))),
-        ("Minimum safe FLR", quantity(f.threshold_percent, 1, "%")),
     ];
+    if f.bsa_m2.is_some() || f.stlv_ml.is_some() {
+        rows.push(("BSA (Mosteller)", quantity(f.bsa_m2, 2, "m2")));
+        rows.push(("sTLV (Vauthey 2002)", quantity(f.stlv_ml, 0, "mL")));
+    }
+    if f.flr_bw_percent.is_some() {
+        rows.push(("FLR / body weight", quantity(f.flr_bw_percent, 2, "%")));
+    }
+    rows.push(("Judged on", or_not_recorded(f.basis.as_deref())));
+    rows.push(("Liver condition", or_not_recorded(Some(&f.condition))));
+    rows.push(("Required FLR", quantity(f.threshold_percent, 1, "%")));
+    if f.threshold_source.is_some() {
+        rows.push((
+            "Threshold source",
+            or_not_recorded(f.threshold_source.as_deref()),
+        ));
+    }
+    if f.kgr_percent_per_week.is_some() {
+        rows.push((
+            "KGR after PVE",
+            quantity(f.kgr_percent_per_week, 2, "%/week"),
+        ));
+    }
+    if f.grade.is_some() {
+        rows.push(("Grade", or_not_recorded(f.grade.as_deref())));
+    }
     for (key, value) in rows {
         key_value(doc, key, &value);
     }
@@ -183,6 +219,17 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         Font::Bold,
         BLACK,
     );
+    let rest: Vec<&String> = f
+        .statements
+        .iter()
+        .filter(|s| s.trim() != f.verdict.trim())
+        .collect();
+    if !rest.is_empty() {
+        doc.y -= 3.0;
+        for s in rest {
+            flow::bullet(doc, s, BLACK, None);
+        }
+    }
 }
 
 /// Problems found by validation, if any.

@@ -1,0 +1,208 @@
+//! Resectability checklist: OncoSurge (all metastases resectable with margins > 1 cm
+//! and a remnant > 20 %) and the five JSCCR 2010 criteria (Japanese Society for Cancer
+//! of the Colon and Rectum), both as quoted by the review of surgery for colorectal
+//! liver metastases (seed 001). Each line is filled from the plan where it can be, the
+//! rest is entered. Extrahepatic disease is linked to the case's PCI: peritoneal
+//! metastases are extrahepatic disease, for which combined CRS-HIPEC with liver
+//! resection is an option in selected patients (Dagenborg et al., Ann Surg 2024, seed 000).
+
+use crate::volumetry::assessment::{Assessment, Decision};
+use crate::volumetry::margins::{MARGIN_MIN_MM, Placement, TumourMargin};
+use serde::{Deserialize, Serialize};
+
+/// The criteria the surgeon enters (None = not entered).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChecklistInputs {
+    pub tolerates_surgery: Option<bool>,
+    pub primary_controlled: Option<bool>,
+    /// No extrahepatic metastases, or they can be controlled.
+    pub extrahepatic_controlled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Met,
+    NotMet,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckLine {
+    /// "OncoSurge" or "JSCCR 2010".
+    pub system: String,
+    pub criterion: String,
+    pub status: CheckStatus,
+    /// "plan" (filled from the tracing) or "entered".
+    pub origin: String,
+    pub detail: String,
+}
+
+impl CheckLine {
+    pub fn text(&self) -> String {
+        let st = match self.status {
+            CheckStatus::Met => "met",
+            CheckStatus::NotMet => "NOT met",
+            CheckStatus::Unknown => "not known",
+        };
+        let mut s = format!(
+            "{} - {}: {st} ({})",
+            self.system,
+            self.criterion,
+            if self.origin == "plan" {
+                "from the plan"
+            } else {
+                "entered"
+            }
+        );
+        if !self.detail.is_empty() {
+            s.push_str(&format!("; {}", self.detail));
+        }
+        s
+    }
+}
+
+fn entered(v: Option<bool>) -> CheckStatus {
+    match v {
+        Some(true) => CheckStatus::Met,
+        Some(false) => CheckStatus::NotMet,
+        None => CheckStatus::Unknown,
+    }
+}
+
+/// The checklist of a plan. `pci_total` is the case's PCI when any region is scored.
+pub fn checklist(
+    inp: &ChecklistInputs,
+    a: &Assessment,
+    margins: &[TumourMargin],
+    pci_total: Option<u32>,
+) -> Vec<CheckLine> {
+    let line = |system: &str, criterion: &str, status, origin: &str, detail: String| CheckLine {
+        system: system.into(),
+        criterion: criterion.into(),
+        status,
+        origin: origin.into(),
+        detail,
+    };
+    let any_left = margins.iter().any(|m| m.placement != Placement::Resected);
+    let min_margin = margins
+        .iter()
+        .filter_map(|m| m.margin_mm)
+        .fold(f64::INFINITY, f64::min);
+    let (margin_status, margin_detail) = if margins.is_empty() {
+        (CheckStatus::Unknown, "no tumour traced".to_string())
+    } else if any_left {
+        (
+            CheckStatus::NotMet,
+            "a tumour is left in the remnant or crosses the resection boundary".into(),
+        )
+    } else if min_margin <= MARGIN_MIN_MM {
+        (
+            CheckStatus::NotMet,
+            format!("smallest margin {min_margin:.1} mm"),
+        )
+    } else if min_margin.is_finite() {
+        (
+            CheckStatus::Met,
+            format!("smallest margin {min_margin:.1} mm"),
+        )
+    } else {
+        (
+            CheckStatus::Met,
+            "every margin more than the distance searched".into(),
+        )
+    };
+    let judged = a
+        .verdict
+        .judged_percent
+        .filter(|_| a.verdict.decision != Decision::NoVerdict);
+    let basis = a.verdict.basis.clone().unwrap_or_else(|| "FLR".into());
+    let (rem_status, rem_detail) = match judged {
+        Some(p) if p > 20.0 => (CheckStatus::Met, format!("{basis} {p:.1} %")),
+        Some(p) => (CheckStatus::NotMet, format!("{basis} {p:.1} %")),
+        None => (CheckStatus::Unknown, "no verdict yet".into()),
+    };
+    let tumours_all_resected = if margins.is_empty() {
+        (CheckStatus::Unknown, "no tumour traced".to_string())
+    } else if any_left {
+        (
+            CheckStatus::NotMet,
+            "traced tumour is left in the remnant".into(),
+        )
+    } else {
+        (
+            CheckStatus::Met,
+            format!("all {} traced tumours inside the resection", margins.len()),
+        )
+    };
+    let extra_detail = match pci_total {
+        Some(p) if p > 0 => format!(
+            "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease; combined CRS-HIPEC with liver resection is an option for selected patients (Dagenborg et al., Ann Surg 2024)"
+        ),
+        _ => String::new(),
+    };
+    let (fn_status, fn_detail) = match a.verdict.decision {
+        Decision::Adequate => (
+            CheckStatus::Met,
+            "remnant volume adequate; volume only, function not measured".to_string(),
+        ),
+        Decision::Borderline => (
+            CheckStatus::Unknown,
+            "remnant volume borderline; function not measured".into(),
+        ),
+        Decision::Insufficient => (CheckStatus::NotMet, "remnant volume insufficient".into()),
+        Decision::NoVerdict => (CheckStatus::Unknown, "no verdict yet".into()),
+    };
+    vec![
+        line(
+            "OncoSurge",
+            "all metastases resectable with margins > 1 cm",
+            margin_status,
+            "plan",
+            margin_detail,
+        ),
+        line(
+            "OncoSurge",
+            "remnant > 20 %",
+            rem_status,
+            "plan",
+            rem_detail,
+        ),
+        line(
+            "JSCCR 2010",
+            "(1) the patient can tolerate surgery",
+            entered(inp.tolerates_surgery),
+            "entered",
+            String::new(),
+        ),
+        line(
+            "JSCCR 2010",
+            "(2) the primary tumour is or can be controlled",
+            entered(inp.primary_controlled),
+            "entered",
+            String::new(),
+        ),
+        line(
+            "JSCCR 2010",
+            "(3) the liver metastases can be completely resected",
+            tumours_all_resected.0,
+            "plan",
+            tumours_all_resected.1,
+        ),
+        line(
+            "JSCCR 2010",
+            "(4) no extrahepatic metastases, or they can be controlled",
+            entered(inp.extrahepatic_controlled),
+            "entered",
+            extra_detail,
+        ),
+        line(
+            "JSCCR 2010",
+            "(5) the function of the remaining liver will be adequate",
+            fn_status,
+            "plan",
+            fn_detail,
+        ),
+    ]
+}

@@ -1,0 +1,391 @@
+//! Every clinical sentence Remnant prints: the graded verdict, what it was judged on,
+//! the PVE projection, post-PVE growth, scan coverage and plausibility, margins, the
+//! Fong score and the resectability checklist. The Plan panel, `remnant volumetry`
+//! (table and JSON) and the PDF all print these strings and nothing else, so they
+//! cannot disagree. The numbers come from `volumetry`; this module only words them,
+//! saying no more than they show ("associated with", never "predicts"; volume is not
+//! function; a threshold the user edited is theirs).
+
+pub mod checklist;
+pub mod fong;
+pub mod plan;
+
+pub use checklist::{CheckLine, CheckStatus, ChecklistInputs, checklist};
+pub use fong::{Fong, FongInputs, fong};
+pub use plan::{AfterPve, PlanDecision, decide};
+
+use crate::volumetry::assessment::{Assessment, Decision, grade};
+use crate::volumetry::flr::{
+    DH_MIN, DH_SOURCE, FLR_BW_MIN_PERCENT, FLR_BW_SOURCE, FUNCTION_SOURCE, KGR_MIN, KGR_SOURCE,
+    STLV_PLAUSIBLE_FRACTION,
+};
+use crate::volumetry::growth::Growth;
+use crate::volumetry::margins::{MARGIN_MIN_MM, Placement, TumourMargin};
+use serde::{Deserialize, Serialize};
+
+/// What a sentence is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    Verdict,
+    Basis,
+    Caveat,
+    Warning,
+    Pve,
+    Growth,
+    Margin,
+    Fong,
+    Checklist,
+}
+
+/// How it is shown: plain, good news, a caution, an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Info,
+    Good,
+    Caution,
+    Alert,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sentence {
+    pub topic: Topic,
+    pub level: Level,
+    pub text: String,
+}
+
+fn say(topic: Topic, level: Level, text: impl Into<String>) -> Sentence {
+    Sentence {
+        topic,
+        level,
+        text: text.into(),
+    }
+}
+
+/// Why FLR / body weight lowered the grade.
+pub fn flr_bw_lowered_reason(bw: f64) -> String {
+    format!(
+        "FLR / body weight {bw:.2} % < {FLR_BW_MIN_PERCENT} % (Truant 2007, non-cirrhotic livers)"
+    )
+}
+
+/// The one-sentence verdict: what was judged, against which threshold, the grade, the source.
+pub fn verdict_sentence(a: &Assessment) -> String {
+    let v = &a.verdict;
+    let Some(p) = v
+        .judged_percent
+        .filter(|_| v.decision != Decision::NoVerdict)
+    else {
+        return format!("No verdict yet: {}", v.missing.join("; "));
+    };
+    let head = match (&a.body, a.flr_percent) {
+        (Some(b), Some(f)) => format!("sFLR {:.1} % (measured FLR {f:.1} %)", b.sflr_percent),
+        _ => format!("FLR {p:.1} %"),
+    };
+    let th = &v.threshold_label;
+    let phrase = a.condition.phrase();
+    let obj = a.condition.object();
+    let cmp = match grade(p, v.threshold_percent) {
+        Decision::Insufficient => format!("< {th} required {phrase}"),
+        Decision::Borderline => format!(">= {th} required {phrase} by less than 5 points"),
+        _ => format!(">= {th} required {phrase}"),
+    };
+    let concl = match v.decision {
+        Decision::Adequate => format!("remnant volume adequate for {obj}"),
+        Decision::Borderline => {
+            format!("remnant volume borderline for {obj}: discuss portal vein embolisation")
+        }
+        _ => format!("remnant volume insufficient for {obj}: consider portal vein embolisation"),
+    };
+    let mut s = format!("{head} {cmp}: {concl} ({})", v.source);
+    for r in &v.lowered_because {
+        s.push_str(&format!("; graded down one step: {r}"));
+    }
+    if a.counts.tumour_outside_resection > 0 {
+        s.push_str(&format!(
+            ". Warning: {:.1} mL of tumour is left in the remnant (outside the planned resection)",
+            a.volumes.tumour_outside_resection_ml
+        ));
+    }
+    s
+}
+
+/// Post-PVE growth in one sentence.
+pub fn growth_sentence(
+    basis: &str,
+    before: f64,
+    after: f64,
+    dh: f64,
+    kgr: f64,
+    weeks: f64,
+    lower_bound: bool,
+) -> String {
+    let when = if lower_bound {
+        format!("{weeks:.1} weeks between the scans")
+    } else {
+        format!("{weeks:.1} weeks since PVE")
+    };
+    let kgr_part = if lower_bound {
+        format!(
+            "KGR at least {kgr:.2} %/week (a lower bound: the weeks since PVE are not entered, the scan interval is used)"
+        )
+    } else {
+        format!("KGR {kgr:.2} %/week")
+    };
+    let mut s = format!(
+        "{basis} {before:.1} % -> {after:.1} % at {when}: degree of hypertrophy {dh:.1} points, {kgr_part}"
+    );
+    if kgr < KGR_MIN {
+        s.push_str(&format!(
+            " (< {KGR_MIN:.0} %/week: a KGR below {KGR_MIN:.0} %/week is associated with more liver insufficiency after resection, Shindoh 2013)"
+        ));
+    } else {
+        s.push_str(&format!(" (>= {KGR_MIN:.0} %/week)"));
+    }
+    if dh <= DH_MIN {
+        s.push_str(&format!(
+            "; degree of hypertrophy <= {DH_MIN:.0} points: associated with more postoperative liver dysfunction (Ribero 2007)"
+        ));
+    }
+    s
+}
+
+/// Everything the decision says, in reading order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    pub growth: Option<&'a Result<Growth, String>>,
+    /// The post-PVE scan's own assessment (its FLR is itself judged).
+    pub after: Option<&'a Assessment>,
+    pub margins: Option<&'a [TumourMargin]>,
+    pub fong: Option<&'a Fong>,
+    pub checklist: Option<&'a [CheckLine]>,
+}
+
+pub fn verdict_level(d: Decision) -> Level {
+    match d {
+        Decision::Adequate => Level::Good,
+        Decision::Borderline => Level::Caution,
+        Decision::Insufficient => Level::Alert,
+        Decision::NoVerdict => Level::Info,
+    }
+}
+
+/// The sentences of a plan, in the order every output prints them.
+pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
+    let mut out = vec![say(
+        Topic::Verdict,
+        verdict_level(a.verdict.decision),
+        &a.verdict.text,
+    )];
+    let judged = a.verdict.decision != Decision::NoVerdict;
+    // What it was judged on, and what is missing.
+    if judged {
+        match &a.body {
+            Some(b) => out.push(say(
+                Topic::Basis,
+                Level::Info,
+                format!(
+                    "Judged on the standardised FLR: remnant / sTLV {:.0} mL (BSA {:.2} m², Mosteller; sTLV = -794.41 + 1267.28 x BSA, Vauthey 2002); threshold {} ({})",
+                    b.stlv_ml, b.bsa_m2, a.verdict.threshold_label, a.verdict.source
+                ),
+            )),
+            None => out.push(say(
+                Topic::Basis,
+                Level::Caution,
+                format!(
+                    "Judged on the measured FLR (remnant / functional liver). Missing: height and weight for the standardised FLR (sFLR, Vauthey 2002); the {} threshold is applied to the measured FLR",
+                    a.verdict.threshold_label
+                ),
+            )),
+        }
+    }
+    if let Some(bw) = a.flr_bw_percent {
+        let ok = bw >= FLR_BW_MIN_PERCENT;
+        let text = if a.flr_bw_used {
+            format!(
+                "FLR / body weight {bw:.2} % ({} {FLR_BW_MIN_PERCENT} %; {FLR_BW_SOURCE}){}",
+                if ok { ">=" } else { "<" },
+                if ok || !judged || a.verdict.lowered_because.is_empty() {
+                    ""
+                } else {
+                    ": the grade is lowered one step"
+                }
+            )
+        } else {
+            format!(
+                "FLR / body weight {bw:.2} %: shown, not used for the grade (the {FLR_BW_MIN_PERCENT} % rule, Truant 2007, is for non-cirrhotic livers)"
+            )
+        };
+        let level = if ok || !a.flr_bw_used {
+            Level::Info
+        } else {
+            Level::Caution
+        };
+        out.push(say(Topic::Basis, level, text));
+    }
+    // Warnings about the tracing and the scan.
+    if a.counts.tumour_outside_resection > 0 {
+        out.push(say(
+            Topic::Warning,
+            Level::Alert,
+            format!(
+                "Tumour left in the remnant: {:.1} mL of traced tumour lies outside the planned resection",
+                a.volumes.tumour_outside_resection_ml
+            ),
+        ));
+    }
+    if let Some(c) = a.coverage.filter(|c| c.touches()) {
+        out.push(say(
+            Topic::Warning,
+            Level::Caution,
+            format!(
+                "The liver touches {} of the scan: it may extend beyond the scanned field, so every volume here is a lower bound",
+                c.describe()
+            ),
+        ));
+    }
+    if let (true, Some(d), Some(b)) = (a.stlv_implausible(), a.total_vs_stlv_percent, &a.body) {
+        out.push(say(
+            Topic::Warning,
+            Level::Caution,
+            format!(
+                "Traced total liver {:.0} mL is {:.0} % {} the sTLV {:.0} mL (more than {:.0} % off): incomplete tracing or an atypical liver; check the tracing",
+                a.volumes.total_ml,
+                d.abs(),
+                if d < 0.0 { "below" } else { "above" },
+                b.stlv_ml,
+                STLV_PLAUSIBLE_FRACTION * 100.0
+            ),
+        ));
+    }
+    if judged {
+        out.push(say(
+            Topic::Caveat,
+            Level::Info,
+            format!(
+                "Volume is not function: the remnant must also keep at least two adjacent segments with their own inflow, outflow and biliary drainage ({FUNCTION_SOURCE}); Remnant does not check this"
+            ),
+        ));
+    }
+    if let Some(p) = &a.pve {
+        let basis = a.verdict.basis.as_deref().unwrap_or("FLR");
+        let mut s = format!(
+            "After PVE the remnant typically grows by 20-40 % in 2-4 weeks ({}): {basis} typically {:.1}-{:.1} % (remnant {:.0}-{:.0} mL), a projection to re-assess on a post-PVE scan",
+            p.source, p.percent.0, p.percent.1, p.remnant_ml.0, p.remnant_ml.1
+        );
+        if !p.reaches_threshold_at_best {
+            s.push_str(&format!(
+                ". Even +40 % would stay below {}: options to discuss include PVE with re-assessment, two-stage hepatectomy for bilobar disease, and ALPPS or liver venous deprivation as alternatives",
+                a.verdict.threshold_label
+            ));
+        }
+        out.push(say(Topic::Pve, Level::Info, s));
+    }
+    match ctx.growth {
+        Some(Ok(g)) => {
+            let flagged =
+                g.kgr_percent_per_week < KGR_MIN || g.degree_of_hypertrophy_points <= DH_MIN;
+            out.push(say(
+                Topic::Growth,
+                if flagged { Level::Caution } else { Level::Good },
+                format!("{} ({KGR_SOURCE}; {DH_SOURCE})", g.text),
+            ));
+            if let Some(after) = ctx.after {
+                out.push(say(
+                    Topic::Growth,
+                    verdict_level(after.verdict.decision),
+                    format!("Post-PVE scan: {}", after.verdict.text),
+                ));
+            }
+        }
+        Some(Err(e)) => out.push(say(
+            Topic::Growth,
+            Level::Info,
+            format!("Post-PVE comparison: {e}"),
+        )),
+        None => {}
+    }
+    if let Some(ms) = ctx.margins {
+        for m in ms {
+            let level = if m.flagged() {
+                Level::Alert
+            } else {
+                Level::Info
+            };
+            out.push(say(Topic::Margin, level, margin_sentence(m)));
+        }
+    }
+    if let Some(f) = ctx.fong {
+        out.push(say(Topic::Fong, Level::Info, f.text.clone()));
+    }
+    if let Some(lines) = ctx.checklist {
+        for l in lines {
+            let level = match l.status {
+                CheckStatus::Met => Level::Good,
+                CheckStatus::NotMet => Level::Alert,
+                CheckStatus::Unknown => Level::Info,
+            };
+            out.push(say(Topic::Checklist, level, l.text()));
+        }
+    }
+    out
+}
+
+/// "Tumour #1: margin 6.0 mm (< 10 mm)".
+pub fn margin_sentence(m: &TumourMargin) -> String {
+    let size = format!(
+        "axial diameter {:.1} mm, 3-D extent {:.1} mm",
+        m.axial_diameter_mm, m.extent_3d_mm
+    );
+    match m.placement {
+        Placement::InRemnant => format!(
+            "Tumour #{} ({size}) lies in the remnant: this plan does not remove it",
+            m.id
+        ),
+        Placement::Crosses => format!(
+            "Tumour #{} ({size}) crosses the resection boundary: margin 0 mm, part of it is left in the remnant",
+            m.id
+        ),
+        Placement::Resected => match m.margin_mm {
+            Some(d) if d < MARGIN_MIN_MM => format!(
+                "Tumour #{} ({size}): margin {d:.1} mm < {MARGIN_MIN_MM:.0} mm to the resection boundary (OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor, seed 001)",
+                m.id
+            ),
+            Some(d) => format!(
+                "Tumour #{} ({size}): margin {d:.1} mm to the resection boundary",
+                m.id
+            ),
+            None => format!(
+                "Tumour #{} ({size}): margin more than {:.0} mm to the resection boundary",
+                m.id, m.search_mm
+            ),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DH exactly 5 points is flagged (Ribero 2007: the favourable group is DH > 5);
+    /// just above is not. KGR exactly 2.0 is not flagged; just below is.
+    #[test]
+    fn dh_and_kgr_boundaries_in_the_growth_sentence() {
+        let s = growth_sentence("sFLR", 18.0, 23.0, 5.0, 2.5, 2.0, false);
+        assert!(s.contains("degree of hypertrophy <= 5 points"), "{s}");
+        let s = growth_sentence("sFLR", 18.0, 23.01, 5.01, 2.5, 2.0, false);
+        assert!(!s.contains("<= 5 points"), "{s}");
+        let s = growth_sentence("sFLR", 18.0, 26.0, 8.0, 2.0, 4.0, false);
+        assert!(
+            s.contains("(>= 2 %/week)") && !s.contains("associated"),
+            "{s}"
+        );
+        let s = growth_sentence("sFLR", 18.0, 26.0, 8.0, 1.999, 4.0, false);
+        assert!(
+            s.contains("is associated with more liver insufficiency"),
+            "{s}"
+        );
+        assert!(!s.contains("predicts"), "{s}");
+    }
+}

@@ -1,0 +1,92 @@
+//! The whole pre-operative decision of one case, computed once from the layers and the
+//! inputs, for the panel, the CLI and the report alike.
+
+use super::{CheckLine, Context, Fong, Sentence, checklist, fong, sentences};
+use crate::clinical::fong::TracedTumours;
+use crate::segmentation::components::Component;
+use crate::volume::Geometry;
+use crate::volumetry::coverage::liver_coverage;
+use crate::volumetry::growth::{Growth, Timing, compare};
+use crate::volumetry::margins::{TumourMargin, margins};
+use crate::volumetry::{Assessment, Counts, PlanInputs, assess};
+use serde::Serialize;
+
+/// A post-PVE scan to compare with: its counts and voxel volume, and the timing.
+#[derive(Debug, Clone, Copy)]
+pub struct AfterPve {
+    pub counts: Counts,
+    pub voxel_mm3: f64,
+    pub timing: Timing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanDecision {
+    pub assessment: Assessment,
+    pub margins: Vec<TumourMargin>,
+    pub fong: Fong,
+    pub checklist: Vec<CheckLine>,
+    pub growth: Option<Growth>,
+    /// Why the post-PVE comparison could not be made.
+    pub growth_error: Option<String>,
+    /// The post-PVE scan's own assessment.
+    pub after: Option<Assessment>,
+    /// Every clinical sentence, in reading order.
+    pub sentences: Vec<Sentence>,
+}
+
+/// The decision from the layer bits. `tumours` are the tumour layer's components (as
+/// `components` gives them); `pci_total` the case's PCI when any region is scored.
+pub fn decide(
+    bits: &[u8],
+    g: &Geometry,
+    inputs: &PlanInputs,
+    tumours: &[Component],
+    pci_total: Option<u32>,
+    after: Option<AfterPve>,
+) -> PlanDecision {
+    let counts = Counts::from_bits(bits);
+    let a =
+        assess(&counts, g.voxel_volume_mm3(), inputs).with_coverage(liver_coverage(bits, g.dims));
+    let ms = margins(bits, g, tumours);
+    let traced = (!tumours.is_empty()).then(|| TracedTumours {
+        count: tumours.len(),
+        largest_axial_mm: ms.iter().map(|m| m.axial_diameter_mm).fold(0.0, f64::max),
+        largest_extent_mm: tumours.iter().map(|t| t.diameter_mm).fold(0.0, f64::max),
+    });
+    let f = fong(&inputs.fong, traced);
+    let cl = checklist(&inputs.checklist, &a, &ms, pci_total);
+    let (after_a, growth) = match after {
+        Some(p) => {
+            let aa = assess(&p.counts, p.voxel_mm3, inputs);
+            let g = compare(&a, &aa, p.timing);
+            (Some(aa), Some(g))
+        }
+        None => (None, None),
+    };
+    let ok_after = matches!(growth, Some(Ok(_)));
+    let s = sentences(
+        &a,
+        Context {
+            growth: growth.as_ref(),
+            after: after_a.as_ref().filter(|_| ok_after),
+            margins: Some(&ms),
+            fong: Some(&f),
+            checklist: Some(&cl),
+        },
+    );
+    let (growth, growth_error) = match growth {
+        Some(Ok(g)) => (Some(g), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    PlanDecision {
+        assessment: a,
+        margins: ms,
+        fong: f,
+        checklist: cl,
+        growth,
+        growth_error,
+        after: after_a,
+        sentences: s,
+    }
+}

@@ -1,0 +1,122 @@
+//! The decision in the Plan panel, driven headless on the known-answer phantom
+//! (FLR 29,936 / 89,792 = 33.3 %, two traced tumours): the graded verdict, a custom
+//! threshold labelled as the user's, the coverage warning when the liver touches the
+//! last slice, the Fong score from the traced tumours; and CC reset in the PCI tab.
+
+mod common;
+use common::*;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use remnant::segmentation::Layer;
+use remnant::ui::RemnantApp;
+use remnant::ui::{AppCommand, Purpose, Tab};
+
+fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
+    // SAFETY: tests in this binary only read it after this point; same value everywhere.
+    unsafe {
+        std::env::set_var(
+            "REMNANT_CONFIG_DIR",
+            std::env::temp_dir().join("remnant-test-decision"),
+        )
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 1400.0))
+        .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
+    h.run();
+    h
+}
+
+fn phantom_app() -> RemnantApp {
+    let mut app = RemnantApp::new(None);
+    app.apply(AppCommand::Open(sample("phantom_ct.nii.gz")));
+    app.wait_for_jobs();
+    app.apply(AppCommand::FileChosen(
+        Purpose::OpenLayers,
+        sample("phantom_labels.nii.gz"),
+    ));
+    app.tab = Tab::Plan;
+    app
+}
+
+#[test]
+fn the_panel_shows_the_graded_verdict() {
+    let mut h = harness(phantom_app());
+    h.get_by_label_contains("remnant volume adequate for a normal liver");
+    // 33.3 % is within 5 points above 30 %: borderline
+    h.get_by_label_contains("After extensive chemotherapy")
+        .click();
+    h.run();
+    h.get_by_label_contains(
+        "FLR 33.3 % >= 30 % required after extensive chemotherapy by less than 5 points: remnant volume borderline for a liver after extensive chemotherapy: discuss portal vein embolisation",
+    );
+    // the functional caveat, once
+    h.get_by_label_contains("Volume is not function");
+    // and below 40 %: insufficient
+    h.get_by_label_contains("Cirrhosis").click();
+    h.run();
+    h.get_by_label_contains("remnant volume insufficient for a cirrhotic liver");
+}
+
+#[test]
+fn a_custom_threshold_is_labelled_custom() {
+    let mut h = harness(phantom_app());
+    h.state_mut().work.plan.inputs.thresholds.normal = 25.0;
+    h.run();
+    h.get_by_label_contains("Normal liver (FLR >= custom 25 %)");
+    h.get_by_label_contains("FLR 33.3 % >= custom 25 % required for a normal liver");
+    h.get_by_label_contains("threshold set by the user (consensus value 20 %");
+}
+
+#[test]
+fn a_liver_touching_the_last_slice_gives_the_coverage_warning() {
+    let mut h = harness(phantom_app());
+    assert!(
+        h.query_by_label_contains("touches the last slice")
+            .is_none(),
+        "the phantom's liver is inside the scan"
+    );
+    {
+        let app = h.state_mut();
+        let s = app.ws.study.as_mut().unwrap();
+        let [nx, ny, nz] = s.ct.geometry.dims;
+        let (ci, cj) = (nx / 2, ny / 2);
+        s.labels.bits[ci + nx * (cj + ny * (nz - 1))] |= Layer::Liver.bit();
+        s.revision += 1;
+    }
+    h.run();
+    h.get_by_label_contains(
+        "The liver touches the last slice of the scan: it may extend beyond the scanned field, so every volume here is a lower bound",
+    );
+}
+
+#[test]
+fn the_fong_score_is_filled_from_the_traced_tumours() {
+    let mut h = harness(phantom_app());
+    // two traced tumours: "more than one tumour" is 1 point; 3 criteria are not entered
+    h.get_by_label_contains(
+        "Fong clinical risk score at least 1 / 5, at most 4 (3 criteria not entered)",
+    );
+    h.get_by_label_contains("more than one tumour yes (from tracing: 2 traced)");
+    // an override is marked
+    h.state_mut().work.plan.inputs.fong.more_than_one_tumour = Some(false);
+    h.run();
+    h.get_by_label_contains("more than one tumour no (overridden by the user; tracing: 2 traced)");
+    // the tumour list shows each tumour's margin and axial diameter
+    assert_eq!(
+        h.query_all_by_label_contains("mL  axial diameter").count(),
+        2,
+        "one row per tumour"
+    );
+    h.get_by_label_contains("Tumour #1 (axial diameter");
+}
+
+#[test]
+fn cc_can_be_reset_to_not_recorded() {
+    let mut app = RemnantApp::new(None);
+    app.tab = Tab::Pci;
+    app.ws.report.cc_score = Some(remnant::pci::CcScore::Cc2);
+    let mut h = harness(app);
+    h.get_by_label("CC not recorded").click();
+    h.run();
+    assert_eq!(h.state().ws.report.cc_score, None);
+}
