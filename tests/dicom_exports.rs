@@ -127,6 +127,21 @@ fn a_case_on_a_series_without_uid_reopens_that_series() {
     );
     assert_eq!(again.ct.as_slice(), study.ct.as_slice());
     assert_eq!(again.ct.geometry.affine, study.ct.geometry.affine);
+    // the app reopens the same series from the case, without asking
+    let mut app = remnant::ui::RemnantApp::new(None);
+    app.apply(remnant::ui::AppCommand::FileChosen(
+        remnant::ui::Purpose::OpenCase,
+        case_path.clone(),
+    ));
+    app.wait_for_jobs();
+    assert!(app.error.is_none(), "{:?}", app.error);
+    assert!(app.dicom.picker.is_none(), "no series picker");
+    let s = app.ws.study.as_ref().expect("the case's series is open");
+    assert_eq!(
+        s.series.as_ref().map(|x| x.key.clone()),
+        Some(b.key.clone())
+    );
+    assert_eq!(s.ct.as_slice(), study.ct.as_slice());
 }
 
 /// The facts make_series.py wrote for a shape case.

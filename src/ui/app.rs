@@ -294,8 +294,14 @@ impl RemnantApp {
                 let (scan, msg) = ws.open_case(&path).map_err(|e| e.to_string())?;
                 self.work.load_planning(&self.ws.planning);
                 self.work.report.reset();
-                if let Some(sp) = scan {
-                    self.apply(AppCommand::Open(sp));
+                match scan {
+                    // a case on one series of a folder reopens that series
+                    Some((sp, Some(key))) => self.jobs.spawn_load(
+                        format!("Opening series {key} of {}", sp.display()),
+                        move |task| Study::open_series(&sp, Some(&key), task).map(loaded),
+                    ),
+                    Some((sp, None)) => self.apply(AppCommand::Open(sp)),
+                    None => {}
                 }
                 return Ok(Some(msg));
             }

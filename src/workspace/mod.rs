@@ -41,6 +41,9 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> WorkspaceError {
     }
 }
 
+/// A scan to load for an opened case: its path and the DICOM series key, if any.
+pub type ScanToOpen = (PathBuf, Option<String>);
+
 /// The case file this work was opened from or saved to, and what it held then (a
 /// save over a case another program changed since is refused).
 #[derive(Debug, Clone)]
@@ -303,7 +306,12 @@ impl Workspace {
 
     /// Open a case file: report, planning and cut plane now; returns the scan to load
     /// (its layers follow once it has loaded) and notes (moved or changed scan...).
-    pub fn open_case(&mut self, path: &Path) -> Result<(Option<PathBuf>, String), WorkspaceError> {
+    /// The scan is returned with the DICOM series key the case names (a folder
+    /// holding several series reopens that one).
+    pub fn open_case(
+        &mut self,
+        path: &Path,
+    ) -> Result<(Option<ScanToOpen>, String), WorkspaceError> {
         let o = crate::case::open(path).map_err(|e| file_error(path, e))?;
         self.report = o.report;
         self.planning = o.case.planning.clone();
@@ -321,7 +329,8 @@ impl Workspace {
         self.pending_layers = o.scan_path.as_ref().and(o.layers_path);
         self.restoring = false;
         self.mark_saved();
-        Ok((o.scan_path, msg))
+        let series = o.scan_series.clone();
+        Ok((o.scan_path.map(|p| (p, series)), msg))
     }
 
     /// Take back the work an autosave holds: report, planning and cut plane now;
