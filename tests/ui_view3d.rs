@@ -287,9 +287,13 @@ fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() 
         c.resected
     );
     // Enter accepts the previewed resection, as the 2-D cut tool's
+    let placed = h.state().view3d.cut3d.expect("a plane placed in 3-D");
+    assert!(h.state().ws.cut().is_none());
     h.key_press(egui::Key::Enter);
     h.step();
     let after = h.state_mut().ws.study.as_mut().unwrap().counts();
     assert_eq!(after.resected, c2.resected);
     assert!(h.state().ws.editor.pending.is_none());
+    // the accepted 3-D plane is the case's cutting plane (saved and autosaved with it)
+    assert_eq!(h.state().ws.cut(), Some(placed));
 }

@@ -252,6 +252,8 @@ pub struct Editor {
     pub cut: Option<CutLine>,
     /// The last cutting plane accepted into the resection (kept with the case).
     pub last_cut: Option<CutPlane>,
+    /// A cutting plane placed in the 3-D view whose resection is the pending preview.
+    pub cut3d: Option<CutPlane>,
     pub reference: Option<Reference>,
     pub show_disagreement: bool,
     score_cache: Option<(u64, Layer, Option<Score>)>,
@@ -305,6 +307,7 @@ impl Editor {
             pending: None,
             cut: None,
             last_cut: None,
+            cut3d: None,
             reference: None,
             show_disagreement: true,
             score_cache: None,
@@ -820,7 +823,7 @@ impl Editor {
         };
         self.highlight_dirty = true;
         if p.kind == PendingKind::Cut {
-            self.last_cut = self.cut_plane(study);
+            self.last_cut = self.cut_plane(study).or(self.cut3d.take());
             self.cut = None;
         }
         let grid = Grid::of(&study.ct.geometry);

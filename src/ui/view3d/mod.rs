@@ -111,6 +111,9 @@ pub fn preview_cut(editor: &mut Editor, study: &Study, plane: &CutPlane) -> Coun
     let (idx, counts) = cut_handles::preview(&study.labels.bits, g, plane);
     let p = Preview::from_indices(&Grid::of(g), &idx);
     editor.set_pending(study, PendingKind::Cut, Layer::Resection, p);
+    // accepting it keeps this plane as the case's cutting plane (not a 2-D line)
+    editor.cut = None;
+    editor.cut3d = Some(*plane);
     counts
 }
 
