@@ -31,6 +31,8 @@ python3 -c "import pydicom, pylibjpeg, openjpeg" 2>/dev/null \
 # Grow from seeds at full resolution (tests/grow_bench.rs) needs the 512 x 424 x 448 bench CT:
 # made once (~1-2 min; numpy, scipy, nibabel) into $REMNANT_BENCH_DIR (default target/bench-data).
 python3 -c "import scipy" 2>/dev/null || python3 -m pip install -q scipy
+# trimesh reads the exported STL / OBJ meshes back (tests/mesh_export.rs).
+python3 -c "import trimesh" 2>/dev/null || python3 -m pip install -q trimesh
 export REMNANT_BENCH_DIR=${REMNANT_BENCH_DIR:-$PWD/target/bench-data}
 if [ ! -f "$REMNANT_BENCH_DIR/bench_ct.nii" ] || [ ! -f "$REMNANT_BENCH_DIR/bench_liver.nii.gz" ]; then
   mkdir -p "$REMNANT_BENCH_DIR"
