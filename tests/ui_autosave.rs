@@ -4,6 +4,7 @@
 //! opening another scan never shows the previous patient's figures.
 
 mod common;
+use common::ui::drag;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -18,20 +19,6 @@ fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
         .build_ui_state(|ui, a: &mut RemnantApp| a.ui_root(ui), app);
     h.run();
     h
-}
-
-/// Press at `from`, move through `path`, release at the last point.
-fn drag(h: &mut Harness<'static, RemnantApp>, from: egui::Pos2, path: &[egui::Pos2]) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for &p in path {
-        h.hover_at(p);
-        h.run();
-    }
-    h.drop_at(*path.last().unwrap_or(&from));
-    h.run();
 }
 
 /// First run: the sample with its liver, a cut plane drawn and accepted on the

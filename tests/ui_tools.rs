@@ -2,6 +2,7 @@
 //! clicks on the planes, keys for undo/redo, buttons of the Tools tab.
 
 mod common;
+use common::ui::drag;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -43,20 +44,6 @@ fn layer_count(h: &Harness<'static, RemnantApp>, layer: Layer) -> usize {
 
 fn pick_tool(h: &mut Harness<'static, RemnantApp>, name: &str) {
     h.get_by_label(name).click();
-    h.run();
-}
-
-/// Press at `from`, move through `path`, release at the last point.
-fn drag(h: &mut Harness<'static, RemnantApp>, from: egui::Pos2, path: &[egui::Pos2]) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for &p in path {
-        h.hover_at(p);
-        h.run();
-    }
-    h.drop_at(*path.last().unwrap_or(&from));
     h.run();
 }
 

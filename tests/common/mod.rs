@@ -2,6 +2,8 @@
 //! any field (including wrong ones), and paths to the bundled sample data.
 #![allow(dead_code)]
 
+pub mod ui;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
