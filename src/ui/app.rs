@@ -133,20 +133,12 @@ impl RemnantApp {
                 Ok(None)
             }
             C::AskFile(purpose) => {
-                let start = self
-                    .ws
-                    .study
-                    .as_ref()
-                    .and_then(|s| s.path.parent().map(Path::to_path_buf));
+                let start = self.ws.scan_folder();
                 self.jobs.dialog = Some((purpose, super::dialogs::ask_file(purpose, start, wake)));
                 Ok(None)
             }
             C::AskDicomFolder => {
-                let start = self
-                    .ws
-                    .study
-                    .as_ref()
-                    .and_then(|s| s.path.parent().map(Path::to_path_buf));
+                let start = self.ws.scan_folder();
                 self.dicom.ask_folder(start, wake);
                 Ok(None)
             }
@@ -311,6 +303,7 @@ impl RemnantApp {
                     .as_ref()
                     .filter(|c| c.path == path)
                     .map(|c| c.stamp.clone());
+                ws.fill_liver_figures();
                 let snap = ws.snapshot();
                 ws.mark_saved();
                 self.jobs.spawn_save(path, last, snap);

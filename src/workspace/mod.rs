@@ -152,14 +152,23 @@ impl Workspace {
         }
     }
 
+    /// The folder of the open scan (where file dialogs start).
+    pub fn scan_folder(&self) -> Option<PathBuf> {
+        self.study
+            .as_ref()
+            .and_then(|s| s.path.parent().map(Path::to_path_buf))
+    }
+
     /// The accepted cutting plane.
     pub fn cut(&self) -> Option<crate::segmentation::plane_cut::CutPlane> {
         self.editor.last_cut
     }
 
-    /// What a case save, the autosave and the headless session write.
-    pub fn snapshot(&mut self) -> Snapshot {
-        self.fill_liver_figures();
+    /// What a case save, the autosave and the headless session write. (A case save
+    /// calls [`Workspace::fill_liver_figures`] first; the autosave, written after every
+    /// accepted edit, does not pay for the clinical decision: the figures are derived
+    /// from the layers and planning it keeps.)
+    pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             scan: self.study.as_ref().map(ScanSnapshot::of),
             planning: self.planning.clone(),
