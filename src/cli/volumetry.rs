@@ -25,7 +25,8 @@ pub struct VolumetryArgs {
     /// With a DICOM folder holding several series: the SeriesInstanceUID to use
     #[arg(long, value_name = "UID")]
     pub series: Option<String>,
-    /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in remnant)
+    /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in
+    /// remnant; two-stage plans: 5 liver and 6 tumour removed at stage 1)
     #[arg(long, value_name = "LABELS.nii.gz")]
     pub labels: Option<PathBuf>,
     /// A liver mask from another tool (non-zero = liver, or the label of --liver-label)
@@ -40,6 +41,10 @@ pub struct VolumetryArgs {
     /// A mask of the tumours (non-zero = tumour)
     #[arg(long, value_name = "M.nii.gz")]
     pub tumour_mask: Option<PathBuf>,
+    /// Two-stage hepatectomy: a mask of the liver removed at stage 1 (non-zero); the
+    /// resection (--resection-mask, labels 2/3, or the cut plane) is then stage 2
+    #[arg(long, value_name = "M.nii.gz")]
+    pub stage1_mask: Option<PathBuf>,
     /// Liver condition, which sets the required FLR: normal 20 %, chemo 30 %, cirrhosis 40 %
     #[arg(long, value_name = "normal|chemo|cirrhosis", value_parser = args::condition, default_value = "normal")]
     pub condition: LiverCondition,
@@ -67,7 +72,7 @@ pub struct VolumetryArgs {
     /// The decision's entered criteria (threshold, plan date, PCI, Fong, JSCCR).
     #[command(flatten)]
     pub decision: Box<DecisionArgs>,
-    /// Print JSON (schema remnant.volumetry/2) instead of a table
+    /// Print JSON (schema remnant.volumetry/3) instead of a table
     #[arg(long)]
     pub json: bool,
 }
@@ -132,8 +137,8 @@ fn pci_value(s: &str) -> Result<u32, String> {
 }
 
 /// Version of the JSON layout printed with --json (documented in the README, with
-/// what changed from version 1).
-pub const JSON_SCHEMA: &str = "remnant.volumetry/2";
+/// what changed from versions 1 and 2).
+pub const JSON_SCHEMA: &str = "remnant.volumetry/3";
 
 #[derive(Serialize)]
 pub struct ScanInfo {
@@ -213,6 +218,7 @@ fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
             primary_controlled: a.decision.primary_controlled,
             extrahepatic_controlled: a.decision.extrahepatic_controlled,
         },
+        ..Default::default()
     };
     if let Some(h) = inputs.height_cm {
         crate::volumetry::body::check_height(h).map_err(|e| format!("--height-cm: {e}"))?;
@@ -237,6 +243,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
         (&a.liver_mask, Layer::Liver, select),
         (&a.resection_mask, Layer::Resection, MaskSelect::NonZero),
         (&a.tumour_mask, Layer::Tumour, MaskSelect::NonZero),
+        (&a.stage1_mask, Layer::Stage1, MaskSelect::NonZero),
     ] {
         if let Some(p) = path {
             import_mask(p, sel, layer, &mut map, Task::none())?;

@@ -318,7 +318,8 @@ impl RemnantApp {
             }
             Purpose::AfterPve => {
                 let map = Workspace::read_other_label_map(&path).map_err(|e| e.to_string())?;
-                self.work.plan.after = Some(super::plan_panel::AfterScan {
+                let mut planning = ws.planning.clone();
+                planning.post_pve = Some(crate::volumetry::growth::PostPveScan {
                     name: path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
@@ -326,6 +327,8 @@ impl RemnantApp {
                     counts: crate::volumetry::Counts::from_bits(&map.bits),
                     voxel_mm3: map.geometry.voxel_volume_mm3(),
                 });
+                self.work.plan.inputs.post_pve = planning.post_pve.clone();
+                ws.set_planning(planning);
                 return Ok(Some(format!(
                     "post-PVE label map loaded from {}",
                     path.display()

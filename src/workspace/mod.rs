@@ -192,7 +192,7 @@ impl Workspace {
                 &self.planning,
                 &tumours,
                 pci,
-                None,
+                crate::clinical::plan::after_pve(&self.planning),
             );
             self.report.liver.figures = Some(crate::case::liver_figures(&d, &self.planning));
         }
