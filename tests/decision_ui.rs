@@ -152,10 +152,15 @@ fn a_stage1_resection_shows_the_flr_of_each_stage() {
     h.get_by_label_contains("FLR 32.2 % after both stages of the two-stage plan");
     h.get_by_label("FLR after stage 1");
     h.get_by_label("98.9 %");
-    // the layer is traced like the others
+    // the layer is traced like the others: in the Tools tab's layer picker (and the
+    // side panel's layer list)
+    let before = h.query_all_by_label("Stage-1 resection").count();
     h.state_mut().tab = Tab::Tools;
     h.run();
-    h.get_by_label("Stage-1 resection");
+    assert!(
+        h.query_all_by_label("Stage-1 resection").count() > before,
+        "the Tools tab offers the layer"
+    );
 }
 
 /// The post-PVE scan loaded in the Plan tab goes into the case's planning (so a save

@@ -41,10 +41,6 @@ pub struct VolumetryArgs {
     /// A mask of the tumours (non-zero = tumour)
     #[arg(long, value_name = "M.nii.gz")]
     pub tumour_mask: Option<PathBuf>,
-    /// Two-stage hepatectomy: a mask of the liver removed at stage 1 (non-zero); the
-    /// resection (--resection-mask, labels 2/3, or the cut plane) is then stage 2
-    #[arg(long, value_name = "M.nii.gz")]
-    pub stage1_mask: Option<PathBuf>,
     /// Liver condition, which sets the required FLR: normal 20 %, chemo 30 %, cirrhosis 40 %
     #[arg(long, value_name = "normal|chemo|cirrhosis", value_parser = args::condition, default_value = "normal")]
     pub condition: LiverCondition,
@@ -80,6 +76,10 @@ pub struct VolumetryArgs {
 /// What the surgeon enters for the decision (boxed: keeps the command enum small).
 #[derive(Debug, clap::Args)]
 pub struct DecisionArgs {
+    /// Two-stage hepatectomy: a mask of the liver removed at stage 1 (non-zero); the
+    /// resection (--resection-mask, labels 2/3, or the cut plane) is then stage 2
+    #[arg(long, value_name = "M.nii.gz")]
+    pub stage1_mask: Option<PathBuf>,
     /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
     #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
     pub weeks_since_pve: Option<f64>,
@@ -243,7 +243,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
         (&a.liver_mask, Layer::Liver, select),
         (&a.resection_mask, Layer::Resection, MaskSelect::NonZero),
         (&a.tumour_mask, Layer::Tumour, MaskSelect::NonZero),
-        (&a.stage1_mask, Layer::Stage1, MaskSelect::NonZero),
+        (&a.decision.stage1_mask, Layer::Stage1, MaskSelect::NonZero),
     ] {
         if let Some(p) = path {
             import_mask(p, sel, layer, &mut map, Task::none())?;

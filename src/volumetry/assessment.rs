@@ -491,6 +491,11 @@ mod tests {
         assert!((a.flr_bw_percent.unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(a.verdict.decision, Decision::Borderline);
         assert!(a.verdict.lowered_because.is_empty());
+        // just above 0.5 % (400.001 mL): not lowered either
+        let a_up = assess(&counts(1_500_000, 0, 1_099_999), 1.0, &inp);
+        assert!(a_up.flr_bw_percent.unwrap() > 0.5);
+        assert_eq!(a_up.verdict.decision, Decision::Borderline);
+        assert!(a_up.verdict.lowered_because.is_empty());
         let c2 = counts(1_500_000, 0, 1_100_001); // 399.999 mL: 0.49999 %
         let a2 = assess(&c2, 1.0, &inp);
         assert_eq!(a2.verdict.decision, Decision::Insufficient);

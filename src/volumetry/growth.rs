@@ -208,6 +208,42 @@ mod tests {
         );
     }
 
+    /// DH boundary (Ribero et al., Br J Surg 2007, as cited in `DH_SOURCE`: the group
+    /// with a degree of hypertrophy of 5 points or less had more postoperative liver
+    /// dysfunction, the favourable group DH > 5): exactly 5.0 points is flagged, 5.1 is
+    /// not, 4.9 is. Measured FLR (no height and weight) on 1000 functional voxels, so
+    /// the percentages are exact: 20.0 % before, 25.0 / 25.1 / 24.9 % after.
+    #[test]
+    fn dh_exactly_5_points_is_flagged_through_the_comparison() {
+        let flr = |remnant: u64| {
+            let c = Counts {
+                total: 1000,
+                resected: 1000 - remnant,
+                remnant,
+                ..Default::default()
+            };
+            // 1 mL voxels: every volume and percentage is exact
+            assess(&c, 1000.0, &PlanInputs::default())
+        };
+        let before = flr(200);
+        for (after, flagged) in [(250, true), (251, false), (249, true)] {
+            let g = compare(&before, &flr(after), since(4.0)).unwrap();
+            assert_eq!(g.basis, "FLR");
+            let said = g.text.contains("degree of hypertrophy <= 5 points");
+            assert_eq!(
+                said, flagged,
+                "DH {}: {}",
+                g.degree_of_hypertrophy_points, g.text
+            );
+        }
+        let g = compare(&before, &flr(250), since(4.0)).unwrap();
+        assert_eq!(g.degree_of_hypertrophy_points, 5.0);
+        assert!(
+            g.text
+                .contains("associated with more postoperative liver dysfunction (Ribero 2007)")
+        );
+    }
+
     /// Issue 15 item 1 (fails on the old code: the sFLR branch compared a post-PVE map
     /// holding only the liver, whose "remnant" is then the whole liver).
     #[test]
