@@ -3,6 +3,7 @@
 //! lived only in the Plan panel's state and `Workspace::fill_liver_figures` passed
 //! `None`, so the saved figures never had them. Headless, through the Workspace.
 
+mod common;
 mod report_fixtures;
 
 use remnant::segmentation::Layer;
@@ -16,9 +17,9 @@ fn the_saved_case_and_pdf_carry_the_post_pve_growth_and_kgr() {
     let dir = tempfile::tempdir().unwrap();
     let (ct, map) = remnant::phantom::make();
     let g = ct.geometry.clone();
-    // a stand-in scan file: the case records its size and hash
+    // the scan on disk, so the case refers to a real file (and `remnant report` reopens it)
     let scan = dir.path().join("phantom.nii.gz");
-    std::fs::write(&scan, b"phantom").unwrap();
+    remnant::volume::nifti::write_volume(&scan, ct.as_slice(), &g, None, "phantom").unwrap();
     let mut study = Study::new(scan, ct, None);
     study.labels = map.clone();
     let mut ws = Workspace::new();
@@ -89,6 +90,27 @@ fn the_saved_case_and_pdf_carry_the_post_pve_growth_and_kgr() {
     assert!(flat.contains("KGR after PVE"), "{flat}");
     assert!(flat.contains("Degree of hypertrophy"), "{flat}");
     assert!(flat.contains("weeks since PVE"), "{flat}");
+
+    // `remnant report` recomputes the figures from the case's layers: with the
+    // post-PVE scan of its planning (it passed none before)
+    let out_pdf = dir.path().join("case.pdf");
+    let out = std::process::Command::new(common::bin())
+        .arg("report")
+        .arg("--input")
+        .arg(&case)
+        .arg("--pdf")
+        .arg(&out_pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = report_fixtures::pdftotext(&std::fs::read(&out_pdf).unwrap()).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("KGR after PVE"), "{flat}");
+    assert!(flat.contains("2.5 weeks since PVE"), "{flat}");
 }
 
 /// A case saved before the post-PVE fields existed (no `post_pve`, no weeks) opens as
