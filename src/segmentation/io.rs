@@ -29,7 +29,7 @@ pub enum IoError {
     EmptyMask { path: PathBuf, what: String },
 }
 
-/// Write the interchange label map (values 0-4) with the CT's header geometry.
+/// Write the interchange label map (values 0-6; 0-4 for a one-stage plan) with the CT's header geometry.
 /// Returns a warning when traced voxels outside the liver could not be written.
 pub fn save_labels(
     path: &Path,
