@@ -2,6 +2,7 @@
 //! model, its validation, JSON files with a versioned schema, and PDF export.
 
 mod error;
+mod image_error;
 mod json;
 mod migrate;
 mod model;
@@ -10,6 +11,7 @@ pub mod thumbnail;
 mod validate;
 
 pub use error::ReportError;
+pub use image_error::ImageError;
 pub use json::{MAX_FILE_BYTES, SCHEMA_VERSION};
 pub use model::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,

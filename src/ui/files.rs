@@ -30,7 +30,11 @@ pub fn chosen(
                 // a case on one series of a folder reopens that series
                 Some((sp, Some(key))) => app.jobs.spawn_load(
                     format!("Opening series {key} of {}", sp.display()),
-                    move |task| Study::open_series(&sp, Some(&key), task).map(loaded),
+                    move |task| {
+                        Study::open_series(&sp, Some(&key), task)
+                            .map(loaded)
+                            .map_err(|e| e.to_string())
+                    },
                 ),
                 Some((sp, None)) => app.apply(AppCommand::Open(sp)),
                 None => {}
