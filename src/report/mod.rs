@@ -4,7 +4,6 @@
 mod error;
 mod image_error;
 mod json;
-mod migrate;
 mod model;
 mod pdf;
 pub mod thumbnail;

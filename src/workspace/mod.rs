@@ -8,10 +8,9 @@
 //! one last saved". Caches keyed on a [`Study`]'s revision cannot mix two patients'
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
-mod snapshot;
 pub mod tracing;
 
-pub use snapshot::{ScanSnapshot, Snapshot};
+pub use crate::snapshot::{ScanSnapshot, Snapshot};
 
 use crate::autosave::{self, Pending};
 use crate::fsutil::FileStamp;

@@ -10,10 +10,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::error::ReportError;
-use super::json::{SCHEMA_VERSION, check_known_fields, current_fields};
-use super::model::Report;
+use super::{SCHEMA_VERSION, check_known_fields, current_fields};
 use crate::pci::REGION_COUNT;
+use crate::report::error::ReportError;
+use crate::report::model::Report;
 
 fn fail(reason: String) -> ReportError {
     ReportError::Migration { from: 1, reason }
