@@ -13,9 +13,9 @@ use super::work_panel::{self, WorkState};
 use super::{keys, menu, modals, side_panel, status};
 use crate::autosave::Pending;
 use crate::render::{PlaneAxes, hu_histogram};
-use crate::segmentation::editor::PendingKind;
 use crate::study::Study;
 use crate::task::Wake;
+use crate::workspace::tracing::PendingKind;
 use crate::workspace::{CaseFile, Workspace};
 use std::path::{Path, PathBuf};
 
@@ -378,10 +378,15 @@ impl RemnantApp {
         let Some(study) = &self.ws.study else {
             return Ok(None);
         };
-        let req = self.ws.editor.grow_request(study)?;
+        let req = self
+            .ws
+            .editor
+            .grow_request(study)
+            .map_err(|e| e.to_string())?;
         self.ws.editor.message = Some("growing from seeds...".into());
         let layer = self.ws.editor.settings.layer;
-        self.jobs.spawn_grow(layer, move |task| req.run(task));
+        self.jobs
+            .spawn_grow(layer, move |task| req.run(task).map_err(|e| e.to_string()));
         Ok(None)
     }
 
