@@ -306,6 +306,31 @@ pub fn build_seg(
         uids::SEGMENTATION_STORAGE,
     );
     text(&mut o, tags::SOP_INSTANCE_UID, VR::UI, &sop_uid);
+    // the local coding scheme of the resection and remnant codes (SOP Common)
+    let mut scheme = InMemDicomObject::new_empty();
+    text(
+        &mut scheme,
+        tags::CODING_SCHEME_DESIGNATOR,
+        VR::SH,
+        super::codes::LOCAL,
+    );
+    text(
+        &mut scheme,
+        tags::CODING_SCHEME_NAME,
+        VR::ST,
+        "Remnant local codes",
+    );
+    text(
+        &mut scheme,
+        tags::CODING_SCHEME_RESPONSIBLE_ORGANIZATION,
+        VR::ST,
+        "Remnant",
+    );
+    seq(
+        &mut o,
+        tags::CODING_SCHEME_IDENTIFICATION_SEQUENCE,
+        vec![scheme],
+    );
     // Patient and General Study (type 2: empty when unknown)
     let sa = refs.map(|r| r.study_attrs.clone()).unwrap_or_default();
     let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -566,6 +591,15 @@ pub fn build_seg(
                     .iter()
                     .map(|img| {
                         let mut s = source_item(img);
+                        // the frame is the source image's own plane, unless the slice
+                        // was blended from two images (a gap or uneven spacing)
+                        let same_plane = if imgs.len() == 1 { "YES" } else { "NO" };
+                        text(
+                            &mut s,
+                            tags::SPATIAL_LOCATIONS_PRESERVED,
+                            VR::CS,
+                            same_plane,
+                        );
                         seq(
                             &mut s,
                             tags::PURPOSE_OF_REFERENCE_CODE_SEQUENCE,

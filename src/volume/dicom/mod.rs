@@ -53,7 +53,9 @@ mod walk;
 
 pub use error::DicomError;
 pub use load::{DicomVolume, load_files, load_series, series_geometry, series_source};
-pub use open::{choose_series, folder_checksum, is_dicom_path, open_geometry, open_path};
+pub use open::{
+    choose_series, folder_checksum, is_dicom_path, open_geometry, open_path, open_source,
+};
 pub use patient::PatientInfo;
 pub use refs::{ImageRef, SourceRefs, StudyAttrs};
 pub use scan::scan_folder;
