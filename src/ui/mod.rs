@@ -1,11 +1,14 @@
 //! The egui desktop shell over the core. Nothing outside this module uses egui.
 
 pub mod app;
+mod apply;
 pub mod command;
 pub mod dialogs;
 pub mod dicom_picker;
+mod files;
 pub mod jobs;
 pub mod keys;
+mod loading;
 pub mod menu;
 pub mod modals;
 pub mod pci_panel;
