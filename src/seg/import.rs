@@ -164,7 +164,7 @@ pub fn import_seg(
     let mut layers: Vec<(Layer, Vec<u8>)> = Vec::new();
     let (mut set, mut outside, mut landed) = (0usize, 0usize, 0usize);
     for &(number, layer) in &mapped {
-        let p = place_segment(&seg, number, ct, step)?;
+        let p = place_segment(&seg, number, ct, step, difference.is_none())?;
         set += p.set_pixels;
         outside += p.outside_pixels;
         landed += p.voxels;

@@ -72,6 +72,7 @@ pub(crate) fn place_segment(
     number: u16,
     ct: &Geometry,
     step: f64,
+    same_grid: bool,
 ) -> Result<Placed, SegError> {
     let mut frames: Vec<&SegFrame> = seg.frames.iter().filter(|f| f.segment == number).collect();
     let [nx, ny, nz] = ct.dims;
@@ -101,6 +102,25 @@ pub(crate) fn place_segment(
     let half = step / 2.0 + 1e-4;
     let (rows, cols) = (seg.rows as i64, seg.cols as i64);
 
+    if same_grid {
+        // every frame is a scan slice with the scan's pixels: copy
+        let plane = nx * ny;
+        for f in &frames {
+            let Some(x) = ct.to_index(flip(f.position)) else {
+                continue;
+            };
+            let k = x[2].round() as usize;
+            let out = &mut placed.mask[k * plane..(k + 1) * plane];
+            for (p, v) in out.iter_mut().enumerate() {
+                if seg.is_set(f, p) {
+                    *v = 1;
+                    placed.set_pixels += 1;
+                }
+            }
+        }
+        placed.voxels = placed.mask.iter().filter(|&&v| v != 0).count();
+        return Ok(placed);
+    }
     // Count the segment's pixels and those outside the scan (forward map).
     let inv = crate::volume::geometry::inv3(&ct.linear())
         .ok_or_else(|| SegError::Geometry("the scan's affine is singular".into()))?;

@@ -39,28 +39,23 @@ pub struct WrittenSegment {
     pub frames: usize,
 }
 
-/// The segment masks (0/1 per voxel, NIfTI order) of the layers.
-pub fn segment_masks(labels: &LabelMap) -> Vec<(SegmentKind, Vec<u8>)> {
+/// One segment's mask (0/1 per voxel, NIfTI order) from the layers.
+pub fn segment_mask(labels: &LabelMap, kind: SegmentKind) -> Vec<u8> {
     let (l, r, t) = (
         Layer::Liver.bit(),
         Layer::Resection.bit(),
         Layer::Tumour.bit(),
     );
-    SegmentKind::ALL
-        .iter()
-        .map(|&kind| {
-            let f = |b: u8| -> u8 {
-                let liver = b & (l | t) != 0;
-                u8::from(match kind {
-                    SegmentKind::Liver => liver,
-                    SegmentKind::Resection => liver && b & r != 0,
-                    SegmentKind::Tumour => b & t != 0,
-                    SegmentKind::Remnant => liver && b & (r | t) == 0,
-                })
-            };
-            (kind, labels.bits.iter().map(|&b| f(b)).collect())
+    let f = |b: u8| -> u8 {
+        let liver = b & (l | t) != 0;
+        u8::from(match kind {
+            SegmentKind::Liver => liver,
+            SegmentKind::Resection => liver && b & r != 0,
+            SegmentKind::Tumour => b & t != 0,
+            SegmentKind::Remnant => liver && b & (r | t) == 0,
         })
-        .collect()
+    };
+    labels.bits.iter().map(|&b| f(b)).collect()
 }
 
 /// Write the SEG file (atomically).
@@ -253,7 +248,9 @@ pub fn build_seg(
     let mut frames: Vec<(u16, usize)> = Vec::new(); // (segment number, k)
     let mut bits: Vec<u8> = Vec::new();
     let mut nbits = 0usize;
-    for (kind, mask) in segment_masks(labels) {
+    for kind in SegmentKind::ALL {
+        // one mask at a time: a full-size byte array, not four
+        let mask = segment_mask(labels, kind);
         let voxels = mask.iter().filter(|&&v| v != 0).count();
         if voxels == 0 {
             continue;
