@@ -19,6 +19,7 @@ pub mod render;
 pub mod report;
 pub mod seg;
 pub mod segmentation;
+pub mod snapshot;
 pub mod study;
 pub mod task;
 #[cfg(feature = "gui")]

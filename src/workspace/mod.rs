@@ -9,10 +9,9 @@
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
 mod seg;
-mod snapshot;
 pub mod tracing;
 
-pub use snapshot::{ScanSnapshot, Snapshot};
+pub use crate::snapshot::{ScanSnapshot, Snapshot};
 
 use crate::autosave::{self, Pending};
 use crate::fsutil::FileStamp;

@@ -2,18 +2,15 @@
 //! dialog or a finished background job sends is carried out here. A command may ask
 //! for follow-up commands (`follow`), applied after it in order; nothing re-enters.
 
-use super::app::RemnantApp;
-use super::command::{AppCommand, CloseChoice, Purpose};
-use super::dicom_picker::wants_picker;
 use super::loading::loaded;
-use super::planes;
+use super::{Outcome, RemnantApp};
 use crate::render::PlaneAxes;
 use crate::study::Study;
+use crate::ui::command::{AppCommand, CloseChoice, Purpose};
+use crate::ui::dicom_picker::wants_picker;
+use crate::ui::planes;
 use crate::workspace::tracing::PendingKind;
 use crate::workspace::{CaseFile, Workspace};
-
-/// What a command did: a notice to show, or an error for the banner.
-pub type Outcome = Result<Option<String>, String>;
 
 /// Carry out one command; follow-up commands go to `follow`.
 pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>) -> Outcome {
@@ -42,7 +39,7 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::AskFile(purpose) => {
             let start = app.ws.scan_folder();
-            app.jobs.dialog = Some((purpose, super::dialogs::ask_file(purpose, start, wake)));
+            app.jobs.dialog = Some((purpose, crate::ui::dialogs::ask_file(purpose, start, wake)));
             Ok(None)
         }
         C::AskDicomFolder => {
@@ -98,7 +95,7 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::LayoutKey(key) => {
             if let Some(view) = &mut app.view
-                && let Some(l) = super::view_state::Layout::for_key(key, view.active)
+                && let Some(l) = crate::ui::view_state::Layout::for_key(key, view.active)
             {
                 view.layout = l;
             }
