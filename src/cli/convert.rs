@@ -58,7 +58,7 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
             a.ct.as_ref()
                 .or(a.dicom.as_ref())
                 .ok_or("--dicom is required")?;
-        let (g, _, refs) = super::seg::ct_source(ct, a.series.as_deref())?;
+        let (g, _, refs) = super::volumetry::ct_source(ct, a.series.as_deref())?;
         let map = load_label_map(labels, &g, Task::none())?;
         super::seg::export(seg_out, &map, refs.as_ref())?;
         return Ok(());

@@ -4,27 +4,9 @@
 use super::CliError;
 use crate::seg::{SegImport, Written, import_seg, write_seg};
 use crate::segmentation::LabelMap;
-use crate::task::Task;
 use crate::volume::Geometry;
 use crate::volume::dicom::SourceRefs;
 use std::path::Path;
-
-/// The CT's grid, warnings and (DICOM only) references, from the headers alone.
-pub(super) fn ct_source(
-    ct: &Path,
-    series: Option<&str>,
-) -> Result<(Geometry, Vec<String>, Option<SourceRefs>), CliError> {
-    if crate::volume::dicom::is_dicom_path(ct) {
-        let (g, warnings, _, refs) = crate::volume::dicom::open_source(ct, series, Task::none())
-            .map_err(|e| e.to_string())?;
-        for w in &warnings {
-            eprintln!("remnant: warning: {w}");
-        }
-        return Ok((g, warnings, Some(refs)));
-    }
-    let (g, w) = super::volumetry::ct_geometry(ct, series)?;
-    Ok((g, w, None))
-}
 
 /// Write the SEG and print what it holds; its warnings go to stderr.
 pub(super) fn export(

@@ -8,6 +8,7 @@ use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
 use crate::task::Task;
 use crate::volume::Geometry;
+use crate::volume::dicom::SourceRefs;
 use crate::volume::nifti::{MaskSelect, read_header};
 use crate::volumetry::growth::{Growth, Timing};
 use crate::volumetry::margins::{Placement, TumourMargin};
@@ -231,7 +232,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
     let t0 = Instant::now();
     let ct = a.ct.clone();
     let inputs = inputs(&a)?;
-    let (g, mut warnings, refs) = super::seg::ct_source(&ct, a.series.as_deref())?;
+    let (g, mut warnings, refs) = ct_source(&ct, a.series.as_deref())?;
     let mut map = match (&a.labels, &a.seg) {
         (Some(p), _) => load_label_map(p, &g, Task::none())?,
         (None, Some(p)) => {
@@ -339,6 +340,23 @@ pub(super) fn ct_geometry(
         .geometry()
         .map_err(|e| format!("{}: {e}", ct.display()))?;
     Ok((g, header.warnings.clone()))
+}
+
+/// The CT's grid, warnings and (DICOM only) references, from the headers alone.
+pub(super) fn ct_source(
+    ct: &Path,
+    series: Option<&str>,
+) -> Result<(Geometry, Vec<String>, Option<SourceRefs>), CliError> {
+    if crate::volume::dicom::is_dicom_path(ct) {
+        let (g, warnings, _, refs) = crate::volume::dicom::open_source(ct, series, Task::none())
+            .map_err(|e| e.to_string())?;
+        for w in &warnings {
+            eprintln!("remnant: warning: {w}");
+        }
+        return Ok((g, warnings, Some(refs)));
+    }
+    let (g, w) = ct_geometry(ct, series)?;
+    Ok((g, w, None))
 }
 
 /// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.
