@@ -6,7 +6,7 @@ use super::loading::loaded;
 use super::{Outcome, RemnantApp};
 use crate::render::PlaneAxes;
 use crate::study::Study;
-use crate::ui::command::{AppCommand, CloseChoice, Purpose};
+use crate::ui::command::{AppCommand, CloseChoice, Purpose, TraceAction};
 use crate::ui::dicom_picker::wants_picker;
 use crate::ui::planes;
 use crate::workspace::tracing::PendingKind;
@@ -72,13 +72,13 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             app.ws.set_planning(p);
             Ok(None)
         }
-        C::Accepted => {
-            app.jobs.autosave.now = true;
-            Ok(None)
-        }
         C::PlaneInputs(inputs, double) => {
             app.jobs.autosave.now |=
                 planes::apply_pointer(&mut app.ws, &mut app.pointer, &inputs, double);
+            Ok(None)
+        }
+        C::Trace(action) => {
+            app.jobs.autosave.now |= trace(&mut app.ws, action);
             Ok(None)
         }
         C::Undo | C::Redo | C::Confirm | C::Escape => {
@@ -209,5 +209,38 @@ fn edit_key(ws: &mut Workspace, cmd: &AppCommand) -> bool {
             false
         }
         _ => false,
+    }
+}
+
+/// An action of the Tools tab; true when the layers changed (autosave now).
+fn trace(ws: &mut Workspace, action: TraceAction) -> bool {
+    let (Some(study), ed) = (&mut ws.study, &mut ws.editor) else {
+        return false;
+    };
+    match action {
+        TraceAction::Accept => ed.accept(study),
+        TraceAction::Discard => {
+            ed.discard();
+            false
+        }
+        TraceAction::FlipCut => {
+            ed.flip_cut(study);
+            false
+        }
+        TraceAction::FillBetween(axis) => {
+            if let Err(e) = ed.fill_between(study, axis) {
+                ed.message = Some(e.to_string());
+            }
+            false
+        }
+        TraceAction::Region(op) => ed.region(study, op),
+        TraceAction::ClearSeeds => {
+            ed.clear_seeds();
+            false
+        }
+        TraceAction::RemoveReference => {
+            ed.set_reference(None);
+            false
+        }
     }
 }

@@ -85,8 +85,13 @@ pub fn chosen(
         Purpose::OpenSeeds => ws.open_seeds(&path),
         Purpose::SaveSeeds => ws.save_seeds(&path),
         Purpose::SaveLabels => ws.save_labels(&path),
+        Purpose::ExportSeg => ws.export_seg(&path),
+        Purpose::ImportSeg => ws.import_seg(&path),
     };
-    let changed = matches!(purpose, Purpose::OpenLayers | Purpose::ImportMask(_));
+    let changed = matches!(
+        purpose,
+        Purpose::OpenLayers | Purpose::ImportMask(_) | Purpose::ImportSeg
+    );
     app.jobs.autosave.now |= changed && done.is_ok();
     done.map(Some).map_err(|e| e.to_string())
 }
