@@ -195,11 +195,28 @@ fn a_huge_element_after_the_pixels_is_refused_at_load() {
 /// The closures passed to the panic guard (`no_panic`, and lengths.rs's
 /// `guarded`, which only forwards to it), read from src/volume/dicom.
 fn guarded_closures() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/volume/dicom");
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/volume/dicom"));
+    // every .rs file below it, child modules' folders included
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).expect("src/volume/dicom") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("src/volume/dicom") {
-        let path = entry.expect("entry").path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    for path in files {
+        let name = path
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let src = std::fs::read_to_string(&path).expect("read");
         // the module's own unit tests may call the guard on anything
         let src = src.split("#[cfg(test)]").next().unwrap_or("");

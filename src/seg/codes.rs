@@ -12,7 +12,8 @@
 //!   segmentation context groups (nor a SNOMED CT concept we could verify), so they use
 //!   a local coding scheme, `99RMNT` (designators starting with "99" are private,
 //!   PS3.16 section 8), with the anatomic region Liver: `99RMNT RESECTION "Planned
-//!   liver resection"` and `99RMNT REMNANT "Future liver remnant"`.
+//!   liver resection"`, `99RMNT REMNANT "Future liver remnant"` and `99RMNT STAGE1
+//!   "Planned stage-1 liver resection"` (two-stage hepatectomy).
 
 use crate::segmentation::Layer;
 
@@ -54,6 +55,7 @@ pub const ABNORMAL_STRUCTURE: &str = "49755003";
 pub const SPATIAL_CONCEPT: &str = "309825002";
 pub const RESECTION: &str = "RESECTION";
 pub const REMNANT: &str = "REMNANT";
+pub const STAGE1: &str = "STAGE1";
 
 /// The segments Remnant writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,14 +68,17 @@ pub enum SegmentKind {
     Tumour,
     /// Tumour-free liver outside the resection (derived, as the FLR counts it).
     Remnant,
+    /// Two-stage hepatectomy: the liver removed at stage 1 (the Stage-1 layer).
+    Stage1,
 }
 
 impl SegmentKind {
-    pub const ALL: [SegmentKind; 4] = [
+    pub const ALL: [SegmentKind; 5] = [
         SegmentKind::Liver,
         SegmentKind::Resection,
         SegmentKind::Tumour,
         SegmentKind::Remnant,
+        SegmentKind::Stage1,
     ];
 
     pub fn label(self) -> &'static str {
@@ -82,6 +87,7 @@ impl SegmentKind {
             SegmentKind::Resection => "Planned resection",
             SegmentKind::Tumour => "Tumour",
             SegmentKind::Remnant => "Future liver remnant",
+            SegmentKind::Stage1 => "Stage-1 resection",
         }
     }
 
@@ -94,7 +100,10 @@ impl SegmentKind {
             }
             SegmentKind::Tumour => "Tumours (Remnant tumour layer)",
             SegmentKind::Remnant => {
-                "Tumour-free liver outside the planned resection (derived: liver - resection - tumour)"
+                "Tumour-free liver outside the planned resection (derived: liver - resection - stage-1 resection - tumour)"
+            }
+            SegmentKind::Stage1 => {
+                "Liver removed at stage 1 of a two-stage hepatectomy, tumours in it included (Remnant Stage-1 resection layer within the liver)"
             }
         }
     }
@@ -109,7 +118,7 @@ impl SegmentKind {
                 SCT,
                 "Morphologically Abnormal Structure",
             ),
-            SegmentKind::Resection => {
+            SegmentKind::Resection | SegmentKind::Stage1 => {
                 Code::new(SPATIAL_CONCEPT, SCT, "Spatial and Relational Concept")
             }
         }
@@ -121,6 +130,7 @@ impl SegmentKind {
             SegmentKind::Tumour => Code::new(NEOPLASM, SCT, "Neoplasm"),
             SegmentKind::Resection => Code::new(RESECTION, LOCAL, "Planned liver resection"),
             SegmentKind::Remnant => Code::new(REMNANT, LOCAL, "Future liver remnant"),
+            SegmentKind::Stage1 => Code::new(STAGE1, LOCAL, "Planned stage-1 liver resection"),
         }
     }
 
@@ -137,6 +147,7 @@ impl SegmentKind {
             SegmentKind::Resection => (70.0, 25.0, 65.0),
             SegmentKind::Tumour => (50.0, 70.0, 50.0),
             SegmentKind::Remnant => (65.0, -55.0, 45.0),
+            SegmentKind::Stage1 => (60.0, 10.0, -50.0),
         };
         let s = |v: f64, lo: f64, hi: f64| ((v - lo) / (hi - lo) * 65535.0).round() as u16;
         [s(l, 0.0, 100.0), s(a, -128.0, 127.0), s(b, -128.0, 127.0)]
@@ -190,6 +201,12 @@ pub fn map_segment(property_type: Option<&Code>, region: Option<&Code>, label: &
                     .into(),
             );
         }
+        if t.is(STAGE1, LOCAL) {
+            return Mapping::Layer {
+                layer: Layer::Stage1,
+                how: format!("code {t}"),
+            };
+        }
         if t.is(RESECTION, LOCAL) {
             return Mapping::Layer {
                 layer: Layer::Resection,
@@ -225,6 +242,12 @@ pub fn map_segment(property_type: Option<&Code>, region: Option<&Code>, label: &
                 how: "label".into(),
             };
         }
+    }
+    if trimmed.contains("resect") && trimmed.contains("stage") && trimmed.contains('1') {
+        return Mapping::Layer {
+            layer: Layer::Stage1,
+            how: "label".into(),
+        };
     }
     if trimmed.contains("resect") {
         return Mapping::Layer {
@@ -268,6 +291,7 @@ mod tests {
                 SegmentKind::Resection => Some(Layer::Resection),
                 SegmentKind::Tumour => Some(Layer::Tumour),
                 SegmentKind::Remnant => None,
+                SegmentKind::Stage1 => Some(Layer::Stage1),
             };
             assert_eq!(got, want, "{kind:?}");
         }

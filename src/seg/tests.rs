@@ -19,7 +19,8 @@ fn oblique(dims: [usize; 3]) -> Geometry {
     g
 }
 
-/// Liver = a ball, tumour = a small ball in it, resection = the half with i < 12.
+/// Liver = a ball, tumour = a small ball in it, resection = the half with i < 12,
+/// stage-1 resection = a wedge of the other half (j < 8).
 fn layers(g: &Geometry) -> LabelMap {
     let mut m = LabelMap::empty(g.clone());
     let [nx, ny, nz] = g.dims;
@@ -32,6 +33,8 @@ fn layers(g: &Geometry) -> LabelMap {
                     b |= Layer::Liver.bit();
                     if i < 12 {
                         b |= Layer::Resection.bit();
+                    } else if j < 8 {
+                        b |= Layer::Stage1.bit();
                     }
                 }
                 if (x - 3.0).powi(2) + y * y + z * z < 9.0 {
@@ -87,7 +90,8 @@ fn layers_round_trip_exactly_on_the_same_grid_with_the_source_references() {
     assert!(got.warnings.is_empty(), "{:?}", got.warnings);
     let mut back = LabelMap::empty(g.clone());
     got.apply(&mut back);
-    for layer in [Layer::Liver, Layer::Tumour] {
+    for layer in [Layer::Liver, Layer::Tumour, Layer::Stage1] {
+        assert!(map.layer_mask(layer).iter().any(|&v| v != 0), "{layer:?}");
         assert_eq!(back.layer_mask(layer), map.layer_mask(layer), "{layer:?}");
     }
     // resection: the part inside the liver (all of it here)

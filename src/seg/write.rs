@@ -41,18 +41,21 @@ pub struct WrittenSegment {
 
 /// One segment's mask (0/1 per voxel, NIfTI order) from the layers.
 pub fn segment_mask(labels: &LabelMap, kind: SegmentKind) -> Vec<u8> {
-    let (l, r, t) = (
+    let (l, r, t, s1) = (
         Layer::Liver.bit(),
         Layer::Resection.bit(),
         Layer::Tumour.bit(),
+        Layer::Stage1.bit(),
     );
     let f = |b: u8| -> u8 {
         let liver = b & (l | t) != 0;
         u8::from(match kind {
             SegmentKind::Liver => liver,
-            SegmentKind::Resection => liver && b & r != 0,
+            // as the volumetry counts it: stage 1 takes precedence over the resection
+            SegmentKind::Resection => liver && b & r != 0 && b & s1 == 0,
             SegmentKind::Tumour => b & t != 0,
-            SegmentKind::Remnant => liver && b & (r | t) == 0,
+            SegmentKind::Remnant => liver && b & (r | t | s1) == 0,
+            SegmentKind::Stage1 => liver && b & s1 != 0,
         })
     };
     labels.bits.iter().map(|&b| f(b)).collect()
@@ -249,7 +252,7 @@ pub fn build_seg(
     let mut bits: Vec<u8> = Vec::new();
     let mut nbits = 0usize;
     for kind in SegmentKind::ALL {
-        // one mask at a time: a full-size byte array, not four
+        // one mask at a time: a full-size byte array, not five
         let mask = segment_mask(labels, kind);
         let voxels = mask.iter().filter(|&&v| v != 0).count();
         if voxels == 0 {
