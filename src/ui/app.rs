@@ -29,6 +29,8 @@ pub struct RemnantApp {
     pub histogram: Vec<(f64, u64)>,
     pub jobs: Jobs,
     pub dicom: DicomOpen,
+    /// Every file and folder dialog (platform or in-app chooser).
+    pub dialogs: super::dialogs::Dialogs,
     pub work: WorkState,
     pub tab: Tab,
     pointer: Pointer,
@@ -66,6 +68,7 @@ impl RemnantApp {
                 ..Default::default()
             },
             dicom: DicomOpen::default(),
+            dialogs: Default::default(),
             work: WorkState::default(),
             tab: Tab::Plan,
             pointer: Pointer::default(),
@@ -134,12 +137,14 @@ impl RemnantApp {
             }
             C::AskFile(purpose) => {
                 let start = self.ws.scan_folder();
-                self.jobs.dialog = Some((purpose, super::dialogs::ask_file(purpose, start, wake)));
+                let target = super::dialogs::Target::File(purpose);
+                self.dialogs.ask(target, start, &self.recent, wake);
                 Ok(None)
             }
             C::AskDicomFolder => {
                 let start = self.ws.scan_folder();
-                self.dicom.ask_folder(start, wake);
+                let target = super::dialogs::Target::DicomFolder;
+                self.dialogs.ask(target, start, &self.recent, wake);
                 Ok(None)
             }
             C::FileChosen(purpose, path) => self.file_chosen(purpose, path),
@@ -484,7 +489,8 @@ impl RemnantApp {
         if let Some(p) = &self.restore_offer {
             cmds.extend(modals::restore(ui, p));
         }
-        cmds.extend(self.dicom.tick(ui, wake.clone()));
+        cmds.extend(self.dicom.tick(ui));
+        cmds.extend(self.dialogs.show(ui, &self.recent));
         for c in cmds {
             self.apply(c);
         }
