@@ -433,26 +433,30 @@ impl RemnantApp {
             progress: j.progress(),
             seconds: j.started.elapsed().as_secs_f64(),
         });
-        egui::Panel::right("work")
-            .default_size(400.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    cmds.extend(work_panel::show(
-                        ui,
-                        &mut self.tab,
-                        &mut self.work,
-                        &mut self.ws,
-                        grow,
-                    ))
-                });
-            });
-        if let (Some(study), Some(view)) = (&mut self.ws.study, &mut self.view) {
-            egui::Panel::left("case")
-                .default_size(330.0)
+        // the PCI and Report tabs take the central area (work_area.rs)
+        let task = super::work_area::is_task(self.tab);
+        if !task {
+            egui::Panel::right("work")
+                .default_size(400.0)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .show(ui, |ui| side_panel::show(ui, study, view, &self.histogram));
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        cmds.extend(work_panel::show(
+                            ui,
+                            &mut self.tab,
+                            &mut self.work,
+                            &mut self.ws,
+                            grow,
+                        ))
+                    });
                 });
+            if let (Some(study), Some(view)) = (&mut self.ws.study, &mut self.view) {
+                egui::Panel::left("case")
+                    .default_size(330.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .show(ui, |ui| side_panel::show(ui, study, view, &self.histogram));
+                    });
+            }
         }
         egui::CentralPanel::default().show(ui, |ui| {
             let (e, n) = modals::banners(ui, self.error.as_deref(), self.notice.as_deref());
@@ -461,6 +465,16 @@ impl RemnantApp {
             }
             if n {
                 self.notice = None;
+            }
+            super::work_area::switcher(ui, &mut self.tab, &mut self.work);
+            if task {
+                cmds.extend(super::work_area::show(
+                    ui,
+                    self.tab,
+                    &mut self.work,
+                    &self.ws,
+                ));
+                return;
             }
             match &mut self.view {
                 Some(view) if self.ws.study.is_some() => cmds.extend(planes::show(

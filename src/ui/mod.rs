@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod keys;
 pub mod menu;
 pub mod modals;
+pub mod pci_drawing;
 pub mod pci_panel;
 pub mod plan_panel;
 pub mod plane_view;
@@ -19,6 +20,7 @@ pub mod status;
 pub mod tools_panel;
 pub mod view3d;
 pub mod view_state;
+pub mod work_area;
 pub mod work_panel;
 
 pub use app::RemnantApp;
