@@ -1,12 +1,15 @@
 //! The egui desktop shell over the core. Nothing outside this module uses egui.
 
 pub mod app;
+mod apply;
 pub mod command;
 pub mod dialogs;
 pub mod dicom_picker;
 pub mod file_chooser;
+mod files;
 pub mod jobs;
 pub mod keys;
+mod loading;
 pub mod menu;
 pub mod modals;
 pub mod pci_drawing;

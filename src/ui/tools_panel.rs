@@ -1,13 +1,13 @@
 //! The Tools tab: active layer, tracing tools and their settings, results waiting to
 //! be accepted, region tools, undo, and the trainee's score. It reads the editor
-//! (core logic in `segmentation::editor`) and sends it commands; what needs the app
+//! (core logic in `workspace::tracing`) and sends it commands; what needs the app
 //! (file dialogs, the grow job) comes back as [`Actions`].
 
 use crate::render::Plane;
 use crate::segmentation::Layer;
-use crate::segmentation::editor::{Editor, MAX_MARGIN_MM, MAX_RADIUS_MM, RegionOp, Tool};
 use crate::segmentation::seeds::SeedKind;
 use crate::study::Study;
+use crate::workspace::tracing::{Editor, MAX_MARGIN_MM, MAX_RADIUS_MM, RegionOp, Tool};
 use egui::Color32;
 
 /// What the panel asks the app to do.
@@ -120,7 +120,7 @@ pub fn show(
             .clicked()
             && let Err(e) = ed.fill_between(study, slice_axis.0)
         {
-            ed.message = Some(e);
+            ed.message = Some(e.to_string());
         }
     });
     ui.separator();
