@@ -20,28 +20,28 @@ fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
-    h.run();
+    h.run_steps(3);
     h
 }
 
 fn menu_item(h: &mut Harness<'static, RemnantApp>, item: &str) {
     h.get_by_label("File").click();
-    h.run();
+    h.run_steps(3);
     h.get_by_label(item).click();
-    h.run();
-    h.run();
+    h.run_steps(3);
+    h.run_steps(3);
 }
 
 /// Replace the text of the text field labelled `label`.
 fn type_into(h: &mut Harness<'static, RemnantApp>, label: &str, text: &str) {
     let f = h.get_by_role_and_label(egui::accesskit::Role::TextInput, label);
     f.focus();
-    h.run();
+    h.run_steps(3);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
+    h.run_steps(3);
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
         .type_text(text);
-    h.run();
+    h.run_steps(3);
 }
 
 fn with_phantom() -> RemnantApp {
@@ -62,8 +62,8 @@ fn export_report_pdf_through_the_in_app_chooser_writes_the_typed_path() {
     let target = dir.path().join("op-note");
     type_into(&mut h, "Save as", &target.display().to_string());
     h.get_by_label("Save").click();
-    h.run();
-    h.run();
+    h.run_steps(3);
+    h.run_steps(3);
     let written = dir.path().join("op-note.pdf");
     let pdf = std::fs::read(&written).expect("the PDF was written where typed");
     assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
@@ -78,12 +78,12 @@ fn export_report_pdf_through_the_in_app_chooser_writes_the_typed_path() {
     menu_item(&mut h, "Export report PDF...");
     type_into(&mut h, "Save as", &written.display().to_string());
     h.get_by_label("Save").click();
-    h.run();
+    h.run_steps(3);
     assert_eq!(std::fs::read(&written).unwrap(), b"old");
     h.get_by_label_contains("exists: press Save again to replace it");
     h.get_by_label("Save").click();
-    h.run();
-    h.run();
+    h.run_steps(3);
+    h.run_steps(3);
     assert!(std::fs::read(&written).unwrap().starts_with(b"%PDF-"));
 }
 
@@ -99,25 +99,25 @@ fn the_chooser_browses_folders_and_opens_a_scan() {
         .to_string();
     type_into(&mut h, "Folder", &folder);
     h.get_by_label("Go").click();
-    h.run();
+    h.run_steps(3);
     // the NIfTI filter lists the scans, not the seed text file
     assert!(h.query_by_label("liver_seeds.txt").is_none());
     h.get_by_label("phantom_ct.nii.gz").click();
-    h.run();
+    h.run_steps(3);
     h.get_by_label("Open").click();
-    h.run();
+    h.run_steps(3);
     h.state_mut().wait_for_jobs();
-    h.run();
+    h.run_steps(3);
     let study = h.state().ws.study.as_ref().expect("the scan opened");
     assert!(study.path.ends_with("phantom_ct.nii.gz"));
     // a name that does not exist is refused in the chooser, with the reason
     menu_item(&mut h, "Open layers...");
     type_into(&mut h, "File name", "no-such-file.nii.gz");
     h.get_by_label("Open").click();
-    h.run();
+    h.run_steps(3);
     h.get_by_label_contains("no-such-file.nii.gz does not exist");
     h.get_by_label("Cancel").click();
-    h.run();
+    h.run_steps(3);
     assert!(!h.state().dialogs.is_open());
 }
 
@@ -143,7 +143,7 @@ fn every_file_menu_item_ends_in_a_dialog_or_a_message() {
         menu_item(&mut h, item);
         assert!(h.state().dialogs.is_open(), "{item}: no dialog");
         h.get_by_label("Cancel").click();
-        h.run();
+        h.run_steps(3);
         assert!(
             !h.state().dialogs.is_open(),
             "{item}: the chooser did not close"
@@ -151,18 +151,18 @@ fn every_file_menu_item_ends_in_a_dialog_or_a_message() {
     }
     // the mask import submenu
     h.get_by_label("File").click();
-    h.run();
+    h.run_steps(3);
     h.get_by_label("Import mask as layer").hover();
-    h.run();
+    h.run_steps(3);
     h.get_by_label("Liver...").click();
-    h.run();
+    h.run_steps(3);
     assert!(h.state().dialogs.is_open(), "import mask: no dialog");
     h.get_by_label("Cancel").click();
-    h.run();
+    h.run_steps(3);
     // the bundled sample loads (a scan, or an error banner if it were missing)
     menu_item(&mut h, "Open bundled sample");
     h.state_mut().wait_for_jobs();
-    h.run();
+    h.run_steps(3);
     let st = h.state();
     assert!(
         st.error.is_some()

@@ -30,10 +30,31 @@ const OUTLINE: &[(f32, f32)] = &[
     (0.03, 0.20),
 ];
 
+/// A closed Catmull-Rom curve through `pts`, 8 segments per span.
+fn smooth(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    let n = pts.len();
+    let mut out = Vec::with_capacity(n * 8);
+    for i in 0..n {
+        let [p0, p1, p2, p3] = [n + i - 1, i, i + 1, i + 2].map(|k| pts[k % n]);
+        for s in 0..8 {
+            let t = s as f32 / 8.0;
+            let (t2, t3) = (t * t, t * t * t);
+            let f = |a: f32, b: f32, c: f32, d: f32| {
+                0.5 * (2.0 * b
+                    + (c - a) * t
+                    + (2.0 * a - 5.0 * b + 4.0 * c - d) * t2
+                    + (3.0 * b - a - 3.0 * c + d) * t3)
+            };
+            out.push((f(p0.0, p1.0, p2.0, p3.0), f(p0.1, p1.1, p2.1, p3.1)));
+        }
+    }
+    out
+}
+
 pub fn fill(s: Option<LesionSize>) -> Color32 {
     match s.map(|l| l.points()) {
-        None => Color32::from_rgba_unmultiplied(90, 90, 90, 150),
-        Some(0) => Color32::from_rgba_unmultiplied(50, 120, 70, 190),
+        None => Color32::from_rgba_unmultiplied(110, 110, 110, 60),
+        Some(0) => Color32::from_rgba_unmultiplied(50, 140, 80, 170),
         Some(1) => Color32::from_rgba_unmultiplied(170, 150, 40, 200),
         Some(2) => Color32::from_rgba_unmultiplied(200, 110, 40, 210),
         _ => Color32::from_rgba_unmultiplied(200, 50, 50, 220),
@@ -75,15 +96,23 @@ pub fn draw(ui: &mut egui::Ui, pci: &mut Pci, selected: usize, size: Vec2) -> Op
     );
     let rects = region_rects(grid, bowel);
     let p = ui.painter_at(area);
-    let outline: Vec<Pos2> = OUTLINE
-        .iter()
-        .map(|&(x, y)| grid.min + vec2(x * aw, y * aw))
+    let outline: Vec<Pos2> = smooth(OUTLINE)
+        .into_iter()
+        .map(|(x, y)| grid.min + vec2(x * aw, y * aw))
         .collect();
-    p.add(Shape::convex_polygon(
-        outline.clone(),
-        Color32::from_rgb(45, 38, 36),
-        Stroke::NONE,
-    ));
+    // the body, filled as a fan from its centre (the outline is not convex at the waist)
+    let c = grid.center();
+    let mut body = egui::epaint::Mesh::default();
+    let skin = Color32::from_rgb(58, 48, 44);
+    body.colored_vertex(c, skin);
+    for q in &outline {
+        body.colored_vertex(*q, skin);
+    }
+    let n = outline.len() as u32;
+    for i in 0..n {
+        body.add_triangle(0, 1 + i, 1 + (i + 1) % n);
+    }
+    p.add(Shape::mesh(body));
     p.text(
         pos2(grid.center().x, area.top()),
         egui::Align2::CENTER_TOP,
