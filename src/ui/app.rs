@@ -16,6 +16,13 @@ use crate::task::Wake;
 use crate::workspace::Workspace;
 use std::path::{Path, PathBuf};
 
+mod apply;
+mod files;
+mod loading;
+
+/// What a command did: a notice to show, or an error for the banner.
+type Outcome = Result<Option<String>, String>;
+
 pub struct RemnantApp {
     /// The open case (core state).
     pub ws: Workspace,
@@ -42,13 +49,6 @@ pub struct RemnantApp {
     pub restore_offer: Option<Pending>,
     /// The surgeon chose to close without saving.
     pub(super) close_now: bool,
-}
-
-/// The sample CT bundled with the source tree.
-pub fn bundled_sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample_data")
-        .join("ct.nii.gz")
 }
 
 impl RemnantApp {
@@ -112,7 +112,7 @@ impl RemnantApp {
         let mut queue = std::collections::VecDeque::from([cmd]);
         while let Some(cmd) = queue.pop_front() {
             let mut follow = Vec::new();
-            match super::apply::step(self, cmd, &mut follow) {
+            match apply::step(self, cmd, &mut follow) {
                 Ok(Some(n)) => self.notice = Some(n),
                 Ok(None) => {}
                 Err(e) => self.error = Some(e),

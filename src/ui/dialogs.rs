@@ -95,6 +95,15 @@ pub fn spec(target: Target) -> Spec {
             vec![("Remnant seeds", &["txt"])],
             "seeds.txt",
         ),
+        Purpose::ExportSeg => save(
+            "Export the layers as DICOM SEG",
+            vec![("DICOM SEG", &["dcm"])],
+            "segmentation.dcm",
+        ),
+        Purpose::ImportSeg => open(
+            "Import a DICOM SEG as layers",
+            vec![("DICOM SEG", &["dcm"]), ("any file", &["*"])],
+        ),
     }
 }
 

@@ -19,7 +19,7 @@ pub fn matches(name: &str, endings: &[&str]) -> bool {
     let lower = name.to_ascii_lowercase();
     endings
         .iter()
-        .any(|e| lower.ends_with(&format!(".{}", e.to_ascii_lowercase())))
+        .any(|e| *e == "*" || lower.ends_with(&format!(".{}", e.to_ascii_lowercase())))
 }
 
 /// The folder's visible entries: folders first, then the files the filter accepts

@@ -8,10 +8,10 @@
 //! one last saved". Caches keyed on a [`Study`]'s revision cannot mix two patients'
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
-mod snapshot;
+mod seg;
 pub mod tracing;
 
-pub use snapshot::{ScanSnapshot, Snapshot};
+pub use crate::snapshot::{ScanSnapshot, Snapshot};
 
 use crate::autosave::{self, Pending};
 use crate::fsutil::FileStamp;
@@ -31,6 +31,8 @@ pub enum WorkspaceError {
     NoScan,
     #[error(transparent)]
     Io(#[from] crate::segmentation::io::IoError),
+    #[error(transparent)]
+    Seg(#[from] crate::seg::SegError),
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
 }

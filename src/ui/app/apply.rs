@@ -2,18 +2,15 @@
 //! dialog or a finished background job sends is carried out here. A command may ask
 //! for follow-up commands (`follow`), applied after it in order; nothing re-enters.
 
-use super::app::RemnantApp;
-use super::command::{AppCommand, CloseChoice, Purpose};
-use super::dicom_picker::wants_picker;
 use super::loading::loaded;
-use super::planes;
+use super::{Outcome, RemnantApp};
 use crate::render::PlaneAxes;
 use crate::study::Study;
+use crate::ui::command::{AppCommand, CloseChoice, Purpose, TraceAction};
+use crate::ui::dicom_picker::wants_picker;
+use crate::ui::planes;
 use crate::workspace::tracing::PendingKind;
 use crate::workspace::{CaseFile, Workspace};
-
-/// What a command did: a notice to show, or an error for the banner.
-pub type Outcome = Result<Option<String>, String>;
 
 /// Carry out one command; follow-up commands go to `follow`.
 pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>) -> Outcome {
@@ -42,13 +39,13 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::AskFile(purpose) => {
             let start = app.ws.scan_folder();
-            let target = super::dialogs::Target::File(purpose);
+            let target = crate::ui::dialogs::Target::File(purpose);
             app.dialogs.ask(target, start, &app.recent, wake);
             Ok(None)
         }
         C::AskDicomFolder => {
             let start = app.ws.scan_folder();
-            let target = super::dialogs::Target::DicomFolder;
+            let target = crate::ui::dialogs::Target::DicomFolder;
             app.dialogs.ask(target, start, &app.recent, wake);
             Ok(None)
         }
@@ -77,13 +74,13 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             app.ws.set_planning(p);
             Ok(None)
         }
-        C::Accepted => {
-            app.jobs.autosave.now = true;
-            Ok(None)
-        }
         C::PlaneInputs(inputs, double) => {
             app.jobs.autosave.now |=
                 planes::apply_pointer(&mut app.ws, &mut app.pointer, &inputs, double);
+            Ok(None)
+        }
+        C::Trace(action) => {
+            app.jobs.autosave.now |= trace(&mut app.ws, action);
             Ok(None)
         }
         C::Undo | C::Redo | C::Confirm | C::Escape => {
@@ -100,7 +97,7 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::LayoutKey(key) => {
             if let Some(view) = &mut app.view
-                && let Some(l) = super::view_state::Layout::for_key(key, view.active)
+                && let Some(l) = crate::ui::view_state::Layout::for_key(key, view.active)
             {
                 view.layout = l;
             }
@@ -214,5 +211,38 @@ fn edit_key(ws: &mut Workspace, cmd: &AppCommand) -> bool {
             false
         }
         _ => false,
+    }
+}
+
+/// An action of the Tools tab; true when the layers changed (autosave now).
+fn trace(ws: &mut Workspace, action: TraceAction) -> bool {
+    let (Some(study), ed) = (&mut ws.study, &mut ws.editor) else {
+        return false;
+    };
+    match action {
+        TraceAction::Accept => ed.accept(study),
+        TraceAction::Discard => {
+            ed.discard();
+            false
+        }
+        TraceAction::FlipCut => {
+            ed.flip_cut(study);
+            false
+        }
+        TraceAction::FillBetween(axis) => {
+            if let Err(e) = ed.fill_between(study, axis) {
+                ed.message = Some(e.to_string());
+            }
+            false
+        }
+        TraceAction::Region(op) => ed.region(study, op),
+        TraceAction::ClearSeeds => {
+            ed.clear_seeds();
+            false
+        }
+        TraceAction::RemoveReference => {
+            ed.set_reference(None);
+            false
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! What happens to a file the surgeon chose (dialog, drag and drop, tests): open,
 //! save or export it, by purpose.
 
-use super::app::RemnantApp;
-use super::apply::Outcome;
-use super::command::{AppCommand, Purpose};
+use super::Outcome;
+use super::RemnantApp;
 use super::loading::loaded;
 use crate::study::Study;
+use crate::ui::command::{AppCommand, Purpose};
 use crate::workspace::Workspace;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,11 @@ pub fn chosen(
                 // a case on one series of a folder reopens that series
                 Some((sp, Some(key))) => app.jobs.spawn_load(
                     format!("Opening series {key} of {}", sp.display()),
-                    move |task| Study::open_series(&sp, Some(&key), task).map(loaded),
+                    move |task| {
+                        Study::open_series(&sp, Some(&key), task)
+                            .map(loaded)
+                            .map_err(|e| e.to_string())
+                    },
                 ),
                 Some((sp, None)) => app.apply(AppCommand::Open(sp)),
                 None => {}
@@ -52,13 +56,13 @@ pub fn chosen(
         Purpose::ExportPdf => return export_pdf(ws, &path).map(Some),
         Purpose::AddPhoto => {
             let mut r = ws.report.clone();
-            r.photos.push(super::report_panel::photo(&path));
+            r.photos.push(crate::ui::report_panel::photo(&path));
             ws.set_report(r);
             return Ok(None);
         }
         Purpose::AfterPve => {
             let map = Workspace::read_other_label_map(&path).map_err(|e| e.to_string())?;
-            app.work.plan.after = Some(super::plan_panel::AfterScan {
+            app.work.plan.after = Some(crate::ui::plan_panel::AfterScan {
                 name: path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -77,8 +81,13 @@ pub fn chosen(
         Purpose::OpenSeeds => ws.open_seeds(&path),
         Purpose::SaveSeeds => ws.save_seeds(&path),
         Purpose::SaveLabels => ws.save_labels(&path),
+        Purpose::ExportSeg => ws.export_seg(&path),
+        Purpose::ImportSeg => ws.import_seg(&path),
     };
-    let changed = matches!(purpose, Purpose::OpenLayers | Purpose::ImportMask(_));
+    let changed = matches!(
+        purpose,
+        Purpose::OpenLayers | Purpose::ImportMask(_) | Purpose::ImportSeg
+    );
     app.jobs.autosave.now |= changed && done.is_ok();
     done.map(Some).map_err(|e| e.to_string())
 }

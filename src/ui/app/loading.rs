@@ -1,11 +1,11 @@
 //! A scan finished loading: install it in the workspace and reset the views.
 
-use super::app::RemnantApp;
-use super::apply::Outcome;
-use super::command::Loaded;
-use super::view_state::ViewState;
+use super::Outcome;
+use super::RemnantApp;
 use crate::render::hu_histogram;
 use crate::study::Study;
+use crate::ui::command::Loaded;
+use crate::ui::view_state::ViewState;
 
 pub fn finish(app: &mut RemnantApp, r: Result<Box<Loaded>, String>, cancelled: bool) -> Outcome {
     let l = match r {
