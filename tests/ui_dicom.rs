@@ -97,9 +97,16 @@ fn a_folder_opens_through_the_picker_and_fills_the_report_header() {
     assert_eq!(p.accession.as_deref(), Some("ACC42"));
     // Pre-filled fields from the images are not unsaved work.
     assert!(!app.ws.has_unsaved_changes());
-    // The case panel shows the series and the load warning; the report form the header.
+    // The report form (in the central area) shows the header; the case panel, back on the
+    // scan, the series and the load warning.
+    assert!(h.get_all_by_value("TEST, PATIENT Q").count() >= 1);
+    assert!(h.get_all_by_value("ACC42").count() >= 1);
+    h.get_by_label("Scan").click();
+    h.run();
     h.get_by_label_contains("CT #1 \"TEST SERIES\" 2024-01-31, 11 images 40 x 32");
     h.get_by_label_contains("Warning: gap: 1 slice missing");
+    h.get_all_by_label("Report").next().unwrap().click();
+    h.run();
     assert!(h.get_all_by_value("TEST, PATIENT Q").count() >= 1);
     assert!(h.get_all_by_value("ACC42").count() >= 1);
 }

@@ -33,6 +33,8 @@ pub struct RemnantApp {
     pub histogram: Vec<(f64, u64)>,
     pub jobs: Jobs,
     pub dicom: DicomOpen,
+    /// Every file and folder dialog (platform or in-app chooser).
+    pub dialogs: super::dialogs::Dialogs,
     pub work: WorkState,
     pub tab: Tab,
     pub(super) pointer: Pointer,
@@ -63,6 +65,7 @@ impl RemnantApp {
                 ..Default::default()
             },
             dicom: DicomOpen::default(),
+            dialogs: Default::default(),
             work: WorkState::default(),
             tab: Tab::Plan,
             pointer: Pointer::default(),
@@ -163,26 +166,30 @@ impl RemnantApp {
             progress: j.progress(),
             seconds: j.started.elapsed().as_secs_f64(),
         });
-        egui::Panel::right("work")
-            .default_size(400.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    cmds.extend(work_panel::show(
-                        ui,
-                        &mut self.tab,
-                        &mut self.work,
-                        &mut self.ws,
-                        grow,
-                    ))
-                });
-            });
-        if let (Some(study), Some(view)) = (&mut self.ws.study, &mut self.view) {
-            egui::Panel::left("case")
-                .default_size(330.0)
+        // the PCI and Report tabs take the central area (work_area.rs)
+        let task = super::work_area::is_task(self.tab);
+        if !task {
+            egui::Panel::right("work")
+                .default_size(400.0)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .show(ui, |ui| side_panel::show(ui, study, view, &self.histogram));
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        cmds.extend(work_panel::show(
+                            ui,
+                            &mut self.tab,
+                            &mut self.work,
+                            &mut self.ws,
+                            grow,
+                        ))
+                    });
                 });
+            if let (Some(study), Some(view)) = (&mut self.ws.study, &mut self.view) {
+                egui::Panel::left("case")
+                    .default_size(330.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .show(ui, |ui| side_panel::show(ui, study, view, &self.histogram));
+                    });
+            }
         }
         egui::CentralPanel::default().show(ui, |ui| {
             let (e, n) = modals::banners(ui, self.error.as_deref(), self.notice.as_deref());
@@ -191,6 +198,16 @@ impl RemnantApp {
             }
             if n {
                 self.notice = None;
+            }
+            super::work_area::switcher(ui, &mut self.tab, &mut self.work);
+            if task {
+                cmds.extend(super::work_area::show(
+                    ui,
+                    self.tab,
+                    &mut self.work,
+                    &self.ws,
+                ));
+                return;
             }
             match &mut self.view {
                 Some(view) if self.ws.study.is_some() => cmds.extend(planes::show(
@@ -219,7 +236,8 @@ impl RemnantApp {
         if let Some(p) = &self.restore_offer {
             cmds.extend(modals::restore(ui, p));
         }
-        cmds.extend(self.dicom.tick(ui, wake.clone()));
+        cmds.extend(self.dicom.tick(ui));
+        cmds.extend(self.dialogs.show(ui, &self.recent));
         for c in cmds {
             self.apply(c);
         }

@@ -1,5 +1,4 @@
-//! Opening a DICOM folder in the app: a native folder dialog on its own thread,
-//! the folder scanned off the UI thread (progress bar, Cancel), then the series
+//! Opening a DICOM folder in the app (the folder dialog is `dialogs.rs`): the folder scanned off the UI thread (progress bar, Cancel), then the series
 //! picker: patient, study date, series, modality, image count, slice thickness
 //! and size of every series found, and how many files were skipped and why. The
 //! chosen series loads like any scan (status bar progress and Cancel). Once it
@@ -7,7 +6,6 @@
 //! series, and a report already made out to another patient is pointed out.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
 
 use super::command::AppCommand;
 use crate::task::{Job, Wake};
@@ -18,10 +16,9 @@ const MAX_LISTED: usize = 200;
 
 type Scan = Result<ScanResult, String>;
 
-/// The DICOM side of the app: folder dialog, scan job and picker.
+/// The DICOM side of the app: scan job and picker.
 #[derive(Default)]
 pub struct DicomOpen {
-    dialog: Option<Receiver<Option<PathBuf>>>,
     scan: Option<(PathBuf, Job<Scan>)>,
     /// The series picker, open once a scan found something.
     pub picker: Option<Picker>,
@@ -50,11 +47,6 @@ pub fn wants_picker(path: &Path) -> bool {
 }
 
 impl DicomOpen {
-    /// Ask for a folder on a worker thread (the native dialog never blocks the UI).
-    pub fn ask_folder(&mut self, start: Option<PathBuf>, wake: Option<Wake>) {
-        self.dialog = Some(super::dialogs::ask_folder(start, wake));
-    }
-
     /// Whether a folder is being scanned.
     pub fn scanning(&self) -> bool {
         self.scan.is_some()
@@ -108,17 +100,9 @@ impl DicomOpen {
         }
     }
 
-    /// Once a frame: the folder dialog, the scan, and the picker.
-    pub fn tick(&mut self, ui: &mut egui::Ui, wake: Option<Wake>) -> Vec<AppCommand> {
+    /// Once a frame: the scan and the picker.
+    pub fn tick(&mut self, ui: &mut egui::Ui) -> Vec<AppCommand> {
         let mut cmds = Vec::new();
-        if let Some(rx) = &self.dialog
-            && let Ok(choice) = rx.try_recv()
-        {
-            self.dialog = None;
-            if let Some(folder) = choice {
-                self.open_folder(folder, wake);
-            }
-        }
         if let Some((_, job)) = &self.scan {
             if let Some(r) = job.poll() {
                 let cancelled = job.is_cancelled();

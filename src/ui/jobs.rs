@@ -1,16 +1,15 @@
 //! The app's background work in one set with one poll: loading a scan, saving a
-//! case, the autosave, grow from seeds and an open file dialog. Each finished job
+//! case, the autosave and grow from seeds (file dialogs: `dialogs.rs`). Each finished job
 //! comes back as an [`AppCommand`] for the app to apply. The jobs themselves are the
 //! core's [`Job`] (woken by a callback, nothing egui in them).
 
-use super::command::{AppCommand, Loaded, Purpose};
+use super::command::{AppCommand, Loaded};
 use crate::fsutil::FileStamp;
 use crate::segmentation::Layer;
 use crate::segmentation::tools::Preview;
 use crate::task::{Job, JobFailed, Task, Wake};
 use crate::workspace::{Snapshot, Workspace};
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 type Res<T> = Result<T, String>;
@@ -25,7 +24,6 @@ pub struct Jobs {
     pub load: Option<Job<Res<Loaded>>>,
     pub save: Option<Job<Res<(PathBuf, FileStamp)>>>,
     pub grow: Option<(Job<Res<Preview>>, Layer)>,
-    pub dialog: Option<(Purpose, Receiver<Option<PathBuf>>)>,
     pub autosave: Autosave,
 }
 
@@ -92,13 +90,6 @@ impl Jobs {
         if let Some(r) = self.autosave.job.as_ref().and_then(Job::poll) {
             self.autosave.job = None;
             out.push(AppCommand::Autosaved(flat(r)));
-        }
-        if let Some((purpose, rx)) = &self.dialog
-            && let Ok(choice) = rx.try_recv()
-        {
-            let purpose = *purpose;
-            self.dialog = None;
-            out.extend(choice.map(|p| AppCommand::FileChosen(purpose, p)));
         }
         out
     }

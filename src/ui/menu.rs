@@ -52,7 +52,11 @@ pub fn show(
 
 fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut Vec<AppCommand>) {
     let mut item = |ui: &mut egui::Ui, enabled: bool, text: &str, cmd: AppCommand| {
-        if ui.add_enabled(enabled, egui::Button::new(text)).clicked() {
+        if ui
+            .add_enabled(enabled, egui::Button::new(text))
+            .on_disabled_hover_text("Open a scan first")
+            .clicked()
+        {
             cmds.push(cmd);
             ui.close();
         }

@@ -4,10 +4,12 @@ pub mod app;
 pub mod command;
 pub mod dialogs;
 pub mod dicom_picker;
+pub mod file_chooser;
 pub mod jobs;
 pub mod keys;
 pub mod menu;
 pub mod modals;
+pub mod pci_drawing;
 pub mod pci_panel;
 pub mod plan_panel;
 pub mod plane_view;
@@ -18,6 +20,7 @@ pub mod status;
 pub mod tools_panel;
 pub mod view3d;
 pub mod view_state;
+pub mod work_area;
 pub mod work_panel;
 
 pub use app::RemnantApp;
@@ -42,12 +45,25 @@ fn icon() -> egui::IconData {
     decoded.unwrap_or_default()
 }
 
+/// The first window size: `REMNANT_WINDOW_SIZE=1280x800` (screenshots at a given
+/// size), else 1500 x 900.
+fn window_size() -> [f32; 2] {
+    std::env::var("REMNANT_WINDOW_SIZE")
+        .ok()
+        .and_then(|s| {
+            let (w, h) = s.split_once('x')?;
+            Some([w.trim().parse().ok()?, h.trim().parse().ok()?])
+        })
+        .filter(|[w, h]: &[f32; 2]| *w >= 200.0 && *h >= 200.0)
+        .unwrap_or([1500.0, 900.0])
+}
+
 /// Open the app window on `scan` (or the bundled sample); returns the exit code.
 pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Remnant")
-            .with_inner_size([1500.0, 900.0])
+            .with_inner_size(window_size())
             .with_drag_and_drop(true)
             .with_icon(icon()),
         // the 3-D view draws with OpenGL (egui_glow paint callback) and needs a depth buffer

@@ -1,78 +1,14 @@
-//! The PCI entry grid: Sugarbaker's 13 regions as a clickable abdominal diagram
-//! (regions 1-8 around 0, and the four small-bowel regions 9-12). A click cycles the
+//! The PCI work area: Sugarbaker's 13 regions on the abdomen drawing
+//! ([`super::pci_drawing`]), the total and the CC score beside it. A click cycles the
 //! lesion size (unscored -> LS-0 -> LS-1 -> LS-2 -> LS-3 -> LS-0); arrow keys move the
 //! selection and 0-3 type a score; Delete clears. Unscored regions show as "?".
 
-use crate::pci::{CcScore, DIAGRAM_GRID, LesionSize, Pci, REGIONS, SMALL_BOWEL_REGIONS};
-use egui::{Color32, Sense, Vec2};
+use crate::pci::{CcScore, DIAGRAM_GRID, LesionSize, Pci, SMALL_BOWEL_REGIONS};
+use egui::Color32;
 
 #[derive(Debug, Clone, Default)]
 pub struct PciState {
     pub selected: usize,
-}
-
-fn score_text(s: Option<LesionSize>) -> String {
-    s.map_or("?".into(), |l| l.points().to_string())
-}
-
-fn fill(s: Option<LesionSize>) -> Color32 {
-    match s.map(|l| l.points()) {
-        None => Color32::from_gray(60),
-        Some(0) => Color32::from_rgb(50, 90, 60),
-        Some(1) => Color32::from_rgb(150, 140, 50),
-        Some(2) => Color32::from_rgb(190, 110, 40),
-        _ => Color32::from_rgb(190, 50, 50),
-    }
-}
-
-/// One region box; returns true when clicked.
-fn region_box(ui: &mut egui::Ui, pci: &Pci, region: usize, size: Vec2, selected: bool) -> bool {
-    let r = &REGIONS[region];
-    let score = pci.get(region);
-    let (rect, resp) = ui.allocate_exact_size(size, Sense::click());
-    let label = format!(
-        "Region {} {}: {}",
-        region,
-        r.name,
-        score.map_or("not scored".to_string(), |l| l.label().to_string())
-    );
-    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-    let p = ui.painter();
-    p.rect_filled(rect, 4.0, fill(score));
-    if selected {
-        p.rect_stroke(
-            rect,
-            4.0,
-            egui::Stroke::new(2.0, Color32::WHITE),
-            egui::StrokeKind::Inside,
-        );
-    }
-    p.text(
-        rect.left_top() + Vec2::new(4.0, 2.0),
-        egui::Align2::LEFT_TOP,
-        format!("{region}"),
-        egui::FontId::proportional(11.0),
-        Color32::from_gray(220),
-    );
-    p.text(
-        rect.center(),
-        egui::Align2::CENTER_CENTER,
-        score_text(score),
-        egui::FontId::proportional(22.0),
-        Color32::WHITE,
-    );
-    p.text(
-        rect.center_bottom() - Vec2::new(0.0, 3.0),
-        egui::Align2::CENTER_BOTTOM,
-        r.name,
-        egui::FontId::proportional(10.0),
-        Color32::from_gray(230),
-    );
-    let resp = resp.on_hover_text(format!(
-        "{} - {}\n{}\nClick to cycle the lesion size; keys 0-3 set it, Delete clears.",
-        region, r.name, r.contents
-    ));
-    resp.clicked()
 }
 
 /// Returns true if anything changed.
@@ -81,36 +17,14 @@ pub fn show(ui: &mut egui::Ui, st: &mut PciState, pci: &mut Pci, cc: &mut Option
     let cc_before = *cc;
     ui.heading("Peritoneal cancer index");
     ui.small("Sugarbaker 1996: 13 regions, lesion size LS-0 to LS-3 each, total 0-39");
-    let cell = Vec2::new(92.0, 62.0);
-    egui::Grid::new("pci-grid")
-        .spacing(Vec2::splat(3.0))
-        .show(ui, |ui| {
-            for row in DIAGRAM_GRID {
-                for region in row {
-                    if region_box(ui, pci, region, cell, st.selected == region) {
-                        st.selected = region;
-                        let _ = pci.cycle(region);
-                    }
-                }
-                ui.end_row();
-            }
-        });
-    ui.small("As seen facing the patient: patient's right on the left.");
-    ui.label("Small bowel");
-    ui.horizontal(|ui| {
-        for region in SMALL_BOWEL_REGIONS {
-            if region_box(
-                ui,
-                pci,
-                region,
-                Vec2::new(68.0, 56.0),
-                st.selected == region,
-            ) {
-                st.selected = region;
-                let _ = pci.cycle(region);
-            }
-        }
-    });
+    // the drawing on the left, totals and the CC score beside it when there is room
+    let avail = ui.available_size();
+    let side = avail.x >= 760.0;
+    let draw_size = if side {
+        egui::vec2(avail.x - 360.0, (avail.y - 10.0).max(360.0))
+    } else {
+        egui::vec2(avail.x, (avail.x / 1.48 * 1.16 + 40.0).max(300.0))
+    };
     // keyboard entry on the selected region (only when no text field has focus)
     if !ui.ctx().egui_wants_keyboard_input() {
         let (keys, clear, mv) = ui.input(|i| {
@@ -145,6 +59,26 @@ pub fn show(ui: &mut egui::Ui, st: &mut PciState, pci: &mut Pci, cc: &mut Option
             st.selected = move_selection(st.selected, m);
         }
     }
+    if side {
+        ui.horizontal_top(|ui| {
+            if let Some(r) = super::pci_drawing::draw(ui, pci, st.selected, draw_size) {
+                st.selected = r;
+                let _ = pci.cycle(r);
+            }
+            ui.vertical(|ui| totals_and_cc(ui, pci, cc));
+        });
+    } else {
+        if let Some(r) = super::pci_drawing::draw(ui, pci, st.selected, draw_size) {
+            st.selected = r;
+            let _ = pci.cycle(r);
+        }
+        totals_and_cc(ui, pci, cc);
+    }
+    *pci != before || *cc != cc_before
+}
+
+/// The total, what is missing, Elias's flags and the CC score.
+fn totals_and_cc(ui: &mut egui::Ui, pci: &mut Pci, cc: &mut Option<CcScore>) {
     let total = pci.total();
     ui.label(
         egui::RichText::new(format!("PCI {total} / 39"))
@@ -170,7 +104,6 @@ pub fn show(ui: &mut egui::Ui, st: &mut PciState, pci: &mut Pci, cc: &mut Option
     }
     ui.separator();
     ui.small("LS-0 no tumour seen; LS-1 <= 0.5 cm; LS-2 <= 5 cm; LS-3 > 5 cm or confluent");
-    *pci != before || *cc != cc_before
 }
 
 /// Arrow-key movement over the diagram: 0 left, 1 right, 2 up, 3 down.

@@ -105,11 +105,9 @@ impl ReportState {
     }
 }
 
-/// Returns (changed, add_photo_requested).
-pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, bool) {
+/// Patient and operation; ascites, small bowel, diaphragm.
+fn left_column(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
     let mut changed = false;
-    let mut add_photo = false;
-    ui.heading("Operative report");
     egui::CollapsingHeader::new("Patient and operation")
         .default_open(true)
         .show(ui, |ui| {
@@ -134,7 +132,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                 Ascites::None => 1,
                 Ascites::Present { .. } => 2,
             };
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label("Ascites");
                 changed |= ui.radio_value(&mut kind, 0, "not recorded").changed();
                 changed |= ui.radio_value(&mut kind, 1, "none").changed();
@@ -165,7 +163,11 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
             let sb = &mut r.small_bowel;
             let l = ui.label("Small bowel and mesentery");
             changed |= ui
-                .add(egui::TextEdit::multiline(&mut sb.description).desired_rows(2))
+                .add(
+                    egui::TextEdit::multiline(&mut sb.description)
+                        .desired_rows(2)
+                        .desired_width(f32::INFINITY),
+                )
                 .labelled_by(l.id)
                 .changed();
             changed |= ui
@@ -190,7 +192,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                 );
             });
             let d = &mut r.right_diaphragm;
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label("Right diaphragm dome");
                 for (v, n) in [
                     (None, "not recorded"),
@@ -201,7 +203,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                     changed |= ui.radio_value(&mut d.involvement, v, n).changed();
                 }
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label("Cupola mobile");
                 for (v, n) in [
                     (None, "not recorded"),
@@ -212,6 +214,13 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                 }
             });
         });
+    changed
+}
+
+/// Procedures, HIPEC, liver, findings and photos; returns (changed, add photo).
+fn right_column(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, bool) {
+    let mut changed = false;
+    let mut add_photo = false;
     egui::CollapsingHeader::new("Procedures")
         .default_open(true)
         .show(ui, |ui| {
@@ -245,8 +254,9 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
             let text = st
                 .organ_text
                 .get_or_insert_with(|| r.organ_resections.join(", "));
+            let w = ui.available_width().min(420.0);
             if ui
-                .add(egui::TextEdit::singleline(text).desired_width(300.0))
+                .add(egui::TextEdit::singleline(text).desired_width(w))
                 .labelled_by(l.id)
                 .changed()
             {
@@ -297,7 +307,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                         (1.0, 180.0),
                     );
                 });
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.label("Technique");
                     for (v, n) in [
                         (None, "not recorded"),
@@ -340,7 +350,11 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
         .show(ui, |ui| {
             let l = ui.label("Findings");
             changed |= ui
-                .add(egui::TextEdit::multiline(&mut r.findings).desired_rows(4))
+                .add(
+                    egui::TextEdit::multiline(&mut r.findings)
+                        .desired_rows(4)
+                        .desired_width(f32::INFINITY),
+                )
                 .labelled_by(l.id)
                 .changed();
             let mut remove = None;
@@ -365,7 +379,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                         );
                     }
                 }
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.label(
                         std::path::Path::new(&p.path)
                             .file_name()
@@ -390,6 +404,28 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
                 add_photo = true;
             }
         });
+    (changed, add_photo)
+}
+
+/// Returns (changed, add_photo_requested).
+pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, bool) {
+    let mut changed = false;
+    let mut add_photo = false;
+    ui.heading("Operative report");
+    // two columns where they fit (the Report work area), one in a narrow panel
+    if ui.available_width() >= 900.0 {
+        ui.columns(2, |cols| {
+            changed |= left_column(&mut cols[0], st, r);
+            let (c, p) = right_column(&mut cols[1], st, r);
+            changed |= c;
+            add_photo |= p;
+        });
+    } else {
+        changed |= left_column(ui, st, r);
+        let (c, p) = right_column(ui, st, r);
+        changed |= c;
+        add_photo |= p;
+    }
     let problems = r.validate();
     if !problems.is_empty() {
         ui.separator();

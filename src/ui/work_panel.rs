@@ -2,9 +2,9 @@
 //! draft or its own state and returns commands for what changes the case.
 
 use super::command::{AppCommand, Purpose, Tab};
-use super::pci_panel::{self, PciState};
+use super::pci_panel::PciState;
 use super::plan_panel::{self, PlanState};
-use super::report_panel::{self, ReportState};
+use super::report_panel::ReportState;
 use super::tools_panel::{self, GrowStatus};
 use crate::volumetry::PlanInputs;
 use crate::workspace::Workspace;
@@ -15,6 +15,8 @@ pub struct WorkState {
     pub plan: PlanState,
     pub pci: PciState,
     pub report: ReportState,
+    /// The scan tab (Tools or Plan) the "Scan" switch returns to.
+    pub scan_tab: Option<Tab>,
 }
 
 impl WorkState {
@@ -79,22 +81,9 @@ pub fn show(
                 cmds.push(AppCommand::SetPlanning(st.plan.inputs.clone()));
             }
         }
-        Tab::Pci => {
-            let mut draft = ws.report.clone();
-            pci_panel::show(ui, &mut st.pci, &mut draft.pci, &mut draft.cc_score);
-            if draft != ws.report {
-                cmds.push(AppCommand::SetReport(Box::new(draft)));
-            }
-        }
-        Tab::Report => {
-            let mut draft = ws.report.clone();
-            let (_, photo) = report_panel::show(ui, &mut st.report, &mut draft);
-            if photo {
-                cmds.push(AppCommand::AskFile(Purpose::AddPhoto));
-            }
-            if draft != ws.report {
-                cmds.push(AppCommand::SetReport(Box::new(draft)));
-            }
+        Tab::Pci | Tab::Report => {
+            // normally shown in the central area (work_area.rs)
+            cmds.extend(super::work_area::show(ui, *tab, st, ws));
         }
     }
     cmds

@@ -39,12 +39,14 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::AskFile(purpose) => {
             let start = app.ws.scan_folder();
-            app.jobs.dialog = Some((purpose, crate::ui::dialogs::ask_file(purpose, start, wake)));
+            let target = crate::ui::dialogs::Target::File(purpose);
+            app.dialogs.ask(target, start, &app.recent, wake);
             Ok(None)
         }
         C::AskDicomFolder => {
             let start = app.ws.scan_folder();
-            app.dicom.ask_folder(start, wake);
+            let target = crate::ui::dialogs::Target::DicomFolder;
+            app.dialogs.ask(target, start, &app.recent, wake);
             Ok(None)
         }
         C::FileChosen(purpose, path) => super::files::chosen(app, purpose, path, follow),
