@@ -162,7 +162,7 @@ impl View3d {
             ctx.map(|c| -> crate::task::Wake { std::sync::Arc::new(move || c.request_repaint()) });
         let job = Job::spawn("Building the 3-D surfaces", wake, move |task| {
             let quiet = crate::task::Task::new(&|_| {}, task.cancel);
-            update_scene(&prev, &bits, &g, &MeshOptions::default(), quiet)
+            update_scene(&prev, &bits, &g, &MeshOptions::display(), quiet)
                 .map_err(|e| e.to_string())
         });
         self.job = Some((job, want));
