@@ -31,8 +31,8 @@ pub struct MeshOptions {
 }
 
 /// Triangles per surface the 3-D view draws at most (about; see `MeshOptions::display`):
-/// Mesa's software renderer draws a 150 000-triangle surface in a few milliseconds.
-pub const DISPLAY_TRIANGLES: usize = 150_000;
+/// Mesa's software renderer (llvmpipe, 2 cores) draws about 4 million triangles a second.
+pub const DISPLAY_TRIANGLES: usize = 60_000;
 
 impl MeshOptions {
     /// The 3-D view's and the PDF snapshot's surfaces: the default smoothing on a grid
