@@ -510,11 +510,13 @@ pub fn show(
     let placing = v
         .cut3d
         .and_then(|p| PlaneFrame::new(&p, cam.target, cam.radius * 0.8));
-    let shown = placing.map(|f| (f, true)).or_else(|| {
-        cut.filter(|_| v.show_cut).and_then(|c| {
-            PlaneFrame::new(&c.plane, cam.target, cam.radius * 0.8).map(|f| (f, c.pending))
-        })
-    });
+    let shown = placing
+        .map(|f| (f, cut.is_some_and(|c| c.pending)))
+        .or_else(|| {
+            cut.filter(|_| v.show_cut).and_then(|c| {
+                PlaneFrame::new(&c.plane, cam.target, cam.radius * 0.8).map(|f| (f, c.pending))
+            })
+        });
     if let Some((f, pending)) = shown {
         overlay.square = Some((f.corners().map(f32s), pending));
     }
