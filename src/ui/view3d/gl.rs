@@ -363,11 +363,15 @@ impl GlScene {
                 gl.depth_func(glow::LESS);
                 gl.disable(glow::BLEND);
             }
-            // translucent surfaces: front faces, no depth writes
+            // translucent surfaces: front faces, no depth writes, pushed back a little so
+            // the face they share with the remnant (the cut) shows the remnant, not stripes
             gl.depth_mask(false);
             gl.enable(glow::BLEND);
             gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
+            gl.enable(glow::POLYGON_OFFSET_FILL);
+            gl.polygon_offset(1.0, 4.0);
             self.draw_surfaces(gl, s, items, &translucent, mvp, view_dir);
+            gl.disable(glow::POLYGON_OFFSET_FILL);
             gl.disable(glow::CULL_FACE);
             // the cutting plane: translucent square and outline, hidden by nearer surfaces
             if let (Some((corners, pending)), Some(f)) = (&overlay.square, &self.flat) {
@@ -382,7 +386,11 @@ impl GlScene {
                 );
                 let fill = if *pending { 0.32 } else { 0.2 };
                 gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, fill);
+                // behind a surface lying on the plane (the cut face), not striped with it
+                gl.enable(glow::POLYGON_OFFSET_FILL);
+                gl.polygon_offset(2.0, 8.0);
                 gl.draw_arrays(glow::TRIANGLE_FAN, 6, 4);
+                gl.disable(glow::POLYGON_OFFSET_FILL);
                 gl.depth_func(glow::LEQUAL);
                 gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, 1.0);
                 gl.draw_arrays(glow::LINE_LOOP, 6, 4);
