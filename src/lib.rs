@@ -18,6 +18,7 @@ pub mod recent;
 pub mod render;
 pub mod report;
 pub mod segmentation;
+pub mod snapshot;
 pub mod study;
 pub mod task;
 #[cfg(feature = "gui")]

@@ -68,7 +68,7 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
         ui,
         true,
         "Open bundled sample",
-        AppCommand::Open(super::app::bundled_sample()),
+        AppCommand::Open(super::bundled_sample()),
     );
     ui.menu_button("Recent", |ui| {
         if recent.is_empty() {

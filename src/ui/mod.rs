@@ -75,7 +75,7 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
                 // `remnant CASE.json`: open a saved case (its scan, layers and cut plane)
                 app.apply(AppCommand::FileChosen(Purpose::OpenCase, case));
             } else if app.restore_offer.is_none() || scan.is_some() {
-                app.apply(AppCommand::Open(scan.unwrap_or_else(app::bundled_sample)));
+                app.apply(AppCommand::Open(scan.unwrap_or_else(bundled_sample)));
             }
             Ok(Box::new(app))
         }),
@@ -87,4 +87,11 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
             1
         }
     }
+}
+
+/// The sample CT bundled with the source tree.
+pub fn bundled_sample() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join("ct.nii.gz")
 }

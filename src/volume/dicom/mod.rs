@@ -34,7 +34,6 @@ mod error;
 mod frames;
 mod guard;
 mod header;
-mod identity;
 mod lengths;
 mod load;
 mod open;
