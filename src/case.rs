@@ -297,6 +297,9 @@ pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> 
         threshold_source: Some(a.verdict.source.clone()),
         grade: Some(a.verdict.decision.word().to_string()),
         kgr_percent_per_week: d.growth.as_ref().map(|g| g.kgr_percent_per_week),
+        degree_of_hypertrophy_points: d.growth.as_ref().map(|g| g.degree_of_hypertrophy_points),
+        stage1_resected_ml: a.two_stage.as_ref().map(|s| s.stage1_resected_ml),
+        stage1_flr_percent: a.two_stage.as_ref().and_then(|s| s.stage1_flr_percent),
         statements: d.sentences.iter().map(|s| s.text.clone()).collect(),
     }
 }

@@ -176,6 +176,7 @@ impl LayerStyle {
             Layer::Liver => [60, 200, 90],
             Layer::Resection => [250, 170, 40],
             Layer::Tumour => [230, 50, 60],
+            Layer::Stage1 => [70, 140, 250],
         };
         LayerStyle {
             visible: true,

@@ -39,6 +39,8 @@ pub struct Study {
     pub patient: Option<PatientInfo>,
     /// The DICOM series the CT was built from (None for NIfTI).
     pub series: Option<SeriesSummary>,
+    /// The DICOM UIDs a derived object (DICOM SEG) references (None for NIfTI).
+    pub dicom_refs: Option<dicom::SourceRefs>,
     /// What the voxel values are (HU for CT and NIfTI; MR intensities...).
     pub units: ValueUnits,
     counts_cache: Option<(u64, Counts)>,
@@ -60,6 +62,7 @@ impl Study {
             warnings,
             patient: None,
             series: None,
+            dicom_refs: None,
             units: ValueUnits::hounsfield(),
             counts_cache: None,
         }
@@ -89,6 +92,7 @@ impl Study {
         s.warnings = ct.warnings;
         s.patient = Some(ct.patient);
         s.series = Some(ct.series);
+        s.dicom_refs = Some(ct.refs);
         s.units = ct.units;
         s
     }

@@ -343,13 +343,13 @@ fn layer_bits_file_with_impossible_bits_is_refused() {
     let (ct, _) = read_ct(&common::sample("ct.nii.gz"), Task::none()).unwrap();
     let g = &ct.geometry;
     let mut bits = vec![0u8; g.voxel_count()];
-    bits[5] = 9;
+    bits[5] = 17; // bit 4 (16) is no layer; 1-15 are (bit 3, 8, is the stage-1 resection)
     let p = dir.path().join("bits.nii.gz");
     remnant::volume::nifti::write_volume(&p, &bits, g, None, "Remnant layer bits v1: test")
         .unwrap();
     let e = load_label_map(&p, g, Task::none()).unwrap_err().to_string();
     assert!(
-        e.contains("bits.nii.gz") && e.contains("layer byte 9 is not a valid combination"),
+        e.contains("bits.nii.gz") && e.contains("layer byte 17 is not a valid combination"),
         "{e}"
     );
 }

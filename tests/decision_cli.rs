@@ -83,7 +83,7 @@ fn cut_plane_flags_resect_the_side_the_normal_points_to() {
         "--json",
     ];
     let v = json(&volumetry(&base));
-    assert_eq!(v["schema"], "remnant.volumetry/2");
+    assert_eq!(v["schema"], "remnant.volumetry/3");
     assert_eq!(v["counts"]["resected"].as_u64(), Some(above));
     assert_eq!(v["counts"]["remnant"].as_u64(), Some(below));
     let flr = v["flr_percent"].as_f64().unwrap();

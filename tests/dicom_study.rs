@@ -36,6 +36,7 @@ fn a_folder_with_one_series_opens_as_a_study_with_its_patient() {
         units: s.units.clone(),
         filled_slices: vec![],
         resampled: false,
+        refs: Default::default(),
     });
 }
 

@@ -27,7 +27,7 @@ fn volumetry_cli_reports_the_sample_liver_as_nibabel_does() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["schema"], "remnant.volumetry/2");
+    assert_eq!(v["schema"], "remnant.volumetry/3");
     assert_eq!(v["counts"]["total"], 38_634);
     // 38,634 voxels x 27 mm^3 = 1,043,118 mm^3 = 1,043.118 mL
     let ml = v["volumes"]["total_ml"].as_f64().unwrap();

@@ -154,7 +154,7 @@ pub fn label(s: &str) -> Result<MaskSelect, String> {
 
 /// `liver`, `resection` or `tumour`.
 pub fn layer(s: &str) -> Result<Layer, String> {
-    Layer::parse(s).ok_or_else(|| "must be liver, resection or tumour".into())
+    Layer::parse(s).ok_or_else(|| "must be liver, resection, tumour or stage1".into())
 }
 
 /// `normal`, `chemo` or `cirrhosis`.
@@ -205,7 +205,7 @@ mod tests {
                 "--layer",
                 "spleen"
             ]),
-            "--layer \"spleen\" must be liver, resection or tumour"
+            "--layer \"spleen\" must be liver, resection, tumour or stage1"
         );
     }
 

@@ -15,7 +15,7 @@ pub struct MeshArgs {
     /// With a DICOM folder holding several series: the SeriesInstanceUID to use
     #[arg(long, value_name = "UID")]
     pub series: Option<String>,
-    /// A Remnant label map on the CT's grid (values 0-4, or Remnant's layer bits)
+    /// A Remnant label map on the CT's grid (values 0-6, or Remnant's layer bits)
     #[arg(long, value_name = "LABELS.nii.gz")]
     pub labels: PathBuf,
     /// Which surface: liver (every liver voxel), remnant, resection (liver in it) or tumour

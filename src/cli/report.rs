@@ -46,7 +46,8 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
                 let pci = (r.pci.unscored_count() < crate::pci::REGIONS.len())
                     .then(|| u32::from(r.pci.total()));
                 let planning = &opened.case.planning;
-                let d = crate::clinical::decide(&s.labels.bits, g, planning, &tumours, pci, None);
+                let after = crate::clinical::plan::after_pve(planning);
+                let d = crate::clinical::decide(&s.labels.bits, g, planning, &tumours, pci, after);
                 r.liver.figures = Some(case::liver_figures(&d, planning));
                 (r, Some(s))
             }

@@ -16,7 +16,7 @@
 //!                                      patient-id, patient-name, surgeon, operation-date,
 //!                                      findings, cc-score (0-3)
 //! undo | redo                          the last layer edit
-//! save-labels PATH                     interchange label map (values 0-4)
+//! save-labels PATH                     interchange label map (values 0-6)
 //! save-layers PATH                     the layer bits, exact (Remnant's own format)
 //! save-report PATH                     the report JSON
 //! save-case PATH                       a case (layers + report); clears the autosave

@@ -8,6 +8,7 @@ use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
 use crate::task::Task;
 use crate::volume::Geometry;
+use crate::volume::dicom::SourceRefs;
 use crate::volume::nifti::{MaskSelect, read_header};
 use crate::volumetry::growth::{Growth, Timing};
 use crate::volumetry::margins::{Placement, TumourMargin};
@@ -25,9 +26,14 @@ pub struct VolumetryArgs {
     /// With a DICOM folder holding several series: the SeriesInstanceUID to use
     #[arg(long, value_name = "UID")]
     pub series: Option<String>,
-    /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in remnant)
+    /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in
+    /// remnant; two-stage plans: 5 liver and 6 tumour removed at stage 1)
     #[arg(long, value_name = "LABELS.nii.gz")]
     pub labels: Option<PathBuf>,
+    /// A DICOM Segmentation (SEG) made elsewhere, as the layers (instead of --labels):
+    /// segments mapped by code or label, resampled onto the CT's grid if needed
+    #[arg(long, value_name = "SEG.dcm", conflicts_with = "labels")]
+    pub seg: Option<PathBuf>,
     /// A liver mask from another tool (non-zero = liver, or the label of --liver-label)
     #[arg(long, value_name = "M.nii.gz")]
     pub liver_mask: Option<PathBuf>,
@@ -67,7 +73,7 @@ pub struct VolumetryArgs {
     /// The decision's entered criteria (threshold, plan date, PCI, Fong, JSCCR).
     #[command(flatten)]
     pub decision: Box<DecisionArgs>,
-    /// Print JSON (schema remnant.volumetry/2) instead of a table
+    /// Print JSON (schema remnant.volumetry/3) instead of a table
     #[arg(long)]
     pub json: bool,
 }
@@ -75,6 +81,10 @@ pub struct VolumetryArgs {
 /// What the surgeon enters for the decision (boxed: keeps the command enum small).
 #[derive(Debug, clap::Args)]
 pub struct DecisionArgs {
+    /// Two-stage hepatectomy: a mask of the liver removed at stage 1 (non-zero); the
+    /// resection (--resection-mask, labels 2/3, or the cut plane) is then stage 2
+    #[arg(long, value_name = "M.nii.gz")]
+    pub stage1_mask: Option<PathBuf>,
     /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
     #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
     pub weeks_since_pve: Option<f64>,
@@ -132,8 +142,8 @@ fn pci_value(s: &str) -> Result<u32, String> {
 }
 
 /// Version of the JSON layout printed with --json (documented in the README, with
-/// what changed from version 1).
-pub const JSON_SCHEMA: &str = "remnant.volumetry/2";
+/// what changed from versions 1 and 2).
+pub const JSON_SCHEMA: &str = "remnant.volumetry/3";
 
 #[derive(Serialize)]
 pub struct ScanInfo {
@@ -213,6 +223,7 @@ fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
             primary_controlled: a.decision.primary_controlled,
             extrahepatic_controlled: a.decision.extrahepatic_controlled,
         },
+        ..Default::default()
     };
     if let Some(h) = inputs.height_cm {
         crate::volumetry::body::check_height(h).map_err(|e| format!("--height-cm: {e}"))?;
@@ -227,23 +238,29 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
     let t0 = Instant::now();
     let ct = a.ct.clone();
     let inputs = inputs(&a)?;
-    let (g, mut warnings) = ct_geometry(&ct, a.series.as_deref())?;
-    let mut map = match &a.labels {
-        Some(p) => load_label_map(p, &g, Task::none())?,
-        None => LabelMap::empty(g.clone()),
+    let (g, mut warnings, refs) = ct_source(&ct, a.series.as_deref())?;
+    let mut map = match (&a.labels, &a.seg) {
+        (Some(p), _) => load_label_map(p, &g, Task::none())?,
+        (None, Some(p)) => {
+            let (m, w) = super::seg::import(p, &g, refs.as_ref())?;
+            warnings.extend(w);
+            m
+        }
+        (None, None) => LabelMap::empty(g.clone()),
     };
     let select = a.liver_label.unwrap_or(MaskSelect::NonZero);
     for (path, layer, sel) in [
         (&a.liver_mask, Layer::Liver, select),
         (&a.resection_mask, Layer::Resection, MaskSelect::NonZero),
         (&a.tumour_mask, Layer::Tumour, MaskSelect::NonZero),
+        (&a.decision.stage1_mask, Layer::Stage1, MaskSelect::NonZero),
     ] {
         if let Some(p) = path {
             import_mask(p, sel, layer, &mut map, Task::none())?;
         }
     }
-    if a.labels.is_none() && a.liver_mask.is_none() {
-        return Err("give --labels or --liver-mask: there is nothing to measure".into());
+    if a.labels.is_none() && a.seg.is_none() && a.liver_mask.is_none() {
+        return Err("give --labels, --seg or --liver-mask: there is nothing to measure".into());
     }
     if let Some(plane) = cut_plane(&a)? {
         let added = crate::segmentation::plane_cut::cut_voxels(&map.bits, &g, &plane);
@@ -330,6 +347,23 @@ pub(super) fn ct_geometry(
         .geometry()
         .map_err(|e| format!("{}: {e}", ct.display()))?;
     Ok((g, header.warnings.clone()))
+}
+
+/// The CT's grid, warnings and (DICOM only) references, from the headers alone.
+pub(super) fn ct_source(
+    ct: &Path,
+    series: Option<&str>,
+) -> Result<(Geometry, Vec<String>, Option<SourceRefs>), CliError> {
+    if crate::volume::dicom::is_dicom_path(ct) {
+        let (g, warnings, _, refs) = crate::volume::dicom::open_source(ct, series, Task::none())
+            .map_err(|e| e.to_string())?;
+        for w in &warnings {
+            eprintln!("remnant: warning: {w}");
+        }
+        return Ok((g, warnings, Some(refs)));
+    }
+    let (g, w) = ct_geometry(ct, series)?;
+    Ok((g, w, None))
 }
 
 /// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.

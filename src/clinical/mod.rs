@@ -19,7 +19,7 @@ use crate::volumetry::flr::{
     DH_MIN, DH_SOURCE, FLR_BW_MIN_PERCENT, FLR_BW_SOURCE, FUNCTION_SOURCE, KGR_MIN, KGR_SOURCE,
     STLV_PLAUSIBLE_FRACTION,
 };
-use crate::volumetry::growth::Growth;
+use crate::volumetry::growth::{Growth, GrowthError};
 use crate::volumetry::margins::{MARGIN_MIN_MM, Placement, TumourMargin};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     Verdict,
+    /// Two-stage hepatectomy: the FLR of each stage.
+    Stages,
     Basis,
     Caveat,
     Warning,
@@ -79,10 +81,13 @@ pub fn verdict_sentence(a: &Assessment) -> String {
     else {
         return format!("No verdict yet: {}", v.missing.join("; "));
     };
-    let head = match (&a.body, a.flr_percent) {
+    let mut head = match (&a.body, a.flr_percent) {
         (Some(b), Some(f)) => format!("sFLR {:.1} % (measured FLR {f:.1} %)", b.sflr_percent),
         _ => format!("FLR {p:.1} %"),
     };
+    if a.two_stage.is_some() {
+        head.push_str(" after both stages of the two-stage plan");
+    }
     let th = &v.threshold_label;
     let phrase = a.condition.phrase();
     let obj = a.condition.object();
@@ -109,6 +114,32 @@ pub fn verdict_sentence(a: &Assessment) -> String {
         ));
     }
     s
+}
+
+/// Where the two-stage figures come from.
+pub const TWO_STAGE_SOURCE: &str = "two-stage hepatectomy: review of surgery for colorectal liver metastases (seed 001: minor wedge resection at the first stage, major hepatectomy after PVE at the second) and Adam et al., Ann Surg 2000 (seed 003)";
+
+/// The FLR of each stage of a two-stage plan, in one sentence (None for one stage).
+pub fn two_stage_sentence(a: &Assessment) -> Option<String> {
+    let s = a.two_stage.as_ref()?;
+    let (basis, p1, p2) = match &a.body {
+        Some(_) => ("sFLR", s.stage1_sflr_percent, s.stage2_sflr_percent),
+        None => ("FLR", s.stage1_flr_percent, s.stage2_flr_percent),
+    };
+    let pct = |p: Option<f64>| p.map_or("not measurable".to_string(), |p| format!("{p:.1} %"));
+    let th = &a.verdict.threshold_label;
+    let grade1 = match s.stage1_decision {
+        Decision::NoVerdict => "not graded".to_string(),
+        d => format!("{} by volume against {th}", d.word()),
+    };
+    Some(format!(
+        "Two-stage hepatectomy: stage 1 removes {:.0} mL of liver and {:.1} mL of tumour, leaving {basis} {} ({grade1}); stage 2 removes {:.0} mL more, leaving the final remnant, {basis} {} (judged in the verdict). The final remnant is measured on this scan, before the regrowth after stage 1 and PVE: re-assess it on a scan before stage 2; about 20-30 % of patients do not reach the second stage because of disease progression ({TWO_STAGE_SOURCE})",
+        s.stage1_resected_ml,
+        s.stage1_tumour_ml,
+        pct(p1),
+        s.stage2_resected_ml,
+        pct(p2),
+    ))
 }
 
 /// Post-PVE growth in one sentence.
@@ -154,7 +185,7 @@ pub fn growth_sentence(
 /// Everything the decision says, in reading order.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context<'a> {
-    pub growth: Option<&'a Result<Growth, String>>,
+    pub growth: Option<&'a Result<Growth, GrowthError>>,
     /// The post-PVE scan's own assessment (its FLR is itself judged).
     pub after: Option<&'a Assessment>,
     pub margins: Option<&'a [TumourMargin]>,
@@ -179,6 +210,13 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
         &a.verdict.text,
     )];
     let judged = a.verdict.decision != Decision::NoVerdict;
+    if let Some(s) = &a.two_stage {
+        out.push(say(
+            Topic::Stages,
+            verdict_level(s.stage1_decision),
+            &s.text,
+        ));
+    }
     // What it was judged on, and what is missing.
     if judged {
         match &a.body {
@@ -338,6 +376,18 @@ pub fn margin_sentence(m: &TumourMargin) -> String {
         "axial diameter {:.1} mm, 3-D extent {:.1} mm",
         m.axial_diameter_mm, m.extent_3d_mm
     );
+    // in a two-stage plan, which stage removes it and which boundary the margin is to
+    let (size, boundary) = match m.stage {
+        Some(1) => (
+            format!("removed at stage 1; {size}"),
+            "the stage-1 resection boundary",
+        ),
+        Some(n) => (
+            format!("removed at stage {n}; {size}"),
+            "the final resection boundary",
+        ),
+        None => (size, "the resection boundary"),
+    };
     match m.placement {
         Placement::InRemnant => format!(
             "Tumour #{} ({size}) lies in the remnant: this plan does not remove it",
@@ -349,15 +399,12 @@ pub fn margin_sentence(m: &TumourMargin) -> String {
         ),
         Placement::Resected => match m.margin_mm {
             Some(d) if d < MARGIN_MIN_MM => format!(
-                "Tumour #{} ({size}): margin {d:.1} mm < {MARGIN_MIN_MM:.0} mm to the resection boundary (OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor, seed 001)",
+                "Tumour #{} ({size}): margin {d:.1} mm < {MARGIN_MIN_MM:.0} mm to {boundary} (OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor, seed 001)",
                 m.id
             ),
-            Some(d) => format!(
-                "Tumour #{} ({size}): margin {d:.1} mm to the resection boundary",
-                m.id
-            ),
+            Some(d) => format!("Tumour #{} ({size}): margin {d:.1} mm to {boundary}", m.id),
             None => format!(
-                "Tumour #{} ({size}): margin more than {:.0} mm to the resection boundary",
+                "Tumour #{} ({size}): margin more than {:.0} mm to {boundary}",
                 m.id, m.search_mm
             ),
         },

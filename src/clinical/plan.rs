@@ -34,6 +34,15 @@ pub struct PlanDecision {
     pub sentences: Vec<Sentence>,
 }
 
+/// The post-PVE comparison the planning inputs hold (scan and timing), if any.
+pub fn after_pve(inputs: &PlanInputs) -> Option<AfterPve> {
+    inputs.post_pve.as_ref().map(|s| AfterPve {
+        counts: s.counts,
+        voxel_mm3: s.voxel_mm3,
+        timing: inputs.timing(),
+    })
+}
+
 /// The decision from the layer bits. `tumours` are the tumour layer's components (as
 /// `components` gives them); `pci_total` the case's PCI when any region is scored.
 pub fn decide(
@@ -76,7 +85,7 @@ pub fn decide(
     );
     let (growth, growth_error) = match growth {
         Some(Ok(g)) => (Some(g), None),
-        Some(Err(e)) => (None, Some(e)),
+        Some(Err(e)) => (None, Some(e.to_string())),
         None => (None, None),
     };
     PlanDecision {

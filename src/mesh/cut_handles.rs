@@ -147,13 +147,13 @@ pub fn preview(bits: &[u8], g: &Geometry, plane: &CutPlane) -> (Vec<usize>, Coun
     let idx = cut_voxels(bits, g, plane);
     // the layer-bit histogram as if the cut were applied: every compartment, tumours
     // left outside the resection included, comes out as after accepting it
-    let mut hist = [0u64; 8];
+    let mut hist = [0u64; crate::volumetry::volumes::HIST_BINS];
     for &b in bits {
-        hist[(b & 7) as usize] += 1;
+        hist[(b & 15) as usize] += 1;
     }
     let r = Layer::Resection.bit();
     for &i in &idx {
-        let b = bits[i] & 7;
+        let b = bits[i] & 15;
         hist[b as usize] -= 1;
         hist[(b | r) as usize] += 1;
     }

@@ -49,6 +49,8 @@ impl MeshLayer {
             Layer::Tumour.bit(),
         );
         let liver = bits & (l | t) != 0;
+        // a two-stage plan's stage-1 resection is resected liver too
+        let r = r | Layer::Stage1.bit();
         match self {
             MeshLayer::Liver => liver,
             MeshLayer::Remnant => liver && bits & (r | t) == 0,

@@ -179,6 +179,9 @@ fn a_box_mesh_spans_the_box_in_mm_and_layers_select_their_labels() {
     assert!(!MeshLayer::Remnant.selects(1 | 2));
     assert!(MeshLayer::Resection.selects(1 | 2 | 4));
     assert!(!MeshLayer::Resection.selects(2)); // resection outside the liver
+    // a two-stage plan's stage-1 resection (bit 8) is resected, not remnant
+    assert!(!MeshLayer::Remnant.selects(1 | 8));
+    assert!(MeshLayer::Resection.selects(1 | 8));
 }
 
 #[test]

@@ -280,6 +280,17 @@ pub struct LiverFigures {
     pub grade: Option<String>,
     /// Kinetic growth rate after PVE, %/week, when a post-PVE scan was compared.
     pub kgr_percent_per_week: Option<f64>,
+    /// Degree of hypertrophy after PVE, percentage points, when a post-PVE scan was
+    /// compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub degree_of_hypertrophy_points: Option<f64>,
+    /// Two-stage plan: tumour-free liver removed at the first stage, mL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage1_resected_ml: Option<f64>,
+    /// Two-stage plan: FLR after the first stage, % of the functional liver (the FLR
+    /// after the second stage is `flr_percent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage1_flr_percent: Option<f64>,
     /// Every sentence of the decision as the app shows it (verdict, basis, warnings,
     /// PVE, growth, margins, Fong score, resectability checklist).
     pub statements: Vec<String>,

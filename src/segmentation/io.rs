@@ -32,7 +32,7 @@ pub enum IoError {
     EmptyMask { path: PathBuf, what: String },
 }
 
-/// Write the interchange label map (values 0-4) with the CT's header geometry.
+/// Write the interchange label map (values 0-6; 0-4 for a one-stage plan) with the CT's header geometry.
 /// Returns a warning when traced voxels outside the liver could not be written.
 pub fn save_labels(
     path: &Path,
@@ -84,7 +84,9 @@ pub fn load_label_map(path: &Path, ct: &Geometry, task: Task) -> Result<LabelMap
         onto_grid(path, vol.into_vec(), &g, ct)?
     };
     if hdr.descrip.starts_with("Remnant layer bits") {
-        if let Some(&byte) = data.iter().find(|&&b| b > 7) {
+        // bits 0-3 (liver, resection, tumour, stage-1 resection); files written before
+        // the stage-1 layer hold bits 0-2 only and load unchanged
+        if let Some(&byte) = data.iter().find(|&&b| b > 15) {
             return Err(IoError::BadLayerByte {
                 path: path.to_path_buf(),
                 byte,

@@ -9,16 +9,21 @@ pub enum Layer {
     Resection,
     /// Tumours (bit 2); always part of the whole liver.
     Tumour,
+    /// Two-stage hepatectomy: the liver removed at the first stage (bit 3), e.g. wedge
+    /// resections that clear the future remnant of tumour. The Resection layer is then
+    /// the second-stage (major) resection. Empty for a one-stage plan.
+    Stage1,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 3] = [Layer::Liver, Layer::Resection, Layer::Tumour];
+    pub const ALL: [Layer; 4] = [Layer::Liver, Layer::Resection, Layer::Tumour, Layer::Stage1];
 
     pub fn bit(self) -> u8 {
         match self {
             Layer::Liver => 1,
             Layer::Resection => 2,
             Layer::Tumour => 4,
+            Layer::Stage1 => 8,
         }
     }
 
@@ -27,6 +32,7 @@ impl Layer {
             Layer::Liver => "Liver",
             Layer::Resection => "Resection",
             Layer::Tumour => "Tumour",
+            Layer::Stage1 => "Stage-1 resection",
         }
     }
 
@@ -35,6 +41,7 @@ impl Layer {
             "liver" => Some(Layer::Liver),
             "resection" | "resected" => Some(Layer::Resection),
             "tumour" | "tumor" => Some(Layer::Tumour),
+            "stage1" | "stage-1" | "stage1-resection" | "stage-1 resection" => Some(Layer::Stage1),
             _ => None,
         }
     }

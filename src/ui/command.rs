@@ -34,6 +34,10 @@ pub enum Purpose {
     Reference,
     OpenSeeds,
     SaveSeeds,
+    /// The layers as a DICOM Segmentation (SEG).
+    ExportSeg,
+    /// A DICOM SEG made elsewhere, as layers.
+    ImportSeg,
 }
 
 /// The work panel's tabs.

@@ -116,6 +116,18 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
         "Save label map...",
         AppCommand::AskFile(Purpose::SaveLabels),
     );
+    item(
+        ui,
+        has_scan,
+        "Export DICOM SEG...",
+        AppCommand::AskFile(Purpose::ExportSeg),
+    );
+    item(
+        ui,
+        has_scan,
+        "Import DICOM SEG...",
+        AppCommand::AskFile(Purpose::ImportSeg),
+    );
     ui.menu_button("Import mask as layer", |ui| {
         for layer in Layer::ALL {
             let text = format!("{}...", layer.name());

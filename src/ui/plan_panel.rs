@@ -2,23 +2,14 @@
 //! `clinical`, printed as is), a bar chart against the threshold, the tumour list with
 //! margins, the Fong score and resectability inputs, and the post-PVE comparison.
 
-use crate::clinical::{AfterPve, Level, PlanDecision as Plan, decide};
+use crate::clinical::{Level, PlanDecision as Plan, decide};
 use crate::segmentation::components::Component;
 use crate::volume::Geometry;
 use crate::volumetry::body::{HEIGHT_CM_RANGE, WEIGHT_KG_RANGE, parse_measure};
-use crate::volumetry::growth::Timing;
 use crate::volumetry::margins::Placement;
 use crate::volumetry::{Assessment, Counts, Decision, LiverCondition, PlanInputs, assess};
 use egui::Color32;
 use egui_plot::{Bar, BarChart, HLine, Plot};
-
-/// A second scan of the same patient (after PVE): its counts and voxel volume.
-#[derive(Debug, Clone)]
-pub struct AfterScan {
-    pub name: String,
-    pub counts: Counts,
-    pub voxel_mm3: f64,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct PlanState {
@@ -27,7 +18,8 @@ pub struct PlanState {
     pub weight_text: String,
     pub height_error: Option<String>,
     pub weight_error: Option<String>,
-    pub after: Option<AfterScan>,
+    /// What is wrong with the typed weeks (the post-PVE scan itself is in the inputs).
+    pub weeks_error: Option<String>,
     /// Weeks between the two scans.
     pub weeks_text: String,
     /// Weeks since the embolisation (the KGR's denominator, Shindoh 2013).
@@ -53,7 +45,7 @@ fn field(text: &str, what: &str, unit: &str, range: (f64, f64)) -> (Option<f64>,
                 range.0, range.1
             )),
         ),
-        Err(e) => (None, Some(e)),
+        Err(e) => (None, Some(e.to_string())),
     }
 }
 
@@ -66,20 +58,18 @@ impl PlanState {
         self.inputs.weight_kg = w;
         self.height_error = he;
         self.weight_error = we;
+        let since = parse_measure(&self.weeks_since_pve_text, "weeks since PVE", "weeks");
+        let between = parse_measure(&self.weeks_text, "weeks between scans", "weeks");
+        self.inputs.weeks_since_pve = since.as_ref().ok().copied().flatten();
+        self.inputs.weeks_between_scans = between.as_ref().ok().copied().flatten();
+        self.weeks_error = since
+            .err()
+            .or(between.err())
+            .map(|e: crate::volumetry::body::MeasureError| e.to_string());
     }
 
     pub fn assessment(&self, counts: &Counts, voxel_mm3: f64) -> Assessment {
         assess(counts, voxel_mm3, &self.inputs)
-    }
-
-    /// The timing typed for the post-PVE comparison, or what is wrong with it.
-    fn timing(&self) -> Result<Timing, String> {
-        let since = parse_measure(&self.weeks_since_pve_text, "weeks since PVE", "weeks")?;
-        let between = parse_measure(&self.weeks_text, "weeks between scans", "weeks")?;
-        Ok(Timing {
-            weeks_since_pve: since,
-            weeks_between_scans: between,
-        })
     }
 
     /// The 10 mm margin ring for these layers (None when hidden or without tumours),
@@ -120,21 +110,14 @@ impl PlanState {
         pci_total: Option<u32>,
     ) -> &Plan {
         let key = format!(
-            "{revision}|{:?}|{pci_total:?}|{:?}|{}|{}",
-            self.inputs,
-            self.after.as_ref().map(|a| (&a.name, a.counts)),
-            self.weeks_text,
-            self.weeks_since_pve_text
+            "{revision}|{:?}|{pci_total:?}|{:?}",
+            self.inputs, self.weeks_error
         );
         if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            let after = self.after.as_ref().map(|a| AfterPve {
-                counts: a.counts,
-                voxel_mm3: a.voxel_mm3,
-                timing: self.timing().unwrap_or_default(),
-            });
+            let after = crate::clinical::plan::after_pve(&self.inputs);
             let mut d = decide(bits, g, &self.inputs, tumours, pci_total, after);
-            if let (Some(_), Err(e)) = (&self.after, self.timing()) {
-                d.growth_error = Some(e);
+            if let (Some(_), Some(e)) = (&self.inputs.post_pve, &self.weeks_error) {
+                d.growth_error = Some(e.clone());
             }
             self.cache = Some((key, d));
         }
@@ -206,7 +189,10 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
             }
             ui.end_row();
         });
-    for e in [&st.height_error, &st.weight_error].into_iter().flatten() {
+    for e in [&st.height_error, &st.weight_error, &st.weeks_error]
+        .into_iter()
+        .flatten()
+    {
         ui.colored_label(Color32::from_rgb(240, 110, 80), e);
     }
     ui.label("Liver condition");
@@ -273,6 +259,23 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
                 Some(bw) => row("FLR / body weight", format!("{bw:.2} %")),
                 None => row("FLR / body weight", "enter weight".into()),
             }
+            if let Some(s) = &a.two_stage {
+                let pct = |p: Option<f64>| p.map_or("-".into(), |p| format!("{p:.1} %"));
+                row(
+                    "Stage 1 resected",
+                    format!("{:.1} mL", s.stage1_resected_ml),
+                );
+                row("FLR after stage 1", pct(s.stage1_flr_percent));
+                row(
+                    "Stage 2 resected",
+                    format!("{:.1} mL", s.stage2_resected_ml),
+                );
+                row("FLR after stage 2", pct(s.stage2_flr_percent));
+                if a.body.is_some() {
+                    row("sFLR after stage 1", pct(s.stage1_sflr_percent));
+                    row("sFLR after stage 2", pct(s.stage2_sflr_percent));
+                }
+            }
         });
     ui.separator();
 
@@ -316,6 +319,10 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
             (Placement::Crosses, _) => "crosses the resection boundary".to_string(),
             (_, Some(x)) => format!("margin {x:.1} mm"),
             (_, None) => format!("margin > {:.0} mm", m.search_mm),
+        };
+        let margin = match m.stage {
+            Some(n) => format!("stage {n}, {margin}"),
+            None => margin,
         };
         let text = format!(
             "#{}  {:.2} mL  axial diameter {:.1} mm (3-D extent {:.1} mm)  {margin}",
@@ -369,7 +376,7 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
 
     // After PVE.
     ui.strong("After portal vein embolisation");
-    match &st.after {
+    match &st.inputs.post_pve {
         None => {
             if ui.button("Add post-PVE scan...").clicked() {
                 want_after = true;
@@ -377,21 +384,30 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
         }
         Some(s) => {
             ui.label(format!("Second scan: {}", s.name));
+            let mut changed = false;
             egui::Grid::new("pve-weeks").num_columns(2).show(ui, |ui| {
                 let l = ui.label("Weeks since PVE");
-                ui.add(
-                    egui::TextEdit::singleline(&mut st.weeks_since_pve_text).desired_width(60.0),
-                )
-                .labelled_by(l.id);
+                changed |= ui
+                    .add(
+                        egui::TextEdit::singleline(&mut st.weeks_since_pve_text)
+                            .desired_width(60.0),
+                    )
+                    .labelled_by(l.id)
+                    .changed();
                 ui.end_row();
                 let l = ui.label("Weeks between scans");
-                ui.add(egui::TextEdit::singleline(&mut st.weeks_text).desired_width(60.0))
-                    .labelled_by(l.id);
+                changed |= ui
+                    .add(egui::TextEdit::singleline(&mut st.weeks_text).desired_width(60.0))
+                    .labelled_by(l.id)
+                    .changed();
                 ui.end_row();
             });
+            if changed {
+                st.update_inputs();
+            }
             ui.small("The growth and the post-PVE verdict are listed with the decision above.");
             if ui.button("Remove post-PVE scan").clicked() {
-                st.after = None;
+                st.inputs.post_pve = None;
             }
         }
     }

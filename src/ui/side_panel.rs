@@ -155,13 +155,22 @@ pub fn volumes(ui: &mut egui::Ui, study: &mut Study) {
         .num_columns(3)
         .striped(true)
         .show(ui, |ui| {
+            let stage1 = c.two_stage().then_some((
+                "Stage-1 resected",
+                c.stage1_resected,
+                v.stage1_resected_ml,
+            ));
             for (name, n, ml) in [
                 ("Total liver", c.total, v.total_ml),
                 ("Tumour", c.tumour, v.tumour_ml),
                 ("Functional", c.functional(), v.functional_ml),
+            ]
+            .into_iter()
+            .chain(stage1)
+            .chain([
                 ("Resected", c.resected, v.resected_ml),
                 ("Remnant", c.remnant, v.remnant_ml),
-            ] {
+            ]) {
                 ui.label(name);
                 ui.label(format!("{ml:.1} mL"));
                 ui.label(format!("{n} vox"));

@@ -24,8 +24,11 @@ impl WorkState {
         self.plan.inputs = inputs.clone();
         self.plan.height_text = text(inputs.height_cm);
         self.plan.weight_text = text(inputs.weight_kg);
+        self.plan.weeks_since_pve_text = text(inputs.weeks_since_pve);
+        self.plan.weeks_text = text(inputs.weeks_between_scans);
         self.plan.height_error = None;
         self.plan.weight_error = None;
+        self.plan.weeks_error = None;
     }
 }
 

@@ -7,6 +7,7 @@ use super::flr::{
     BORDERLINE_POINTS, FLR_BW_MIN_PERCENT, LiverCondition, PVE_GROWTH, STLV_PLAUSIBLE_FRACTION,
     Thresholds, flr_after_pve, flr_bw_percent, flr_percent, sflr_percent,
 };
+use super::growth::{PostPveScan, Timing};
 use super::volumes::{Counts, Volumes};
 use crate::clinical::{ChecklistInputs, FongInputs};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,25 @@ pub struct PlanInputs {
     /// Resectability criteria that are entered (the rest come from the plan).
     #[serde(default)]
     pub checklist: ChecklistInputs,
+    /// The post-PVE scan compared with this one, when the surgeon loaded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_pve: Option<PostPveScan>,
+    /// Weeks since the embolisation (the KGR's divisor, Shindoh 2013).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weeks_since_pve: Option<f64>,
+    /// Weeks between the two scans (used, as a lower bound, without the weeks since PVE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weeks_between_scans: Option<f64>,
+}
+
+impl PlanInputs {
+    /// The timing of the post-PVE comparison as entered.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            weeks_since_pve: self.weeks_since_pve,
+            weeks_between_scans: self.weeks_between_scans,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +64,35 @@ pub struct PveProjection {
     /// Whether even the upper end of the typical growth reaches the threshold.
     pub reaches_threshold_at_best: bool,
     pub source: String,
+}
+
+/// A two-stage hepatectomy (review of surgery for colorectal liver metastases, seed
+/// 001; Adam et al., Ann Surg 2000, seed 003): stage 1 clears the future remnant of
+/// tumour (e.g. wedge resections, the Stage-1 resection layer), stage 2 after PVE is
+/// the major resection (the Resection layer). Both FLRs are fractions of the
+/// functional liver of this scan; the verdict judges stage 2 (the final remnant).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TwoStage {
+    /// Tumour-free liver removed at stage 1, mL.
+    pub stage1_resected_ml: f64,
+    /// Tumour removed at stage 1, mL.
+    pub stage1_tumour_ml: f64,
+    /// Tumour-free liver left after stage 1, mL.
+    pub after_stage1_ml: f64,
+    /// FLR after stage 1, % of the functional liver.
+    pub stage1_flr_percent: Option<f64>,
+    /// Standardised FLR after stage 1 (with height and weight), %.
+    pub stage1_sflr_percent: Option<f64>,
+    /// Stage 1 graded by volume against the same threshold, on the same basis.
+    pub stage1_decision: Decision,
+    /// Tumour-free liver removed at stage 2, mL.
+    pub stage2_resected_ml: f64,
+    /// FLR after stage 2 (the final remnant), %: the figure the verdict judges.
+    pub stage2_flr_percent: Option<f64>,
+    /// Standardised FLR after stage 2, %.
+    pub stage2_sflr_percent: Option<f64>,
+    /// The stage sentence (written by `clinical`).
+    pub text: String,
 }
 
 /// The graded verdict.
@@ -129,6 +178,9 @@ pub struct Assessment {
     pub condition: LiverCondition,
     pub verdict: Verdict,
     pub pve: Option<PveProjection>,
+    /// The FLR of each stage, when a stage-1 resection is traced (two-stage plan).
+    #[serde(default)]
+    pub two_stage: Option<TwoStage>,
     pub input_errors: Vec<String>,
 }
 
@@ -151,10 +203,10 @@ fn body_inputs(inp: &PlanInputs) -> (Option<f64>, Option<f64>, Vec<String>) {
     let mut errors = Vec::new();
     let h = inp
         .height_cm
-        .and_then(|h| check_height(h).map_err(|e| errors.push(e)).ok());
+        .and_then(|h| check_height(h).map_err(|e| errors.push(e.to_string())).ok());
     let w = inp
         .weight_kg
-        .and_then(|w| check_weight(w).map_err(|e| errors.push(e)).ok());
+        .and_then(|w| check_weight(w).map_err(|e| errors.push(e.to_string())).ok());
     (h, w, errors)
 }
 
@@ -162,7 +214,7 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
     let volumes = Volumes::from_counts(counts, voxel_mm3);
     let (height, weight, mut input_errors) = body_inputs(inp);
     if let Err(e) = inp.thresholds.validate() {
-        input_errors.push(e);
+        input_errors.push(e.to_string());
     }
     let cond = inp.condition;
     let threshold = inp.thresholds.for_condition(cond);
@@ -192,7 +244,11 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
         missing.push("the traced liver is all tumour: trace the liver outline".to_string());
     }
     if counts.resected == 0 && counts.total > 0 {
-        missing.push("trace or place the planned resection".to_string());
+        missing.push(if counts.two_stage() {
+            "trace the second-stage (major) resection on the Resection layer".to_string()
+        } else {
+            "trace or place the planned resection".to_string()
+        });
     }
     if inp.thresholds.validate().is_err() {
         missing.push("fix the FLR thresholds in settings".to_string());
@@ -233,6 +289,27 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
         }
         _ => None,
     };
+    let two_stage = counts.two_stage().then(|| {
+        let after1 = volumes.functional_ml - volumes.stage1_resected_ml;
+        let flr1 = flr_percent(after1, volumes.functional_ml);
+        let sflr1 = body.as_ref().and_then(|b| sflr_percent(after1, b.stlv_ml));
+        let judged1 = if body.is_some() { sflr1 } else { flr1 };
+        TwoStage {
+            stage1_resected_ml: volumes.stage1_resected_ml,
+            stage1_tumour_ml: volumes.stage1_tumour_ml,
+            after_stage1_ml: after1,
+            stage1_flr_percent: flr1,
+            stage1_sflr_percent: sflr1,
+            stage1_decision: match judged1 {
+                Some(p) if missing.is_empty() => grade(p, threshold),
+                _ => Decision::NoVerdict,
+            },
+            stage2_resected_ml: volumes.resected_ml,
+            stage2_flr_percent: flr,
+            stage2_sflr_percent: body.as_ref().map(|b| b.sflr_percent),
+            text: String::new(),
+        }
+    });
     let mut a = Assessment {
         counts: *counts,
         volumes,
@@ -257,9 +334,16 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
             lowered_because,
         },
         pve,
+        two_stage,
         input_errors,
     };
     a.verdict.text = crate::clinical::verdict_sentence(&a);
+    if let Some(text) = crate::clinical::two_stage_sentence(&a) {
+        a.two_stage
+            .as_mut()
+            .expect("sentence only for two stages")
+            .text = text;
+    }
     a
 }
 
@@ -273,8 +357,7 @@ mod tests {
             tumour,
             resected,
             remnant: total - tumour - resected,
-            resection_outside_liver: 0,
-            tumour_outside_resection: 0,
+            ..Default::default()
         }
     }
 
@@ -408,6 +491,11 @@ mod tests {
         assert!((a.flr_bw_percent.unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(a.verdict.decision, Decision::Borderline);
         assert!(a.verdict.lowered_because.is_empty());
+        // just above 0.5 % (400.001 mL): not lowered either
+        let a_up = assess(&counts(1_500_000, 0, 1_099_999), 1.0, &inp);
+        assert!(a_up.flr_bw_percent.unwrap() > 0.5);
+        assert_eq!(a_up.verdict.decision, Decision::Borderline);
+        assert!(a_up.verdict.lowered_because.is_empty());
         let c2 = counts(1_500_000, 0, 1_100_001); // 399.999 mL: 0.49999 %
         let a2 = assess(&c2, 1.0, &inp);
         assert_eq!(a2.verdict.decision, Decision::Insufficient);

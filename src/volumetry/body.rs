@@ -15,26 +15,58 @@ pub fn stlv_vauthey(bsa_m2: f64) -> f64 {
     -794.41 + 1267.28 * bsa_m2
 }
 
-fn check(what: &str, unit: &str, v: f64, (lo, hi): (f64, f64)) -> Result<f64, String> {
+/// A height, weight or number of weeks that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MeasureError {
+    #[error("{what} must be a number")]
+    NotFinite { what: &'static str },
+    #[error("{what} {value} {unit} is outside {lo}-{hi} {unit}")]
+    OutOfRange {
+        what: &'static str,
+        unit: &'static str,
+        value: f64,
+        lo: f64,
+        hi: f64,
+    },
+    #[error("{what} \"{text}\" is not a number of {unit}")]
+    NotANumber {
+        what: String,
+        unit: String,
+        text: String,
+    },
+}
+
+fn check(
+    what: &'static str,
+    unit: &'static str,
+    v: f64,
+    (lo, hi): (f64, f64),
+) -> Result<f64, MeasureError> {
     if !v.is_finite() {
-        return Err(format!("{what} must be a number"));
+        return Err(MeasureError::NotFinite { what });
     }
     if v < lo || v > hi {
-        return Err(format!("{what} {v} {unit} is outside {lo}-{hi} {unit}"));
+        return Err(MeasureError::OutOfRange {
+            what,
+            unit,
+            value: v,
+            lo,
+            hi,
+        });
     }
     Ok(v)
 }
 
-pub fn check_height(cm: f64) -> Result<f64, String> {
+pub fn check_height(cm: f64) -> Result<f64, MeasureError> {
     check("height", "cm", cm, HEIGHT_CM_RANGE)
 }
 
-pub fn check_weight(kg: f64) -> Result<f64, String> {
+pub fn check_weight(kg: f64) -> Result<f64, MeasureError> {
     check("weight", "kg", kg, WEIGHT_KG_RANGE)
 }
 
 /// Parse what a user typed in a height or weight field ("172", "172.5", "172,5").
-pub fn parse_measure(text: &str, what: &str, unit: &str) -> Result<Option<f64>, String> {
+pub fn parse_measure(text: &str, what: &str, unit: &str) -> Result<Option<f64>, MeasureError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -42,7 +74,11 @@ pub fn parse_measure(text: &str, what: &str, unit: &str) -> Result<Option<f64>, 
     let t = t.strip_suffix(unit).unwrap_or(t).trim().replace(',', ".");
     t.parse::<f64>()
         .map(Some)
-        .map_err(|_| format!("{what} \"{}\" is not a number of {unit}", text.trim()))
+        .map_err(|_| MeasureError::NotANumber {
+            what: what.to_string(),
+            unit: unit.to_string(),
+            text: text.trim().to_string(),
+        })
 }
 
 #[cfg(test)]
@@ -67,16 +103,25 @@ mod tests {
 
     #[test]
     fn absurd_inputs_are_refused_with_a_reason() {
-        assert!(check_height(0.0).unwrap_err().contains("height 0 cm"));
-        assert!(check_weight(900.0).unwrap_err().contains("900"));
+        assert!(
+            check_height(0.0)
+                .unwrap_err()
+                .to_string()
+                .contains("height 0 cm")
+        );
+        assert!(check_weight(900.0).unwrap_err().to_string().contains("900"));
         assert!(check_weight(-70.0).is_err());
-        assert!(check_height(f64::NAN).unwrap_err().contains("number"));
+        assert_eq!(
+            check_height(f64::NAN).unwrap_err(),
+            MeasureError::NotFinite { what: "height" }
+        );
         assert_eq!(check_height(172.0), Ok(172.0));
         assert_eq!(parse_measure("72,5 kg", "weight", "kg"), Ok(Some(72.5)));
         assert_eq!(parse_measure("  ", "weight", "kg"), Ok(None));
         assert!(
             parse_measure("tall", "height", "cm")
                 .unwrap_err()
+                .to_string()
                 .contains("not a number")
         );
     }

@@ -157,20 +157,26 @@ impl Thresholds {
     }
 
     /// Thresholds must be percentages strictly between 0 and 100.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ThresholdError> {
         for (name, v) in [
             ("normal", self.normal),
             ("chemo", self.chemo),
             ("cirrhosis", self.cirrhosis),
         ] {
             if !v.is_finite() || v <= 0.0 || v >= 100.0 {
-                return Err(format!(
-                    "the {name} threshold {v} % must be between 0 and 100 %"
-                ));
+                return Err(ThresholdError { name, value: v });
             }
         }
         Ok(())
     }
+}
+
+/// An FLR threshold that is not a percentage strictly between 0 and 100.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the {name} threshold {value} % must be between 0 and 100 %")]
+pub struct ThresholdError {
+    pub name: &'static str,
+    pub value: f64,
 }
 
 /// A percentage without needless decimals: 20, 22.5.
@@ -252,6 +258,12 @@ mod tests {
         let mut t = Thresholds::default();
         assert!(t.validate().is_ok());
         t.chemo = 130.0;
-        assert!(t.validate().unwrap_err().contains("chemo"));
+        assert_eq!(t.validate().unwrap_err().name, "chemo");
+        assert!(
+            t.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("chemo threshold 130 %")
+        );
     }
 }

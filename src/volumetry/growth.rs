@@ -33,6 +33,15 @@ pub struct Growth {
     pub source: String,
 }
 
+/// A post-PVE scan kept with the plan (so a saved case and its PDF carry the growth):
+/// its file name, voxel counts and voxel volume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostPveScan {
+    pub name: String,
+    pub counts: super::Counts,
+    pub voxel_mm3: f64,
+}
+
 /// Weeks Remnant accepts for either interval (a PVE interval is typically 2-8 weeks).
 pub const WEEKS_RANGE: (f64, f64) = (0.5, 52.0);
 
@@ -43,12 +52,21 @@ pub struct Timing {
     pub weeks_between_scans: Option<f64>,
 }
 
-fn check_weeks(what: &str, w: f64) -> Result<f64, String> {
+/// Why a post-PVE comparison cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GrowthError {
+    #[error("{what} ({weeks}) must be between {lo} and {hi}", lo = WEEKS_RANGE.0, hi = WEEKS_RANGE.1)]
+    Weeks { what: &'static str, weeks: f64 },
+    #[error("enter the weeks since PVE (or at least the weeks between the scans)")]
+    NoTiming,
+    /// What each scan still lacks (liver, resection).
+    #[error("No comparison yet: {}", .0.join("; "))]
+    Missing(Vec<String>),
+}
+
+fn check_weeks(what: &'static str, w: f64) -> Result<f64, GrowthError> {
     if !w.is_finite() || w < WEEKS_RANGE.0 || w > WEEKS_RANGE.1 {
-        return Err(format!(
-            "{what} ({w}) must be between {} and {}",
-            WEEKS_RANGE.0, WEEKS_RANGE.1
-        ));
+        return Err(GrowthError::Weeks { what, weeks: w });
     }
     Ok(w)
 }
@@ -63,7 +81,11 @@ fn scan_missing(which: &str, a: &Assessment, out: &mut Vec<String>) {
     }
 }
 
-pub fn compare(before: &Assessment, after: &Assessment, timing: Timing) -> Result<Growth, String> {
+pub fn compare(
+    before: &Assessment,
+    after: &Assessment,
+    timing: Timing,
+) -> Result<Growth, GrowthError> {
     let since = timing
         .weeks_since_pve
         .map(|w| check_weeks("weeks since PVE", w))
@@ -75,18 +97,14 @@ pub fn compare(before: &Assessment, after: &Assessment, timing: Timing) -> Resul
     let (weeks, lower_bound) = match (since, between) {
         (Some(s), _) => (s, false),
         (None, Some(b)) => (b, true),
-        (None, None) => {
-            return Err(
-                "enter the weeks since PVE (or at least the weeks between the scans)".into(),
-            );
-        }
+        (None, None) => return Err(GrowthError::NoTiming),
     };
     // Same rule for FLR and sFLR: no comparison until both scans have liver and resection.
     let mut missing = Vec::new();
     scan_missing("first", before, &mut missing);
     scan_missing("post-PVE", after, &mut missing);
     if !missing.is_empty() {
-        return Err(format!("No comparison yet: {}", missing.join("; ")));
+        return Err(GrowthError::Missing(missing));
     }
     let (basis, b, a) = match (
         &before.body,
@@ -96,9 +114,17 @@ pub fn compare(before: &Assessment, after: &Assessment, timing: Timing) -> Resul
     ) {
         (Some(x), Some(y), _, _) => ("sFLR", x.sflr_percent, y.sflr_percent),
         (_, _, Some(x), Some(y)) => ("FLR", x, y),
-        _ => return Err("No comparison yet: trace the liver on both scans".into()),
+        _ => {
+            return Err(GrowthError::Missing(vec![
+                "trace the liver on both scans".into(),
+            ]));
+        }
     };
-    let (dh, kgr) = kinetic_growth(b, a, weeks).ok_or("the weeks must be positive")?;
+    // weeks are checked above (at least WEEKS_RANGE.0), so this always succeeds
+    let (dh, kgr) = kinetic_growth(b, a, weeks).ok_or(GrowthError::Weeks {
+        what: "weeks",
+        weeks,
+    })?;
     let ok = kgr >= KGR_MIN;
     let text = crate::clinical::growth_sentence(basis, b, a, dh, kgr, weeks, lower_bound);
     Ok(Growth {
@@ -173,10 +199,48 @@ mod tests {
         assert!(!g3.kgr_adequate);
         assert!(g3.text.contains("associated with"), "{}", g3.text);
         assert!(!g3.text.contains("predicts"), "{}", g3.text);
+        assert_eq!(
+            compare(&before, &after, since(0.0)).unwrap_err(),
+            GrowthError::Weeks {
+                what: "weeks since PVE",
+                weeks: 0.0
+            }
+        );
+    }
+
+    /// DH boundary (Ribero et al., Br J Surg 2007, as cited in `DH_SOURCE`: the group
+    /// with a degree of hypertrophy of 5 points or less had more postoperative liver
+    /// dysfunction, the favourable group DH > 5): exactly 5.0 points is flagged, 5.1 is
+    /// not, 4.9 is. Measured FLR (no height and weight) on 1000 functional voxels, so
+    /// the percentages are exact: 20.0 % before, 25.0 / 25.1 / 24.9 % after.
+    #[test]
+    fn dh_exactly_5_points_is_flagged_through_the_comparison() {
+        let flr = |remnant: u64| {
+            let c = Counts {
+                total: 1000,
+                resected: 1000 - remnant,
+                remnant,
+                ..Default::default()
+            };
+            // 1 mL voxels: every volume and percentage is exact
+            assess(&c, 1000.0, &PlanInputs::default())
+        };
+        let before = flr(200);
+        for (after, flagged) in [(250, true), (251, false), (249, true)] {
+            let g = compare(&before, &flr(after), since(4.0)).unwrap();
+            assert_eq!(g.basis, "FLR");
+            let said = g.text.contains("degree of hypertrophy <= 5 points");
+            assert_eq!(
+                said, flagged,
+                "DH {}: {}",
+                g.degree_of_hypertrophy_points, g.text
+            );
+        }
+        let g = compare(&before, &flr(250), since(4.0)).unwrap();
+        assert_eq!(g.degree_of_hypertrophy_points, 5.0);
         assert!(
-            compare(&before, &after, since(0.0))
-                .unwrap_err()
-                .contains("weeks")
+            g.text
+                .contains("associated with more postoperative liver dysfunction (Ribero 2007)")
         );
     }
 
@@ -186,13 +250,19 @@ mod tests {
     fn sflr_comparison_requires_the_resection_on_both_scans() {
         let before = plan(313_227, 1_200_000);
         let liver_only = plan(1_500_000, 0);
-        let e = compare(&before, &liver_only, since(3.0)).unwrap_err();
+        let e = compare(&before, &liver_only, since(3.0))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("No comparison yet"), "{e}");
         assert!(e.contains("resection on the post-PVE scan"), "{e}");
-        let e = compare(&liver_only, &before, since(3.0)).unwrap_err();
+        let e = compare(&liver_only, &before, since(3.0))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("resection on the first scan"), "{e}");
         let empty = plan(0, 0);
-        let e = compare(&before, &empty, since(3.0)).unwrap_err();
+        let e = compare(&before, &empty, since(3.0))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("trace the liver on the post-PVE scan"), "{e}");
     }
 
@@ -233,6 +303,8 @@ mod tests {
         assert!(g.kgr_is_lower_bound);
         assert!(g.text.contains("lower bound"), "{}", g.text);
         let e = compare(&before, &after, Timing::default()).unwrap_err();
+        assert_eq!(e, GrowthError::NoTiming);
+        let e = e.to_string();
         assert!(e.contains("weeks since PVE"), "{e}");
     }
 }

@@ -49,6 +49,10 @@ pub struct TumourMargin {
     pub axial_diameter_mm: f64,
     /// Largest 3-D extent, mm (shown beside the axial diameter).
     pub extent_3d_mm: f64,
+    /// Two-stage plan: the stage that removes the tumour (1 when any of it lies in the
+    /// stage-1 resection, else 2); None for a one-stage plan or a tumour not removed.
+    #[serde(default)]
+    pub stage: Option<u8>,
 }
 
 impl TumourMargin {
@@ -276,15 +280,25 @@ pub fn margins(bits: &[u8], g: &Geometry, tumours: &[Component]) -> Vec<TumourMa
     if bits.len() != g.voxel_count() {
         return Vec::new();
     }
-    tumours.iter().map(|c| tumour_margin(bits, g, c)).collect()
+    let s1 = Layer::Stage1.bit();
+    let liver = Layer::Liver.bit() | Layer::Tumour.bit();
+    let two_stage = bits.iter().any(|&b| b & s1 != 0 && b & liver != 0);
+    tumours
+        .iter()
+        .map(|c| tumour_margin(bits, g, c, two_stage))
+        .collect()
 }
 
-fn tumour_margin(bits: &[u8], g: &Geometry, c: &Component) -> TumourMargin {
+fn tumour_margin(bits: &[u8], g: &Geometry, c: &Component, two_stage: bool) -> TumourMargin {
     let [nx, ny, nz] = g.dims;
-    let r = Layer::Resection.bit();
+    let s1 = Layer::Stage1.bit();
     let liver = Layer::Liver.bit() | Layer::Tumour.bit();
     let vox = members(bits, g, c.seed);
-    let resected = vox.iter().filter(|&&i| bits[i] & r != 0).count();
+    // Either resection removes the tumour. A tumour removed at stage 1 is measured to
+    // the liver left after stage 1; one removed at stage 2 to the final remnant.
+    let in_stage1 = vox.iter().any(|&i| bits[i] & s1 != 0);
+    let removed = Layer::Resection.bit() | s1;
+    let resected = vox.iter().filter(|&&i| bits[i] & removed != 0).count();
     let placement = if resected == vox.len() && !vox.is_empty() {
         Placement::Resected
     } else if resected == 0 {
@@ -300,7 +314,13 @@ fn tumour_margin(bits: &[u8], g: &Geometry, c: &Component) -> TumourMargin {
         search_mm: SEARCH_MM,
         axial_diameter_mm: axial,
         extent_3d_mm: c.diameter_mm,
+        stage: (two_stage && placement == Placement::Resected).then_some(if in_stage1 {
+            1
+        } else {
+            2
+        }),
     };
+    let r = if in_stage1 { s1 } else { removed };
     if placement != Placement::Resected {
         out.margin_mm = (placement == Placement::Crosses).then_some(0.0);
         return out;

@@ -8,6 +8,7 @@
 //! one last saved". Caches keyed on a [`Study`]'s revision cannot mix two patients'
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
+mod seg;
 pub mod tracing;
 
 pub use crate::snapshot::{ScanSnapshot, Snapshot};
@@ -30,6 +31,8 @@ pub enum WorkspaceError {
     NoScan,
     #[error(transparent)]
     Io(#[from] crate::segmentation::io::IoError),
+    #[error(transparent)]
+    Seg(#[from] crate::seg::SegError),
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
 }
@@ -192,7 +195,7 @@ impl Workspace {
                 &self.planning,
                 &tumours,
                 pci,
-                None,
+                crate::clinical::plan::after_pve(&self.planning),
             );
             self.report.liver.figures = Some(crate::case::liver_figures(&d, &self.planning));
         }

@@ -182,8 +182,16 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         ("Resected volume", quantity(f.resected_ml, 0, "mL")),
         ("Remnant volume", quantity(f.remnant_ml, 0, "mL")),
         ("FLR", quantity(f.flr_percent, 1, "%")),
-        ("Standardised FLR", quantity(f.sflr_percent, 1, "%")),
     ];
+    if f.stage1_resected_ml.is_some() {
+        // two-stage plan: "Resected volume" and "FLR" above are the second stage's
+        rows.push((
+            "Stage-1 resected volume",
+            quantity(f.stage1_resected_ml, 0, "mL"),
+        ));
+        rows.push(("FLR after stage 1", quantity(f.stage1_flr_percent, 1, "%")));
+    }
+    rows.extend([("Standardised FLR", quantity(f.sflr_percent, 1, "%"))]);
     if f.bsa_m2.is_some() || f.stlv_ml.is_some() {
         rows.push(("BSA (Mosteller)", quantity(f.bsa_m2, 2, "m2")));
         rows.push(("sTLV (Vauthey 2002)", quantity(f.stlv_ml, 0, "mL")));
@@ -204,6 +212,12 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         rows.push((
             "KGR after PVE",
             quantity(f.kgr_percent_per_week, 2, "%/week"),
+        ));
+    }
+    if f.degree_of_hypertrophy_points.is_some() {
+        rows.push((
+            "Degree of hypertrophy",
+            quantity(f.degree_of_hypertrophy_points, 1, "points"),
         ));
     }
     if f.grade.is_some() {

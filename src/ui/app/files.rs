@@ -62,7 +62,9 @@ pub fn chosen(
         }
         Purpose::AfterPve => {
             let map = Workspace::read_other_label_map(&path).map_err(|e| e.to_string())?;
-            app.work.plan.after = Some(crate::ui::plan_panel::AfterScan {
+            // kept with the planning, so a saved case and its PDF carry the growth
+            let mut planning = ws.planning.clone();
+            planning.post_pve = Some(crate::volumetry::growth::PostPveScan {
                 name: path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -70,6 +72,8 @@ pub fn chosen(
                 counts: crate::volumetry::Counts::from_bits(&map.bits),
                 voxel_mm3: map.geometry.voxel_volume_mm3(),
             });
+            app.work.plan.inputs.post_pve = planning.post_pve.clone();
+            ws.set_planning(planning);
             return Ok(Some(format!(
                 "post-PVE label map loaded from {}",
                 path.display()
@@ -81,8 +85,13 @@ pub fn chosen(
         Purpose::OpenSeeds => ws.open_seeds(&path),
         Purpose::SaveSeeds => ws.save_seeds(&path),
         Purpose::SaveLabels => ws.save_labels(&path),
+        Purpose::ExportSeg => ws.export_seg(&path),
+        Purpose::ImportSeg => ws.import_seg(&path),
     };
-    let changed = matches!(purpose, Purpose::OpenLayers | Purpose::ImportMask(_));
+    let changed = matches!(
+        purpose,
+        Purpose::OpenLayers | Purpose::ImportMask(_) | Purpose::ImportSeg
+    );
     app.jobs.autosave.now |= changed && done.is_ok();
     done.map(Some).map_err(|e| e.to_string())
 }
