@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use remnant::mesh::MeshLayer;
 use remnant::render::Plane;
 use remnant::segmentation::Layer;
 use remnant::ui::RemnantApp;
@@ -228,6 +229,37 @@ fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() 
     let c = h.state().view3d.cut_counts.unwrap();
     assert!(c.resected > 0 && c.remnant > 0);
     h.get_by_label_contains("FLR with this cut");
+    // the 3-D surfaces show the pending cut applied: remnant and resection, before Enter
+    let shown = |h: &mut Harness<'static, RemnantApp>| -> Vec<MeshLayer> {
+        for _ in 0..500 {
+            h.run();
+            if !h.state().view3d.busy() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        h.run();
+        h.state().view3d.scene.iter().map(|l| l.layer).collect()
+    };
+    assert_eq!(
+        shown(&mut h),
+        [MeshLayer::Remnant, MeshLayer::Resection],
+        "the pending cut's resection is in the 3-D view"
+    );
+    assert_eq!(
+        h.state_mut().ws.study.as_mut().unwrap().counts().resected,
+        0,
+        "and only previewed"
+    );
+    let resection_mesh = |h: &Harness<'static, RemnantApp>| {
+        h.state()
+            .view3d
+            .scene
+            .iter()
+            .find(|l| l.layer == MeshLayer::Resection)
+            .map(|l| l.mesh.clone())
+    };
+    let first = resection_mesh(&h).unwrap();
     // drag the centre handle along the normal: the plane moves, the preview follows
     let rect = h.get_by_label("3-D view").rect();
     let cam = h.state().view3d.camera;
@@ -286,6 +318,15 @@ fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() 
         c2.resected,
         c.resected
     );
+    // the surfaces followed the moved plane: a smaller resection surface
+    assert_eq!(shown(&mut h), [MeshLayer::Remnant, MeshLayer::Resection]);
+    let second = resection_mesh(&h).unwrap();
+    assert!(
+        second.enclosed_volume_mm3() < first.enclosed_volume_mm3(),
+        "{} vs {}",
+        second.enclosed_volume_mm3(),
+        first.enclosed_volume_mm3()
+    );
     // Enter accepts the previewed resection, as the 2-D cut tool's
     let placed = h.state().view3d.cut3d.expect("a plane placed in 3-D");
     assert!(h.state().ws.cut().is_none());
@@ -296,4 +337,37 @@ fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() 
     assert!(h.state().ws.editor.pending.is_none());
     // the accepted 3-D plane is the case's cutting plane (saved and autosaved with it)
     assert_eq!(h.state().ws.cut(), Some(placed));
+    // accepted: the same surfaces (the accepted voxels are the previewed ones)
+    assert_eq!(shown(&mut h), [MeshLayer::Remnant, MeshLayer::Resection]);
+    assert!(std::sync::Arc::ptr_eq(
+        &resection_mesh(&h).unwrap(),
+        &second
+    ));
+}
+
+#[test]
+fn esc_discards_a_pending_cut_and_the_3d_view_shows_the_accepted_layers_again() {
+    let mut h = harness();
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::ImportMask(Layer::Liver),
+        sample("liver.nii.gz"),
+    ));
+    let settle = |h: &mut Harness<'static, RemnantApp>| -> Vec<MeshLayer> {
+        for _ in 0..500 {
+            h.run();
+            if !h.state().view3d.busy() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        h.run();
+        h.state().view3d.scene.iter().map(|l| l.layer).collect()
+    };
+    assert_eq!(settle(&mut h), [MeshLayer::Liver]);
+    h.get_by_label("Cut in 3-D").click();
+    assert_eq!(settle(&mut h), [MeshLayer::Remnant, MeshLayer::Resection]);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().ws.editor.pending.is_none());
+    assert_eq!(settle(&mut h), [MeshLayer::Liver]);
 }

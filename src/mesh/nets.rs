@@ -23,6 +23,26 @@ pub struct MeshOptions {
     /// After smoothing, move every vertex along its normal so the enclosed volume
     /// equals the unsmoothed mesh's again.
     pub keep_volume: bool,
+    /// A triangle budget for display: when the full-resolution surface would have more
+    /// triangles, it is made on a coarser grid (blocks of 2, 3 or 4 voxels per in-plane
+    /// axis, a block inside when at least half its voxels are). `None` (export, tests):
+    /// always the full grid.
+    pub max_triangles: Option<usize>,
+}
+
+/// Triangles per surface the 3-D view draws at most (about; see `MeshOptions::display`):
+/// Mesa's software renderer (llvmpipe, 2 cores) draws about 4 million triangles a second.
+pub const DISPLAY_TRIANGLES: usize = 60_000;
+
+impl MeshOptions {
+    /// The 3-D view's and the PDF snapshot's surfaces: the default smoothing on a grid
+    /// coarse enough for about `DISPLAY_TRIANGLES` triangles (export keeps the full grid).
+    pub fn display() -> MeshOptions {
+        MeshOptions {
+            max_triangles: Some(DISPLAY_TRIANGLES),
+            ..MeshOptions::default()
+        }
+    }
 }
 
 impl Default for MeshOptions {
@@ -33,6 +53,7 @@ impl Default for MeshOptions {
             lambda: 0.5,
             mu: -0.53,
             keep_volume: true,
+            max_triangles: None,
         }
     }
 }
@@ -98,6 +119,16 @@ pub fn mesh_mask(
     if task.cancelled() {
         return Err(MeshError::Cancelled);
     }
+    // a display budget: the same surface on a coarser grid when the full one is too big
+    let f = match opts.max_triangles {
+        Some(budget) => coarsening(&m, [x, y, z], g, budget),
+        None => [1; 3],
+    };
+    let (mut m, [x, y, z]) = if f == [1; 3] {
+        (m, [x, y, z])
+    } else {
+        coarsen(&m, [x, y, z], f)
+    };
     close_checkerboards(&mut m, [x, y, z]);
     task.report(0.3);
     let (mut verts, quads) = surface_nets(&m, [x, y, z]);
@@ -115,15 +146,18 @@ pub fn mesh_mask(
         }
     }
     task.report(0.9);
-    // local cell coordinates -> voxel index -> patient mm (the full affine)
-    let off = [lo[0] as f64 - 1.0, lo[1] as f64 - 1.0, lo[2] as f64 - 1.0];
+    // local cell coordinates -> voxel index -> patient mm (the full affine); a coarse
+    // cell c (padded) is the block of voxels (c - 1) f .. (c - 1) f + f - 1, centre
+    // (c - 1) f + (f - 1) / 2
+    let scale = f.map(|v| v as f64);
+    let off: [f64; 3] = std::array::from_fn(|a| lo[a] as f64 - scale[a] + (scale[a] - 1.0) / 2.0);
     let positions: Vec<[f32; 3]> = verts
         .par_iter()
         .map(|v| {
             let w = g.to_world([
-                v[0] as f64 + off[0],
-                v[1] as f64 + off[1],
-                v[2] as f64 + off[2],
+                v[0] as f64 * scale[0] + off[0],
+                v[1] as f64 * scale[1] + off[1],
+                v[2] as f64 * scale[2] + off[2],
             ]);
             [w[0] as f32, w[1] as f32, w[2] as f32]
         })
@@ -151,6 +185,98 @@ pub fn mesh_mask(
         positions,
         triangles,
     })
+}
+
+/// Voxel faces between inside and outside in a 0/1 array (each makes one quad, two
+/// triangles, of the surface).
+fn boundary_faces(m: &[u8], d: [usize; 3]) -> usize {
+    let [x, y, _] = d;
+    let sz = x * y;
+    m.par_chunks(sz)
+        .enumerate()
+        .map(|(k, slab)| {
+            let mut n = 0usize;
+            let next = m.get((k + 1) * sz..(k + 2) * sz);
+            for (p, &v) in slab.iter().enumerate() {
+                let i = p % x;
+                if i + 1 < x && slab[p + 1] != v {
+                    n += 1;
+                }
+                if p + x < sz && slab[p + x] != v {
+                    n += 1;
+                }
+                if let Some(nx) = next
+                    && nx[p] != v
+                {
+                    n += 1;
+                }
+            }
+            n
+        })
+        .sum()
+}
+
+/// Block sizes per axis for a surface of about `budget` triangles: 1 when the full grid
+/// fits; otherwise blocks about 2, 3 or 4 of the finest voxel steps long, so an axis
+/// much coarser than that (the 3 mm slices of a 0.7 mm scan) keeps single voxels.
+fn coarsening(m: &[u8], d: [usize; 3], g: &Geometry, budget: usize) -> [usize; 3] {
+    let triangles = 2 * boundary_faces(m, d);
+    if triangles <= budget {
+        return [1; 3];
+    }
+    let s = g.spacing();
+    let finest = s.iter().cloned().fold(f64::MAX, f64::min);
+    let mut best = [1; 3];
+    for f in 2..=4usize {
+        // blocks about f finest voxels long: a much coarser axis keeps single voxels
+        let len = f as f64 * finest;
+        let fa: [usize; 3] = std::array::from_fn(|a| ((len / s[a]).round() as usize).clamp(1, f));
+        best = fa;
+        // faces shrink with the square of the block edge: (fx fy fz)^(2/3)
+        let shrink = ((fa[0] * fa[1] * fa[2]) as f64).powf(2.0 / 3.0);
+        if triangles as f64 / shrink <= budget as f64 {
+            break;
+        }
+    }
+    best
+}
+
+/// The padded 0/1 array on blocks of `f` voxels (padded again): a block is inside when
+/// at least half of its voxels are.
+fn coarsen(m: &[u8], d: [usize; 3], f: [usize; 3]) -> (Vec<u8>, [usize; 3]) {
+    let [x, y, _] = d;
+    let inner = [d[0] - 2, d[1] - 2, d[2] - 2];
+    let n: [usize; 3] = std::array::from_fn(|a| inner[a].div_ceil(f[a]));
+    let c = [n[0] + 2, n[1] + 2, n[2] + 2];
+    let mut out = vec![0u8; c[0] * c[1] * c[2]];
+    out.par_chunks_mut(c[0] * c[1])
+        .enumerate()
+        .skip(1)
+        .take(n[2])
+        .for_each(|(ck, slab)| {
+            let k0 = (ck - 1) * f[2];
+            let k1 = (k0 + f[2]).min(inner[2]);
+            for cj in 1..=n[1] {
+                let j0 = (cj - 1) * f[1];
+                let j1 = (j0 + f[1]).min(inner[1]);
+                for ci in 1..=n[0] {
+                    let i0 = (ci - 1) * f[0];
+                    let i1 = (i0 + f[0]).min(inner[0]);
+                    let (mut inside, mut all) = (0usize, 0usize);
+                    for k in k0..k1 {
+                        for j in j0..j1 {
+                            let base = x * (j + 1 + y * (k + 1)) + 1;
+                            for v in &m[base + i0..base + i1] {
+                                inside += *v as usize;
+                            }
+                            all += i1 - i0;
+                        }
+                    }
+                    slab[ci + c[0] * cj] = (2 * inside >= all && inside > 0) as u8;
+                }
+            }
+        });
+    (out, c)
 }
 
 /// How many in-plane voxels one step of the coarsest axis spans (1 on isotropic

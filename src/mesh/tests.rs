@@ -210,3 +210,93 @@ fn an_empty_layer_is_a_named_error() {
     .unwrap_err();
     assert!(matches!(e, MeshError::SizeMismatch { .. }));
 }
+
+/// The display budget: a surface over budget is made on a coarser grid, stays closed,
+/// encloses about the same volume and sits where the full one does (also on an oblique,
+/// mirrored grid); a surface within budget is the full one, vertex for vertex.
+#[test]
+fn a_display_surface_over_budget_is_coarser_closed_and_in_place() {
+    for g in [
+        Geometry::axis_aligned([96, 96, 96], [0.7; 3], [-30.0, 12.0, -5.0]),
+        oblique(),
+    ] {
+        let centre = g.to_world([40.3, 39.6, 31.8]);
+        let (bits, n) = ball(&g, centre, 24.0);
+        let full = mesh_layer(
+            &bits,
+            &g,
+            MeshLayer::Liver,
+            &MeshOptions::default(),
+            Task::none(),
+        )
+        .unwrap();
+        let budget = full.triangles.len() / 3;
+        let opts = MeshOptions {
+            max_triangles: Some(budget),
+            ..MeshOptions::default()
+        };
+        let coarse = mesh_layer(&bits, &g, MeshLayer::Liver, &opts, Task::none()).unwrap();
+        eprintln!(
+            "full {} triangles, display {} (budget {budget})",
+            full.triangles.len(),
+            coarse.triangles.len()
+        );
+        assert!(
+            coarse.triangles.len() <= budget,
+            "{}",
+            coarse.triangles.len()
+        );
+        assert!(coarse.triangles.len() > budget / 4);
+        assert!(
+            coarse.edge_report().watertight(),
+            "{:?}",
+            coarse.edge_report()
+        );
+        let voxel_volume = n as f64 * g.voxel_volume_mm3();
+        let err = (coarse.enclosed_volume_mm3() - voxel_volume) / voxel_volume;
+        assert!(err.abs() < 0.05, "volume error {err}");
+        // same place: bounds within one coarse block (2 voxels) of the full surface's
+        let (a, b) = (full.bounds().unwrap(), coarse.bounds().unwrap());
+        let tol = 2.0 * g.spacing().iter().cloned().fold(0.0, f64::max) as f32;
+        for k in 0..3 {
+            assert!((a.0[k] - b.0[k]).abs() < tol, "{a:?} {b:?}");
+            assert!((a.1[k] - b.1[k]).abs() < tol, "{a:?} {b:?}");
+        }
+        // within budget: exactly the full surface
+        let roomy = MeshOptions {
+            max_triangles: Some(full.triangles.len()),
+            ..MeshOptions::default()
+        };
+        let same = mesh_layer(&bits, &g, MeshLayer::Liver, &roomy, Task::none()).unwrap();
+        assert_eq!(same, full);
+    }
+}
+
+/// A 0.7 x 0.7 x 3 mm grid is coarsened in plane only (blocks of 4 x 4 x 1 would still
+/// be finer than a slice; a block along the slices would be 6 mm).
+#[test]
+fn display_coarsening_leaves_the_slice_axis_of_an_anisotropic_grid() {
+    let g = Geometry::axis_aligned([180, 180, 44], [0.7, 0.7, 3.0], [-60.0, -60.0, -60.0]);
+    let (bits, _) = ball(&g, [3.1, 2.3, 5.2], 55.0);
+    let full = mesh_layer(
+        &bits,
+        &g,
+        MeshLayer::Liver,
+        &MeshOptions::default(),
+        Task::none(),
+    )
+    .unwrap();
+    let opts = MeshOptions {
+        max_triangles: Some(full.triangles.len() / 3),
+        ..MeshOptions::default()
+    };
+    let coarse = mesh_layer(&bits, &g, MeshLayer::Liver, &opts, Task::none()).unwrap();
+    assert!(coarse.triangles.len() < full.triangles.len() / 2);
+    assert!(coarse.edge_report().watertight());
+    // the z extent is still that of the full surface (no 6 mm blocks)
+    let (a, b) = (full.bounds().unwrap(), coarse.bounds().unwrap());
+    assert!(
+        (a.0[2] - b.0[2]).abs() < 1.5 && (a.1[2] - b.1[2]).abs() < 1.5,
+        "{a:?} {b:?}"
+    );
+}

@@ -58,7 +58,8 @@ fn window_size() -> [f32; 2] {
         .unwrap_or([1500.0, 900.0])
 }
 
-/// Open the app window on `scan` (or the bundled sample); returns the exit code.
+/// Open the app window on `scan` (a scan, or a case `.json`; the bundled sample when
+/// none); returns the exit code.
 pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -77,11 +78,19 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let mut app = RemnantApp::new(Some(std::sync::Arc::new(move || ctx.request_repaint())));
+            let is_case = scan.as_ref().is_some_and(|p| {
+                p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            });
             if let Some(dir) = crate::autosave::dir() {
-                app.enable_autosave(dir, scan.as_deref());
+                // a case names its own scan: an autosave is kept on offer, not set aside
+                app.enable_autosave(dir, scan.as_deref().filter(|_| !is_case));
             }
             // with no scan asked for, an autosave on offer opens its own scan when restored
-            if app.restore_offer.is_none() || scan.is_some() {
+            if is_case && let Some(case) = scan {
+                // `remnant CASE.json`: open a saved case (its scan, layers and cut plane)
+                app.apply(AppCommand::FileChosen(Purpose::OpenCase, case));
+            } else if app.restore_offer.is_none() || scan.is_some() {
                 app.apply(AppCommand::Open(scan.unwrap_or_else(bundled_sample)));
             }
             Ok(Box::new(app))

@@ -76,7 +76,27 @@ pub fn show(
             Cell::ThreeD => None,
         })
         .collect();
-    let cut = ed.cut_plane(study).or(ed.last_cut);
+    // the 3-D view: surfaces for the layers (a pending cut applied), the plane to show
+    let pending_cut = view3d::pending_cut(ed, study);
+    let cut = match pending_cut {
+        Some(p) => Some(view3d::ShownCut {
+            plane: p.plane,
+            pending: true,
+        }),
+        None => ed
+            .cut_plane(study)
+            .map(|plane| view3d::ShownCut {
+                plane,
+                pending: true,
+            })
+            .or(ed.last_cut.map(|plane| view3d::ShownCut {
+                plane,
+                pending: false,
+            })),
+    };
+    if cells.iter().any(|(c, _)| matches!(c, Cell::ThreeD)) {
+        v3d.update(study, pending_cut, Some(ui.ctx().clone()));
+    }
     let painting = ed.tool.uses_pointer();
     let hl = ed.highlight(study);
     let mut highlight = hl.map(|(data, kind, _)| crate::render::Highlight {
@@ -119,6 +139,8 @@ pub fn show(
     }
     if let Some(plane) = out_3d.cut_changed {
         v3d.cut_counts = Some(view3d::preview_cut(&mut ws.editor, study, &plane));
+        // the next frame remakes the surfaces with this cut's resection
+        ui.ctx().request_repaint();
     }
     let double = ui.input(|i| {
         i.pointer

@@ -1,6 +1,16 @@
-//! The 3-D view's OpenGL side (eframe's glow backend, inside an egui paint callback):
-//! one shader, vertex + index buffers per surface, uploaded only when that surface's
-//! mesh generation changes; a headlight with two-sided diffuse + a little specular.
+//! The 3-D view's OpenGL side (eframe's glow backend, inside an egui paint callback).
+//!
+//! Kept cheap for Mesa's software renderer: static vertex + index buffers per surface,
+//! uploaded only when that surface's mesh generation changes; the lighting (a headlight,
+//! two-sided diffuse + a little specular) per vertex, so the fragment shader only writes
+//! a colour; uniform locations looked up once; the overlays (crosshair, cutting plane)
+//! go through one small buffer made once and refilled in place. Nothing is allocated
+//! per frame.
+//!
+//! Draw order: opaque surfaces (depth written), the crosshair (depth-tested; its hidden
+//! parts faint), the translucent surfaces, then the cutting plane's translucent square
+//! and its outline (depth-tested, blended, no depth writes): a surface in front of the
+//! plane hides it.
 
 use eframe::glow::{self, HasContext};
 use std::collections::HashMap;
@@ -17,6 +27,19 @@ pub struct DrawItem {
     pub color: [f32; 4],
 }
 
+/// At most this many surfaces (`MeshLayer::ALL`).
+pub const MAX_ITEMS: usize = 4;
+
+/// Lines and the cutting plane drawn with the surfaces (patient mm).
+#[derive(Clone, Copy, Default, PartialEq)]
+pub struct Overlay {
+    /// Three segments through the crosshair along the grid's axes.
+    pub crosshair: Option<[[f32; 3]; 6]>,
+    /// The cutting plane's square (corners in order) and whether it is a pending
+    /// (not yet accepted) plane, drawn stronger.
+    pub square: Option<([[f32; 3]; 4], bool)>,
+}
+
 struct Buffers {
     generation: u64,
     vao: glow::VertexArray,
@@ -25,80 +48,179 @@ struct Buffers {
     count: i32,
 }
 
+struct Surfaces {
+    program: glow::Program,
+    mvp: Option<glow::UniformLocation>,
+    view: Option<glow::UniformLocation>,
+    color: Option<glow::UniformLocation>,
+}
+
+struct Flat {
+    program: glow::Program,
+    mvp: Option<glow::UniformLocation>,
+    color: Option<glow::UniformLocation>,
+    vao: glow::VertexArray,
+    vbo: glow::Buffer,
+}
+
+/// Vertices of the overlay buffer: 6 crosshair + 4 square.
+const OVERLAY_VERTS: usize = 10;
+
 #[derive(Default)]
 pub struct GlScene {
-    program: Option<glow::Program>,
+    surfaces: Option<Surfaces>,
+    flat: Option<Flat>,
     buffers: HashMap<u8, Buffers>,
     /// Mesh uploads so far (tests/diagnostics: one per mesh change, not per frame).
     pub uploads: u64,
     pub error: Option<String>,
+    /// Measure the 3-D view's own drawing (REMNANT_FPS_LOG): `glFinish` before and after
+    /// it, so the time is the renderer's work for this view alone (it stalls the
+    /// pipeline, so only when measuring).
+    pub timing: bool,
+    /// Milliseconds the last timed frame's 3-D drawing took.
+    pub draw_ms: f32,
 }
 
 const VS: &str = r#"
 uniform mat4 u_mvp;
+uniform vec3 u_view;
+uniform vec4 u_color;
 in vec3 a_pos;
 in vec3 a_nrm;
-out vec3 v_nrm;
+out vec4 v_color;
 void main() {
-    v_nrm = a_nrm;
+    float d = abs(dot(a_nrm, u_view));
+    float s = d * d;
+    s = s * s;
+    s = s * s;
+    s = s * s;
+    v_color = vec4(u_color.rgb * (0.28 + 0.72 * d) + vec3(0.25 * s), u_color.a);
     gl_Position = u_mvp * vec4(a_pos, 1.0);
 }
 "#;
 
 const FS: &str = r#"
 precision mediump float;
-uniform vec4 u_color;
-uniform vec3 u_view;
-in vec3 v_nrm;
+in vec4 v_color;
 out vec4 out_color;
 void main() {
-    vec3 n = normalize(v_nrm);
-    float d = abs(dot(n, u_view));
-    float spec = pow(d, 24.0) * 0.25;
-    vec3 c = u_color.rgb * (0.28 + 0.72 * d) + vec3(spec);
-    out_color = vec4(c, u_color.a);
+    out_color = v_color;
 }
 "#;
 
+const FLAT_VS: &str = r#"
+uniform mat4 u_mvp;
+in vec3 a_pos;
+void main() {
+    gl_Position = u_mvp * vec4(a_pos, 1.0);
+}
+"#;
+
+const FLAT_FS: &str = r#"
+precision mediump float;
+uniform vec4 u_color;
+out vec4 out_color;
+void main() {
+    out_color = u_color;
+}
+"#;
+
+unsafe fn link(
+    gl: &glow::Context,
+    vs: &str,
+    fs: &str,
+    attributes: &[&str],
+) -> Result<glow::Program, String> {
+    unsafe {
+        let version = if gl.version().is_embedded {
+            "#version 300 es\n"
+        } else {
+            "#version 330\n"
+        };
+        let program = gl.create_program()?;
+        let mut shaders = Vec::new();
+        for (kind, src) in [(glow::VERTEX_SHADER, vs), (glow::FRAGMENT_SHADER, fs)] {
+            let s = gl.create_shader(kind)?;
+            gl.shader_source(s, &format!("{version}{src}"));
+            gl.compile_shader(s);
+            if !gl.get_shader_compile_status(s) {
+                return Err(format!("3-D shader: {}", gl.get_shader_info_log(s)));
+            }
+            gl.attach_shader(program, s);
+            shaders.push(s);
+        }
+        for (i, a) in attributes.iter().enumerate() {
+            gl.bind_attrib_location(program, i as u32, a);
+        }
+        gl.link_program(program);
+        if !gl.get_program_link_status(program) {
+            return Err(format!(
+                "3-D shader link: {}",
+                gl.get_program_info_log(program)
+            ));
+        }
+        for s in shaders {
+            gl.detach_shader(program, s);
+            gl.delete_shader(s);
+        }
+        Ok(program)
+    }
+}
+
+unsafe fn delete(gl: &glow::Context, b: Buffers) {
+    unsafe {
+        gl.delete_vertex_array(b.vao);
+        gl.delete_buffer(b.vbo);
+        gl.delete_buffer(b.ebo);
+    }
+}
+
 impl GlScene {
-    unsafe fn program(&mut self, gl: &glow::Context) -> Result<glow::Program, String> {
-        if let Some(p) = self.program {
-            return Ok(p);
+    /// `timing`: measure the view's own drawing (see `draw_ms`).
+    pub fn new(timing: bool) -> GlScene {
+        GlScene {
+            timing,
+            ..Default::default()
         }
+    }
+
+    /// Shaders and the overlay buffer, made on the first frame.
+    unsafe fn init(&mut self, gl: &glow::Context) -> Result<(), String> {
         unsafe {
-            let version = if gl.version().is_embedded {
-                "#version 300 es\n"
-            } else {
-                "#version 330\n"
-            };
-            let program = gl.create_program()?;
-            let mut shaders = Vec::new();
-            for (kind, src) in [(glow::VERTEX_SHADER, VS), (glow::FRAGMENT_SHADER, FS)] {
-                let s = gl.create_shader(kind)?;
-                gl.shader_source(s, &format!("{version}{src}"));
-                gl.compile_shader(s);
-                if !gl.get_shader_compile_status(s) {
-                    return Err(format!("3-D shader: {}", gl.get_shader_info_log(s)));
-                }
-                gl.attach_shader(program, s);
-                shaders.push(s);
+            if self.surfaces.is_none() {
+                let program = link(gl, VS, FS, &["a_pos", "a_nrm"])?;
+                self.surfaces = Some(Surfaces {
+                    program,
+                    mvp: gl.get_uniform_location(program, "u_mvp"),
+                    view: gl.get_uniform_location(program, "u_view"),
+                    color: gl.get_uniform_location(program, "u_color"),
+                });
             }
-            gl.bind_attrib_location(program, 0, "a_pos");
-            gl.bind_attrib_location(program, 1, "a_nrm");
-            gl.link_program(program);
-            if !gl.get_program_link_status(program) {
-                return Err(format!(
-                    "3-D shader link: {}",
-                    gl.get_program_info_log(program)
-                ));
+            if self.flat.is_none() {
+                let program = link(gl, FLAT_VS, FLAT_FS, &["a_pos"])?;
+                let vao = gl.create_vertex_array()?;
+                gl.bind_vertex_array(Some(vao));
+                let vbo = gl.create_buffer()?;
+                gl.bind_buffer(glow::ARRAY_BUFFER, Some(vbo));
+                gl.buffer_data_size(
+                    glow::ARRAY_BUFFER,
+                    (OVERLAY_VERTS * 12) as i32,
+                    glow::DYNAMIC_DRAW,
+                );
+                gl.enable_vertex_attrib_array(0);
+                gl.vertex_attrib_pointer_f32(0, 3, glow::FLOAT, false, 12, 0);
+                gl.bind_vertex_array(None);
+                self.flat = Some(Flat {
+                    program,
+                    mvp: gl.get_uniform_location(program, "u_mvp"),
+                    color: gl.get_uniform_location(program, "u_color"),
+                    vao,
+                    vbo,
+                });
             }
-            for s in shaders {
-                gl.detach_shader(program, s);
-                gl.delete_shader(s);
-            }
-            self.program = Some(program);
-            Ok(program)
         }
+        Ok(())
     }
 
     unsafe fn upload(&mut self, gl: &glow::Context, item: &DrawItem) -> Result<(), String> {
@@ -111,9 +233,7 @@ impl GlScene {
         }
         unsafe {
             if let Some(old) = self.buffers.remove(&item.key) {
-                gl.delete_vertex_array(old.vao);
-                gl.delete_buffer(old.vbo);
-                gl.delete_buffer(old.ebo);
+                delete(gl, old);
             }
             let normals = item.mesh.vertex_normals();
             let mut data: Vec<f32> = Vec::with_capacity(item.mesh.positions.len() * 6);
@@ -157,46 +277,51 @@ impl GlScene {
         Ok(())
     }
 
-    /// Draw the items (opaque first, then translucent ones without depth writes).
+    /// Draw the items and the overlay (see the module comment for the order).
     pub fn paint(
         &mut self,
         gl: &glow::Context,
-        items: &[DrawItem],
+        items: &[Option<DrawItem>; MAX_ITEMS],
+        overlay: &Overlay,
         mvp: &[f32; 16],
         view_dir: [f32; 3],
         clip: [i32; 4],
     ) {
-        if let Err(e) = unsafe { self.paint_inner(gl, items, mvp, view_dir, clip) } {
+        let t0 = self.timing.then(|| {
+            unsafe { gl.finish() };
+            std::time::Instant::now()
+        });
+        if let Err(e) = unsafe { self.paint_inner(gl, items, overlay, mvp, view_dir, clip) } {
             self.error = Some(e);
+        }
+        if let Some(t0) = t0 {
+            unsafe { gl.finish() };
+            self.draw_ms = t0.elapsed().as_secs_f32() * 1000.0;
         }
     }
 
     unsafe fn paint_inner(
         &mut self,
         gl: &glow::Context,
-        items: &[DrawItem],
+        items: &[Option<DrawItem>; MAX_ITEMS],
+        overlay: &Overlay,
         mvp: &[f32; 16],
         view_dir: [f32; 3],
         clip: [i32; 4],
     ) -> Result<(), String> {
         unsafe {
-            let program = self.program(gl)?;
+            self.init(gl)?;
             // drop buffers of surfaces no longer shown
-            let keep: Vec<u8> = items.iter().map(|i| i.key).collect();
-            let gone: Vec<u8> = self
-                .buffers
-                .keys()
-                .filter(|k| !keep.contains(k))
-                .copied()
-                .collect();
-            for k in gone {
-                if let Some(b) = self.buffers.remove(&k) {
+            self.buffers.retain(|k, b| {
+                let keep = items.iter().flatten().any(|i| i.key == *k);
+                if !keep {
                     gl.delete_vertex_array(b.vao);
                     gl.delete_buffer(b.vbo);
                     gl.delete_buffer(b.ebo);
                 }
-            }
-            for item in items {
+                keep
+            });
+            for item in items.iter().flatten() {
                 self.upload(gl, item)?;
             }
             gl.enable(glow::SCISSOR_TEST);
@@ -207,56 +332,101 @@ impl GlScene {
             gl.clear(glow::COLOR_BUFFER_BIT | glow::DEPTH_BUFFER_BIT);
             gl.enable(glow::DEPTH_TEST);
             gl.depth_func(glow::LESS);
-            gl.use_program(Some(program));
-            gl.uniform_matrix_4_f32_slice(
-                gl.get_uniform_location(program, "u_mvp").as_ref(),
-                false,
-                mvp,
-            );
-            gl.uniform_3_f32(
-                gl.get_uniform_location(program, "u_view").as_ref(),
-                view_dir[0],
-                view_dir[1],
-                view_dir[2],
-            );
-            let color_loc = gl.get_uniform_location(program, "u_color");
-            for pass_translucent in [false, true] {
-                if pass_translucent {
-                    gl.depth_mask(false);
-                    gl.enable(glow::BLEND);
-                    gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
-                    gl.enable(glow::CULL_FACE);
-                    gl.cull_face(glow::BACK);
-                    gl.front_face(glow::CCW);
-                } else {
-                    gl.disable(glow::BLEND);
-                    gl.disable(glow::CULL_FACE);
-                }
-                for item in items
-                    .iter()
-                    .filter(|i| (i.color[3] < 1.0) == pass_translucent)
-                {
-                    let Some(b) = self.buffers.get(&item.key) else {
-                        continue;
-                    };
-                    gl.uniform_4_f32(
-                        color_loc.as_ref(),
-                        item.color[0],
-                        item.color[1],
-                        item.color[2],
-                        item.color[3],
-                    );
-                    gl.bind_vertex_array(Some(b.vao));
-                    gl.draw_elements(glow::TRIANGLES, b.count, glow::UNSIGNED_INT, 0);
-                }
+            gl.disable(glow::BLEND);
+            // closed surfaces with outward counter-clockwise faces: their back faces are
+            // never seen, so they are not drawn (half the triangles and fragments)
+            gl.enable(glow::CULL_FACE);
+            gl.cull_face(glow::BACK);
+            gl.front_face(glow::CCW);
+            let Some(s) = &self.surfaces else {
+                return Ok(());
+            };
+            let opaque = |i: &&DrawItem| i.color[3] >= 1.0;
+            let translucent = |i: &&DrawItem| i.color[3] < 1.0;
+            self.draw_surfaces(gl, s, items, &opaque, mvp, view_dir);
+            // the crosshair: visible parts bright, parts behind a surface faint
+            if let (Some(c), Some(f)) = (&overlay.crosshair, &self.flat) {
+                gl.depth_mask(false);
+                gl.use_program(Some(f.program));
+                gl.uniform_matrix_4_f32_slice(f.mvp.as_ref(), false, mvp);
+                gl.bind_vertex_array(Some(f.vao));
+                gl.bind_buffer(glow::ARRAY_BUFFER, Some(f.vbo));
+                gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 0, bytemuck::cast_slice(c));
+                gl.enable(glow::BLEND);
+                gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
+                gl.depth_func(glow::GREATER);
+                gl.uniform_4_f32(f.color.as_ref(), 1.0, 0.9, 0.24, 0.3);
+                gl.draw_arrays(glow::LINES, 0, 6);
+                gl.depth_func(glow::LEQUAL);
+                gl.uniform_4_f32(f.color.as_ref(), 1.0, 0.9, 0.24, 1.0);
+                gl.draw_arrays(glow::LINES, 0, 6);
+                gl.depth_func(glow::LESS);
+                gl.disable(glow::BLEND);
+            }
+            // translucent surfaces: front faces, no depth writes, pushed back a little so
+            // the face they share with the remnant (the cut) shows the remnant, not stripes
+            gl.depth_mask(false);
+            gl.enable(glow::BLEND);
+            gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
+            gl.enable(glow::POLYGON_OFFSET_FILL);
+            gl.polygon_offset(1.0, 4.0);
+            self.draw_surfaces(gl, s, items, &translucent, mvp, view_dir);
+            gl.disable(glow::POLYGON_OFFSET_FILL);
+            gl.disable(glow::CULL_FACE);
+            // the cutting plane: translucent square and outline, hidden by nearer surfaces
+            if let (Some((corners, pending)), Some(f)) = (&overlay.square, &self.flat) {
+                gl.use_program(Some(f.program));
+                gl.uniform_matrix_4_f32_slice(f.mvp.as_ref(), false, mvp);
+                gl.bind_vertex_array(Some(f.vao));
+                gl.bind_buffer(glow::ARRAY_BUFFER, Some(f.vbo));
+                gl.buffer_sub_data_u8_slice(
+                    glow::ARRAY_BUFFER,
+                    6 * 12,
+                    bytemuck::cast_slice(corners),
+                );
+                let fill = if *pending { 0.32 } else { 0.2 };
+                gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, fill);
+                // behind a surface lying on the plane (the cut face), not striped with it
+                gl.enable(glow::POLYGON_OFFSET_FILL);
+                gl.polygon_offset(2.0, 8.0);
+                gl.draw_arrays(glow::TRIANGLE_FAN, 6, 4);
+                gl.disable(glow::POLYGON_OFFSET_FILL);
+                gl.depth_func(glow::LEQUAL);
+                gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, 1.0);
+                gl.draw_arrays(glow::LINE_LOOP, 6, 4);
+                gl.depth_func(glow::LESS);
             }
             gl.bind_vertex_array(None);
             gl.use_program(None);
             gl.depth_mask(true);
             gl.disable(glow::DEPTH_TEST);
-            gl.disable(glow::CULL_FACE);
             gl.enable(glow::BLEND);
         }
         Ok(())
+    }
+
+    unsafe fn draw_surfaces(
+        &self,
+        gl: &glow::Context,
+        s: &Surfaces,
+        items: &[Option<DrawItem>; MAX_ITEMS],
+        pick: &dyn Fn(&&DrawItem) -> bool,
+        mvp: &[f32; 16],
+        view_dir: [f32; 3],
+    ) {
+        unsafe {
+            gl.use_program(Some(s.program));
+            gl.uniform_matrix_4_f32_slice(s.mvp.as_ref(), false, mvp);
+            gl.uniform_3_f32(s.view.as_ref(), view_dir[0], view_dir[1], view_dir[2]);
+            for item in items.iter().flatten().filter(pick) {
+                let Some(b) = self.buffers.get(&item.key) else {
+                    continue;
+                };
+                let c = item.color;
+                gl.uniform_4_f32(s.color.as_ref(), c[0], c[1], c[2], c[3]);
+                gl.bind_vertex_array(Some(b.vao));
+                gl.draw_elements(glow::TRIANGLES, b.count, glow::UNSIGNED_INT, 0);
+            }
+        }
     }
 }

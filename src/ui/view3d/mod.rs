@@ -1,7 +1,9 @@
 //! The 3-D view: the traced layers' surfaces (remnant, translucent resection,
 //! tumours; the whole liver before a resection is traced), drawn by OpenGL in an egui
-//! paint callback (eframe's glow backend), with the crosshair, the cutting plane and an
-//! orientation marker drawn over it. Drag = rotate (trackball), right/middle drag or
+//! paint callback (eframe's glow backend) with the crosshair and the cutting plane
+//! (depth-tested: a surface in front hides them) and an orientation marker. A pending
+//! cut (2-D cut tool or Cut in 3-D, not yet accepted) is shown as it would be accepted:
+//! the surfaces are remade with its resection (live while its plane moves). Drag = rotate (trackball), right/middle drag or
 //! Shift+drag = pan, wheel = zoom, a click on a surface moves the crosshair there.
 //! Surfaces are meshed off the UI thread, only for the layers whose voxels changed
 //! (`mesh::scene`). Camera and picking are the UI-free `mesh::camera`.
@@ -15,18 +17,19 @@ use crate::mesh::cut_handles::{self, Handle, PlaneFrame};
 use crate::mesh::scene::{SceneLayer, surface_style, update_scene};
 use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
-use crate::segmentation::tools::{Grid, Preview};
+use crate::segmentation::tools::{EditCtx, Grid, PaintRules, Preview};
 use crate::study::Study;
 use crate::task::Job;
 use crate::volumetry::Counts;
-use crate::workspace::tracing::{Editor, PendingKind};
+use crate::workspace::tracing::{Editor, Pending, PendingKind};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
+use gl::{DrawItem, MAX_ITEMS, Overlay};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// (scan identity, layer revision).
-type SceneKey = (usize, u64);
+/// (scan identity, layer revision, the plane of a pending cut shown with its resection).
+type SceneKey = (usize, u64, Option<CutPlane>);
 
 /// The 3-D view's state: camera, surfaces, the meshing job, frame timing.
 /// The meshing job: the surfaces of every layer, or why not.
@@ -70,7 +73,9 @@ impl Default for View3d {
             built: None,
             job: None,
             framed: None,
-            gl: Arc::new(Mutex::new(gl::GlScene::default())),
+            gl: Arc::new(Mutex::new(gl::GlScene::new(
+                std::env::var_os("REMNANT_FPS_LOG").is_some(),
+            ))),
             show_crosshair: true,
             show_cut: true,
             frame_times: VecDeque::new(),
@@ -93,6 +98,32 @@ impl Default for View3d {
 
 fn scan_id(study: &Study) -> usize {
     Arc::as_ptr(&study.ct) as usize
+}
+
+/// A pending (not yet accepted) cut, shown in 3-D as accepting it would leave the
+/// layers: the editor's pending result and the plane it came from.
+#[derive(Clone, Copy)]
+pub struct PendingCut<'a> {
+    pub pending: &'a Pending,
+    pub plane: CutPlane,
+}
+
+/// The editor's pending cut (2-D cut tool or a plane placed in 3-D), if one waits.
+pub fn pending_cut<'a>(editor: &'a Editor, study: &Study) -> Option<PendingCut<'a>> {
+    let pending = editor
+        .pending
+        .as_ref()
+        .filter(|p| p.kind == PendingKind::Cut)?;
+    let plane = editor.cut_plane(study).or(editor.cut3d)?;
+    Some(PendingCut { pending, plane })
+}
+
+/// A cutting plane to show: pending (not yet accepted: drawn stronger, with a hint) or
+/// the accepted one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShownCut {
+    pub plane: CutPlane,
+    pub pending: bool,
 }
 
 /// What the user did in the 3-D view this frame.
@@ -118,10 +149,11 @@ pub fn preview_cut(editor: &mut Editor, study: &Study, plane: &CutPlane) -> Coun
 }
 
 impl View3d {
-    /// Start meshing when the layers changed (one job at a time; the newest revision
-    /// is picked up when it ends), and take finished surfaces.
-    pub fn update(&mut self, study: &Study, ctx: Option<egui::Context>) {
-        let want = (scan_id(study), study.revision);
+    /// Start meshing when the layers (or the pending cut shown with them) changed (one
+    /// job at a time; the newest state is picked up when it ends), and take finished
+    /// surfaces. `pending`: the editor's pending result; a pending cut is shown applied.
+    pub fn update(&mut self, study: &Study, cut: Option<PendingCut>, ctx: Option<egui::Context>) {
+        let want = (scan_id(study), study.revision, cut.map(|p| p.plane));
         if let Some((job, key)) = &self.job
             && let Some(r) = job.poll()
         {
@@ -154,15 +186,23 @@ impl View3d {
             self.cut_counts = None;
             Vec::new()
         };
-        let bits = study.labels.bits.clone();
+        let mut bits = study.labels.bits.clone();
         let g = study.ct.geometry.clone();
+        let ct = study.ct.clone();
+        let cut = cut.map(|p| (p.pending.preview.clone(), p.pending.layer));
         // no progress repaints (and no spinner): the job asks for one repaint when it
         // ends, so an idle window (or a test harness) is not kept busy while it runs
         let wake =
             ctx.map(|c| -> crate::task::Wake { std::sync::Arc::new(move || c.request_repaint()) });
         let job = Job::spawn("Building the 3-D surfaces", wake, move |task| {
             let quiet = crate::task::Task::new(&|_| {}, task.cancel);
-            update_scene(&prev, &bits, &g, &MeshOptions::default(), quiet)
+            if let Some((preview, layer)) = cut {
+                // the layers as accepting the cut would leave them
+                let grid = Grid::of(&g);
+                let ctx = EditCtx::new(&grid, ct.as_slice(), layer, PaintRules::default());
+                preview.accept(&ctx, &mut bits);
+            }
+            update_scene(&prev, &bits, &g, &MeshOptions::display(), quiet)
                 .map_err(|e| e.to_string())
         });
         self.job = Some((job, want));
@@ -170,7 +210,12 @@ impl View3d {
 
     /// Block until the surfaces for the current layers are built (tests, headless).
     pub fn wait(&mut self, study: &Study) {
-        self.update(study, None);
+        self.wait_with(study, None);
+    }
+
+    /// `wait` with a pending cut shown applied.
+    pub fn wait_with(&mut self, study: &Study, pending: Option<PendingCut>) {
+        self.update(study, pending, None);
         while let Some((job, _)) = &self.job {
             let r = job.wait().map_err(|e| e.to_string()).and_then(|r| r);
             let key = self.job.take().map(|(_, k)| k);
@@ -185,7 +230,7 @@ impl View3d {
                 }
                 _ => {}
             }
-            self.update(study, None);
+            self.update(study, pending, None);
         }
     }
 
@@ -234,8 +279,10 @@ impl View3d {
                 .is_none_or(|t| now.duration_since(t).as_secs_f32() >= 1.0)
         {
             self.last_log = Some(now);
+            let ms = self.gl.lock().map_or(0.0, |g| g.draw_ms);
+            let tris: usize = self.scene.iter().map(|l| l.mesh.triangles.len()).sum();
             eprintln!(
-                "remnant: 3-D view {:.1} fps (frame {})",
+                "remnant: 3-D view {:.1} fps (frame {}), its own drawing {ms:.1} ms, {tris} triangles",
                 self.fps, self.frames
             );
         }
@@ -334,10 +381,9 @@ pub fn show(
     v: &mut View3d,
     study: &Study,
     view: &ViewState,
-    cut: Option<CutPlane>,
+    cut: Option<ShownCut>,
 ) -> View3dOutput {
     let mut out = View3dOutput::default();
-    v.update(study, Some(ui.ctx().clone()));
     let cell = ui.max_rect();
     let mut new_cut = None;
     toolbar(ui, v, &mut new_cut);
@@ -427,25 +473,53 @@ pub fn show(
         v.camera.orbit(v.spin / 0.458, 0.0);
         ui.ctx().request_repaint();
     }
-    // surfaces (GL)
-    let items: Vec<gl::DrawItem> = v
-        .scene
-        .iter()
-        .map(|l| {
-            let (c, a) = surface_style(l.layer);
-            gl::DrawItem {
-                key: l.layer as u8,
-                generation: l.generation,
-                mesh: l.mesh.clone(),
-                color: [
-                    c[0] as f32 / 255.0,
-                    c[1] as f32 / 255.0,
-                    c[2] as f32 / 255.0,
-                    a,
-                ],
-            }
-        })
-        .collect();
+    // surfaces, crosshair and cutting plane (GL, depth-tested)
+    let mut items: [Option<DrawItem>; MAX_ITEMS] = Default::default();
+    for (slot, l) in items.iter_mut().zip(&v.scene) {
+        let (c, a) = surface_style(l.layer);
+        *slot = Some(DrawItem {
+            key: l.layer as u8,
+            generation: l.generation,
+            mesh: l.mesh.clone(),
+            color: [
+                c[0] as f32 / 255.0,
+                c[1] as f32 / 255.0,
+                c[2] as f32 / 255.0,
+                a,
+            ],
+        });
+    }
+    let cam = v.camera;
+    let g = &study.ct.geometry;
+    let f32s = |p: [f64; 3]| p.map(|x| x as f32);
+    let mut overlay = Overlay::default();
+    if v.show_crosshair {
+        let c = g.to_world(view.cursor.map(|x| x as f64));
+        let len = cam.radius * 0.35;
+        let m = g.linear();
+        let s = g.spacing();
+        let mut seg = [[0f32; 3]; 6];
+        for a in 0..3 {
+            let d = [m[0][a] / s[a], m[1][a] / s[a], m[2][a] / s[a]];
+            seg[2 * a] = f32s(std::array::from_fn(|k| c[k] - d[k] * len));
+            seg[2 * a + 1] = f32s(std::array::from_fn(|k| c[k] + d[k] * len));
+        }
+        overlay.crosshair = Some(seg);
+    }
+    // the plane being placed in 3-D (with handles), else the 2-D tool's or the accepted one
+    let placing = v
+        .cut3d
+        .and_then(|p| PlaneFrame::new(&p, cam.target, cam.radius * 0.8));
+    let shown = placing
+        .map(|f| (f, cut.is_some_and(|c| c.pending)))
+        .or_else(|| {
+            cut.filter(|_| v.show_cut).and_then(|c| {
+                PlaneFrame::new(&c.plane, cam.target, cam.radius * 0.8).map(|f| (f, c.pending))
+            })
+        });
+    if let Some((f, pending)) = shown {
+        overlay.square = Some((f.corners().map(f32s), pending));
+    }
     let mvp = v.camera.view_projection(vp);
     let b = v.camera.back;
     let view_dir = [b[0] as f32, b[1] as f32, b[2] as f32];
@@ -458,6 +532,7 @@ pub fn show(
                 s.paint(
                     painter.gl(),
                     &items,
+                    &overlay,
                     &mvp,
                     view_dir,
                     [c.left_px, c.from_bottom_px, c.width_px, c.height_px],
@@ -468,42 +543,23 @@ pub fn show(
     // painted through a painter clipped to the view: the callback's clear stays inside it
     ui.painter_at(rect).add(callback);
     v.tick_fps();
-    // overlays
+    // handles and labels (egui, over the GL picture)
     let painter = ui.painter_at(rect);
-    let cam = v.camera;
     let to_screen = |p: [f64; 3]| {
         cam.project(p, vp)
             .map(|s| Pos2::new(rect.min.x + s[0] as f32, rect.min.y + s[1] as f32))
     };
-    let g = &study.ct.geometry;
-    if v.show_crosshair {
-        let c = g.to_world(view.cursor.map(|x| x as f64));
-        let len = cam.radius * 0.35;
-        let m = g.linear();
-        let s = g.spacing();
-        let col = Color32::from_rgba_unmultiplied(255, 230, 60, 200);
-        for a in 0..3 {
-            let d = [m[0][a] / s[a], m[1][a] / s[a], m[2][a] / s[a]];
-            let p0 = [c[0] - d[0] * len, c[1] - d[1] * len, c[2] - d[2] * len];
-            let p1 = [c[0] + d[0] * len, c[1] + d[1] * len, c[2] + d[2] * len];
-            if let (Some(a), Some(b)) = (to_screen(p0), to_screen(p1)) {
-                painter.line_segment([a, b], Stroke::new(1.5, col));
-            }
-        }
-        if let Some(p) = to_screen(c) {
-            painter.circle_stroke(p, 4.0, Stroke::new(1.5, col));
-        }
+    if let Some(f) = placing {
+        draw_handles(&painter, &f, &to_screen);
     }
-    if let Some(f) = frame.and_then(|_| {
-        v.cut3d
-            .and_then(|p| PlaneFrame::new(&p, cam.target, cam.radius * 0.8))
-    }) {
-        draw_frame(&painter, &f, &to_screen, true);
-    } else if v.show_cut
-        && let Some(plane) = cut
-        && let Some(f) = PlaneFrame::new(&plane, cam.target, cam.radius * 0.8)
-    {
-        draw_frame(&painter, &f, &to_screen, false);
+    if let Some((_, true)) = shown {
+        painter.text(
+            rect.right_top() + Vec2::new(-8.0, 8.0),
+            egui::Align2::RIGHT_TOP,
+            "cut preview: Enter accepts, Esc discards",
+            egui::FontId::proportional(12.0),
+            Color32::from_rgb(140, 190, 255),
+        );
     }
     orientation_marker(&painter, rect, &cam);
     let msg = if let Some(e) = &v.error {
@@ -538,35 +594,21 @@ pub fn show(
     out
 }
 
-/// A cutting plane as a translucent square (about the point of the plane nearest the
-/// camera's target), with its three drag handles when it can be moved.
-fn draw_frame(
+/// The three drag handles of the plane being placed (the square itself is drawn by GL).
+fn draw_handles(
     painter: &egui::Painter,
     f: &PlaneFrame,
     to_screen: &dyn Fn([f64; 3]) -> Option<Pos2>,
-    handles: bool,
 ) {
     let blue = Color32::from_rgb(90, 170, 255);
-    let pts: Option<Vec<Pos2>> = f.corners().iter().map(|&c| to_screen(c)).collect();
-    if let Some(pts) = pts {
-        painter.add(egui::Shape::convex_polygon(
-            pts,
-            Color32::from_rgba_unmultiplied(90, 170, 255, 60),
-            Stroke::new(1.5, blue),
-        ));
-    }
-    if handles {
-        for (h, r) in [
-            (Handle::Move, 7.0),
-            (Handle::TiltU, 6.0),
-            (Handle::TiltW, 6.0),
-        ] {
-            if let Some(p) = to_screen(f.handle(h)) {
-                painter.circle(p, r, Color32::WHITE, Stroke::new(2.0, blue));
-            }
+    for (h, r) in [
+        (Handle::Move, 7.0),
+        (Handle::TiltU, 6.0),
+        (Handle::TiltW, 6.0),
+    ] {
+        if let Some(p) = to_screen(f.handle(h)) {
+            painter.circle(p, r, Color32::WHITE, Stroke::new(2.0, blue));
         }
-        // the removed side: an arrow along the normal
-        let _ = f.n;
     }
 }
 
