@@ -302,20 +302,37 @@ fn sample_draws() -> Vec<(f64, f64)> {
             let bg = s.voxels(&g, SeedKind::Background);
             assert!(fg.iter().all(|&i| reference[i] != 0), "draw {seed}");
             assert!(bg.iter().all(|&i| reference[i] == 0), "draw {seed}");
-            let pv = grow_from_seeds(
-                &g,
-                &ct,
-                &fg,
-                &bg,
-                &GrowParams::default(),
-                &|_| {},
-                &AtomicBool::new(false),
-            )
-            .expect("grow");
+            let params = GrowParams::default()
+                .with_overrides(&std::env::var("REMNANT_GROW_PARAMS").unwrap_or_default());
+            let pv = grow_from_seeds(&g, &ct, &fg, &bg, &params, &|_| {}, &AtomicBool::new(false))
+                .expect("grow");
             let mut labels = vec![0u8; g.n_voxels()];
             pv.accept(&ctx(&g, &ct, Layer::Liver), &mut labels);
             let s = score(&g, &labels, Layer::Liver, &reference).expect("sizes");
             let dv = s.volume_diff_pct.unwrap_or(f64::NAN);
+            if std::env::var_os("REMNANT_GROW_DIAG").is_some() {
+                let rep = super::super::growcut::diag::error_report(
+                    &g,
+                    &ct,
+                    &|i| labels[i] & 1 != 0,
+                    &|i| reference[i] != 0,
+                    0..g.dims[2],
+                    1,
+                )
+                .expect("sizes");
+                eprintln!("sample draw {seed} errors: {}", rep.summary(6));
+                if let Some(dir) = std::env::var_os("REMNANT_GROW_DUMP") {
+                    let path = std::path::Path::new(&dir).join(format!("sample_{seed}.raw"));
+                    let mut out: Vec<u8> = labels.iter().map(|&l| l & 1).collect();
+                    for &i in &fg {
+                        out[i] |= 2;
+                    }
+                    for &i in &bg {
+                        out[i] |= 4;
+                    }
+                    std::fs::write(path, out).expect("dump");
+                }
+            }
             eprintln!("sample draw {seed}: dice {:.4}, volume {dv:+.1} %", s.dice);
             (s.dice, dv)
         })
