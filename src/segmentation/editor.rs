@@ -720,7 +720,7 @@ impl Editor {
     /// What grow from seeds needs; an error says what is missing.
     pub fn grow_request(&self, study: &Study) -> Result<GrowRequest, String> {
         let grid = Grid::of(&study.ct.geometry);
-        self.seeds.check_on(&grid)?;
+        self.seeds.check_on(&grid).map_err(|e| e.to_string())?;
         let fg = self.seeds.voxels(&grid, SeedKind::Liver);
         if fg.is_empty() {
             return Err("paint at least one liver seed stroke first (Seeds tool)".into());
