@@ -190,7 +190,7 @@ pub fn error_report(
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.voxels.cmp(&a.voxels));
+        out.sort_by_key(|p| std::cmp::Reverse(p.voxels));
         out
     };
     let mut extra_by_hu = [0f64; 6];
