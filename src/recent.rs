@@ -27,16 +27,33 @@ pub fn load() -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// Why the list could not be saved (never fatal: the app shows it as a notice).
+#[derive(Debug, thiserror::Error)]
+pub enum RecentError {
+    #[error("{}: {source}", dir.display())]
+    Folder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Write(#[from] crate::fsutil::AtomicWriteError),
+}
+
 /// Put `path` first and save; failures to save are not fatal (returned for display).
-pub fn remember(list: &mut Vec<PathBuf>, path: &Path) -> Result<(), String> {
+pub fn remember(list: &mut Vec<PathBuf>, path: &Path) -> Result<(), RecentError> {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     list.retain(|p| p != &abs);
     list.insert(0, abs);
     list.truncate(MAX);
     let Some(f) = file() else { return Ok(()) };
     if let Some(d) = f.parent() {
-        std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+        std::fs::create_dir_all(d).map_err(|source| RecentError::Folder {
+            dir: d.to_path_buf(),
+            source,
+        })?;
     }
-    let bytes = serde_json::to_vec_pretty(list).map_err(|e| e.to_string())?;
-    crate::fsutil::atomic_write(&f, &bytes).map_err(|e| e.to_string())
+    let bytes = serde_json::to_vec_pretty(list)?;
+    Ok(crate::fsutil::atomic_write(&f, &bytes)?)
 }

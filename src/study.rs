@@ -10,6 +10,15 @@ use crate::volumetry::Counts;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Why a scan did not open: the DICOM or NIfTI reader's own error.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Dicom(#[from] dicom::DicomError),
+    #[error(transparent)]
+    Nifti(#[from] nifti::FileError),
+}
+
 fn next_revision() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -30,6 +39,8 @@ pub struct Study {
     pub patient: Option<PatientInfo>,
     /// The DICOM series the CT was built from (None for NIfTI).
     pub series: Option<SeriesSummary>,
+    /// The DICOM UIDs a derived object (DICOM SEG) references (None for NIfTI).
+    pub dicom_refs: Option<dicom::SourceRefs>,
     /// What the voxel values are (HU for CT and NIfTI; MR intensities...).
     pub units: ValueUnits,
     counts_cache: Option<(u64, Counts)>,
@@ -51,6 +62,7 @@ impl Study {
             warnings,
             patient: None,
             series: None,
+            dicom_refs: None,
             units: ValueUnits::hounsfield(),
             counts_cache: None,
         }
@@ -59,18 +71,18 @@ impl Study {
     /// Open a CT with progress and cancellation: a NIfTI file, or DICOM (a
     /// folder, a DICOMDIR or one image file). A folder holding several series is
     /// refused with their SeriesInstanceUIDs (the app shows a picker instead).
-    pub fn open(path: &Path, task: Task) -> Result<Study, String> {
+    pub fn open(path: &Path, task: Task) -> Result<Study, OpenError> {
         Study::open_series(path, None, task)
     }
 
     /// [`Study::open`] of one DICOM series by its key (a case stores it): its
     /// SeriesInstanceUID, or the `no-uid-...` key of a series without one.
-    pub fn open_series(path: &Path, series: Option<&str>, task: Task) -> Result<Study, String> {
+    pub fn open_series(path: &Path, series: Option<&str>, task: Task) -> Result<Study, OpenError> {
         if dicom::is_dicom_path(path) {
-            let ct = dicom::open_path(path, series, task).map_err(|e| e.to_string())?;
+            let ct = dicom::open_path(path, series, task)?;
             return Ok(Study::from_dicom(path.to_path_buf(), ct));
         }
-        let (ct, header) = nifti::read_ct(path, task).map_err(|e| e.to_string())?;
+        let (ct, header) = nifti::read_ct(path, task)?;
         Ok(Study::new(path.to_path_buf(), ct, Some(header)))
     }
 
@@ -80,6 +92,7 @@ impl Study {
         s.warnings = ct.warnings;
         s.patient = Some(ct.patient);
         s.series = Some(ct.series);
+        s.dicom_refs = Some(ct.refs);
         s.units = ct.units;
         s
     }

@@ -36,6 +36,7 @@ fn a_folder_with_one_series_opens_as_a_study_with_its_patient() {
         units: s.units.clone(),
         filled_slices: vec![],
         resampled: false,
+        refs: Default::default(),
     });
 }
 
@@ -47,7 +48,7 @@ fn a_folder_with_two_series_is_refused_naming_them_but_one_file_picks_its_series
     let scan = scan_folder(&g.data, Task::none()).expect("scan");
     let err = match Study::open(&g.data, Task::none()) {
         Ok(_) => panic!("two series must not open as one study"),
-        Err(e) => e,
+        Err(e) => e.to_string(),
     };
     assert!(err.contains("holds 2 image series"), "{err}");
     for s in &scan.series {

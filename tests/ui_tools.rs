@@ -7,9 +7,9 @@ use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use remnant::segmentation::Layer;
-use remnant::segmentation::editor::Tool;
 use remnant::ui::RemnantApp;
 use remnant::ui::{AppCommand, Purpose, Tab};
+use remnant::workspace::tracing::Tool;
 
 fn config_dir() {
     static ONCE: std::sync::Once = std::sync::Once::new();

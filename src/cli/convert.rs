@@ -2,8 +2,11 @@
 //! series to NIfTI (int16 HU on the series' own grid, its affine in the sform
 //! and the nearest rotation in the qform). `--list` shows the series found.
 //! No patient or study field is written to the NIfTI file.
+//! `--labels L --seg-out SEG.dcm` writes the layers as a DICOM Segmentation
+//! referencing the series (or, with `--ct CT.nii.gz`, with new UIDs).
 
 use super::CliError;
+use crate::segmentation::io::load_label_map;
 use crate::task::Task;
 use crate::volume::dicom::{ScanResult, choose_series, load_series, scan_folder};
 use crate::volume::geometry::fmt_dims;
@@ -13,22 +16,54 @@ use crate::volume::nifti::write_volume;
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
     /// The DICOM folder (searched recursively), a DICOMDIR or one image file
-    #[arg(long, value_name = "DIR")]
-    pub dicom: std::path::PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "ct")]
+    pub dicom: Option<std::path::PathBuf>,
+    /// With --seg-out instead of --dicom: a NIfTI CT (the SEG then gets new UIDs)
+    #[arg(
+        long,
+        value_name = "CT.nii.gz",
+        conflicts_with = "dicom",
+        requires = "seg_out"
+    )]
+    pub ct: Option<std::path::PathBuf>,
     /// The series to convert, when the folder holds several: its SeriesInstanceUID, or the
     /// `no-uid-...` key `--list` shows for a series without one
     #[arg(long, value_name = "UID")]
     pub series: Option<String>,
     /// The NIfTI file to write (.nii or .nii.gz)
-    #[arg(long, value_name = "CT.nii.gz", required_unless_present = "list")]
+    #[arg(long, value_name = "CT.nii.gz", required_unless_present_any = ["list", "seg_out"])]
     pub out: Option<std::path::PathBuf>,
+    /// Write the layers of --labels as a DICOM Segmentation (SEG) referencing the series
+    #[arg(
+        long,
+        value_name = "SEG.dcm",
+        requires = "labels",
+        conflicts_with = "list"
+    )]
+    pub seg_out: Option<std::path::PathBuf>,
+    /// The layers for --seg-out: a Remnant label map (or layer bits) on the scan's grid
+    #[arg(long, value_name = "LABELS.nii.gz", requires = "seg_out")]
+    pub labels: Option<std::path::PathBuf>,
     /// List the series found (and the files skipped, with why) instead of converting
     #[arg(long)]
     pub list: bool,
 }
 
 pub fn run(a: ConvertArgs) -> Result<(), CliError> {
-    let dir = a.dicom;
+    if let (Some(seg_out), Some(labels)) = (&a.seg_out, &a.labels)
+        && a.out.is_none()
+    {
+        // the SEG alone: headers only, no pixel decoded
+        let ct =
+            a.ct.as_ref()
+                .or(a.dicom.as_ref())
+                .ok_or("--dicom is required")?;
+        let (g, _, refs) = super::volumetry::ct_source(ct, a.series.as_deref())?;
+        let map = load_label_map(labels, &g, Task::none())?;
+        super::seg::export(seg_out, &map, refs.as_ref())?;
+        return Ok(());
+    }
+    let dir = a.dicom.ok_or("--dicom is required")?;
     let uid = a.series;
     if a.list {
         let scan = scan_folder(&dir, Task::none()).map_err(|e| e.to_string())?;
@@ -84,6 +119,10 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
         series.key,
         series.label()
     );
+    if let (Some(seg_out), Some(labels)) = (&a.seg_out, &a.labels) {
+        let map = load_label_map(labels, g, Task::none())?;
+        super::seg::export(seg_out, &map, Some(&ct.refs))?;
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod convert;
 mod mesh;
 mod phantom;
 mod report;
+mod seg;
 pub mod session;
 mod trace;
 mod volumetry;

@@ -8,6 +8,7 @@ use crate::segmentation::io::{import_mask, load_label_map};
 use crate::segmentation::{LabelMap, Layer};
 use crate::task::Task;
 use crate::volume::Geometry;
+use crate::volume::dicom::SourceRefs;
 use crate::volume::nifti::{MaskSelect, read_header};
 use crate::volumetry::growth::{Growth, Timing};
 use crate::volumetry::margins::{Placement, TumourMargin};
@@ -28,6 +29,10 @@ pub struct VolumetryArgs {
     /// A Remnant label map (1 remnant, 2 resected, 3 tumour in resection, 4 tumour in remnant)
     #[arg(long, value_name = "LABELS.nii.gz")]
     pub labels: Option<PathBuf>,
+    /// A DICOM Segmentation (SEG) made elsewhere, as the layers (instead of --labels):
+    /// segments mapped by code or label, resampled onto the CT's grid if needed
+    #[arg(long, value_name = "SEG.dcm", conflicts_with = "labels")]
+    pub seg: Option<PathBuf>,
     /// A liver mask from another tool (non-zero = liver, or the label of --liver-label)
     #[arg(long, value_name = "M.nii.gz")]
     pub liver_mask: Option<PathBuf>,
@@ -227,10 +232,15 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
     let t0 = Instant::now();
     let ct = a.ct.clone();
     let inputs = inputs(&a)?;
-    let (g, mut warnings) = ct_geometry(&ct, a.series.as_deref())?;
-    let mut map = match &a.labels {
-        Some(p) => load_label_map(p, &g, Task::none())?,
-        None => LabelMap::empty(g.clone()),
+    let (g, mut warnings, refs) = ct_source(&ct, a.series.as_deref())?;
+    let mut map = match (&a.labels, &a.seg) {
+        (Some(p), _) => load_label_map(p, &g, Task::none())?,
+        (None, Some(p)) => {
+            let (m, w) = super::seg::import(p, &g, refs.as_ref())?;
+            warnings.extend(w);
+            m
+        }
+        (None, None) => LabelMap::empty(g.clone()),
     };
     let select = a.liver_label.unwrap_or(MaskSelect::NonZero);
     for (path, layer, sel) in [
@@ -242,8 +252,8 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
             import_mask(p, sel, layer, &mut map, Task::none())?;
         }
     }
-    if a.labels.is_none() && a.liver_mask.is_none() {
-        return Err("give --labels or --liver-mask: there is nothing to measure".into());
+    if a.labels.is_none() && a.seg.is_none() && a.liver_mask.is_none() {
+        return Err("give --labels, --seg or --liver-mask: there is nothing to measure".into());
     }
     if let Some(plane) = cut_plane(&a)? {
         let added = crate::segmentation::plane_cut::cut_voxels(&map.bits, &g, &plane);
@@ -330,6 +340,23 @@ pub(super) fn ct_geometry(
         .geometry()
         .map_err(|e| format!("{}: {e}", ct.display()))?;
     Ok((g, header.warnings.clone()))
+}
+
+/// The CT's grid, warnings and (DICOM only) references, from the headers alone.
+pub(super) fn ct_source(
+    ct: &Path,
+    series: Option<&str>,
+) -> Result<(Geometry, Vec<String>, Option<SourceRefs>), CliError> {
+    if crate::volume::dicom::is_dicom_path(ct) {
+        let (g, warnings, _, refs) = crate::volume::dicom::open_source(ct, series, Task::none())
+            .map_err(|e| e.to_string())?;
+        for w in &warnings {
+            eprintln!("remnant: warning: {w}");
+        }
+        return Ok((g, warnings, Some(refs)));
+    }
+    let (g, w) = ct_geometry(ct, series)?;
+    Ok((g, w, None))
 }
 
 /// The cutting plane from --cut-point / --cut-normal / --cut-remove, if given.

@@ -7,7 +7,7 @@
 //! squares are first closed by filling one voxel of the mesh's own copy of the mask
 //! (the label map and every volume are untouched).
 
-use super::smooth::{fix_volume, taubin};
+use super::smooth::{fix_volume, quad_volume, taubin};
 use super::{Mesh, MeshError, MeshLayer};
 use crate::task::Task;
 use crate::volume::Geometry;
@@ -339,26 +339,4 @@ fn orient(q: [u32; 4], inside_low: bool) -> [u32; 4] {
     } else {
         [q[3], q[2], q[1], q[0]]
     }
-}
-
-/// Enclosed volume of a quad mesh (each quad as two triangles), in the vertices' units.
-pub(crate) fn quad_volume(v: &[[f32; 3]], quads: &[[u32; 4]]) -> f64 {
-    // relative to a point near the mesh, for precision
-    let c = v.first().copied().unwrap_or([0.0; 3]);
-    let p = |i: u32| {
-        let a = v[i as usize];
-        [
-            (a[0] - c[0]) as f64,
-            (a[1] - c[1]) as f64,
-            (a[2] - c[2]) as f64,
-        ]
-    };
-    quads
-        .par_iter()
-        .map(|q| {
-            let [a, b, cc, d] = q.map(p);
-            super::dot(a, super::cross(b, cc)) + super::dot(a, super::cross(cc, d))
-        })
-        .sum::<f64>()
-        / 6.0
 }

@@ -79,7 +79,7 @@ pub(crate) fn taubin(
 /// `target` again (the volume change of an offset d is area x d to first order).
 pub(crate) fn fix_volume(v: &mut [[f32; 3]], quads: &[[u32; 4]], target: f64) {
     for _ in 0..2 {
-        let now = super::nets::quad_volume(v, quads);
+        let now = quad_volume(v, quads);
         let mut normals = vec![[0.0f64; 3]; v.len()];
         let mut area = 0.0f64;
         for q in quads {
@@ -112,4 +112,26 @@ pub(crate) fn fix_volume(v: &mut [[f32; 3]], quads: &[[u32; 4]], target: f64) {
             }
         }
     }
+}
+
+/// Enclosed volume of a quad mesh (each quad as two triangles), in the vertices' units.
+pub(crate) fn quad_volume(v: &[[f32; 3]], quads: &[[u32; 4]]) -> f64 {
+    // relative to a point near the mesh, for precision
+    let c = v.first().copied().unwrap_or([0.0; 3]);
+    let p = |i: u32| {
+        let a = v[i as usize];
+        [
+            (a[0] - c[0]) as f64,
+            (a[1] - c[1]) as f64,
+            (a[2] - c[2]) as f64,
+        ]
+    };
+    quads
+        .par_iter()
+        .map(|q| {
+            let [a, b, cc, d] = q.map(p);
+            super::dot(a, super::cross(b, cc)) + super::dot(a, super::cross(cc, d))
+        })
+        .sum::<f64>()
+        / 6.0
 }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::error::ReportError;
-use super::migrate;
+mod migrate;
 use super::model::Report;
 
 /// Schema version written by this build, and the newest it reads.

@@ -2,14 +2,15 @@
 //! model, its validation, JSON files with a versioned schema, and PDF export.
 
 mod error;
+mod image_error;
 mod json;
-mod migrate;
 mod model;
 mod pdf;
 pub mod thumbnail;
 mod validate;
 
 pub use error::ReportError;
+pub use image_error::ImageError;
 pub use json::{MAX_FILE_BYTES, SCHEMA_VERSION};
 pub use model::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,

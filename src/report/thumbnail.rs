@@ -4,6 +4,8 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
+use super::ImageError;
+
 /// Photos larger than this are not read for a preview.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Decoded images larger than this are refused.
@@ -17,15 +19,13 @@ pub struct Thumbnail {
     pub rgba: Vec<u8>,
 }
 
-pub fn thumbnail(path: &Path, max_side: usize) -> Result<Thumbnail, String> {
+pub fn thumbnail(path: &Path, max_side: usize) -> Result<Thumbnail, ImageError> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(|e| e.to_string())?
+    std::fs::File::open(path)?
         .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("larger than {} MiB", MAX_FILE_BYTES >> 20));
+        return Err(ImageError::FileTooLarge(MAX_FILE_BYTES));
     }
     let max_side = max_side.max(1);
     let t = if bytes.starts_with(&[0xff, 0xd8]) {
@@ -34,21 +34,21 @@ pub fn thumbnail(path: &Path, max_side: usize) -> Result<Thumbnail, String> {
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         png(&bytes)?
     } else {
-        return Err("not a JPEG or PNG file".into());
+        return Err(ImageError::NotJpegOrPng);
     };
     Ok(shrink(t, max_side))
 }
 
-fn jpeg(bytes: &[u8], max_side: usize) -> Result<Thumbnail, String> {
+fn jpeg(bytes: &[u8], max_side: usize) -> Result<Thumbnail, ImageError> {
     let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     let side = max_side.min(u16::MAX as usize) as u16;
-    d.scale(side, side).map_err(|e| format!("JPEG: {e}"))?;
-    let px = d.decode().map_err(|e| format!("JPEG: {e}"))?;
-    let info = d.info().ok_or("JPEG without a frame header")?;
+    d.scale(side, side)?;
+    let px = d.decode()?;
+    let info = d.info().ok_or(ImageError::JpegNoFrame)?;
     let (w, h) = (info.width as usize, info.height as usize);
     let n = w * h;
     if n == 0 || n > MAX_PIXELS {
-        return Err(format!("JPEG of {w} x {h} pixels"));
+        return Err(ImageError::JpegPixels(w, h));
     }
     let mut rgba = Vec::with_capacity(n * 4);
     use jpeg_decoder::PixelFormat::*;
@@ -69,7 +69,7 @@ fn jpeg(bytes: &[u8], max_side: usize) -> Result<Thumbnail, String> {
         }),
     }
     if rgba.len() != n * 4 {
-        return Err("JPEG: fewer pixels than its size".into());
+        return Err(ImageError::JpegShort);
     }
     Ok(Thumbnail {
         width: w,
@@ -78,18 +78,16 @@ fn jpeg(bytes: &[u8], max_side: usize) -> Result<Thumbnail, String> {
     })
 }
 
-fn png(bytes: &[u8]) -> Result<Thumbnail, String> {
+fn png(bytes: &[u8]) -> Result<Thumbnail, ImageError> {
     let limits = png::Limits {
         bytes: MAX_PIXELS * 4,
     };
     let mut d = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
     d.set_transformations(png::Transformations::normalize_to_color8());
-    let mut r = d.read_info().map_err(|e| format!("PNG: {e}"))?;
-    let size = r
-        .output_buffer_size()
-        .ok_or("PNG: the image is too large")?;
+    let mut r = d.read_info()?;
+    let size = r.output_buffer_size().ok_or(ImageError::PngTooLarge)?;
     let mut buf = vec![0; size];
-    let f = r.next_frame(&mut buf).map_err(|e| format!("PNG: {e}"))?;
+    let f = r.next_frame(&mut buf)?;
     let (w, h) = (f.width as usize, f.height as usize);
     let n = w * h;
     let data = &buf[..f.buffer_size()];
@@ -103,10 +101,10 @@ fn png(bytes: &[u8]) -> Result<Thumbnail, String> {
             .chunks_exact(3)
             .for_each(|c| rgba.extend([c[0], c[1], c[2], 255])),
         png::ColorType::Rgba => rgba.extend_from_slice(data),
-        png::ColorType::Indexed => return Err("PNG: palette not expanded".into()),
+        png::ColorType::Indexed => return Err(ImageError::PngIndexed),
     }
     if rgba.len() != n * 4 {
-        return Err("PNG: fewer pixels than its size".into());
+        return Err(ImageError::PngLength);
     }
     Ok(Thumbnail {
         width: w,
@@ -233,7 +231,9 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("x.jpg");
         std::fs::write(&p, b"not an image").unwrap();
-        assert!(thumbnail(&p, 64).unwrap_err().contains("not a JPEG or PNG"));
+        let e = thumbnail(&p, 64).unwrap_err();
+        assert!(matches!(e, ImageError::NotJpegOrPng), "{e}");
+        assert_eq!(e.to_string(), "neither a JPEG nor a PNG file");
         let bytes = std::fs::read(data("photo_upright.jpg")).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() / 3]).unwrap();
         assert!(thumbnail(&p, 64).is_err());

@@ -17,7 +17,10 @@ pub enum IoError {
     #[error(transparent)]
     Write(#[from] crate::fsutil::AtomicWriteError),
     #[error("{}: not on the CT's grid: {why}", path.display())]
-    OtherGrid { path: PathBuf, why: String },
+    OtherGrid {
+        path: PathBuf,
+        why: crate::volume::reorient::GridMismatch,
+    },
     #[error("{}: layer byte {byte} is not a valid combination of layers", path.display())]
     BadLayerByte { path: PathBuf, byte: u8 },
     #[error("{}: {source}", path.display())]
@@ -68,7 +71,7 @@ fn onto_grid(
 ) -> Result<Vec<u8>, IoError> {
     let map = axis_map(ct, src).map_err(|why| IoError::OtherGrid {
         path: path.to_path_buf(),
-        why: why.to_string(),
+        why,
     })?;
     Ok(resample_exact(data, src.dims, map, ct.dims))
 }

@@ -1,7 +1,6 @@
 //! Traced structures on the CT's grid: the label map, its file formats, components.
 
 pub mod components;
-pub mod editor;
 pub mod io;
 pub mod labelmap;
 pub mod layer;

@@ -34,6 +34,10 @@ pub enum Purpose {
     Reference,
     OpenSeeds,
     SaveSeeds,
+    /// The layers as a DICOM Segmentation (SEG).
+    ExportSeg,
+    /// A DICOM SEG made elsewhere, as layers.
+    ImportSeg,
 }
 
 /// The work panel's tabs.
@@ -72,12 +76,12 @@ pub enum AppCommand {
     /// A panel edited the report or the planning inputs.
     SetReport(Box<Report>),
     SetPlanning(PlanInputs),
-    /// An accepted action changed the layers: autosave now.
-    Accepted,
     /// What the pointer did on the planes this frame (tools), and a double click.
     PlaneInputs(Vec<(Plane, PlaneInput)>, bool),
     Undo,
     Redo,
+    /// An action of the Tools tab on the tracing session.
+    Trace(TraceAction),
     /// Enter: close the outline being traced, or accept the preview.
     Confirm,
     /// Esc: drop the outline being traced, or discard the preview.
@@ -98,4 +102,19 @@ pub enum AppCommand {
     Saved(Result<(PathBuf, FileStamp), String>),
     Autosaved(Result<(), String>),
     Grown(Result<Preview, String>, Layer),
+}
+
+/// Actions of the Tools tab on the tracing session (`workspace::tracing`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TraceAction {
+    /// Write the pending preview into its layer.
+    Accept,
+    Discard,
+    /// Remove the other side of the drawn cutting plane.
+    FlipCut,
+    /// Interpolate the active layer between its traced slices along an axis.
+    FillBetween(crate::segmentation::tools::Axis),
+    Region(crate::workspace::tracing::RegionOp),
+    ClearSeeds,
+    RemoveReference,
 }

@@ -55,6 +55,15 @@ pub fn ask_file(
                 .set_title("Save seed strokes")
                 .set_file_name("seeds.txt")
                 .save_file(),
+            Purpose::ExportSeg => only("DICOM SEG", &["dcm"])
+                .set_title("Export the layers as DICOM SEG")
+                .set_file_name("segmentation.dcm")
+                .save_file(),
+            Purpose::ImportSeg => rfd::FileDialog::new()
+                .add_filter("DICOM SEG", &["dcm"])
+                .add_filter("any file", &["*"])
+                .set_title("Import a DICOM SEG as layers")
+                .pick_file(),
         };
         let _ = tx.send(pick);
         if let Some(w) = wake {

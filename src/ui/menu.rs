@@ -68,7 +68,7 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
         ui,
         true,
         "Open bundled sample",
-        AppCommand::Open(super::app::bundled_sample()),
+        AppCommand::Open(super::bundled_sample()),
     );
     ui.menu_button("Recent", |ui| {
         if recent.is_empty() {
@@ -115,6 +115,18 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
         has_scan,
         "Save label map...",
         AppCommand::AskFile(Purpose::SaveLabels),
+    );
+    item(
+        ui,
+        has_scan,
+        "Export DICOM SEG...",
+        AppCommand::AskFile(Purpose::ExportSeg),
+    );
+    item(
+        ui,
+        has_scan,
+        "Import DICOM SEG...",
+        AppCommand::AskFile(Purpose::ImportSeg),
     );
     ui.menu_button("Import mask as layer", |ui| {
         for layer in Layer::ALL {

@@ -66,7 +66,7 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
             }
             // with no scan asked for, an autosave on offer opens its own scan when restored
             if app.restore_offer.is_none() || scan.is_some() {
-                app.apply(AppCommand::Open(scan.unwrap_or_else(app::bundled_sample)));
+                app.apply(AppCommand::Open(scan.unwrap_or_else(bundled_sample)));
             }
             Ok(Box::new(app))
         }),
@@ -78,4 +78,11 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
             1
         }
     }
+}
+
+/// The sample CT bundled with the source tree.
+pub fn bundled_sample() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join("ct.nii.gz")
 }

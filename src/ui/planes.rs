@@ -7,9 +7,9 @@ use super::plane_view::{self, Overlay, PlaneCache, PlaneInput};
 use super::view_state::{Cell, ViewState, plane_index};
 use super::view3d::{self, View3d};
 use crate::render::{Plane, PlaneAxes};
-use crate::segmentation::editor::{Editor, Tool};
 use crate::study::Study;
 use crate::workspace::Workspace;
+use crate::workspace::tracing::{Editor, HighlightKind, Tool};
 
 /// Pointer state carried between frames.
 #[derive(Debug, Default)]
@@ -79,7 +79,10 @@ pub fn show(
     let cut = ed.cut_plane(study).or(ed.last_cut);
     let painting = ed.tool.uses_pointer();
     let hl = ed.highlight(study);
-    let mut highlight = hl.map(|(data, palette, _)| crate::render::Highlight { data, palette });
+    let mut highlight = hl.map(|(data, kind, _)| crate::render::Highlight {
+        data,
+        palette: highlight_palette(kind),
+    });
     let mut highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
     // no tool highlight: the 10 mm margin ring around the tumours (Plan tab toggle)
     if highlight.is_none()
@@ -174,4 +177,17 @@ pub fn apply_pointer(
         changed |= ed.close_outline(study);
     }
     changed
+}
+
+/// Colours of the tracing highlight's values (`workspace::tracing::HL_*`).
+pub const TOOL_PALETTE: [[u8; 4]; 3] =
+    [[60, 220, 90, 200], [240, 70, 70, 200], [60, 200, 255, 150]];
+/// Trainee disagreement: 1 traced but not in the reference, 2 missed.
+pub const TRAINEE_PALETTE: [[u8; 4]; 3] = [[255, 150, 40, 200], [200, 60, 255, 200], [0, 0, 0, 0]];
+
+fn highlight_palette(kind: HighlightKind) -> [[u8; 4]; 3] {
+    match kind {
+        HighlightKind::Tool => TOOL_PALETTE,
+        HighlightKind::Disagreement => TRAINEE_PALETTE,
+    }
 }

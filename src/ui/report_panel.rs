@@ -26,7 +26,8 @@ impl std::fmt::Debug for Thumbs {
 }
 
 fn load_thumb(ctx: &egui::Context, path: &str) -> Result<egui::TextureHandle, String> {
-    let t = crate::report::thumbnail::thumbnail(std::path::Path::new(path), 160)?;
+    let t = crate::report::thumbnail::thumbnail(std::path::Path::new(path), 160)
+        .map_err(|e| e.to_string())?;
     let img = egui::ColorImage::from_rgba_unmultiplied([t.width, t.height], &t.rgba);
     Ok(ctx.load_texture(format!("photo:{path}"), img, egui::TextureOptions::LINEAR))
 }

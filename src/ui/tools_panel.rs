@@ -1,26 +1,15 @@
 //! The Tools tab: active layer, tracing tools and their settings, results waiting to
 //! be accepted, region tools, undo, and the trainee's score. It reads the editor
-//! (core logic in `segmentation::editor`) and sends it commands; what needs the app
-//! (file dialogs, the grow job) comes back as [`Actions`].
+//! (core logic in `workspace::tracing`) and binds the tool settings; every action
+//! (accept, discard, region tools, undo, grow, files) comes back as an [`AppCommand`].
 
+use super::command::{AppCommand, Purpose, TraceAction};
 use crate::render::Plane;
 use crate::segmentation::Layer;
-use crate::segmentation::editor::{Editor, MAX_MARGIN_MM, MAX_RADIUS_MM, RegionOp, Tool};
 use crate::segmentation::seeds::SeedKind;
 use crate::study::Study;
+use crate::workspace::tracing::{Editor, MAX_MARGIN_MM, MAX_RADIUS_MM, RegionOp, Tool};
 use egui::Color32;
-
-/// What the panel asks the app to do.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Actions {
-    /// The layers changed by an accepted action (autosave now).
-    pub accepted: bool,
-    pub start_grow: bool,
-    pub cancel_grow: bool,
-    pub load_reference: bool,
-    pub open_seeds: bool,
-    pub save_seeds: bool,
-}
 
 /// The grow job's state, for the progress bar.
 pub struct GrowStatus {
@@ -33,10 +22,10 @@ const WARN: Color32 = Color32::from_rgb(240, 110, 80);
 pub fn show(
     ui: &mut egui::Ui,
     ed: &mut Editor,
-    study: &mut Study,
+    study: &Study,
     grow: Option<GrowStatus>,
-) -> Actions {
-    let mut act = Actions::default();
+) -> Vec<AppCommand> {
+    let mut cmds = Vec::new();
     ui.heading("Tracing tools");
     ui.horizontal(|ui| {
         ui.label("Layer");
@@ -61,7 +50,7 @@ pub fn show(
     ui.separator();
 
     if ed.tool == Tool::Seeds || !ed.seeds.is_empty() || grow.is_some() {
-        seeds_section(ui, ed, grow, &mut act);
+        seeds_section(ui, ed, grow, &mut cmds);
         ui.separator();
     }
     if ed.tool == Tool::CutPlane || ed.cut.is_some() {
@@ -76,7 +65,7 @@ pub fn show(
                 .add_enabled(ed.cut.is_some(), egui::Button::new("Flip side"))
                 .clicked()
             {
-                ed.flip_cut(study);
+                cmds.push(AppCommand::Trace(TraceAction::FlipCut));
             }
         });
         ui.separator();
@@ -90,10 +79,10 @@ pub fn show(
         ));
         ui.horizontal(|ui| {
             if ui.button("Accept (Enter)").clicked() {
-                act.accepted |= ed.accept(study);
+                cmds.push(AppCommand::Trace(TraceAction::Accept));
             }
             if ui.button("Discard (Esc)").clicked() {
-                ed.discard();
+                cmds.push(AppCommand::Trace(TraceAction::Discard));
             }
         });
         ui.separator();
@@ -118,9 +107,8 @@ pub fn show(
                  (signed-distance interpolation); preview, then accept.",
             )
             .clicked()
-            && let Err(e) = ed.fill_between(study, slice_axis.0)
         {
-            ed.message = Some(e);
+            cmds.push(AppCommand::Trace(TraceAction::FillBetween(slice_axis.0)));
         }
     });
     ui.separator();
@@ -128,21 +116,29 @@ pub fn show(
     ui.strong("Region tools");
     ui.horizontal_wrapped(|ui| {
         if ui.button("Keep largest part").clicked() {
-            act.accepted |= ed.region(study, RegionOp::KeepLargest);
+            cmds.push(AppCommand::Trace(TraceAction::Region(
+                RegionOp::KeepLargest,
+            )));
         }
         if ui.button("Fill holes (3-D)").clicked() {
-            act.accepted |= ed.region(study, RegionOp::FillHoles3d);
+            cmds.push(AppCommand::Trace(TraceAction::Region(
+                RegionOp::FillHoles3d,
+            )));
         }
         if ui
             .button(format!("Fill holes ({} slices)", slice_axis.1))
             .clicked()
         {
-            act.accepted |= ed.region(study, RegionOp::FillHoles2d(slice_axis.0));
+            cmds.push(AppCommand::Trace(TraceAction::Region(
+                RegionOp::FillHoles2d(slice_axis.0),
+            )));
         }
     });
     ui.horizontal(|ui| {
         if ui.button("Remove islands under").clicked() {
-            act.accepted |= ed.region(study, RegionOp::RemoveIslands);
+            cmds.push(AppCommand::Trace(TraceAction::Region(
+                RegionOp::RemoveIslands,
+            )));
         }
         ui.add(
             egui::DragValue::new(&mut ed.settings.island_ml)
@@ -153,10 +149,10 @@ pub fn show(
     });
     ui.horizontal(|ui| {
         if ui.button("Grow").clicked() {
-            act.accepted |= ed.region(study, RegionOp::Grow);
+            cmds.push(AppCommand::Trace(TraceAction::Region(RegionOp::Grow)));
         }
         if ui.button("Shrink").clicked() {
-            act.accepted |= ed.region(study, RegionOp::Shrink);
+            cmds.push(AppCommand::Trace(TraceAction::Region(RegionOp::Shrink)));
         }
         ui.label("by");
         ui.add(
@@ -173,13 +169,13 @@ pub fn show(
             .add_enabled(ed.can_undo(), egui::Button::new("Undo (Ctrl+Z)"))
             .clicked()
         {
-            act.accepted |= ed.undo(study);
+            cmds.push(AppCommand::Undo);
         }
         if ui
             .add_enabled(ed.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)"))
             .clicked()
         {
-            act.accepted |= ed.redo(study);
+            cmds.push(AppCommand::Redo);
         }
     });
     ui.small(format!(
@@ -189,12 +185,12 @@ pub fn show(
     ));
     ui.separator();
 
-    trainee_section(ui, ed, study, &mut act);
+    trainee_section(ui, ed, study, &mut cmds);
     if let Some(m) = &ed.message {
         ui.separator();
         ui.label(m);
     }
-    act
+    cmds
 }
 
 fn help(t: Tool) -> &'static str {
@@ -283,7 +279,12 @@ fn tool_settings(ui: &mut egui::Ui, ed: &mut Editor, units: &crate::volume::Valu
     }
 }
 
-fn seeds_section(ui: &mut egui::Ui, ed: &mut Editor, grow: Option<GrowStatus>, act: &mut Actions) {
+fn seeds_section(
+    ui: &mut egui::Ui,
+    ed: &mut Editor,
+    grow: Option<GrowStatus>,
+    cmds: &mut Vec<AppCommand>,
+) {
     ui.strong("Seeds for growing the liver");
     ui.horizontal(|ui| {
         ui.label("Seed");
@@ -318,7 +319,7 @@ fn seeds_section(ui: &mut egui::Ui, ed: &mut Editor, grow: Option<GrowStatus>, a
             );
             ui.label(format!("{:.1} s", g.seconds));
             if ui.button("Cancel").clicked() {
-                act.cancel_grow = true;
+                cmds.push(AppCommand::CancelGrow);
             }
         } else if ui
             .add_enabled(
@@ -327,31 +328,31 @@ fn seeds_section(ui: &mut egui::Ui, ed: &mut Editor, grow: Option<GrowStatus>, a
             )
             .clicked()
         {
-            act.start_grow = true;
+            cmds.push(AppCommand::StartGrow);
         }
         if ui.button("Clear seeds").clicked() {
-            ed.clear_seeds();
+            cmds.push(AppCommand::Trace(TraceAction::ClearSeeds));
         }
         if ui.button("Open seeds...").clicked() {
-            act.open_seeds = true;
+            cmds.push(AppCommand::AskFile(Purpose::OpenSeeds));
         }
         if ui
             .add_enabled(!ed.seeds.is_empty(), egui::Button::new("Save seeds..."))
             .clicked()
         {
-            act.save_seeds = true;
+            cmds.push(AppCommand::AskFile(Purpose::SaveSeeds));
         }
     });
 }
 
-fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, act: &mut Actions) {
+fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, cmds: &mut Vec<AppCommand>) {
     ui.strong("Trainee mode");
     ui.horizontal(|ui| {
         if ui.button("Load reference mask...").clicked() {
-            act.load_reference = true;
+            cmds.push(AppCommand::AskFile(Purpose::Reference));
         }
         if ed.reference.is_some() && ui.button("Remove").clicked() {
-            ed.set_reference(None);
+            cmds.push(AppCommand::Trace(TraceAction::RemoveReference));
         }
     });
     let Some(name) = ed.reference.as_ref().map(|r| r.name.clone()) else {

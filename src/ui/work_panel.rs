@@ -50,19 +50,7 @@ pub fn show(
                 ui.label("Open a scan to trace on it.");
                 return cmds;
             };
-            let act = tools_panel::show(ui, &mut ws.editor, study, grow);
-            for (on, cmd) in [
-                (act.accepted, AppCommand::Accepted),
-                (act.start_grow, AppCommand::StartGrow),
-                (act.cancel_grow, AppCommand::CancelGrow),
-                (act.load_reference, AppCommand::AskFile(Purpose::Reference)),
-                (act.open_seeds, AppCommand::AskFile(Purpose::OpenSeeds)),
-                (act.save_seeds, AppCommand::AskFile(Purpose::SaveSeeds)),
-            ] {
-                if on {
-                    cmds.push(cmd);
-                }
-            }
+            cmds.extend(tools_panel::show(ui, &mut ws.editor, study, grow));
         }
         Tab::Plan => {
             let tumours = ws.tumours().to_vec();

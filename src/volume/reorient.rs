@@ -22,9 +22,36 @@ impl AxisMap {
     }
 }
 
+/// How the mask's grid differs from the CT's (each message says so in a sentence).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GridMismatch {
+    #[error("the CT's affine is singular")]
+    SingularAffine,
+    #[error(
+        "voxel spacing differs: CT {:.3} x {:.3} x {:.3} mm, mask {:.3} x {:.3} x {:.3} mm",
+        ct[0], ct[1], ct[2], mask[0], mask[1], mask[2]
+    )]
+    Spacing { ct: [f64; 3], mask: [f64; 3] },
+    #[error(
+        "axis directions differ beyond a permutation or flip (CT {ct}, mask {mask}): \
+         the mask was resampled or is oblique to the CT"
+    )]
+    Directions { ct: String, mask: String },
+    #[error(
+        "the mask is {} voxels and the CT {} along the same axes: they cover different regions",
+        fmt_dims(*mask), fmt_dims(*ct)
+    )]
+    Extent { mask: [usize; 3], ct: [usize; 3] },
+    #[error(
+        "the mask's grid is shifted by {voxels:.2} voxels along CT axis {axis} (origin differs): \
+         it is not on the CT's grid"
+    )]
+    Shifted { voxels: f64, axis: usize },
+}
+
 /// How `src` maps onto `dst` if it is the same grid up to axis order and flips.
-pub fn axis_map(dst: &Geometry, src: &Geometry) -> Result<AxisMap, String> {
-    let inv = inv3(&dst.linear()).ok_or("the CT's affine is singular")?;
+pub fn axis_map(dst: &Geometry, src: &Geometry) -> Result<AxisMap, GridMismatch> {
+    let inv = inv3(&dst.linear()).ok_or(GridMismatch::SingularAffine)?;
     let sl = src.linear();
     // t = inv(dst) * src: columns = src voxel steps expressed in dst voxel steps.
     let mut t = [[0.0; 3]; 3];
@@ -58,16 +85,15 @@ pub fn axis_map(dst: &Geometry, src: &Geometry) -> Result<AxisMap, String> {
     }
     for r in 0..3 {
         if src.dims[src_axis[r]] != dst.dims[r] {
-            return Err(format!(
-                "the mask is {} voxels and the CT {} along the same axes: they cover different regions",
-                fmt_dims(src.dims),
-                fmt_dims(dst.dims)
-            ));
+            return Err(GridMismatch::Extent {
+                mask: src.dims,
+                ct: dst.dims,
+            });
         }
     }
     // Origin: src voxel 0 must land on dst voxel 0 or on the far end of a flipped axis.
     let so = src.origin();
-    let p = dst.to_index(so).ok_or("the CT's affine is singular")?;
+    let p = dst.to_index(so).ok_or(GridMismatch::SingularAffine)?;
     for r in 0..3 {
         let want = if flipped[r] {
             (dst.dims[r] - 1) as f64
@@ -75,37 +101,32 @@ pub fn axis_map(dst: &Geometry, src: &Geometry) -> Result<AxisMap, String> {
             0.0
         };
         if (p[r] - want).abs() > OFFSET_TOL {
-            return Err(format!(
-                "the mask's grid is shifted by {:.2} voxels along CT axis {} (origin differs): \
-                 it is not on the CT's grid",
-                p[r] - want,
-                r
-            ));
+            return Err(GridMismatch::Shifted {
+                voxels: p[r] - want,
+                axis: r,
+            });
         }
     }
     Ok(AxisMap { src_axis, flipped })
 }
 
-fn not_same(dst: &Geometry, src: &Geometry) -> String {
+fn not_same(dst: &Geometry, src: &Geometry) -> GridMismatch {
     let (a, b) = (dst.spacing(), src.spacing());
     let mut sa = [a[0], a[1], a[2]];
     let mut sb = [b[0], b[1], b[2]];
     sa.sort_by(f64::total_cmp);
     sb.sort_by(f64::total_cmp);
     if (0..3).any(|i| (sa[i] - sb[i]).abs() > 1e-3 * sa[i].max(1e-9)) {
-        return format!(
-            "voxel spacing differs: CT {:.3} x {:.3} x {:.3} mm, mask {:.3} x {:.3} x {:.3} mm",
-            a[0], a[1], a[2], b[0], b[1], b[2]
-        );
+        return GridMismatch::Spacing { ct: a, mask: b };
     }
-    format!(
-        "axis directions differ beyond a permutation or flip (CT {}{}, mask {}{}): \
-         the mask was resampled or is oblique to the CT",
-        dst.orientation(),
-        if dst.is_oblique(0.5) { " oblique" } else { "" },
-        src.orientation(),
-        if src.is_oblique(0.5) { " oblique" } else { "" }
-    )
+    let name = |g: &Geometry| {
+        let oblique = if g.is_oblique(0.5) { " oblique" } else { "" };
+        format!("{}{oblique}", g.orientation())
+    };
+    GridMismatch::Directions {
+        ct: name(dst),
+        mask: name(src),
+    }
 }
 
 /// Copy `src` voxels onto the `dst` grid using the axis map.
@@ -205,7 +226,8 @@ mod tests {
         let ct = ras([4, 4, 4]);
         let other = Geometry::axis_aligned([4, 4, 4], [1.0, 1.0, 1.0], [-100.0, -50.0, 20.0]);
         let e = axis_map(&ct, &other).unwrap_err();
-        assert!(e.contains("spacing"), "{e}");
+        assert!(matches!(e, GridMismatch::Spacing { .. }), "{e}");
+        assert!(e.to_string().contains("voxel spacing differs"), "{e}");
     }
 
     #[test]
@@ -213,6 +235,7 @@ mod tests {
         let ct = ras([4, 4, 4]);
         let other = Geometry::axis_aligned([4, 4, 4], [0.8, 0.9, 2.5], [-99.0, -50.0, 20.0]);
         let e = axis_map(&ct, &other).unwrap_err();
-        assert!(e.contains("shifted"), "{e}");
+        assert!(matches!(e, GridMismatch::Shifted { axis: 0, .. }), "{e}");
+        assert!(e.to_string().contains("shifted by"), "{e}");
     }
 }

@@ -8,20 +8,21 @@
 //! one last saved". Caches keyed on a [`Study`]'s revision cannot mix two patients'
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
-mod snapshot;
+mod seg;
+pub mod tracing;
 
-pub use snapshot::{ScanSnapshot, Snapshot};
+pub use crate::snapshot::{ScanSnapshot, Snapshot};
 
 use crate::autosave::{self, Pending};
 use crate::fsutil::FileStamp;
 use crate::report::Report;
 use crate::segmentation::components::{Component, components};
-use crate::segmentation::editor::{Editor, Reference};
 use crate::segmentation::{LabelMap, Layer};
 use crate::study::Study;
 use crate::volume::nifti::MaskSelect;
 use crate::volumetry::PlanInputs;
 use std::path::{Path, PathBuf};
+use tracing::{Editor, Reference};
 
 /// Why an action on the workspace did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,8 @@ pub enum WorkspaceError {
     NoScan,
     #[error(transparent)]
     Io(#[from] crate::segmentation::io::IoError),
+    #[error(transparent)]
+    Seg(#[from] crate::seg::SegError),
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
 }

@@ -29,18 +29,18 @@ struct Tile {
 }
 
 /// Checks a key image and compresses its samples.
-fn key_image(k: &KeyImage) -> Result<PdfImage, String> {
+fn key_image(k: &KeyImage) -> Result<PdfImage, crate::report::ImageError> {
     if k.width == 0 || k.height == 0 || k.width > MAX_SIDE || k.height > MAX_SIDE {
-        return Err(format!("unusable size {} x {} pixels", k.width, k.height));
+        return Err(crate::report::ImageError::Size(k.width, k.height));
     }
     let expected = (k.width as usize) * (k.height as usize) * 3;
     if k.rgb.len() != expected {
-        return Err(format!(
-            "{} bytes of RGB data for {} x {} pixels (expected {expected})",
-            k.rgb.len(),
-            k.width,
-            k.height
-        ));
+        return Err(crate::report::ImageError::RgbLength {
+            got: k.rgb.len(),
+            width: k.width,
+            height: k.height,
+            expected,
+        });
     }
     Ok(PdfImage {
         width: k.width,

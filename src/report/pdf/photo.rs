@@ -6,6 +6,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use super::image::{Coding, Color, PdfImage, deflate, deflate_rows};
+use crate::report::ImageError;
 
 /// Photos larger than this are not read.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -19,14 +20,12 @@ pub(super) struct Photo {
 }
 
 /// Reads a JPEG or PNG photo; the error says why it could not be used.
-pub(super) fn load(path: &Path) -> Result<Photo, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+pub(super) fn load(path: &Path) -> Result<Photo, ImageError> {
+    let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("larger than {} MiB", MAX_FILE_BYTES >> 20));
+        return Err(ImageError::FileTooLarge(MAX_FILE_BYTES));
     }
     if bytes.starts_with(&[0xff, 0xd8]) {
         jpeg(bytes)
@@ -36,7 +35,7 @@ pub(super) fn load(path: &Path) -> Result<Photo, String> {
             orientation: 1,
         })
     } else {
-        Err("neither a JPEG nor a PNG file".to_owned())
+        Err(ImageError::NotJpegOrPng)
     }
 }
 
@@ -61,15 +60,15 @@ pub(crate) fn jpeg_orientation(b: &[u8]) -> u8 {
 }
 
 /// Walks the JPEG markers up to the first scan.
-fn jpeg_info(b: &[u8]) -> Result<JpegInfo, String> {
-    let truncated = || "the JPEG file ends before its image data".to_owned();
+fn jpeg_info(b: &[u8]) -> Result<JpegInfo, ImageError> {
+    let truncated = || ImageError::JpegEndsEarly;
     let mut i = 2;
     let mut frame = None;
     let mut adobe = false;
     let mut orientation = 1;
     loop {
         if *b.get(i).ok_or_else(truncated)? != 0xff {
-            return Err(format!("corrupt JPEG: no marker at byte {i}"));
+            return Err(ImageError::JpegNoMarker(i));
         }
         while b.get(i) == Some(&0xff) {
             i += 1;
@@ -90,9 +89,7 @@ fn jpeg_info(b: &[u8]) -> Result<JpegInfo, String> {
         match marker {
             0xc0..=0xc2 => frame = Some(segment.to_vec()),
             0xc3 | 0xc5..=0xc7 | 0xc9..=0xcb | 0xcd..=0xcf => {
-                return Err(
-                    "unsupported JPEG coding (lossless, hierarchical or arithmetic)".into(),
-                );
+                return Err(ImageError::JpegCoding);
             }
             0xee if segment.starts_with(b"Adobe") => adobe = true,
             0xe1 if segment.starts_with(b"Exif\0\0") => {
@@ -108,24 +105,22 @@ fn jpeg_info(b: &[u8]) -> Result<JpegInfo, String> {
         .get(i..)
         .is_some_and(|rest| rest.windows(2).any(|w| w == [0xff, 0xd9]))
     {
-        return Err("truncated JPEG: no end-of-image marker".to_owned());
+        return Err(ImageError::JpegTruncated);
     }
-    let f = frame.ok_or("corrupt JPEG: no frame header before the image data")?;
+    let f = frame.ok_or(ImageError::JpegNoFrame)?;
     let (Some(&precision), Some(height), Some(width), Some(&components)) =
         (f.first(), be16(&f, 1), be16(&f, 3), f.get(5))
     else {
-        return Err("corrupt JPEG frame header".to_owned());
+        return Err(ImageError::JpegFrameHeader);
     };
     if precision != 8 {
-        return Err(format!("unsupported {precision}-bit JPEG"));
+        return Err(ImageError::JpegPrecision(precision));
     }
     if width == 0 || height == 0 {
-        return Err("JPEG without a declared size".to_owned());
+        return Err(ImageError::JpegNoSize);
     }
     if !matches!(components, 1 | 3 | 4) {
-        return Err(format!(
-            "unsupported JPEG with {components} colour components"
-        ));
+        return Err(ImageError::JpegComponents(components));
     }
     Ok(JpegInfo {
         width,
@@ -175,7 +170,7 @@ fn exif_orientation(tiff: &[u8]) -> Option<u8> {
     None
 }
 
-fn jpeg(bytes: Vec<u8>) -> Result<Photo, String> {
+fn jpeg(bytes: Vec<u8>) -> Result<Photo, ImageError> {
     let info = jpeg_info(&bytes)?;
     let color = match info.components {
         1 => Color::Gray,
@@ -198,35 +193,35 @@ fn jpeg(bytes: Vec<u8>) -> Result<Photo, String> {
 }
 
 /// Decodes a PNG to 8-bit samples, alpha split off as a soft mask.
-fn png(bytes: &[u8]) -> Result<PdfImage, String> {
+fn png(bytes: &[u8]) -> Result<PdfImage, ImageError> {
     let limits = png::Limits {
         bytes: MAX_DECODED_BYTES,
     };
     let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
     decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut reader = decoder.read_info()?;
     let size = reader
         .output_buffer_size()
         .filter(|&s| s <= MAX_DECODED_BYTES)
-        .ok_or("PNG too large")?;
+        .ok_or(ImageError::PngTooLarge)?;
     let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+    let info = reader.next_frame(&mut buf)?;
     buf.truncate(info.buffer_size());
     if info.bit_depth != png::BitDepth::Eight {
-        return Err("unsupported PNG bit depth".to_owned());
+        return Err(ImageError::PngBitDepth);
     }
     let (color, channels) = match info.color_type {
         png::ColorType::Grayscale => (Color::Gray, 1),
         png::ColorType::GrayscaleAlpha => (Color::Gray, 2),
         png::ColorType::Rgb => (Color::Rgb, 3),
         png::ColorType::Rgba => (Color::Rgb, 4),
-        png::ColorType::Indexed => return Err("unsupported indexed PNG".to_owned()),
+        png::ColorType::Indexed => return Err(ImageError::PngIndexed),
     };
     let expected = (info.width as usize)
         .checked_mul(info.height as usize)
         .and_then(|n| n.checked_mul(channels));
     if expected != Some(buf.len()) {
-        return Err("PNG data does not match its size".to_owned());
+        return Err(ImageError::PngLength);
     }
     let (data, alpha) = if channels == 2 || channels == 4 {
         let color_channels = channels - 1;

@@ -1,7 +1,7 @@
 //! Round brush: a sphere (3-D) or a disc on the current slice, radius in mm with
 //! anisotropic spacing; a stroke is a polyline stamped every <= radius / 2.
 
-use super::geom::{Axis, Bbox, GridExt};
+use super::geom::{Axis, Bbox};
 use super::grid::Grid;
 use super::rules::{EditCtx, PaintMode};
 use super::undo::{Edit, write_layer};

@@ -2,64 +2,36 @@
 
 use super::grid::Grid;
 
-/// Index arithmetic on a [`Grid`] (a trait so that the main crate's own `Grid`
-/// can be used unchanged).
-pub trait GridExt {
+/// Index arithmetic on a [`Grid`].
+impl Grid {
     /// Number of voxels (0 if the product overflows).
-    fn n_voxels(&self) -> usize;
-
-    fn has_no_voxels(&self) -> bool;
-
-    /// Flat index of voxel (i, j, k); the caller guarantees it is inside.
-    fn flat(&self, i: usize, j: usize, k: usize) -> usize;
-
-    /// Voxel coordinates of a flat index.
-    fn ijk(&self, idx: usize) -> [usize; 3];
-
-    /// Flat index of signed coordinates, `None` outside the volume.
-    fn checked_flat(&self, p: [i64; 3]) -> Option<usize>;
-
-    /// Nearest voxel of a continuous index-space point, `None` outside or non-finite.
-    fn nearest_voxel(&self, p: [f64; 3]) -> Option<[usize; 3]>;
-
-    /// Spacing with non-finite or non-positive values replaced by 1 mm.
-    fn safe_spacing(&self) -> [f64; 3];
-
-    /// Volume of one voxel in millilitres.
-    fn voxel_ml(&self) -> f64;
-
-    /// Box covering the whole volume.
-    fn full_box(&self) -> Bbox;
-
-    /// True when a label/CT buffer of this length matches the grid.
-    fn fits(&self, len: usize) -> bool;
-}
-
-impl GridExt for Grid {
-    fn n_voxels(&self) -> usize {
+    pub fn n_voxels(&self) -> usize {
         self.dims[0]
             .checked_mul(self.dims[1])
             .and_then(|v| v.checked_mul(self.dims[2]))
             .unwrap_or(0)
     }
 
-    fn has_no_voxels(&self) -> bool {
+    pub fn has_no_voxels(&self) -> bool {
         self.n_voxels() == 0
     }
 
+    /// Flat index of voxel (i, j, k); the caller guarantees it is inside.
     #[inline]
-    fn flat(&self, i: usize, j: usize, k: usize) -> usize {
+    pub fn flat(&self, i: usize, j: usize, k: usize) -> usize {
         i + self.dims[0] * (j + self.dims[1] * k)
     }
 
+    /// Voxel coordinates of a flat index.
     #[inline]
-    fn ijk(&self, idx: usize) -> [usize; 3] {
+    pub fn ijk(&self, idx: usize) -> [usize; 3] {
         let nx = self.dims[0].max(1);
         let ny = self.dims[1].max(1);
         [idx % nx, (idx / nx) % ny, idx / (nx * ny)]
     }
 
-    fn checked_flat(&self, p: [i64; 3]) -> Option<usize> {
+    /// Flat index of signed coordinates, `None` outside the volume.
+    pub fn checked_flat(&self, p: [i64; 3]) -> Option<usize> {
         if p.iter()
             .zip(&self.dims)
             .any(|(&v, &n)| v < 0 || v as u64 >= n as u64)
@@ -69,7 +41,8 @@ impl GridExt for Grid {
         Some(self.flat(p[0] as usize, p[1] as usize, p[2] as usize))
     }
 
-    fn nearest_voxel(&self, p: [f64; 3]) -> Option<[usize; 3]> {
+    /// Nearest voxel of a continuous index-space point, `None` outside or non-finite.
+    pub fn nearest_voxel(&self, p: [f64; 3]) -> Option<[usize; 3]> {
         let mut out = [0usize; 3];
         for a in 0..3 {
             let r = p[a].round();
@@ -81,24 +54,28 @@ impl GridExt for Grid {
         Some(out)
     }
 
-    fn safe_spacing(&self) -> [f64; 3] {
+    /// Spacing with non-finite or non-positive values replaced by 1 mm.
+    pub fn safe_spacing(&self) -> [f64; 3] {
         self.spacing
             .map(|s| if s.is_finite() && s > 0.0 { s } else { 1.0 })
     }
 
-    fn voxel_ml(&self) -> f64 {
+    /// Volume of one voxel in millilitres.
+    pub fn voxel_ml(&self) -> f64 {
         let s = self.safe_spacing();
         s[0] * s[1] * s[2] / 1000.0
     }
 
-    fn full_box(&self) -> Bbox {
+    /// Box covering the whole volume.
+    pub fn full_box(&self) -> Bbox {
         Bbox {
             lo: [0; 3],
             hi: self.dims,
         }
     }
 
-    fn fits(&self, len: usize) -> bool {
+    /// True when a label/CT buffer of this length matches the grid.
+    pub fn fits(&self, len: usize) -> bool {
         !self.has_no_voxels() && self.n_voxels() == len
     }
 }

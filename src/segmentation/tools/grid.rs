@@ -1,5 +1,5 @@
 //! The grid the tools work on: dimensions and spacing only (the tools never need the
-//! patient affine); index helpers live in [`super::geom::GridExt`].
+//! patient affine); index helpers are inherent methods in `geom.rs`.
 
 /// Dimensions and voxel spacing (mm) of a volume. Voxels are stored flat in NIfTI
 /// (Fortran) order: `index = i + nx * (j + ny * k)`.

@@ -26,7 +26,7 @@
 //! for the kept model: distances only decrease) and only tiles whose inputs
 //! changed are re-grown.
 
-use super::geom::{Bbox, GridExt};
+use super::geom::Bbox;
 use super::grid::Grid;
 use super::preview::Preview;
 use std::sync::atomic::{AtomicBool, Ordering};

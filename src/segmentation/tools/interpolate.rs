@@ -3,10 +3,10 @@
 //! EDT) of the two nearest traced slices.
 
 use super::edt::signed_distance_2d;
-use super::geom::{Axis, Bbox, GridExt};
+use super::geom::{Axis, Bbox};
 use super::grid::Grid;
-use super::layer::Layer;
 use super::preview::Preview;
+use crate::segmentation::Layer;
 use rayon::prelude::*;
 
 /// Slices along `axis` that contain at least one voxel of `layer`.

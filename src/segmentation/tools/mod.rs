@@ -9,7 +9,7 @@
 //! grow from seeds) return a [`Preview`] instead; `Preview::accept` makes the edit.
 //!
 //! `Grid` holds dims and spacing (built from a scan's geometry by `Grid::of`); its
-//! index helpers are in the [`GridExt`] trait. Tests read the real sample CT only
+//! index helpers (`Grid::flat`, `ijk`, ...) are in `geom.rs`. Tests read the real sample CT only
 //! through `tests/data.rs`.
 
 pub mod brush;
@@ -18,7 +18,6 @@ pub mod geom;
 pub mod grid;
 pub mod growcut;
 pub mod interpolate;
-pub mod layer;
 pub mod polygon;
 pub mod preview;
 pub mod region;
@@ -26,9 +25,9 @@ pub mod rules;
 pub mod score;
 pub mod undo;
 
-pub use geom::{Axis, Bbox, GridExt};
+pub use crate::segmentation::Layer;
+pub use geom::{Axis, Bbox};
 pub use grid::Grid;
-pub use layer::Layer;
 pub use preview::Preview;
 pub use rules::{EditCtx, PaintMode, PaintRules};
 pub use undo::{Edit, UndoStack, diff};

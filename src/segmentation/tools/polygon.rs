@@ -1,7 +1,7 @@
 //! Closed polygon / freehand outline fill on a slice (scanline, even-odd rule,
 //! pixel centres inside).
 
-use super::geom::{Axis, GridExt};
+use super::geom::Axis;
 use super::rules::{EditCtx, PaintMode};
 use super::undo::{Edit, write_layer};
 

@@ -1,7 +1,7 @@
 //! A computed but not yet applied result (interpolation, grow from seeds) that the
 //! viewer can draw and the user can accept (producing an `Edit`) or discard (drop).
 
-use super::geom::{Bbox, GridExt};
+use super::geom::Bbox;
 use super::grid::Grid;
 use super::rules::EditCtx;
 use super::undo::{Edit, write_layer};

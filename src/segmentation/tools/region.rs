@@ -2,7 +2,7 @@
 //! removal, hole filling (2-D and 3-D) and margin grow/shrink (exact EDT).
 
 use super::edt::sq_edt;
-use super::geom::{Axis, Bbox, GridExt};
+use super::geom::{Axis, Bbox};
 use super::grid::Grid;
 use super::rules::{EditCtx, PaintMode};
 use super::undo::{Edit, write_layer};

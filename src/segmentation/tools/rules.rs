@@ -1,8 +1,7 @@
 //! Painting rules and the editing context shared by the tools.
 
-use super::geom::GridExt;
 use super::grid::Grid;
-use super::layer::Layer;
+use crate::segmentation::Layer;
 
 /// Restrictions on where a tool may SET its layer bit (erasing is never restricted).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 //! per-voxel disagreement map.
 
 use super::edt::sq_edt;
-use super::geom::{Bbox, GridExt};
+use super::geom::Bbox;
 use super::grid::Grid;
-use super::layer::Layer;
+use crate::segmentation::Layer;
 use rayon::prelude::*;
 
 /// Agreement scores. Distances are `None` when either mask is empty.

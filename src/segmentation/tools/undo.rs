@@ -2,7 +2,7 @@
 //! XOR (old ^ new) of the label bytes over that box, run-length encoded.
 //! Applying the XOR once redoes, applying it again undoes.
 
-use super::geom::{Bbox, GridExt};
+use super::geom::Bbox;
 use super::grid::Grid;
 use super::rules::EditCtx;
 use rayon::prelude::*;

@@ -14,12 +14,12 @@ use crate::mesh::camera::{Camera, DIRECTIONS, StandardView, Viewport, first_hit_
 use crate::mesh::cut_handles::{self, Handle, PlaneFrame};
 use crate::mesh::scene::{SceneLayer, surface_style, update_scene};
 use crate::segmentation::Layer;
-use crate::segmentation::editor::{Editor, PendingKind};
 use crate::segmentation::plane_cut::CutPlane;
 use crate::segmentation::tools::{Grid, Preview};
 use crate::study::Study;
 use crate::task::Job;
 use crate::volumetry::Counts;
+use crate::workspace::tracing::{Editor, PendingKind};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -14,7 +14,7 @@ use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry
 use super::attrs;
 use super::frames;
 use super::guard::no_panic;
-use super::identity;
+mod identity;
 use super::lengths::{Extent, check_lengths};
 use super::patient::PatientInfo;
 

@@ -13,6 +13,7 @@ use super::header::ImageHeader;
 use super::patient::PatientInfo;
 use super::pixels::{SliceStats, decode_into};
 use super::progress::Stage;
+use super::refs::{SourceRefs, source_refs};
 use super::scan::{group_series, read_headers};
 use super::series::SeriesSummary;
 use super::stack::{Plane, StackPlan, plan_stack};
@@ -42,6 +43,9 @@ pub struct DicomVolume {
     pub filled_slices: Vec<usize>,
     /// Whether the slices were resampled onto an even grid (uneven spacing).
     pub resampled: bool,
+    /// Study, series, Frame of Reference and per-slice SOP instance UIDs (for a
+    /// DICOM Segmentation made on this volume).
+    pub refs: SourceRefs,
 }
 
 /// Load the series a scan found.
@@ -77,6 +81,7 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, DicomErr
         units.windows = percentile_windows(&voxels);
     }
     let volume = Volume::new(voxels, geometry).map_err(|e| DicomError::TooLarge(e.to_string()))?;
+    let refs = source_refs(&headers, &plan.planes);
     task.report(1.0);
     Ok(DicomVolume {
         volume,
@@ -86,6 +91,7 @@ pub fn load_files(files: &[PathBuf], task: Task) -> Result<DicomVolume, DicomErr
         units,
         filled_slices: plan.filled,
         resampled: plan.resampled,
+        refs,
     })
 }
 
@@ -96,13 +102,23 @@ pub fn series_geometry(
     series: &SeriesSummary,
     task: Task,
 ) -> Result<(Geometry, Vec<String>), DicomError> {
+    series_source(series, task).map(|(g, w, _)| (g, w))
+}
+
+/// [`series_geometry`] with the series' references (UIDs of every slice), for a
+/// DICOM Segmentation written without decoding the pixels.
+pub fn series_source(
+    series: &SeriesSummary,
+    task: Task,
+) -> Result<(Geometry, Vec<String>, SourceRefs), DicomError> {
     let mut ignored = Vec::new();
     let headers = read_headers(&series.files, task, &mut ignored)?;
     let series = one_series(&headers, &ignored)?;
     let plan = plan_stack(&headers)?;
     let mut warnings: Vec<String> = identity_warning(&series).into_iter().collect();
-    warnings.extend(plan.warnings);
+    warnings.extend(plan.warnings.iter().cloned());
     warnings.extend(ignored_files_warning(&ignored));
+    let refs = source_refs(&headers, &plan.planes);
     task.report(1.0);
     Ok((
         Geometry {
@@ -111,6 +127,7 @@ pub fn series_geometry(
             source: AffineSource::Dicom,
         },
         warnings,
+        refs,
     ))
 }
 

@@ -34,13 +34,13 @@ mod error;
 mod frames;
 mod guard;
 mod header;
-mod identity;
 mod lengths;
 mod load;
 mod open;
 mod patient;
 mod pixels;
 mod progress;
+mod refs;
 mod scan;
 mod series;
 mod spacing;
@@ -51,8 +51,11 @@ mod volume_warnings;
 mod walk;
 
 pub use error::DicomError;
-pub use load::{DicomVolume, load_files, load_series, series_geometry};
-pub use open::{choose_series, folder_checksum, is_dicom_path, open_geometry, open_path};
+pub use load::{DicomVolume, load_files, load_series, series_geometry, series_source};
+pub use open::{
+    choose_series, folder_checksum, is_dicom_path, open_geometry, open_path, open_source,
+};
 pub use patient::PatientInfo;
+pub use refs::{ImageRef, SourceRefs, StudyAttrs};
 pub use scan::scan_folder;
 pub use series::{ScanResult, SeriesSummary};

@@ -9,7 +9,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::dicomdir::is_dicomdir_name;
-use super::load::{DicomVolume, load_series, series_geometry};
+use super::load::{DicomVolume, load_series, series_geometry, series_source};
+use super::refs::SourceRefs;
 use super::scan::scan_folder;
 use super::series::{ScanResult, SeriesSummary};
 use super::walk::list_files;
@@ -126,6 +127,19 @@ pub fn open_geometry(
     let series = choose_series(&scan, uid, path)?;
     let (g, warnings) = staged(task, 0.5, 1.0, |t| series_geometry(series, t))?;
     Ok((g, warnings, series.clone()))
+}
+
+/// [`open_geometry`] with the series' references (every slice's SOP instance UID,
+/// the study and Frame of Reference UIDs), from the headers only.
+pub fn open_source(
+    path: &Path,
+    uid: Option<&str>,
+    task: Task,
+) -> Result<(Geometry, Vec<String>, SeriesSummary, SourceRefs), DicomError> {
+    let scan = staged(task, 0.0, 0.5, |t| scan_folder(path, t))?;
+    let series = choose_series(&scan, uid, path)?;
+    let (g, warnings, refs) = staged(task, 0.5, 1.0, |t| series_source(series, t))?;
+    Ok((g, warnings, series.clone(), refs))
 }
 
 /// Size and SHA-256 of the DICOM files under `dir` (those with the "DICM"

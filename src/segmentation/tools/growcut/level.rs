@@ -2,7 +2,7 @@
 //! competitive bucket-queue Dijkstra on it.
 
 use super::super::edt::sq_edt;
-use super::super::geom::{Bbox, GridExt};
+use super::super::geom::Bbox;
 use super::super::grid::Grid;
 use super::super::region::components;
 use super::model::{BG, FG, Model};

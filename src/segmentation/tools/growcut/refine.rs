@@ -2,7 +2,7 @@
 //! coarse cells on the coarse boundary are re-grown at full resolution, tile by
 //! tile (in parallel), seeded by the coarse labels of the surrounding cells.
 
-use super::super::geom::{Bbox, GridExt};
+use super::super::geom::Bbox;
 use super::super::grid::Grid;
 use super::GrowError;
 use super::level::Level;

@@ -1,9 +1,9 @@
 use super::super::brush::{BrushShape, footprint, paint_stroke, stroke_stamps, stroke_voxels};
-use super::super::geom::{Axis, GridExt};
+use super::super::geom::Axis;
 use super::super::grid::Grid;
-use super::super::layer::Layer;
 use super::super::rules::{EditCtx, PaintMode, PaintRules};
 use super::{blank, count, ctx};
+use crate::segmentation::Layer;
 use std::f64::consts::PI;
 
 #[test]

@@ -1,12 +1,12 @@
 use super::super::brush::{BrushShape, stroke_voxels};
-use super::super::geom::{Axis, GridExt};
+use super::super::geom::Axis;
 use super::super::grid::Grid;
 use super::super::growcut::{GrowError, GrowParams, grow_from_seeds};
-use super::super::layer::Layer;
 use super::super::score::score;
 use super::super::undo::UndoStack;
 use super::data::load_real_ct;
 use super::{Rng, count, ctx};
+use crate::segmentation::Layer;
 use std::cell::RefCell;
 use std::sync::atomic::AtomicBool;
 

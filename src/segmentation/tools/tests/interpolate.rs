@@ -1,10 +1,10 @@
-use super::super::geom::{Axis, GridExt};
+use super::super::geom::Axis;
 use super::super::grid::Grid;
 use super::super::interpolate::{interpolate_slices, traced_slices};
-use super::super::layer::Layer;
 use super::super::polygon::fill_polygon;
 use super::super::rules::PaintMode;
 use super::{blank, count, ctx};
+use crate::segmentation::Layer;
 use std::f64::consts::PI;
 
 fn circle(cx: f64, cy: f64, r: f64) -> Vec<[f64; 2]> {

@@ -11,10 +11,9 @@ mod region;
 mod score;
 mod undo;
 
-use super::geom::GridExt;
 use super::grid::Grid;
-use super::layer::Layer;
 use super::rules::{EditCtx, PaintRules};
+use crate::segmentation::Layer;
 
 /// A grid with every voxel of `labels` equal to `fill`.
 pub(super) fn blank(dims: [usize; 3], spacing: [f64; 3]) -> (Grid, Vec<i16>, Vec<u8>) {

@@ -1,8 +1,8 @@
-use super::super::geom::{Axis, GridExt};
-use super::super::layer::Layer;
+use super::super::geom::Axis;
 use super::super::polygon::{fill_polygon, polygon_mask};
 use super::super::rules::PaintMode;
 use super::{blank, count, ctx};
+use crate::segmentation::Layer;
 use std::f64::consts::PI;
 
 fn area(m: &[bool]) -> usize {

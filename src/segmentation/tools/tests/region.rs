@@ -1,11 +1,11 @@
-use super::super::geom::{Axis, GridExt};
+use super::super::geom::Axis;
 use super::super::grid::Grid;
-use super::super::layer::Layer;
 use super::super::region::{
     fill_holes_2d, fill_holes_3d, flood_fill, grow_shrink, keep_largest_component, remove_islands,
 };
 use super::super::rules::{EditCtx, PaintMode, PaintRules};
 use super::{blank, count, ctx};
+use crate::segmentation::Layer;
 
 /// Two cubes of 100 HU (8^3 and 4^3) in 0 HU, touching nothing.
 fn two_cubes() -> (Grid, Vec<i16>, Vec<u8>) {

@@ -1,8 +1,7 @@
-use super::super::geom::GridExt;
 use super::super::grid::Grid;
-use super::super::layer::Layer;
 use super::super::score::{Disagreement, disagreement_map, score};
 use super::blank;
+use crate::segmentation::Layer;
 
 fn cube(g: &Grid, lo: [usize; 3], hi: [usize; 3], v: u8) -> Vec<u8> {
     (0..g.n_voxels())

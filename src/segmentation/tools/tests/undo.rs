@@ -1,13 +1,13 @@
 use super::super::brush::{BrushShape, paint_stroke};
-use super::super::geom::{Axis, Bbox, GridExt};
+use super::super::geom::{Axis, Bbox};
 use super::super::grid::Grid;
 use super::super::interpolate::{interpolate_slices, traced_slices};
-use super::super::layer::Layer;
 use super::super::polygon::fill_polygon;
 use super::super::region::{fill_holes_3d, flood_fill, grow_shrink};
 use super::super::rules::{EditCtx, PaintMode, PaintRules};
 use super::super::undo::{Edit, UndoStack, diff, write_layer};
 use super::{Rng, blank, count, ctx};
+use crate::segmentation::Layer;
 
 #[test]
 fn xor_record_roundtrip_and_tight_box() {

@@ -12,8 +12,8 @@ use dicom_dictionary_std::tags;
 use dicom_object::InMemDicomObject;
 use sha2::{Digest, Sha256};
 
-use super::attrs;
-use super::header::ImageHeader;
+use super::super::attrs;
+use super::ImageHeader;
 
 /// Prefix of the keys made for series without a UID.
 pub const NO_UID_PREFIX: &str = "no-uid-";

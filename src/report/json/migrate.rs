@@ -10,10 +10,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::error::ReportError;
-use super::json::{SCHEMA_VERSION, check_known_fields, current_fields};
-use super::model::Report;
+use super::{SCHEMA_VERSION, check_known_fields, current_fields};
 use crate::pci::REGION_COUNT;
+use crate::report::error::ReportError;
+use crate::report::model::Report;
 
 fn fail(reason: String) -> ReportError {
     ReportError::Migration { from: 1, reason }
@@ -84,8 +84,8 @@ mod tests {
     use crate::pci::LesionSize;
     use crate::report::Report;
 
-    fn load(text: &str) -> Result<Report, String> {
-        Report::from_json(text.as_bytes()).map_err(|e| e.to_string())
+    fn load(text: &str) -> Result<Report, crate::report::ReportError> {
+        Report::from_json(text.as_bytes())
     }
 
     #[test]
@@ -113,16 +113,25 @@ mod tests {
 
     #[test]
     fn bad_v1_scores_are_named() {
-        let e = load(r#"{"schema_version": 1, "pci_scores": [0, 1]}"#).unwrap_err();
+        let e = load(r#"{"schema_version": 1, "pci_scores": [0, 1]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("must hold 13 scores, found 2"), "{e}");
         let e = load(r#"{"schema_version": 1, "pci_scores": [0,0,0,0,7,0,0,0,0,0,0,0,0]}"#)
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`pci_scores[4]` is 7"), "{e}");
-        let e = load(r#"{"schema_version": 1, "pci_scores": "none"}"#).unwrap_err();
+        let e = load(r#"{"schema_version": 1, "pci_scores": "none"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("must be an array"), "{e}");
-        let e = load(r#"{"schema_version": 1, "patient_id": 42}"#).unwrap_err();
+        let e = load(r#"{"schema_version": 1, "patient_id": 42}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`patient_id` must be a string"), "{e}");
-        let e = load(r#"{"schema_version": 1, "patient": {}}"#).unwrap_err();
+        let e = load(r#"{"schema_version": 1, "patient": {}}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown field `patient`"), "{e}");
     }
 }

@@ -1,0 +1,62 @@
+//! DICOM SEG on the command line: `remnant convert --seg-out` writes the layers as a
+//! DICOM Segmentation, `remnant volumetry --seg` reads one as the layers.
+
+use super::CliError;
+use crate::seg::{SegImport, Written, import_seg, write_seg};
+use crate::segmentation::LabelMap;
+use crate::volume::Geometry;
+use crate::volume::dicom::SourceRefs;
+use std::path::Path;
+
+/// Write the SEG and print what it holds; its warnings go to stderr.
+pub(super) fn export(
+    out: &Path,
+    labels: &LabelMap,
+    refs: Option<&SourceRefs>,
+) -> Result<Written, CliError> {
+    let w = write_seg(out, labels, refs)?;
+    for warning in &w.warnings {
+        eprintln!("remnant: warning: {warning}");
+    }
+    let segs: Vec<String> = w
+        .segments
+        .iter()
+        .map(|s| {
+            format!(
+                "#{} {} ({} voxels, {} frames)",
+                s.number,
+                s.kind.label(),
+                s.voxels,
+                s.frames
+            )
+        })
+        .collect();
+    println!(
+        "wrote {}: DICOM SEG, {} frames, segments {}; study {}, Frame of Reference {}, {} source images referenced",
+        out.display(),
+        w.frames,
+        segs.join(", "),
+        w.study_instance_uid,
+        w.frame_of_reference_uid,
+        w.referenced_images
+    );
+    Ok(w)
+}
+
+/// Read a SEG onto the CT's grid as the layers; what was used and ignored, and
+/// the warnings, go to stderr and are returned as warnings.
+pub(super) fn import(
+    path: &Path,
+    g: &Geometry,
+    refs: Option<&SourceRefs>,
+) -> Result<(LabelMap, Vec<String>), CliError> {
+    let got: SegImport = import_seg(path, g, refs)?;
+    let mut map = LabelMap::empty(g.clone());
+    got.apply(&mut map);
+    let mut warnings = vec![format!("{}: {}", path.display(), got.summary())];
+    warnings.extend(got.warnings.iter().cloned());
+    for w in &warnings {
+        eprintln!("remnant: warning: {w}");
+    }
+    Ok((map, warnings))
+}

@@ -1,0 +1,56 @@
+//! Why a photo or a key image could not be used (report form previews and PDF).
+//! Each message names the problem in words a user can act on.
+
+/// A photo or image that cannot be shown or embedded.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("larger than {} MiB", .0 >> 20)]
+    FileTooLarge(u64),
+    #[error("neither a JPEG nor a PNG file")]
+    NotJpegOrPng,
+    #[error("the JPEG file ends before its image data")]
+    JpegEndsEarly,
+    #[error("corrupt JPEG: no marker at byte {0}")]
+    JpegNoMarker(usize),
+    #[error("unsupported JPEG coding (lossless, hierarchical or arithmetic)")]
+    JpegCoding,
+    #[error("truncated JPEG: no end-of-image marker")]
+    JpegTruncated,
+    #[error("corrupt JPEG: no frame header before the image data")]
+    JpegNoFrame,
+    #[error("corrupt JPEG frame header")]
+    JpegFrameHeader,
+    #[error("unsupported {0}-bit JPEG")]
+    JpegPrecision(u8),
+    #[error("JPEG without a declared size")]
+    JpegNoSize,
+    #[error("unsupported JPEG with {0} colour components")]
+    JpegComponents(u8),
+    #[error("JPEG: {0}")]
+    JpegDecode(#[from] jpeg_decoder::Error),
+    #[error("JPEG of {0} x {1} pixels")]
+    JpegPixels(usize, usize),
+    #[error("JPEG: fewer pixels than its size")]
+    JpegShort,
+    #[error("PNG: {0}")]
+    PngDecode(#[from] png::DecodingError),
+    #[error("PNG: the image is too large")]
+    PngTooLarge,
+    #[error("unsupported PNG bit depth")]
+    PngBitDepth,
+    #[error("unsupported indexed PNG")]
+    PngIndexed,
+    #[error("PNG data does not match its size")]
+    PngLength,
+    #[error("unusable size {0} x {1} pixels")]
+    Size(u32, u32),
+    #[error("{got} bytes of RGB data for {width} x {height} pixels (expected {expected})")]
+    RgbLength {
+        got: usize,
+        width: u32,
+        height: u32,
+        expected: usize,
+    },
+}

@@ -1,0 +1,150 @@
+//! Results waiting to be accepted or discarded: fill between slices, grow from
+//! seeds and the cutting plane. Accepting writes one undo step.
+
+use super::pointer::dist2;
+use super::{Editor, Tool, TracingError};
+use crate::segmentation::Layer;
+use crate::segmentation::plane_cut::{CutPlane, cut_voxels};
+use crate::segmentation::tools::interpolate::{interpolate_slices, traced_slices};
+use crate::segmentation::tools::{Axis, EditCtx, Grid, PaintRules, Preview};
+use crate::study::Study;
+
+/// What produced the result waiting to be accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingKind {
+    FillBetween,
+    Grow,
+    Cut,
+}
+
+impl PendingKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PendingKind::FillBetween => "Fill between slices",
+            PendingKind::Grow => "Grow from seeds",
+            PendingKind::Cut => "Cut plane",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub kind: PendingKind,
+    pub layer: Layer,
+    pub preview: Preview,
+    pub ml: f64,
+}
+
+impl Editor {
+    /// Show a result for the user to accept or discard.
+    pub fn set_pending(&mut self, study: &Study, kind: PendingKind, layer: Layer, p: Preview) {
+        let grid = Grid::of(&study.ct.geometry);
+        let ml = p.volume_ml(&grid);
+        self.message = Some(format!("{}: preview of {ml:.1} mL", kind.name()));
+        self.pending = Some(Pending {
+            kind,
+            layer,
+            preview: p,
+            ml,
+        });
+        self.highlight_dirty = true;
+    }
+
+    /// Interpolate the active layer between its traced slices along `axis`.
+    pub fn fill_between(&mut self, study: &Study, axis: Axis) -> Result<usize, TracingError> {
+        let grid = Grid::of(&study.ct.geometry);
+        let layer = self.settings.layer;
+        let keys = traced_slices(&grid, &study.labels.bits, layer, axis);
+        if keys.len() < 2 {
+            return Err(TracingError::TooFewSlices {
+                layer: layer.name().to_lowercase(),
+                traced: keys.len(),
+            });
+        }
+        let p = interpolate_slices(&grid, &study.labels.bits, layer, axis, &keys);
+        let n = keys.len();
+        self.set_pending(study, PendingKind::FillBetween, layer, p);
+        Ok(n)
+    }
+
+    pub(super) fn preview_cut(&mut self, study: &Study) {
+        let Some(l) = self.cut else { return };
+        let d = dist2(l.a, l.b);
+        if d < 4.0 {
+            self.cut = None;
+            self.message = Some("drag a longer line to place the cutting plane".into());
+            return;
+        }
+        let g = &study.ct.geometry;
+        let wa = g.to_world(l.a);
+        let wb = g.to_world(l.b);
+        let n = l.axis.n();
+        let normal = [g.affine[0][n], g.affine[1][n], g.affine[2][n]];
+        let Some(plane) = CutPlane::swept_line(wa, wb, normal, l.remove_positive) else {
+            return;
+        };
+        let idx = cut_voxels(&study.labels.bits, g, &plane);
+        let grid = Grid::of(g);
+        let p = Preview::from_indices(&grid, &idx);
+        if idx.is_empty() {
+            self.message = Some(
+                "the plane removes no liver on that side (flip the side, or trace the liver first)"
+                    .into(),
+            );
+        }
+        self.set_pending(study, PendingKind::Cut, Layer::Resection, p);
+    }
+
+    /// Remove the other side of the cutting plane.
+    pub fn flip_cut(&mut self, study: &Study) {
+        if let Some(l) = &mut self.cut {
+            l.remove_positive = !l.remove_positive;
+            self.preview_cut(study);
+        }
+    }
+
+    /// The cutting plane in patient coordinates, if one is drawn.
+    pub fn cut_plane(&self, study: &Study) -> Option<CutPlane> {
+        let l = self.cut?;
+        let g = &study.ct.geometry;
+        let n = l.axis.n();
+        CutPlane::swept_line(
+            g.to_world(l.a),
+            g.to_world(l.b),
+            [g.affine[0][n], g.affine[1][n], g.affine[2][n]],
+            l.remove_positive,
+        )
+    }
+
+    /// Write the waiting result into its layer (one undo step).
+    pub fn accept(&mut self, study: &mut Study) -> bool {
+        let Some(p) = self.pending.take() else {
+            return false;
+        };
+        self.highlight_dirty = true;
+        if p.kind == PendingKind::Cut {
+            self.last_cut = self.cut_plane(study).or(self.cut3d.take());
+            self.cut = None;
+        }
+        let grid = Grid::of(&study.ct.geometry);
+        // Results were computed under their own rules (the cut is inside the liver by
+        // construction); accepting writes them as shown.
+        let ctx = EditCtx::new(&grid, study.ct.as_slice(), p.layer, PaintRules::default());
+        let e = p.preview.accept(&ctx, &mut study.labels.bits);
+        self.message = Some(format!(
+            "{} accepted: {} voxels changed",
+            p.kind.name(),
+            e.changed_voxels()
+        ));
+        self.commit(study, e)
+    }
+
+    pub fn discard(&mut self) {
+        if self.pending.take().is_some() {
+            self.highlight_dirty = true;
+        }
+        if self.tool != Tool::CutPlane {
+            self.cut = None;
+        }
+    }
+}
