@@ -14,7 +14,6 @@
 use remnant::segmentation::seeds::synth::{Draw, user_strokes};
 use remnant::segmentation::seeds::{SeedKind, Seeds};
 use remnant::segmentation::tools::Grid;
-use remnant::segmentation::tools::GridExt;
 use remnant::segmentation::tools::growcut::diag::error_report;
 use remnant::segmentation::tools::growcut::{GrowParams, Grower};
 use remnant::segmentation::tools::preview::Preview;
