@@ -428,3 +428,42 @@ fn enclosed_vessel_and_tumour_follow_the_fill_switch() {
         "fill off: vessel {v_off}, tumour {t_off}"
     );
 }
+
+/// The error report names a known leak and a known miss: a 10^3 reference cube,
+/// grown with a 2x3x4 block of 150 HU stuck to it and its last slice missing.
+#[test]
+fn error_report_finds_a_known_leak_and_miss() {
+    use super::super::growcut::diag::error_report;
+    let g = Grid {
+        dims: [20, 20, 20],
+        spacing: [1.0, 1.0, 2.0],
+    };
+    let inside = |p: [usize; 3]| {
+        (5..15).contains(&p[0]) && (5..15).contains(&p[1]) && (5..15).contains(&p[2])
+    };
+    let leak = |p: [usize; 3]| {
+        (15..17).contains(&p[0]) && (8..11).contains(&p[1]) && (8..12).contains(&p[2])
+    };
+    let ct: Vec<i16> = (0..g.n_voxels())
+        .map(|n| if leak(g.ijk(n)) { 150 } else { 40 })
+        .collect();
+    let grown = |n: usize| {
+        let p = g.ijk(n);
+        (inside(p) && p[2] != 14) || leak(p)
+    };
+    let r = error_report(&g, &ct, &grown, &|n| inside(g.ijk(n)), 0..20, 1).expect("sizes");
+    assert_eq!(r.extra.len(), 1);
+    assert_eq!(r.extra[0].voxels, 24);
+    assert!((r.extra[0].ml - 0.048).abs() < 1e-9);
+    assert_eq!(r.extra[0].median_hu, 150.0);
+    assert_eq!(r.extra[0].slices, (8, 11));
+    assert_eq!(r.missed.len(), 1);
+    assert_eq!(r.missed[0].voxels, 100);
+    assert_eq!(r.missed[0].slices, (14, 14));
+    assert!(
+        (r.extra_by_hu[4] - 0.048).abs() < 1e-9,
+        "{:?}",
+        r.extra_by_hu
+    );
+    assert!((r.dice() - 2.0 * 900.0 / (924.0 + 1000.0)).abs() < 1e-9);
+}
