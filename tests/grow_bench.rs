@@ -14,6 +14,7 @@
 use remnant::segmentation::seeds::synth::{Draw, user_strokes};
 use remnant::segmentation::seeds::{SeedKind, Seeds};
 use remnant::segmentation::tools::Grid;
+use remnant::segmentation::tools::growcut::diag::error_report;
 use remnant::segmentation::tools::growcut::{GrowParams, Grower};
 use remnant::segmentation::tools::preview::Preview;
 use remnant::task::Task;
@@ -103,7 +104,8 @@ fn strokes(b: &Bench, seed: u64) -> Seeds {
 
 /// Grow draws 1..=5 (each from scratch); (slab Dice, volume difference).
 fn five_draws(b: &Bench) -> Vec<(f64, f64)> {
-    let params = GrowParams::default();
+    let params = GrowParams::default()
+        .with_overrides(&std::env::var("REMNANT_GROW_PARAMS").unwrap_or_default());
     let no = AtomicBool::new(false);
     let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
     (1..=5u64)
@@ -124,6 +126,19 @@ fn five_draws(b: &Bench) -> Vec<(f64, f64)> {
                 "bench draw {seed}: dice {d:.4} (whole scan {whole:.4}), volume {:+.1} %, {secs:.2} s",
                 100.0 * dv
             );
+            if std::env::var_os("REMNANT_GROW_DIAG").is_some() {
+                let k0 = slab_start(b);
+                let rep = error_report(
+                    &b.grid,
+                    &b.ct,
+                    &|i| r.preview.contains(b.grid.ijk(i)),
+                    &|i| b.liver[i] != 0,
+                    k0..b.grid.dims[2],
+                    2,
+                )
+                .expect("sizes");
+                eprintln!("draw {seed} errors: {}", rep.summary(6));
+            }
             (d, dv)
         })
         .collect()

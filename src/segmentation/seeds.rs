@@ -51,6 +51,45 @@ pub struct Seeds {
 
 pub const MAX_RADIUS_MM: f64 = 100.0;
 
+/// What is wrong with a seeds file or with its strokes on a scan.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SeedsError {
+    #[error("seeds line {line}: {problem}")]
+    Line { line: usize, problem: LineProblem },
+    #[error(
+        "seed stroke {stroke} has point {point:?} outside the scan's {} x {} x {} voxels",
+        dims[0],
+        dims[1],
+        dims[2]
+    )]
+    OutsideScan {
+        stroke: usize,
+        point: [f64; 3],
+        dims: [usize; 3],
+    },
+}
+
+/// The problem with one line of a seeds file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LineProblem {
+    #[error("kind \"{0}\" is not liver or background")]
+    Kind(String),
+    #[error("the radius in mm is missing")]
+    NoRadius,
+    #[error("radius \"{0}\" is not a number")]
+    RadiusNotNumber(String),
+    #[error("radius {0} mm is outside 0 < r <= {MAX_RADIUS_MM}")]
+    RadiusRange(f64),
+    #[error("the shape is missing")]
+    NoShape,
+    #[error("shape \"{0}\" is not sphere, disc-i, disc-j or disc-k")]
+    Shape(String),
+    #[error("point \"{0}\" is not I,J,K")]
+    Point(String),
+    #[error("a stroke needs at least one point")]
+    NoPoint,
+}
+
 fn shape_word(s: BrushShape) -> &'static str {
     match s {
         BrushShape::Sphere => "sphere",
@@ -70,55 +109,52 @@ impl Seeds {
     }
 
     /// Read a seeds file; errors name the line and what is wrong with it.
-    pub fn parse(text: &str) -> Result<Seeds, String> {
+    pub fn parse(text: &str) -> Result<Seeds, SeedsError> {
         let mut strokes = Vec::new();
         for (n, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
-            let err = |m: String| format!("seeds line {}: {m}", n + 1);
+            let err = |problem: LineProblem| SeedsError::Line {
+                line: n + 1,
+                problem,
+            };
             let mut words = line.split_whitespace();
             let kind = match words.next() {
                 Some("liver") => SeedKind::Liver,
                 Some("background") => SeedKind::Background,
-                Some(w) => return Err(err(format!("kind \"{w}\" is not liver or background"))),
+                Some(w) => return Err(err(LineProblem::Kind(w.into()))),
                 None => continue,
             };
             let radius_mm: f64 = words
                 .next()
-                .ok_or_else(|| err("the radius in mm is missing".into()))
+                .ok_or_else(|| err(LineProblem::NoRadius))
                 .and_then(|w| {
                     w.parse()
-                        .map_err(|_| err(format!("radius \"{w}\" is not a number")))
+                        .map_err(|_| err(LineProblem::RadiusNotNumber(w.into())))
                 })?;
             if !(radius_mm > 0.0 && radius_mm <= MAX_RADIUS_MM) {
-                return Err(err(format!(
-                    "radius {radius_mm} mm is outside 0 < r <= {MAX_RADIUS_MM}"
-                )));
+                return Err(err(LineProblem::RadiusRange(radius_mm)));
             }
             let shape = match words.next() {
                 Some("sphere") => BrushShape::Sphere,
                 Some("disc-i") => BrushShape::Disc(Axis::I),
                 Some("disc-j") => BrushShape::Disc(Axis::J),
                 Some("disc-k") => BrushShape::Disc(Axis::K),
-                Some(w) => {
-                    return Err(err(format!(
-                        "shape \"{w}\" is not sphere, disc-i, disc-j or disc-k"
-                    )));
-                }
-                None => return Err(err("the shape is missing".into())),
+                Some(w) => return Err(err(LineProblem::Shape(w.into()))),
+                None => return Err(err(LineProblem::NoShape)),
             };
             let mut points = Vec::new();
             for w in words {
                 let c: Vec<f64> = w.split(',').filter_map(|v| v.parse().ok()).collect();
                 if c.len() != 3 || w.split(',').count() != 3 || c.iter().any(|v| !v.is_finite()) {
-                    return Err(err(format!("point \"{w}\" is not I,J,K")));
+                    return Err(err(LineProblem::Point(w.into())));
                 }
                 points.push([c[0], c[1], c[2]]);
             }
             if points.is_empty() {
-                return Err(err("a stroke needs at least one point".into()));
+                return Err(err(LineProblem::NoPoint));
             }
             strokes.push(SeedStroke {
                 kind,
@@ -150,20 +186,17 @@ impl Seeds {
     }
 
     /// Check the strokes lie on the grid (within half a voxel of it).
-    pub fn check_on(&self, grid: &Grid) -> Result<(), String> {
+    pub fn check_on(&self, grid: &Grid) -> Result<(), SeedsError> {
         for (n, s) in self.strokes.iter().enumerate() {
             for p in &s.points {
                 for a in 0..3 {
                     let max = grid.dims[a] as f64 - 0.5;
                     if p[a] < -0.5 || p[a] > max {
-                        return Err(format!(
-                            "seed stroke {} has point {:?} outside the scan's {} x {} x {} voxels",
-                            n + 1,
-                            p,
-                            grid.dims[0],
-                            grid.dims[1],
-                            grid.dims[2]
-                        ));
+                        return Err(SeedsError::OutsideScan {
+                            stroke: n + 1,
+                            point: *p,
+                            dims: grid.dims,
+                        });
                     }
                 }
             }
@@ -226,7 +259,20 @@ mod tests {
             dims: [4, 4, 4],
             spacing: [1.0; 3],
         };
-        assert!(back.check_on(&off).unwrap_err().contains("outside"));
+        assert_eq!(
+            back.check_on(&off).unwrap_err(),
+            SeedsError::OutsideScan {
+                stroke: 1,
+                point: [5.0, 5.0, 2.0],
+                dims: [4, 4, 4]
+            }
+        );
+        assert!(
+            back.check_on(&off)
+                .unwrap_err()
+                .to_string()
+                .contains("outside")
+        );
     }
 
     #[test]
@@ -242,7 +288,7 @@ mod tests {
             ("liver 3 sphere", "at least one point"),
         ];
         for (text, want) in cases {
-            let e = Seeds::parse(text).unwrap_err();
+            let e = Seeds::parse(text).unwrap_err().to_string();
             assert!(e.contains(want), "{text:?}: {e}");
         }
         assert!(Seeds::parse("\n# only comments\n").unwrap().is_empty());

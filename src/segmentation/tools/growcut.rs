@@ -31,6 +31,7 @@ use super::grid::Grid;
 use super::preview::Preview;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub mod diag;
 mod level;
 mod model;
 mod refine;
@@ -48,6 +49,12 @@ pub struct GrowParams {
     pub max_coarse_voxels: usize,
     /// Path cost per mm, in HU.
     pub hu_per_mm: f32,
+    /// HU jumps between neighbouring (smoothed) voxels up to this many robust
+    /// SDs of the liver seeds are noise and cost nothing; larger jumps cost the
+    /// excess (edge-aware cost: along a long path through the liver the noise
+    /// does not add up, so a far part of the liver is not lost to a background
+    /// stroke across a weak edge).
+    pub edge_noise: f32,
     /// Foreground HU tolerance in units of the seeds' robust spread.
     pub fg_tolerance: f32,
     /// Penalty per HU outside the tolerance, per mm.
@@ -63,11 +70,48 @@ pub struct GrowParams {
     /// Radius (mm) of the morphological opening of the result (0 = none): bridges
     /// thinner than about twice this are cut.
     pub opening_mm: f64,
+    /// Give back the thin parts the opening removed when they touch only the
+    /// kept liver (not a cut-off neighbour) and survive an opening by this
+    /// smaller radius (mm; negative = give nothing back): the thin tip of the
+    /// left lobe returns, thin rims of muscle or diaphragm do not.
+    pub thin_opening_mm: f64,
+    /// ... and reach no further than this (mm) from the kept liver.
+    pub thin_reach_mm: f64,
     /// Fill enclosed holes (vessels, tumours inside the liver) in 3-D and per
     /// transverse slice; background with a background stroke stays out.
     pub fill_holes: bool,
     /// Refine the boundary at full resolution.
     pub refine: bool,
+}
+
+impl GrowParams {
+    /// Development aid: `name=value,...` overrides (unknown names are ignored).
+    #[doc(hidden)]
+    pub fn with_overrides(mut self, spec: &str) -> GrowParams {
+        for kv in spec.split(',') {
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
+            let f: f64 = v.trim().parse().unwrap_or(f64::NAN);
+            match k.trim() {
+                "coarse_mm" => self.coarse_mm = f,
+                "hu_per_mm" => self.hu_per_mm = f as f32,
+                "edge_noise" => self.edge_noise = f as f32,
+                "fg_tolerance" => self.fg_tolerance = f as f32,
+                "fg_penalty" => self.fg_penalty = f as f32,
+                "fg_hard_hu" => self.fg_hard_hu = f as f32,
+                "fg_gate_sigma" => self.fg_gate_sigma = f as f32,
+                "likelihood_weight" => self.likelihood_weight = f as f32,
+                "opening_mm" => self.opening_mm = f,
+                "thin_opening_mm" => self.thin_opening_mm = f,
+                "thin_reach_mm" => self.thin_reach_mm = f,
+                "fill_holes" => self.fill_holes = f != 0.0,
+                "refine" => self.refine = f != 0.0,
+                _ => {}
+            }
+        }
+        self
+    }
 }
 
 impl Default for GrowParams {
@@ -76,12 +120,15 @@ impl Default for GrowParams {
             coarse_mm: 3.0,
             max_coarse_voxels: 3_000_000,
             hu_per_mm: 0.3,
+            edge_noise: 0.0,
             fg_tolerance: 2.5,
             fg_penalty: 2.0,
             fg_hard_hu: 30.0,
             likelihood_weight: 0.3,
             fg_gate_sigma: 2.3,
             opening_mm: 9.0,
+            thin_opening_mm: -1.0,
+            thin_reach_mm: 40.0,
             fill_holes: true,
             refine: true,
         }

@@ -273,7 +273,8 @@ impl Level {
                         let Some(r) = m.region(lab, iq, self.raw[q]) else {
                             continue;
                         };
-                        let cost = (iq - ip).abs() + (m.hu_per_mm + r) * step[a];
+                        let cost =
+                            ((iq - ip).abs() - m.edge_floor).max(0.0) + (m.hu_per_mm + r) * step[a];
                         let e = ((cost * UNIT) as u32).clamp(1, MAX_EDGE);
                         let nd = cur.saturating_add(e);
                         if nd < dist[q] {
@@ -318,11 +319,83 @@ impl Level {
             keep[c + 1] = true;
         }
         let mut kept: Vec<bool> = id.iter().map(|&c| keep[c as usize]).collect();
+        if p.thin_opening_mm >= 0.0 {
+            let thin = open(self.dims, self.sp, &m, p.thin_opening_mm);
+            self.restore_thin(&thin, &fg, &mut kept, p.thin_reach_mm);
+        }
         if p.fill_holes {
             kept = self.fill_enclosed(&kept, seeds);
             self.fill_slices(&mut kept, seeds);
         }
         kept.into_iter().map(u8::from).collect()
+    }
+
+    /// Give back what the opening removed from the kept part (`kept`, a subset of
+    /// the opened mask `opened`): every part of `thin` (the mask opened by a
+    /// smaller radius) minus `opened` that touches the kept part, no discarded
+    /// part of `opened`, and reaches no further than `reach_mm` from the kept
+    /// part (walking inside it). The thin tip of the left lobe and the liver's
+    /// edges return; a bridge into a cut-off neighbour does not, nor does a long
+    /// tube or sheet (the IVC, a muscle) that the opening cut off.
+    fn restore_thin(&self, thin: &[bool], opened: &[bool], kept: &mut [bool], reach_mm: f64) {
+        let d = self.dims;
+        let residual: Vec<bool> = thin.iter().zip(opened).map(|(&a, &o)| a && !o).collect();
+        let (rid, rsizes) = components(d, &residual);
+        if rsizes.is_empty() {
+            return;
+        }
+        // Per residual part: touches the kept part (bit 1), a discarded part (bit 2).
+        let mut touch = vec![0u8; rsizes.len() + 1];
+        let st = [1, d[0], d[0] * d[1]];
+        let nbs = |n: usize| {
+            let q = [n % d[0], (n / d[0]) % d[1], n / (d[0] * d[1])];
+            (0..3).flat_map(move |a| {
+                [
+                    (q[a] > 0).then(|| (n - st[a], a)),
+                    (q[a] + 1 < d[a]).then(|| (n + st[a], a)),
+                ]
+                .into_iter()
+                .flatten()
+            })
+        };
+        let mut front = Vec::new();
+        for (n, &c) in rid.iter().enumerate().filter(|(_, c)| **c > 0) {
+            for (nb, _) in nbs(n) {
+                if kept[nb] {
+                    touch[c as usize] |= 1;
+                } else if opened[nb] {
+                    touch[c as usize] |= 2;
+                }
+            }
+            if touch[c as usize] & 1 != 0 && nbs(n).any(|(nb, _)| kept[nb]) {
+                front.push(n);
+            }
+        }
+        // How far each part reaches from the kept part (breadth-first, in mm).
+        let mut dist = vec![f32::INFINITY; d[0] * d[1] * d[2]];
+        let mut reach = vec![0f32; rsizes.len() + 1];
+        let mut queue = std::collections::VecDeque::new();
+        for &n in &front {
+            dist[n] = 0.0;
+            queue.push_back(n);
+        }
+        while let Some(n) = queue.pop_front() {
+            let c = rid[n] as usize;
+            reach[c] = reach[c].max(dist[n]);
+            for (nb, a) in nbs(n) {
+                let nd = dist[n] + self.sp[a] as f32;
+                if rid[nb] as usize == c && nd < dist[nb] {
+                    dist[nb] = nd;
+                    queue.push_back(nb);
+                }
+            }
+        }
+        for (v, &c) in kept.iter_mut().zip(&rid) {
+            let c = c as usize;
+            if c > 0 && touch[c] == 1 && reach[c] as f64 <= reach_mm {
+                *v = true;
+            }
+        }
     }
 
     /// Fill, on every transverse slice, the background regions (4-connected) that

@@ -14,6 +14,9 @@ const BINS: usize = 4096;
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Model {
     pub hu_per_mm: f32,
+    /// HU jumps between neighbours up to this size cost nothing (the noise of
+    /// the smoothed liver): only real edges stop a label.
+    pub edge_floor: f32,
     /// Unsmoothed HU range the foreground may enter.
     gate: (f32, f32),
     /// Maps an unsmoothed value onto the smoothed scale: (raw_mu, mu, sigma/raw_sigma).
@@ -112,6 +115,7 @@ impl Model {
             rescale: (raw_mu, mu, sigma / raw_sigma),
 
             hu_per_mm: p.hu_per_mm.max(0.01),
+            edge_floor: p.edge_noise.max(0.0) * sigma,
             fg,
             bg,
         }

@@ -302,20 +302,37 @@ fn sample_draws() -> Vec<(f64, f64)> {
             let bg = s.voxels(&g, SeedKind::Background);
             assert!(fg.iter().all(|&i| reference[i] != 0), "draw {seed}");
             assert!(bg.iter().all(|&i| reference[i] == 0), "draw {seed}");
-            let pv = grow_from_seeds(
-                &g,
-                &ct,
-                &fg,
-                &bg,
-                &GrowParams::default(),
-                &|_| {},
-                &AtomicBool::new(false),
-            )
-            .expect("grow");
+            let params = GrowParams::default()
+                .with_overrides(&std::env::var("REMNANT_GROW_PARAMS").unwrap_or_default());
+            let pv = grow_from_seeds(&g, &ct, &fg, &bg, &params, &|_| {}, &AtomicBool::new(false))
+                .expect("grow");
             let mut labels = vec![0u8; g.n_voxels()];
             pv.accept(&ctx(&g, &ct, Layer::Liver), &mut labels);
             let s = score(&g, &labels, Layer::Liver, &reference).expect("sizes");
             let dv = s.volume_diff_pct.unwrap_or(f64::NAN);
+            if std::env::var_os("REMNANT_GROW_DIAG").is_some() {
+                let rep = super::super::growcut::diag::error_report(
+                    &g,
+                    &ct,
+                    &|i| labels[i] & 1 != 0,
+                    &|i| reference[i] != 0,
+                    0..g.dims[2],
+                    1,
+                )
+                .expect("sizes");
+                eprintln!("sample draw {seed} errors: {}", rep.summary(6));
+                if let Some(dir) = std::env::var_os("REMNANT_GROW_DUMP") {
+                    let path = std::path::Path::new(&dir).join(format!("sample_{seed}.raw"));
+                    let mut out: Vec<u8> = labels.iter().map(|&l| l & 1).collect();
+                    for &i in &fg {
+                        out[i] |= 2;
+                    }
+                    for &i in &bg {
+                        out[i] |= 4;
+                    }
+                    std::fs::write(path, out).expect("dump");
+                }
+            }
             eprintln!("sample draw {seed}: dice {:.4}, volume {dv:+.1} %", s.dice);
             (s.dice, dv)
         })
@@ -410,4 +427,43 @@ fn enclosed_vessel_and_tumour_follow_the_fill_switch() {
         v_off < 0.3 && t_off < 0.3,
         "fill off: vessel {v_off}, tumour {t_off}"
     );
+}
+
+/// The error report names a known leak and a known miss: a 10^3 reference cube,
+/// grown with a 2x3x4 block of 150 HU stuck to it and its last slice missing.
+#[test]
+fn error_report_finds_a_known_leak_and_miss() {
+    use super::super::growcut::diag::error_report;
+    let g = Grid {
+        dims: [20, 20, 20],
+        spacing: [1.0, 1.0, 2.0],
+    };
+    let inside = |p: [usize; 3]| {
+        (5..15).contains(&p[0]) && (5..15).contains(&p[1]) && (5..15).contains(&p[2])
+    };
+    let leak = |p: [usize; 3]| {
+        (15..17).contains(&p[0]) && (8..11).contains(&p[1]) && (8..12).contains(&p[2])
+    };
+    let ct: Vec<i16> = (0..g.n_voxels())
+        .map(|n| if leak(g.ijk(n)) { 150 } else { 40 })
+        .collect();
+    let grown = |n: usize| {
+        let p = g.ijk(n);
+        (inside(p) && p[2] != 14) || leak(p)
+    };
+    let r = error_report(&g, &ct, &grown, &|n| inside(g.ijk(n)), 0..20, 1).expect("sizes");
+    assert_eq!(r.extra.len(), 1);
+    assert_eq!(r.extra[0].voxels, 24);
+    assert!((r.extra[0].ml - 0.048).abs() < 1e-9);
+    assert_eq!(r.extra[0].median_hu, 150.0);
+    assert_eq!(r.extra[0].slices, (8, 11));
+    assert_eq!(r.missed.len(), 1);
+    assert_eq!(r.missed[0].voxels, 100);
+    assert_eq!(r.missed[0].slices, (14, 14));
+    assert!(
+        (r.extra_by_hu[4] - 0.048).abs() < 1e-9,
+        "{:?}",
+        r.extra_by_hu
+    );
+    assert!((r.dice() - 2.0 * 900.0 / (924.0 + 1000.0)).abs() < 1e-9);
 }
