@@ -1,6 +1,6 @@
 //! Every file and folder dialog of the app goes through [`Dialogs::ask`]: the
 //! platform dialog (rfd) on its own thread, so the UI never blocks, or Remnant's own
-//! chooser ([`super::file_chooser`]) when the platform dialog is unavailable or fails.
+//! chooser ([`file_chooser`]) when the platform dialog is unavailable or fails.
 //! A dialog never fails silently: either a dialog shows or the chooser opens with the
 //! reason the platform one did not.
 //!
@@ -9,8 +9,9 @@
 //! it is known not to work (Linux without a session bus and without zenity).
 
 use super::command::{AppCommand, Purpose};
-use super::file_chooser::{ChooserOutcome, FileChooser};
+pub mod file_chooser;
 use crate::task::Wake;
+use file_chooser::{ChooserOutcome, FileChooser};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};

@@ -4,7 +4,6 @@ pub mod app;
 pub mod command;
 pub mod dialogs;
 pub mod dicom_picker;
-pub mod file_chooser;
 pub mod jobs;
 pub mod keys;
 pub mod menu;
@@ -22,6 +21,7 @@ pub mod view3d;
 pub mod view_state;
 pub mod work_area;
 pub mod work_panel;
+pub mod work_state;
 
 pub use app::RemnantApp;
 pub use command::{AppCommand, Purpose, Tab};

@@ -4,7 +4,7 @@
 //! views one click away.
 
 use super::command::{AppCommand, Purpose, Tab};
-use super::work_panel::WorkState;
+use super::work_state::WorkState;
 use crate::workspace::Workspace;
 
 /// Whether `tab` takes the central area.

@@ -2,37 +2,11 @@
 //! draft or its own state and returns commands for what changes the case.
 
 use super::command::{AppCommand, Purpose, Tab};
-use super::pci_panel::PciState;
-use super::plan_panel::{self, PlanState};
-use super::report_panel::ReportState;
+use super::plan_panel;
 use super::tools_panel::{self, GrowStatus};
-use crate::volumetry::PlanInputs;
 use crate::workspace::Workspace;
 
-/// The panels' own state (selection, typed text...).
-#[derive(Default)]
-pub struct WorkState {
-    pub plan: PlanState,
-    pub pci: PciState,
-    pub report: ReportState,
-    /// The scan tab (Tools or Plan) the "Scan" switch returns to.
-    pub scan_tab: Option<Tab>,
-}
-
-impl WorkState {
-    /// Show the planning inputs of a case just opened or restored (typed fields too).
-    pub fn load_planning(&mut self, inputs: &PlanInputs) {
-        let text = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-        self.plan.inputs = inputs.clone();
-        self.plan.height_text = text(inputs.height_cm);
-        self.plan.weight_text = text(inputs.weight_kg);
-        self.plan.weeks_since_pve_text = text(inputs.weeks_since_pve);
-        self.plan.weeks_text = text(inputs.weeks_between_scans);
-        self.plan.height_error = None;
-        self.plan.weight_error = None;
-        self.plan.weeks_error = None;
-    }
-}
+pub use super::work_state::WorkState;
 
 pub fn show(
     ui: &mut egui::Ui,

@@ -7,7 +7,7 @@ use super::flr::{
     BORDERLINE_POINTS, FLR_BW_MIN_PERCENT, LiverCondition, PVE_GROWTH, STLV_PLAUSIBLE_FRACTION,
     Thresholds, flr_after_pve, flr_bw_percent, flr_percent, sflr_percent,
 };
-use super::growth::{PostPveScan, Timing};
+use super::pve_scan::{PostPveScan, Timing};
 use super::volumes::{Counts, Volumes};
 use crate::clinical::{ChecklistInputs, FongInputs};
 use serde::{Deserialize, Serialize};

@@ -7,6 +7,7 @@
 
 use super::assessment::Assessment;
 use super::flr::{KGR_MIN, KGR_SOURCE, kinetic_growth};
+pub use super::pve_scan::{PostPveScan, Timing, WEEKS_RANGE};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,25 +32,6 @@ pub struct Growth {
     pub kgr_adequate: bool,
     pub text: String,
     pub source: String,
-}
-
-/// A post-PVE scan kept with the plan (so a saved case and its PDF carry the growth):
-/// its file name, voxel counts and voxel volume.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PostPveScan {
-    pub name: String,
-    pub counts: super::Counts,
-    pub voxel_mm3: f64,
-}
-
-/// Weeks Remnant accepts for either interval (a PVE interval is typically 2-8 weeks).
-pub const WEEKS_RANGE: (f64, f64) = (0.5, 52.0);
-
-/// The time figures of a post-PVE comparison.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timing {
-    pub weeks_since_pve: Option<f64>,
-    pub weeks_between_scans: Option<f64>,
 }
 
 /// Why a post-PVE comparison cannot be made.

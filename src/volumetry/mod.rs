@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod flr;
 pub mod growth;
 pub mod margins;
+pub mod pve_scan;
 pub mod volumes;
 
 pub use assessment::{Assessment, Decision, PlanInputs, assess};

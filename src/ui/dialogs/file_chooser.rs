@@ -4,7 +4,7 @@
 //! recent folders, a filter choice and the file name (or a whole path) to open or save.
 //! The path logic ([`list`], [`resolve`]) is plain code, tested below.
 
-use super::dialogs::{Filter, Kind, Spec, Target};
+use super::{Filter, Kind, Spec, Target};
 use std::path::{Path, PathBuf};
 
 /// One row of the folder list.
