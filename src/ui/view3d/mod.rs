@@ -572,13 +572,15 @@ pub fn show(
         None
     };
     if let Some(m) = msg {
-        painter.text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
+        // wrapped to the view, so a narrow four-up cell shows all of it
+        let galley = painter.layout(
             m,
             egui::FontId::proportional(14.0),
             Color32::LIGHT_GRAY,
+            (rect.width() - 24.0).max(40.0),
         );
+        let at = rect.center() - galley.size() / 2.0;
+        painter.galley(at, galley, Color32::LIGHT_GRAY);
     }
     if let Ok(s) = v.gl.lock()
         && let Some(e) = &s.error

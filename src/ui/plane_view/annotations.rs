@@ -1,0 +1,170 @@
+//! Drawn over a plane's slice: crosshair, orientation letters, slice number and
+//! position, a scale bar, tool graphics and the active plane's frame.
+
+use super::Frame;
+use crate::render::Plane;
+use crate::ui::view_state::ViewState;
+use egui::{Color32, Pos2, Stroke, Vec2};
+
+/// Tool graphics drawn over a plane: lines and a brush outline, in voxel coordinates.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    pub lines: Vec<([f64; 3], [f64; 3])>,
+    /// Brush outline: centre (voxel coordinates) and radius in mm.
+    pub circle: Option<([f64; 3], f64)>,
+    /// A polygon being traced on this plane (voxel coordinates).
+    pub polyline: Vec<[f64; 3]>,
+}
+
+fn letters(plane: Plane) -> [char; 4] {
+    // left, right, top, bottom edges (radiological convention, see render.rs)
+    match plane {
+        Plane::Axial => ['R', 'L', 'A', 'P'],
+        Plane::Coronal => ['R', 'L', 'S', 'I'],
+        Plane::Sagittal => ['A', 'P', 'S', 'I'],
+    }
+}
+
+pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay: &Overlay) {
+    let &Frame {
+        plane,
+        study,
+        axes,
+        dims,
+        slice,
+        rect,
+        img,
+        img_mm,
+        px,
+        ..
+    } = f;
+    let g = &study.ct.geometry;
+    // Overlays: crosshair, letters, slice and position, scale bar.
+    let c = axes.pixel(dims, view.cursor);
+    let cx = img.min.x + (c[0] as f32 + 0.5) / px[0] as f32 * img.width();
+    let cy = img.min.y + (c[1] as f32 + 0.5) / px[1] as f32 * img.height();
+    let cross = Stroke::new(1.0, Color32::from_rgba_unmultiplied(255, 230, 80, 140));
+    painter.line_segment(
+        [Pos2::new(rect.min.x, cy), Pos2::new(rect.max.x, cy)],
+        cross,
+    );
+    painter.line_segment(
+        [Pos2::new(cx, rect.min.y), Pos2::new(cx, rect.max.y)],
+        cross,
+    );
+    let font = egui::FontId::proportional(16.0);
+    let col = Color32::from_rgb(255, 210, 80);
+    let [l, r, t, b] = letters(plane);
+    let m = 6.0;
+    painter.text(
+        Pos2::new(rect.min.x + m, rect.center().y),
+        egui::Align2::LEFT_CENTER,
+        l,
+        font.clone(),
+        col,
+    );
+    painter.text(
+        Pos2::new(rect.max.x - m, rect.center().y),
+        egui::Align2::RIGHT_CENTER,
+        r,
+        font.clone(),
+        col,
+    );
+    painter.text(
+        Pos2::new(rect.center().x, rect.min.y + m),
+        egui::Align2::CENTER_TOP,
+        t,
+        font.clone(),
+        col,
+    );
+    painter.text(
+        Pos2::new(rect.center().x, rect.max.y - m),
+        egui::Align2::CENTER_BOTTOM,
+        b,
+        font,
+        col,
+    );
+    let world = g.to_world([
+        view.cursor[0] as f64,
+        view.cursor[1] as f64,
+        view.cursor[2] as f64,
+    ]);
+    let (wa, name) = match plane {
+        Plane::Axial => (2, "S"),
+        Plane::Coronal => (1, "A"),
+        Plane::Sagittal => (0, "R"),
+    };
+    let small = egui::FontId::monospace(12.0);
+    let info = Color32::from_gray(220);
+    painter.text(
+        rect.min + Vec2::new(m, m + 22.0),
+        egui::Align2::LEFT_TOP,
+        format!(
+            "{}  {}/{}  {name} {:.1} mm",
+            plane.name(),
+            slice + 1,
+            dims[axes.normal],
+            world[wa]
+        ),
+        small.clone(),
+        info,
+    );
+    // scale bar: a round length about a fifth of the view
+    let pts_per_mm = img.width() / img_mm.x;
+    let target = rect.width() / 5.0 / pts_per_mm;
+    let len_mm = [5.0, 10.0, 20.0, 50.0, 100.0, 200.0]
+        .into_iter()
+        .rfind(|&v| v <= target)
+        .unwrap_or(5.0);
+    let bar = len_mm * pts_per_mm;
+    let y = rect.max.y - 24.0;
+    let x0 = rect.min.x + 12.0;
+    let bs = Stroke::new(2.0, info);
+    painter.line_segment([Pos2::new(x0, y), Pos2::new(x0 + bar, y)], bs);
+    painter.line_segment([Pos2::new(x0, y - 4.0), Pos2::new(x0, y + 4.0)], bs);
+    painter.line_segment(
+        [Pos2::new(x0 + bar, y - 4.0), Pos2::new(x0 + bar, y + 4.0)],
+        bs,
+    );
+    painter.text(
+        Pos2::new(x0 + bar / 2.0, y - 4.0),
+        egui::Align2::CENTER_BOTTOM,
+        format!("{len_mm:.0} mm"),
+        small,
+        info,
+    );
+    // tool overlay: voxel coordinates -> screen
+    let to_screen = |c: [f64; 3]| -> Pos2 {
+        let fx = c[axes.h] as f32 + 0.5;
+        let fy = c[axes.v] as f32 + 0.5;
+        let x = if axes.h_flip { px[0] as f32 - fx } else { fx };
+        let y = if axes.v_flip { px[1] as f32 - fy } else { fy };
+        Pos2::new(
+            img.min.x + x / px[0] as f32 * img.width(),
+            img.min.y + y / px[1] as f32 * img.height(),
+        )
+    };
+    let tool = Stroke::new(2.0, Color32::from_rgb(80, 220, 255));
+    for (a, b) in &overlay.lines {
+        painter.line_segment([to_screen(*a), to_screen(*b)], tool);
+    }
+    for w in overlay.polyline.windows(2) {
+        painter.line_segment([to_screen(w[0]), to_screen(w[1])], tool);
+    }
+    if let Some((c, r_mm)) = overlay.circle {
+        let r = r_mm as f32 * pts_per_mm;
+        painter.circle_stroke(
+            to_screen(c),
+            r,
+            Stroke::new(1.5, Color32::from_rgb(80, 220, 255)),
+        );
+    }
+    if view.active == plane {
+        painter.rect_stroke(
+            rect,
+            0.0,
+            Stroke::new(1.0, Color32::from_rgb(90, 140, 220)),
+            egui::StrokeKind::Inside,
+        );
+    }
+}

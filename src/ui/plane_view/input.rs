@@ -1,0 +1,142 @@
+//! Pointer input on one plane: hover, wheel (slice, Ctrl = zoom about the pointer),
+//! pan, window/level, and the primary button for the crosshair or the active tool.
+
+use super::Frame;
+use crate::ui::view_state::ViewState;
+use egui::{Pos2, Rect, Vec2};
+
+/// What a user did on the plane this frame, for the app to act on.
+#[derive(Debug, Clone, Default)]
+pub struct PlaneInput {
+    /// Voxel under a primary press or drag (for tools), and whether the button went down now.
+    pub primary: Option<([usize; 3], bool)>,
+    /// The primary button was released this frame.
+    pub released: bool,
+    /// Voxel clicked (press and release without drag).
+    pub clicked: Option<[usize; 3]>,
+    /// Continuous voxel position under the pointer (for brush outlines).
+    pub hover: Option<[f64; 3]>,
+}
+
+/// Screen position -> image pixel (continuous).
+fn to_pixel(img: Rect, px: [usize; 2], pos: Pos2) -> Vec2 {
+    Vec2::new(
+        (pos.x - img.min.x) / img.width() * px[0] as f32,
+        (pos.y - img.min.y) / img.height() * px[1] as f32,
+    )
+}
+
+/// What the user did on the plane this frame; navigation is applied to `view`.
+pub(super) fn read(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    view: &mut ViewState,
+    f: &Frame,
+    painting: bool,
+) -> PlaneInput {
+    let &Frame {
+        plane,
+        study,
+        axes,
+        dims,
+        slice,
+        pi,
+        rect,
+        img,
+        px,
+        ..
+    } = f;
+    let mut input = PlaneInput::default();
+    let pointer = response.hover_pos();
+    let voxel_at = |pos: Pos2| -> Option<([usize; 3], [f64; 3])> {
+        let p = to_pixel(img, px, pos);
+        if p.x < 0.0 || p.y < 0.0 || p.x >= px[0] as f32 || p.y >= px[1] as f32 {
+            return None;
+        }
+        let v = axes.voxel(dims, slice, p.x as usize, p.y as usize);
+        let mut c = [v[0] as f64, v[1] as f64, v[2] as f64];
+        let fx = if axes.h_flip {
+            px[0] as f32 - p.x - 0.5
+        } else {
+            p.x - 0.5
+        };
+        let fy = if axes.v_flip {
+            px[1] as f32 - p.y - 0.5
+        } else {
+            p.y - 0.5
+        };
+        c[axes.h] = fx as f64;
+        c[axes.v] = fy as f64;
+        Some((v, c))
+    };
+    if let Some(pos) = pointer {
+        view.active = plane;
+        if let Some((v, c)) = voxel_at(pos) {
+            view.hover = Some((v, study.ct.get(v[0], v[1], v[2])));
+            input.hover = Some(c);
+        }
+        let (scroll, ctrl, space) = ui.input(|i| {
+            let mut lines = 0.0f32;
+            for e in &i.events {
+                if let egui::Event::MouseWheel { unit, delta, .. } = e {
+                    lines += match unit {
+                        egui::MouseWheelUnit::Point => delta.y / 40.0,
+                        egui::MouseWheelUnit::Line => delta.y,
+                        egui::MouseWheelUnit::Page => delta.y * 10.0,
+                    };
+                }
+            }
+            (
+                lines,
+                i.modifiers.command || i.modifiers.ctrl,
+                i.key_down(egui::Key::Space),
+            )
+        });
+        if scroll != 0.0 {
+            if ctrl {
+                // zoom about the pointer: keep the point under the pointer fixed
+                let old = view.zoom[pi];
+                let new =
+                    (old * (1.0 + 0.1 * scroll.signum() * scroll.abs().min(5.0))).clamp(0.25, 32.0);
+                let anchor = pos - (rect.center() + view.pan[pi]);
+                view.pan[pi] += anchor - anchor * (new / old);
+                view.zoom[pi] = new;
+            } else {
+                let step = scroll.signum() as isize * (scroll.abs().ceil() as isize).max(1);
+                let n = dims[axes.normal] as isize;
+                view.cursor[axes.normal] = (slice as isize + step).clamp(0, n - 1) as usize;
+            }
+        }
+        let pan_drag = response.dragged_by(egui::PointerButton::Middle)
+            || (space && response.dragged_by(egui::PointerButton::Primary));
+        if pan_drag {
+            view.pan[pi] += response.drag_delta();
+        } else if response.dragged_by(egui::PointerButton::Secondary) {
+            let d = response.drag_delta();
+            view.window.width = (view.window.width + d.x as f64 * 4.0).clamp(1.0, 8000.0);
+            view.window.level = (view.window.level - d.y as f64 * 2.0).clamp(-2000.0, 4000.0);
+        } else if response.is_pointer_button_down_on()
+            && ui.input(|i| i.pointer.button_down(egui::PointerButton::Primary))
+            && !space
+            && let Some((v, _)) = voxel_at(pos)
+        {
+            let pressed = ui.input(|i| i.pointer.button_pressed(egui::PointerButton::Primary));
+            input.primary = Some((v, pressed));
+            if !painting {
+                // navigate: the crosshair follows the pointer, moving the other planes
+                view.cursor = v;
+            }
+        }
+    } else if view.active == plane {
+        view.hover = None;
+    }
+    if ui.input(|i| i.pointer.button_released(egui::PointerButton::Primary)) {
+        input.released = true;
+    }
+    if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        input.clicked = voxel_at(pos).map(|(v, _)| v);
+    }
+    input
+}
