@@ -7,13 +7,14 @@
 //! growth range from seed 001), quoted where they are used. No number here is made up:
 //! the only derived ones are arithmetic on the quoted ones.
 
+use remnant::clinical::{assess, compare};
 use remnant::clinical::{decide, growth_sentence};
 use remnant::segmentation::Layer;
 use remnant::segmentation::components::components;
 use remnant::volume::Geometry;
 use remnant::volumetry::flr::{KGR_MIN, flr_after_pve, kinetic_growth};
-use remnant::volumetry::growth::{Timing, compare};
-use remnant::volumetry::{Counts, Decision, PlanInputs, assess};
+use remnant::volumetry::growth::Timing;
+use remnant::volumetry::{Counts, Decision, PlanInputs};
 
 /// Shindoh J, Truty MJ, Aloia TA, et al. "Kinetic growth rate after portal vein
 /// embolization predicts posthepatectomy outcomes", J Am Coll Surg 2013;216:201-209

@@ -10,15 +10,7 @@ use crate::volumetry::assessment::{Assessment, Decision};
 use crate::volumetry::margins::{MARGIN_MIN_MM, Placement, TumourMargin};
 use serde::{Deserialize, Serialize};
 
-/// The criteria the surgeon enters (None = not entered).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ChecklistInputs {
-    pub tolerates_surgery: Option<bool>,
-    pub primary_controlled: Option<bool>,
-    /// No extrahepatic metastases, or they can be controlled.
-    pub extrahepatic_controlled: Option<bool>,
-}
+pub use crate::volumetry::decision_inputs::ChecklistInputs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -14,18 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub const FONG_SOURCE: &str = "Fong et al., Ann Surg 1999 (collected abstracts, seed 003)";
 
-/// What the surgeon enters (None = not entered) and overrides of the traced criteria.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FongInputs {
-    pub node_positive_primary: Option<bool>,
-    pub disease_free_interval_under_12_months: Option<bool>,
-    pub cea_over_200: Option<bool>,
-    /// Override of "more than one tumour" (None = from the tracing).
-    pub more_than_one_tumour: Option<bool>,
-    /// Override of "largest tumour > 5 cm" (None = from the tracing).
-    pub largest_over_5_cm: Option<bool>,
-}
+pub use crate::volumetry::decision_inputs::FongInputs;
 
 /// Where a criterion's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -65,6 +65,46 @@ fn say(topic: Topic, level: Level, text: impl Into<String>) -> Sentence {
     }
 }
 
+/// The liver assessment with its sentences: the figures and grade from
+/// `volumetry::measure`, then the verdict, why the grade was lowered and the two-stage
+/// sentence, all written here.
+pub fn assess(
+    counts: &crate::volumetry::Counts,
+    voxel_mm3: f64,
+    inp: &crate::volumetry::PlanInputs,
+) -> Assessment {
+    let mut a = crate::volumetry::measure(counts, voxel_mm3, inp);
+    if let Some(bw) = a.verdict.lowered_by_flr_bw {
+        a.verdict.lowered_because.push(flr_bw_lowered_reason(bw));
+    }
+    a.verdict.text = verdict_sentence(&a);
+    if let Some(text) = two_stage_sentence(&a)
+        && let Some(t) = a.two_stage.as_mut()
+    {
+        t.text = text;
+    }
+    a
+}
+
+/// The post-PVE comparison with its sentence (figures from `volumetry::growth`).
+pub fn compare(
+    before: &Assessment,
+    after: &Assessment,
+    timing: crate::volumetry::growth::Timing,
+) -> Result<crate::volumetry::growth::Growth, crate::volumetry::growth::GrowthError> {
+    let mut g = crate::volumetry::growth::measure_growth(before, after, timing)?;
+    g.text = growth_sentence(
+        &g.basis,
+        g.before_percent,
+        g.after_percent,
+        g.degree_of_hypertrophy_points,
+        g.kgr_percent_per_week,
+        g.weeks,
+        g.kgr_is_lower_bound,
+    );
+    Ok(g)
+}
+
 /// Why FLR / body weight lowered the grade.
 pub fn flr_bw_lowered_reason(bw: f64) -> String {
     format!(

@@ -2,13 +2,14 @@
 //! inputs, for the panel, the CLI and the report alike.
 
 use super::{CheckLine, Context, Fong, Sentence, checklist, fong, sentences};
+use super::{assess, compare};
 use crate::clinical::fong::TracedTumours;
 use crate::segmentation::components::Component;
 use crate::volume::Geometry;
 use crate::volumetry::coverage::liver_coverage;
-use crate::volumetry::growth::{Growth, Timing, compare};
+use crate::volumetry::growth::{Growth, Timing};
 use crate::volumetry::margins::{TumourMargin, margins};
-use crate::volumetry::{Assessment, Counts, PlanInputs, assess};
+use crate::volumetry::{Assessment, Counts, PlanInputs};
 use serde::Serialize;
 
 /// A post-PVE scan to compare with: its counts and voxel volume, and the timing.

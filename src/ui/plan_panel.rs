@@ -2,12 +2,13 @@
 //! `clinical`, printed as is), a bar chart against the threshold, the tumour list with
 //! margins, the Fong score and resectability inputs, and the post-PVE comparison.
 
+use crate::clinical::assess;
 use crate::clinical::{Level, PlanDecision as Plan, decide};
 use crate::segmentation::components::Component;
 use crate::volume::Geometry;
 use crate::volumetry::body::{HEIGHT_CM_RANGE, WEIGHT_KG_RANGE, parse_measure};
 use crate::volumetry::margins::Placement;
-use crate::volumetry::{Assessment, Counts, Decision, LiverCondition, PlanInputs, assess};
+use crate::volumetry::{Assessment, Counts, Decision, LiverCondition, PlanInputs};
 use egui::Color32;
 use egui_plot::{Bar, BarChart, HLine, Plot};
 

@@ -3,13 +3,13 @@
 
 use super::body::{bsa_mosteller, check_height, check_weight, stlv_vauthey};
 use super::coverage::Coverage;
+use super::decision_inputs::{ChecklistInputs, FongInputs};
 use super::flr::{
     BORDERLINE_POINTS, FLR_BW_MIN_PERCENT, LiverCondition, PVE_GROWTH, STLV_PLAUSIBLE_FRACTION,
     Thresholds, flr_after_pve, flr_bw_percent, flr_percent, sflr_percent,
 };
 use super::pve_scan::{PostPveScan, Timing};
 use super::volumes::{Counts, Volumes};
-use crate::clinical::{ChecklistInputs, FongInputs};
 use serde::{Deserialize, Serialize};
 
 /// What the surgeon enters besides the tracing.
@@ -159,6 +159,9 @@ pub struct Verdict {
     pub missing: Vec<String>,
     /// Why the grade is lower than the volume alone gives (e.g. FLR / body weight).
     pub lowered_because: Vec<String>,
+    /// FLR / body weight (%) when it lowered the grade (`clinical` says why).
+    #[serde(skip)]
+    pub lowered_by_flr_bw: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,7 +213,8 @@ fn body_inputs(inp: &PlanInputs) -> (Option<f64>, Option<f64>, Vec<String>) {
     (h, w, errors)
 }
 
-pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
+/// The figures and the grade, without sentences (`clinical::assess` adds them).
+pub fn measure(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
     let volumes = Volumes::from_counts(counts, voxel_mm3);
     let (height, weight, mut input_errors) = body_inputs(inp);
     if let Err(e) = inp.thresholds.validate() {
@@ -259,7 +263,7 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
         _ => (None, None),
     };
     let flr_bw_used = cond != LiverCondition::Cirrhosis && flr_bw.is_some();
-    let mut lowered_because = Vec::new();
+    let mut lowered_by_flr_bw = None;
     let decision = match (judged, missing.is_empty()) {
         (Some(p), true) => {
             let mut d = grade(p, threshold);
@@ -268,7 +272,7 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
                 && d.lowered() != d
             {
                 d = d.lowered();
-                lowered_because.push(crate::clinical::flr_bw_lowered_reason(bw));
+                lowered_by_flr_bw = Some(bw);
             }
             d
         }
@@ -310,7 +314,7 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
             text: String::new(),
         }
     });
-    let mut a = Assessment {
+    Assessment {
         counts: *counts,
         volumes,
         flr_percent: flr,
@@ -331,20 +335,13 @@ pub fn assess(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
             source: inp.thresholds.source_for(cond),
             text: String::new(),
             missing,
-            lowered_because,
+            lowered_because: Vec::new(),
+            lowered_by_flr_bw,
         },
         pve,
         two_stage,
         input_errors,
-    };
-    a.verdict.text = crate::clinical::verdict_sentence(&a);
-    if let Some(text) = crate::clinical::two_stage_sentence(&a) {
-        a.two_stage
-            .as_mut()
-            .expect("sentence only for two stages")
-            .text = text;
     }
-    a
 }
 
 #[cfg(test)]
@@ -369,7 +366,7 @@ mod tests {
             condition: LiverCondition::Chemo,
             ..Default::default()
         };
-        let a = assess(&c, 1.0, &inp);
+        let a = crate::clinical::assess(&c, 1.0, &inp);
         assert!((a.flr_percent.unwrap() - 24.0).abs() < 1e-9);
         assert_eq!(a.verdict.decision, Decision::Insufficient);
         assert!(
@@ -384,7 +381,7 @@ mod tests {
         assert!((pve.percent.0 - 28.8).abs() < 1e-9 && (pve.percent.1 - 33.6).abs() < 1e-9);
         assert!(pve.reaches_threshold_at_best);
         // the same plan for a normal liver: 24 % is within 5 points above 20 %: borderline
-        let a = assess(&c, 1.0, &PlanInputs::default());
+        let a = crate::clinical::assess(&c, 1.0, &PlanInputs::default());
         assert_eq!(a.verdict.decision, Decision::Borderline);
         assert!(
             a.verdict
@@ -410,7 +407,9 @@ mod tests {
         // and through assess, on voxel counts: normal liver, 1 mL voxels, functional 1000
         let at = |remnant: u64| {
             let c = counts(1000, 0, 1000 - remnant);
-            assess(&c, 1000.0, &PlanInputs::default()).verdict.decision
+            crate::clinical::assess(&c, 1000.0, &PlanInputs::default())
+                .verdict
+                .decision
         };
         assert_eq!(at(199), Decision::Insufficient);
         assert_eq!(at(200), Decision::Borderline);
@@ -423,7 +422,7 @@ mod tests {
         let c = counts(1000, 0, 700); // FLR 30 %
         let mut inp = PlanInputs::default();
         inp.thresholds.normal = 25.0;
-        let a = assess(&c, 1.0, &inp);
+        let a = crate::clinical::assess(&c, 1.0, &inp);
         assert!(a.verdict.threshold_custom);
         assert!(
             a.verdict.text.contains(">= custom 25 % required"),
@@ -438,7 +437,7 @@ mod tests {
             a.verdict.text
         );
         assert_eq!(a.verdict.decision, Decision::Adequate);
-        let a = assess(&c, 1.0, &PlanInputs::default());
+        let a = crate::clinical::assess(&c, 1.0, &PlanInputs::default());
         assert!(!a.verdict.threshold_custom);
         assert!(
             a.verdict.text.contains(">= 20 % required"),
@@ -457,7 +456,7 @@ mod tests {
             weight_kg: Some(80.0),
             ..Default::default()
         };
-        let a = assess(&c, 1.0, &inp);
+        let a = crate::clinical::assess(&c, 1.0, &inp);
         let b = a.body.clone().unwrap();
         assert!((b.bsa_m2 - 2.0).abs() < 1e-12);
         assert!((b.sflr_percent - 20.0).abs() < 1e-9);
@@ -487,25 +486,25 @@ mod tests {
             weight_kg: Some(80.0),
             ..Default::default()
         };
-        let a = assess(&c, 1.0, &inp);
+        let a = crate::clinical::assess(&c, 1.0, &inp);
         assert!((a.flr_bw_percent.unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(a.verdict.decision, Decision::Borderline);
         assert!(a.verdict.lowered_because.is_empty());
         // just above 0.5 % (400.001 mL): not lowered either
-        let a_up = assess(&counts(1_500_000, 0, 1_099_999), 1.0, &inp);
+        let a_up = crate::clinical::assess(&counts(1_500_000, 0, 1_099_999), 1.0, &inp);
         assert!(a_up.flr_bw_percent.unwrap() > 0.5);
         assert_eq!(a_up.verdict.decision, Decision::Borderline);
         assert!(a_up.verdict.lowered_because.is_empty());
         let c2 = counts(1_500_000, 0, 1_100_001); // 399.999 mL: 0.49999 %
-        let a2 = assess(&c2, 1.0, &inp);
+        let a2 = crate::clinical::assess(&c2, 1.0, &inp);
         assert_eq!(a2.verdict.decision, Decision::Insufficient);
         // cirrhosis: sFLR 23 % < 40 % anyway; the ratio is not used
         let mut cir = inp.clone();
         cir.condition = LiverCondition::Cirrhosis;
-        let a3 = assess(&c2, 1.0, &cir);
+        let a3 = crate::clinical::assess(&c2, 1.0, &cir);
         assert!(!a3.flr_bw_used && a3.verdict.lowered_because.is_empty());
         // an insufficient remnant is not "graded down" further
-        let a5 = assess(&counts(1_500_000, 0, 1_300_000), 1.0, &inp);
+        let a5 = crate::clinical::assess(&counts(1_500_000, 0, 1_300_000), 1.0, &inp);
         assert_eq!(a5.verdict.decision, Decision::Insufficient);
         assert!(a5.verdict.lowered_because.is_empty(), "{}", a5.verdict.text);
         // a remnant adequate by volume and low by weight goes from adequate to borderline
@@ -517,7 +516,7 @@ mod tests {
         // BSA sqrt(150*150/3600) = 2.5 -> sTLV 2373.79 mL; remnant 700 mL: sFLR 29.5 %,
         // FLR/BW 700 / 150000 = 0.467 %
         let c4 = counts(1_500_000, 0, 800_000);
-        let a4 = assess(&c4, 1.0, &heavy);
+        let a4 = crate::clinical::assess(&c4, 1.0, &heavy);
         assert_eq!(a4.verdict.decision, Decision::Borderline);
     }
 
@@ -533,7 +532,7 @@ mod tests {
             weight_kg: Some(62.2),
             ..Default::default()
         };
-        let a = assess(&c, 1.0, &inp);
+        let a = crate::clinical::assess(&c, 1.0, &inp);
         let b = a.body.unwrap();
         let bsa = (173.0f64 * 62.2 / 3600.0).sqrt();
         assert!((b.bsa_m2 - bsa).abs() < 1e-12);
@@ -543,11 +542,11 @@ mod tests {
 
     #[test]
     fn missing_inputs_give_no_verdict_and_say_what_is_missing() {
-        let a = assess(&Counts::default(), 1.0, &PlanInputs::default());
+        let a = crate::clinical::assess(&Counts::default(), 1.0, &PlanInputs::default());
         assert_eq!(a.verdict.decision, Decision::NoVerdict);
         assert!(a.verdict.text.contains("trace the whole liver"));
         let c = counts(1000, 0, 0);
-        let a = assess(&c, 1.0, &PlanInputs::default());
+        let a = crate::clinical::assess(&c, 1.0, &PlanInputs::default());
         assert_eq!(a.verdict.decision, Decision::NoVerdict);
         assert!(a.verdict.text.contains("resection"));
     }
@@ -560,7 +559,7 @@ mod tests {
             weight_kg: Some(900.0),
             ..Default::default()
         };
-        let a = assess(&c, 1.0, &inp);
+        let a = crate::clinical::assess(&c, 1.0, &inp);
         assert_eq!(a.input_errors.len(), 2);
         assert!(a.body.is_none());
         assert_eq!(a.verdict.basis.as_deref(), Some("FLR"));
@@ -570,7 +569,7 @@ mod tests {
     fn tumour_left_in_the_remnant_is_always_in_the_verdict() {
         let mut c = counts(1000, 10, 500);
         c.tumour_outside_resection = 10;
-        let a = assess(&c, 1000.0, &PlanInputs::default());
+        let a = crate::clinical::assess(&c, 1000.0, &PlanInputs::default());
         assert_eq!(a.verdict.decision, Decision::Adequate);
         assert!(
             a.verdict
@@ -589,10 +588,10 @@ mod tests {
             weight_kg: Some(80.0),
             ..Default::default()
         };
-        let a = assess(&counts(1_000_000, 0, 500_000), 1.0, &inp);
+        let a = crate::clinical::assess(&counts(1_000_000, 0, 500_000), 1.0, &inp);
         assert!(a.stlv_implausible());
         // 1300 mL is 25.3 % below: plausible
-        let a = assess(&counts(1_300_000, 0, 500_000), 1.0, &inp);
+        let a = crate::clinical::assess(&counts(1_300_000, 0, 500_000), 1.0, &inp);
         assert!(!a.stlv_implausible());
     }
 }

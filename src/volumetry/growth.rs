@@ -63,7 +63,8 @@ fn scan_missing(which: &str, a: &Assessment, out: &mut Vec<String>) {
     }
 }
 
-pub fn compare(
+/// The growth figures (DH, KGR, timing); the sentence is `clinical::compare`'s.
+pub fn measure_growth(
     before: &Assessment,
     after: &Assessment,
     timing: Timing,
@@ -108,7 +109,6 @@ pub fn compare(
         weeks,
     })?;
     let ok = kgr >= KGR_MIN;
-    let text = crate::clinical::growth_sentence(basis, b, a, dh, kgr, weeks, lower_bound);
     Ok(Growth {
         basis: basis.into(),
         before_percent: b,
@@ -122,7 +122,7 @@ pub fn compare(
         degree_of_hypertrophy_points: dh,
         kgr_percent_per_week: kgr,
         kgr_adequate: ok,
-        text,
+        text: String::new(),
         source: KGR_SOURCE.into(),
     })
 }
@@ -130,7 +130,7 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::volumetry::{Counts, PlanInputs, assess};
+    use crate::volumetry::{Counts, PlanInputs};
 
     fn plan(remnant: u64, resected: u64) -> Assessment {
         let c = Counts {
@@ -145,7 +145,7 @@ mod tests {
             weight_kg: Some(80.0),
             ..Default::default()
         };
-        assess(&c, 1.0, &inp)
+        crate::clinical::assess(&c, 1.0, &inp)
     }
 
     fn since(w: f64) -> Timing {
@@ -161,7 +161,7 @@ mod tests {
         // 3 weeks after PVE: 469.8405 mL = 27.0 % -> DH 9 points, KGR 3 %/week.
         let before = plan(313_227, 1_200_000);
         let after = plan(469_840, 1_100_000);
-        let g = compare(&before, &after, since(3.0)).unwrap();
+        let g = crate::clinical::compare(&before, &after, since(3.0)).unwrap();
         assert_eq!(g.basis, "sFLR");
         assert!((g.before_percent - 18.0).abs() < 1e-3);
         assert!((g.degree_of_hypertrophy_points - 9.0).abs() < 1e-3);
@@ -170,19 +170,19 @@ mod tests {
         // 6 points in 3 weeks = 2.0 %/week exactly (>= 2 is not flagged); over 3.01 weeks
         // it falls just below 2 and is flagged with "associated with", never "predicts".
         let after2 = plan(313_227 + 104_409, 1_100_000); // + 6.0 % of 1740.15 mL
-        let g2 = compare(&before, &after2, since(3.0)).unwrap();
+        let g2 = crate::clinical::compare(&before, &after2, since(3.0)).unwrap();
         assert!(
             (g2.kgr_percent_per_week - 2.0).abs() < 1e-3,
             "{}",
             g2.kgr_percent_per_week
         );
         assert!(g2.kgr_adequate, "{}", g2.text);
-        let g3 = compare(&before, &after2, since(3.01)).unwrap();
+        let g3 = crate::clinical::compare(&before, &after2, since(3.01)).unwrap();
         assert!(!g3.kgr_adequate);
         assert!(g3.text.contains("associated with"), "{}", g3.text);
         assert!(!g3.text.contains("predicts"), "{}", g3.text);
         assert_eq!(
-            compare(&before, &after, since(0.0)).unwrap_err(),
+            crate::clinical::compare(&before, &after, since(0.0)).unwrap_err(),
             GrowthError::Weeks {
                 what: "weeks since PVE",
                 weeks: 0.0
@@ -205,11 +205,11 @@ mod tests {
                 ..Default::default()
             };
             // 1 mL voxels: every volume and percentage is exact
-            assess(&c, 1000.0, &PlanInputs::default())
+            crate::clinical::assess(&c, 1000.0, &PlanInputs::default())
         };
         let before = flr(200);
         for (after, flagged) in [(250, true), (251, false), (249, true)] {
-            let g = compare(&before, &flr(after), since(4.0)).unwrap();
+            let g = crate::clinical::compare(&before, &flr(after), since(4.0)).unwrap();
             assert_eq!(g.basis, "FLR");
             let said = g.text.contains("degree of hypertrophy <= 5 points");
             assert_eq!(
@@ -218,7 +218,7 @@ mod tests {
                 g.degree_of_hypertrophy_points, g.text
             );
         }
-        let g = compare(&before, &flr(250), since(4.0)).unwrap();
+        let g = crate::clinical::compare(&before, &flr(250), since(4.0)).unwrap();
         assert_eq!(g.degree_of_hypertrophy_points, 5.0);
         assert!(
             g.text
@@ -232,17 +232,17 @@ mod tests {
     fn sflr_comparison_requires_the_resection_on_both_scans() {
         let before = plan(313_227, 1_200_000);
         let liver_only = plan(1_500_000, 0);
-        let e = compare(&before, &liver_only, since(3.0))
+        let e = crate::clinical::compare(&before, &liver_only, since(3.0))
             .unwrap_err()
             .to_string();
         assert!(e.contains("No comparison yet"), "{e}");
         assert!(e.contains("resection on the post-PVE scan"), "{e}");
-        let e = compare(&liver_only, &before, since(3.0))
+        let e = crate::clinical::compare(&liver_only, &before, since(3.0))
             .unwrap_err()
             .to_string();
         assert!(e.contains("resection on the first scan"), "{e}");
         let empty = plan(0, 0);
-        let e = compare(&before, &empty, since(3.0))
+        let e = crate::clinical::compare(&before, &empty, since(3.0))
             .unwrap_err()
             .to_string();
         assert!(e.contains("trace the liver on the post-PVE scan"), "{e}");
@@ -255,7 +255,7 @@ mod tests {
         let before = plan(313_227, 1_200_000); // 18.0 %
         let after = plan(313_227 + 139_212, 1_100_000); // + 8.0 % of 1740.15 mL
         // scans 6 weeks apart, PVE 4 weeks before the second scan: KGR 8 / 4 = 2.0
-        let g = compare(
+        let g = crate::clinical::compare(
             &before,
             &after,
             Timing {
@@ -272,7 +272,7 @@ mod tests {
         assert!(!g.kgr_is_lower_bound && g.kgr_adequate);
         assert!(g.text.contains("4.0 weeks since PVE"), "{}", g.text);
         // only the scan interval: 8 / 6 = 1.33, said to be a lower bound
-        let g = compare(
+        let g = crate::clinical::compare(
             &before,
             &after,
             Timing {
@@ -284,7 +284,7 @@ mod tests {
         assert!((g.kgr_percent_per_week - 8.0 / 6.0).abs() < 1e-3);
         assert!(g.kgr_is_lower_bound);
         assert!(g.text.contains("lower bound"), "{}", g.text);
-        let e = compare(&before, &after, Timing::default()).unwrap_err();
+        let e = crate::clinical::compare(&before, &after, Timing::default()).unwrap_err();
         assert_eq!(e, GrowthError::NoTiming);
         let e = e.to_string();
         assert!(e.contains("weeks since PVE"), "{e}");
