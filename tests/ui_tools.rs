@@ -26,8 +26,11 @@ fn tools_harness() -> Harness<'static, RemnantApp> {
     app.apply(AppCommand::Open(sample("ct.nii.gz")));
     app.wait_for_jobs();
     app.tab = Tab::Tools;
+    // The 3-D view's meshing job may finish during a step and ask for a repaint or
+    // two more (on a loaded machine the default 4 steps were once not enough).
     let mut h = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
+        .with_max_steps(12)
         .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
     h.run();
     h
