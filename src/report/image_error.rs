@@ -1,5 +1,38 @@
-//! Why a photo or a key image could not be used (report form previews and PDF).
-//! Each message names the problem in words a user can act on.
+//! Why a photo or a key image could not be used (report form previews and PDF), and
+//! the one place photo files are read. Each message names the problem in words a user
+//! can act on.
+
+use std::io::Read;
+use std::path::Path;
+
+/// Photos larger than this are not read.
+const MAX_PHOTO_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The formats a photo may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhotoKind {
+    Jpeg,
+    Png,
+}
+
+/// Read a photo file (at most 64 MiB), JPEG or PNG by its first bytes.
+pub(crate) fn read_photo(path: &Path) -> Result<(PhotoKind, Vec<u8>), ImageError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_PHOTO_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_PHOTO_BYTES {
+        return Err(ImageError::FileTooLarge(MAX_PHOTO_BYTES));
+    }
+    let kind = if bytes.starts_with(&[0xff, 0xd8]) {
+        PhotoKind::Jpeg
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        PhotoKind::Png
+    } else {
+        return Err(ImageError::NotJpegOrPng);
+    };
+    Ok((kind, bytes))
+}
 
 /// A photo or image that cannot be shown or embedded.
 #[derive(Debug, thiserror::Error)]

@@ -1,13 +1,12 @@
 //! Small previews of attached photos for the report form: JPEG (scaled while decoding)
 //! or PNG, EXIF orientation applied, reduced to fit a square of `max_side` pixels.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 
 use super::ImageError;
+use super::image_error::{PhotoKind, read_photo};
 
-/// Photos larger than this are not read for a preview.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Decoded images larger than this are refused.
 const MAX_PIXELS: usize = 64 * 1024 * 1024;
 
@@ -20,21 +19,13 @@ pub struct Thumbnail {
 }
 
 pub fn thumbnail(path: &Path, max_side: usize) -> Result<Thumbnail, ImageError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ImageError::FileTooLarge(MAX_FILE_BYTES));
-    }
     let max_side = max_side.max(1);
-    let t = if bytes.starts_with(&[0xff, 0xd8]) {
-        let t = jpeg(&bytes, max_side)?;
-        orient(t, super::pdf::jpeg_orientation(&bytes))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        png(&bytes)?
-    } else {
-        return Err(ImageError::NotJpegOrPng);
+    let t = match read_photo(path)? {
+        (PhotoKind::Jpeg, bytes) => {
+            let t = jpeg(&bytes, max_side)?;
+            orient(t, super::pdf::jpeg_orientation(&bytes))
+        }
+        (PhotoKind::Png, bytes) => png(&bytes)?,
     };
     Ok(shrink(t, max_side))
 }

@@ -2,14 +2,13 @@
 //! they are (DCTDecode, size from the frame header, EXIF orientation
 //! honoured); PNG files are decoded and re-compressed (FlateDecode).
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 
 use super::image::{Coding, Color, PdfImage, deflate, deflate_rows};
 use crate::report::ImageError;
+use crate::report::image_error::{PhotoKind, read_photo};
 
-/// Photos larger than this are not read.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Decoded PNG samples larger than this are refused.
 const MAX_DECODED_BYTES: usize = 256 * 1024 * 1024;
 
@@ -21,21 +20,12 @@ pub(super) struct Photo {
 
 /// Reads a JPEG or PNG photo; the error says why it could not be used.
 pub(super) fn load(path: &Path) -> Result<Photo, ImageError> {
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ImageError::FileTooLarge(MAX_FILE_BYTES));
-    }
-    if bytes.starts_with(&[0xff, 0xd8]) {
-        jpeg(bytes)
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        png(&bytes).map(|image| Photo {
+    match read_photo(path)? {
+        (PhotoKind::Jpeg, bytes) => jpeg(bytes),
+        (PhotoKind::Png, bytes) => png(&bytes).map(|image| Photo {
             image,
             orientation: 1,
-        })
-    } else {
-        Err(ImageError::NotJpegOrPng)
+        }),
     }
 }
 
