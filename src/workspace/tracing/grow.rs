@@ -51,9 +51,7 @@ impl Editor {
     /// What grow from seeds needs; an error says what is missing.
     pub fn grow_request(&self, study: &Study) -> Result<GrowRequest, TracingError> {
         let grid = Grid::of(&study.ct.geometry);
-        self.seeds
-            .check_on(&grid)
-            .map_err(|e| TracingError::Seeds(e.to_string()))?;
+        self.seeds.check_on(&grid)?;
         let fg = self.seeds.voxels(&grid, SeedKind::Liver);
         if fg.is_empty() {
             return Err(TracingError::NoLiverSeeds);

@@ -138,10 +138,10 @@ pub const MAX_RADIUS_MM: f64 = 100.0;
 pub const MAX_MARGIN_MM: f64 = 50.0;
 
 /// Why a tracing action could not start; the message says what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TracingError {
-    #[error("{0}")]
-    Seeds(String),
+    #[error(transparent)]
+    Seeds(#[from] crate::segmentation::seeds::SeedsError),
     #[error("paint at least one liver seed stroke first (Seeds tool)")]
     NoLiverSeeds,
     #[error("trace the {layer} on at least two slices first ({traced} traced)")]
