@@ -26,6 +26,9 @@ pub struct Session {
     /// The accepted cutting plane.
     #[serde(default)]
     pub cut_plane: Option<CutPlane>,
+    /// The rulers placed on the planes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rulers: Vec<crate::measure::Ruler>,
     pub report: serde_json::Value,
     pub case_path: Option<PathBuf>,
 }
@@ -163,6 +166,7 @@ pub fn write(dir: &Path, snap: &Snapshot) -> Result<(), AutosaveError> {
             .map_or(0, |d| d.as_secs()),
         planning: snap.planning.clone(),
         cut_plane: snap.cut,
+        rulers: snap.rulers.clone(),
         report: report_value,
         case_path: snap.case_path.clone(),
     };
@@ -233,6 +237,11 @@ mod tests {
             normal: [0.0, 0.6, 0.8],
             remove_positive: false,
         };
+        let ruler = crate::measure::Ruler {
+            plane: crate::render::Plane::Coronal,
+            a: [3.5, 7.0, 2.25],
+            b: [10.0, 7.0, 6.0],
+        };
         let snap = Snapshot {
             scan: Some(crate::snapshot::ScanSnapshot {
                 path: scan.clone(),
@@ -242,6 +251,7 @@ mod tests {
             }),
             planning: plan.clone(),
             cut: Some(cut),
+            rulers: vec![ruler],
             report: report.clone(),
             case_path: None,
             revision: 1,
@@ -250,6 +260,7 @@ mod tests {
         let p = pending(&ad).unwrap();
         assert_eq!(p.session.planning, plan);
         assert_eq!(p.session.cut_plane, Some(cut));
+        assert_eq!(p.session.rulers, vec![ruler]);
         assert_eq!(report_of(&p.session).unwrap(), report);
         p.belongs_to(&scan).unwrap();
         // another file, or the same file changed, is refused

@@ -38,6 +38,10 @@ pub struct Case {
     pub planning: PlanInputs,
     #[serde(default)]
     pub cut_plane: Option<CutPlane>,
+    /// Rulers placed on the planes (end points in voxel coordinates); absent in
+    /// cases saved before rulers existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rulers: Vec<crate::measure::Ruler>,
     /// The report as its own versioned JSON object (see docs/REPORT_SCHEMA.md).
     pub report: serde_json::Value,
 }
@@ -168,6 +172,7 @@ pub fn save_checked(
         layers,
         planning: snap.planning.clone(),
         cut_plane: snap.cut,
+        rulers: snap.rulers.clone(),
         report: report_value,
     };
     let mut text = serde_json::to_string_pretty(&case).map_err(|e| damaged(&e))?;
@@ -304,17 +309,18 @@ pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> 
     }
 }
 
+/// Most extra key images the report gets for slices holding rulers (beyond the
+/// axial and coronal slices with the most liver).
+pub const MAX_RULER_IMAGES: usize = 6;
+
 /// Key slices for the report: the axial and coronal slices holding the most liver,
-/// with the layers drawn, resampled to square pixels (true aspect).
-pub fn key_images(study: &Study) -> Vec<KeyImage> {
+/// with the layers drawn, resampled to square pixels (true aspect); then one image
+/// per other slice holding rulers (at most [`MAX_RULER_IMAGES`]). Rulers are drawn
+/// on the image of their slice with their length.
+pub fn key_images(study: &Study, rulers: &[crate::measure::Ruler]) -> Vec<KeyImage> {
     let g = &study.ct.geometry;
     let liver = Layer::Liver.bit() | Layer::Tumour.bit();
-    let styles: Vec<(Layer, LayerStyle)> = Layer::ALL
-        .iter()
-        .map(|&l| (l, LayerStyle::default_for(l)))
-        .collect();
-    let lut = Window::ABDOMEN.lut();
-    let mut out = Vec::new();
+    let mut slices = Vec::new();
     for plane in [Plane::Axial, Plane::Coronal] {
         let axes = PlaneAxes::new(g, plane);
         let n = g.dims[axes.normal];
@@ -332,41 +338,105 @@ pub fn key_images(study: &Study) -> Vec<KeyImage> {
         } else {
             slice
         };
-        let mut rgba = Vec::new();
-        render_slice(
-            &study.ct,
-            Some(&study.labels.bits),
-            axes,
-            slice,
-            &lut,
-            &styles,
-            None,
-            &mut rgba,
-        );
-        let [w, h] = axes.size(g.dims);
-        let pmm = axes.pixel_mm(g);
-        let scale = pmm[1] / pmm[0];
-        let h2 = ((h as f64 * scale).round() as usize).clamp(1, 4096);
-        let mut rgb = Vec::with_capacity(w * h2 * 3);
-        for y in 0..h2 {
-            let sy = ((y as f64 + 0.5) / scale).floor().min(h as f64 - 1.0) as usize;
-            for x in 0..w {
-                let p = &rgba[(sy * w + x) * 4..(sy * w + x) * 4 + 3];
-                rgb.extend_from_slice(p);
-            }
-        }
-        out.push(KeyImage {
-            caption: format!(
-                "{} slice {}/{} (W400/L50): liver green, resection orange, tumour red; patient's right on the left",
-                plane.name(),
-                slice + 1,
-                n
-            ),
-            width: w as u32,
-            height: h2 as u32,
-            rgb,
-        });
+        slices.push((plane, slice));
     }
+    let fitting: Vec<_> = rulers.iter().filter(|r| r.check(g).is_ok()).collect();
+    for r in &fitting {
+        let at = (r.plane, r.slice(g));
+        if !slices.contains(&at) && slices.len() < 2 + MAX_RULER_IMAGES {
+            slices.push(at);
+        }
+    }
+    let mut out: Vec<KeyImage> = slices
+        .into_iter()
+        .map(|(plane, slice)| {
+            let on: Vec<_> = fitting
+                .iter()
+                .filter(|r| r.is_on(g, plane, slice))
+                .map(|r| **r)
+                .collect();
+            key_image(study, plane, slice, &on)
+        })
+        .collect();
     out.extend(crate::report::snapshot3d::key_image(&study.labels));
     out
+}
+
+/// One key slice with the layers drawn, at true aspect, and the rulers on it.
+fn key_image(
+    study: &Study,
+    plane: Plane,
+    slice: usize,
+    rulers: &[crate::measure::Ruler],
+) -> KeyImage {
+    let g = &study.ct.geometry;
+    let styles: Vec<(Layer, LayerStyle)> = Layer::ALL
+        .iter()
+        .map(|&l| (l, LayerStyle::default_for(l)))
+        .collect();
+    let lut = Window::ABDOMEN.lut();
+    let axes = PlaneAxes::new(g, plane);
+    let n = g.dims[axes.normal];
+    let mut rgba = Vec::new();
+    render_slice(
+        &study.ct,
+        Some(&study.labels.bits),
+        axes,
+        slice,
+        &lut,
+        &styles,
+        None,
+        &mut rgba,
+    );
+    let [w, h] = axes.size(g.dims);
+    let pmm = axes.pixel_mm(g);
+    let scale = pmm[1] / pmm[0];
+    let h2 = ((h as f64 * scale).round() as usize).clamp(1, 4096);
+    let mut rgb = Vec::with_capacity(w * h2 * 3);
+    for y in 0..h2 {
+        let sy = ((y as f64 + 0.5) / scale).floor().min(h as f64 - 1.0) as usize;
+        for x in 0..w {
+            let p = &rgba[(sy * w + x) * 4..(sy * w + x) * 4 + 3];
+            rgb.extend_from_slice(p);
+        }
+    }
+    // voxel coordinates -> pixels of the resampled image (as the planes draw them)
+    let to_pixel = |c: [f64; 3]| {
+        let x = if axes.h_flip {
+            g.dims[axes.h] as f64 - 1.0 - c[axes.h]
+        } else {
+            c[axes.h]
+        };
+        let y = if axes.v_flip {
+            g.dims[axes.v] as f64 - 1.0 - c[axes.v]
+        } else {
+            c[axes.v]
+        };
+        [x + 0.5, (y + 0.5) * h2 as f64 / h as f64]
+    };
+    let labels = crate::measure::ruler::draw_rulers(&mut rgb, w, h2, rulers, &g.affine, to_pixel);
+    let mut caption = format!(
+        "{} slice {}/{} (W400/L50): liver green, resection orange, tumour red; patient's right on the left",
+        plane.name(),
+        slice + 1,
+        n
+    );
+    if !labels.is_empty() {
+        let lengths: Vec<&str> = labels.iter().map(|(_, t)| t.as_str()).collect();
+        caption.push_str(&format!(
+            "; ruler{} (yellow): {}",
+            if labels.len() > 1 { "s" } else { "" },
+            lengths.join(", ")
+        ));
+    }
+    KeyImage {
+        caption,
+        width: w as u32,
+        height: h2 as u32,
+        rgb,
+        labels: labels
+            .into_iter()
+            .map(|(at, text)| crate::report::ImageLabel { at, text })
+            .collect(),
+    }
 }

@@ -1,6 +1,7 @@
 //! What is saved of the open case: one type for case files, the autosave and the
 //! headless session, so that none of them can leave a part out.
 
+use crate::measure::Ruler;
 use crate::report::Report;
 use crate::segmentation::LabelMap;
 use crate::segmentation::plane_cut::CutPlane;
@@ -39,6 +40,8 @@ pub struct Snapshot {
     pub planning: PlanInputs,
     /// The accepted cutting plane (virtual resection).
     pub cut: Option<CutPlane>,
+    /// The rulers placed on the planes (voxel coordinates of the scan).
+    pub rulers: Vec<Ruler>,
     pub report: Report,
     /// The case file the work belongs to, if any.
     pub case_path: Option<PathBuf>,
@@ -63,6 +66,7 @@ impl Snapshot {
             }),
             planning: planning.clone(),
             cut,
+            rulers: Vec::new(),
             report: report.clone(),
             case_path: None,
             revision: 0,

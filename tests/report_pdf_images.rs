@@ -63,6 +63,7 @@ fn ct_slice(width: u32, height: u32) -> KeyImage {
         width,
         height,
         rgb,
+        labels: Vec::new(),
     }
 }
 
@@ -129,6 +130,7 @@ fn images_and_photos_are_embedded_or_listed() {
             width: 10,
             height: 10,
             rgb: vec![0; 7],
+            labels: Vec::new(),
         },
     ];
     let pdf = render_pdf(&report, &images).unwrap();

@@ -29,7 +29,7 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     let is_case = serde_json::from_slice::<serde_json::Value>(&bytes)
         .ok()
         .is_some_and(|v| v.get("case_version").is_some());
-    let (report, study, warnings) = if is_case {
+    let (report, study, warnings, rulers) = if is_case {
         let opened = case::open(&input)?;
         let (report, study) = match (&opened.scan_path, &opened.layers_path) {
             (Some(sp), Some(lp)) if lp.exists() => {
@@ -53,11 +53,12 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
             }
             _ => (opened.report.clone(), None),
         };
-        (report, study, opened.warnings)
+        (report, study, opened.warnings, opened.case.rulers.clone())
     } else {
         (
             Report::load(&input).map_err(|e| e.to_string())?,
             None,
+            Vec::new(),
             Vec::new(),
         )
     };
@@ -86,7 +87,10 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         );
     }
     if let Some(out) = a.pdf.clone() {
-        let images = study.as_ref().map(case::key_images).unwrap_or_default();
+        let images = study
+            .as_ref()
+            .map(|s| case::key_images(s, &rulers))
+            .unwrap_or_default();
         let pdf = render_pdf(&report, &images).map_err(|e| e.to_string())?;
         crate::fsutil::atomic_write(&out, &pdf).map_err(|e| e.to_string())?;
         println!("wrote {}", out.display());

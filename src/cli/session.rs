@@ -192,6 +192,7 @@ impl Session {
             scan: Some(crate::workspace::ScanSnapshot::of(&self.study)),
             planning: self.planning.clone(),
             cut: None,
+            rulers: Vec::new(),
             report: self.report.clone(),
             case_path: None,
             revision: self.study.revision,

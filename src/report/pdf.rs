@@ -19,13 +19,23 @@ use super::model::Report;
 use doc::Doc;
 
 /// A key CT slice with its overlays, rendered by the app.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyImage {
     pub caption: String,
     pub width: u32,
     pub height: u32,
     /// Row-major 8-bit RGB samples, top row first: width x height x 3 bytes.
     pub rgb: Vec<u8>,
+    /// Text printed over the image (a ruler's length beside its line).
+    pub labels: Vec<ImageLabel>,
+}
+
+/// A short text over a key image.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImageLabel {
+    /// Where its centre goes: fractions of the width and height from the top left.
+    pub at: [f64; 2],
+    pub text: String,
 }
 
 /// Renders the report as a PDF document.

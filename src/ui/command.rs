@@ -82,6 +82,8 @@ pub enum AppCommand {
     Redo,
     /// An action of the Tools tab on the tracing session.
     Trace(TraceAction),
+    /// An action on the case's rulers (Tools tab).
+    Ruler(RulerAction),
     /// Enter: close the outline being traced, or accept the preview.
     Confirm,
     /// Esc: drop the outline being traced, or discard the preview.
@@ -117,4 +119,12 @@ pub enum TraceAction {
     Region(crate::workspace::tracing::RegionOp),
     ClearSeeds,
     RemoveReference,
+}
+
+/// Actions on the case's rulers (`Workspace::rulers`, 0-based index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulerAction {
+    /// Move the crosshair to the ruler's middle (its plane shows its slice).
+    Show(usize),
+    Delete(usize),
 }

@@ -24,7 +24,7 @@ pub mod work_panel;
 pub mod work_state;
 
 pub use app::RemnantApp;
-pub use command::{AppCommand, Purpose, Tab};
+pub use command::{AppCommand, Purpose, RulerAction, Tab};
 
 /// The window icon from `assets/icon.png` (decoded with the png crate).
 fn icon() -> egui::IconData {

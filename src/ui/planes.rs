@@ -23,6 +23,7 @@ pub struct Pointer {
 /// Tool graphics for a plane: the outline being traced, the cut line, the brush.
 fn overlay_for(
     ed: &Editor,
+    rulers: &[crate::measure::Ruler],
     view: &ViewState,
     plane: Plane,
     study: &Study,
@@ -47,6 +48,7 @@ fn overlay_for(
     {
         o.lines.push((c.a, c.b));
     }
+    o.rulers = plane_view::ruler_marks(rulers, ed.ruler.as_ref(), &study.ct.geometry, plane, slice);
     if matches!(ed.tool, Tool::Brush | Tool::Eraser | Tool::Seeds) && view.active == plane {
         o.circle = hover.map(|h| (h, ed.settings.radius_mm));
     }
@@ -72,7 +74,7 @@ pub fn show(
     let overlays: Vec<Option<Overlay>> = cells
         .iter()
         .map(|(c, _)| match c {
-            Cell::Plane(p) => Some(overlay_for(ed, view, *p, study, hover)),
+            Cell::Plane(p) => Some(overlay_for(ed, &ws.rulers, view, *p, study, hover)),
             Cell::ThreeD => None,
         })
         .collect();
@@ -197,6 +199,10 @@ pub fn apply_pointer(
     }
     if double && ed.tool == Tool::Polygon && ed.outline.is_some() {
         changed |= ed.close_outline(study);
+    }
+    if let Some(r) = ed.placed_ruler.take() {
+        ws.add_ruler(r);
+        changed = true;
     }
     changed
 }

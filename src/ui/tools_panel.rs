@@ -38,6 +38,7 @@ pub fn show(
             if ui.selectable_label(ed.tool == t, t.name()).clicked() && ed.tool != t {
                 ed.tool = t;
                 ed.outline = None;
+                ed.ruler = None;
             }
         }
     });
@@ -211,6 +212,10 @@ fn help(t: Tool) -> &'static str {
         Tool::CutPlane => {
             "Drag a line on a plane: the plane through it (perpendicular to the view) \
              cuts the liver; choose the side, then accept into the resection layer."
+        }
+        Tool::Ruler => {
+            "Drag on a plane (or click both ends) to measure a distance in mm; \
+             Esc cancels one being placed."
         }
     }
 }
@@ -398,4 +403,48 @@ fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, cmds: &mut
         &mut ed.show_disagreement,
         "Show disagreement (orange: traced, not in reference; purple: missed)",
     );
+}
+
+/// The case's rulers: plane, slice and length; a click on one shows its slice,
+/// Delete removes it. Shown when there are rulers or the Ruler tool is active.
+pub fn rulers_section(
+    ui: &mut egui::Ui,
+    rulers: &[crate::measure::Ruler],
+    tool: Tool,
+    g: &crate::volume::Geometry,
+) -> Vec<AppCommand> {
+    use super::command::RulerAction;
+    let mut cmds = Vec::new();
+    if rulers.is_empty() && tool != Tool::Ruler {
+        return cmds;
+    }
+    ui.separator();
+    ui.strong(format!("Rulers ({})", rulers.len()));
+    if rulers.is_empty() {
+        ui.label("None yet: drag on a plane to place one.");
+    }
+    for (i, r) in rulers.iter().enumerate() {
+        let n = r.normal_axis(g);
+        ui.horizontal(|ui| {
+            let text = format!(
+                "Ruler {}: {} slice {}/{}, {}",
+                i + 1,
+                r.plane.name(),
+                r.slice(g) + 1,
+                g.dims[n],
+                r.label(&g.affine)
+            );
+            if ui.link(text).on_hover_text("Show its slice").clicked() {
+                cmds.push(AppCommand::Ruler(RulerAction::Show(i)));
+            }
+            if ui
+                .small_button("Delete")
+                .on_hover_text(format!("Delete ruler {}", i + 1))
+                .clicked()
+            {
+                cmds.push(AppCommand::Ruler(RulerAction::Delete(i)));
+            }
+        });
+    }
+    cmds
 }

@@ -30,6 +30,13 @@ pub fn show(
                 return cmds;
             };
             cmds.extend(tools_panel::show(ui, &mut ws.editor, study, grow));
+            let g = &study.ct.geometry;
+            cmds.extend(tools_panel::rulers_section(
+                ui,
+                &ws.rulers,
+                ws.editor.tool,
+                g,
+            ));
         }
         Tab::Plan => {
             let tumours = ws.tumours().to_vec();

@@ -63,6 +63,8 @@ pub struct Workspace {
     /// the accepted cutting plane.
     pub editor: Editor,
     pub case: Option<CaseFile>,
+    /// Rulers placed on the planes (saved with the case and the autosave).
+    pub rulers: Vec<crate::measure::Ruler>,
     /// Layers to load once the scan that is loading has arrived (an opened case or a
     /// restored autosave).
     pending_layers: Option<PathBuf>,
@@ -89,6 +91,7 @@ impl Workspace {
             planning: PlanInputs::default(),
             editor: Editor::new(),
             case: None,
+            rulers: Vec::new(),
             pending_layers: None,
             restoring: false,
             revision: 0,
@@ -176,10 +179,48 @@ impl Workspace {
             scan: self.study.as_ref().map(ScanSnapshot::of),
             planning: self.planning.clone(),
             cut: self.cut(),
+            rulers: self.rulers.clone(),
             report: self.report.clone(),
             case_path: self.case.as_ref().map(|c| c.path.clone()),
             revision: self.revision(),
         }
+    }
+
+    /// Add a ruler placed on a plane (unsaved work).
+    pub fn add_ruler(&mut self, r: crate::measure::Ruler) {
+        self.rulers.push(r);
+        self.touch();
+    }
+
+    /// Delete ruler `i` (0-based); None when there is no such ruler.
+    pub fn delete_ruler(&mut self, i: usize) -> Option<crate::measure::Ruler> {
+        (i < self.rulers.len()).then(|| {
+            let r = self.rulers.remove(i);
+            self.touch();
+            r
+        })
+    }
+
+    /// Drop the rulers that do not fit the open scan (a case opened onto another
+    /// grid); one note per ruler dropped, naming it and why.
+    fn check_rulers(&mut self) -> Vec<String> {
+        let Some(s) = &self.study else {
+            return Vec::new();
+        };
+        let mut notes = Vec::new();
+        let mut kept = Vec::new();
+        for (i, r) in self.rulers.iter().enumerate() {
+            match r.check(&s.ct.geometry) {
+                Ok(()) => kept.push(*r),
+                Err(e) => notes.push(format!(
+                    "ruler {} ({}) was not loaded: {e}",
+                    i + 1,
+                    r.plane.name()
+                )),
+            }
+        }
+        self.rulers = kept;
+        notes
     }
 
     /// Put the current liver figures into the report's liver section.
@@ -253,6 +294,13 @@ impl Workspace {
             .filter(|_| self.pending_layers.is_some());
         self.editor.reset_for_new_scan();
         self.editor.last_cut = case_cut;
+        // a case's (or autosave's) rulers were read before its scan: keep those that
+        // fit it; another scan starts without rulers
+        if self.pending_layers.is_some() {
+            notes.extend(self.check_rulers());
+        } else {
+            self.rulers.clear();
+        }
         if let Some(lp) = self.pending_layers.take() {
             match self.open_layers(&lp) {
                 Ok(n) => notes.push(n),
@@ -332,6 +380,7 @@ impl Workspace {
             stamp: o.stamp.clone(),
         });
         self.editor.last_cut = o.case.cut_plane;
+        self.rulers = o.case.rulers.clone();
         let mut msg = format!("case opened from {}", path.display());
         for w in &o.warnings {
             msg.push_str("; ");
@@ -353,6 +402,7 @@ impl Workspace {
         self.report = report;
         self.planning = pending.session.planning.clone();
         self.editor.last_cut = pending.session.cut_plane;
+        self.rulers = pending.session.rulers.clone();
         self.case = None;
         if let Some(p) = &pending.session.case_path {
             // the case it came from, if still there: later saves go back to it

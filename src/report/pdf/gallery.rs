@@ -17,6 +17,8 @@ const MAX_H: f32 = 210.0;
 const MAX_CAPTION_LINES: usize = 6;
 /// Largest key image side accepted, in pixels.
 const MAX_SIDE: u32 = 16_384;
+/// Colour of the text over key images (the rulers' yellow).
+const LABEL: super::doc::Rgb = [1.0, 0.84, 0.0];
 
 /// One picture to lay out.
 struct Tile {
@@ -26,6 +28,8 @@ struct Tile {
     width: u32,
     height: u32,
     caption: String,
+    /// Text over the image (key images: ruler lengths).
+    labels: Vec<super::ImageLabel>,
 }
 
 /// Checks a key image and compresses its samples.
@@ -67,6 +71,7 @@ pub(super) fn key_images(doc: &mut Doc, images: &[KeyImage]) {
                 image: doc.add_image(image),
                 orientation: 1,
                 caption: k.caption.clone(),
+                labels: k.labels.clone(),
             }),
             Err(why) => failures.push(format!(
                 "Key image {} ({}) could not be drawn: {why}",
@@ -93,6 +98,7 @@ pub(super) fn photos(doc: &mut Doc, photos: &[Photo]) {
                 image: doc.add_image(loaded.image),
                 orientation: loaded.orientation,
                 caption: p.caption.clone(),
+                labels: Vec::new(),
             }),
             Err(why) => {
                 let name = Path::new(&p.path)
@@ -167,6 +173,24 @@ fn draw_tile(doc: &mut Doc, tile: &Tile, x: f32, top: f32) {
     let y = top - h;
     doc.place_image(tile.image, placement(tile.orientation, x, y, w, h));
     doc.rect((x, y, w, h), None, Some(RULE));
+    for l in &tile.labels {
+        // a text over the upright image (key images are never rotated); kept inside it
+        let size = SMALL + 1.0;
+        let tw = text::str_width(Font::Bold, size, &l.text);
+        // (max then min: never panics when the text is wider than the image)
+        let cx = (x + l.at[0] as f32 * w)
+            .max(x + tw / 2.0 + 2.0)
+            .min(x + w - tw / 2.0 - 2.0);
+        let cy = (y + h - l.at[1] as f32 * h - size / 2.0)
+            .max(y + 3.0)
+            .min(y + h - size - 1.0);
+        doc.rect(
+            (cx - tw / 2.0 - 1.5, cy - 2.5, tw + 3.0, size + 2.0),
+            Some(BLACK),
+            None,
+        );
+        doc.text_centered(cx, cy, Font::Bold, size, LABEL, &l.text);
+    }
     let lh = flow::leading(SMALL + 0.5);
     let mut base = y - 4.0;
     for line in caption_lines(tile) {
@@ -234,6 +258,7 @@ mod tests {
             width: w,
             height: h,
             rgb: vec![0; n],
+            labels: Vec::new(),
         };
         assert!(key_image(&k(2, 2, 12)).is_ok());
         assert!(key_image(&k(2, 2, 11)).is_err());

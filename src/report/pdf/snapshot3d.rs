@@ -73,6 +73,7 @@ pub fn key_image(map: &LabelMap) -> Option<KeyImage> {
         width: img.width as u32,
         height: img.height as u32,
         rgb: img.rgb,
+        labels: Vec::new(),
     })
 }
 

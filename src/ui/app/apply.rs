@@ -83,6 +83,10 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             app.jobs.autosave.now |= trace(&mut app.ws, action);
             Ok(None)
         }
+        C::Ruler(action) => {
+            app.jobs.autosave.now |= ruler(app, action);
+            Ok(None)
+        }
         C::Undo | C::Redo | C::Confirm | C::Escape => {
             app.jobs.autosave.now |= edit_key(&mut app.ws, &cmd);
             Ok(None)
@@ -206,6 +210,10 @@ fn edit_key(ws: &mut Workspace, cmd: &AppCommand) -> bool {
             ed.outline = None;
             false
         }
+        AppCommand::Escape if ed.ruler.is_some() => {
+            ed.ruler = None;
+            false
+        }
         AppCommand::Escape => {
             ed.discard();
             false
@@ -242,6 +250,27 @@ fn trace(ws: &mut Workspace, action: TraceAction) -> bool {
         }
         TraceAction::RemoveReference => {
             ed.set_reference(None);
+            false
+        }
+    }
+}
+
+/// Show or delete a ruler; true when the case changed (autosave now).
+fn ruler(app: &mut RemnantApp, action: crate::ui::command::RulerAction) -> bool {
+    use crate::ui::command::RulerAction;
+    match action {
+        RulerAction::Delete(i) => app.ws.delete_ruler(i).is_some(),
+        RulerAction::Show(i) => {
+            if let (Some(r), Some(view), Some(study)) =
+                (app.ws.rulers.get(i), &mut app.view, &app.ws.study)
+            {
+                let dims = study.ct.dims();
+                for k in 0..3 {
+                    let mid = ((r.a[k] + r.b[k]) / 2.0).round().max(0.0) as usize;
+                    view.cursor[k] = mid.min(dims[k] - 1);
+                }
+                view.active = r.plane;
+            }
             false
         }
     }

@@ -102,7 +102,7 @@ pub fn export_pdf(ws: &mut Workspace, path: &Path) -> Result<String, String> {
     let images = ws
         .study
         .as_ref()
-        .map(crate::case::key_images)
+        .map(|s| crate::case::key_images(s, &ws.rulers))
         .unwrap_or_default();
     let pdf = crate::report::render_pdf(&ws.report, &images).map_err(|e| e.to_string())?;
     crate::fsutil::atomic_write(path, &pdf).map_err(|e| e.to_string())?;

@@ -14,6 +14,73 @@ pub struct Overlay {
     pub circle: Option<([f64; 3], f64)>,
     /// A polygon being traced on this plane (voxel coordinates).
     pub polyline: Vec<[f64; 3]>,
+    /// Rulers lying on this slice, and the one being placed.
+    pub rulers: Vec<RulerMark>,
+}
+
+/// A ruler drawn on a plane: end points (voxel coordinates) and its length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulerMark {
+    pub a: [f64; 3],
+    pub b: [f64; 3],
+    /// "43.2 mm".
+    pub label: String,
+    /// Still being placed.
+    pub draft: bool,
+}
+
+/// The rulers to draw on `slice` of `plane`: those lying on it (within half a
+/// slice; rulers on other slices are not shown) and the one being placed.
+pub fn ruler_marks(
+    rulers: &[crate::measure::Ruler],
+    draft: Option<&crate::workspace::tracing::RulerDraft>,
+    g: &crate::volume::Geometry,
+    plane: Plane,
+    slice: usize,
+) -> Vec<RulerMark> {
+    let placed = rulers.iter().map(|r| (r, false));
+    let drafted = draft.map(|d| (&d.ruler, true));
+    placed
+        .chain(drafted)
+        .filter(|(r, _)| r.is_on(g, plane, slice))
+        .map(|(r, draft)| RulerMark {
+            a: r.a,
+            b: r.b,
+            label: r.label(&g.affine),
+            draft,
+        })
+        .collect()
+}
+
+/// A ruler: the line, a tick across each end, the length beside the middle.
+fn draw_ruler(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, draft: bool) {
+    let colour = if draft {
+        Color32::from_rgb(255, 240, 150)
+    } else {
+        Color32::from_rgb(255, 215, 0)
+    };
+    let stroke = Stroke::new(2.0, colour);
+    painter.line_segment([a, b], stroke);
+    let d = b - a;
+    let len = d.length().max(1e-3);
+    let n = Vec2::new(-d.y, d.x) / len * 6.0;
+    for e in [a, b] {
+        painter.line_segment([e - n, e + n], stroke);
+    }
+    if len < 2.0 {
+        return;
+    }
+    // the label beside the middle, on the side away from the line's lower side
+    let side = if n.y > 0.0 { -1.0 } else { 1.0 };
+    let at = a + d / 2.0 + n * side * 2.2;
+    let galley = painter.layout_no_wrap(label.to_owned(), egui::FontId::proportional(14.0), colour);
+    let rect = egui::Align2::CENTER_CENTER.anchor_size(at, galley.size());
+    painter.rect_filled(
+        rect.expand(2.0),
+        3.0,
+        Color32::from_rgba_unmultiplied(0, 0, 0, 170),
+    );
+    painter.galley(rect.min, galley, colour);
 }
 
 fn letters(plane: Plane) -> [char; 4] {
@@ -150,6 +217,9 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
     }
     for w in overlay.polyline.windows(2) {
         painter.line_segment([to_screen(w[0]), to_screen(w[1])], tool);
+    }
+    for r in &overlay.rulers {
+        draw_ruler(painter, to_screen(r.a), to_screen(r.b), &r.label, r.draft);
     }
     if let Some((c, r_mm)) = overlay.circle {
         let r = r_mm as f32 * pts_per_mm;

@@ -7,7 +7,7 @@ mod annotations;
 mod input;
 mod texture;
 
-pub use annotations::Overlay;
+pub use annotations::{Overlay, RulerMark, ruler_marks};
 pub use input::PlaneInput;
 pub use texture::PlaneCache;
 

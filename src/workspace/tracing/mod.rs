@@ -19,6 +19,7 @@ mod highlight;
 mod pending;
 mod pointer;
 mod regions;
+mod ruler;
 #[cfg(test)]
 mod tests;
 mod trainee;
@@ -28,6 +29,7 @@ pub use highlight::{HL_PREVIEW, HL_SEED_BACKGROUND, HL_SEED_LIVER, HighlightKind
 pub use pending::{Pending, PendingKind};
 pub use pointer::{CutLine, Outline};
 pub use regions::RegionOp;
+pub use ruler::RulerDraft;
 pub use trainee::Reference;
 
 use crate::segmentation::Layer;
@@ -55,10 +57,12 @@ pub enum Tool {
     Seeds,
     /// Drag a line: the plane through it along the view normal cuts the liver.
     CutPlane,
+    /// Drag (or click twice) on a plane: a distance in mm.
+    Ruler,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 8] = [
+    pub const ALL: [Tool; 9] = [
         Tool::Navigate,
         Tool::Brush,
         Tool::Eraser,
@@ -67,6 +71,7 @@ impl Tool {
         Tool::RegionFill,
         Tool::Seeds,
         Tool::CutPlane,
+        Tool::Ruler,
     ];
 
     pub fn name(self) -> &'static str {
@@ -79,6 +84,7 @@ impl Tool {
             Tool::RegionFill => "Region fill",
             Tool::Seeds => "Seeds",
             Tool::CutPlane => "Cut plane",
+            Tool::Ruler => "Ruler",
         }
     }
 
@@ -157,6 +163,10 @@ pub struct Editor {
     pub seeds: Seeds,
     pub pending: Option<Pending>,
     pub cut: Option<CutLine>,
+    /// The ruler being placed (Ruler tool).
+    pub ruler: Option<RulerDraft>,
+    /// A ruler just placed, for the workspace to take (`Workspace::add_ruler`).
+    pub placed_ruler: Option<crate::measure::Ruler>,
     /// The last cutting plane accepted into the resection (kept with the case).
     pub last_cut: Option<CutPlane>,
     /// A cutting plane placed in the 3-D view whose resection is the pending preview.
@@ -200,6 +210,8 @@ impl Editor {
             seeds: Seeds::default(),
             pending: None,
             cut: None,
+            ruler: None,
+            placed_ruler: None,
             last_cut: None,
             cut3d: None,
             reference: None,

@@ -139,6 +139,10 @@ impl Editor {
                 self.mark_seed_segment(study, &[c]);
                 false
             }
+            Tool::Ruler => {
+                self.ruler_press(study, axis, c);
+                false
+            }
             Tool::CutPlane => {
                 self.cut = Some(CutLine {
                     a: c,
@@ -189,6 +193,7 @@ impl Editor {
                     l.b = c;
                 }
             }
+            Tool::Ruler => self.ruler_drag(c),
             Tool::Navigate | Tool::Polygon | Tool::RegionFill => {}
         }
     }
@@ -200,6 +205,10 @@ impl Editor {
             Tool::Freehand => self.close_outline(study),
             Tool::CutPlane => {
                 self.preview_cut(study);
+                false
+            }
+            Tool::Ruler => {
+                self.ruler_release(study);
                 false
             }
             _ => false,
