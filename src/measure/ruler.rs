@@ -236,7 +236,7 @@ mod tests {
             ((wa[0] - wb[0]).powi(2) + (wa[1] - wb[1]).powi(2) + (wa[2] - wb[2]).powi(2)).sqrt();
         assert!((r.length_mm(&affine) - expected).abs() < 1e-9);
         // the shear matters: spacing times voxel distance is not the answer
-        let d = [57.75 * 0.8, 36.5 * 0.8, 2.0 * 2.5];
+        let d: [f64; 3] = [57.75 * 0.8, 36.5 * 0.8, 2.0 * 2.5];
         let naive = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
         assert!((expected - naive).abs() > 0.1, "{expected} vs {naive}");
         // the geometry's own to_world agrees
