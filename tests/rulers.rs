@@ -132,6 +132,9 @@ fn rulers_round_trip_through_a_case_and_ones_off_the_grid_are_dropped_with_a_not
     assert_eq!(ws.delete_ruler(0), Some(axial(12.0)));
     assert!(ws.has_unsaved_changes());
     assert_eq!(ws.delete_ruler(5), None);
+    // another scan opened on its own starts without the case's rulers
+    ws.install(Study::open(&sample("ct.nii.gz"), Task::none()).unwrap());
+    assert!(ws.rulers.is_empty());
 }
 
 /// The slice (0-based) of a key image from its caption "Axial slice N/M ...".

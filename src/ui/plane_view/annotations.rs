@@ -238,3 +238,40 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::Ruler;
+    use crate::workspace::tracing::RulerDraft;
+
+    #[test]
+    fn rulers_show_only_on_their_own_slice_and_plane() {
+        let g = crate::volume::Geometry::axis_aligned([40, 30, 20], [0.5, 0.5, 2.0], [0.0; 3]);
+        let r = Ruler {
+            plane: Plane::Axial,
+            a: [2.0, 3.0, 7.0],
+            b: [22.0, 3.0, 7.0],
+        };
+        let marks = ruler_marks(&[r], None, &g, Plane::Axial, 7);
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].label, "10.0 mm");
+        assert!(!marks[0].draft);
+        assert!(ruler_marks(&[r], None, &g, Plane::Axial, 8).is_empty());
+        assert!(ruler_marks(&[r], None, &g, Plane::Axial, 6).is_empty());
+        assert!(ruler_marks(&[r], None, &g, Plane::Coronal, 3).is_empty());
+        // the one being placed is drawn too, marked as such
+        let d = RulerDraft {
+            ruler: Ruler {
+                b: [2.0, 13.0, 7.0],
+                ..r
+            },
+            normal: 2,
+            waiting: false,
+        };
+        let marks = ruler_marks(&[r], Some(&d), &g, Plane::Axial, 7);
+        assert_eq!(marks.len(), 2);
+        assert!(marks[1].draft);
+        assert_eq!(marks[1].label, "5.0 mm");
+    }
+}
