@@ -276,3 +276,61 @@ fn a_drag_on_a_plane_measures_the_known_distance_and_survives_a_case_reopen() {
         ),
     }
 }
+
+/// A fast (or scripted) mouse: press, moves and release arrive in one frame, or
+/// the moves arrive with the release. Both place the ruler between press and release.
+#[test]
+fn a_drag_whose_events_arrive_together_still_places_the_ruler() {
+    let mut h = sample_harness();
+    h.get_by_label("Ruler").click();
+    h.run();
+    let m = affine(&h);
+    let slice = h.state().view.as_ref().unwrap().cursor[2];
+    let cell = h.get_by_label("Axial view").rect();
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    // everything in one frame
+    let (p1, p2) = (
+        cell.center() + egui::vec2(-60.0, -20.0),
+        cell.center() + egui::vec2(50.0, 30.0),
+    );
+    h.hover_at(p1);
+    h.run();
+    h.event(press(p1, true));
+    h.event(egui::Event::PointerMoved(p2));
+    h.event(press(p2, false));
+    h.run();
+    assert_eq!(h.state().ws.rulers.len(), 1, "one-frame drag");
+    let expected = distance_mm(
+        &m,
+        voxel_at(Plane::Axial, cell, p1, slice),
+        voxel_at(Plane::Axial, cell, p2, slice),
+    );
+    let got = h.state().ws.rulers[0].length_mm(&m);
+    assert!((got - expected).abs() <= 0.5, "{got} vs {expected}");
+    // press in one frame, the moves with the release in the next
+    let (q1, q2) = (
+        cell.center() + egui::vec2(-40.0, 40.0),
+        cell.center() + egui::vec2(70.0, -10.0),
+    );
+    h.hover_at(q1);
+    h.run();
+    h.event(press(q1, true));
+    h.run();
+    h.event(egui::Event::PointerMoved(q2));
+    h.event(press(q2, false));
+    h.run();
+    assert_eq!(h.state().ws.rulers.len(), 2, "split drag");
+    assert!(h.state().ws.editor.ruler.is_none(), "nothing left waiting");
+    let expected = distance_mm(
+        &m,
+        voxel_at(Plane::Axial, cell, q1, slice),
+        voxel_at(Plane::Axial, cell, q2, slice),
+    );
+    let got = h.state().ws.rulers[1].length_mm(&m);
+    assert!((got - expected).abs() <= 0.5, "{got} vs {expected}");
+}

@@ -18,6 +18,8 @@ pub struct Pointer {
     pub hover: Option<[f64; 3]>,
     /// The primary button went down on a plane with a tool, and is not released yet.
     pub pressed: bool,
+    /// The plane it went down on.
+    pub pressed_on: Option<Plane>,
 }
 
 /// Tool graphics for a plane: the outline being traced, the cut line, the brush.
@@ -183,19 +185,39 @@ pub fn apply_pointer(
             (Some((v, true)), _) => {
                 changed |= ed.press(study, axis, v[axes.normal], at(v));
                 ptr.pressed = true;
+                ptr.pressed_on = Some(*p);
             }
             (Some((v, false)), _) if ptr.pressed => ed.drag(study, at(v)),
             // a quick click (press and release within one frame) is a press here
             (None, Some(v)) if !ptr.pressed => {
                 changed |= ed.press(study, axis, v[axes.normal], at(v));
                 ptr.pressed = true;
+                ptr.pressed_on = Some(*p);
+            }
+            // a whole drag within one frame: press, drag and release now
+            (None, None) if !ptr.pressed => {
+                if let Some((a, b)) = input.quick_drag {
+                    let slice = a[axes.normal].round() as usize;
+                    changed |= ed.press(study, axis, slice, a);
+                    ed.drag(study, b);
+                    changed |= ed.release(study);
+                }
             }
             _ => {}
         }
     }
     if ptr.pressed && inputs.iter().any(|(_, i)| i.released) {
+        // the drag ends where the button came up (moves that came with the release)
+        let end = inputs
+            .iter()
+            .find(|(p, _)| Some(*p) == ptr.pressed_on)
+            .and_then(|(_, i)| i.release_at);
+        if let Some(c) = end {
+            ed.drag(study, c);
+        }
         changed |= ed.release(study);
         ptr.pressed = false;
+        ptr.pressed_on = None;
     }
     if double && ed.tool == Tool::Polygon && ed.outline.is_some() {
         changed |= ed.close_outline(study);

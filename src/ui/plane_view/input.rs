@@ -16,6 +16,12 @@ pub struct PlaneInput {
     pub clicked: Option<[usize; 3]>,
     /// Continuous voxel position under the pointer (for brush outlines).
     pub hover: Option<[f64; 3]>,
+    /// A whole drag within one frame (press, move, release arrive together, as from
+    /// a fast or scripted mouse): where it started and ended, continuous voxels.
+    pub quick_drag: Option<([f64; 3], [f64; 3])>,
+    /// Where the primary button was released this frame, if over the image
+    /// (continuous voxels): a drag ends there even when the last move came with it.
+    pub release_at: Option<[f64; 3]>,
 }
 
 /// Screen position -> image pixel (continuous).
@@ -132,11 +138,55 @@ pub(super) fn read(
     }
     if ui.input(|i| i.pointer.button_released(egui::PointerButton::Primary)) {
         input.released = true;
+        input.release_at = ui
+            .input(|i| {
+                i.events.iter().rev().find_map(|e| match e {
+                    egui::Event::PointerButton {
+                        pos,
+                        button: egui::PointerButton::Primary,
+                        pressed: false,
+                        ..
+                    } => Some(*pos),
+                    _ => None,
+                })
+            })
+            .filter(|pos| rect.contains(*pos))
+            .and_then(|pos| voxel_at(pos).map(|(_, c)| c));
     }
     if response.clicked()
         && let Some(pos) = response.interact_pointer_pos()
     {
         input.clicked = voxel_at(pos).map(|(v, _)| v);
+    } else if painting {
+        input.quick_drag = quick_drag(ui, rect).and_then(|(p, q)| {
+            let (_, a) = voxel_at(p)?;
+            let (_, b) = voxel_at(q)?;
+            Some((a, b))
+        });
     }
     input
+}
+
+/// A primary press inside `rect` and its release in the same frame, moved apart.
+fn quick_drag(ui: &egui::Ui, rect: Rect) -> Option<(Pos2, Pos2)> {
+    ui.input(|i| {
+        let mut press = None;
+        for e in &i.events {
+            if let egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers,
+            } = e
+            {
+                match (*pressed, press) {
+                    (true, _) if rect.contains(*pos) && !modifiers.any() => press = Some(*pos),
+                    (false, Some(p)) if p.distance(*pos) >= 2.0 => return Some((p, *pos)),
+                    (false, _) => press = None,
+                    _ => {}
+                }
+            }
+        }
+        None
+    })
 }
