@@ -36,6 +36,8 @@ pub enum ExerciseError {
     NoExercise,
     #[error("the reference does not match this scan's grid")]
     GridMismatch,
+    #[error("a preview is waiting: accept or discard it first (it is not in the layer yet)")]
+    PreviewPending,
 }
 
 impl SampleExercise {
