@@ -21,6 +21,14 @@ fn clock(seconds: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// `2026-12-01 18:06:51` (UTC) of the log's `2026-12-01T18:06:51Z`.
+fn when(a: &Attempt) -> String {
+    a.date_time
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string()
+}
+
 fn vol_diff(a: &Attempt) -> String {
     let pct = a
         .volume_diff_pct
@@ -65,8 +73,8 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
         .request_repaint_after(std::time::Duration::from_secs(1));
     if let Some(a) = &ex.last {
         ui.label(format!(
-            "Attempt at {} after {}: {} layer vs {}",
-            a.date_time,
+            "Attempt at {} UTC after {}: {} layer vs {}",
+            when(a),
             clock(a.seconds),
             a.layer,
             a.reference
@@ -147,7 +155,7 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
                     }
                     ui.end_row();
                     for a in ex.attempts.iter().take(ROWS) {
-                        ui.small(a.date_time.replace('T', " ").trim_end_matches('Z'))
+                        ui.small(when(a))
                             .on_hover_text(format!("{} vs {}", a.scan, a.reference));
                         ui.small(clock(a.seconds));
                         ui.small(format!("{:.3}", a.dice));

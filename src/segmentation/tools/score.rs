@@ -27,7 +27,6 @@ pub struct Score {
     pub mean_surface_distance_mm: Option<f64>,
     pub hausdorff95_mm: Option<f64>,
     /// The largest surface distance, both directions (Hausdorff distance).
-    #[serde(default)]
     pub hausdorff_mm: Option<f64>,
     pub true_positive: usize,
     pub false_positive: usize,

@@ -45,8 +45,7 @@ pub fn after_load(app: &mut RemnantApp, ok: bool, out: Outcome) -> Outcome {
         AttemptLog::in_config_dir(),
     ));
     app.tab = Tab::Tools;
-    let msg = "Sample exercise: trace the liver on the Liver layer (the reference liver is \
-               hidden), then press Score my tracing in the Tools tab. The timer has started.";
+    let msg = "Sample exercise started: trace the liver, then Score my tracing (Tools tab)";
     Ok(Some(match notes {
         Some(n) => format!("{msg} ({n})"),
         None => msg.to_string(),
