@@ -139,7 +139,7 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
         .show(ui, |ui| {
             egui::Grid::new("exercise-attempts")
                 .striped(true)
-                .num_columns(8)
+                .num_columns(7)
                 .show(ui, |ui| {
                     for h in [
                         "when (UTC)",
@@ -149,14 +149,15 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
                         "mean mm",
                         "HD95 mm",
                         "max mm",
-                        "scan",
                     ] {
                         ui.small(h);
                     }
                     ui.end_row();
                     for a in ex.attempts.iter().take(ROWS) {
-                        ui.small(when(a))
-                            .on_hover_text(format!("{} vs {}", a.scan, a.reference));
+                        // the minute; the seconds and the scan on hover
+                        let w = when(a);
+                        ui.small(w.get(..16).unwrap_or(&w))
+                            .on_hover_text(format!("{w} UTC: {} vs {}", a.scan, a.reference));
                         ui.small(clock(a.seconds));
                         ui.small(format!("{:.3}", a.dice));
                         ui.small(vol_diff(a));
@@ -164,7 +165,6 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
                         ui.small(d(a.mean_surface_distance_mm));
                         ui.small(d(a.hausdorff95_mm));
                         ui.small(d(a.hausdorff_mm));
-                        ui.small(&a.scan);
                         ui.end_row();
                     }
                 });
