@@ -79,8 +79,8 @@ pub struct Exercise {
     pub last: Option<Attempt>,
     /// Every attempt in the log (this exercise's and earlier ones), latest first.
     pub attempts: Vec<Attempt>,
-    /// Where the log is, or why there is none.
-    pub log: Result<AttemptLog, String>,
+    /// The log (None: no config folder, see [`LogError::NoConfigDir`]).
+    pub log: Option<AttemptLog>,
     /// What reading or writing the log said (skipped lines, a failed write).
     pub note: Option<String>,
 }
@@ -98,7 +98,7 @@ impl Exercise {
                 }
                 Err(e) => (Vec::new(), Some(e.to_string())),
             },
-            Err(_) => (Vec::new(), None),
+            Err(e) => (Vec::new(), Some(format!("attempts are not logged: {e}"))),
         };
         Exercise {
             scan,
@@ -106,7 +106,7 @@ impl Exercise {
             started: Instant::now(),
             last: None,
             attempts,
-            log: log.map_err(|e| e.to_string()),
+            log: log.ok(),
             note,
         }
     }
@@ -130,15 +130,12 @@ impl Exercise {
 
     /// Keep `attempt` as the last one and append it to the log. The attempt is kept
     /// in the list even when the log cannot be written (the error says so).
-    pub fn record(&mut self, attempt: Attempt) -> Result<PathBuf, String> {
+    pub fn record(&mut self, attempt: Attempt) -> Result<PathBuf, LogError> {
         self.last = Some(attempt.clone());
         self.attempts.insert(0, attempt.clone());
         let written = match &self.log {
-            Ok(l) => l
-                .append(&attempt)
-                .map(|()| l.path().to_path_buf())
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.clone()),
+            Some(l) => l.append(&attempt).map(|()| l.path().to_path_buf()),
+            None => Err(LogError::NoConfigDir),
         };
         if let Err(e) = &written {
             self.note = Some(format!("the last attempt was NOT saved to the log: {e}"));

@@ -126,10 +126,9 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
     }
     ui.add_space(4.0);
     ui.strong(format!("Attempts ({}, latest first)", ex.attempts.len()));
-    match &ex.log {
-        Ok(l) => ui.small(format!("log: {}", l.path().display())),
-        Err(e) => ui.small(format!("no log: {e}")),
-    };
+    if let Some(l) = &ex.log {
+        ui.small(format!("log: {}", l.path().display()));
+    }
     if ex.attempts.is_empty() {
         ui.small("none yet");
         return;
