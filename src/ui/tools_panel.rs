@@ -399,6 +399,6 @@ fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, cmds: &mut
     }
     ui.checkbox(
         &mut ed.show_disagreement,
-        "Show disagreement (orange: traced, not in reference; purple: missed)",
+        "Show disagreement (cyan: traced, not in reference; purple: missed)",
     );
 }
