@@ -4,7 +4,7 @@
 //! opening another scan never shows the previous patient's figures.
 
 mod common;
-use common::ui::drag;
+use common::ui::{drag, settle};
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -17,7 +17,7 @@ fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .build_ui_state(|ui, a: &mut RemnantApp| a.ui_root(ui), app);
-    h.run();
+    settle(&mut h);
     h
 }
 
@@ -41,7 +41,7 @@ fn first_run(autosave: &Path, ct: &Path) -> Harness<'static, RemnantApp> {
     app.tab = Tab::Tools;
     let mut h = harness(app);
     h.get_by_label("Cut plane").click();
-    h.run();
+    settle(&mut h);
     let rect = h.get_by_label("Axial view").rect();
     let (top, bottom) = (
         rect.center() - egui::vec2(0.0, 80.0),
@@ -52,8 +52,7 @@ fn first_run(autosave: &Path, ct: &Path) -> Harness<'static, RemnantApp> {
     let session = autosave.join("session.json");
     let before = std::fs::read(&session).ok();
     h.key_press(egui::Key::Enter); // accept the cut: nothing else asks for an autosave
-    h.run();
-    h.state_mut().wait_for_jobs();
+    settle(&mut h);
     assert!(h.state().ws.cut().is_some(), "the cut plane was accepted");
     let after = std::fs::read(&session).expect("autosaved");
     assert_ne!(
@@ -87,9 +86,7 @@ fn an_accepted_cut_is_autosaved_and_restored_exactly_after_a_kill() {
     let mut h = harness(app);
     h.get_by_label("Restore unsaved work?");
     h.get_by_label("Restore").click();
-    h.run();
-    h.state_mut().wait_for_jobs();
-    h.run();
+    settle(&mut h);
     let s = h.state();
     assert_eq!(s.ws.report.patient.patient_id.as_deref(), Some("CRASH-1"));
     assert_eq!(
@@ -190,7 +187,6 @@ fn opening_another_scan_after_a_case_with_tumours_shows_no_tumours() {
     assert!(n > 0);
     // now another scan, with no layers
     h.state_mut().apply(AppCommand::Open(sample("ct.nii.gz")));
-    h.state_mut().wait_for_jobs();
-    h.run();
+    settle(&mut h);
     h.get_by_label("Tumours: 0");
 }

@@ -134,6 +134,19 @@ impl RemnantApp {
         for c in cmds {
             self.apply(c);
         }
+        // a 3-D meshing job already running is finished too (none is started here)
+        if self.view3d.busy()
+            && let Some(study) = &self.ws.study
+        {
+            let pending = super::view3d::pending_cut(&self.ws.editor, study);
+            self.view3d.wait_with(study, pending);
+        }
+    }
+
+    /// Any background job running: a scan being read or listed, a save, a grow, an
+    /// autosave or the 3-D surfaces (tests settle on this).
+    pub fn jobs_running(&self) -> bool {
+        self.jobs.any_running() || self.dicom.scanning() || self.view3d.busy()
     }
 
     /// The whole window. Called every frame by eframe (and by tests through kittest).

@@ -115,6 +115,11 @@ impl Jobs {
     pub fn busy(&self) -> bool {
         self.load.is_some() || self.grow.is_some()
     }
+
+    /// Any background job still running (loading, saving, growing, autosaving).
+    pub fn any_running(&self) -> bool {
+        self.busy() || self.save.is_some() || self.autosave.job.is_some()
+    }
 }
 
 impl Autosave {

@@ -16,3 +16,17 @@ pub fn drag(h: &mut Harness<'static, RemnantApp>, from: egui::Pos2, path: &[egui
     h.drop_at(*path.last().unwrap_or(&from));
     h.run();
 }
+
+/// Run frames until the app has no background job left (each job is waited for, not
+/// raced against a step budget: on a loaded machine a meshing job or an autosave can end
+/// between any two frames and ask for more), then run to rest.
+pub fn settle(h: &mut Harness<'static, RemnantApp>) {
+    for _ in 0..100 {
+        h.step();
+        if !h.state().jobs_running() {
+            break;
+        }
+        h.state_mut().wait_for_jobs();
+    }
+    h.run();
+}

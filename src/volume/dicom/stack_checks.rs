@@ -97,10 +97,14 @@ fn groups<'p, 'a>(
     out
 }
 
+/// "12 images axial, 1 image coronal": the largest group first, ties by name, so the
+/// message does not depend on the order the files were read in.
 fn describe(groups: &[(&Placed, usize)], name: impl Fn(&Placed) -> String) -> String {
-    groups
+    let mut named: Vec<(usize, String)> = groups.iter().map(|(p, n)| (*n, name(p))).collect();
+    named.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    named
         .iter()
-        .map(|(p, n)| format!("{n} image{} {}", if *n == 1 { "" } else { "s" }, name(p)))
+        .map(|(n, name)| format!("{n} image{} {name}", if *n == 1 { "" } else { "s" }))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -246,6 +250,27 @@ mod tests {
         assert_eq!(plane_name([0.0, 1.0, 0.0], [0.0, 0.0, -1.0]), "sagittal");
         let c = [0.0, 30f64.to_radians().cos(), 30f64.to_radians().sin()];
         assert_eq!(plane_name([1.0, 0.0, 0.0], c), "oblique");
+    }
+
+    /// The localizer read first (or last) gives the same message: the largest group first.
+    #[test]
+    fn mixed_orientations_are_described_in_the_same_order_whatever_the_file_order() {
+        let mut localizer = slice(0.0, 99, "l");
+        localizer.col_dir = [0.0, 0.0, -1.0];
+        let axial: Vec<Placed> = (0..3).map(|k| slice(k as f64, k, "a")).collect();
+        let mut first = vec![localizer.clone()];
+        first.extend(axial.iter().cloned());
+        let mut last = axial.clone();
+        last.push(localizer);
+        for p in [first, last] {
+            let err = check_same_plane_and_size(&p).unwrap_err().to_string();
+            assert!(
+                err.starts_with(
+                    "the series mixes image orientations (3 images axial, 1 image coronal)"
+                ),
+                "{err}"
+            );
+        }
     }
 
     #[test]
