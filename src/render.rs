@@ -292,39 +292,55 @@ pub fn render_slice(
         }
     }
     if bits.is_some() {
-        for &(layer, style) in styles {
-            if !style.visible || style.opacity <= 0.0 {
-                continue;
-            }
-            let b = layer.bit();
-            let a = (style.opacity.clamp(0.0, 1.0) * 256.0) as u32;
-            let has = |x: usize, y: usize| slice_bits[y * w + x] & b != 0;
-            for y in 0..h {
-                for x in 0..w {
-                    if !has(x, y) {
-                        continue;
-                    }
-                    if style.contour {
-                        let edge = x == 0
-                            || y == 0
-                            || x + 1 == w
-                            || y + 1 == h
-                            || !has(x - 1, y)
-                            || !has(x + 1, y)
-                            || !has(x, y - 1)
-                            || !has(x, y + 1);
-                        if !edge {
+        // One pass over the slice for all layers (a pixel no visible layer covers costs
+        // one test, however many layers there are), rows in parallel. Per pixel the
+        // layers blend in `styles` order, as separate passes per layer would.
+        let visible: Vec<(u8, LayerStyle, u32)> = styles
+            .iter()
+            .filter(|(_, s)| s.visible && s.opacity > 0.0)
+            .map(|&(l, s)| (l.bit(), s, (s.opacity.clamp(0.0, 1.0) * 256.0) as u32))
+            .collect();
+        let any = visible.iter().fold(0u8, |m, &(b, _, _)| m | b);
+        if any != 0 {
+            use rayon::prelude::*;
+            let sb = &slice_bits;
+            out.par_chunks_mut(w * 4)
+                .enumerate()
+                .with_min_len(16)
+                .for_each(|(y, row)| {
+                    for x in 0..w {
+                        let v = sb[y * w + x];
+                        if v & any == 0 {
                             continue;
                         }
+                        for &(b, style, a) in &visible {
+                            if v & b == 0 {
+                                continue;
+                            }
+                            if style.contour {
+                                let has = |x: usize, y: usize| sb[y * w + x] & b != 0;
+                                let edge = x == 0
+                                    || y == 0
+                                    || x + 1 == w
+                                    || y + 1 == h
+                                    || !has(x - 1, y)
+                                    || !has(x + 1, y)
+                                    || !has(x, y - 1)
+                                    || !has(x, y + 1);
+                                if !edge {
+                                    continue;
+                                }
+                            }
+                            let px = &mut row[x * 4..x * 4 + 3];
+                            let alpha = if style.contour { 256 } else { a };
+                            for c in 0..3 {
+                                px[c] = ((px[c] as u32 * (256 - alpha)
+                                    + style.color[c] as u32 * alpha)
+                                    >> 8) as u8;
+                            }
+                        }
                     }
-                    let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
-                    let alpha = if style.contour { 256 } else { a };
-                    for c in 0..3 {
-                        px[c] = ((px[c] as u32 * (256 - alpha) + style.color[c] as u32 * alpha)
-                            >> 8) as u8;
-                    }
-                }
-            }
+                });
         }
     }
     if let Some(hl) = highlight {
@@ -425,5 +441,74 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Overlays on a known slice: a filled layer blends its colour at its opacity, a
+    /// contour layer paints only its edge pixels at full strength, hidden layers and
+    /// pixels without a visible layer keep the grey, and layers blend in list order.
+    #[test]
+    fn overlays_blend_filled_and_contour_layers_in_order() {
+        let dims = [7, 7, 1];
+        let g = Geometry::axis_aligned(dims, [1.0; 3], [0.0; 3]);
+        let ct = Volume::new(vec![0i16; 49], g.clone()).unwrap();
+        // Grey 0 everywhere (window far above 0 HU).
+        let lut = Window {
+            width: 2.0,
+            level: 500.0,
+        }
+        .lut();
+        let liver = Layer::Liver.bit();
+        let tumour = Layer::Tumour.bit();
+        let stage1 = Layer::Stage1.bit();
+        let mut bits = vec![0u8; 49];
+        for j in 1..6 {
+            for i in 1..6 {
+                bits[i + 7 * j] |= liver;
+            }
+        }
+        for j in 2..5 {
+            for i in 2..5 {
+                bits[i + 7 * j] |= tumour | stage1;
+            }
+        }
+        let mut tstyle = LayerStyle::default_for(Layer::Tumour);
+        tstyle.contour = true;
+        let mut hidden = LayerStyle::default_for(Layer::Stage1);
+        hidden.visible = false;
+        let lstyle = LayerStyle::default_for(Layer::Liver);
+        let styles = [
+            (Layer::Liver, lstyle),
+            (Layer::Tumour, tstyle),
+            (Layer::Stage1, hidden),
+        ];
+        let ax = PlaneAxes::new(&g, Plane::Axial);
+        let mut out = Vec::new();
+        render_slice(&ct, Some(&bits), ax, 0, &lut, &styles, None, &mut out);
+        let [w, h] = ax.size(dims);
+        assert_eq!([w, h], [7, 7]);
+        let a = (lstyle.opacity * 256.0) as u32;
+        let filled: Vec<u8> = (0..3)
+            .map(|c| ((lstyle.color[c] as u32 * a) >> 8) as u8)
+            .collect();
+        // The screen may flip rows; count pixels by colour instead of by position.
+        let mut grey = 0;
+        let mut liver_only = 0;
+        let mut edge = 0;
+        for px in out.chunks_exact(4) {
+            if px[..3] == [0, 0, 0] {
+                grey += 1;
+            } else if px[..3] == filled[..] {
+                liver_only += 1;
+            } else if px[..3] == tstyle.color {
+                edge += 1;
+            } else {
+                panic!("unexpected colour {:?}", &px[..3]);
+            }
+        }
+        // 49 - 25 liver pixels are grey; the 3 x 3 tumour has 8 edge pixels (contour at
+        // full strength over the liver's blend) and its centre shows the liver blend.
+        assert_eq!(grey, 24);
+        assert_eq!(edge, 8);
+        assert_eq!(liver_only, 25 - 8);
     }
 }

@@ -150,10 +150,15 @@ impl RemnantApp {
         cmds.extend(dropped.map(AppCommand::Open));
         cmds.extend(keys::read(ui));
         let has_scan = self.ws.study.is_some();
-        egui::Panel::top("menu").show(ui, |ui| {
+        // Panels draw no background of their own: the frame is cleared to the panel colour
+        // (`clear_color` below), so a software GL driver does not fill the window's pixels
+        // twice every frame (llvmpipe spends most of a frame on fill).
+        let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+        let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+        egui::Panel::top("menu").frame(side).show(ui, |ui| {
             cmds.extend(menu::show(ui, has_scan, &self.recent, self.view.as_mut()))
         });
-        egui::Panel::bottom("status").show(ui, |ui| {
+        egui::Panel::bottom("status").frame(side).show(ui, |ui| {
             cmds.extend(status::show(
                 ui,
                 &self.jobs,
@@ -170,6 +175,7 @@ impl RemnantApp {
         let task = super::work_area::is_task(self.tab);
         if !task {
             egui::Panel::right("work")
+                .frame(side)
                 .default_size(400.0)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -184,6 +190,7 @@ impl RemnantApp {
                 });
             if let (Some(study), Some(view)) = (&mut self.ws.study, &mut self.view) {
                 egui::Panel::left("case")
+                    .frame(side)
                     .default_size(330.0)
                     .show(ui, |ui| {
                         egui::ScrollArea::vertical()
@@ -191,7 +198,7 @@ impl RemnantApp {
                     });
             }
         }
-        egui::CentralPanel::default().show(ui, |ui| {
+        egui::CentralPanel::default().frame(central).show(ui, |ui| {
             let (e, n) = modals::banners(ui, self.error.as_deref(), self.notice.as_deref());
             if e {
                 self.error = None;
@@ -255,5 +262,10 @@ impl RemnantApp {
 impl eframe::App for RemnantApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.ui_root(ui);
+    }
+
+    /// The panels' colour (they draw no fill of their own, see `ui_root`).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 }
