@@ -87,6 +87,7 @@ pub struct GrowParams {
     pub thin_reach_mm: f64,
     /// Radius (mm) of a morphological closing of the kept liver (0 = none):
     /// notches narrower than about twice this (the hilum, a fissure) are filled.
+    /// Only with `fill_holes` (it is part of counting what the liver encloses).
     pub closing_mm: f64,
     /// Passes of the [1 2 1] smoothing of the coarse grid (at least one; the
     /// full-resolution refinement always smooths once).

@@ -327,7 +327,7 @@ impl Level {
             let thin = open(self.dims, self.sp, &m, p.thin_opening_mm);
             self.restore_thin(&thin, &fg, &mut kept, p.thin_reach_mm);
         }
-        if p.closing_mm > 0.0 {
+        if p.fill_holes && p.closing_mm > 0.0 {
             kept = close(self.dims, self.sp, &kept, p.closing_mm);
             for (v, &s) in kept.iter_mut().zip(seeds) {
                 *v = *v && s != BG;
