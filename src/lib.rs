@@ -22,6 +22,7 @@ pub mod segmentation;
 pub mod snapshot;
 pub mod study;
 pub mod task;
+pub mod trainee;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod volume;

@@ -161,3 +161,89 @@ fn bad_seeds_and_missing_inputs_are_one_clear_error() {
     let out = run(&["score".as_ref(), "--labels".as_ref(), bad.as_os_str()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--reference is required"));
 }
+
+/// A sheared grid (a gantry-tilt series: the slice axis leans 1 mm in y per 2 mm step):
+/// volumes use |det| of the affine's 3x3 (8 mm^3 a voxel), not the product of the column
+/// lengths (2 x 2 x 2.236 = 8.94 mm^3, what a spacing-only score would use), and the
+/// Hausdorff distance between cubes shifted by 2 slices is the slice step's length in mm.
+#[test]
+fn score_on_a_sheared_grid_uses_the_affine() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a.nii.gz"), d.path().join("b.nii.gz"));
+    let dims = [30, 30, 30];
+    let sheared = [
+        [2.0, 0.0, 0.0, 0.0],
+        [0.0, 2.0, 1.0, 0.0],
+        [0.0, 0.0, 2.0, 0.0],
+    ];
+    for (path, lo, hi) in [(&a, [5, 5, 5], [15, 15, 15]), (&b, [5, 5, 7], [15, 15, 17])] {
+        let mut data = vec![0u8; 27000];
+        for k in lo[2]..hi[2] {
+            for j in lo[1]..hi[1] {
+                for i in lo[0]..hi[0] {
+                    data[i + 30 * (j + 30 * k)] = 1;
+                }
+            }
+        }
+        Nifti1::new(dims, 2, 8)
+            .with_sform(sheared)
+            .write(path, &data);
+    }
+    let s = json(&run(&[
+        "score".as_ref(),
+        "--labels".as_ref(),
+        a.as_os_str(),
+        "--reference".as_ref(),
+        b.as_os_str(),
+        "--json".as_ref(),
+    ]));
+    // 1000 voxels x 8 mm^3 = 8 mL (|det| = 2 * 2 * 2)
+    assert!((s["traced_ml"].as_f64().unwrap() - 8.0).abs() < 1e-9, "{s}");
+    assert!((s["reference_ml"].as_f64().unwrap() - 8.0).abs() < 1e-9);
+    // the Hausdorff distance, brute force over the surface voxel centres in patient mm
+    let surface = |lo: [usize; 3], hi: [usize; 3]| -> Vec<[f64; 3]> {
+        let inside = |p: [i64; 3]| (0..3).all(|c| p[c] >= lo[c] as i64 && p[c] < hi[c] as i64);
+        let mut out = Vec::new();
+        for k in lo[2]..hi[2] {
+            for j in lo[1]..hi[1] {
+                for i in lo[0]..hi[0] {
+                    let p = [i as i64, j as i64, k as i64];
+                    let edge = (0..3).any(|c| {
+                        let (mut m, mut n) = (p, p);
+                        m[c] -= 1;
+                        n[c] += 1;
+                        !inside(m) || !inside(n)
+                    });
+                    if edge {
+                        let v = [i as f64, j as f64, k as f64];
+                        out.push(
+                            [0, 1, 2]
+                                .map(|r| (0..3).map(|c| sheared[r][c] as f64 * v[c]).sum::<f64>()),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    };
+    let (sa, sb) = (
+        surface([5, 5, 5], [15, 15, 15]),
+        surface([5, 5, 7], [15, 15, 17]),
+    );
+    let directed = |x: &[[f64; 3]], y: &[[f64; 3]]| {
+        x.iter()
+            .map(|p| {
+                y.iter()
+                    .map(|q| (0..3).map(|c| (p[c] - q[c]).powi(2)).sum::<f64>())
+                    .fold(f64::MAX, f64::min)
+                    .sqrt()
+            })
+            .fold(0.0, f64::max)
+    };
+    let want = directed(&sa, &sb).max(directed(&sb, &sa));
+    let h = s["hausdorff_mm"].as_f64().unwrap();
+    assert!(
+        (h - want).abs() < 1e-6,
+        "Hausdorff {h} mm, brute force {want} mm"
+    );
+}

@@ -6,7 +6,7 @@ use super::args;
 use crate::segmentation::io::{load_label_map, read_mask_on_grid, save_labels};
 use crate::segmentation::seeds::{SeedKind, Seeds};
 use crate::segmentation::tools::growcut::GrowParams;
-use crate::segmentation::tools::score::{Score, score};
+use crate::segmentation::tools::score::{Score, score_on};
 use crate::segmentation::tools::{EditCtx, Grid, PaintRules};
 use crate::segmentation::{LabelMap, Layer};
 use crate::study::Study;
@@ -116,7 +116,7 @@ pub fn run_grow(a: GrowArgs) -> Result<(), CliError> {
     let score = match &a.reference {
         Some(r) => {
             let mask = read_mask_on_grid(r, MaskSelect::NonZero, &study.ct.geometry, Task::none())?;
-            score(&grid, &study.labels.bits, layer, &mask)
+            score_on(&study.ct.geometry, &study.labels.bits, layer, &mask)
         }
         None => None,
     };
@@ -198,8 +198,7 @@ pub fn run_score(a: ScoreArgs) -> Result<(), CliError> {
     let select = a.reference_label.unwrap_or(MaskSelect::NonZero);
     let map = read_label_map(&labels)?;
     let mask = read_mask_on_grid(&reference, select, &map.geometry, Task::none())?;
-    let grid = Grid::of(&map.geometry);
-    let s = score(&grid, &map.bits, layer, &mask)
+    let s = score_on(&map.geometry, &map.bits, layer, &mask)
         .ok_or_else(|| "the reference does not match the label map's grid".to_string())?;
     if a.json {
         let o = ScoreOut {

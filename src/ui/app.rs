@@ -17,6 +17,7 @@ use crate::workspace::Workspace;
 use std::path::{Path, PathBuf};
 
 mod apply;
+mod exercise;
 mod files;
 mod loading;
 
@@ -49,6 +50,8 @@ pub struct RemnantApp {
     pub restore_offer: Option<Pending>,
     /// The surgeon chose to close without saving.
     pub(super) close_now: bool,
+    /// The sample exercise whose scan is loading (it starts when the scan is in).
+    pub(super) exercise_start: Option<crate::trainee::SampleExercise>,
 }
 
 impl RemnantApp {
@@ -76,6 +79,7 @@ impl RemnantApp {
             confirm_close: false,
             restore_offer: None,
             close_now: false,
+            exercise_start: None,
         }
     }
 

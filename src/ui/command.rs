@@ -92,6 +92,10 @@ pub enum AppCommand {
     /// F5 / F6 / F7: four views, the plane under the pointer alone, 3-D alone.
     LayoutKey(egui::Key),
     ToggleHelp,
+    /// File > Open sample exercise: the sample in this folder, its reference hidden.
+    OpenExercise(PathBuf),
+    /// Score my tracing: score the exercise's attempt and log it.
+    ScoreExercise,
     RestoreAutosave,
     DiscardAutosave,
     Close(CloseChoice),

@@ -74,6 +74,12 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
         "Open bundled sample",
         AppCommand::Open(super::bundled_sample()),
     );
+    item(
+        ui,
+        true,
+        "Open sample exercise",
+        AppCommand::OpenExercise(crate::trainee::SampleExercise::bundled_dir()),
+    );
     ui.menu_button("Recent", |ui| {
         if recent.is_empty() {
             ui.label("(none yet)");

@@ -4,6 +4,7 @@ pub mod app;
 pub mod command;
 pub mod dialogs;
 pub mod dicom_picker;
+pub mod exercise_panel;
 pub mod jobs;
 pub mod keys;
 pub mod menu;

@@ -205,7 +205,7 @@ pub fn apply_pointer(
 pub const TOOL_PALETTE: [[u8; 4]; 3] =
     [[60, 220, 90, 200], [240, 70, 70, 200], [60, 200, 255, 150]];
 /// Trainee disagreement: 1 traced but not in the reference, 2 missed.
-pub const TRAINEE_PALETTE: [[u8; 4]; 3] = [[255, 150, 40, 200], [200, 60, 255, 200], [0, 0, 0, 0]];
+pub const TRAINEE_PALETTE: [[u8; 4]; 3] = [[0, 215, 230, 200], [200, 60, 255, 200], [0, 0, 0, 0]];
 
 fn highlight_palette(kind: HighlightKind) -> [[u8; 4]; 3] {
     match kind {

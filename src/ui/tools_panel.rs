@@ -346,6 +346,9 @@ fn seeds_section(
 }
 
 fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, cmds: &mut Vec<AppCommand>) {
+    if ed.exercise.is_some() {
+        return super::exercise_panel::show(ui, ed, cmds);
+    }
     ui.strong("Trainee mode");
     ui.horizontal(|ui| {
         if ui.button("Load reference mask...").clicked() {
@@ -396,6 +399,6 @@ fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, cmds: &mut
     }
     ui.checkbox(
         &mut ed.show_disagreement,
-        "Show disagreement (orange: traced, not in reference; purple: missed)",
+        "Show disagreement (cyan: traced, not in reference; purple: missed)",
     );
 }

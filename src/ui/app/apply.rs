@@ -113,6 +113,8 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             app.show_help = !app.show_help;
             Ok(None)
         }
+        C::OpenExercise(dir) => super::exercise::open(app, &dir, follow),
+        C::ScoreExercise => super::exercise::score(app),
         C::RestoreAutosave => match app.restore_offer.take() {
             Some(p) => app
                 .ws
@@ -145,7 +147,11 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::Error(e) => Err(e),
         C::Notice(n) => Ok(Some(n)),
-        C::Loaded(r, cancelled) => super::loading::finish(app, r, cancelled),
+        C::Loaded(r, cancelled) => {
+            let ok = r.is_ok();
+            let out = super::loading::finish(app, r, cancelled);
+            super::exercise::after_load(app, ok, out)
+        }
         C::Saved(Ok((path, stamp))) => {
             app.jobs.autosave.clear();
             app.ws.case = Some(CaseFile {

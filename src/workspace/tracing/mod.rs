@@ -162,6 +162,8 @@ pub struct Editor {
     /// A cutting plane placed in the 3-D view whose resection is the pending preview.
     pub cut3d: Option<CutPlane>,
     pub reference: Option<Reference>,
+    /// The trainee exercise traced against `reference` (File > Open sample exercise).
+    pub exercise: Option<crate::trainee::Exercise>,
     pub show_disagreement: bool,
     score_cache: Option<(u64, Layer, Option<Score>)>,
     highlight: Vec<u8>,
@@ -203,6 +205,7 @@ impl Editor {
             last_cut: None,
             cut3d: None,
             reference: None,
+            exercise: None,
             show_disagreement: true,
             score_cache: None,
             highlight: Vec::new(),

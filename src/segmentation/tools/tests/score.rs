@@ -1,5 +1,5 @@
 use super::super::grid::Grid;
-use super::super::score::{Disagreement, disagreement_map, score};
+use super::super::score::{Disagreement, disagreement_map, score, score_on};
 use super::blank;
 use crate::segmentation::Layer;
 
@@ -65,6 +65,9 @@ fn check_distances(g: &Grid, traced: &[u8], reference: &[u8]) -> (f64, f64) {
     let hd = s.hausdorff95_mm.expect("both non-empty");
     assert!((msd - mean).abs() < 1e-4, "{msd} vs {mean}");
     assert!((hd - p95).abs() < 1e-4, "{hd} vs {p95}");
+    let max = b[b.len() - 1];
+    let hmax = s.hausdorff_mm.expect("both non-empty");
+    assert!((hmax - max).abs() < 1e-4, "{hmax} vs {max}");
     (msd, hd)
 }
 
@@ -154,5 +157,147 @@ fn identical_larger_and_empty() {
     assert_eq!(
         score(&g, &other, Layer::Resection, &a).map(|s| s.dice),
         Some(1.0)
+    );
+}
+
+/// A grid given by its 3x3 (columns: the voxel axes in mm) and dims, with a mask of
+/// the voxels whose centres lie within `r` mm of `c` (patient space).
+fn ball(geo: &crate::volume::Geometry, c: [f64; 3], r: f64) -> Vec<u8> {
+    (0..geo.voxel_count())
+        .map(|n| {
+            let [nx, ny, _] = geo.dims;
+            let p = geo.to_world([
+                (n % nx) as f64,
+                ((n / nx) % ny) as f64,
+                (n / (nx * ny)) as f64,
+            ]);
+            let d2: f64 = (0..3).map(|a| (p[a] - c[a]).powi(2)).sum();
+            u8::from(d2 <= r * r)
+        })
+        .collect()
+}
+
+/// Brute-force symmetric surface distances in patient space (6-neighbour surface).
+fn brute_world(geo: &crate::volume::Geometry, a: &[u8], b: &[u8]) -> Vec<f64> {
+    let g = Grid::of(geo);
+    let surf = |m: &[u8]| -> Vec<[f64; 3]> {
+        (0..g.n_voxels())
+            .filter(|&n| m[n] != 0)
+            .map(|n| g.ijk(n))
+            .filter(|p| {
+                (0..3).any(|ax| {
+                    let mut lo = *p;
+                    let mut hi = *p;
+                    hi[ax] += 1;
+                    p[ax] == 0 || hi[ax] >= g.dims[ax] || m[g.flat(hi[0], hi[1], hi[2])] == 0 || {
+                        lo[ax] -= 1;
+                        m[g.flat(lo[0], lo[1], lo[2])] == 0
+                    }
+                })
+            })
+            .map(|p| geo.to_world(p.map(|v| v as f64)))
+            .collect()
+    };
+    let (sa, sb) = (surf(a), surf(b));
+    let near = |p: &[f64; 3], set: &[[f64; 3]]| {
+        set.iter()
+            .map(|q| (0..3).map(|x| (p[x] - q[x]).powi(2)).sum::<f64>().sqrt())
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut out: Vec<f64> = sa.iter().map(|p| near(p, &sb)).collect();
+    out.extend(sb.iter().map(|p| near(p, &sa)));
+    out.sort_by(f64::total_cmp);
+    out
+}
+
+/// Two concentric balls of radii 9 and 15 mm: every surface distance is 6 mm up to
+/// the voxel size, Dice 2 x 9^3 / (9^3 + 15^3) = 0.3553 up to the voxelisation.
+/// `linear` is the affine's 3x3 (columns = voxel axes).
+fn concentric(linear: [[f64; 3]; 3], dims: [usize; 3]) {
+    let mut geo = crate::volume::Geometry::axis_aligned(dims, [1.0; 3], [0.0; 3]);
+    for r in 0..3 {
+        for c in 0..3 {
+            geo.affine[r][c] = linear[r][c];
+        }
+    }
+    let centre = geo.to_world(dims.map(|d| (d as f64 - 1.0) / 2.0));
+    let inner = ball(&geo, centre, 9.0);
+    let outer = ball(&geo, centre, 15.0);
+    let s = score_on(&geo, &inner, Layer::Liver, &outer).expect("sizes match");
+    let voxel_ml = geo.voxel_volume_mm3() / 1000.0;
+    let n_in = inner.iter().filter(|&&v| v != 0).count();
+    let n_out = outer.iter().filter(|&&v| v != 0).count();
+    // volumes: voxel count x |det|, and close to the balls' true volumes
+    assert!((s.traced_ml - n_in as f64 * voxel_ml).abs() < 1e-9);
+    assert!((s.reference_ml - n_out as f64 * voxel_ml).abs() < 1e-9);
+    let true_ml = |r: f64| 4.0 / 3.0 * std::f64::consts::PI * r.powi(3) / 1000.0;
+    assert!(
+        (s.traced_ml / true_ml(9.0) - 1.0).abs() < 0.05,
+        "{}",
+        s.traced_ml
+    );
+    assert!(
+        (s.reference_ml / true_ml(15.0) - 1.0).abs() < 0.03,
+        "{}",
+        s.reference_ml
+    );
+    assert!(
+        (s.dice - 2.0 * 729.0 / (729.0 + 3375.0)).abs() < 0.02,
+        "{}",
+        s.dice
+    );
+    // distances: 6 mm up to the largest voxel step; exact against a brute force
+    let (msd, hd95, hd) = (
+        s.mean_surface_distance_mm.expect("non-empty"),
+        s.hausdorff95_mm.expect("non-empty"),
+        s.hausdorff_mm.expect("non-empty"),
+    );
+    let step = geo.spacing().into_iter().fold(0.0, f64::max);
+    assert!((msd - 6.0).abs() < 0.5 * step, "mean {msd}");
+    assert!(
+        hd95 <= hd && (hd - 6.0).abs() < step,
+        "HD95 {hd95}, HD {hd}"
+    );
+    let b = brute_world(&geo, &inner, &outer);
+    let mean = b.iter().sum::<f64>() / b.len() as f64;
+    let p95 = b[((0.95 * b.len() as f64).ceil() as usize).clamp(1, b.len()) - 1];
+    assert!((msd - mean).abs() < 1e-4, "{msd} vs {mean}");
+    assert!((hd95 - p95).abs() < 1e-4, "{hd95} vs {p95}");
+    assert!(
+        (hd - b[b.len() - 1]).abs() < 1e-4,
+        "{hd} vs {}",
+        b[b.len() - 1]
+    );
+}
+
+#[test]
+fn concentric_balls_on_an_anisotropic_grid() {
+    concentric(
+        [[0.8, 0.0, 0.0], [0.0, 1.3, 0.0], [0.0, 0.0, 2.0]],
+        [44, 28, 18],
+    );
+}
+
+#[test]
+fn concentric_balls_on_an_oblique_grid() {
+    // rotated 30 degrees about the z axis and mirrored in x: the EDT on the spacing is exact
+    let (c, s) = (30f64.to_radians().cos(), 30f64.to_radians().sin());
+    concentric(
+        [
+            [-0.9 * c, -1.2 * s, 0.0],
+            [-0.9 * s, 1.2 * c, 0.0],
+            [0.0, 0.0, 2.0],
+        ],
+        [40, 32, 18],
+    );
+}
+
+#[test]
+fn concentric_balls_on_a_sheared_grid() {
+    // a tilted gantry: the slice axis leans along j; the spacing alone would put the
+    // slices 2.19 mm apart and count 2.28 mm^3 voxels instead of 2.08
+    concentric(
+        [[0.8, 0.0, 0.0], [0.0, 1.3, 0.9], [0.0, 0.0, 2.0]],
+        [44, 40, 18],
     );
 }
