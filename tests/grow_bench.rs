@@ -144,30 +144,22 @@ fn five_draws(b: &Bench) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Central strokes only, at full resolution: every draw grows the whole liver, and
-/// where the strokes are does not matter (spread of the Dice < 0.03).
+/// Issue 16's target on the bench CT, central strokes only, at full resolution:
+/// every draw Dice >= 0.91 and volume within 6 % on the reference's slab, and where
+/// the strokes are does not matter (spread of the Dice < 0.03). (Defaults before
+/// this target was met: Dice 0.9078-0.9302, draw 2 below 0.91.)
 #[test]
-fn bench_ct_central_strokes_five_draws() {
+fn bench_ct_central_strokes_issue_16_target() {
     let Some(b) = bench() else { return };
     let d = five_draws(b);
     for (n, &(dice, dv)) in d.iter().enumerate() {
-        assert!(dice >= 0.90, "draw {}: dice {dice}", n + 1);
+        assert!(dice >= 0.91, "draw {}: dice {dice}", n + 1);
         assert!(dv.abs() <= 0.06, "draw {}: volume {dv}", n + 1);
     }
     let (lo, hi) = d
         .iter()
         .fold((1.0f64, 0.0f64), |(lo, hi), &(x, _)| (lo.min(x), hi.max(x)));
     assert!(hi - lo < 0.03, "dice spread {lo} .. {hi}");
-}
-
-/// Issue 16's target on the bench CT (every Dice >= 0.91): not met by every draw yet.
-#[test]
-#[ignore = "issue 16 target not met: Dice 0.908-0.930 on the reference's slab, draws 1-5 (see README)"]
-fn bench_ct_central_strokes_issue_16_target() {
-    let Some(b) = bench() else { return };
-    for (n, &(dice, _)) in five_draws(b).iter().enumerate() {
-        assert!(dice >= 0.91, "draw {}: dice {dice}", n + 1);
-    }
 }
 
 /// A leak (grown voxels outside the reference, on the reference's slab): the largest
@@ -286,4 +278,94 @@ fn bench_ct_background_stroke_in_a_leak_removes_it() {
         "{near_left} of {near} leak voxels near the stroke left"
     );
     assert!(left * 10 <= size * 7, "{left} of {size} leak voxels left");
+}
+
+/// Development aid: `REMNANT_GROW_SWEEP="spec;spec;..."` (each a `REMNANT_GROW_PARAMS`
+/// override list, empty = defaults) grows draws 1..=5 (or `REMNANT_GROW_DRAWS`) on the
+/// sample and on the bench CT with each parameter set, in one process, and prints the
+/// per-draw Dice and volume error.
+#[test]
+#[ignore = "development sweep"]
+fn grow_parameter_sweep() {
+    let sweep = std::env::var("REMNANT_GROW_SWEEP").unwrap_or_default();
+    let draws: Vec<u64> = std::env::var("REMNANT_GROW_DRAWS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| (1..=5).collect());
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let (sct, _) = read_ct(&dir.join("ct.nii.gz"), Task::none()).expect("sample CT");
+    let (sl, _) = read_mask(&dir.join("liver.nii.gz"), MaskSelect::NonZero, Task::none())
+        .expect("sample liver");
+    let sample = Bench {
+        grid: Grid::of(&sct.geometry),
+        ct: sct.into_vec(),
+        liver: sl.into_vec(),
+    };
+    let big = bench();
+    let no = AtomicBool::new(false);
+    for spec in sweep.split(';') {
+        let params = GrowParams::default().with_overrides(spec);
+        for (name, b, slab) in [("sample", Some(&sample), false), ("bench", big, true)] {
+            let Some(b) = b else { continue };
+            let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
+            let mut line = format!("[{spec}] {name}:");
+            let mut lo = 1.0f64;
+            for &seed in &draws {
+                let s = strokes(b, seed);
+                g.reset();
+                let t = Instant::now();
+                let r = g
+                    .grow(
+                        &b.ct,
+                        &s.voxels(&b.grid, SeedKind::Liver),
+                        &s.voxels(&b.grid, SeedKind::Background),
+                        &|_| {},
+                        &no,
+                    )
+                    .expect("grow");
+                let secs = t.elapsed().as_secs_f64();
+                let (d, dv, _) = if slab {
+                    dice(b, &r.preview)
+                } else {
+                    let (mut both, mut grown) = (0usize, 0usize);
+                    for (n, &l) in b.liver.iter().enumerate() {
+                        if r.preview.contains(b.grid.ijk(n)) {
+                            grown += 1;
+                            both += (l != 0) as usize;
+                        }
+                    }
+                    let reference = b.liver.iter().filter(|&&v| v != 0).count();
+                    let d = 2.0 * both as f64 / (grown + reference) as f64;
+                    (d, grown as f64 / reference as f64 - 1.0, d)
+                };
+                lo = lo.min(d);
+                if let Some(dir) = std::env::var_os("REMNANT_GROW_DUMP") {
+                    let fg = s.voxels(&b.grid, SeedKind::Liver);
+                    let bg = s.voxels(&b.grid, SeedKind::Background);
+                    let mut out: Vec<u8> = (0..b.liver.len())
+                        .map(|n| r.preview.contains(b.grid.ijk(n)) as u8)
+                        .collect();
+                    fg.iter().for_each(|&i| out[i] |= 2);
+                    bg.iter().for_each(|&i| out[i] |= 4);
+                    let path = PathBuf::from(dir).join(format!("{name}_{seed}.raw"));
+                    std::fs::write(path, out).expect("dump");
+                }
+                line += &format!(" {seed}:{d:.5}/{:+.1}%/{secs:.2}s", 100.0 * dv);
+                if std::env::var_os("REMNANT_GROW_DIAG").is_some() {
+                    let k0 = if slab { slab_start(b) } else { 0 };
+                    let rep = error_report(
+                        &b.grid,
+                        &b.ct,
+                        &|i| r.preview.contains(b.grid.ijk(i)),
+                        &|i| b.liver[i] != 0,
+                        k0..b.grid.dims[2],
+                        if slab { 2 } else { 1 },
+                    )
+                    .expect("sizes");
+                    eprintln!("{name} draw {seed} errors: {}", rep.summary(6));
+                }
+            }
+            eprintln!("{line}  min {lo:.4}");
+        }
+    }
 }

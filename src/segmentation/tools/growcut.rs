@@ -13,7 +13,9 @@
 //! the region grows until it meets the background competition or the image /
 //! body boundary (air is outside every liver gate). The result is cleaned with
 //! shape priors (morphological opening cuts thin bridges into neighbouring organs;
-//! only the component holding the liver seeds is kept) and, when
+//! only the component holding the liver seeds is kept; thin parts the opening cut
+//! off that touch only the kept liver, such as the left lobe's tip, are given back;
+//! a closing fills narrow notches such as the hilum) and, when
 //! [`GrowParams::fill_holes`] is on (default), enclosed vessels and tumours are
 //! filled in 3-D and per transverse slice, as surgeons' volumetry counts the
 //! vessels inside the parenchyma. When the CT is finer, the coarse cells on the
@@ -55,6 +57,12 @@ pub struct GrowParams {
     /// does not add up, so a far part of the liver is not lost to a background
     /// stroke across a weak edge).
     pub edge_noise: f32,
+    /// The same for the background label (negative = as `edge_noise`). Lower
+    /// than `edge_noise` (default 0.7 vs 1): a background stroke does not cross
+    /// the liver's noise as freely as the liver strokes do, but still travels
+    /// far enough through a neighbour of liver HU (a bowel loop or the stomach
+    /// against the left lobe) to claim it.
+    pub edge_noise_bg: f32,
     /// Foreground HU tolerance in units of the seeds' robust spread.
     pub fg_tolerance: f32,
     /// Penalty per HU outside the tolerance, per mm.
@@ -77,6 +85,13 @@ pub struct GrowParams {
     pub thin_opening_mm: f64,
     /// ... and reach no further than this (mm) from the kept liver.
     pub thin_reach_mm: f64,
+    /// Radius (mm) of a morphological closing of the kept liver (0 = none):
+    /// notches narrower than about twice this (the hilum, a fissure) are filled.
+    /// Only with `fill_holes` (it is part of counting what the liver encloses).
+    pub closing_mm: f64,
+    /// Passes of the [1 2 1] smoothing of the coarse grid (at least one; the
+    /// full-resolution refinement always smooths once).
+    pub smooth_passes: u32,
     /// Fill enclosed holes (vessels, tumours inside the liver) in 3-D and per
     /// transverse slice; background with a background stroke stays out.
     pub fill_holes: bool,
@@ -97,6 +112,7 @@ impl GrowParams {
                 "coarse_mm" => self.coarse_mm = f,
                 "hu_per_mm" => self.hu_per_mm = f as f32,
                 "edge_noise" => self.edge_noise = f as f32,
+                "edge_noise_bg" => self.edge_noise_bg = f as f32,
                 "fg_tolerance" => self.fg_tolerance = f as f32,
                 "fg_penalty" => self.fg_penalty = f as f32,
                 "fg_hard_hu" => self.fg_hard_hu = f as f32,
@@ -105,6 +121,8 @@ impl GrowParams {
                 "opening_mm" => self.opening_mm = f,
                 "thin_opening_mm" => self.thin_opening_mm = f,
                 "thin_reach_mm" => self.thin_reach_mm = f,
+                "closing_mm" => self.closing_mm = f,
+                "smooth_passes" => self.smooth_passes = f as u32,
                 "fill_holes" => self.fill_holes = f != 0.0,
                 "refine" => self.refine = f != 0.0,
                 _ => {}
@@ -119,16 +137,19 @@ impl Default for GrowParams {
         GrowParams {
             coarse_mm: 3.0,
             max_coarse_voxels: 3_000_000,
-            hu_per_mm: 0.3,
-            edge_noise: 0.0,
+            hu_per_mm: 0.15,
+            edge_noise: 1.0,
+            edge_noise_bg: 0.7,
             fg_tolerance: 2.5,
-            fg_penalty: 2.0,
+            fg_penalty: 4.0,
             fg_hard_hu: 30.0,
             likelihood_weight: 0.3,
             fg_gate_sigma: 2.3,
             opening_mm: 9.0,
-            thin_opening_mm: -1.0,
+            thin_opening_mm: 6.0,
             thin_reach_mm: 40.0,
+            closing_mm: 6.0,
+            smooth_passes: 2,
             fill_holes: true,
             refine: true,
         }
@@ -244,7 +265,10 @@ impl Grower {
         }
         let full = grid.full_box();
         let factor = coarse_factor(grid, &full, params);
-        let level = Level::downsample(grid, ct, &full, factor);
+        let mut level = Level::downsample(grid, ct, &full, factor);
+        for _ in 1..params.smooth_passes {
+            level.smooth();
+        }
         Ok(Grower {
             grid: *grid,
             ct_key: fingerprint(ct),

@@ -251,6 +251,11 @@ impl Level {
                     progress((done as f32 / unknown as f32).min(1.0));
                 }
                 let lab = labels[p];
+                let floor = if lab == FG {
+                    m.edge_floor
+                } else {
+                    m.edge_floor_bg
+                };
                 let ip = self.img[p];
                 let c = [p % d[0], (p / d[0]) % d[1], p / (d[0] * d[1])];
                 for a in 0..3 {
@@ -273,8 +278,7 @@ impl Level {
                         let Some(r) = m.region(lab, iq, self.raw[q]) else {
                             continue;
                         };
-                        let cost =
-                            ((iq - ip).abs() - m.edge_floor).max(0.0) + (m.hu_per_mm + r) * step[a];
+                        let cost = ((iq - ip).abs() - floor).max(0.0) + (m.hu_per_mm + r) * step[a];
                         let e = ((cost * UNIT) as u32).clamp(1, MAX_EDGE);
                         let nd = cur.saturating_add(e);
                         if nd < dist[q] {
@@ -322,6 +326,12 @@ impl Level {
         if p.thin_opening_mm >= 0.0 {
             let thin = open(self.dims, self.sp, &m, p.thin_opening_mm);
             self.restore_thin(&thin, &fg, &mut kept, p.thin_reach_mm);
+        }
+        if p.fill_holes && p.closing_mm > 0.0 {
+            kept = close(self.dims, self.sp, &kept, p.closing_mm);
+            for (v, &s) in kept.iter_mut().zip(seeds) {
+                *v = *v && s != BG;
+            }
         }
         if p.fill_holes {
             kept = self.fill_enclosed(&kept, seeds);
@@ -459,4 +469,17 @@ pub(super) fn open(dims: [usize; 3], sp: [f64; 3], m: &[bool], r_mm: f64) -> Vec
     }
     let d2 = sq_edt(dims, sp, |i| eroded[i]);
     m.iter().zip(&d2).map(|(&v, &x)| v && x <= r2).collect()
+}
+
+/// Morphological closing by a ball of radius `r_mm` (exact EDT): what a dilation
+/// by `r_mm` adds and the following erosion keeps.
+pub(super) fn close(dims: [usize; 3], sp: [f64; 3], m: &[bool], r_mm: f64) -> Vec<bool> {
+    if !(r_mm.is_finite() && r_mm > 0.0) {
+        return m.to_vec();
+    }
+    let r2 = (r_mm * r_mm) as f32;
+    let d = sq_edt(dims, sp, |i| m[i]);
+    let dilated: Vec<bool> = d.iter().map(|&x| x <= r2).collect();
+    let d2 = sq_edt(dims, sp, |i| !dilated[i]);
+    m.iter().zip(&d2).map(|(&v, &x)| v || x > r2).collect()
 }

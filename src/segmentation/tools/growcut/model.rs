@@ -17,6 +17,8 @@ pub(super) struct Model {
     /// HU jumps between neighbours up to this size cost nothing (the noise of
     /// the smoothed liver): only real edges stop a label.
     pub edge_floor: f32,
+    /// The background label's floor.
+    pub edge_floor_bg: f32,
     /// Unsmoothed HU range the foreground may enter.
     gate: (f32, f32),
     /// Maps an unsmoothed value onto the smoothed scale: (raw_mu, mu, sigma/raw_sigma).
@@ -116,6 +118,11 @@ impl Model {
 
             hu_per_mm: p.hu_per_mm.max(0.01),
             edge_floor: p.edge_noise.max(0.0) * sigma,
+            edge_floor_bg: if p.edge_noise_bg < 0.0 {
+                p.edge_noise.max(0.0) * sigma
+            } else {
+                p.edge_noise_bg * sigma
+            },
             fg,
             bg,
         }
