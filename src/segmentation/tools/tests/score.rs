@@ -16,25 +16,28 @@ fn cube(g: &Grid, lo: [usize; 3], hi: [usize; 3], v: u8) -> Vec<u8> {
         .collect()
 }
 
+/// Voxels of `m` with a 6-neighbour outside it (or on the grid's border).
+fn surface_voxels(g: &Grid, m: &[u8]) -> Vec<[usize; 3]> {
+    (0..g.n_voxels())
+        .filter(|&n| m[n] != 0)
+        .map(|n| g.ijk(n))
+        .filter(|p| {
+            (0..3).any(|ax| {
+                let mut lo = *p;
+                let mut hi = *p;
+                hi[ax] += 1;
+                p[ax] == 0 || hi[ax] >= g.dims[ax] || m[g.flat(hi[0], hi[1], hi[2])] == 0 || {
+                    lo[ax] -= 1;
+                    m[g.flat(lo[0], lo[1], lo[2])] == 0
+                }
+            })
+        })
+        .collect()
+}
+
 /// Brute-force symmetric surface distances (6-neighbour surface).
 fn brute_surface(g: &Grid, a: &[u8], b: &[u8]) -> Vec<f64> {
-    let surf = |m: &[u8]| -> Vec<[usize; 3]> {
-        (0..g.n_voxels())
-            .filter(|&n| m[n] != 0)
-            .map(|n| g.ijk(n))
-            .filter(|p| {
-                (0..3).any(|ax| {
-                    let mut lo = *p;
-                    let mut hi = *p;
-                    hi[ax] += 1;
-                    p[ax] == 0 || hi[ax] >= g.dims[ax] || m[g.flat(hi[0], hi[1], hi[2])] == 0 || {
-                        lo[ax] -= 1;
-                        m[g.flat(lo[0], lo[1], lo[2])] == 0
-                    }
-                })
-            })
-            .collect()
-    };
+    let surf = |m: &[u8]| surface_voxels(g, m);
     let (sa, sb) = (surf(a), surf(b));
     let d = |p: &[usize; 3], q: &[usize; 3]| -> f64 {
         (0..3)
@@ -181,20 +184,8 @@ fn ball(geo: &crate::volume::Geometry, c: [f64; 3], r: f64) -> Vec<u8> {
 fn brute_world(geo: &crate::volume::Geometry, a: &[u8], b: &[u8]) -> Vec<f64> {
     let g = Grid::of(geo);
     let surf = |m: &[u8]| -> Vec<[f64; 3]> {
-        (0..g.n_voxels())
-            .filter(|&n| m[n] != 0)
-            .map(|n| g.ijk(n))
-            .filter(|p| {
-                (0..3).any(|ax| {
-                    let mut lo = *p;
-                    let mut hi = *p;
-                    hi[ax] += 1;
-                    p[ax] == 0 || hi[ax] >= g.dims[ax] || m[g.flat(hi[0], hi[1], hi[2])] == 0 || {
-                        lo[ax] -= 1;
-                        m[g.flat(lo[0], lo[1], lo[2])] == 0
-                    }
-                })
-            })
+        surface_voxels(&g, m)
+            .into_iter()
             .map(|p| geo.to_world(p.map(|v| v as f64)))
             .collect()
     };
