@@ -37,7 +37,7 @@ pub const DISPLAY_TRIANGLES: usize = 60_000;
 /// Triangles per surface drawn while the camera moves (the 3-D view's level of detail
 /// for turning, zooming and dragging: VTK's "interactive update rate" idea); the
 /// `DISPLAY_TRIANGLES` surface comes back as soon as the view is still.
-pub const MOVING_TRIANGLES: usize = 12_000;
+pub const MOVING_TRIANGLES: usize = 6_000;
 
 impl MeshOptions {
     /// The 3-D view's and the PDF snapshot's surfaces: the default smoothing on a grid
