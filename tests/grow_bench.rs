@@ -307,8 +307,9 @@ fn grow_parameter_sweep() {
         let params = GrowParams::default().with_overrides(spec);
         for (name, b, slab) in [("sample", Some(&sample), false), ("bench", big, true)] {
             let Some(b) = b else { continue };
+            let t = Instant::now();
             let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
-            let mut line = format!("[{spec}] {name}:");
+            let mut line = format!("[{spec}] {name} (new {:.2}s):", t.elapsed().as_secs_f64());
             let mut lo = 1.0f64;
             for &seed in &draws {
                 let s = strokes(b, seed);
