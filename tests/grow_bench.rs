@@ -102,13 +102,14 @@ fn strokes(b: &Bench, seed: u64) -> Seeds {
     user_strokes(&b.grid, &b.ct, &b.liver, seed, &Draw::default()).expect("strokes")
 }
 
-/// Grow draws 1..=5 (each from scratch); (slab Dice, volume difference).
-fn five_draws(b: &Bench) -> Vec<(f64, f64)> {
+/// Grow draws 1..=10 (each from scratch, one grower: the CT is downsampled once);
+/// (slab Dice, volume difference).
+fn ten_draws(b: &Bench) -> Vec<(f64, f64)> {
     let params = GrowParams::default()
         .with_overrides(&std::env::var("REMNANT_GROW_PARAMS").unwrap_or_default());
     let no = AtomicBool::new(false);
     let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
-    (1..=5u64)
+    (1..=10u64)
         .map(|seed| {
             let s = strokes(b, seed);
             let fg = s.voxels(&b.grid, SeedKind::Liver);
@@ -145,13 +146,14 @@ fn five_draws(b: &Bench) -> Vec<(f64, f64)> {
 }
 
 /// Issue 16's target on the bench CT, central strokes only, at full resolution:
-/// every draw Dice >= 0.91 and volume within 6 % on the reference's slab, and where
-/// the strokes are does not matter (spread of the Dice < 0.03). (Defaults before
-/// this target was met: Dice 0.9078-0.9302, draw 2 below 0.91.)
+/// every one of draws 1-10 Dice >= 0.91 and volume within 6 % on the reference's
+/// slab, and where the strokes are does not matter (spread of the Dice < 0.03).
+/// (The defaults chosen on draws 1-5 alone: Dice 0.912-0.928 but volume +8.0 % and
+/// +6.0 % on draws 6 and 7; before them Dice 0.9078-0.9302, draw 2 below 0.91.)
 #[test]
 fn bench_ct_central_strokes_issue_16_target() {
     let Some(b) = bench() else { return };
-    let d = five_draws(b);
+    let d = ten_draws(b);
     for (n, &(dice, dv)) in d.iter().enumerate() {
         assert!(dice >= 0.91, "draw {}: dice {dice}", n + 1);
         assert!(dv.abs() <= 0.06, "draw {}: volume {dv}", n + 1);

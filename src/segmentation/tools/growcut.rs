@@ -9,6 +9,12 @@
 //! its seeds and a hard gate on the unsmoothed HU (thin fat planes stop the liver;
 //! contrast-filled vessels and hypodense tumours are not entered).
 //!
+//! Gas (a coarse cell holding a voxel below [`AIR_HU`]: bowel and stomach gas,
+//! lung, outside air) is background seed: the liver never holds gas, so a gas
+//! pocket the grown region surrounds (a bowel loop or the stomach against the left
+//! lobe) is not filled in as a hole of the liver, and the loop's wall alone is thin
+//! enough for the opening to cut off.
+//!
 //! No box: the growing runs on the whole scan, block-averaged to ~3 mm voxels, so
 //! the region grows until it meets the background competition or the image /
 //! body boundary (air is outside every liver gate). The result is cleaned with
