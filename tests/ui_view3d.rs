@@ -371,3 +371,71 @@ fn esc_discards_a_pending_cut_and_the_3d_view_shows_the_accepted_layers_again() 
     assert!(h.state().ws.editor.pending.is_none());
     assert_eq!(settle(&mut h), [MeshLayer::Liver]);
 }
+
+/// While the camera turns, the 3-D view draws each surface's lighter mesh (fewer
+/// triangles, the same place); when it has been still for a moment, the full one again.
+#[test]
+fn turning_draws_the_lighter_surfaces_and_stillness_brings_the_full_ones_back() {
+    let mut h = harness();
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::ImportMask(Layer::Liver),
+        sample("liver.nii.gz"),
+    ));
+    h.step();
+    {
+        let app = h.state_mut();
+        let study = app.ws.study.take().unwrap();
+        app.view3d.wait(&study);
+        app.ws.study = Some(study);
+    }
+    h.run();
+    let scene = h.state().view3d.scene.clone();
+    assert_eq!(scene.len(), 1);
+    let (full, light) = (
+        &scene[0].mesh,
+        scene[0].moving.as_ref().expect("a lighter mesh"),
+    );
+    assert!(
+        light.triangles.len() * 2 < full.triangles.len(),
+        "{} vs {} triangles",
+        light.triangles.len(),
+        full.triangles.len()
+    );
+    assert!(light.triangles.len() <= remnant::mesh::MOVING_TRIANGLES * 3 / 2);
+    assert!(light.edge_report().watertight());
+    // the same surface: bounds within 6 mm (two 3 mm voxels)
+    let ((a0, a1), (b0, b1)) = (full.bounds().unwrap(), light.bounds().unwrap());
+    for k in 0..3 {
+        assert!((a0[k] - b0[k]).abs() < 6.0 && (a1[k] - b1[k]).abs() < 6.0);
+    }
+    assert!(!h.state().view3d.moving(), "still before the drag");
+    let rect = h.get_by_label("3-D view").rect();
+    let c = rect.center();
+    h.event(egui::Event::PointerMoved(c));
+    h.event(egui::Event::PointerButton {
+        pos: c,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    let cam = h.state().view3d.camera;
+    for i in 1..=5 {
+        h.event(egui::Event::PointerMoved(
+            c + egui::vec2(12.0 * i as f32, 0.0),
+        ));
+        h.step();
+    }
+    assert_ne!(h.state().view3d.camera, cam, "the drag turned the camera");
+    assert!(h.state().view3d.moving(), "moving while dragged");
+    h.event(egui::Event::PointerButton {
+        pos: c + egui::vec2(60.0, 0.0),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    h.step();
+    assert!(!h.state().view3d.moving(), "still again after the pause");
+}

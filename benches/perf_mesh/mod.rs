@@ -111,6 +111,30 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
         ));
         shown_display.push((layer, mesh));
     }
+    // the lighter surfaces drawn while the camera moves (made only for a surface above
+    // the budget, beside its display surface)
+    let moving = MeshOptions::moving();
+    for (layer, shown) in &shown_display {
+        if shown.triangles.len() <= remnant::mesh::MOVING_TRIANGLES {
+            continue;
+        }
+        let mut mesh = None;
+        let t = time(3, || {
+            mesh = mesh_layer(&map.bits, g, *layer, &moving, Task::none()).ok();
+        });
+        let Some(mesh) = mesh else { continue };
+        rows.push(row(
+            &format!(
+                "surface of the {} while the camera moves (budget {}: {} triangles)",
+                layer.name(),
+                remnant::mesh::MOVING_TRIANGLES,
+                mesh.triangles.len()
+            ),
+            t,
+            None,
+            "",
+        ));
+    }
     // one frame of the 3-D snapshot (remnant, translucent resection, tumour)
     let shown: Vec<Paint> = meshes
         .iter()

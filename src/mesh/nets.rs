@@ -24,7 +24,7 @@ pub struct MeshOptions {
     /// equals the unsmoothed mesh's again.
     pub keep_volume: bool,
     /// A triangle budget for display: when the full-resolution surface would have more
-    /// triangles, it is made on a coarser grid (blocks of 2, 3 or 4 voxels per in-plane
+    /// triangles, it is made on a coarser grid (blocks of 2 to 8 voxels per in-plane
     /// axis, a block inside when at least half its voxels are). `None` (export, tests):
     /// always the full grid.
     pub max_triangles: Option<usize>,
@@ -34,12 +34,25 @@ pub struct MeshOptions {
 /// Mesa's software renderer (llvmpipe, 2 cores) draws about 4 million triangles a second.
 pub const DISPLAY_TRIANGLES: usize = 60_000;
 
+/// Triangles per surface drawn while the camera moves (the 3-D view's level of detail
+/// for turning, zooming and dragging: VTK's "interactive update rate" idea); the
+/// `DISPLAY_TRIANGLES` surface comes back as soon as the view is still.
+pub const MOVING_TRIANGLES: usize = 6_000;
+
 impl MeshOptions {
     /// The 3-D view's and the PDF snapshot's surfaces: the default smoothing on a grid
     /// coarse enough for about `DISPLAY_TRIANGLES` triangles (export keeps the full grid).
     pub fn display() -> MeshOptions {
         MeshOptions {
             max_triangles: Some(DISPLAY_TRIANGLES),
+            ..MeshOptions::default()
+        }
+    }
+
+    /// The lighter surface drawn while the 3-D view's camera moves (`MOVING_TRIANGLES`).
+    pub fn moving() -> MeshOptions {
+        MeshOptions {
+            max_triangles: Some(MOVING_TRIANGLES),
             ..MeshOptions::default()
         }
     }
@@ -227,7 +240,7 @@ fn coarsening(m: &[u8], d: [usize; 3], g: &Geometry, budget: usize) -> [usize; 3
     let s = g.spacing();
     let finest = s.iter().cloned().fold(f64::MAX, f64::min);
     let mut best = [1; 3];
-    for f in 2..=4usize {
+    for f in 2..=8usize {
         // blocks about f finest voxels long: a much coarser axis keeps single voxels
         let len = f as f64 * finest;
         let fa: [usize; 3] = std::array::from_fn(|a| ((len / s[a]).round() as usize).clamp(1, f));

@@ -17,6 +17,9 @@ pub struct SceneLayer {
     pub mesh: Arc<Mesh>,
     /// Voxel fingerprint the mesh was made from.
     pub fingerprint: u64,
+    /// A lighter surface of the same voxels drawn while the camera moves (made only with
+    /// a `moving` budget, and only when `mesh` has more triangles than it).
+    pub moving: Option<Arc<Mesh>>,
     /// Changes whenever the mesh is rebuilt (GPU buffers are uploaded again then).
     pub generation: u64,
     /// Seconds the meshing took.
@@ -75,11 +78,14 @@ pub fn shown_layers(fp: &[u64; 4]) -> Vec<MeshLayer> {
 }
 
 /// Rebuild the scene for `bits`, reusing every layer of `prev` whose voxels did not change.
+/// `moving`: also make each layer's lighter surface for a moving camera with these options
+/// (`MeshOptions::moving`) when the surface made with `opts` is heavier.
 pub fn update_scene(
     prev: &[SceneLayer],
     bits: &[u8],
     g: &Geometry,
     opts: &MeshOptions,
+    moving: Option<&MeshOptions>,
     task: Task,
 ) -> Result<Vec<SceneLayer>, MeshError> {
     let fp = fingerprints(bits);
@@ -100,9 +106,16 @@ pub fn update_scene(
         }
         let t0 = std::time::Instant::now();
         let mesh = mesh_layer(bits, g, *layer, opts, Task::none())?;
+        let light = match moving {
+            Some(m) if m.max_triangles.is_some_and(|b| mesh.triangles.len() > b) => {
+                Some(Arc::new(mesh_layer(bits, g, *layer, m, Task::none())?))
+            }
+            _ => None,
+        };
         out.push(SceneLayer {
             layer: *layer,
             mesh: Arc::new(mesh),
+            moving: light,
             fingerprint: f,
             generation: next_gen + n as u64,
             seconds: t0.elapsed().as_secs_f64(),
@@ -122,7 +135,7 @@ mod tests {
         let (_ct, mut map) = crate::phantom::make();
         let g = map.geometry.clone();
         let opts = MeshOptions::default();
-        let first = update_scene(&[], &map.bits, &g, &opts, Task::none()).unwrap();
+        let first = update_scene(&[], &map.bits, &g, &opts, None, Task::none()).unwrap();
         let names: Vec<_> = first.iter().map(|l| l.layer).collect();
         assert_eq!(
             names,
@@ -131,22 +144,51 @@ mod tests {
         // grow tumour B (in the remnant) by one voxel column: remnant and tumour change
         let (t, l) = (Layer::Tumour.bit(), Layer::Liver.bit());
         map.bits[g.index(74, 40, 20)] = l | t;
-        let second = update_scene(&first, &map.bits, &g, &opts, Task::none()).unwrap();
+        let second = update_scene(&first, &map.bits, &g, &opts, None, Task::none()).unwrap();
         let same = |a: &SceneLayer, b: &SceneLayer| Arc::ptr_eq(&a.mesh, &b.mesh);
         assert!(same(&first[1], &second[1]), "the resection did not change");
         assert!(!same(&first[0], &second[0]));
         assert!(!same(&first[2], &second[2]));
         assert!(second[2].generation > first[2].generation);
         // nothing changed: everything reused
-        let third = update_scene(&second, &map.bits, &g, &opts, Task::none()).unwrap();
+        let third = update_scene(&second, &map.bits, &g, &opts, None, Task::none()).unwrap();
         assert!(third.iter().zip(&second).all(|(a, b)| same(a, b)));
         // without a resection the whole liver is one surface
         for b in &mut map.bits {
             *b &= !Layer::Resection.bit();
         }
-        let fourth = update_scene(&third, &map.bits, &g, &opts, Task::none()).unwrap();
+        let fourth = update_scene(&third, &map.bits, &g, &opts, None, Task::none()).unwrap();
         let names: Vec<_> = fourth.iter().map(|l| l.layer).collect();
         assert_eq!(names, [MeshLayer::Liver, MeshLayer::Tumour]);
         assert!(same(&fourth[1], &third[2]), "tumour unchanged");
+        assert!(fourth.iter().all(|l| l.moving.is_none()), "none asked for");
+    }
+
+    #[test]
+    fn a_lighter_surface_only_where_the_full_one_is_heavier_than_its_budget() {
+        let (_ct, map) = crate::phantom::make();
+        let g = map.geometry.clone();
+        let opts = MeshOptions::default();
+        let full = update_scene(&[], &map.bits, &g, &opts, None, Task::none()).unwrap();
+        // a budget between the tumour's and the remnant's triangle counts
+        let tris: Vec<usize> = full.iter().map(|l| l.mesh.triangles.len()).collect();
+        let budget = (tris[0] / 3).max(tris[2] + 1);
+        assert!(budget < tris[0], "{tris:?}");
+        let light = MeshOptions {
+            max_triangles: Some(budget),
+            ..opts
+        };
+        let scene = update_scene(&[], &map.bits, &g, &opts, Some(&light), Task::none()).unwrap();
+        for (l, n) in scene.iter().zip(&tris) {
+            assert_eq!(l.mesh.triangles.len(), *n, "the full surface is unchanged");
+            match &l.moving {
+                Some(m) => {
+                    assert!(*n > budget && m.triangles.len() < *n / 2, "{:?}", l.layer);
+                    assert!(m.edge_report().watertight());
+                }
+                None => assert!(*n <= budget, "{:?}: {n} triangles", l.layer),
+            }
+        }
+        assert!(scene[0].moving.is_some() && scene[2].moving.is_none());
     }
 }

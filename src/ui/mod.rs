@@ -71,6 +71,10 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
         // the 3-D view draws with OpenGL (egui_glow paint callback) and needs a depth buffer
         renderer: eframe::Renderer::Glow,
         depth_buffer: 24,
+        // No dithering: it adds noise of up to half a grey level to every pixel that is not
+        // a whole 8-bit value (the CT's grey levels are shown exactly as windowed), and its
+        // per-pixel noise is a cost on every frame with a software GL renderer
+        dithering: false,
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -54,6 +54,7 @@ pub fn key_image(map: &LabelMap) -> Option<KeyImage> {
         &map.bits,
         &map.geometry,
         &MeshOptions::default(),
+        None,
         Task::none(),
     )
     .ok()?;

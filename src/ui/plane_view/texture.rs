@@ -91,10 +91,20 @@ pub(super) fn update(
     }
 }
 
-/// Draw the cached texture into the image rectangle, on black.
+/// Draw the cached texture into the image rectangle, on black. Only the margins around
+/// the image are filled black, not the whole view under it: a software GL renderer
+/// (Mesa's llvmpipe) pays for every blended pixel, and the 3-D view repaints the whole
+/// window on every frame while it turns.
 pub(super) fn paint(painter: &egui::Painter, f: &Frame, cache: &PlaneCache) {
     let (rect, img) = (f.rect, f.img);
-    painter.rect_filled(rect, 0.0, Color32::BLACK);
+    let shown = if cache.texture.is_some() {
+        img.intersect(rect)
+    } else {
+        Rect::NOTHING
+    };
+    for m in margins(rect, shown) {
+        painter.rect_filled(m, 0.0, Color32::BLACK);
+    }
     if let Some(t) = &cache.texture {
         painter.image(
             t.id(),
@@ -102,5 +112,55 @@ pub(super) fn paint(painter: &egui::Painter, f: &Frame, cache: &PlaneCache) {
             Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
             Color32::WHITE,
         );
+    }
+}
+
+/// The parts of `rect` outside `inner` (up to four strips: above, below, left, right);
+/// all of `rect` when `inner` does not overlap it.
+fn margins(rect: Rect, inner: Rect) -> Vec<Rect> {
+    if !inner.is_positive() || !rect.intersects(inner) {
+        return vec![rect];
+    }
+    let i = inner.intersect(rect);
+    [
+        Rect::from_min_max(rect.min, Pos2::new(rect.max.x, i.min.y)),
+        Rect::from_min_max(Pos2::new(rect.min.x, i.max.y), rect.max),
+        Rect::from_min_max(Pos2::new(rect.min.x, i.min.y), Pos2::new(i.min.x, i.max.y)),
+        Rect::from_min_max(Pos2::new(i.max.x, i.min.y), Pos2::new(rect.max.x, i.max.y)),
+    ]
+    .into_iter()
+    .filter(|r| r.is_positive())
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(rs: &[Rect]) -> f32 {
+        rs.iter().map(|r| r.area()).sum()
+    }
+
+    #[test]
+    fn margins_cover_the_view_outside_the_image_once() {
+        let view = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(300.0, 200.0));
+        // letterboxed image: strips above and below only
+        let img = Rect::from_min_max(Pos2::new(0.0, 40.0), Pos2::new(300.0, 160.0));
+        let m = margins(view, img);
+        assert_eq!(m.len(), 2);
+        assert_eq!(area(&m), view.area() - img.area());
+        // an image inside: four strips, no overlap with it or each other
+        let img = Rect::from_min_max(Pos2::new(50.0, 30.0), Pos2::new(250.0, 170.0));
+        let m = margins(view, img);
+        assert_eq!(m.len(), 4);
+        assert_eq!(area(&m), view.area() - img.area());
+        assert!(m.iter().all(|r| !r.intersects(img.shrink(0.5))));
+        // zoomed in past the view: nothing to fill; no image: all of it
+        let big = view.expand(100.0);
+        assert!(margins(view, big).is_empty());
+        assert_eq!(margins(view, Rect::NOTHING), vec![view]);
+        // panned off to one side
+        let img = Rect::from_min_max(Pos2::new(200.0, -50.0), Pos2::new(500.0, 250.0));
+        assert_eq!(area(&margins(view, img)), view.area() - 100.0 * 200.0);
     }
 }

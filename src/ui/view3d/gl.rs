@@ -24,6 +24,8 @@ pub struct DrawItem {
     pub key: u8,
     pub generation: u64,
     pub mesh: Arc<Mesh>,
+    /// The lighter surface drawn while the camera moves, if the layer has one.
+    pub moving: Option<Arc<Mesh>>,
     pub color: [f32; 4],
 }
 
@@ -63,6 +65,19 @@ struct Flat {
     vbo: glow::Buffer,
 }
 
+/// How this frame looks at the scene.
+#[derive(Clone, Copy)]
+pub struct FrameView {
+    /// Model-view-projection matrix (column-major).
+    pub mvp: [f32; 16],
+    /// Target-to-eye direction, for the headlight.
+    pub view_dir: [f32; 3],
+    /// The view's clip rectangle in framebuffer pixels (left, bottom, width, height).
+    pub clip: [i32; 4],
+    /// The camera is moving: draw the lighter surfaces where there are any.
+    pub moving: bool,
+}
+
 /// Vertices of the overlay buffer: 6 crosshair + 4 square.
 const OVERLAY_VERTS: usize = 10;
 
@@ -70,7 +85,8 @@ const OVERLAY_VERTS: usize = 10;
 pub struct GlScene {
     surfaces: Option<Surfaces>,
     flat: Option<Flat>,
-    buffers: HashMap<u8, Buffers>,
+    /// Per (surface key, lighter surface for a moving camera).
+    buffers: HashMap<(u8, bool), Buffers>,
     /// Mesh uploads so far (tests/diagnostics: one per mesh change, not per frame).
     pub uploads: u64,
     pub error: Option<String>,
@@ -80,6 +96,8 @@ pub struct GlScene {
     pub timing: bool,
     /// Milliseconds the last timed frame's 3-D drawing took.
     pub draw_ms: f32,
+    /// Triangles of the surfaces drawn in the last frame.
+    pub drawn_triangles: usize,
     /// Frames painted; one in `TIMED_EVERY` is timed, so the stalls do not lower the
     /// frame rate being measured.
     painted: u64,
@@ -229,21 +247,27 @@ impl GlScene {
         Ok(())
     }
 
-    unsafe fn upload(&mut self, gl: &glow::Context, item: &DrawItem) -> Result<(), String> {
+    unsafe fn upload(
+        &mut self,
+        gl: &glow::Context,
+        key: (u8, bool),
+        generation: u64,
+        mesh: &Mesh,
+    ) -> Result<(), String> {
         if self
             .buffers
-            .get(&item.key)
-            .is_some_and(|b| b.generation == item.generation)
+            .get(&key)
+            .is_some_and(|b| b.generation == generation)
         {
             return Ok(());
         }
         unsafe {
-            if let Some(old) = self.buffers.remove(&item.key) {
+            if let Some(old) = self.buffers.remove(&key) {
                 delete(gl, old);
             }
-            let normals = item.mesh.vertex_normals();
-            let mut data: Vec<f32> = Vec::with_capacity(item.mesh.positions.len() * 6);
-            for (p, n) in item.mesh.positions.iter().zip(&normals) {
+            let normals = mesh.vertex_normals();
+            let mut data: Vec<f32> = Vec::with_capacity(mesh.positions.len() * 6);
+            for (p, n) in mesh.positions.iter().zip(&normals) {
                 data.extend_from_slice(p);
                 data.extend_from_slice(n);
             }
@@ -260,7 +284,7 @@ impl GlScene {
             gl.bind_buffer(glow::ELEMENT_ARRAY_BUFFER, Some(ebo));
             gl.buffer_data_u8_slice(
                 glow::ELEMENT_ARRAY_BUFFER,
-                bytemuck::cast_slice(&item.mesh.triangles),
+                bytemuck::cast_slice(&mesh.triangles),
                 glow::STATIC_DRAW,
             );
             gl.enable_vertex_attrib_array(0);
@@ -269,13 +293,13 @@ impl GlScene {
             gl.vertex_attrib_pointer_f32(1, 3, glow::FLOAT, false, 24, 12);
             gl.bind_vertex_array(None);
             self.buffers.insert(
-                item.key,
+                key,
                 Buffers {
-                    generation: item.generation,
+                    generation,
                     vao,
                     vbo,
                     ebo,
-                    count: (item.mesh.triangles.len() * 3) as i32,
+                    count: (mesh.triangles.len() * 3) as i32,
                 },
             );
             self.uploads += 1;
@@ -289,16 +313,14 @@ impl GlScene {
         gl: &glow::Context,
         items: &[Option<DrawItem>; MAX_ITEMS],
         overlay: &Overlay,
-        mvp: &[f32; 16],
-        view_dir: [f32; 3],
-        clip: [i32; 4],
+        view: &FrameView,
     ) {
         self.painted += 1;
         let t0 = (self.timing && self.painted % TIMED_EVERY == 1).then(|| {
             unsafe { gl.finish() };
             std::time::Instant::now()
         });
-        if let Err(e) = unsafe { self.paint_inner(gl, items, overlay, mvp, view_dir, clip) } {
+        if let Err(e) = unsafe { self.paint_inner(gl, items, overlay, view) } {
             self.error = Some(e);
         }
         if let Some(t0) = t0 {
@@ -312,15 +334,17 @@ impl GlScene {
         gl: &glow::Context,
         items: &[Option<DrawItem>; MAX_ITEMS],
         overlay: &Overlay,
-        mvp: &[f32; 16],
-        view_dir: [f32; 3],
-        clip: [i32; 4],
+        view: &FrameView,
     ) -> Result<(), String> {
+        let (mvp, clip) = (&view.mvp, view.clip);
         unsafe {
             self.init(gl)?;
             // drop buffers of surfaces no longer shown
             self.buffers.retain(|k, b| {
-                let keep = items.iter().flatten().any(|i| i.key == *k);
+                let keep = items
+                    .iter()
+                    .flatten()
+                    .any(|i| i.key == k.0 && (!k.1 || i.moving.is_some()));
                 if !keep {
                     gl.delete_vertex_array(b.vao);
                     gl.delete_buffer(b.vbo);
@@ -329,14 +353,21 @@ impl GlScene {
                 keep
             });
             for item in items.iter().flatten() {
-                self.upload(gl, item)?;
+                self.upload(gl, (item.key, false), item.generation, &item.mesh)?;
+                if let Some(m) = &item.moving {
+                    self.upload(gl, (item.key, true), item.generation, m)?;
+                }
             }
-            gl.enable(glow::SCISSOR_TEST);
-            gl.scissor(clip[0], clip[1], clip[2], clip[3]);
-            gl.clear_color(0.08, 0.09, 0.11, 1.0);
+            // No colour clear: the view shows the window's clear colour (the panels draw
+            // no fill). The depth buffer is cleared whole, not scissored: a scissored
+            // clear is a full-screen-quad draw in Mesa's software renderer (2.5 ms for a
+            // big view), a whole-buffer clear a flag per tile. Nothing else uses depth.
+            gl.disable(glow::SCISSOR_TEST);
             gl.clear_depth_f32(1.0);
             gl.depth_mask(true);
-            gl.clear(glow::COLOR_BUFFER_BIT | glow::DEPTH_BUFFER_BIT);
+            gl.clear(glow::DEPTH_BUFFER_BIT);
+            gl.enable(glow::SCISSOR_TEST);
+            gl.scissor(clip[0], clip[1], clip[2], clip[3]);
             gl.enable(glow::DEPTH_TEST);
             gl.depth_func(glow::LESS);
             gl.disable(glow::BLEND);
@@ -350,7 +381,7 @@ impl GlScene {
             };
             let opaque = |i: &&DrawItem| i.color[3] >= 1.0;
             let translucent = |i: &&DrawItem| i.color[3] < 1.0;
-            self.draw_surfaces(gl, s, items, &opaque, mvp, view_dir);
+            let mut drawn = self.draw_surfaces(gl, s, items, &opaque, view);
             // the crosshair: visible parts bright, parts behind a surface faint
             if let (Some(c), Some(f)) = (&overlay.crosshair, &self.flat) {
                 gl.depth_mask(false);
@@ -377,7 +408,8 @@ impl GlScene {
             gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
             gl.enable(glow::POLYGON_OFFSET_FILL);
             gl.polygon_offset(1.0, 4.0);
-            self.draw_surfaces(gl, s, items, &translucent, mvp, view_dir);
+            drawn += self.draw_surfaces(gl, s, items, &translucent, view);
+            self.drawn_triangles = drawn;
             gl.disable(glow::POLYGON_OFFSET_FILL);
             gl.disable(glow::CULL_FACE);
             // the cutting plane: translucent square and outline, hidden by nearer surfaces
@@ -412,28 +444,33 @@ impl GlScene {
         Ok(())
     }
 
+    /// Draw the items `pick` selects; returns the triangles drawn.
     unsafe fn draw_surfaces(
         &self,
         gl: &glow::Context,
         s: &Surfaces,
         items: &[Option<DrawItem>; MAX_ITEMS],
         pick: &dyn Fn(&&DrawItem) -> bool,
-        mvp: &[f32; 16],
-        view_dir: [f32; 3],
-    ) {
+        view: &FrameView,
+    ) -> usize {
+        let (mvp, view_dir, moving) = (&view.mvp, view.view_dir, view.moving);
+        let mut drawn = 0;
         unsafe {
             gl.use_program(Some(s.program));
             gl.uniform_matrix_4_f32_slice(s.mvp.as_ref(), false, mvp);
             gl.uniform_3_f32(s.view.as_ref(), view_dir[0], view_dir[1], view_dir[2]);
             for item in items.iter().flatten().filter(pick) {
-                let Some(b) = self.buffers.get(&item.key) else {
+                let light = moving && item.moving.is_some();
+                let Some(b) = self.buffers.get(&(item.key, light)) else {
                     continue;
                 };
+                drawn += b.count as usize / 3;
                 let c = item.color;
                 gl.uniform_4_f32(s.color.as_ref(), c[0], c[1], c[2], c[3]);
                 gl.bind_vertex_array(Some(b.vao));
                 gl.draw_elements(glow::TRIANGLES, b.count, glow::UNSIGNED_INT, 0);
             }
         }
+        drawn
     }
 }

@@ -63,7 +63,13 @@ pub struct View3d {
     /// Handle being dragged: the handle, the plane and frame when the drag began, where it began.
     dragging: Option<(Handle, CutPlane, PlaneFrame, [f64; 2])>,
     last_preview: Option<Instant>,
+    /// The camera (or a cut handle) moved recently: draw the lighter surfaces until then.
+    moving_until: Option<Instant>,
 }
+
+/// How long after the last camera or handle motion the lighter surfaces stay (so a
+/// drag's or a wheel's pauses between events do not flicker between the two).
+const MOVING_LINGER: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl Default for View3d {
     fn default() -> Self {
@@ -92,6 +98,7 @@ impl Default for View3d {
             cut_counts: None,
             dragging: None,
             last_preview: None,
+            moving_until: None,
         }
     }
 }
@@ -202,8 +209,16 @@ impl View3d {
                 let ctx = EditCtx::new(&grid, ct.as_slice(), layer, PaintRules::default());
                 preview.accept(&ctx, &mut bits);
             }
-            update_scene(&prev, &bits, &g, &MeshOptions::display(), quiet)
-                .map_err(|e| e.to_string())
+            let moving = MeshOptions::moving();
+            update_scene(
+                &prev,
+                &bits,
+                &g,
+                &MeshOptions::display(),
+                Some(&moving),
+                quiet,
+            )
+            .map_err(|e| e.to_string())
         });
         self.job = Some((job, want));
     }
@@ -236,6 +251,12 @@ impl View3d {
 
     pub fn busy(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// The camera or a cut handle moved within the last `MOVING_LINGER`: the lighter
+    /// surfaces (`SceneLayer::moving`) are drawn.
+    pub fn moving(&self) -> bool {
+        self.moving_until.is_some_and(|t| Instant::now() < t)
     }
 
     /// Fit the camera to the surfaces (keeping the direction it looks from).
@@ -279,10 +300,13 @@ impl View3d {
                 .is_none_or(|t| now.duration_since(t).as_secs_f32() >= 1.0)
         {
             self.last_log = Some(now);
-            let ms = self.gl.lock().map_or(0.0, |g| g.draw_ms);
+            let (ms, drawn) = self
+                .gl
+                .lock()
+                .map_or((0.0, 0), |g| (g.draw_ms, g.drawn_triangles));
             let tris: usize = self.scene.iter().map(|l| l.mesh.triangles.len()).sum();
             eprintln!(
-                "remnant: 3-D view {:.1} fps (frame {}), its own drawing {ms:.1} ms, {tris} triangles",
+                "remnant: 3-D view {:.1} fps (frame {}), its own drawing {ms:.1} ms, {drawn} triangles drawn ({tris} when still)",
                 self.fps, self.frames
             );
         }
@@ -409,6 +433,7 @@ pub fn show(
     // input
     let (shift, scroll) = ui.input(|i| (i.modifiers.shift, i.smooth_scroll_delta.y));
     let local = |p: Pos2| [(p.x - rect.min.x) as f64, (p.y - rect.min.y) as f64];
+    let mut in_motion = false;
     let frame = v
         .cut3d
         .and_then(|p| PlaneFrame::new(&p, v.camera.target, v.camera.radius * 0.8));
@@ -444,15 +469,18 @@ pub fn show(
     } else if resp.dragged_by(egui::PointerButton::Primary) && !shift {
         let d = resp.drag_delta();
         v.camera.orbit(d.x as f64, d.y as f64);
+        in_motion = true;
     } else if resp.dragged_by(egui::PointerButton::Secondary)
         || resp.dragged_by(egui::PointerButton::Middle)
         || (resp.dragged_by(egui::PointerButton::Primary) && shift)
     {
         let d = resp.drag_delta();
         v.camera.pan(d.x as f64, d.y as f64, vp);
+        in_motion = true;
     }
     if resp.hovered() && scroll != 0.0 {
         v.camera.zoom((scroll as f64 * 0.004).exp());
+        in_motion = true;
     }
     if resp.clicked()
         && let Some(pos) = resp.interact_pointer_pos()
@@ -472,6 +500,18 @@ pub fn show(
         // orbit() turns 0.008 rad (0.458 degrees) per pixel
         v.camera.orbit(v.spin / 0.458, 0.0);
         ui.ctx().request_repaint();
+        in_motion = true;
+    }
+    // while the camera turns, pans or zooms, or a cut handle is dragged: the lighter
+    // surfaces (the full ones come back MOVING_LINGER after the last motion; a jump to a
+    // standard view or a fit is not a motion)
+    let now = Instant::now();
+    if in_motion || v.dragging.is_some() {
+        v.moving_until = Some(now + MOVING_LINGER);
+    }
+    let moving = v.moving();
+    if let Some(t) = v.moving_until.filter(|_| moving) {
+        ui.ctx().request_repaint_after(t - now);
     }
     // surfaces, crosshair and cutting plane (GL, depth-tested)
     let mut items: [Option<DrawItem>; MAX_ITEMS] = Default::default();
@@ -481,6 +521,7 @@ pub fn show(
             key: l.layer as u8,
             generation: l.generation,
             mesh: l.mesh.clone(),
+            moving: l.moving.clone(),
             color: [
                 c[0] as f32 / 255.0,
                 c[1] as f32 / 255.0,
@@ -533,9 +574,12 @@ pub fn show(
                     painter.gl(),
                     &items,
                     &overlay,
-                    &mvp,
-                    view_dir,
-                    [c.left_px, c.from_bottom_px, c.width_px, c.height_px],
+                    &gl::FrameView {
+                        mvp,
+                        view_dir,
+                        clip: [c.left_px, c.from_bottom_px, c.width_px, c.height_px],
+                        moving,
+                    },
                 );
             }
         })),
