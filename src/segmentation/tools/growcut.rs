@@ -9,6 +9,12 @@
 //! its seeds and a hard gate on the unsmoothed HU (thin fat planes stop the liver;
 //! contrast-filled vessels and hypodense tumours are not entered).
 //!
+//! Gas (a coarse cell holding a voxel below [`AIR_HU`]: bowel and stomach gas,
+//! lung, outside air) is background seed: the liver never holds gas, so a gas
+//! pocket the grown region surrounds (a bowel loop or the stomach against the left
+//! lobe) is not filled in as a hole of the liver, and the loop's wall alone is thin
+//! enough for the opening to cut off.
+//!
 //! No box: the growing runs on the whole scan, block-averaged to ~3 mm voxels, so
 //! the region grows until it meets the background competition or the image /
 //! body boundary (air is outside every liver gate). The result is cleaned with
@@ -97,7 +103,15 @@ pub struct GrowParams {
     pub fill_holes: bool,
     /// Refine the boundary at full resolution.
     pub refine: bool,
+    /// Tissue within this distance (mm) of gas (coarse cells holding a voxel
+    /// below [`AIR_HU`]: bowel and stomach gas, lung, outside air) is background
+    /// seed (negative = none): the liver never encloses or touches gas, the
+    /// bowel and the stomach wall do.
+    pub air_bg_mm: f64,
 }
+
+/// HU below which a CT voxel is gas.
+pub const AIR_HU: f32 = -400.0;
 
 impl GrowParams {
     /// Development aid: `name=value,...` overrides (unknown names are ignored).
@@ -125,6 +139,7 @@ impl GrowParams {
                 "smooth_passes" => self.smooth_passes = f as u32,
                 "fill_holes" => self.fill_holes = f != 0.0,
                 "refine" => self.refine = f != 0.0,
+                "air_bg_mm" => self.air_bg_mm = f,
                 _ => {}
             }
         }
@@ -145,13 +160,14 @@ impl Default for GrowParams {
             fg_hard_hu: 30.0,
             likelihood_weight: 0.3,
             fg_gate_sigma: 2.3,
-            opening_mm: 9.0,
+            opening_mm: 11.0,
             thin_opening_mm: 6.0,
-            thin_reach_mm: 40.0,
-            closing_mm: 6.0,
+            thin_reach_mm: 50.0,
+            closing_mm: 6.5,
             smooth_passes: 2,
             fill_holes: true,
             refine: true,
+            air_bg_mm: 0.0,
         }
     }
 }
@@ -336,6 +352,13 @@ impl Grower {
         };
         progress(0.0);
         check()?;
+        let t0 = std::time::Instant::now();
+        let times = std::env::var_os("REMNANT_GROW_TIMES").is_some();
+        let lap = |what: &str| {
+            if times {
+                eprintln!("  {what}: {:.3} s", t0.elapsed().as_secs_f64());
+            }
+        };
         let full = grid.full_box();
         let f = self.factor;
         let p = self.params;
@@ -360,6 +383,8 @@ impl Grower {
                 let mid = model::median(&mut raw);
                 let gate_sd = model::spread(&raw, mid);
                 let model = self.level.model(&seeds, gate_sd, &p);
+                let mut seeds = seeds;
+                self.level.air_seeds(&mut seeds, p.air_bg_mm);
                 let fine = refine::fine_model(&grid, ct, &fg, &bg, gate_sd, &p);
                 let labels = seeds.clone();
                 let (dist, front) = self.level.start(&labels);
@@ -367,11 +392,14 @@ impl Grower {
             }
         };
         progress(0.15);
+        lap("seeds+model");
         self.level
             .compete(&mut labels, &mut dist, front, &model, cancel, &|x| {
                 progress(0.15 + span * x)
             })?;
+        lap("compete");
         let coarse = self.level.clean(&labels, &seeds, &p);
+        lap("clean");
         check()?;
         let after = 0.15 + span;
         progress(after);
@@ -390,6 +418,7 @@ impl Grower {
         let (mask, tiles) = job.run(&mut self.tiles, out, cancel, &|x| {
             progress(after + (0.95 - after) * x)
         })?;
+        lap("refine");
         self.last = Some(Last {
             fg,
             bg,

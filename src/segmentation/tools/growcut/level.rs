@@ -23,6 +23,9 @@ pub(super) struct Level {
     pub img: Vec<f32>,
     /// Unsmoothed values (foreground gate).
     pub raw: Vec<f32>,
+    /// Cells holding a CT voxel below [`super::AIR_HU`] (gas); empty on
+    /// levels that do not need it.
+    pub gas: Vec<bool>,
 }
 
 impl Level {
@@ -36,10 +39,13 @@ impl Level {
         let dims = [0, 1, 2].map(|a| size[a].div_ceil(f[a].max(1)));
         let sp = grid.safe_spacing();
         let mut img = vec![0f32; dims.iter().product()];
+        let mut gas = vec![false; img.len()];
         let plane = dims[0] * dims[1];
+        let air = super::AIR_HU as i16;
         img.par_chunks_mut(plane.max(1))
+            .zip(gas.par_chunks_mut(plane.max(1)))
             .enumerate()
-            .for_each(|(ck, out)| {
+            .for_each(|(ck, (out, gas))| {
                 let mut sum = vec![0i64; plane];
                 let mut cnt = vec![0u32; plane];
                 let k0 = roi.lo[2] + ck * f[2];
@@ -51,6 +57,9 @@ impl Level {
                         for (ci, chunk) in row.chunks(f[0].max(1)).enumerate() {
                             sum[row0 + ci] += chunk.iter().map(|&v| v as i64).sum::<i64>();
                             cnt[row0 + ci] += chunk.len() as u32;
+                            if chunk.iter().any(|&v| v < air) {
+                                gas[row0 + ci] = true;
+                            }
                         }
                     }
                 }
@@ -63,6 +72,7 @@ impl Level {
             sp: [0, 1, 2].map(|a| sp[a] * f[a] as f64),
             raw: img.clone(),
             img,
+            gas,
         };
         l.smooth();
         l
@@ -177,6 +187,24 @@ impl Level {
         s
     }
 
+    /// Background seeds on the unlabelled cells within `r_mm` of gas (cells
+    /// holding a voxel below [`super::AIR_HU`]); nothing when `r_mm` is negative.
+    pub fn air_seeds(&self, seeds: &mut [u8], r_mm: f64) {
+        if !(r_mm.is_finite() && r_mm >= 0.0) {
+            return;
+        }
+        let r2 = (r_mm * r_mm) as f32;
+        if self.gas.len() != seeds.len() {
+            return;
+        }
+        let d = sq_edt(self.dims, self.sp, |i| self.gas[i]);
+        for (s, &x) in seeds.iter_mut().zip(&d) {
+            if *s == 0 && x <= r2 {
+                *s = BG;
+            }
+        }
+    }
+
     /// Start of a competition: distance 0 at the seeds, and the seeds that have an
     /// unlabelled neighbour as the first front.
     pub fn start(&self, labels: &[u8]) -> (Vec<u32>, Vec<u32>) {
@@ -227,6 +255,21 @@ impl Level {
         }
         let strides = [1usize, d[0], d[0] * d[1]];
         let step: [f32; 3] = self.sp.map(|s| s as f32);
+        // Per-mm region cost of entering each cell, per label (negative =
+        // impassable): one model evaluation per cell instead of one per edge.
+        let region = |q: usize| {
+            let (i, r) = (self.img[q], self.raw[q]);
+            [
+                m.region(FG, i, r).unwrap_or(-1.0),
+                m.region(BG, i, r).unwrap_or(-1.0),
+            ]
+        };
+        // (Small levels - the refinement's tiles - reach few of their cells.)
+        let costs: Vec<[f32; 2]> = if n >= 1 << 16 {
+            (0..n).into_par_iter().map(region).collect()
+        } else {
+            Vec::new()
+        };
         let ring = MAX_EDGE as usize + 1;
         let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); ring];
         let mut pending = front.len();
@@ -256,6 +299,7 @@ impl Level {
                 } else {
                     m.edge_floor_bg
                 };
+                let li = (lab != FG) as usize;
                 let ip = self.img[p];
                 let c = [p % d[0], (p / d[0]) % d[1], p / (d[0] * d[1])];
                 for a in 0..3 {
@@ -274,10 +318,14 @@ impl Level {
                         if dist[q] == 0 {
                             continue;
                         }
-                        let iq = self.img[q];
-                        let Some(r) = m.region(lab, iq, self.raw[q]) else {
-                            continue;
+                        let r = match costs.get(q) {
+                            Some(c) => c[li],
+                            None => m.region(lab, self.img[q], self.raw[q]).unwrap_or(-1.0),
                         };
+                        if r < 0.0 {
+                            continue;
+                        }
+                        let iq = self.img[q];
                         let cost = ((iq - ip).abs() - floor).max(0.0) + (m.hu_per_mm + r) * step[a];
                         let e = ((cost * UNIT) as u32).clamp(1, MAX_EDGE);
                         let nd = cur.saturating_add(e);
@@ -304,12 +352,91 @@ impl Level {
     /// tumours inside the liver) is filled in 3-D and then per transverse slice,
     /// before the opening and again at the end; background holding a background
     /// seed is never filled.
+    ///
+    /// The work is done on the box of the foreground cells plus a margin wider
+    /// than the closing (every step only looks that far), not on the whole scan.
     pub fn clean(&self, labels: &[u8], seeds: &[u8], p: &GrowParams) -> Vec<u8> {
+        let d = self.dims;
+        let n = self.len();
+        let mut out = vec![0u8; n];
+        if labels.len() != n || seeds.len() != n {
+            return out;
+        }
+        let (mut lo, mut hi) = ([usize::MAX; 3], [0usize; 3]);
+        for k in 0..d[2] {
+            for j in 0..d[1] {
+                let row = &labels[d[0] * (j + d[1] * k)..][..d[0]];
+                let Some(i0) = row.iter().position(|&l| l == FG) else {
+                    continue;
+                };
+                let i1 = row.iter().rposition(|&l| l == FG).unwrap_or(i0);
+                for (a, (l, h)) in [(i0, i1), (j, j), (k, k)].into_iter().enumerate() {
+                    lo[a] = lo[a].min(l);
+                    hi[a] = hi[a].max(h + 1);
+                }
+            }
+        }
+        if lo[0] == usize::MAX {
+            return out;
+        }
+        let reach = p.closing_mm.max(p.opening_mm).max(0.0);
+        let reach = if reach.is_finite() { reach } else { 0.0 };
+        for a in 0..3 {
+            let m = (reach / self.sp[a].max(1e-6)).ceil() as usize + 2;
+            lo[a] = lo[a].saturating_sub(m);
+            hi[a] = (hi[a] + m).min(d[a]);
+        }
+        let cd = [0, 1, 2].map(|a| hi[a] - lo[a]);
+        if std::env::var_os("REMNANT_GROW_TIMES").is_some() {
+            eprintln!("    clean box {cd:?} of {d:?}");
+        }
+        let crop = Level {
+            dims: cd,
+            sp: self.sp,
+            img: Vec::new(),
+            raw: Vec::new(),
+            gas: Vec::new(),
+        };
+        let take = |v: &[u8]| -> Vec<u8> {
+            let mut c = Vec::with_capacity(cd.iter().product());
+            for k in lo[2]..hi[2] {
+                for j in lo[1]..hi[1] {
+                    let b = d[0] * (j + d[1] * k);
+                    c.extend_from_slice(&v[b + lo[0]..b + hi[0]]);
+                }
+            }
+            c
+        };
+        let kept = crop.clean_box(&take(labels), &take(seeds), p);
+        let mut src = kept.chunks(cd[0].max(1));
+        for k in lo[2]..hi[2] {
+            for j in lo[1]..hi[1] {
+                let b = d[0] * (j + d[1] * k);
+                if let Some(r) = src.next() {
+                    out[b + lo[0]..b + hi[0]].copy_from_slice(r);
+                }
+            }
+        }
+        out
+    }
+
+    /// [`Level::clean`] on the whole of this level.
+    fn clean_box(&self, labels: &[u8], seeds: &[u8], p: &GrowParams) -> Vec<u8> {
+        let t0 = std::time::Instant::now();
+        let times = std::env::var_os("REMNANT_GROW_TIMES").is_some();
+        let lap = |what: &str| {
+            if times {
+                eprintln!("    {what}: {:.3} s", t0.elapsed().as_secs_f64());
+            }
+        };
         let mut m: Vec<bool> = labels.iter().map(|&l| l == FG).collect();
         if p.fill_holes {
             m = self.fill_enclosed(&m, seeds);
         }
-        let fg = open(self.dims, self.sp, &m, p.opening_mm);
+        lap("fill");
+        let inner = sq_edt(self.dims, self.sp, |i| !m[i]);
+        let fg = open_with(self.dims, self.sp, &m, &inner, p.opening_mm);
+        lap("open");
         let (id, sizes) = components(self.dims, &fg);
         let mut keep = vec![false; sizes.len() + 1];
         for (n, &s) in seeds.iter().enumerate() {
@@ -324,11 +451,13 @@ impl Level {
         }
         let mut kept: Vec<bool> = id.iter().map(|&c| keep[c as usize]).collect();
         if p.thin_opening_mm >= 0.0 {
-            let thin = open(self.dims, self.sp, &m, p.thin_opening_mm);
+            let thin = open_with(self.dims, self.sp, &m, &inner, p.thin_opening_mm);
             self.restore_thin(&thin, &fg, &mut kept, p.thin_reach_mm);
         }
+        lap("components+thin");
         if p.fill_holes && p.closing_mm > 0.0 {
             kept = close(self.dims, self.sp, &kept, p.closing_mm);
+            lap("close");
             for (v, &s) in kept.iter_mut().zip(seeds) {
                 *v = *v && s != BG;
             }
@@ -336,6 +465,7 @@ impl Level {
         if p.fill_holes {
             kept = self.fill_enclosed(&kept, seeds);
             self.fill_slices(&mut kept, seeds);
+            lap("fill again");
         }
         kept.into_iter().map(u8::from).collect()
     }
@@ -455,14 +585,15 @@ impl Level {
     }
 }
 
-/// Morphological opening by a ball of radius `r_mm` (exact EDT); the mask is
-/// returned unchanged when the radius is zero or the opening would empty it.
-pub(super) fn open(dims: [usize; 3], sp: [f64; 3], m: &[bool], r_mm: f64) -> Vec<bool> {
+/// Morphological opening by a ball of radius `r_mm` (exact EDT) given `d`, the
+/// squared distance of every voxel to the nearest voxel outside `m` (shared by
+/// openings of one mask by several radii); the mask is returned unchanged when
+/// the radius is zero or the opening would empty it.
+fn open_with(dims: [usize; 3], sp: [f64; 3], m: &[bool], d: &[f32], r_mm: f64) -> Vec<bool> {
     if !(r_mm.is_finite() && r_mm > 0.0) {
         return m.to_vec();
     }
     let r2 = (r_mm * r_mm) as f32;
-    let d = sq_edt(dims, sp, |i| !m[i]);
     let eroded: Vec<bool> = d.iter().map(|&x| x > r2).collect();
     if !eroded.iter().any(|&e| e) {
         return m.to_vec();

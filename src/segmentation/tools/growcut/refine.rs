@@ -268,6 +268,7 @@ impl Job<'_> {
             sp: self.grid.safe_spacing(),
             img: raw.clone(),
             raw,
+            gas: Vec::new(),
         };
         level.smooth();
         for &(l, lab) in seeds.unwrap_or(&[]) {

@@ -290,12 +290,12 @@ fn cancel_while_running() {
 
 /// Dice of grow from seeds on the bundled 3 mm sample with user-like strokes
 /// (`seeds::synth`: three ~3 cm strokes > 12 mm inside the liver on three slices,
-/// three in soft tissue 8-40 mm outside), draws 1..=5.
+/// three in soft tissue 8-40 mm outside), draws 1..=10.
 fn sample_draws() -> Vec<(f64, f64)> {
     use crate::segmentation::seeds::SeedKind;
     use crate::segmentation::seeds::synth::{Draw, user_strokes};
     let (g, ct, reference) = load_real_ct();
-    (1..=5u64)
+    (1..=10u64)
         .map(|seed| {
             let s = user_strokes(&g, &ct, &reference, seed, &Draw::default()).expect("strokes");
             let fg = s.voxels(&g, SeedKind::Liver);
@@ -340,10 +340,12 @@ fn sample_draws() -> Vec<(f64, f64)> {
 }
 
 /// Issue 16's target on the 3 mm sample, central strokes only: the liver is grown
-/// well beyond the strokes (no box around them), its neighbours stay out, every draw
-/// Dice >= 0.93, volume within 10 %, Dice spread < 0.03. (The old grow, clipped to
-/// the strokes' box + 40 mm, gave Dice 0.851-0.931; the defaults before this target
-/// was met 0.907-0.939.)
+/// well beyond the strokes (no box around them), its neighbours stay out, every one
+/// of draws 1-10 Dice >= 0.93, volume within 10 %, Dice spread < 0.03. (The old
+/// grow, clipped to the strokes' box + 40 mm, gave Dice 0.851-0.931 on draws 1-5;
+/// the defaults chosen on draws 1-5 alone 0.895-0.943 on draws 1-10, three draws
+/// below 0.93, leaks into the stomach / bowel against the left lobe and into the
+/// IVC.)
 #[test]
 fn sample_central_strokes_issue_16_target() {
     let d = sample_draws();
@@ -463,4 +465,77 @@ fn error_report_finds_a_known_leak_and_miss() {
         r.extra_by_hu
     );
     assert!((r.dice() - 2.0 * 900.0 / (924.0 + 1000.0)).abs() < 1e-9);
+}
+
+/// A bowel loop against the liver: a ball of liver HU (60) in fat and, pressed into
+/// it with no fat plane between, a loop of 55 HU wall 10 mm thick round a gas lumen.
+/// Gas is background (`air_bg_mm` 0, default): the lumen is not filled as a hole of
+/// the liver, so the thin wall alone is left, which the opening cuts off. Without
+/// it (the defaults before, `air_bg_mm` -1) the grown wall encloses the lumen, the
+/// fill makes the loop a solid ball that survives the opening, and the loop leaks in.
+#[test]
+fn gas_keeps_a_bowel_loop_against_the_liver_out() {
+    let g = Grid {
+        dims: [80, 64, 64],
+        spacing: [1.5; 3],
+    };
+    let mut rng = Rng(11);
+    let (liver_c, bowel_c) = ([75.0, 48.0, 48.0], [27.0, 48.0, 48.0]);
+    let (mut liver, mut bowel) = (Vec::new(), Vec::new());
+    let ct: Vec<i16> = (0..g.n_voxels())
+        .map(|n| {
+            let p = g.ijk(n).map(|v| v as f64 * 1.5);
+            let r = |c: [f64; 3]| (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>().sqrt();
+            let (rl, rb) = (r(liver_c), r(bowel_c));
+            let hu = if rl < 40.0 {
+                liver.push(n);
+                60.0
+            } else if rb < 10.0 {
+                bowel.push(n);
+                -900.0
+            } else if rb < 20.0 {
+                bowel.push(n);
+                55.0
+            } else {
+                -100.0
+            };
+            (hu + rng.normal(8.0)) as i16
+        })
+        .collect();
+    let at = |x: f64, y: f64, z: f64| [x / 1.5, y / 1.5, z / 1.5];
+    let fg = stroke_voxels(
+        &g,
+        &[at(65.0, 48.0, 48.0), at(90.0, 48.0, 48.0)],
+        3.0,
+        BrushShape::Disc(Axis::K),
+    );
+    let bg = stroke_voxels(
+        &g,
+        &[at(8.0, 8.0, 48.0), at(30.0, 8.0, 48.0)],
+        3.0,
+        BrushShape::Disc(Axis::K),
+    );
+    let no = AtomicBool::new(false);
+    let grown = |air: f64| {
+        let p = GrowParams {
+            air_bg_mm: air,
+            ..GrowParams::default()
+        };
+        let pv = grow_from_seeds(&g, &ct, &fg, &bg, &p, &|_| {}, &no).expect("grow");
+        let f = |v: &[usize]| {
+            v.iter().filter(|&&i| pv.contains(g.ijk(i))).count() as f64 / v.len() as f64
+        };
+        (f(&liver), f(&bowel))
+    };
+    assert_eq!(GrowParams::default().air_bg_mm, 0.0);
+    let (l_on, b_on) = grown(0.0);
+    let (l_off, b_off) = grown(-1.0);
+    eprintln!(
+        "gas as background: liver {l_on:.3}, bowel {b_on:.3}; without: {l_off:.3}, {b_off:.3}"
+    );
+    assert!(l_on > 0.95 && b_on < 0.1, "liver {l_on}, bowel {b_on}");
+    assert!(
+        b_off > 0.5,
+        "without gas seeds the loop leaks in: bowel {b_off}"
+    );
 }
