@@ -15,7 +15,7 @@ use remnant::segmentation::seeds::synth::{Draw, user_strokes};
 use remnant::segmentation::seeds::{SeedKind, Seeds};
 use remnant::segmentation::tools::Grid;
 use remnant::segmentation::tools::growcut::diag::error_report;
-use remnant::segmentation::tools::growcut::{GrowParams, Grower};
+use remnant::segmentation::tools::growcut::{GrowParams, Grower, Grown};
 use remnant::segmentation::tools::preview::Preview;
 use remnant::task::Task;
 use remnant::volume::nifti::{MaskSelect, read_ct, read_mask};
@@ -100,6 +100,17 @@ fn dice(b: &Bench, pv: &Preview) -> (f64, f64, f64) {
 
 fn strokes(b: &Bench, seed: u64) -> Seeds {
     user_strokes(&b.grid, &b.ct, &b.liver, seed, &Draw::default()).expect("strokes")
+}
+
+/// Grow a draw's strokes from scratch (not from the grower's last solution).
+fn grow_fresh(g: &mut Grower, b: &Bench, s: &Seeds) -> Grown {
+    g.reset();
+    let (fg, bg) = (
+        s.voxels(&b.grid, SeedKind::Liver),
+        s.voxels(&b.grid, SeedKind::Background),
+    );
+    g.grow(&b.ct, &fg, &bg, &|_| {}, &AtomicBool::new(false))
+        .expect("grow")
 }
 
 /// Grow draws 1..=10 (each from scratch, one grower: the CT is downsampled once);
@@ -201,16 +212,7 @@ fn bench_ct_background_stroke_in_a_leak_removes_it() {
     let mut g = Grower::new(&b.grid, &b.ct, &params).expect("grower");
     for seed in 1..=5u64 {
         let s = strokes(b, seed);
-        g.reset();
-        let r = g
-            .grow(
-                &b.ct,
-                &s.voxels(&b.grid, SeedKind::Liver),
-                &s.voxels(&b.grid, SeedKind::Background),
-                &|_| {},
-                &no,
-            )
-            .expect("grow");
+        let r = grow_fresh(&mut g, b, &s);
         let fp: Vec<bool> = (0..sd[0] * sd[1] * sd[2])
             .map(|n| {
                 let p = [n % sd[0], (n / sd[0]) % sd[1], n / (sd[0] * sd[1])];
@@ -250,16 +252,8 @@ fn bench_ct_background_stroke_in_a_leak_removes_it() {
     assert!(ml > 5.0, "no leak worth a stroke ({ml:.1} mL)");
     // The user's answer: a 1 cm background stroke in the middle of the leak.
     let mut s = strokes(b, seed);
-    g.reset();
+    grow_fresh(&mut g, b, &s);
     let fg = s.voxels(&b.grid, SeedKind::Liver);
-    g.grow(
-        &b.ct,
-        &fg,
-        &s.voxels(&b.grid, SeedKind::Background),
-        &|_| {},
-        &no,
-    )
-    .expect("grow");
     let half = 5.0 / b.grid.spacing[0];
     s.strokes.push(SeedStroke {
         kind: SeedKind::Background,
@@ -329,7 +323,6 @@ fn grow_parameter_sweep() {
         liver: sl.into_vec(),
     };
     let big = bench();
-    let no = AtomicBool::new(false);
     for spec in sweep.split(';') {
         let params = GrowParams::default().with_overrides(spec);
         for (name, b, slab) in [("sample", Some(&sample), false), ("bench", big, true)] {
@@ -340,17 +333,8 @@ fn grow_parameter_sweep() {
             let mut lo = 1.0f64;
             for &seed in &draws {
                 let s = strokes(b, seed);
-                g.reset();
                 let t = Instant::now();
-                let r = g
-                    .grow(
-                        &b.ct,
-                        &s.voxels(&b.grid, SeedKind::Liver),
-                        &s.voxels(&b.grid, SeedKind::Background),
-                        &|_| {},
-                        &no,
-                    )
-                    .expect("grow");
+                let r = grow_fresh(&mut g, b, &s);
                 let secs = t.elapsed().as_secs_f64();
                 let (d, dv, _) = if slab {
                     dice(b, &r.preview)

@@ -34,6 +34,25 @@ fn harness() -> Harness<'static, RemnantApp> {
     h
 }
 
+/// Build the 3-D surfaces of the current layers now (the meshing job runs off the UI thread).
+fn wait_for_surfaces(h: &mut Harness<'static, RemnantApp>) {
+    let app = h.state_mut();
+    let study = app.ws.study.take().unwrap();
+    app.view3d.wait(&study);
+    app.ws.study = Some(study);
+}
+
+/// Import the sample's reference liver as the liver layer and build its surface.
+fn import_sample_liver(h: &mut Harness<'static, RemnantApp>) {
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::ImportMask(Layer::Liver),
+        sample("liver.nii.gz"),
+    ));
+    // one frame: the meshing job starts (its spinner keeps repainting until it ends)
+    h.step();
+    wait_for_surfaces(h);
+}
+
 fn layout(h: &Harness<'static, RemnantApp>) -> Layout {
     h.state().view.as_ref().unwrap().layout
 }
@@ -87,26 +106,14 @@ fn the_3d_panel_buttons_turn_the_camera_and_a_click_on_the_liver_moves_the_cross
     let mut h = harness();
     // without layers the 3-D view says what it shows
     h.run();
-    {
-        let app = h.state_mut();
-        let study = app.ws.study.take().unwrap();
-        app.view3d.wait(&study);
-        app.ws.study = Some(study);
-        assert!(app.view3d.scene.is_empty());
-    }
-    h.state_mut().apply(AppCommand::FileChosen(
-        Purpose::ImportMask(Layer::Liver),
-        sample("liver.nii.gz"),
-    ));
-    // one frame: the meshing job starts (its spinner keeps repainting until it ends)
-    h.step();
-    {
-        let app = h.state_mut();
-        let study = app.ws.study.take().unwrap();
-        app.view3d.wait(&study);
-        app.ws.study = Some(study);
-        assert_eq!(app.view3d.scene.len(), 1, "one surface: the whole liver");
-    }
+    wait_for_surfaces(&mut h);
+    assert!(h.state().view3d.scene.is_empty());
+    import_sample_liver(&mut h);
+    assert_eq!(
+        h.state().view3d.scene.len(),
+        1,
+        "one surface: the whole liver"
+    );
     h.run();
     h.run();
     let cam = h.state().view3d.camera;
@@ -205,17 +212,7 @@ fn the_3d_panel_buttons_turn_the_camera_and_a_click_on_the_liver_moves_the_cross
 #[test]
 fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() {
     let mut h = harness();
-    h.state_mut().apply(AppCommand::FileChosen(
-        Purpose::ImportMask(Layer::Liver),
-        sample("liver.nii.gz"),
-    ));
-    h.step();
-    {
-        let app = h.state_mut();
-        let study = app.ws.study.take().unwrap();
-        app.view3d.wait(&study);
-        app.ws.study = Some(study);
-    }
+    import_sample_liver(&mut h);
     h.run();
     h.run();
     let resected_before = h.state_mut().ws.study.as_mut().unwrap().counts().resected;
@@ -377,17 +374,7 @@ fn esc_discards_a_pending_cut_and_the_3d_view_shows_the_accepted_layers_again() 
 #[test]
 fn turning_draws_the_lighter_surfaces_and_stillness_brings_the_full_ones_back() {
     let mut h = harness();
-    h.state_mut().apply(AppCommand::FileChosen(
-        Purpose::ImportMask(Layer::Liver),
-        sample("liver.nii.gz"),
-    ));
-    h.step();
-    {
-        let app = h.state_mut();
-        let study = app.ws.study.take().unwrap();
-        app.view3d.wait(&study);
-        app.ws.study = Some(study);
-    }
+    import_sample_liver(&mut h);
     h.run();
     let scene = h.state().view3d.scene.clone();
     assert_eq!(scene.len(), 1);
