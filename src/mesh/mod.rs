@@ -15,7 +15,7 @@ pub mod raster;
 pub mod scene;
 mod smooth;
 
-pub use nets::{DISPLAY_TRIANGLES, MOVING_TRIANGLES, MeshOptions, mesh_layer, mesh_mask};
+pub use nets::{DISPLAY_TRIANGLES, MOVING_TRIANGLES, MaskBox, MeshOptions, mesh_layer, mesh_mask};
 
 use crate::segmentation::Layer;
 

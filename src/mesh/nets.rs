@@ -81,10 +81,7 @@ pub fn mesh_layer(
     opts: &MeshOptions,
     task: Task,
 ) -> Result<Mesh, MeshError> {
-    mesh_mask(bits, g, &|b| layer.selects(b), opts, task).map_err(|e| match e {
-        MeshError::Empty(_) => MeshError::Empty(layer.name()),
-        e => e,
-    })
+    MaskBox::of_layer(bits, g, layer, task)?.into_mesh(g, opts, task)
 }
 
 /// Mesh the voxels for which `select(byte)` holds.
@@ -95,53 +92,138 @@ pub fn mesh_mask(
     opts: &MeshOptions,
     task: Task,
 ) -> Result<Mesh, MeshError> {
-    if bits.len() != g.voxel_count() {
-        return Err(MeshError::SizeMismatch {
-            got: bits.len(),
-            want: g.voxel_count(),
-        });
+    MaskBox::of(bits, g, select, task)?.into_mesh(g, opts, task)
+}
+
+/// The selected voxels on their bounding box, padded by one empty voxel on every side
+/// (so the surface closes), as 0/1 bytes: what each level of detail of one surface is
+/// made from, so the label map is scanned once for all of them.
+pub struct MaskBox {
+    m: Vec<u8>,
+    dims: [usize; 3],
+    /// Voxel index of the box's first (unpadded) voxel.
+    lo: [usize; 3],
+    /// Determinant of the affine's 3 x 3 (its sign says whether the grid is mirrored).
+    det: f64,
+}
+
+impl MaskBox {
+    /// The box of one layer.
+    pub fn of_layer(
+        bits: &[u8],
+        g: &Geometry,
+        layer: MeshLayer,
+        task: Task,
+    ) -> Result<MaskBox, MeshError> {
+        MaskBox::of(bits, g, &|b| layer.selects(b), task).map_err(|e| match e {
+            MeshError::Empty(_) => MeshError::Empty(layer.name()),
+            e => e,
+        })
     }
-    let det = crate::volume::geometry::det3(&g.linear());
-    if det == 0.0 || !det.is_finite() {
-        return Err(MeshError::SingularAffine);
-    }
-    let Some((lo, hi)) = bounding_box(bits, g.dims, select) else {
-        return Err(MeshError::Empty("selected"));
-    };
-    task.report(0.1);
-    // the box padded by one empty voxel on every side, so the surface closes
-    let n = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
-    let (x, y, z) = (n[0] + 2, n[1] + 2, n[2] + 2);
-    let mut m = vec![0u8; x * y * z];
-    let [gx, gy, _] = g.dims;
-    m.par_chunks_mut(x * y)
-        .enumerate()
-        .skip(1)
-        .take(n[2])
-        .for_each(|(lk, slab)| {
-            let k = lk - 1 + lo[2];
-            for lj in 1..=n[1] {
-                let j = lj - 1 + lo[1];
-                let src = &bits[lo[0] + gx * (j + gy * k)..][..n[0]];
-                let dst = &mut slab[1 + x * lj..][..n[0]];
-                for (d, &s) in dst.iter_mut().zip(src) {
-                    *d = select(s) as u8;
+
+    /// The box of the voxels for which `select(byte)` holds.
+    pub fn of(
+        bits: &[u8],
+        g: &Geometry,
+        select: &(dyn Fn(u8) -> bool + Sync),
+        task: Task,
+    ) -> Result<MaskBox, MeshError> {
+        if bits.len() != g.voxel_count() {
+            return Err(MeshError::SizeMismatch {
+                got: bits.len(),
+                want: g.voxel_count(),
+            });
+        }
+        let det = crate::volume::geometry::det3(&g.linear());
+        if det == 0.0 || !det.is_finite() {
+            return Err(MeshError::SingularAffine);
+        }
+        let Some((lo, hi)) = bounding_box(bits, g.dims, select) else {
+            return Err(MeshError::Empty("selected"));
+        };
+        task.report(0.1);
+        // the box padded by one empty voxel on every side, so the surface closes
+        let n = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
+        let (x, y, z) = (n[0] + 2, n[1] + 2, n[2] + 2);
+        let mut m = vec![0u8; x * y * z];
+        let [gx, gy, _] = g.dims;
+        m.par_chunks_mut(x * y)
+            .enumerate()
+            .skip(1)
+            .take(n[2])
+            .for_each(|(lk, slab)| {
+                let k = lk - 1 + lo[2];
+                for lj in 1..=n[1] {
+                    let j = lj - 1 + lo[1];
+                    let src = &bits[lo[0] + gx * (j + gy * k)..][..n[0]];
+                    let dst = &mut slab[1 + x * lj..][..n[0]];
+                    for (d, &s) in dst.iter_mut().zip(src) {
+                        *d = select(s) as u8;
+                    }
                 }
-            }
-        });
-    if task.cancelled() {
-        return Err(MeshError::Cancelled);
+            });
+        if task.cancelled() {
+            return Err(MeshError::Cancelled);
+        }
+        Ok(MaskBox {
+            m,
+            dims: [x, y, z],
+            lo,
+            det,
+        })
     }
-    // a display budget: the same surface on a coarser grid when the full one is too big
-    let f = match opts.max_triangles {
-        Some(budget) => coarsening(&m, [x, y, z], g, budget),
-        None => [1; 3],
-    };
-    let (mut m, [x, y, z]) = if f == [1; 3] {
-        (m, [x, y, z])
-    } else {
-        coarsen(&m, [x, y, z], f)
-    };
+
+    /// Mesh it with `opts`, keeping the box for another level of detail.
+    pub fn mesh(&self, g: &Geometry, opts: &MeshOptions, task: Task) -> Result<Mesh, MeshError> {
+        let f = self.factor(g, opts);
+        let (m, d) = if f == [1; 3] {
+            (self.m.clone(), self.dims)
+        } else {
+            coarsen(&self.m, self.dims, f)
+        };
+        mesh_grid(m, d, f, self.lo, self.det, g, opts, task)
+    }
+
+    /// Mesh it with `opts` (the box is used up: no copy of it on the full grid).
+    pub fn into_mesh(
+        self,
+        g: &Geometry,
+        opts: &MeshOptions,
+        task: Task,
+    ) -> Result<Mesh, MeshError> {
+        let f = self.factor(g, opts);
+        let (m, d) = if f == [1; 3] {
+            (self.m, self.dims)
+        } else {
+            coarsen(&self.m, self.dims, f)
+        };
+        mesh_grid(m, d, f, self.lo, self.det, g, opts, task)
+    }
+
+    /// Blocks per axis for `opts`' display budget: the same surface on a coarser grid
+    /// when the full one is too big.
+    fn factor(&self, g: &Geometry, opts: &MeshOptions) -> [usize; 3] {
+        match opts.max_triangles {
+            Some(budget) => coarsening(&self.m, self.dims, g, budget),
+            None => [1; 3],
+        }
+    }
+}
+
+/// Surface nets, smoothing and the affine on a (possibly coarsened) padded 0/1 grid `m`
+/// of dims `d` whose cells are blocks of `f` voxels from voxel `lo`.
+#[allow(clippy::too_many_arguments)]
+fn mesh_grid(
+    mut m: Vec<u8>,
+    d: [usize; 3],
+    f: [usize; 3],
+    lo: [usize; 3],
+    det: f64,
+    g: &Geometry,
+    opts: &MeshOptions,
+    task: Task,
+) -> Result<Mesh, MeshError> {
+    let [x, y, z] = d;
     close_checkerboards(&mut m, [x, y, z]);
     task.report(0.3);
     let (mut verts, quads) = surface_nets(&m, [x, y, z]);
@@ -230,7 +312,7 @@ fn boundary_faces(m: &[u8], d: [usize; 3]) -> usize {
 }
 
 /// Block sizes per axis for a surface of about `budget` triangles: 1 when the full grid
-/// fits; otherwise blocks about 2, 3 or 4 of the finest voxel steps long, so an axis
+/// fits; otherwise blocks about 2 to 8 of the finest voxel steps long, so an axis
 /// much coarser than that (the 3 mm slices of a 0.7 mm scan) keeps single voxels.
 fn coarsening(m: &[u8], d: [usize; 3], g: &Geometry, budget: usize) -> [usize; 3] {
     let triangles = 2 * boundary_faces(m, d);

@@ -2,7 +2,7 @@
 //! layer: a cheap fingerprint of each layer's voxels tells which layer changed since
 //! the last build, and only those are meshed again.
 
-use super::{Mesh, MeshError, MeshLayer, MeshOptions, mesh_layer};
+use super::{MaskBox, Mesh, MeshError, MeshLayer, MeshOptions};
 use crate::render::LayerStyle;
 use crate::segmentation::Layer;
 use crate::task::Task;
@@ -105,12 +105,20 @@ pub fn update_scene(
             return Err(MeshError::Cancelled);
         }
         let t0 = std::time::Instant::now();
-        let mesh = mesh_layer(bits, g, *layer, opts, Task::none())?;
-        let light = match moving {
-            Some(m) if m.max_triangles.is_some_and(|b| mesh.triangles.len() > b) => {
-                Some(Arc::new(mesh_layer(bits, g, *layer, m, Task::none())?))
+        // the label map is scanned once for both levels of detail
+        let mask = MaskBox::of_layer(bits, g, *layer, Task::none())?;
+        let (mesh, light) = match moving {
+            None => (mask.into_mesh(g, opts, Task::none())?, None),
+            Some(m) => {
+                let mesh = mask.mesh(g, opts, Task::none())?;
+                let heavier = m.max_triangles.is_some_and(|b| mesh.triangles.len() > b);
+                let light = if heavier {
+                    Some(Arc::new(mask.into_mesh(g, m, Task::none())?))
+                } else {
+                    None
+                };
+                (mesh, light)
             }
-            _ => None,
         };
         out.push(SceneLayer {
             layer: *layer,
