@@ -10,10 +10,12 @@
 //! contrast-filled vessels and hypodense tumours are not entered).
 //!
 //! Gas (a coarse cell holding a voxel below [`AIR_HU`]: bowel and stomach gas,
-//! lung, outside air) is background seed: the liver never holds gas, so a gas
-//! pocket the grown region surrounds (a bowel loop or the stomach against the left
+//! lung, outside air) is background seed: normal liver parenchyma holds no gas, so a
+//! gas pocket the grown region surrounds (a bowel loop or the stomach against the left
 //! lobe) is not filled in as a hole of the liver, and the loop's wall alone is thin
-//! enough for the opening to cut off.
+//! enough for the opening to cut off. Gas that is inside the liver (pneumobilia after
+//! a biliary anastomosis, sphincterotomy or stent; portal venous gas; an abscess) is
+//! background too and left out of the grown liver: the user paints it in.
 //!
 //! No box: the growing runs on the whole scan, block-averaged to ~3 mm voxels, so
 //! the region grows until it meets the background competition or the image /
@@ -105,8 +107,8 @@ pub struct GrowParams {
     pub refine: bool,
     /// Tissue within this distance (mm) of gas (coarse cells holding a voxel
     /// below [`AIR_HU`]: bowel and stomach gas, lung, outside air) is background
-    /// seed (negative = none): the liver never encloses or touches gas, the
-    /// bowel and the stomach wall do.
+    /// seed (negative = none): normal liver parenchyma does not touch gas, the
+    /// bowel and the stomach wall do (bile-duct or portal venous gas is the exception).
     pub air_bg_mm: f64,
 }
 
