@@ -7,26 +7,10 @@ use remnant::case;
 use remnant::pci::LesionSize;
 use remnant::report::Report;
 use remnant::segmentation::io::load_label_map;
-use remnant::study::Study;
 use remnant::task::Task;
 use remnant::volumetry::{LiverCondition, PlanInputs};
 use remnant::workspace::Snapshot;
 use std::process::Command;
-
-fn phantom_study(dir: &std::path::Path) -> Study {
-    // copy the scan so the tests can move and change it
-    let ct = dir.join("phantom_ct.nii.gz");
-    std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
-    let mut s = Study::open(&ct, Task::none()).unwrap();
-    s.labels = load_label_map(
-        &sample("phantom_labels.nii.gz"),
-        &s.ct.geometry,
-        Task::none(),
-    )
-    .unwrap();
-    s.touch();
-    s
-}
 
 fn report() -> Report {
     let mut r = Report::default();

@@ -11,6 +11,18 @@ fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
         .expect("run remnant")
 }
 
+/// `remnant score --labels LABELS --reference REFERENCE --json`, parsed.
+fn score_json(labels: &std::path::Path, reference: &std::path::Path) -> serde_json::Value {
+    json(&run(&[
+        "score".as_ref(),
+        "--labels".as_ref(),
+        labels.as_os_str(),
+        "--reference".as_ref(),
+        reference.as_os_str(),
+        "--json".as_ref(),
+    ]))
+}
+
 fn json(out: &std::process::Output) -> serde_json::Value {
     assert!(
         out.status.success(),
@@ -46,14 +58,7 @@ fn grow_from_the_six_bundled_strokes_reaches_dice_0_90_and_writes_on_the_ct_grid
     assert!((j["grown_ml"].as_f64().unwrap() - n * 0.027).abs() < 1e-6);
 
     // the written label map scores the same through `remnant score`
-    let s = json(&run(&[
-        "score".as_ref(),
-        "--labels".as_ref(),
-        out_path.as_os_str(),
-        "--reference".as_ref(),
-        sample("liver.nii.gz").as_os_str(),
-        "--json".as_ref(),
-    ]));
+    let s = score_json(&out_path, &sample("liver.nii.gz"));
     assert!((s["dice"].as_f64().unwrap() - dice).abs() < 1e-12);
     assert_eq!(s["schema"], "remnant.score/1");
 
@@ -88,14 +93,7 @@ fn score_of_two_shifted_cubes_gives_the_analytic_dice_and_volumes() {
     // 10^3 cubes of 2 mm voxels, shifted by 2 voxels along i: overlap 8 x 10 x 10
     box_labels(&a, [30, 30, 30], [5, 5, 5], [15, 15, 15]);
     box_labels(&b, [30, 30, 30], [7, 5, 5], [17, 15, 15]);
-    let s = json(&run(&[
-        "score".as_ref(),
-        "--labels".as_ref(),
-        a.as_os_str(),
-        "--reference".as_ref(),
-        b.as_os_str(),
-        "--json".as_ref(),
-    ]));
+    let s = score_json(&a, &b);
     // Dice = 2 * 800 / (1000 + 1000) = 0.8; each cube 1000 voxels x 8 mm^3 = 8 mL
     assert!((s["dice"].as_f64().unwrap() - 0.8).abs() < 1e-12);
     assert!((s["traced_ml"].as_f64().unwrap() - 8.0).abs() < 1e-9);
@@ -103,14 +101,7 @@ fn score_of_two_shifted_cubes_gives_the_analytic_dice_and_volumes() {
     assert_eq!(s["false_positive"], 200);
     assert_eq!(s["false_negative"], 200);
     // identical masks: Dice 1, zero surface distance
-    let s = json(&run(&[
-        "score".as_ref(),
-        "--labels".as_ref(),
-        a.as_os_str(),
-        "--reference".as_ref(),
-        a.as_os_str(),
-        "--json".as_ref(),
-    ]));
+    let s = score_json(&a, &a);
     assert_eq!(s["dice"].as_f64(), Some(1.0));
     assert_eq!(s["mean_surface_distance_mm"].as_f64(), Some(0.0));
 }
@@ -189,14 +180,7 @@ fn score_on_a_sheared_grid_uses_the_affine() {
             .with_sform(sheared)
             .write(path, &data);
     }
-    let s = json(&run(&[
-        "score".as_ref(),
-        "--labels".as_ref(),
-        a.as_os_str(),
-        "--reference".as_ref(),
-        b.as_os_str(),
-        "--json".as_ref(),
-    ]));
+    let s = score_json(&a, &b);
     // 1000 voxels x 8 mm^3 = 8 mL (|det| = 2 * 2 * 2)
     assert!((s["traced_ml"].as_f64().unwrap() - 8.0).abs() < 1e-9, "{s}");
     assert!((s["reference_ml"].as_f64().unwrap() - 8.0).abs() < 1e-9);

@@ -9,27 +9,11 @@ use remnant::case;
 use remnant::measure::Ruler;
 use remnant::render::Plane;
 use remnant::report::{KeyImage, Report, render_pdf};
-use remnant::segmentation::io::load_label_map;
 use remnant::study::Study;
 use remnant::task::Task;
 use remnant::volumetry::PlanInputs;
 use remnant::workspace::{Snapshot, Workspace};
-use std::path::Path;
 use std::process::Command;
-
-fn phantom_study(dir: &Path) -> Study {
-    let ct = dir.join("phantom_ct.nii.gz");
-    std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
-    let mut s = Study::open(&ct, Task::none()).unwrap();
-    s.labels = load_label_map(
-        &sample("phantom_labels.nii.gz"),
-        &s.ct.geometry,
-        Task::none(),
-    )
-    .unwrap();
-    s.touch();
-    s
-}
 
 /// Distance of two voxel positions through a row-major affine, written out here
 /// (not the app's code).

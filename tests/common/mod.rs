@@ -155,3 +155,19 @@ pub fn python(code: &str) -> Option<String> {
         }
     }
 }
+
+/// The bundled phantom (scan and layers) as an open study, its scan copied into `dir` so a
+/// test can move and change it.
+pub fn phantom_study(dir: &Path) -> remnant::study::Study {
+    let ct = dir.join("phantom_ct.nii.gz");
+    std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();
+    let mut s = remnant::study::Study::open(&ct, remnant::task::Task::none()).unwrap();
+    s.labels = remnant::segmentation::io::load_label_map(
+        &sample("phantom_labels.nii.gz"),
+        &s.ct.geometry,
+        remnant::task::Task::none(),
+    )
+    .unwrap();
+    s.touch();
+    s
+}
