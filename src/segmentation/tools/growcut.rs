@@ -110,6 +110,13 @@ pub struct GrowParams {
     /// seed (negative = none): normal liver parenchyma does not touch gas, the
     /// bowel and the stomach wall do (bile-duct or portal venous gas is the exception).
     pub air_bg_mm: f64,
+    /// Weight of a background stroke's own HU density in its class's cost (0 =
+    /// every background stroke pays as the pooled background; see
+    /// `Model::add_class`).
+    pub class_weight: f32,
+    /// A background stroke with more than half of the cells within this distance
+    /// (mm) grown as liver is a correction and gets its own HU class (0 = never).
+    pub correction_mm: f64,
 }
 
 /// HU below which a CT voxel is gas.
@@ -142,6 +149,8 @@ impl GrowParams {
                 "fill_holes" => self.fill_holes = f != 0.0,
                 "refine" => self.refine = f != 0.0,
                 "air_bg_mm" => self.air_bg_mm = f,
+                "class_weight" => self.class_weight = f as f32,
+                "correction_mm" => self.correction_mm = f,
                 _ => {}
             }
         }
@@ -170,6 +179,8 @@ impl Default for GrowParams {
             fill_holes: true,
             refine: true,
             air_bg_mm: 0.0,
+            class_weight: 0.5,
+            correction_mm: 15.0,
         }
     }
 }
@@ -377,7 +388,7 @@ impl Grower {
         } else {
             0.4
         };
-        let (model, fine, seeds, mut labels, mut dist, front) = match last.take() {
+        let (mut model, fine, mut seeds, mut labels, mut dist, front) = match last.take() {
             Some((l, front)) => (l.model, l.fine, l.seeds, l.labels, l.dist, front),
             None => {
                 let seeds = self.level.seed_labels(&grid, &full, f, &fg, &bg);
@@ -397,8 +408,15 @@ impl Grower {
         lap("seeds+model");
         self.level
             .compete(&mut labels, &mut dist, front, &model, cancel, &|x| {
-                progress(0.15 + span * x)
+                progress(0.15 + span * 0.9 * x)
             })?;
+        let front = self.corrections(&bg, &mut seeds, &mut labels, &mut dist, &mut model);
+        if !front.is_empty() {
+            self.level
+                .compete(&mut labels, &mut dist, front, &model, cancel, &|x| {
+                    progress(0.15 + span * (0.9 + 0.1 * x))
+                })?;
+        }
         lap("compete");
         let coarse = self.level.clean(&labels, &seeds, &p);
         lap("clean");
@@ -438,6 +456,60 @@ impl Grower {
         })
     }
 
+    /// The coarse cell of a voxel.
+    fn cell(&self, i: usize) -> usize {
+        let (d, f) = (self.level.dims, self.factor);
+        let q = self.grid.ijk(i);
+        (q[0] / f[0]) + d[0] * ((q[1] / f[1]) + d[1] * (q[2] / f[2]))
+    }
+
+    /// Background strokes that correct the grow: a background stroke (26-connected
+    /// group of its coarse cells) that the competition left surrounded by liver
+    /// (more than half of the cells within [`GrowParams::correction_mm`] of it grown
+    /// as liver) was drawn in a part the grow took wrongly - a leak into a
+    /// neighbour of liver-like HU (the heart, the IVC, a bowel loop). Such a stroke
+    /// gets a background class of its own, learnt from its own HU
+    /// ([`Model::add_class`]): it claims that neighbour up to its edges instead of
+    /// paying for the liver-like HU that the other background strokes did not show.
+    /// Strokes drawn in background (the usual ones) stay in the pooled background.
+    /// Returns the cells to continue the competition from (distances only
+    /// decrease: the result is the competition with the classes from the start).
+    fn corrections(
+        &self,
+        bg: &[usize],
+        seeds: &mut [u8],
+        labels: &mut [u8],
+        dist: &mut [u32],
+        model: &mut Model,
+    ) -> Vec<u32> {
+        let r = self.params.correction_mm;
+        if !(r.is_finite() && r > 0.0) || self.params.class_weight <= 0.0 {
+            return Vec::new();
+        }
+        let mut cells: Vec<usize> = bg.iter().map(|&i| self.cell(i)).collect();
+        cells.sort_unstable();
+        cells.dedup();
+        cells.retain(|&c| seeds[c] == BG);
+        let mut front = Vec::new();
+        for group in self.level.groups(&cells) {
+            if self.level.liver_share(labels, &group, r) <= 0.5 {
+                continue;
+            }
+            let vals: Vec<f32> = group.iter().map(|&c| self.level.img[c]).collect();
+            let lab = model.add_class(&vals);
+            if lab == BG {
+                break;
+            }
+            for &c in &group {
+                seeds[c] = lab;
+                labels[c] = lab;
+                dist[c] = 0;
+                front.push(c as u32);
+            }
+        }
+        front
+    }
+
     /// The last solution with the added seeds set (distance 0) and the front to
     /// continue from, or None when the strokes are not a superset of the last
     /// ones (a stroke was removed, or the first background stroke replaces the
@@ -448,13 +520,10 @@ impl Grower {
         if !subset(&l.fg, fg) || !subset(&l.bg, bg) || (l.bg.is_empty() && !bg.is_empty()) {
             return None;
         }
-        let d = self.level.dims;
-        let f = self.factor;
         let mut front = Vec::new();
         for (list, old, lab) in [(fg, &l.fg, FG), (bg, &l.bg, BG)] {
             for &i in list.iter().filter(|v| old.binary_search(v).is_err()) {
-                let q = self.grid.ijk(i);
-                let c = (q[0] / f[0]) + d[0] * ((q[1] / f[1]) + d[1] * (q[2] / f[2]));
+                let c = self.cell(i);
                 match l.seeds[c] {
                     0 => {
                         l.seeds[c] = lab;
@@ -462,7 +531,7 @@ impl Grower {
                         l.dist[c] = 0;
                         front.push(c as u32);
                     }
-                    s if s == lab => {}
+                    s if (s == FG) == (lab == FG) => {}
                     _ => return None,
                 }
             }

@@ -187,6 +187,87 @@ impl Level {
         s
     }
 
+    /// The 26-connected groups of `cells`.
+    pub fn groups(&self, cells: &[usize]) -> Vec<Vec<usize>> {
+        let d = self.dims;
+        let index: std::collections::HashMap<usize, usize> =
+            cells.iter().enumerate().map(|(n, &c)| (c, n)).collect();
+        let mut seen = vec![false; cells.len()];
+        let mut out = Vec::new();
+        for start in 0..cells.len() {
+            if seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            let mut group = vec![start];
+            let mut k = 0;
+            while k < group.len() {
+                let c = cells[group[k]];
+                k += 1;
+                let p = [c % d[0], (c / d[0]) % d[1], c / (d[0] * d[1])];
+                for dz in 0..3usize {
+                    for dy in 0..3usize {
+                        for dx in 0..3usize {
+                            // Shifted by one: q = p + delta + 1.
+                            let q = [p[0] + dx, p[1] + dy, p[2] + dz];
+                            if (0..3).any(|a| q[a] == 0 || q[a] > d[a]) {
+                                continue;
+                            }
+                            let qc = (q[0] - 1) + d[0] * ((q[1] - 1) + d[1] * (q[2] - 1));
+                            if let Some(&m) = index.get(&qc)
+                                && !seen[m]
+                            {
+                                seen[m] = true;
+                                group.push(m);
+                            }
+                        }
+                    }
+                }
+            }
+            out.push(group.into_iter().map(|g| cells[g]).collect());
+        }
+        out
+    }
+
+    /// Share of the cells within `r_mm` of `group` (its box grown by `r_mm`, cut
+    /// to a ball around each cell) that `labels` gives the liver.
+    pub fn liver_share(&self, labels: &[u8], group: &[usize], r_mm: f64) -> f32 {
+        let d = self.dims;
+        let at = |c: usize| [c % d[0], (c / d[0]) % d[1], c / (d[0] * d[1])];
+        let reach = [0, 1, 2].map(|a| (r_mm / self.sp[a].max(1e-6)).floor() as usize);
+        let (mut lo, mut hi) = ([usize::MAX; 3], [0usize; 3]);
+        for &c in group {
+            let p = at(c);
+            for a in 0..3 {
+                lo[a] = lo[a].min(p[a].saturating_sub(reach[a]));
+                hi[a] = hi[a].max((p[a] + reach[a] + 1).min(d[a]));
+            }
+        }
+        let pts: Vec<[usize; 3]> = group.iter().map(|&c| at(c)).collect();
+        let r2 = r_mm * r_mm;
+        let (mut near, mut liver) = (0usize, 0usize);
+        for k in lo[2]..hi[2] {
+            for j in lo[1]..hi[1] {
+                for i in lo[0]..hi[0] {
+                    let close = pts.iter().any(|p| {
+                        let dd: f64 = [i, j, k]
+                            .iter()
+                            .zip(p)
+                            .zip(self.sp)
+                            .map(|((&x, &y), s)| ((x as f64 - y as f64) * s).powi(2))
+                            .sum();
+                        dd <= r2
+                    });
+                    if close {
+                        near += 1;
+                        liver += (labels[i + d[0] * (j + d[1] * k)] == FG) as usize;
+                    }
+                }
+            }
+        }
+        liver as f32 / near.max(1) as f32
+    }
+
     /// Background seeds on the unlabelled cells within `r_mm` of gas (cells
     /// holding a voxel below [`super::AIR_HU`]); nothing when `r_mm` is negative.
     pub fn air_seeds(&self, seeds: &mut [u8], r_mm: f64) {
@@ -299,7 +380,10 @@ impl Level {
                 } else {
                     m.edge_floor_bg
                 };
+                // The liver and the pooled background have their costs cached;
+                // a stroke class looks its own up.
                 let li = (lab != FG) as usize;
+                let pooled = lab <= BG;
                 let ip = self.img[p];
                 let c = [p % d[0], (p / d[0]) % d[1], p / (d[0] * d[1])];
                 for a in 0..3 {
@@ -319,8 +403,8 @@ impl Level {
                             continue;
                         }
                         let r = match costs.get(q) {
-                            Some(c) => c[li],
-                            None => m.region(lab, self.img[q], self.raw[q]).unwrap_or(-1.0),
+                            Some(c) if pooled => c[li],
+                            _ => m.region(lab, self.img[q], self.raw[q]).unwrap_or(-1.0),
                         };
                         if r < 0.0 {
                             continue;
@@ -459,7 +543,7 @@ impl Level {
             kept = close(self.dims, self.sp, &kept, p.closing_mm);
             lap("close");
             for (v, &s) in kept.iter_mut().zip(seeds) {
-                *v = *v && s != BG;
+                *v = *v && s < BG;
             }
         }
         if p.fill_holes {
@@ -554,7 +638,7 @@ impl Level {
                 let mut outside = vec![false; bsizes.len() + 1];
                 for (n, &c) in bid.iter().enumerate() {
                     let (i, j) = (n % d[0], n / d[0]);
-                    if i == 0 || j == 0 || i + 1 == d[0] || j + 1 == d[1] || sd[n] == BG {
+                    if i == 0 || j == 0 || i + 1 == d[0] || j + 1 == d[1] || sd[n] >= BG {
                         outside[c as usize] = true;
                     }
                 }
@@ -574,7 +658,7 @@ impl Level {
         for (n, &c) in bid.iter().enumerate() {
             let p = [n % d[0], (n / d[0]) % d[1], n / (d[0] * d[1])];
             let edge = (0..3).any(|a| p[a] == 0 || p[a] + 1 == d[a]);
-            if edge || seeds[n] == BG {
+            if edge || seeds[n] >= BG {
                 outside[c as usize] = true;
             }
         }

@@ -3,9 +3,14 @@
 
 use super::GrowParams;
 
-/// Labels of the competition (0 = not reached yet).
+/// Labels of the competition (0 = not reached yet): the liver, and background.
+/// Background labels are `BG` (the pooled background: gas, the scan border, and
+/// strokes beyond [`MAX_CLASSES`]) and `BG + c` for background stroke class `c`
+/// (see [`Model::add_class`]); every label `>= BG` is background.
 pub(super) const FG: u8 = 1;
 pub(super) const BG: u8 = 2;
+/// Background stroke classes beyond the pooled one.
+pub(super) const MAX_CLASSES: usize = (u8::MAX - BG) as usize;
 
 const LO: f32 = -1024.0;
 const BINS: usize = 4096;
@@ -25,7 +30,31 @@ pub(super) struct Model {
     rescale: (f32, f32, f32),
     /// Cost per mm of entering a voxel, per HU bin; negative = impassable.
     fg: Vec<f32>,
-    bg: Vec<f32>,
+    /// The same per background label (`label - BG`): [0] the pooled background,
+    /// then one per stroke class.
+    bg: Vec<Vec<f32>>,
+    /// Densities the tables are made of (foreground, pooled background), the
+    /// kernel bandwidth and the likelihood weight: a stroke class added later is
+    /// learnt against them.
+    pf: Vec<f32>,
+    pb: Vec<f32>,
+    bw: f32,
+    lw: f32,
+    cw: f32,
+}
+
+/// Background cost per HU bin: `lw` times how much more likely the liver seeds'
+/// density `pf` is than the background density `g` (0 where it is not).
+fn bg_table(pf: &[f32], g: &[f32], lw: f32) -> Vec<f32> {
+    let uniform = 1.0 / 2000.0;
+    let eps = 0.05;
+    pf.iter()
+        .zip(g)
+        .map(|(&f, &g)| {
+            let g = (1.0 - eps) * g + eps * uniform;
+            lw * ((f + 1e-6) / g).ln().max(0.0)
+        })
+        .collect()
 }
 
 fn bin(hu: f32) -> usize {
@@ -97,7 +126,6 @@ impl Model {
         let uniform = 1.0 / 2000.0;
         let eps = 0.05;
         let mut fg = vec![0f32; BINS];
-        let mut bg = vec![0f32; BINS];
         for b in 0..BINS {
             let hu = LO + b as f32;
             let off = (hu - mu).abs();
@@ -109,8 +137,8 @@ impl Model {
             } else {
                 pen * (off - tol).max(0.0) + lw * lr.max(0.0)
             };
-            bg[b] = lw * (-lr).max(0.0);
         }
+        let bg = vec![bg_table(&pf, &pb, lw)];
         let g = p.fg_gate_sigma.max(0.0) * gate_sd.max(raw_sigma);
         Model {
             gate: (raw_mu - g, raw_mu + 2.0 * g),
@@ -125,7 +153,31 @@ impl Model {
             },
             fg,
             bg,
+            pf,
+            pb,
+            bw,
+            lw,
+            cw: p.class_weight.max(0.0),
         }
+    }
+
+    /// A background class for one stroke, learnt from the smoothed values `img` at
+    /// its cells: its cost is the pooled background's, but nothing where the
+    /// stroke's own density is as high as the liver seeds' (a stroke drawn in a
+    /// neighbour of liver HU - the heart, the IVC, a bowel loop - claims that
+    /// neighbour up to its edges, instead of paying for the liver-like HU that the
+    /// pooled strokes elsewhere did not show). Returns its label, or `BG` (the pooled
+    /// class) when there are already [`MAX_CLASSES`] classes or `img` is empty.
+    pub fn add_class(&mut self, img: &[f32]) -> u8 {
+        if img.is_empty() || self.bg.len() > MAX_CLASSES {
+            return BG;
+        }
+        let own = density(img, self.bw);
+        let g: Vec<f32> = (self.pb.iter().zip(&own))
+            .map(|(&a, &b)| a.max(self.cw * b))
+            .collect();
+        self.bg.push(bg_table(&self.pf, &g, self.lw));
+        BG + (self.bg.len() - 1) as u8
     }
 
     /// Per-mm cost for `label` to enter a voxel of smoothed value `hu` and
@@ -144,7 +196,8 @@ impl Model {
             };
             (c >= 0.0 && raw >= self.gate.0 && raw <= self.gate.1).then_some(c)
         } else {
-            Some(self.bg[bin(hu)])
+            let t = self.bg.get(label.saturating_sub(BG) as usize)?;
+            Some(t[bin(hu)])
         }
     }
 }

@@ -539,3 +539,80 @@ fn gas_keeps_a_bowel_loop_against_the_liver_out() {
         "without gas seeds the loop leaks in: bowel {b_off}"
     );
 }
+
+/// A neighbour of liver HU that touches the liver broadly (the heart on the dome,
+/// the IVC) is grown with it: no edge and no bridge to cut. A short background
+/// stroke in it is a correction (the grow had it as liver), gets a class learnt
+/// from its own HU, and takes the neighbour out, not the liver; continuing from the
+/// last solution gives the grow from scratch with the same strokes. Without the
+/// stroke's own class (`class_weight` 0: every background stroke pays as the pooled
+/// background, as before) the stroke takes only its surroundings.
+#[test]
+fn a_background_stroke_in_a_leak_takes_the_neighbour_out() {
+    use super::super::growcut::Grower;
+    let g = Grid {
+        dims: [80, 64, 64],
+        spacing: [1.5; 3],
+    };
+    let mut rng = Rng(5);
+    let (liver_c, heart_c) = ([75.0, 48.0, 48.0], [20.0, 48.0, 48.0]);
+    let (mut liver, mut heart) = (Vec::new(), Vec::new());
+    let ct: Vec<i16> = (0..g.n_voxels())
+        .map(|n| {
+            let p = g.ijk(n).map(|v| v as f64 * 1.5);
+            let r = |c: [f64; 3]| (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>().sqrt();
+            let hu = if r(liver_c) < 40.0 {
+                liver.push(n);
+                60.0
+            } else if r(heart_c) < 20.0 {
+                heart.push(n);
+                57.0
+            } else {
+                -100.0
+            };
+            (hu + rng.normal(8.0)) as i16
+        })
+        .collect();
+    let at = |x: f64, y: f64, z: f64| [x / 1.5, y / 1.5, z / 1.5];
+    let disc =
+        |a: [f64; 3], b: [f64; 3]| stroke_voxels(&g, &[a, b], 3.0, BrushShape::Disc(Axis::K));
+    let fg = disc(at(70.0, 48.0, 48.0), at(95.0, 48.0, 48.0));
+    let mut bg = disc(at(100.0, 8.0, 48.0), at(115.0, 8.0, 48.0));
+    bg.extend(disc(at(8.0, 88.0, 20.0), at(25.0, 88.0, 20.0)));
+    let stroke = disc(at(15.0, 48.0, 48.0), at(25.0, 48.0, 48.0));
+    let mut with = bg.clone();
+    with.extend(&stroke);
+    let no = AtomicBool::new(false);
+    let share = |pv: &crate::segmentation::tools::preview::Preview, v: &[usize]| {
+        v.iter().filter(|&&i| pv.contains(g.ijk(i))).count() as f64 / v.len() as f64
+    };
+    let run = |cw: f32| {
+        let p = GrowParams {
+            class_weight: cw,
+            ..GrowParams::default()
+        };
+        let mut gr = Grower::new(&g, &ct, &p).expect("grower");
+        let first = gr.grow(&ct, &fg, &bg, &|_| {}, &no).expect("grow");
+        let second = gr.grow(&ct, &fg, &with, &|_| {}, &no).expect("grow");
+        assert!(second.incremental);
+        gr.reset();
+        let scratch = gr.grow(&ct, &fg, &with, &|_| {}, &no).expect("grow");
+        let s = |pv| (share(pv, &liver), share(pv, &heart));
+        (s(&first.preview), s(&second.preview), s(&scratch.preview))
+    };
+    let (before, after, scratch) = run(GrowParams::default().class_weight);
+    let (pooled_before, pooled, _) = run(0.0);
+    // Strokes drawn in background are no corrections: the same grow.
+    assert_eq!(before, pooled_before);
+    eprintln!(
+        "(liver, heart) grown: before the stroke {before:.3?}, after {after:.3?}, from scratch \
+         {scratch:.3?}; pooled background {pooled:.3?}"
+    );
+    assert!(before.1 > 0.8, "the neighbour leaks in: {before:?}");
+    assert!(after.1 < 0.1 && after.0 > 0.97, "{after:?}");
+    assert!((after.0 - scratch.0).abs() < 0.01 && (after.1 - scratch.1).abs() < 0.01);
+    assert!(
+        pooled.1 > 0.3,
+        "the pooled background takes it out too: {pooled:?}"
+    );
+}
