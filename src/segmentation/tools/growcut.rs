@@ -30,11 +30,26 @@
 //! boundary are re-grown at full resolution tile by tile in parallel, seeded by
 //! the surrounding coarse labels.
 //!
+//! The strokes' HU statistics come from a few short strokes, whose HU can spread
+//! less than the organ's (a region of lower attenuation, partial volume at a lobe's
+//! edge): when the grown liver's core (cells at least [`GrowParams::core_mm`] inside
+//! it) spreads more, the foreground's HU gate is widened to the core's spread
+//! around the strokes' centre and the competition continues (the re-estimation of
+//! SimpleITK's ConfidenceConnected, widening only).
+//!
+//! A background stroke that the competition leaves surrounded by liver (more than
+//! half the cells within [`GrowParams::correction_mm`] of it grown as liver) was drawn
+//! in a part the grow took wrongly - a leak into a neighbour of liver-like HU (the
+//! heart on the dome, the IVC). It gets a background class of its own, learnt from
+//! its own HU, which claims that neighbour up to its edges; background strokes
+//! drawn in background stay in the pooled background.
+//!
 //! Incremental: a [`Grower`] keeps the downsampled scan, the intensity model, the
 //! last distances and labels and the re-grown tiles. When strokes are only added,
-//! the competition continues from the new seed voxels on the last solution (exact
-//! for the kept model: distances only decrease) and only tiles whose inputs
-//! changed are re-grown.
+//! the competition continues from the new seed voxels on the last solution with the
+//! kept model (distances only decrease; the result is nearly the competition from
+//! scratch: a cell that a label had reached through a cell the new seeds take keeps
+//! its distance) and only tiles whose inputs changed are re-grown.
 
 use super::geom::Bbox;
 use super::grid::Grid;
@@ -117,6 +132,10 @@ pub struct GrowParams {
     /// A background stroke with more than half of the cells within this distance
     /// (mm) grown as liver is a correction and gets its own HU class (0 = never).
     pub correction_mm: f64,
+    /// Widen the foreground gate to the HU spread of the first grow's core (its
+    /// voxels more than this many mm inside it) when that is wider than the
+    /// strokes' spread, and grow again (negative = never; see `Grower::grow`).
+    pub core_mm: f64,
 }
 
 /// HU below which a CT voxel is gas.
@@ -151,6 +170,7 @@ impl GrowParams {
                 "air_bg_mm" => self.air_bg_mm = f,
                 "class_weight" => self.class_weight = f as f32,
                 "correction_mm" => self.correction_mm = f,
+                "core_mm" => self.core_mm = f,
                 _ => {}
             }
         }
@@ -179,8 +199,9 @@ impl Default for GrowParams {
             fill_holes: true,
             refine: true,
             air_bg_mm: 0.0,
-            class_weight: 0.5,
+            class_weight: 0.6,
             correction_mm: 15.0,
+            core_mm: 6.0,
         }
     }
 }
@@ -388,22 +409,24 @@ impl Grower {
         } else {
             0.4
         };
-        let (mut model, fine, mut seeds, mut labels, mut dist, front) = match last.take() {
-            Some((l, front)) => (l.model, l.fine, l.seeds, l.labels, l.dist, front),
-            None => {
-                let seeds = self.level.seed_labels(&grid, &full, f, &fg, &bg);
-                let mut raw: Vec<f32> = fg.iter().map(|&i| ct[i] as f32).collect();
-                let mid = model::median(&mut raw);
-                let gate_sd = model::spread(&raw, mid);
-                let model = self.level.model(&seeds, gate_sd, &p);
-                let mut seeds = seeds;
-                self.level.air_seeds(&mut seeds, p.air_bg_mm);
-                let fine = refine::fine_model(&grid, ct, &fg, &bg, gate_sd, &p);
-                let labels = seeds.clone();
-                let (dist, front) = self.level.start(&labels);
-                (model, fine, seeds, labels, dist, front)
-            }
-        };
+        // (The seeds' HU spread, for a grow from scratch.)
+        let (mut model, mut fine, mut seeds, mut labels, mut dist, front, gate_sd) =
+            match last.take() {
+                Some((l, front)) => (l.model, l.fine, l.seeds, l.labels, l.dist, front, None),
+                None => {
+                    let seeds = self.level.seed_labels(&grid, &full, f, &fg, &bg);
+                    let mut raw: Vec<f32> = fg.iter().map(|&i| ct[i] as f32).collect();
+                    let mid = model::median(&mut raw);
+                    let gate_sd = model::spread(&raw, mid);
+                    let model = self.level.model(&seeds, gate_sd, &p);
+                    let mut seeds = seeds;
+                    self.level.air_seeds(&mut seeds, p.air_bg_mm);
+                    let fine = refine::fine_model(&grid, ct, &fg, &bg, gate_sd, &p);
+                    let labels = seeds.clone();
+                    let (dist, front) = self.level.start(&labels);
+                    (model, fine, seeds, labels, dist, front, Some(gate_sd))
+                }
+            };
         progress(0.15);
         lap("seeds+model");
         self.level
@@ -418,6 +441,17 @@ impl Grower {
                 })?;
         }
         lap("compete");
+        if let Some(sd) = gate_sd.and_then(|sd| self.core_spread(ct, &labels, sd)) {
+            // The strokes' HU spread was narrower than the organ's: widen the
+            // gate (the foreground's costs only fall) and continue.
+            let old = model.clone();
+            fine.widen_gate(sd);
+            if model.widen_gate(sd) {
+                self.level
+                    .widen(&mut labels, &mut dist, &old, &model, cancel)?;
+            }
+            lap("wider gate");
+        }
         let coarse = self.level.clean(&labels, &seeds, &p);
         lap("clean");
         check()?;
@@ -456,6 +490,38 @@ impl Grower {
         })
     }
 
+    /// The robust HU spread of the grown organ's core (its cells at least
+    /// [`GrowParams::core_mm`] from any other label along every axis; one
+    /// full-resolution voxel at the centre of each) when it is wider than
+    /// `seed_sd`, the strokes' spread: three short strokes sample a small part of
+    /// the organ, whose HU varies more across it (a region of lower attenuation,
+    /// partial volume at a lobe's edge) than under them. This is the
+    /// re-estimation of SimpleITK's ConfidenceConnected, widening only: the gate's
+    /// centre stays the strokes'.
+    fn core_spread(&self, ct: &[i16], labels: &[u8], seed_sd: f32) -> Option<f32> {
+        let (d, f, grid) = (self.level.dims, self.factor, self.grid);
+        let r = self.params.core_mm;
+        if !(r.is_finite() && r >= 0.0) {
+            return None;
+        }
+        let cell = self.level.sp.iter().cloned().fold(f64::INFINITY, f64::min);
+        let cells = self.level.core_cells(labels, (r / cell).ceil() as usize);
+        if cells.len() < 100 {
+            return None;
+        }
+        let mut raw: Vec<f32> = cells
+            .iter()
+            .map(|&c| {
+                let q = [c % d[0], (c / d[0]) % d[1], c / (d[0] * d[1])];
+                let v = [0, 1, 2].map(|a| (q[a] * f[a] + f[a] / 2).min(grid.dims[a] - 1));
+                ct[grid.flat(v[0], v[1], v[2])] as f32
+            })
+            .collect();
+        let mid = model::median(&mut raw);
+        let sd = model::spread(&raw, mid);
+        (sd > seed_sd).then_some(sd)
+    }
+
     /// The coarse cell of a voxel.
     fn cell(&self, i: usize) -> usize {
         let (d, f) = (self.level.dims, self.factor);
@@ -473,7 +539,7 @@ impl Grower {
     /// paying for the liver-like HU that the other background strokes did not show.
     /// Strokes drawn in background (the usual ones) stay in the pooled background.
     /// Returns the cells to continue the competition from (distances only
-    /// decrease: the result is the competition with the classes from the start).
+    /// decrease).
     fn corrections(
         &self,
         bg: &[usize],

@@ -26,6 +26,10 @@ pub(super) struct Model {
     pub edge_floor_bg: f32,
     /// Unsmoothed HU range the foreground may enter.
     gate: (f32, f32),
+    /// Robust SD of the unsmoothed seed values (the gate's least unit).
+    raw_sigma: f32,
+    /// The gate's width in units of its SD.
+    gate_sigma: f32,
     /// Maps an unsmoothed value onto the smoothed scale: (raw_mu, mu, sigma/raw_sigma).
     rescale: (f32, f32, f32),
     /// Cost per mm of entering a voxel, per HU bin; negative = impassable.
@@ -142,6 +146,8 @@ impl Model {
         let g = p.fg_gate_sigma.max(0.0) * gate_sd.max(raw_sigma);
         Model {
             gate: (raw_mu - g, raw_mu + 2.0 * g),
+            raw_sigma,
+            gate_sigma: p.fg_gate_sigma.max(0.0),
             rescale: (raw_mu, mu, sigma / raw_sigma),
 
             hu_per_mm: p.hu_per_mm.max(0.01),
@@ -159,6 +165,20 @@ impl Model {
             lw,
             cw: p.class_weight.max(0.0),
         }
+    }
+
+    /// The gate with `gate_sd` as its SD when that is wider than the gate's
+    /// (around the same centre); true when it widened. Every foreground cost
+    /// stays or falls, so a competition can continue from its last solution.
+    pub fn widen_gate(&mut self, gate_sd: f32) -> bool {
+        let g = self.gate_sigma * gate_sd.max(self.raw_sigma);
+        let mid = self.rescale.0;
+        let (lo, hi) = (mid - g, mid + 2.0 * g);
+        if lo >= self.gate.0 && hi <= self.gate.1 {
+            return false;
+        }
+        self.gate = (lo.min(self.gate.0), hi.max(self.gate.1));
+        true
     }
 
     /// A background class for one stroke, learnt from the smoothed values `img` at

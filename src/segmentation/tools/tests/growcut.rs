@@ -292,19 +292,24 @@ fn cancel_while_running() {
 /// (`seeds::synth`: three ~3 cm strokes > 12 mm inside the liver on three slices,
 /// three in soft tissue 8-40 mm outside), draws 1..=10.
 fn sample_draws() -> Vec<(f64, f64)> {
+    let params = GrowParams::default()
+        .with_overrides(&std::env::var("REMNANT_GROW_PARAMS").unwrap_or_default());
+    sample_draws_with(1..=10, &params)
+}
+
+/// (Dice, volume difference %) of the sample's grow from the strokes of `draws`.
+fn sample_draws_with(draws: std::ops::RangeInclusive<u64>, params: &GrowParams) -> Vec<(f64, f64)> {
     use crate::segmentation::seeds::SeedKind;
     use crate::segmentation::seeds::synth::{Draw, user_strokes};
     let (g, ct, reference) = load_real_ct();
-    (1..=10u64)
+    draws
         .map(|seed| {
             let s = user_strokes(&g, &ct, &reference, seed, &Draw::default()).expect("strokes");
             let fg = s.voxels(&g, SeedKind::Liver);
             let bg = s.voxels(&g, SeedKind::Background);
             assert!(fg.iter().all(|&i| reference[i] != 0), "draw {seed}");
             assert!(bg.iter().all(|&i| reference[i] == 0), "draw {seed}");
-            let params = GrowParams::default()
-                .with_overrides(&std::env::var("REMNANT_GROW_PARAMS").unwrap_or_default());
-            let pv = grow_from_seeds(&g, &ct, &fg, &bg, &params, &|_| {}, &AtomicBool::new(false))
+            let pv = grow_from_seeds(&g, &ct, &fg, &bg, params, &|_| {}, &AtomicBool::new(false))
                 .expect("grow");
             let mut labels = vec![0u8; g.n_voxels()];
             pv.accept(&ctx(&g, &ct, Layer::Liver), &mut labels);
@@ -615,4 +620,33 @@ fn a_background_stroke_in_a_leak_takes_the_neighbour_out() {
         pooled.1 > 0.3,
         "the pooled background takes it out too: {pooled:?}"
     );
+}
+
+/// Held-out draws 11-20 on the sample (not used to choose any default): Dice >= 0.92
+/// and spread < 0.03. The strokes' HU spread can be narrower than the liver's (draw
+/// 16: robust SD 8.9 HU under the strokes, 11.9 in the grown liver's core): with the
+/// gate widened to the core's spread (`core_mm`, the default) draw 16 reaches 0.93;
+/// with the strokes' gate alone (`core_mm` -1, the behaviour before) it was 0.925
+/// and draw 20 0.908. (Draw 20 stays at 0.925: its strokes' median is 51 HU against
+/// the liver's 47, and a darker region of ~30 HU is left out.)
+#[test]
+fn sample_held_out_draws() {
+    let wide = sample_draws_with(11..=20, &GrowParams::default());
+    let narrow = sample_draws_with(
+        16..=16,
+        &GrowParams {
+            core_mm: -1.0,
+            ..GrowParams::default()
+        },
+    );
+    eprintln!("draws 11-20: {wide:.4?}; draw 16 with the strokes' gate: {narrow:.4?}");
+    for (n, &(dice, dv)) in wide.iter().enumerate() {
+        assert!(dice >= 0.92, "draw {}: dice {dice}", n + 11);
+        assert!(dv.abs() <= 10.0, "draw {}: volume {dv} %", n + 11);
+    }
+    let (lo, hi) = wide
+        .iter()
+        .fold((1.0f64, 0.0f64), |(lo, hi), &(x, _)| (lo.min(x), hi.max(x)));
+    assert!(hi - lo < 0.03, "dice spread {lo} .. {hi}");
+    assert!(wide[5].0 >= 0.93 && narrow[0].0 < wide[5].0, "draw 16");
 }
