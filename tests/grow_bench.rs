@@ -317,6 +317,22 @@ fn bench_ct_background_stroke_in_a_leak_removes_it() {
             "draw {seed}: leak {ml:.1} mL around {p:?}; after the stroke {left} of {size} voxels \
              left, {near_left} of {near} within 20 mm; Dice {before:.4} -> {after:.4}; {secs:.2} s"
         );
+        if let Some(dir) = std::env::var_os("REMNANT_GROW_DUMP") {
+            // The stroke's slice: bit 1 grown before, bit 2 after, bit 4 the stroke.
+            let [nx, ny, _] = b.grid.dims;
+            let k = p[2];
+            let stroke: std::collections::HashSet<usize> = bg.iter().copied().collect();
+            let out: Vec<u8> = (0..nx * ny)
+                .map(|n| {
+                    let q = [n % nx, n / nx, k];
+                    r0.preview.contains(q) as u8
+                        | (r.preview.contains(q) as u8) << 1
+                        | (stroke.contains(&(n + nx * ny * k)) as u8) << 2
+                })
+                .collect();
+            let path = PathBuf::from(dir).join(format!("leak_{seed}_k{k}.raw"));
+            std::fs::write(path, out).expect("dump");
+        }
         if near_left * 10 > near || left * 2 > size || after < before - 0.005 {
             failures.push(seed);
         }
