@@ -243,24 +243,25 @@ impl Level {
                 hi[a] = hi[a].max((p[a] + reach[a] + 1).min(d[a]));
             }
         }
-        let pts: Vec<[usize; 3]> = group.iter().map(|&c| at(c)).collect();
-        let r2 = r_mm * r_mm;
+        // Distance to the group by an exact EDT over the box: linear in the box
+        // however big the stroke.
+        let bd = [0, 1, 2].map(|a| hi[a] - lo[a]);
+        let local = |c: usize| {
+            let p = at(c);
+            (p[0] - lo[0]) + bd[0] * ((p[1] - lo[1]) + bd[1] * (p[2] - lo[2]))
+        };
+        let mut inside = vec![false; bd[0] * bd[1] * bd[2]];
+        group.iter().for_each(|&c| inside[local(c)] = true);
+        let dist = sq_edt(bd, self.sp, |i| inside[i]);
+        let r2 = (r_mm * r_mm) as f32;
         let (mut near, mut liver) = (0usize, 0usize);
-        for k in lo[2]..hi[2] {
-            for j in lo[1]..hi[1] {
-                for i in lo[0]..hi[0] {
-                    let close = pts.iter().any(|p| {
-                        let dd: f64 = [i, j, k]
-                            .iter()
-                            .zip(p)
-                            .zip(self.sp)
-                            .map(|((&x, &y), s)| ((x as f64 - y as f64) * s).powi(2))
-                            .sum();
-                        dd <= r2
-                    });
-                    if close {
+        for k in 0..bd[2] {
+            for j in 0..bd[1] {
+                for i in 0..bd[0] {
+                    if dist[i + bd[0] * (j + bd[1] * k)] <= r2 {
                         near += 1;
-                        liver += (labels[i + d[0] * (j + d[1] * k)] == FG) as usize;
+                        let c = (i + lo[0]) + d[0] * ((j + lo[1]) + d[1] * (k + lo[2]));
+                        liver += (labels[c] == FG) as usize;
                     }
                 }
             }
