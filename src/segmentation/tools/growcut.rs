@@ -132,9 +132,10 @@ pub struct GrowParams {
     /// A background stroke with more than half of the cells within this distance
     /// (mm) grown as liver is a correction and gets its own HU class (0 = never).
     pub correction_mm: f64,
-    /// Widen the foreground gate to the HU spread of the first grow's core (its
-    /// voxels more than this many mm inside it) when that is wider than the
-    /// strokes' spread, and grow again (negative = never; see `Grower::grow`).
+    /// Widen the foreground gate to the HU spread of the grown liver's core (its
+    /// cells at least this many mm from any other label along each axis) when
+    /// that is wider than the strokes' spread, and continue the competition
+    /// (negative = never; see `Grower::core_spread`).
     pub core_mm: f64,
 }
 

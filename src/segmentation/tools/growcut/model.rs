@@ -182,8 +182,9 @@ impl Model {
     }
 
     /// A background class for one stroke, learnt from the smoothed values `img` at
-    /// its cells: its cost is the pooled background's, but nothing where the
-    /// stroke's own density is as high as the liver seeds' (a stroke drawn in a
+    /// its cells: its cost is the pooled background's, but nothing where
+    /// [`GrowParams::class_weight`] times the stroke's own density is at least the
+    /// liver seeds' density (a stroke drawn in a
     /// neighbour of liver HU - the heart, the IVC, a bowel loop - claims that
     /// neighbour up to its edges, instead of paying for the liver-like HU that the
     /// pooled strokes elsewhere did not show). Returns its label, or `BG` (the pooled
