@@ -243,8 +243,8 @@ fn largest_leak(b: &Bench, pv: &Preview) -> Option<Leak> {
 /// stroke at most 10 % is left, of the whole leak at most half (a leak of 19 mL
 /// reaches beyond what one 1 cm stroke claims), and the Dice on the reference's slab
 /// falls by no more than 0.005 (the stroke takes the leak, not much of the liver next
-/// to it: at the dome of this unenhanced scan the heart and the liver have the same
-/// HU and only the thin diaphragm between them). The stroke's own HU statistics are what make this work: with
+/// to it: in this unenhanced scan the tissue round the IVC beside the caudate, where
+/// these leaks are, has the liver's HU). The stroke's own HU statistics are what make this work: with
 /// `class_weight=0` (every background stroke pays as the pooled background, the
 /// behaviour before) a stroke in the 10.6 mL leak of draw 4 left 174 of its 273
 /// voxels near the stroke.
