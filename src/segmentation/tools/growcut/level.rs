@@ -413,8 +413,7 @@ impl Level {
                             continue;
                         }
                         let iq = self.img[q];
-                        let cost = ((iq - ip).abs() - floor).max(0.0) + (m.hu_per_mm + r) * step[a];
-                        let e = ((cost * UNIT) as u32).clamp(1, MAX_EDGE);
+                        let e = edge_units(iq - ip, floor, m.hu_per_mm + r, step[a]);
                         let nd = cur.saturating_add(e);
                         if nd < dist[q] {
                             dist[q] = nd;
@@ -455,24 +454,12 @@ impl Level {
         if labels.len() != n || dist.len() != n {
             return Err(GrowError::SizeMismatch);
         }
-        let strides = [1usize, d[0], d[0] * d[1]];
         let step: [f32; 3] = self.sp.map(|s| s as f32);
-        let nbs = move |p: usize| {
-            let c = [p % d[0], (p / d[0]) % d[1], p / (d[0] * d[1])];
-            (0..3).flat_map(move |a| {
-                [
-                    (c[a] > 0).then(|| (p - strides[a], a)),
-                    (c[a] + 1 < d[a]).then(|| (p + strides[a], a)),
-                ]
-                .into_iter()
-                .flatten()
-            })
-        };
+        let nbs = |p: usize| neighbours6(d, p);
         let edge = |p: usize, q: usize, a: usize| -> Option<u32> {
             let r = m.region(FG, self.img[q], self.raw[q])?;
-            let cost = ((self.img[q] - self.img[p]).abs() - m.edge_floor).max(0.0)
-                + (m.hu_per_mm + r) * step[a];
-            Some(((cost * UNIT) as u32).clamp(1, MAX_EDGE))
+            let jump = self.img[q] - self.img[p];
+            Some(edge_units(jump, m.edge_floor, m.hu_per_mm + r, step[a]))
         };
         let opened: Vec<u32> = (0..n as u32)
             .into_par_iter()
@@ -694,18 +681,7 @@ impl Level {
         }
         // Per residual part: touches the kept part (bit 1), a discarded part (bit 2).
         let mut touch = vec![0u8; rsizes.len() + 1];
-        let st = [1, d[0], d[0] * d[1]];
-        let nbs = |n: usize| {
-            let q = [n % d[0], (n / d[0]) % d[1], n / (d[0] * d[1])];
-            (0..3).flat_map(move |a| {
-                [
-                    (q[a] > 0).then(|| (n - st[a], a)),
-                    (q[a] + 1 < d[a]).then(|| (n + st[a], a)),
-                ]
-                .into_iter()
-                .flatten()
-            })
-        };
+        let nbs = |n: usize| neighbours6(d, n);
         let mut front = Vec::new();
         for (n, &c) in rid.iter().enumerate().filter(|(_, c)| **c > 0) {
             for (nb, _) in nbs(n) {
@@ -791,6 +767,29 @@ impl Level {
             .map(|(&k, &c)| k || (c > 0 && !outside[c as usize]))
             .collect()
     }
+}
+
+/// Cost units of a step between neighbours: the HU `jump` beyond `floor` (the
+/// noise that costs nothing) plus `per_mm` (base and region cost) over `step_mm`,
+/// at least 1 and at most [`MAX_EDGE`] (the bucket ring).
+#[inline]
+fn edge_units(jump: f32, floor: f32, per_mm: f32, step_mm: f32) -> u32 {
+    let cost = (jump.abs() - floor).max(0.0) + per_mm * step_mm;
+    ((cost * UNIT) as u32).clamp(1, MAX_EDGE)
+}
+
+/// The 6-neighbours of cell `p` of a grid of `d` cells, with the axis of each step.
+fn neighbours6(d: [usize; 3], p: usize) -> impl Iterator<Item = (usize, usize)> {
+    let st = [1, d[0], d[0] * d[1]];
+    let c = [p % d[0], (p / d[0]) % d[1], p / (d[0] * d[1])];
+    (0..3).flat_map(move |a| {
+        [
+            (c[a] > 0).then(|| (p - st[a], a)),
+            (c[a] + 1 < d[a]).then(|| (p + st[a], a)),
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 /// Morphological opening by a ball of radius `r_mm` (exact EDT) given `d`, the
