@@ -353,10 +353,15 @@ fn sample_draws_with(draws: std::ops::RangeInclusive<u64>, params: &GrowParams) 
 /// IVC.)
 #[test]
 fn sample_central_strokes_issue_16_target() {
-    let d = sample_draws();
+    assert_draws(&sample_draws(), 1, 0.93);
+}
+
+/// Every draw (numbered from `first`) Dice >= `min_dice` and volume within 10 %, and
+/// the Dice spread < 0.03.
+fn assert_draws(d: &[(f64, f64)], first: usize, min_dice: f64) {
     for (n, &(dice, dv)) in d.iter().enumerate() {
-        assert!(dice >= 0.93, "draw {}: dice {dice}", n + 1);
-        assert!(dv.abs() <= 10.0, "draw {}: volume {dv} %", n + 1);
+        assert!(dice >= min_dice, "draw {}: dice {dice}", n + first);
+        assert!(dv.abs() <= 10.0, "draw {}: volume {dv} %", n + first);
     }
     let (lo, hi) = d
         .iter()
@@ -472,6 +477,50 @@ fn error_report_finds_a_known_leak_and_miss() {
     assert!((r.dice() - 2.0 * 900.0 / (924.0 + 1000.0)).abs() < 1e-9);
 }
 
+/// A 120 x 96 x 96 mm phantom on a 1.5 mm grid: a liver ball (radius 40 mm at
+/// (75, 48, 48) mm, 60 HU) and a neighbour round `other_c` whose HU at distance r
+/// (mm) is `other(r)` (None = not the neighbour), in fat (-100 HU), with noise of
+/// SD 8 HU; the grid, the CT and the voxels of the liver and of the neighbour.
+fn liver_and_neighbour(
+    seed: u64,
+    other_c: [f64; 3],
+    other: impl Fn(f64) -> Option<f64>,
+) -> (Grid, Vec<i16>, Vec<usize>, Vec<usize>) {
+    let g = Grid {
+        dims: [80, 64, 64],
+        spacing: [1.5; 3],
+    };
+    let mut rng = Rng(seed);
+    let (mut liver, mut near) = (Vec::new(), Vec::new());
+    let ct: Vec<i16> = (0..g.n_voxels())
+        .map(|n| {
+            let p = g.ijk(n).map(|v| v as f64 * 1.5);
+            let r = |c: [f64; 3]| (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>().sqrt();
+            let hu = if r([75.0, 48.0, 48.0]) < 40.0 {
+                liver.push(n);
+                60.0
+            } else if let Some(hu) = other(r(other_c)) {
+                near.push(n);
+                hu
+            } else {
+                -100.0
+            };
+            (hu + rng.normal(8.0)) as i16
+        })
+        .collect();
+    (g, ct, liver, near)
+}
+
+/// Voxel index of a point (mm) of [`liver_and_neighbour`]'s grid.
+fn at(x: f64, y: f64, z: f64) -> [f64; 3] {
+    [x / 1.5, y / 1.5, z / 1.5]
+}
+
+/// Share of the voxels `v` that the preview grows.
+fn share(g: &Grid, pv: &crate::segmentation::tools::preview::Preview, v: &[usize]) -> f64 {
+    v.iter().filter(|&&i| pv.contains(g.ijk(i))).count() as f64 / v.len() as f64
+}
+
 /// A bowel loop against the liver: a ball of liver HU (60) in fat and, pressed into
 /// it with no fat plane between, a loop of 55 HU wall 10 mm thick round a gas lumen.
 /// Gas is background (`air_bg_mm` 0, default): the lumen is not filled as a hole of
@@ -480,34 +529,9 @@ fn error_report_finds_a_known_leak_and_miss() {
 /// fill makes the loop a solid ball that survives the opening, and the loop leaks in.
 #[test]
 fn gas_keeps_a_bowel_loop_against_the_liver_out() {
-    let g = Grid {
-        dims: [80, 64, 64],
-        spacing: [1.5; 3],
-    };
-    let mut rng = Rng(11);
-    let (liver_c, bowel_c) = ([75.0, 48.0, 48.0], [27.0, 48.0, 48.0]);
-    let (mut liver, mut bowel) = (Vec::new(), Vec::new());
-    let ct: Vec<i16> = (0..g.n_voxels())
-        .map(|n| {
-            let p = g.ijk(n).map(|v| v as f64 * 1.5);
-            let r = |c: [f64; 3]| (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>().sqrt();
-            let (rl, rb) = (r(liver_c), r(bowel_c));
-            let hu = if rl < 40.0 {
-                liver.push(n);
-                60.0
-            } else if rb < 10.0 {
-                bowel.push(n);
-                -900.0
-            } else if rb < 20.0 {
-                bowel.push(n);
-                55.0
-            } else {
-                -100.0
-            };
-            (hu + rng.normal(8.0)) as i16
-        })
-        .collect();
-    let at = |x: f64, y: f64, z: f64| [x / 1.5, y / 1.5, z / 1.5];
+    let (g, ct, liver, bowel) = liver_and_neighbour(11, [27.0, 48.0, 48.0], |r| {
+        (r < 10.0).then_some(-900.0).or((r < 20.0).then_some(55.0))
+    });
     let fg = stroke_voxels(
         &g,
         &[at(65.0, 48.0, 48.0), at(90.0, 48.0, 48.0)],
@@ -527,10 +551,7 @@ fn gas_keeps_a_bowel_loop_against_the_liver_out() {
             ..GrowParams::default()
         };
         let pv = grow_from_seeds(&g, &ct, &fg, &bg, &p, &|_| {}, &no).expect("grow");
-        let f = |v: &[usize]| {
-            v.iter().filter(|&&i| pv.contains(g.ijk(i))).count() as f64 / v.len() as f64
-        };
-        (f(&liver), f(&bowel))
+        (share(&g, &pv, &liver), share(&g, &pv, &bowel))
     };
     assert_eq!(GrowParams::default().air_bg_mm, 0.0);
     let (l_on, b_on) = grown(0.0);
@@ -555,30 +576,8 @@ fn gas_keeps_a_bowel_loop_against_the_liver_out() {
 #[test]
 fn a_background_stroke_in_a_leak_takes_the_neighbour_out() {
     use super::super::growcut::Grower;
-    let g = Grid {
-        dims: [80, 64, 64],
-        spacing: [1.5; 3],
-    };
-    let mut rng = Rng(5);
-    let (liver_c, heart_c) = ([75.0, 48.0, 48.0], [20.0, 48.0, 48.0]);
-    let (mut liver, mut heart) = (Vec::new(), Vec::new());
-    let ct: Vec<i16> = (0..g.n_voxels())
-        .map(|n| {
-            let p = g.ijk(n).map(|v| v as f64 * 1.5);
-            let r = |c: [f64; 3]| (0..3).map(|a| (p[a] - c[a]).powi(2)).sum::<f64>().sqrt();
-            let hu = if r(liver_c) < 40.0 {
-                liver.push(n);
-                60.0
-            } else if r(heart_c) < 20.0 {
-                heart.push(n);
-                57.0
-            } else {
-                -100.0
-            };
-            (hu + rng.normal(8.0)) as i16
-        })
-        .collect();
-    let at = |x: f64, y: f64, z: f64| [x / 1.5, y / 1.5, z / 1.5];
+    let (g, ct, liver, heart) =
+        liver_and_neighbour(5, [20.0, 48.0, 48.0], |r| (r < 20.0).then_some(57.0));
     let disc =
         |a: [f64; 3], b: [f64; 3]| stroke_voxels(&g, &[a, b], 3.0, BrushShape::Disc(Axis::K));
     let fg = disc(at(70.0, 48.0, 48.0), at(95.0, 48.0, 48.0));
@@ -588,9 +587,6 @@ fn a_background_stroke_in_a_leak_takes_the_neighbour_out() {
     let mut with = bg.clone();
     with.extend(&stroke);
     let no = AtomicBool::new(false);
-    let share = |pv: &crate::segmentation::tools::preview::Preview, v: &[usize]| {
-        v.iter().filter(|&&i| pv.contains(g.ijk(i))).count() as f64 / v.len() as f64
-    };
     let run = |cw: f32| {
         let p = GrowParams {
             class_weight: cw,
@@ -602,7 +598,7 @@ fn a_background_stroke_in_a_leak_takes_the_neighbour_out() {
         assert!(second.incremental);
         gr.reset();
         let scratch = gr.grow(&ct, &fg, &with, &|_| {}, &no).expect("grow");
-        let s = |pv| (share(pv, &liver), share(pv, &heart));
+        let s = |pv| (share(&g, pv, &liver), share(&g, pv, &heart));
         (s(&first.preview), s(&second.preview), s(&scratch.preview))
     };
     let (before, after, scratch) = run(GrowParams::default().class_weight);
@@ -624,11 +620,11 @@ fn a_background_stroke_in_a_leak_takes_the_neighbour_out() {
 
 /// Held-out draws 11-20 on the sample (not used to choose any default): Dice >= 0.92
 /// and spread < 0.03. The strokes' HU spread can be narrower than the liver's (draw
-/// 16: robust SD 8.9 HU under the strokes, 11.9 in the grown liver's core): with the
+/// 16: robust SD 8.9 HU under the strokes, about 10-12 HU in the grown liver's core): with the
 /// gate widened to the core's spread (`core_mm`, the default) draw 16 reaches 0.93;
 /// with the strokes' gate alone (`core_mm` -1, the behaviour before) it was 0.925
 /// and draw 20 0.908. (Draw 20 stays at 0.925: its strokes' median is 51 HU against
-/// the liver's 47, and a darker region of ~30 HU is left out.)
+/// the liver core's ~49, and a darker region of ~30 HU is left out.)
 #[test]
 fn sample_held_out_draws() {
     let wide = sample_draws_with(11..=20, &GrowParams::default());
@@ -640,13 +636,6 @@ fn sample_held_out_draws() {
         },
     );
     eprintln!("draws 11-20: {wide:.4?}; draw 16 with the strokes' gate: {narrow:.4?}");
-    for (n, &(dice, dv)) in wide.iter().enumerate() {
-        assert!(dice >= 0.92, "draw {}: dice {dice}", n + 11);
-        assert!(dv.abs() <= 10.0, "draw {}: volume {dv} %", n + 11);
-    }
-    let (lo, hi) = wide
-        .iter()
-        .fold((1.0f64, 0.0f64), |(lo, hi), &(x, _)| (lo.min(x), hi.max(x)));
-    assert!(hi - lo < 0.03, "dice spread {lo} .. {hi}");
+    assert_draws(&wide, 11, 0.92);
     assert!(wide[5].0 >= 0.93 && narrow[0].0 < wide[5].0, "draw 16");
 }
