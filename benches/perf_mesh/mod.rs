@@ -5,10 +5,19 @@ use super::{Row, row, time};
 use remnant::mesh::camera::{Camera, StandardView};
 use remnant::mesh::raster::{Paint, render};
 use remnant::mesh::scene::surface_style;
-use remnant::mesh::{MeshLayer, MeshOptions, mesh_layer};
+use remnant::mesh::{Mesh, MeshLayer, MeshOptions, mesh_layer};
 use remnant::segmentation::plane_cut::{CutPlane, cut_voxels};
 use remnant::segmentation::{LabelMap, Layer};
 use remnant::task::Task;
+
+/// Median time of three meshings of `layer` with `opts`, and the mesh.
+fn timed_mesh(map: &LabelMap, layer: MeshLayer, opts: &MeshOptions) -> Option<(f64, Mesh)> {
+    let mut mesh = None;
+    let t = time(3, || {
+        mesh = mesh_layer(&map.bits, &map.geometry, layer, opts, Task::none()).ok();
+    });
+    mesh.map(|m| (t, m))
+}
 
 pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
     let g = &map.geometry;
@@ -70,11 +79,9 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
     let opts = MeshOptions::default();
     let mut meshes = Vec::new();
     for layer in MeshLayer::ALL {
-        let mut mesh = None;
-        let t = time(3, || {
-            mesh = mesh_layer(&map.bits, g, layer, &opts, Task::none()).ok();
-        });
-        let Some(mesh) = mesh else { continue };
+        let Some((t, mesh)) = timed_mesh(&map, layer, &opts) else {
+            continue;
+        };
         rows.push(row(
             &format!(
                 "mesh the {} (surface nets + smoothing; {} triangles, {} vertices)",
@@ -93,11 +100,9 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
     let display = MeshOptions::display();
     let mut shown_display = Vec::new();
     for layer in [MeshLayer::Remnant, MeshLayer::Resection, MeshLayer::Tumour] {
-        let mut mesh = None;
-        let t = time(3, || {
-            mesh = mesh_layer(&map.bits, g, layer, &display, Task::none()).ok();
-        });
-        let Some(mesh) = mesh else { continue };
+        let Some((t, mesh)) = timed_mesh(&map, layer, &display) else {
+            continue;
+        };
         rows.push(row(
             &format!(
                 "display surface of the {} (3-D view, budget {}: {} triangles)",
@@ -118,11 +123,9 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
         if shown.triangles.len() <= remnant::mesh::MOVING_TRIANGLES {
             continue;
         }
-        let mut mesh = None;
-        let t = time(3, || {
-            mesh = mesh_layer(&map.bits, g, *layer, &moving, Task::none()).ok();
-        });
-        let Some(mesh) = mesh else { continue };
+        let Some((t, mesh)) = timed_mesh(&map, *layer, &moving) else {
+            continue;
+        };
         rows.push(row(
             &format!(
                 "surface of the {} while the camera moves (budget {}: {} triangles)",
