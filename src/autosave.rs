@@ -206,6 +206,43 @@ pub fn set_aside(p: &Pending) -> Result<PathBuf, AutosaveError> {
     Ok(dest)
 }
 
+/// What becomes of the work a crashed or killed run left in an autosave folder.
+#[derive(Debug)]
+pub enum Offer {
+    /// No work waiting.
+    Nothing,
+    /// It belongs to the scan about to open: offer to restore it.
+    Restore(Pending),
+    /// It belongs to another scan, or its scan changed: it was moved aside and never
+    /// restored onto this scan; the notice says why and where it is.
+    SetAside(String),
+}
+
+/// The restore policy, the same for every front end: work waiting in `dir` is offered
+/// only if it belongs to `scan` (None: the scan it was autosaved on) and that scan is
+/// unchanged; otherwise it is moved aside (see [`set_aside`]).
+pub fn offer(dir: &Path, scan: Option<&Path>) -> Offer {
+    let Some(p) = pending(dir) else {
+        return Offer::Nothing;
+    };
+    let fits = match scan {
+        Some(s) => p.belongs_to(s),
+        None => p.scan_unchanged(),
+    };
+    match fits {
+        Ok(()) => Offer::Restore(p),
+        Err(why) => Offer::SetAside(match set_aside(&p) {
+            Ok(kept) => format!(
+                "Unsaved work from a run that did not end normally was not restored ({why}); it is kept in {}",
+                kept.display()
+            ),
+            Err(e) => format!(
+                "Unsaved work from a run that did not end normally was not restored ({why}); moving it aside failed: {e}"
+            ),
+        }),
+    }
+}
+
 /// Forget the autosave (after a clean exit or a save).
 pub fn clear(dir: &Path) {
     let (sp, lp) = paths(dir);

@@ -285,6 +285,12 @@ impl Pci {
         self.scores.iter().flatten().map(|s| s.points()).sum()
     }
 
+    /// The total when at least one region is scored (what the resectability checklist
+    /// and the liver plan take as "the case's PCI"); None when nothing is scored.
+    pub fn scored_total(&self) -> Option<u32> {
+        (self.unscored_count() < REGION_COUNT).then(|| u32::from(self.total()))
+    }
+
     /// Number of regions not yet scored.
     pub fn unscored_count(&self) -> usize {
         self.scores.iter().filter(|s| s.is_none()).count()

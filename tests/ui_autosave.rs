@@ -36,7 +36,7 @@ fn first_run(autosave: &Path, ct: &Path) -> Harness<'static, RemnantApp> {
     ));
     let mut r = app.ws.report.clone();
     r.patient.patient_id = Some("CRASH-1".into());
-    app.apply(AppCommand::SetReport(Box::new(r)));
+    app.apply(AppCommand::set_report(r));
     app.wait_for_jobs(); // the autosave the import triggered
     app.tab = Tab::Tools;
     let mut h = harness(app);

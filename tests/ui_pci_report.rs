@@ -79,7 +79,7 @@ fn a_case_saves_and_reopens_with_scan_layers_report_and_planning() {
     app.work.plan.height_text = "180".into();
     app.work.plan.weight_text = "80".into();
     app.work.plan.update_inputs();
-    app.apply(AppCommand::SetPlanning(app.work.plan.inputs.clone()));
+    app.apply(AppCommand::set_planning(app.work.plan.inputs.clone()));
     assert!(app.ws.has_unsaved_changes());
     let cp = dir.path().join("case.json");
     app.apply(AppCommand::FileChosen(Purpose::SaveCase, cp.clone()));
@@ -230,5 +230,5 @@ fn saving_over_a_case_another_program_changed_is_refused_and_keeps_its_file() {
 fn edit_report(app: &mut RemnantApp, f: impl FnOnce(&mut remnant::report::Report)) {
     let mut r = app.ws.report.clone();
     f(&mut r);
-    app.apply(AppCommand::SetReport(Box::new(r)));
+    app.apply(AppCommand::set_report(r));
 }

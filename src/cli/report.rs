@@ -1,10 +1,7 @@
 //! `remnant report`: check a saved report or case (`--validate`) and render its PDF.
 
 use super::CliError;
-use crate::case;
-use crate::report::{Report, Severity, render_pdf};
-use crate::study::Study;
-use crate::task::Task;
+use crate::report::{Report, Severity};
 
 /// `remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--validate]`.
 #[derive(Debug, clap::Args)]
@@ -29,42 +26,21 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     let is_case = serde_json::from_slice::<serde_json::Value>(&bytes)
         .ok()
         .is_some_and(|v| v.get("case_version").is_some());
-    let (report, study, warnings, rulers) = if is_case {
-        let opened = case::open(&input)?;
-        let (report, study) = match (&opened.scan_path, &opened.layers_path) {
-            (Some(sp), Some(lp)) if lp.exists() => {
-                let mut s = Study::open_series(sp, opened.scan_series.as_deref(), Task::none())?;
-                s.labels =
-                    crate::segmentation::io::load_label_map(lp, &s.ct.geometry, Task::none())?;
-                let mut r = opened.report.clone();
-                let g = &s.ct.geometry;
-                let tumours = crate::segmentation::components::components(
-                    &s.labels.bits,
-                    crate::segmentation::Layer::Tumour.bit(),
-                    g,
-                );
-                let pci = (r.pci.unscored_count() < crate::pci::REGIONS.len())
-                    .then(|| u32::from(r.pci.total()));
-                let planning = &opened.case.planning;
-                let after = crate::clinical::plan::after_pve(planning);
-                let d = crate::clinical::decide(&s.labels.bits, g, planning, &tumours, pci, after);
-                r.liver.figures = Some(case::liver_figures(&d, planning));
-                (r, Some(s))
-            }
-            _ => (opened.report.clone(), None),
-        };
-        (report, study, opened.warnings, opened.case.rulers.clone())
+    // A case opens through the same workspace as in the app: its scan and layers, the
+    // liver figures filled in as a case save fills them, the PDF as File > Export.
+    let mut ws = crate::workspace::Workspace::new();
+    let warnings = if is_case {
+        let notes = ws.open_case_now(&input)?;
+        ws.fill_liver_figures();
+        notes
     } else {
-        (
-            Report::load(&input).map_err(|e| e.to_string())?,
-            None,
-            Vec::new(),
-            Vec::new(),
-        )
+        ws.report = Report::load(&input).map_err(|e| e.to_string())?;
+        Vec::new()
     };
     for w in &warnings {
         eprintln!("remnant: warning: {w}");
     }
+    let report = &ws.report;
     let mut errors = 0;
     if a.validate {
         let problems = report.validate();
@@ -87,12 +63,7 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         );
     }
     if let Some(out) = a.pdf.clone() {
-        let images = study
-            .as_ref()
-            .map(|s| case::key_images(s, &rulers))
-            .unwrap_or_default();
-        let pdf = render_pdf(&report, &images).map_err(|e| e.to_string())?;
-        crate::fsutil::atomic_write(&out, &pdf).map_err(|e| e.to_string())?;
+        ws.export_pdf(&out)?;
         println!("wrote {}", out.display());
     }
     if errors > 0 {

@@ -1,9 +1,11 @@
 //! `remnant session`: the headless editing interface. One command per line on stdin,
-//! applied with the same core functions as the app (brush strokes through
-//! `segmentation::tools`, mask import, report fields, undo/redo), and after every
-//! accepted change the autosave is written (`crate::autosave::write`, as the app does)
-//! BEFORE the acknowledgement `ok N` is printed and flushed. So whatever was
-//! acknowledged survives a kill -9: `--restore` brings it back exactly.
+//! parsed into the same [`Command`]s the app's panels send and applied by the same
+//! [`Workspace::apply`] (one undo history, one snapshot, one case save: the same
+//! actions give the same case file as in the app). After every accepted change the
+//! autosave is written (`crate::autosave::write`, as the app does) BEFORE the
+//! acknowledgement `ok N` is printed and flushed. So whatever was acknowledged
+//! survives a kill -9: `--restore` brings it back exactly, cutting plane and rulers
+//! included (also from an autosave the app wrote).
 //!
 //! Protocol (N = the command's line number, from 1):
 //!
@@ -12,14 +14,27 @@
 //! erase LAYER I J K RADIUS_MM          the same, clearing the layer
 //! stroke LAYER RADIUS_MM I J K [I J K]...   a brush stroke along the points (one undo step)
 //! import-mask LAYER PATH               a binary mask (non-zero = inside) replaces the layer
+//! open-layers PATH                     a Remnant label map replaces every layer
 //! report FIELD [VALUE]                 set a report field (no value clears it); FIELD is one of
 //!                                      patient-id, patient-name, surgeon, operation-date,
 //!                                      findings, cc-score (0-3)
+//! planning FIELD [VALUE]               set a planning input (no value clears it); FIELD is one of
+//!                                      height-cm, weight-kg, condition (normal, chemo, cirrhosis),
+//!                                      plan-date, weeks-since-pve, weeks-between-scans
+//! post-pve PATH                        the label map traced on the post-PVE scan
+//! cut X Y Z NX NY NZ [keep-positive]   preview the cut by the plane through (X, Y, Z) with normal
+//!                                      (NX, NY, NZ), patient mm: the side the normal points to is
+//!                                      resected (keep-positive: the other side); accept keeps it
+//! accept | discard                     the pending result (a cut)
+//! ruler PLANE I J K I J K              a ruler on the axial, coronal or sagittal plane (voxels)
+//! delete-ruler N                       ruler N (from 1)
 //! undo | redo                          the last layer edit
 //! save-labels PATH                     interchange label map (values 0-6)
 //! save-layers PATH                     the layer bits, exact (Remnant's own format)
 //! save-report PATH                     the report JSON
-//! save-case PATH                       a case (layers + report); clears the autosave
+//! save-case PATH                       a case (layers, planning, cut, rulers, report with the
+//!                                      liver figures, as the app saves it); clears the autosave
+//! export-pdf PATH                      the report PDF, as File > Export report PDF
 //! status                               voxel counts of the layers
 //! quit                                 end (end of input does the same)
 //! ```
@@ -31,17 +46,14 @@
 //! ignored (no reply).
 
 use super::CliError;
-use crate::fsutil::FileStamp;
 use crate::report::Report;
 use crate::segmentation::Layer;
-use crate::segmentation::io;
-use crate::segmentation::tools::brush::{BrushShape, paint_stroke};
-use crate::segmentation::tools::{Edit, EditCtx, Grid, PaintMode, PaintRules, UndoStack, diff};
+use crate::segmentation::plane_cut::CutPlane;
+use crate::segmentation::tools::PaintMode;
 use crate::study::Study;
 use crate::task::Task;
-use crate::volume::nifti::MaskSelect;
 use crate::volumetry::PlanInputs;
-use std::collections::HashMap;
+use crate::workspace::{Applied, Command, ScriptedStroke, TraceAction, Workspace};
 use std::ffi::OsString;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -63,30 +75,17 @@ pub struct SessionArgs {
     pub restore: bool,
 }
 
-/// The editing state of one session.
+/// One headless session: the open case and where it autosaves.
 pub struct Session {
-    pub study: Study,
-    grid: Grid,
-    undo: UndoStack,
-    pub report: Report,
-    pub planning: PlanInputs,
+    pub ws: Workspace,
     autosave_dir: PathBuf,
-    /// Stamps of the files this session saved, to refuse overwriting another program's
-    /// changes.
-    stamps: HashMap<PathBuf, FileStamp>,
 }
 
-/// What a command did. The first four changed the work: autosave, then acknowledge
-/// (or, if the autosave fails, take the change back).
-enum Outcome {
-    /// A layer edit, applied but not yet on the undo stack.
-    Edited(Edit, String),
-    /// A report field changed; the report before it.
-    Report(Box<Report>, String),
-    Undone,
-    Redone,
-    /// Nothing to autosave (a save to a file, a query, nothing to undo).
-    Done(String),
+/// What a line asks for.
+enum Line {
+    Case(Command),
+    SaveCase(PathBuf),
+    Status,
     Quit,
 }
 
@@ -101,6 +100,17 @@ fn number(word: Option<&str>, what: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(format!("{what} \"{w}\" is not a finite number")),
     }
+}
+
+fn point<'a>(
+    words: &mut impl Iterator<Item = &'a str>,
+    names: [&str; 3],
+) -> Result<[f64; 3], String> {
+    Ok([
+        number(words.next(), names[0])?,
+        number(words.next(), names[1])?,
+        number(words.next(), names[2])?,
+    ])
 }
 
 /// The rest of the line after `skip` words (a path or a free-text value), as bytes.
@@ -136,137 +146,133 @@ fn path_arg(line: &[u8], skip: usize) -> Result<PathBuf, String> {
     Ok(path_of(p))
 }
 
+/// The report with one field set from a `report FIELD [VALUE]` line.
+fn report_field(report: &Report, field: &str, value: String) -> Result<Report, String> {
+    let v = (!value.is_empty()).then(|| value.clone());
+    let mut r = report.clone();
+    match field {
+        "patient-id" => r.patient.patient_id = v,
+        "patient-name" => r.patient.name = v,
+        "surgeon" => r.surgeon = v,
+        "operation-date" => r.operation_date = v,
+        "findings" => r.findings = value,
+        "cc-score" => {
+            r.cc_score = match v {
+                None => None,
+                Some(t) => Some(
+                    t.parse::<u8>()
+                        .ok()
+                        .and_then(crate::pci::CcScore::from_value)
+                        .ok_or_else(|| format!("cc-score \"{t}\" is not 0, 1, 2 or 3"))?,
+                ),
+            }
+        }
+        other => {
+            return Err(format!(
+                "unknown report field \"{other}\" (patient-id, patient-name, surgeon, \
+                 operation-date, findings, cc-score)"
+            ));
+        }
+    }
+    Ok(r)
+}
+
+/// The planning inputs with one field set from a `planning FIELD [VALUE]` line.
+fn planning_field(p: &PlanInputs, field: &str, value: &str) -> Result<PlanInputs, String> {
+    let mut p = p.clone();
+    let num = |what: &str| -> Result<Option<f64>, String> {
+        if value.is_empty() {
+            return Ok(None);
+        }
+        number(Some(value), what).map(Some)
+    };
+    match field {
+        "height-cm" => p.height_cm = num("height-cm")?,
+        "weight-kg" => p.weight_kg = num("weight-kg")?,
+        "weeks-since-pve" => p.weeks_since_pve = num("weeks-since-pve")?,
+        "weeks-between-scans" => p.weeks_between_scans = num("weeks-between-scans")?,
+        "plan-date" => p.plan_date = (!value.is_empty()).then(|| value.to_string()),
+        "condition" => {
+            p.condition = crate::volumetry::LiverCondition::parse(value)
+                .ok_or_else(|| format!("condition \"{value}\" is not normal, chemo or cirrhosis"))?
+        }
+        other => {
+            return Err(format!(
+                "unknown planning field \"{other}\" (height-cm, weight-kg, condition, \
+                 plan-date, weeks-since-pve, weeks-between-scans)"
+            ));
+        }
+    }
+    Ok(p)
+}
+
+fn plane_of(word: Option<&str>) -> Result<crate::render::Plane, String> {
+    let w = word.ok_or("a plane is missing (axial, coronal or sagittal)")?;
+    crate::render::Plane::ALL
+        .into_iter()
+        .find(|p| p.name().eq_ignore_ascii_case(w))
+        .ok_or_else(|| format!("unknown plane \"{w}\" (axial, coronal or sagittal)"))
+}
+
+fn no_more<'a>(mut words: impl Iterator<Item = &'a str>, usage: &str) -> Result<(), String> {
+    match words.next() {
+        Some(_) => Err(format!("too many words: {usage}")),
+        None => Ok(()),
+    }
+}
+
 impl Session {
-    /// Open the CT; with `restore`, take the layers, report and planning the autosave
-    /// in `autosave_dir` holds for this scan. Returns the session and a line to show.
+    /// Open the CT; with `restore`, take back the work the autosave in `autosave_dir`
+    /// holds for this scan (layers, report, planning, cutting plane, rulers), as the
+    /// app restores it. Returns the session and a line to show.
     pub fn start(
         ct: &Path,
         autosave_dir: PathBuf,
         restore: bool,
     ) -> Result<(Session, String), String> {
-        let study = Study::open(ct, Task::none()).map_err(|e| e.to_string())?;
-        let grid = Grid::of(&study.ct.geometry);
-        let mut s = Session {
-            study,
-            grid,
-            undo: UndoStack::new(),
-            report: Report::default(),
-            planning: PlanInputs::default(),
-            autosave_dir,
-            stamps: HashMap::new(),
-        };
-        let pending = crate::autosave::pending(&s.autosave_dir);
+        let mut ws = Workspace::new();
+        let pending = crate::autosave::pending(&autosave_dir);
         let note = match (pending, restore) {
             (None, true) => format!(
                 "info nothing to restore: no autosave in {}",
-                s.autosave_dir.display()
+                autosave_dir.display()
             ),
             (None, false) => "info ready".to_string(),
             (Some(p), false) => format!(
                 "info an autosave of {} is waiting in {} (start with --restore to take it back); \
                  this session's first change replaces it",
                 p.session.scan.display(),
-                s.autosave_dir.display()
+                autosave_dir.display()
             ),
             (Some(p), true) => {
                 p.belongs_to(ct).map_err(|e| e.to_string())?;
-                s.study.labels = io::load_label_map(&p.layers, &s.study.ct.geometry, Task::none())
-                    .map_err(|e| e.to_string())?;
-                s.study.touch();
-                s.report = crate::autosave::report_of(&p.session)
-                    .map_err(|e| format!("the autosaved report cannot be read: {e}"))?;
-                s.planning = p.session.planning.clone();
-                format!(
+                let line = format!(
                     "info restored the autosave of {} written at {} (Unix time)",
                     p.session.scan.display(),
                     p.session.saved_at
-                )
+                );
+                ws.restore(p).map_err(|e| e.to_string())?;
+                line
             }
         };
-        Ok((s, note))
-    }
-
-    /// What a save keeps: the same snapshot the app's case save and autosave write.
-    pub fn snapshot(&self) -> crate::workspace::Snapshot {
-        crate::workspace::Snapshot {
-            scan: Some(crate::workspace::ScanSnapshot::of(&self.study)),
-            planning: self.planning.clone(),
-            cut: None,
-            rulers: Vec::new(),
-            report: self.report.clone(),
-            case_path: None,
-            revision: self.study.revision,
-        }
+        let study = Study::open(ct, Task::none()).map_err(|e| e.to_string())?;
+        ws.install_checked(study).map_err(|e| e.to_string())?;
+        Ok((Session { ws, autosave_dir }, note))
     }
 
     fn autosave(&self) -> Result<(), String> {
-        crate::autosave::write(&self.autosave_dir, &self.snapshot()).map_err(|e| e.to_string())
+        crate::autosave::write(&self.autosave_dir, &self.ws.snapshot()).map_err(|e| e.to_string())
     }
 
-    /// Apply a brush stroke; the edit goes on the undo stack.
-    fn stroke(
-        &mut self,
-        layer: Layer,
-        points: &[[f64; 3]],
-        radius_mm: f64,
-        mode: PaintMode,
-    ) -> Edit {
-        let ctx = EditCtx::new(
-            &self.grid,
-            self.study.ct.as_slice(),
-            layer,
-            PaintRules::default(),
-        );
-        paint_stroke(
-            &ctx,
-            &mut self.study.labels.bits,
-            points,
-            radius_mm,
-            BrushShape::Sphere,
-            mode,
-        )
-    }
-
-    fn layer_edit(&mut self, edit: Edit) -> Outcome {
-        if edit.is_empty() {
-            return Outcome::Done("nothing changed".into());
-        }
-        self.study.touch();
-        let n = edit.changed_voxels();
-        Outcome::Edited(edit, format!("{n} voxels changed"))
-    }
-
-    fn save_with<T>(
-        &mut self,
-        path: &Path,
-        save: impl FnOnce(&Self, Option<&FileStamp>) -> Result<T, String>,
-    ) -> Result<T, String> {
-        let last = self.stamps.get(path).cloned();
-        let out = save(self, last.as_ref())?;
-        match FileStamp::of(path) {
-            Ok(Some(st)) => {
-                self.stamps.insert(path.to_path_buf(), st);
-            }
-            _ => {
-                self.stamps.remove(path);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Run one command line.
-    fn command(&mut self, line: &[u8]) -> Result<Outcome, String> {
+    /// Parse one command line.
+    fn parse(&self, line: &[u8]) -> Result<Line, String> {
         let text = String::from_utf8_lossy(line);
         let mut words = text.split_ascii_whitespace();
         let cmd = words.next().unwrap_or("");
-        match cmd {
+        let c = match cmd {
             "paint" | "erase" => {
                 let layer = layer_of(words.next())?;
-                let p = [
-                    number(words.next(), "I")?,
-                    number(words.next(), "J")?,
-                    number(words.next(), "K")?,
-                ];
+                let p = point(&mut words, ["I", "J", "K"])?;
                 let r = number(words.next(), "RADIUS_MM")?;
                 if words.next().is_some() {
                     return Err(format!("{cmd} takes LAYER I J K RADIUS_MM"));
@@ -276,8 +282,12 @@ impl Session {
                 } else {
                     PaintMode::Erase
                 };
-                let edit = self.stroke(layer, &[p], r, mode);
-                Ok(self.layer_edit(edit))
+                Command::Stroke(ScriptedStroke {
+                    layer,
+                    points: vec![p],
+                    radius_mm: r,
+                    mode,
+                })
             }
             "stroke" => {
                 let layer = layer_of(words.next())?;
@@ -288,148 +298,145 @@ impl Session {
                 if nums.is_empty() || nums.len() % 3 != 0 {
                     return Err("stroke takes LAYER RADIUS_MM and then I J K for each point".into());
                 }
-                let pts: Vec<[f64; 3]> = nums.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
-                let edit = self.stroke(layer, &pts, r, PaintMode::Paint);
-                Ok(self.layer_edit(edit))
+                Command::Stroke(ScriptedStroke {
+                    layer,
+                    points: nums.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
+                    radius_mm: r,
+                    mode: PaintMode::Paint,
+                })
             }
             "import-mask" => {
                 let layer = layer_of(words.next())?;
-                let path = path_arg(line, 2)?;
-                let before = self.study.labels.bits.clone();
-                let n = io::import_mask(
-                    &path,
-                    MaskSelect::NonZero,
-                    layer,
-                    &mut self.study.labels,
-                    Task::none(),
-                )
-                .map_err(|e| e.to_string())?;
-                let edit = diff(&before, &self.study.labels.bits, &self.grid);
-                match self.layer_edit(edit) {
-                    Outcome::Edited(e, _) => Ok(Outcome::Edited(
-                        e,
-                        format!("{n} voxels imported into the {} layer", layer.name()),
-                    )),
-                    other => Ok(other),
-                }
+                Command::ImportMask(path_arg(line, 2)?, layer)
             }
+            "open-layers" => Command::OpenLayers(path_arg(line, 1)?),
+            "post-pve" => Command::LoadPostPve(path_arg(line, 1)?),
             "report" => {
                 let field = words.next().ok_or("report needs a FIELD")?;
                 let value = String::from_utf8_lossy(rest_after(line, 2)).into_owned();
-                let v = (!value.is_empty()).then(|| value.clone());
-                let before = Box::new(self.report.clone());
-                let r = &mut self.report;
-                match field {
-                    "patient-id" => r.patient.patient_id = v,
-                    "patient-name" => r.patient.name = v,
-                    "surgeon" => r.surgeon = v,
-                    "operation-date" => r.operation_date = v,
-                    "findings" => r.findings = value,
-                    "cc-score" => {
-                        r.cc_score = match v {
-                            None => None,
-                            Some(t) => Some(
-                                t.parse::<u8>()
-                                    .ok()
-                                    .and_then(crate::pci::CcScore::from_value)
-                                    .ok_or_else(|| {
-                                        format!("cc-score \"{t}\" is not 0, 1, 2 or 3")
-                                    })?,
-                            ),
-                        }
-                    }
-                    other => {
+                Command::SetReport(Box::new(report_field(&self.ws.report, field, value)?))
+            }
+            "planning" => {
+                let field = words.next().ok_or("planning needs a FIELD")?;
+                let value = String::from_utf8_lossy(rest_after(line, 2)).into_owned();
+                Command::SetPlanning(Box::new(planning_field(&self.ws.planning, field, &value)?))
+            }
+            "cut" => {
+                let point = point(&mut words, ["X", "Y", "Z"])?;
+                let normal = point_n(&mut words)?;
+                let remove_positive = match words.next() {
+                    None => true,
+                    Some("keep-positive") => false,
+                    Some(w) => {
                         return Err(format!(
-                            "unknown report field \"{other}\" (patient-id, patient-name, surgeon, \
-                             operation-date, findings, cc-score)"
+                            "cut takes X Y Z NX NY NZ [keep-positive], not \"{w}\""
                         ));
                     }
-                }
-                Ok(Outcome::Report(before, format!("report {field} set")))
+                };
+                no_more(words, "cut X Y Z NX NY NZ [keep-positive]")?;
+                Command::PreviewCut(CutPlane {
+                    point,
+                    normal,
+                    remove_positive,
+                })
             }
-            "undo" => {
-                if self.undo.undo(&mut self.study.labels.bits) {
-                    self.study.touch();
-                    Ok(Outcome::Undone)
-                } else {
-                    Ok(Outcome::Done("nothing to undo".into()))
-                }
+            "accept" => Command::Trace(TraceAction::Accept),
+            "discard" => Command::Trace(TraceAction::Discard),
+            "ruler" => {
+                let plane = plane_of(words.next())?;
+                let a = point(&mut words, ["I", "J", "K"])?;
+                let b = point(&mut words, ["I", "J", "K"])?;
+                no_more(words, "ruler PLANE I J K I J K")?;
+                Command::AddRuler(crate::measure::Ruler { plane, a, b })
             }
-            "redo" => {
-                if self.undo.redo(&mut self.study.labels.bits) {
-                    self.study.touch();
-                    Ok(Outcome::Redone)
-                } else {
-                    Ok(Outcome::Done("nothing to redo".into()))
-                }
+            "delete-ruler" => {
+                let w = words.next().ok_or("delete-ruler needs N (from 1)")?;
+                let n = w
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .ok_or_else(|| format!("ruler number \"{w}\" is not 1, 2, ..."))?;
+                Command::DeleteRuler(n - 1)
             }
-            "save-labels" => {
-                let path = path_arg(line, 1)?;
-                let warning = self.save_with(&path, |s, last| {
-                    crate::fsutil::check_unchanged(&path, last).map_err(|e| e.to_string())?;
-                    io::save_labels(&path, &s.study.labels, s.study.spatial())
-                        .map_err(|e| e.to_string())
-                })?;
-                let mut m = format!("label map saved to {}", path.display());
-                if let Some(w) = warning {
-                    m.push_str(&format!(" ({w})"));
-                }
-                Ok(Outcome::Done(m))
+            "undo" => Command::Undo,
+            "redo" => Command::Redo,
+            "save-labels" => Command::SaveLabels(path_arg(line, 1)?),
+            "save-layers" => Command::SaveLayers(path_arg(line, 1)?),
+            "save-report" => Command::SaveReport(path_arg(line, 1)?),
+            "export-pdf" => Command::ExportPdf(path_arg(line, 1)?),
+            "save-case" => return Ok(Line::SaveCase(path_arg(line, 1)?)),
+            "status" => return Ok(Line::Status),
+            "quit" | "exit" => return Ok(Line::Quit),
+            other => {
+                return Err(format!(
+                    "unknown command \"{other}\" (paint, erase, stroke, import-mask, \
+                     open-layers, report, planning, post-pve, cut, accept, discard, ruler, \
+                     delete-ruler, undo, redo, save-labels, save-layers, save-report, \
+                     save-case, export-pdf, status, quit)"
+                ));
             }
-            "save-layers" => {
-                let path = path_arg(line, 1)?;
-                self.save_with(&path, |s, last| {
-                    crate::fsutil::check_unchanged(&path, last).map_err(|e| e.to_string())?;
-                    io::save_bits(&path, &s.study.labels, s.study.spatial())
-                        .map_err(|e| e.to_string())
-                })?;
-                Ok(Outcome::Done(format!("layers saved to {}", path.display())))
-            }
-            "save-report" => {
-                let path = path_arg(line, 1)?;
-                self.save_with(&path, |s, last| {
-                    s.report
-                        .save_checked(&path, last)
-                        .map_err(|e| e.to_string())
-                })?;
-                Ok(Outcome::Done(format!("report saved to {}", path.display())))
-            }
-            "save-case" => {
-                let path = path_arg(line, 1)?;
-                self.save_with(&path, |s, last| {
-                    crate::case::save_checked(&path, last, &s.snapshot()).map_err(|e| e.to_string())
-                })?;
+        };
+        Ok(Line::Case(c))
+    }
+
+    fn status(&mut self) -> Result<String, String> {
+        let study = self.ws.study.as_mut().ok_or("no scan is open")?;
+        let c = study.counts();
+        let layer = |l: Layer| {
+            let b = l.bit();
+            study.labels.bits.iter().filter(|&&v| v & b != 0).count()
+        };
+        Ok(format!(
+            "liver={} resection={} tumour={} remnant={} undo={} rulers={} cut={}",
+            layer(Layer::Liver),
+            layer(Layer::Resection),
+            layer(Layer::Tumour),
+            c.remnant,
+            self.ws.editor.undo_steps(),
+            self.ws.rulers.len(),
+            if self.ws.cut().is_some() { "yes" } else { "no" }
+        ))
+    }
+
+    /// Carry out one line; the reply text (without `ok N`), or the error. A change is
+    /// autosaved before it is acknowledged; one whose autosave fails is taken back.
+    fn run_line(&mut self, line: &[u8]) -> Result<Option<String>, String> {
+        let cmd = match self.parse(line)? {
+            Line::Quit => return Ok(None),
+            Line::Status => return self.status().map(Some),
+            Line::SaveCase(path) => {
+                let msg = self.ws.save_case_now(&path)?;
                 // As in the app: the work is saved, the autosave is no longer needed.
                 crate::autosave::clear(&self.autosave_dir);
-                Ok(Outcome::Done(format!("case saved to {}", path.display())))
+                return Ok(Some(msg));
             }
-            "status" => {
-                let c = self.study.counts();
-                let layer = |l: Layer| {
-                    let b = l.bit();
-                    self.study
-                        .labels
-                        .bits
-                        .iter()
-                        .filter(|&&v| v & b != 0)
-                        .count()
-                };
-                Ok(Outcome::Done(format!(
-                    "liver={} resection={} tumour={} remnant={} undo={}",
-                    layer(Layer::Liver),
-                    layer(Layer::Resection),
-                    layer(Layer::Tumour),
-                    c.remnant,
-                    self.undo.len()
-                )))
+            Line::Case(c) => c,
+        };
+        let before = self.ws.revision();
+        let mark = self.ws.checkpoint();
+        let done: Applied = self.ws.apply(cmd).map_err(|e| e.to_string())?;
+        let msg = done.message.clone().unwrap_or_else(|| "done".into());
+        if self.ws.revision() == before {
+            return Ok(Some(msg));
+        }
+        match self.autosave() {
+            Ok(()) => Ok(Some(msg)),
+            Err(e) => {
+                // Not acknowledged, so not kept: take the change back exactly.
+                self.ws.take_back(mark, &done);
+                Err(format!("not done: the autosave could not be written: {e}"))
             }
-            "quit" | "exit" => Ok(Outcome::Quit),
-            other => Err(format!(
-                "unknown command \"{other}\" (paint, erase, stroke, import-mask, report, undo, \
-                 redo, save-labels, save-layers, save-report, save-case, status, quit)"
-            )),
         }
     }
+}
+
+/// Three numbers of a normal (not all zero).
+fn point_n<'a>(words: &mut impl Iterator<Item = &'a str>) -> Result<[f64; 3], String> {
+    let n = point(words, ["NX", "NY", "NZ"])?;
+    if n.iter().all(|&v| v == 0.0) {
+        return Err("the cut's normal NX NY NZ is zero".into());
+    }
+    Ok(n)
 }
 
 /// Read commands from `input`, reply on `out`. Returns when `quit` or end of input.
@@ -454,46 +461,12 @@ pub fn serve(s: &mut Session, input: &mut dyn BufRead, out: &mut dyn Write) -> R
         if line.is_empty() || line.starts_with(b"#") {
             continue;
         }
-        let reply = match s.command(line) {
-            Ok(Outcome::Quit) => {
+        let reply = match s.run_line(line) {
+            Ok(None) => {
                 wr(out, format!("ok {n} bye"))?;
                 return Ok(());
             }
-            Ok(Outcome::Done(msg)) => format!("ok {n} {msg}"),
-            Ok(changed) => match s.autosave() {
-                Ok(()) => {
-                    let msg = match changed {
-                        Outcome::Edited(edit, msg) => {
-                            s.undo.push(edit);
-                            msg
-                        }
-                        Outcome::Report(_, msg) => msg,
-                        Outcome::Undone => "undone".into(),
-                        Outcome::Redone => "redone".into(),
-                        Outcome::Done(msg) => msg,
-                        Outcome::Quit => String::new(),
-                    };
-                    format!("ok {n} {msg}")
-                }
-                Err(e) => {
-                    // Not acknowledged, so not kept: take the change back exactly.
-                    match changed {
-                        Outcome::Edited(edit, _) => {
-                            edit.apply(&mut s.study.labels.bits);
-                        }
-                        Outcome::Report(before, _) => s.report = *before,
-                        Outcome::Undone => {
-                            s.undo.redo(&mut s.study.labels.bits);
-                        }
-                        Outcome::Redone => {
-                            s.undo.undo(&mut s.study.labels.bits);
-                        }
-                        Outcome::Done(_) | Outcome::Quit => {}
-                    }
-                    s.study.touch();
-                    format!("error {n} not done: the autosave could not be written: {e}")
-                }
-            },
+            Ok(Some(msg)) => format!("ok {n} {msg}"),
             Err(e) => format!("error {n} {e}"),
         };
         wr(out, reply.replace('\n', " "))?;

@@ -147,6 +147,16 @@ pub struct Photo {
     pub caption: String,
 }
 
+impl Photo {
+    /// A photo file added to the report, without a caption yet.
+    pub fn from_file(path: &std::path::Path) -> Photo {
+        Photo {
+            path: path.display().to_string(),
+            caption: String::new(),
+        }
+    }
+}
+
 /// Sugarbaker's peritonectomy procedures: which were done.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

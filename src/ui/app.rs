@@ -88,25 +88,10 @@ impl RemnantApp {
     /// autosaved) and that scan is unchanged; otherwise it is moved aside, named in a
     /// notice, and never restored onto another scan.
     pub fn enable_autosave(&mut self, dir: PathBuf, scan: Option<&Path>) {
-        if let Some(p) = crate::autosave::pending(&dir) {
-            let fits = match scan {
-                Some(s) => p.belongs_to(s),
-                None => p.scan_unchanged(),
-            };
-            match fits {
-                Ok(()) => self.restore_offer = Some(p),
-                Err(why) => {
-                    self.notice = Some(match crate::autosave::set_aside(&p) {
-                        Ok(kept) => format!(
-                            "Unsaved work from a run that did not end normally was not restored ({why}); it is kept in {}",
-                            kept.display()
-                        ),
-                        Err(e) => format!(
-                            "Unsaved work from a run that did not end normally was not restored ({why}); moving it aside failed: {e}"
-                        ),
-                    })
-                }
-            }
+        match crate::autosave::offer(&dir, scan) {
+            crate::autosave::Offer::Nothing => {}
+            crate::autosave::Offer::Restore(p) => self.restore_offer = Some(p),
+            crate::autosave::Offer::SetAside(notice) => self.notice = Some(notice),
         }
         self.jobs.autosave.dir = Some(dir);
     }

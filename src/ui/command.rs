@@ -73,21 +73,14 @@ pub enum AppCommand {
     CancelLoad,
     StartGrow,
     CancelGrow,
-    /// A panel edited the report or the planning inputs.
-    SetReport(Box<Report>),
-    SetPlanning(PlanInputs),
-    /// What the pointer did on the planes this frame (tools), and a double click.
+    /// An action on the open case (layers, report, planning, rulers, files), carried
+    /// out by `Workspace::apply` as in `remnant session`.
+    Case(Command),
+    /// What the pointer did on the planes this frame (tools), and a double click:
+    /// turned into `Command::Press` / `Drag` / `Release` for the active tool.
     PlaneInputs(Vec<(Plane, PlaneInput)>, bool),
-    Undo,
-    Redo,
-    /// An action of the Tools tab on the tracing session.
-    Trace(TraceAction),
-    /// An action on the case's rulers (Tools tab).
-    Ruler(RulerAction),
-    /// Enter: close the outline being traced, or accept the preview.
-    Confirm,
-    /// Esc: drop the outline being traced, or discard the preview.
-    Escape,
+    /// Show a ruler: the crosshair to its middle, its plane active (Tools tab).
+    ShowRuler(usize),
     /// Page Up / Down on the active plane.
     StepSlice(isize),
     ResetView,
@@ -110,25 +103,21 @@ pub enum AppCommand {
     Grown(Result<Preview, String>, Layer),
 }
 
-/// Actions of the Tools tab on the tracing session (`workspace::tracing`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum TraceAction {
-    /// Write the pending preview into its layer.
-    Accept,
-    Discard,
-    /// Remove the other side of the drawn cutting plane.
-    FlipCut,
-    /// Interpolate the active layer between its traced slices along an axis.
-    FillBetween(crate::segmentation::tools::Axis),
-    Region(crate::workspace::tracing::RegionOp),
-    ClearSeeds,
-    RemoveReference,
-}
+pub use crate::workspace::{Command, TraceAction};
 
-/// Actions on the case's rulers (`Workspace::rulers`, 0-based index).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RulerAction {
-    /// Move the crosshair to the ruler's middle (its plane shows its slice).
-    Show(usize),
-    Delete(usize),
+impl AppCommand {
+    /// A panel edited the report.
+    pub fn set_report(r: Report) -> AppCommand {
+        AppCommand::Case(Command::SetReport(Box::new(r)))
+    }
+
+    /// A panel edited the planning inputs.
+    pub fn set_planning(p: PlanInputs) -> AppCommand {
+        AppCommand::Case(Command::SetPlanning(Box::new(p)))
+    }
+
+    /// An action of the Tools tab on the tracing session.
+    pub fn trace(a: TraceAction) -> AppCommand {
+        AppCommand::Case(Command::Trace(a))
+    }
 }

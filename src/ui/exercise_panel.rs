@@ -66,7 +66,7 @@ pub fn show(ui: &mut egui::Ui, ed: &mut Editor, cmds: &mut Vec<AppCommand>) {
             .on_hover_text("Remove the reference; the log keeps the attempts")
             .clicked()
         {
-            cmds.push(AppCommand::Trace(TraceAction::RemoveReference));
+            cmds.push(AppCommand::trace(TraceAction::RemoveReference));
         }
     });
     ui.ctx()

@@ -8,7 +8,7 @@ use crate::fsutil::FileStamp;
 use crate::segmentation::Layer;
 use crate::segmentation::tools::Preview;
 use crate::task::{Job, JobFailed, Task, Wake};
-use crate::workspace::{Snapshot, Workspace};
+use crate::workspace::Workspace;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -52,11 +52,10 @@ impl Jobs {
         self.load = Some(Job::spawn(label, self.wake.clone(), work));
     }
 
-    pub fn spawn_save(&mut self, path: PathBuf, last: Option<FileStamp>, snap: Snapshot) {
+    /// Write a case save the workspace prepared (`Workspace::begin_save`).
+    pub fn spawn_save(&mut self, save: crate::workspace::CaseSave) {
         self.save = Some(Job::spawn("Saving case", self.wake.clone(), move |_| {
-            crate::case::save_checked(&path, last.as_ref(), &snap)
-                .map(|stamp| (path, stamp))
-                .map_err(|e| e.to_string())
+            save.run()
         }));
     }
 

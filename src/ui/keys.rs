@@ -1,6 +1,6 @@
 //! Keyboard shortcuts (the list is `modals::SHORTCUTS`), as commands.
 
-use super::command::AppCommand;
+use super::command::{AppCommand, Command};
 
 pub fn read(ui: &mut egui::Ui) -> Vec<AppCommand> {
     let mut cmds = Vec::new();
@@ -20,10 +20,16 @@ pub fn read(ui: &mut egui::Ui) -> Vec<AppCommand> {
             - n(egui::Key::PageDown)
             - n(egui::Key::ArrowDown);
         for (on, cmd) in [
-            (undo, AppCommand::Undo),
-            (redo, AppCommand::Redo),
-            (i.key_pressed(egui::Key::Enter), AppCommand::Confirm),
-            (i.key_pressed(egui::Key::Escape), AppCommand::Escape),
+            (undo, AppCommand::Case(Command::Undo)),
+            (redo, AppCommand::Case(Command::Redo)),
+            (
+                i.key_pressed(egui::Key::Enter),
+                AppCommand::Case(Command::Confirm),
+            ),
+            (
+                i.key_pressed(egui::Key::Escape),
+                AppCommand::Case(Command::Escape),
+            ),
             (step != 0, AppCommand::StepSlice(step)),
             (i.key_pressed(egui::Key::Home), AppCommand::ResetView),
             (i.key_pressed(egui::Key::F1), AppCommand::ToggleHelp),

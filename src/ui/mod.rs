@@ -25,7 +25,7 @@ pub mod work_panel;
 pub mod work_state;
 
 pub use app::RemnantApp;
-pub use command::{AppCommand, Purpose, RulerAction, Tab};
+pub use command::{AppCommand, Command, Purpose, Tab, TraceAction};
 
 /// The window icon from `assets/icon.png` (decoded with the png crate).
 fn icon() -> egui::IconData {

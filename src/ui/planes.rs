@@ -8,8 +8,8 @@ use super::view_state::{Cell, ViewState, plane_index};
 use super::view3d::{self, View3d};
 use crate::render::{Plane, PlaneAxes};
 use crate::study::Study;
-use crate::workspace::Workspace;
 use crate::workspace::tracing::{Editor, HighlightKind, Tool};
+use crate::workspace::{Command, Workspace};
 
 /// Pointer state carried between frames.
 #[derive(Debug, Default)]
@@ -67,8 +67,11 @@ pub fn show(
     v3d: &mut View3d,
     hover: Option<[f64; 3]>,
     plan: &mut super::plan_panel::PlanState,
-) -> Option<AppCommand> {
-    let study = ws.study.as_ref()?;
+) -> Vec<AppCommand> {
+    let Some(study) = ws.study.as_ref() else {
+        return Vec::new();
+    };
+    let cut_flr = ws.cut_preview().and_then(|c| c.flr_percent());
     let ed = &mut ws.editor;
     let gap = 4.0;
     let area = ui.available_rect_before_wrap();
@@ -134,15 +137,16 @@ pub fn show(
                     plane_view::show(&mut ui, *p, study, view, cache, extras),
                 ));
             }
-            _ => out_3d = view3d::show(&mut ui, v3d, study, view, cut),
+            _ => out_3d = view3d::show(&mut ui, v3d, study, view, cut, cut_flr),
         }
     }
     ui.advance_cursor_after_rect(area);
     if let Some(c) = out_3d.cursor {
         view.cursor = c;
     }
+    let mut out = Vec::new();
     if let Some(plane) = out_3d.cut_changed {
-        v3d.cut_counts = Some(view3d::preview_cut(&mut ws.editor, study, &plane));
+        out.push(AppCommand::Case(Command::PreviewCut(plane)));
         // the next frame remakes the surfaces with this cut's resection
         ui.ctx().request_repaint();
     }
@@ -150,29 +154,26 @@ pub fn show(
         i.pointer
             .button_double_clicked(egui::PointerButton::Primary)
     });
-    Some(AppCommand::PlaneInputs(inputs, double))
+    out.push(AppCommand::PlaneInputs(inputs, double));
+    out
 }
 
-/// Hand what the pointer did on the planes to the active tool; true when the layers
-/// changed by an accepted action.
-pub fn apply_pointer(
-    ws: &mut Workspace,
+/// What the pointer did on the planes, as commands for the active tool of the
+/// tracing session (press, drag, release; a double click closes a polygon).
+pub fn pointer_commands(
+    ws: &Workspace,
     ptr: &mut Pointer,
     inputs: &[(Plane, PlaneInput)],
     double: bool,
-) -> bool {
-    if let Some(h) = inputs.iter().find_map(|(_, i)| i.hover) {
-        ptr.hover = Some(h);
-    } else {
-        ptr.hover = None;
-    }
-    let (Some(study), ed) = (&mut ws.study, &mut ws.editor) else {
-        return false;
+) -> Vec<Command> {
+    ptr.hover = inputs.iter().find_map(|(_, i)| i.hover);
+    let (Some(study), ed) = (&ws.study, &ws.editor) else {
+        return Vec::new();
     };
     if !ed.tool.uses_pointer() {
-        return false;
+        return Vec::new();
     }
-    let mut changed = false;
+    let mut out = Vec::new();
     for (p, input) in inputs {
         let axes = PlaneAxes::new(&study.ct.geometry, *p);
         let axis = Editor::axis(axes.normal);
@@ -183,24 +184,32 @@ pub fn apply_pointer(
         };
         match (input.primary, input.clicked) {
             (Some((v, true)), _) => {
-                changed |= ed.press(study, axis, v[axes.normal], at(v));
+                out.push(Command::Press {
+                    axis,
+                    slice: v[axes.normal],
+                    at: at(v),
+                });
                 ptr.pressed = true;
                 ptr.pressed_on = Some(*p);
             }
-            (Some((v, false)), _) if ptr.pressed => ed.drag(study, at(v)),
             // a quick click (press and release within one frame) is a press here
             (None, Some(v)) if !ptr.pressed => {
-                changed |= ed.press(study, axis, v[axes.normal], at(v));
+                out.push(Command::Press {
+                    axis,
+                    slice: v[axes.normal],
+                    at: at(v),
+                });
                 ptr.pressed = true;
                 ptr.pressed_on = Some(*p);
             }
+            (Some((v, false)), _) if ptr.pressed => out.push(Command::Drag(at(v))),
             // a whole drag within one frame: press, drag and release now
             (None, None) if !ptr.pressed => {
                 if let Some((a, b)) = input.quick_drag {
                     let slice = a[axes.normal].round() as usize;
-                    changed |= ed.press(study, axis, slice, a);
-                    ed.drag(study, b);
-                    changed |= ed.release(study);
+                    out.push(Command::Press { axis, slice, at: a });
+                    out.push(Command::Drag(b));
+                    out.push(Command::Release);
                 }
             }
             _ => {}
@@ -213,20 +222,16 @@ pub fn apply_pointer(
             .find(|(p, _)| Some(*p) == ptr.pressed_on)
             .and_then(|(_, i)| i.release_at);
         if let Some(c) = end {
-            ed.drag(study, c);
+            out.push(Command::Drag(c));
         }
-        changed |= ed.release(study);
+        out.push(Command::Release);
         ptr.pressed = false;
         ptr.pressed_on = None;
     }
-    if double && ed.tool == Tool::Polygon && ed.outline.is_some() {
-        changed |= ed.close_outline(study);
+    if double && ed.tool == Tool::Polygon {
+        out.push(Command::CloseOutline);
     }
-    if let Some(r) = ed.placed_ruler.take() {
-        ws.add_ruler(r);
-        changed = true;
-    }
-    changed
+    out
 }
 
 /// Colours of the tracing highlight's values (`workspace::tracing::HL_*`).

@@ -2,7 +2,7 @@
 //! bowel, diaphragm, procedures, HIPEC, liver part, photos. The PCI and CC score are
 //! entered on the PCI tab. Numbers are typed as text and checked as they are typed.
 
-use crate::report::{Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Photo, Report};
+use crate::report::{Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Report};
 use egui::Color32;
 use std::collections::HashMap;
 
@@ -435,12 +435,4 @@ pub fn show(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, b
         }
     }
     (changed, add_photo)
-}
-
-/// A photo chosen in the dialog.
-pub fn photo(path: &std::path::Path) -> Photo {
-    Photo {
-        path: path.display().to_string(),
-        caption: String::new(),
-    }
 }

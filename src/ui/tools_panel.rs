@@ -3,7 +3,7 @@
 //! (core logic in `workspace::tracing`) and binds the tool settings; every action
 //! (accept, discard, region tools, undo, grow, files) comes back as an [`AppCommand`].
 
-use super::command::{AppCommand, Purpose, TraceAction};
+use super::command::{AppCommand, Command, Purpose, TraceAction};
 use crate::render::Plane;
 use crate::segmentation::Layer;
 use crate::segmentation::seeds::SeedKind;
@@ -66,7 +66,7 @@ pub fn show(
                 .add_enabled(ed.cut.is_some(), egui::Button::new("Flip side"))
                 .clicked()
             {
-                cmds.push(AppCommand::Trace(TraceAction::FlipCut));
+                cmds.push(AppCommand::trace(TraceAction::FlipCut));
             }
         });
         ui.separator();
@@ -80,10 +80,10 @@ pub fn show(
         ));
         ui.horizontal(|ui| {
             if ui.button("Accept (Enter)").clicked() {
-                cmds.push(AppCommand::Trace(TraceAction::Accept));
+                cmds.push(AppCommand::trace(TraceAction::Accept));
             }
             if ui.button("Discard (Esc)").clicked() {
-                cmds.push(AppCommand::Trace(TraceAction::Discard));
+                cmds.push(AppCommand::trace(TraceAction::Discard));
             }
         });
         ui.separator();
@@ -109,7 +109,7 @@ pub fn show(
             )
             .clicked()
         {
-            cmds.push(AppCommand::Trace(TraceAction::FillBetween(slice_axis.0)));
+            cmds.push(AppCommand::trace(TraceAction::FillBetween(slice_axis.0)));
         }
     });
     ui.separator();
@@ -117,12 +117,12 @@ pub fn show(
     ui.strong("Region tools");
     ui.horizontal_wrapped(|ui| {
         if ui.button("Keep largest part").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::Region(
+            cmds.push(AppCommand::trace(TraceAction::Region(
                 RegionOp::KeepLargest,
             )));
         }
         if ui.button("Fill holes (3-D)").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::Region(
+            cmds.push(AppCommand::trace(TraceAction::Region(
                 RegionOp::FillHoles3d,
             )));
         }
@@ -130,14 +130,14 @@ pub fn show(
             .button(format!("Fill holes ({} slices)", slice_axis.1))
             .clicked()
         {
-            cmds.push(AppCommand::Trace(TraceAction::Region(
+            cmds.push(AppCommand::trace(TraceAction::Region(
                 RegionOp::FillHoles2d(slice_axis.0),
             )));
         }
     });
     ui.horizontal(|ui| {
         if ui.button("Remove islands under").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::Region(
+            cmds.push(AppCommand::trace(TraceAction::Region(
                 RegionOp::RemoveIslands,
             )));
         }
@@ -150,10 +150,10 @@ pub fn show(
     });
     ui.horizontal(|ui| {
         if ui.button("Grow").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::Region(RegionOp::Grow)));
+            cmds.push(AppCommand::trace(TraceAction::Region(RegionOp::Grow)));
         }
         if ui.button("Shrink").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::Region(RegionOp::Shrink)));
+            cmds.push(AppCommand::trace(TraceAction::Region(RegionOp::Shrink)));
         }
         ui.label("by");
         ui.add(
@@ -170,13 +170,13 @@ pub fn show(
             .add_enabled(ed.can_undo(), egui::Button::new("Undo (Ctrl+Z)"))
             .clicked()
         {
-            cmds.push(AppCommand::Undo);
+            cmds.push(AppCommand::Case(Command::Undo));
         }
         if ui
             .add_enabled(ed.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)"))
             .clicked()
         {
-            cmds.push(AppCommand::Redo);
+            cmds.push(AppCommand::Case(Command::Redo));
         }
     });
     ui.small(format!(
@@ -336,7 +336,7 @@ fn seeds_section(
             cmds.push(AppCommand::StartGrow);
         }
         if ui.button("Clear seeds").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::ClearSeeds));
+            cmds.push(AppCommand::trace(TraceAction::ClearSeeds));
         }
         if ui.button("Open seeds...").clicked() {
             cmds.push(AppCommand::AskFile(Purpose::OpenSeeds));
@@ -360,7 +360,7 @@ fn trainee_section(ui: &mut egui::Ui, ed: &mut Editor, study: &Study, cmds: &mut
             cmds.push(AppCommand::AskFile(Purpose::Reference));
         }
         if ed.reference.is_some() && ui.button("Remove").clicked() {
-            cmds.push(AppCommand::Trace(TraceAction::RemoveReference));
+            cmds.push(AppCommand::trace(TraceAction::RemoveReference));
         }
     });
     let Some(name) = ed.reference.as_ref().map(|r| r.name.clone()) else {
@@ -416,7 +416,6 @@ pub fn rulers_section(
     tool: Tool,
     g: &crate::volume::Geometry,
 ) -> Vec<AppCommand> {
-    use super::command::RulerAction;
     let mut cmds = Vec::new();
     if rulers.is_empty() && tool != Tool::Ruler {
         return cmds;
@@ -438,14 +437,14 @@ pub fn rulers_section(
                 r.label(&g.affine)
             );
             if ui.link(text).on_hover_text("Show its slice").clicked() {
-                cmds.push(AppCommand::Ruler(RulerAction::Show(i)));
+                cmds.push(AppCommand::ShowRuler(i));
             }
             if ui
                 .small_button("Delete")
                 .on_hover_text(format!("Delete ruler {}", i + 1))
                 .clicked()
             {
-                cmds.push(AppCommand::Ruler(RulerAction::Delete(i)));
+                cmds.push(AppCommand::Case(Command::DeleteRuler(i)));
             }
         });
     }

@@ -63,7 +63,7 @@ pub fn show(ui: &mut egui::Ui, tab: Tab, st: &mut WorkState, ws: &Workspace) -> 
             }
         });
     if draft != ws.report {
-        cmds.push(AppCommand::SetReport(Box::new(draft)));
+        cmds.push(AppCommand::set_report(draft));
     }
     cmds
 }

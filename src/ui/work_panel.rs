@@ -59,7 +59,7 @@ pub fn show(
                 cmds.push(AppCommand::AskFile(Purpose::AfterPve));
             }
             if st.plan.inputs != ws.planning {
-                cmds.push(AppCommand::SetPlanning(st.plan.inputs.clone()));
+                cmds.push(AppCommand::set_planning(st.plan.inputs.clone()));
             }
         }
         Tab::Pci | Tab::Report => {

@@ -110,6 +110,13 @@ impl Counts {
         self.total - self.tumour
     }
 
+    /// FLR % from the counts: remnant / (total liver - tumour) (the ratio of voxel
+    /// counts equals the ratio of volumes); None without functional liver.
+    pub fn flr_percent(&self) -> Option<f64> {
+        let f = self.functional();
+        (f > 0).then(|| 100.0 * self.remnant as f64 / f as f64)
+    }
+
     /// True when a stage-1 resection is traced (a two-stage plan).
     pub fn two_stage(&self) -> bool {
         self.stage1_resected + self.stage1_tumour > 0

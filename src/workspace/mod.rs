@@ -8,8 +8,11 @@
 //! one last saved". Caches keyed on a [`Study`]'s revision cannot mix two patients'
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
+pub mod command;
 mod seg;
 pub mod tracing;
+
+pub use command::{Applied, CaseSave, Command, LayerStep, ScriptedStroke, TraceAction};
 
 pub use crate::snapshot::{ScanSnapshot, Snapshot};
 
@@ -33,8 +36,14 @@ pub enum WorkspaceError {
     Io(#[from] crate::segmentation::io::IoError),
     #[error(transparent)]
     Seg(#[from] crate::seg::SegError),
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
+    #[error("{what}: {message}")]
+    Invalid { what: &'static str, message: String },
+    #[error(transparent)]
+    Write(#[from] crate::fsutil::AtomicWriteError),
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }
 
 fn file_error(path: &Path, e: impl std::fmt::Display) -> WorkspaceError {
@@ -75,6 +84,11 @@ pub struct Workspace {
     /// The study revision last folded into `revision`.
     seen_layers: u64,
     tumours: Option<(u64, Vec<Component>)>,
+    /// The counts the cut placed in 3-D would leave (while it is pending).
+    cut_preview: Option<crate::volumetry::Counts>,
+    /// Stamps of the files saved from this workspace (labels, layers, report), so a
+    /// save over one another program changed since is refused.
+    written: std::collections::HashMap<PathBuf, FileStamp>,
 }
 
 impl Default for Workspace {
@@ -98,6 +112,8 @@ impl Workspace {
             saved_revision: Some(0),
             seen_layers: 0,
             tumours: None,
+            cut_preview: None,
+            written: Default::default(),
         }
     }
 
@@ -244,8 +260,7 @@ impl Workspace {
 
     /// The case's PCI when any region is scored (for the resectability checklist).
     pub fn pci_total(&self) -> Option<u32> {
-        let p = &self.report.pci;
-        (p.unscored_count() < crate::pci::REGIONS.len()).then(|| u32::from(p.total()))
+        self.report.pci.scored_total()
     }
 
     /// Tumour lesions of the open study, recomputed only when its layers change.
@@ -274,12 +289,37 @@ impl Workspace {
     /// autosave) are loaded onto it; returns notes for the user (never an error: a
     /// scan without its layers still opens, and the note says why).
     pub fn install(&mut self, study: Study) -> Vec<String> {
+        let (mut notes, layers) = self.install_scan(study);
+        match layers {
+            Some(Ok(n)) => notes.push(n),
+            Some(Err(e)) => notes.push(format!("the traced layers were not loaded: {e}")),
+            None => {}
+        }
+        notes
+    }
+
+    /// [`Workspace::install`] for the command line and the headless session, where
+    /// layers that do not load are an error (the scan stays open without them).
+    pub fn install_checked(&mut self, study: Study) -> Result<Vec<String>, WorkspaceError> {
+        let (mut notes, layers) = self.install_scan(study);
+        if let Some(l) = layers {
+            notes.push(l?);
+        }
+        Ok(notes)
+    }
+
+    /// The scan goes in; the notes, and how loading the waiting layers went (if any).
+    fn install_scan(
+        &mut self,
+        study: Study,
+    ) -> (Vec<String>, Option<Result<String, WorkspaceError>>) {
         let mut notes = Vec::new();
         let clean = !self.has_unsaved_changes();
         self.sync();
         self.seen_layers = study.revision; // opening a scan is not itself a change
         self.study = Some(study);
         self.tumours = None;
+        self.cut_preview = None;
         // DICOM patient fields fill the report header's empty fields; that alone is
         // not unsaved work (it comes back with the images).
         let (filled, note) = self.prefill_patient();
@@ -301,11 +341,9 @@ impl Workspace {
         } else {
             self.rulers.clear();
         }
+        let mut layers = None;
         if let Some(lp) = self.pending_layers.take() {
-            match self.open_layers(&lp) {
-                Ok(n) => notes.push(n),
-                Err(e) => notes.push(format!("the traced layers were not loaded: {e}")),
-            }
+            layers = Some(self.open_layers(&lp));
             self.editor.clear_history();
             if std::mem::take(&mut self.restoring) {
                 // restored work stays "unsaved" until the surgeon saves a case
@@ -314,7 +352,24 @@ impl Workspace {
                 self.mark_saved(); // a case's own layers are not an unsaved change
             }
         }
-        notes
+        (notes, layers)
+    }
+
+    /// Open a case with its scan and layers now (the command line): the scan is read
+    /// only when the case names one and its layers file is there (a case without
+    /// them is its report alone). Returns the warnings (moved or changed scan...) and
+    /// notes.
+    pub fn open_case_now(&mut self, path: &Path) -> Result<Vec<String>, WorkspaceError> {
+        let (scan, mut notes) = self.open_case_parts(path)?;
+        let layers_there = self.pending_layers.as_ref().is_some_and(|p| p.exists());
+        if let (Some((sp, series)), true) = (scan, layers_there) {
+            let study = Study::open_series(&sp, series.as_deref(), crate::task::Task::none())
+                .map_err(|e| file_error(&sp, e))?;
+            notes.extend(self.install_checked(study)?);
+        } else {
+            self.pending_layers = None;
+        }
+        Ok(notes)
     }
 
     /// Fill the report header's empty patient fields from the DICOM series; says so
@@ -372,6 +427,20 @@ impl Workspace {
         &mut self,
         path: &Path,
     ) -> Result<(Option<ScanToOpen>, String), WorkspaceError> {
+        let (scan, warnings) = self.open_case_parts(path)?;
+        let mut msg = format!("case opened from {}", path.display());
+        for w in &warnings {
+            msg.push_str("; ");
+            msg.push_str(w);
+        }
+        Ok((scan, msg))
+    }
+
+    /// [`Workspace::open_case`]: the scan to load and the warnings, apart.
+    fn open_case_parts(
+        &mut self,
+        path: &Path,
+    ) -> Result<(Option<ScanToOpen>, Vec<String>), WorkspaceError> {
         let o = crate::case::open(path).map_err(|e| file_error(path, e))?;
         self.report = o.report;
         self.planning = o.case.planning.clone();
@@ -381,17 +450,12 @@ impl Workspace {
         });
         self.editor.last_cut = o.case.cut_plane;
         self.rulers = o.case.rulers.clone();
-        let mut msg = format!("case opened from {}", path.display());
-        for w in &o.warnings {
-            msg.push_str("; ");
-            msg.push_str(w);
-        }
         self.touch();
         self.pending_layers = o.scan_path.as_ref().and(o.layers_path);
         self.restoring = false;
         self.mark_saved();
         let series = o.scan_series.clone();
-        Ok((o.scan_path.map(|p| (p, series)), msg))
+        Ok((o.scan_path.map(|p| (p, series)), o.warnings))
     }
 
     /// Take back the work an autosave holds: report, planning and cut plane now;

@@ -333,6 +333,11 @@ impl UndoStack {
         }
     }
 
+    /// Forget the newest undone edit (a change taken back that must not be redone).
+    pub fn forget_redo(&mut self) {
+        self.redo.pop();
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }

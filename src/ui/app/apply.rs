@@ -1,16 +1,17 @@
 //! The one place the app's state changes: each [`AppCommand`] a panel, a key, a
-//! dialog or a finished background job sends is carried out here. A command may ask
-//! for follow-up commands (`follow`), applied after it in order; nothing re-enters.
+//! dialog or a finished background job sends is carried out here. Actions on the
+//! open case (`AppCommand::Case`) go on to `Workspace::apply`, as `remnant session`
+//! sends them. A command may ask for follow-up commands (`follow`), applied after it
+//! in order; nothing re-enters `RemnantApp::apply`.
 
 use super::loading::loaded;
 use super::{Outcome, RemnantApp};
 use crate::render::PlaneAxes;
 use crate::study::Study;
-use crate::ui::command::{AppCommand, CloseChoice, Purpose, TraceAction};
+use crate::ui::command::{AppCommand, CloseChoice, Purpose};
 use crate::ui::dicom_picker::wants_picker;
 use crate::ui::planes;
 use crate::workspace::tracing::PendingKind;
-use crate::workspace::{CaseFile, Workspace};
 
 /// Carry out one command; follow-up commands go to `follow`.
 pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>) -> Outcome {
@@ -51,10 +52,10 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         }
         C::FileChosen(purpose, path) => super::files::chosen(app, purpose, path, follow),
         C::SaveCase => {
-            match app.ws.case.as_ref().map(|c| c.path.clone()) {
-                Some(p) => app.apply(C::FileChosen(Purpose::SaveCase, p)),
-                None => app.apply(C::AskFile(Purpose::SaveCase)),
-            }
+            follow.push(match app.ws.case.as_ref().map(|c| c.path.clone()) {
+                Some(p) => C::FileChosen(Purpose::SaveCase, p),
+                None => C::AskFile(Purpose::SaveCase),
+            });
             Ok(None)
         }
         C::CancelLoad => {
@@ -66,29 +67,14 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             app.jobs.grow.iter().for_each(|(j, _)| j.cancel());
             Ok(None)
         }
-        C::SetReport(r) => {
-            app.ws.set_report(*r);
-            Ok(None)
-        }
-        C::SetPlanning(p) => {
-            app.ws.set_planning(p);
-            Ok(None)
-        }
+        C::Case(c) => case(app, c),
         C::PlaneInputs(inputs, double) => {
-            app.jobs.autosave.now |=
-                planes::apply_pointer(&mut app.ws, &mut app.pointer, &inputs, double);
+            let cmds = planes::pointer_commands(&app.ws, &mut app.pointer, &inputs, double);
+            follow.extend(cmds.into_iter().map(C::Case));
             Ok(None)
         }
-        C::Trace(action) => {
-            app.jobs.autosave.now |= trace(&mut app.ws, action);
-            Ok(None)
-        }
-        C::Ruler(action) => {
-            app.jobs.autosave.now |= ruler(app, action);
-            Ok(None)
-        }
-        C::Undo | C::Redo | C::Confirm | C::Escape => {
-            app.jobs.autosave.now |= edit_key(&mut app.ws, &cmd);
+        C::ShowRuler(i) => {
+            show_ruler(app, i);
             Ok(None)
         }
         C::StepSlice(step) => {
@@ -139,7 +125,7 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         C::Close(choice) => {
             app.confirm_close = false;
             match choice {
-                CloseChoice::Save => app.apply(C::SaveCase),
+                CloseChoice::Save => follow.push(C::SaveCase),
                 CloseChoice::Discard => {
                     app.jobs.autosave.clear();
                     app.ws.mark_saved();
@@ -156,17 +142,11 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             let out = super::loading::finish(app, r, cancelled);
             super::exercise::after_load(app, ok, out)
         }
-        C::Saved(Ok((path, stamp))) => {
-            app.jobs.autosave.clear();
-            app.ws.case = Some(CaseFile {
-                path: path.clone(),
-                stamp,
-            });
-            Ok(Some(format!("case saved to {}", path.display())))
-        }
-        C::Saved(Err(e)) => {
-            app.ws.mark_unsaved();
-            Err(format!("the case was NOT saved: {e}"))
+        C::Saved(r) => {
+            if r.is_ok() {
+                app.jobs.autosave.clear();
+            }
+            app.ws.finish_save(r).map(Some)
         }
         C::Autosaved(r) => r
             .map(|()| None)
@@ -202,82 +182,29 @@ fn start_grow(app: &mut RemnantApp) -> Outcome {
     Ok(None)
 }
 
-/// Undo / redo, and Enter / Esc for outlines and previews; true when layers changed.
-fn edit_key(ws: &mut Workspace, cmd: &AppCommand) -> bool {
-    let (Some(study), ed) = (&mut ws.study, &mut ws.editor) else {
-        return false;
-    };
-    match cmd {
-        AppCommand::Undo => ed.undo(study),
-        AppCommand::Redo => ed.redo(study),
-        AppCommand::Confirm if ed.outline.is_some() => ed.close_outline(study),
-        AppCommand::Confirm => ed.pending.is_some() && ed.accept(study),
-        AppCommand::Escape if ed.outline.is_some() => {
-            ed.outline = None;
-            false
-        }
-        AppCommand::Escape if ed.ruler.is_some() => {
-            ed.ruler = None;
-            false
-        }
-        AppCommand::Escape => {
-            ed.discard();
-            false
-        }
-        _ => false,
+/// An action on the open case: `Workspace::apply`, an autosave at once after a layer
+/// or ruler change; a file action's outcome is a notice.
+fn case(app: &mut RemnantApp, cmd: crate::workspace::Command) -> Outcome {
+    let notify = cmd.is_file_action();
+    let post_pve = matches!(cmd, crate::workspace::Command::LoadPostPve(_));
+    let done = app.ws.apply(cmd).map_err(|e| e.to_string())?;
+    if post_pve {
+        // the Plan tab's inputs show the post-PVE scan once it is in
+        app.work.plan.inputs.post_pve = app.ws.planning.post_pve.clone();
     }
+    app.jobs.autosave.now |= done.autosave_now();
+    Ok(done.message.filter(|_| notify))
 }
 
-/// An action of the Tools tab; true when the layers changed (autosave now).
-fn trace(ws: &mut Workspace, action: TraceAction) -> bool {
-    let (Some(study), ed) = (&mut ws.study, &mut ws.editor) else {
-        return false;
-    };
-    match action {
-        TraceAction::Accept => ed.accept(study),
-        TraceAction::Discard => {
-            ed.discard();
-            false
+/// Show a ruler: the crosshair to its middle, its plane active.
+fn show_ruler(app: &mut RemnantApp, i: usize) {
+    if let (Some(r), Some(view), Some(study)) = (app.ws.rulers.get(i), &mut app.view, &app.ws.study)
+    {
+        let dims = study.ct.dims();
+        for k in 0..3 {
+            let mid = ((r.a[k] + r.b[k]) / 2.0).round().max(0.0) as usize;
+            view.cursor[k] = mid.min(dims[k] - 1);
         }
-        TraceAction::FlipCut => {
-            ed.flip_cut(study);
-            false
-        }
-        TraceAction::FillBetween(axis) => {
-            if let Err(e) = ed.fill_between(study, axis) {
-                ed.message = Some(e.to_string());
-            }
-            false
-        }
-        TraceAction::Region(op) => ed.region(study, op),
-        TraceAction::ClearSeeds => {
-            ed.clear_seeds();
-            false
-        }
-        TraceAction::RemoveReference => {
-            ed.set_reference(None);
-            false
-        }
-    }
-}
-
-/// Show or delete a ruler; true when the case changed (autosave now).
-fn ruler(app: &mut RemnantApp, action: crate::ui::command::RulerAction) -> bool {
-    use crate::ui::command::RulerAction;
-    match action {
-        RulerAction::Delete(i) => app.ws.delete_ruler(i).is_some(),
-        RulerAction::Show(i) => {
-            if let (Some(r), Some(view), Some(study)) =
-                (app.ws.rulers.get(i), &mut app.view, &app.ws.study)
-            {
-                let dims = study.ct.dims();
-                for k in 0..3 {
-                    let mid = ((r.a[k] + r.b[k]) / 2.0).round().max(0.0) as usize;
-                    view.cursor[k] = mid.min(dims[k] - 1);
-                }
-                view.active = r.plane;
-            }
-            false
-        }
+        view.active = r.plane;
     }
 }

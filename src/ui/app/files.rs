@@ -6,8 +6,8 @@ use super::RemnantApp;
 use super::loading::loaded;
 use crate::study::Study;
 use crate::ui::command::{AppCommand, Purpose};
-use crate::workspace::Workspace;
-use std::path::{Path, PathBuf};
+use crate::workspace::Command;
+use std::path::PathBuf;
 
 /// Act on a chosen file (dialog, drag and drop, tests).
 pub fn chosen(
@@ -36,75 +36,28 @@ pub fn chosen(
                             .map_err(|e| e.to_string())
                     },
                 ),
-                Some((sp, None)) => app.apply(AppCommand::Open(sp)),
+                Some((sp, None)) => follow.push(AppCommand::Open(sp)),
                 None => {}
             }
             return Ok(Some(msg));
         }
         Purpose::SaveCase => {
-            let last = ws
-                .case
-                .as_ref()
-                .filter(|c| c.path == path)
-                .map(|c| c.stamp.clone());
-            ws.fill_liver_figures();
-            let snap = ws.snapshot();
-            ws.mark_saved();
-            app.jobs.spawn_save(path, last, snap);
+            let save = ws.begin_save(&path);
+            app.jobs.spawn_save(save);
             return Ok(None);
         }
-        Purpose::ExportPdf => return export_pdf(ws, &path).map(Some),
-        Purpose::AddPhoto => {
-            let mut r = ws.report.clone();
-            r.photos.push(crate::ui::report_panel::photo(&path));
-            ws.set_report(r);
-            return Ok(None);
-        }
-        Purpose::AfterPve => {
-            let map = Workspace::read_other_label_map(&path).map_err(|e| e.to_string())?;
-            // kept with the planning, so a saved case and its PDF carry the growth
-            let mut planning = ws.planning.clone();
-            planning.post_pve = Some(crate::volumetry::growth::PostPveScan {
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                counts: crate::volumetry::Counts::from_bits(&map.bits),
-                voxel_mm3: map.geometry.voxel_volume_mm3(),
-            });
-            app.work.plan.inputs.post_pve = planning.post_pve.clone();
-            ws.set_planning(planning);
-            return Ok(Some(format!(
-                "post-PVE label map loaded from {}",
-                path.display()
-            )));
-        }
-        Purpose::OpenLayers => ws.open_layers(&path),
-        Purpose::ImportMask(layer) => ws.import_mask(&path, layer),
-        Purpose::Reference => ws.load_reference(&path),
-        Purpose::OpenSeeds => ws.open_seeds(&path),
-        Purpose::SaveSeeds => ws.save_seeds(&path),
-        Purpose::SaveLabels => ws.save_labels(&path),
-        Purpose::ExportSeg => ws.export_seg(&path),
-        Purpose::ImportSeg => ws.import_seg(&path),
+        Purpose::ExportPdf => Command::ExportPdf(path),
+        Purpose::AddPhoto => Command::AddPhoto(path),
+        Purpose::AfterPve => Command::LoadPostPve(path),
+        Purpose::OpenLayers => Command::OpenLayers(path),
+        Purpose::ImportMask(layer) => Command::ImportMask(path, layer),
+        Purpose::Reference => Command::LoadReference(path),
+        Purpose::OpenSeeds => Command::OpenSeeds(path),
+        Purpose::SaveSeeds => Command::SaveSeeds(path),
+        Purpose::SaveLabels => Command::SaveLabels(path),
+        Purpose::ExportSeg => Command::ExportSeg(path),
+        Purpose::ImportSeg => Command::ImportSeg(path),
     };
-    let changed = matches!(
-        purpose,
-        Purpose::OpenLayers | Purpose::ImportMask(_) | Purpose::ImportSeg
-    );
-    app.jobs.autosave.now |= changed && done.is_ok();
-    done.map(Some).map_err(|e| e.to_string())
-}
-
-/// Write the report PDF (key slices, liver figures) to `path`.
-pub fn export_pdf(ws: &mut Workspace, path: &Path) -> Result<String, String> {
-    ws.fill_liver_figures();
-    let images = ws
-        .study
-        .as_ref()
-        .map(|s| crate::case::key_images(s, &ws.rulers))
-        .unwrap_or_default();
-    let pdf = crate::report::render_pdf(&ws.report, &images).map_err(|e| e.to_string())?;
-    crate::fsutil::atomic_write(path, &pdf).map_err(|e| e.to_string())?;
-    Ok(format!("report exported to {}", path.display()))
+    follow.insert(0, AppCommand::Case(done));
+    Ok(None)
 }

@@ -15,13 +15,11 @@ use crate::mesh::MeshOptions;
 use crate::mesh::camera::{Camera, DIRECTIONS, StandardView, Viewport, first_hit_any};
 use crate::mesh::cut_handles::{self, Handle, PlaneFrame};
 use crate::mesh::scene::{SceneLayer, surface_style, update_scene};
-use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
-use crate::segmentation::tools::{EditCtx, Grid, PaintRules, Preview};
+use crate::segmentation::tools::{EditCtx, Grid, PaintRules};
 use crate::study::Study;
 use crate::task::Job;
-use crate::volumetry::Counts;
-use crate::workspace::tracing::{Editor, Pending, PendingKind};
+use crate::workspace::tracing::{Editor, Pending};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use gl::{DrawItem, MAX_ITEMS, Overlay};
 use std::collections::VecDeque;
@@ -58,8 +56,6 @@ pub struct View3d {
     pub error: Option<String>,
     /// The cutting plane placed in 3-D (moved and tilted with its handles).
     pub cut3d: Option<CutPlane>,
-    /// Counts with the 3-D cut applied (the live FLR), once previewed.
-    pub cut_counts: Option<Counts>,
     /// Handle being dragged: the handle, the plane and frame when the drag began, where it began.
     dragging: Option<(Handle, CutPlane, PlaneFrame, [f64; 2])>,
     last_preview: Option<Instant>,
@@ -95,7 +91,6 @@ impl Default for View3d {
             last_log: None,
             error: None,
             cut3d: None,
-            cut_counts: None,
             dragging: None,
             last_preview: None,
             moving_until: None,
@@ -117,11 +112,7 @@ pub struct PendingCut<'a> {
 
 /// The editor's pending cut (2-D cut tool or a plane placed in 3-D), if one waits.
 pub fn pending_cut<'a>(editor: &'a Editor, study: &Study) -> Option<PendingCut<'a>> {
-    let pending = editor
-        .pending
-        .as_ref()
-        .filter(|p| p.kind == PendingKind::Cut)?;
-    let plane = editor.cut_plane(study).or(editor.cut3d)?;
+    let (pending, plane) = editor.pending_cut(study)?;
     Some(PendingCut { pending, plane })
 }
 
@@ -138,21 +129,8 @@ pub struct ShownCut {
 pub struct View3dOutput {
     /// A click hit a surface here: move the crosshair (voxel index).
     pub cursor: Option<[usize; 3]>,
-    /// The 3-D cutting plane moved: preview its resection (see `preview_cut`).
+    /// The 3-D cutting plane moved: preview its resection (`Command::PreviewCut`).
     pub cut_changed: Option<CutPlane>,
-}
-
-/// Preview a 3-D cut as the 2-D cut tool does (a pending "Cut plane" result for the
-/// resection layer, accepted with Enter or Accept), and return the counts after it.
-pub fn preview_cut(editor: &mut Editor, study: &Study, plane: &CutPlane) -> Counts {
-    let g = &study.ct.geometry;
-    let (idx, counts) = cut_handles::preview(&study.labels.bits, g, plane);
-    let p = Preview::from_indices(&Grid::of(g), &idx);
-    editor.set_pending(study, PendingKind::Cut, Layer::Resection, p);
-    // accepting it keeps this plane as the case's cutting plane (not a 2-D line)
-    editor.cut = None;
-    editor.cut3d = Some(*plane);
-    counts
 }
 
 impl View3d {
@@ -190,7 +168,6 @@ impl View3d {
             // another scan: its surfaces and a cut placed on the last one go
             self.scene.clear();
             self.cut3d = None;
-            self.cut_counts = None;
             Vec::new()
         };
         let mut bits = study.labels.bits.clone();
@@ -327,7 +304,12 @@ fn scene_bounds(scene: &[SceneLayer]) -> Option<([f64; 3], [f64; 3])> {
 }
 
 /// The toolbar: standard views, fit, overlays, frame rate.
-fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
+fn toolbar(
+    ui: &mut egui::Ui,
+    v: &mut View3d,
+    cut_flr: Option<f64>,
+    new_cut: &mut Option<CutPlane>,
+) {
     ui.horizontal_wrapped(|ui| {
         ui.label("3-D");
         for sv in StandardView::ALL {
@@ -356,7 +338,6 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
         {
             if placing {
                 v.cut3d = None;
-                v.cut_counts = None;
             } else {
                 // through the centre of the view, turned 20 degrees towards the viewer so it
                 // is not seen edge-on; it removes the screen-left side (the patient's right
@@ -378,19 +359,13 @@ fn toolbar(ui: &mut egui::Ui, v: &mut View3d, new_cut: &mut Option<CutPlane>) {
             p.remove_positive = !p.remove_positive;
             *new_cut = Some(*p);
         }
-        if let Some(c) = &v.cut_counts
+        if let Some(flr) = cut_flr
             && v.cut3d.is_some()
         {
-            let functional = c.total.saturating_sub(c.tumour);
-            if functional > 0 {
-                ui.label(format!(
-                    "FLR with this cut: {:.1} %",
-                    100.0 * c.remnant as f64 / functional as f64
-                ))
+            ui.label(format!("FLR with this cut: {flr:.1} %"))
                 .on_hover_text(
                     "remnant / (total liver - tumour), from voxel counts; Enter accepts the cut",
                 );
-            }
         }
         if v.busy() {
             ui.label("building surfaces...");
@@ -406,11 +381,12 @@ pub fn show(
     study: &Study,
     view: &ViewState,
     cut: Option<ShownCut>,
+    cut_flr: Option<f64>,
 ) -> View3dOutput {
     let mut out = View3dOutput::default();
     let cell = ui.max_rect();
     let mut new_cut = None;
-    toolbar(ui, v, &mut new_cut);
+    toolbar(ui, v, cut_flr, &mut new_cut);
     if let Some(p) = new_cut {
         v.cut3d = Some(p);
         out.cut_changed = Some(p);

@@ -309,6 +309,38 @@ impl Editor {
         ok
     }
 
+    /// Take back the newest undo step for good (a change the caller could not keep):
+    /// undone, and not left to redo.
+    pub fn take_back_last(&mut self, study: &mut Study) {
+        if self.undo(study) {
+            self.undo.forget_redo();
+        }
+    }
+
+    /// A brush stroke given as numbers (`remnant session`): sphere stamps along the
+    /// polyline on the stroke's layer, no paint rules; one undo step. Returns the
+    /// number of voxels changed.
+    pub fn scripted_stroke(
+        &mut self,
+        study: &mut Study,
+        s: &crate::workspace::command::ScriptedStroke,
+    ) -> usize {
+        let grid = Grid::of(&study.ct.geometry);
+        let ctx = EditCtx::new(&grid, study.ct.as_slice(), s.layer, PaintRules::default());
+        let e = paint_stroke(
+            &ctx,
+            &mut study.labels.bits,
+            &s.points,
+            s.radius_mm,
+            BrushShape::Sphere,
+            s.mode,
+        );
+        let n = e.changed_voxels();
+        self.highlight_dirty = true;
+        self.commit(study, e);
+        n
+    }
+
     /// Record a change made outside the tools (mask import, layers opened) as one
     /// undoable step: `before` is the label map before it.
     pub fn record_external(&mut self, study: &mut Study, before: &[u8]) {

@@ -95,6 +95,35 @@ impl Editor {
         self.set_pending(study, PendingKind::Cut, Layer::Resection, p);
     }
 
+    /// Preview a cutting plane placed in 3-D as the 2-D cut tool does (a pending "Cut
+    /// plane" result for the resection layer, accepted with Enter or Accept); returns
+    /// the counts accepting it would leave. Accepting keeps this plane as the case's
+    /// cutting plane.
+    pub fn preview_cut_plane(
+        &mut self,
+        study: &Study,
+        plane: &CutPlane,
+    ) -> crate::volumetry::Counts {
+        let g = &study.ct.geometry;
+        let (idx, counts) = crate::mesh::cut_handles::preview(&study.labels.bits, g, plane);
+        let p = Preview::from_indices(&Grid::of(g), &idx);
+        self.set_pending(study, PendingKind::Cut, Layer::Resection, p);
+        self.cut = None;
+        self.cut3d = Some(*plane);
+        counts
+    }
+
+    /// The pending cut (2-D cut tool or a plane placed in 3-D) and its plane, if one
+    /// waits: what the 3-D view shows applied.
+    pub fn pending_cut(&self, study: &Study) -> Option<(&Pending, CutPlane)> {
+        let pending = self
+            .pending
+            .as_ref()
+            .filter(|p| p.kind == PendingKind::Cut)?;
+        let plane = self.cut_plane(study).or(self.cut3d)?;
+        Some((pending, plane))
+    }
+
     /// Remove the other side of the cutting plane.
     pub fn flip_cut(&mut self, study: &Study) {
         if let Some(l) = &mut self.cut {

@@ -1,0 +1,521 @@
+//! Every action on the open case, as data: the desktop app (its panels, keys and
+//! dialogs wrap these in `AppCommand::Case`) and the headless `remnant session` (which
+//! parses text lines into them) both hand a [`Command`] to [`Workspace::apply`], the
+//! one place the case changes. So both share one undo history (the tracing editor's),
+//! one snapshot and one save path, and the same actions give the same case file.
+//!
+//! A case save is the one action in two halves, because the app writes it off the UI
+//! thread: [`Workspace::begin_save`] fills the liver figures and takes the snapshot,
+//! [`CaseSave::run`] writes it (anywhere), [`Workspace::finish_save`] records the
+//! outcome. [`Workspace::save_case_now`] does all three in turn.
+
+use super::{CaseFile, Workspace, WorkspaceError, file_error};
+use crate::fsutil::FileStamp;
+use crate::measure::Ruler;
+use crate::report::Report;
+use crate::segmentation::Layer;
+use crate::segmentation::plane_cut::CutPlane;
+use crate::segmentation::tools::{Axis, PaintMode};
+use crate::snapshot::Snapshot;
+use crate::volumetry::{Counts, PlanInputs};
+use crate::workspace::tracing::RegionOp;
+use std::path::{Path, PathBuf};
+
+/// Actions of the Tools tab on the tracing session (`workspace::tracing`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TraceAction {
+    /// Write the pending preview into its layer.
+    Accept,
+    Discard,
+    /// Remove the other side of the drawn cutting plane.
+    FlipCut,
+    /// Interpolate the active layer between its traced slices along an axis.
+    FillBetween(Axis),
+    Region(RegionOp),
+    ClearSeeds,
+    RemoveReference,
+}
+
+/// A brush stroke given as numbers (the headless session, scripts): sphere stamps of
+/// `radius_mm` along a polyline in voxel coordinates, on `layer`, with no paint rules
+/// (the stroke is written where it is given). One undo step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptedStroke {
+    pub layer: Layer,
+    pub points: Vec<[f64; 3]>,
+    pub radius_mm: f64,
+    pub mode: PaintMode,
+}
+
+/// One action on the open case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// The primary button went down on a plane at voxel coordinates `at`, on slice
+    /// `slice` of voxel axis `axis` (the active tool acts: brush, outline, fill...).
+    Press {
+        axis: Axis,
+        slice: usize,
+        at: [f64; 3],
+    },
+    /// The pointer moved with the button down.
+    Drag([f64; 3]),
+    /// The button came up (a stroke becomes one undo step; a ruler is placed).
+    Release,
+    Stroke(ScriptedStroke),
+    Trace(TraceAction),
+    Undo,
+    Redo,
+    /// Enter: close the outline being traced, or accept the pending result.
+    Confirm,
+    /// A double click with the polygon tool: close the outline being traced, if any.
+    CloseOutline,
+    /// Esc: drop the outline or ruler being placed, or discard the pending result.
+    Escape,
+    /// A cutting plane placed in the 3-D view: its resection becomes the pending
+    /// result (the counts after it are [`Workspace::cut_preview`]).
+    PreviewCut(CutPlane),
+    OpenLayers(PathBuf),
+    ImportMask(PathBuf, Layer),
+    ImportSeg(PathBuf),
+    /// Trainee mode: the reference mask the active layer is scored against.
+    LoadReference(PathBuf),
+    OpenSeeds(PathBuf),
+    /// A Remnant label map traced on the post-PVE scan: its counts join the planning.
+    LoadPostPve(PathBuf),
+    SetReport(Box<Report>),
+    SetPlanning(Box<PlanInputs>),
+    AddPhoto(PathBuf),
+    AddRuler(Ruler),
+    /// Delete ruler `i` (0-based).
+    DeleteRuler(usize),
+    SaveLabels(PathBuf),
+    /// The layer bits, exact (Remnant's own format).
+    SaveLayers(PathBuf),
+    SaveReport(PathBuf),
+    SaveSeeds(PathBuf),
+    ExportSeg(PathBuf),
+    ExportPdf(PathBuf),
+}
+
+impl Command {
+    /// A file action, whose outcome the app shows as a notice (tool actions show
+    /// theirs in the Tools panel).
+    pub fn is_file_action(&self) -> bool {
+        use Command as C;
+        matches!(
+            self,
+            C::OpenLayers(_)
+                | C::ImportMask(..)
+                | C::ImportSeg(_)
+                | C::LoadReference(_)
+                | C::OpenSeeds(_)
+                | C::LoadPostPve(_)
+                | C::SaveLabels(_)
+                | C::SaveLayers(_)
+                | C::SaveReport(_)
+                | C::SaveSeeds(_)
+                | C::ExportSeg(_)
+                | C::ExportPdf(_)
+        )
+    }
+}
+
+/// What a layer change did to the undo history (so a change the caller cannot keep,
+/// e.g. one whose autosave failed, can be taken back exactly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerStep {
+    /// A new undo step.
+    Edit,
+    Undo,
+    Redo,
+}
+
+/// What [`Workspace::apply`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    /// The layers changed, and how (the app autosaves at once after one).
+    pub layers: Option<LayerStep>,
+    /// The rulers changed (placed or deleted).
+    pub rulers: bool,
+    /// A line for the user.
+    pub message: Option<String>,
+}
+
+impl Applied {
+    fn note(message: String) -> Applied {
+        Applied {
+            message: Some(message),
+            ..Applied::default()
+        }
+    }
+
+    fn layers(changed: bool, step: LayerStep, message: Option<String>) -> Applied {
+        Applied {
+            layers: changed.then_some(step),
+            message,
+            ..Applied::default()
+        }
+    }
+
+    /// Worth an autosave at once (the app writes other changes on its interval).
+    pub fn autosave_now(&self) -> bool {
+        self.layers.is_some() || self.rulers
+    }
+}
+
+/// What a command may change besides the layers, kept to take the command back.
+pub struct Checkpoint {
+    report: Report,
+    planning: PlanInputs,
+    rulers: Vec<Ruler>,
+    cut: Option<CutPlane>,
+}
+
+/// A case save prepared on the workspace, to run anywhere (the app: a worker thread).
+pub struct CaseSave {
+    pub path: PathBuf,
+    /// The case file's stamp when this program last read or wrote it (a save over a
+    /// file another program changed since is refused).
+    pub last: Option<FileStamp>,
+    pub snapshot: Snapshot,
+}
+
+impl CaseSave {
+    /// Write the layers and the case file; the stamp of the written case.
+    pub fn run(self) -> Result<(PathBuf, FileStamp), String> {
+        crate::case::save_checked(&self.path, self.last.as_ref(), &self.snapshot)
+            .map(|st| (self.path, st))
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Workspace {
+    /// Carry out one action on the open case. Errors leave the case as it was.
+    pub fn apply(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        use Command as C;
+        let mut out = match cmd {
+            C::Press { axis, slice, at } => {
+                let (study, ed) = self.tracing()?;
+                let changed = ed.press(study, axis, slice, at);
+                Applied::layers(changed, LayerStep::Edit, None)
+            }
+            C::Drag(at) => {
+                let (study, ed) = self.tracing()?;
+                ed.drag(study, at);
+                Applied::default()
+            }
+            C::Release => {
+                let (study, ed) = self.tracing()?;
+                let changed = ed.release(study);
+                Applied::layers(changed, LayerStep::Edit, None)
+            }
+            C::Stroke(s) => {
+                let (study, ed) = self.tracing()?;
+                let n = ed.scripted_stroke(study, &s);
+                let msg = match n {
+                    0 => "nothing changed".to_string(),
+                    n => format!("{n} voxels changed"),
+                };
+                Applied::layers(n > 0, LayerStep::Edit, Some(msg))
+            }
+            C::Trace(action) => self.trace(action)?,
+            C::Undo => {
+                let (study, ed) = self.tracing()?;
+                let ok = ed.undo(study);
+                let msg = (!ok).then(|| "nothing to undo".to_string());
+                Applied::layers(ok, LayerStep::Undo, msg.or(Some("undone".into())))
+            }
+            C::Redo => {
+                let (study, ed) = self.tracing()?;
+                let ok = ed.redo(study);
+                let msg = (!ok).then(|| "nothing to redo".to_string());
+                Applied::layers(ok, LayerStep::Redo, msg.or(Some("redone".into())))
+            }
+            C::Confirm => {
+                let (study, ed) = self.tracing()?;
+                let changed = if ed.outline.is_some() {
+                    ed.close_outline(study)
+                } else {
+                    ed.pending.is_some() && ed.accept(study)
+                };
+                Applied::layers(changed, LayerStep::Edit, None)
+            }
+            C::CloseOutline => {
+                let (study, ed) = self.tracing()?;
+                let changed = ed.outline.is_some() && ed.close_outline(study);
+                Applied::layers(changed, LayerStep::Edit, None)
+            }
+            C::Escape => {
+                let ed = &mut self.editor;
+                if ed.outline.is_some() {
+                    ed.outline = None;
+                } else if ed.ruler.is_some() {
+                    ed.ruler = None;
+                } else {
+                    ed.discard();
+                }
+                Applied::default()
+            }
+            C::PreviewCut(plane) => {
+                let (study, ed) = self.tracing()?;
+                let counts = ed.preview_cut_plane(study, &plane);
+                self.cut_preview = Some(counts);
+                Applied::default()
+            }
+            C::OpenLayers(p) => Applied::layers(true, LayerStep::Edit, Some(self.open_layers(&p)?)),
+            C::ImportMask(p, layer) => {
+                Applied::layers(true, LayerStep::Edit, Some(self.import_mask(&p, layer)?))
+            }
+            C::ImportSeg(p) => Applied::layers(true, LayerStep::Edit, Some(self.import_seg(&p)?)),
+            C::LoadReference(p) => Applied::note(self.load_reference(&p)?),
+            C::OpenSeeds(p) => Applied::note(self.open_seeds(&p)?),
+            C::LoadPostPve(p) => Applied::note(self.load_post_pve(&p)?),
+            C::SetReport(r) => {
+                self.set_report(*r);
+                Applied::default()
+            }
+            C::SetPlanning(p) => {
+                self.set_planning(*p);
+                Applied::default()
+            }
+            C::AddPhoto(p) => {
+                let mut r = self.report.clone();
+                r.photos.push(crate::report::Photo::from_file(&p));
+                self.set_report(r);
+                Applied::default()
+            }
+            C::AddRuler(r) => {
+                let s = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
+                r.check(&s.ct.geometry)
+                    .map_err(|e| WorkspaceError::Invalid {
+                        what: "ruler",
+                        message: e.to_string(),
+                    })?;
+                self.add_ruler(r);
+                let mut a = Applied::note(format!("ruler {} placed", self.rulers.len()));
+                a.rulers = true;
+                a
+            }
+            C::DeleteRuler(i) => match self.delete_ruler(i) {
+                Some(_) => Applied {
+                    rulers: true,
+                    ..Applied::note(format!("ruler {} deleted", i + 1))
+                },
+                None => {
+                    return Err(WorkspaceError::Invalid {
+                        what: "ruler",
+                        message: format!(
+                            "there is no ruler {} ({} placed)",
+                            i + 1,
+                            self.rulers.len()
+                        ),
+                    });
+                }
+            },
+            C::SaveLabels(p) => Applied::note(self.checked_save(&p, |ws| ws.save_labels(&p))?),
+            C::SaveLayers(p) => Applied::note(self.checked_save(&p, |ws| ws.save_layers(&p))?),
+            C::SaveReport(p) => Applied::note(self.checked_save(&p, |ws| ws.save_report(&p))?),
+            C::SaveSeeds(p) => Applied::note(self.save_seeds(&p)?),
+            C::ExportSeg(p) => Applied::note(self.export_seg(&p)?),
+            C::ExportPdf(p) => Applied::note(self.export_pdf(&p)?),
+        };
+        // the ruler tool places a ruler with the pointer
+        if let Some(r) = self.editor.placed_ruler.take() {
+            self.add_ruler(r);
+            out.rulers = true;
+        }
+        self.sync();
+        Ok(out)
+    }
+
+    /// The scan and the tracing editor, for an action that needs a scan.
+    fn tracing(
+        &mut self,
+    ) -> Result<(&mut crate::study::Study, &mut super::tracing::Editor), WorkspaceError> {
+        match (&mut self.study, &mut self.editor) {
+            (Some(s), ed) => Ok((s, ed)),
+            (None, _) => Err(WorkspaceError::NoScan),
+        }
+    }
+
+    fn trace(&mut self, action: TraceAction) -> Result<Applied, WorkspaceError> {
+        let (study, ed) = self.tracing()?;
+        let changed = match action {
+            TraceAction::Accept => ed.accept(study),
+            TraceAction::Discard => {
+                ed.discard();
+                false
+            }
+            TraceAction::FlipCut => {
+                ed.flip_cut(study);
+                false
+            }
+            TraceAction::FillBetween(axis) => {
+                if let Err(e) = ed.fill_between(study, axis) {
+                    ed.message = Some(e.to_string());
+                }
+                false
+            }
+            TraceAction::Region(op) => ed.region(study, op),
+            TraceAction::ClearSeeds => {
+                ed.clear_seeds();
+                false
+            }
+            TraceAction::RemoveReference => {
+                ed.set_reference(None);
+                false
+            }
+        };
+        let msg = ed.message.clone();
+        Ok(Applied::layers(changed, LayerStep::Edit, msg))
+    }
+
+    /// The counts a cut placed with [`Command::PreviewCut`] would leave, while it is
+    /// the pending result.
+    pub fn cut_preview(&self) -> Option<Counts> {
+        self.cut_preview.filter(|_| self.editor.cut3d.is_some())
+    }
+
+    /// What a command may change besides the layers (see [`Workspace::take_back`]).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            report: self.report.clone(),
+            planning: self.planning.clone(),
+            rulers: self.rulers.clone(),
+            cut: self.editor.last_cut,
+        }
+    }
+
+    /// Take back a command the caller could not keep (its autosave failed): the
+    /// report, planning, rulers and cut as at `c`, and its layer step undone without
+    /// a trace in the redo history.
+    pub fn take_back(&mut self, c: Checkpoint, applied: &Applied) {
+        if let Some(study) = &mut self.study {
+            match applied.layers {
+                Some(LayerStep::Edit) => self.editor.take_back_last(study),
+                Some(LayerStep::Undo) => {
+                    self.editor.redo(study);
+                }
+                Some(LayerStep::Redo) => {
+                    self.editor.undo(study);
+                }
+                None => {}
+            }
+        }
+        self.report = c.report;
+        self.planning = c.planning;
+        self.rulers = c.rulers;
+        self.editor.last_cut = c.cut;
+        self.touch();
+    }
+
+    /// Run `save` for a file this workspace may have written before: refused when
+    /// another program changed it since; its new stamp is kept.
+    fn checked_save(
+        &mut self,
+        path: &Path,
+        save: impl FnOnce(&Self) -> Result<String, WorkspaceError>,
+    ) -> Result<String, WorkspaceError> {
+        crate::fsutil::check_unchanged(path, self.written.get(path))?;
+        let out = save(self)?;
+        match FileStamp::of(path) {
+            Ok(Some(st)) => {
+                self.written.insert(path.to_path_buf(), st);
+            }
+            _ => {
+                self.written.remove(path);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Prepare a case save to `path`: the liver figures are filled in and the
+    /// snapshot taken; the work counts as saved from now (a failed save says so
+    /// through [`Workspace::finish_save`]).
+    pub fn begin_save(&mut self, path: &Path) -> CaseSave {
+        let last = self
+            .case
+            .as_ref()
+            .filter(|c| c.path == path)
+            .map(|c| c.stamp.clone());
+        self.fill_liver_figures();
+        let snapshot = self.snapshot();
+        self.mark_saved();
+        CaseSave {
+            path: path.to_path_buf(),
+            last,
+            snapshot,
+        }
+    }
+
+    /// Record how a case save ended: the case file later saves go to, or unsaved work.
+    pub fn finish_save(
+        &mut self,
+        result: Result<(PathBuf, FileStamp), String>,
+    ) -> Result<String, String> {
+        match result {
+            Ok((path, stamp)) => {
+                self.case = Some(CaseFile {
+                    path: path.clone(),
+                    stamp,
+                });
+                Ok(format!("case saved to {}", path.display()))
+            }
+            Err(e) => {
+                self.mark_unsaved();
+                Err(format!("the case was NOT saved: {e}"))
+            }
+        }
+    }
+
+    /// Save the case to `path` now (the headless session, the command line).
+    pub fn save_case_now(&mut self, path: &Path) -> Result<String, String> {
+        let save = self.begin_save(path);
+        let r = save.run();
+        self.finish_save(r)
+    }
+
+    /// Save the layer bits, exact (Remnant's own format).
+    pub fn save_layers(&self, path: &Path) -> Result<String, WorkspaceError> {
+        let study = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
+        crate::segmentation::io::save_bits(path, &study.labels, study.spatial())?;
+        Ok(format!("layers saved to {}", path.display()))
+    }
+
+    /// Save the report JSON.
+    pub fn save_report(&self, path: &Path) -> Result<String, WorkspaceError> {
+        self.report.save_checked(path, None)?;
+        Ok(format!("report saved to {}", path.display()))
+    }
+
+    /// Write the report PDF (key slices, liver figures) to `path`.
+    pub fn export_pdf(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        self.fill_liver_figures();
+        let images = self
+            .study
+            .as_ref()
+            .map(|s| crate::case::key_images(s, &self.rulers))
+            .unwrap_or_default();
+        let pdf =
+            crate::report::render_pdf(&self.report, &images).map_err(|e| file_error(path, e))?;
+        crate::fsutil::atomic_write(path, &pdf).map_err(|e| file_error(path, e))?;
+        Ok(format!("report exported to {}", path.display()))
+    }
+
+    /// A label map traced on the post-PVE scan: its counts are kept with the planning,
+    /// so a saved case and its PDF carry the growth.
+    pub fn load_post_pve(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        let map = Workspace::read_other_label_map(path)?;
+        let mut planning = self.planning.clone();
+        planning.post_pve = Some(crate::volumetry::growth::PostPveScan {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            counts: Counts::from_bits(&map.bits),
+            voxel_mm3: map.geometry.voxel_volume_mm3(),
+        });
+        self.set_planning(planning);
+        Ok(format!("post-PVE label map loaded from {}", path.display()))
+    }
+}
