@@ -223,7 +223,7 @@ fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() 
     let plane = h.state().view3d.cut3d.expect("a 3-D cut");
     let pending = h.state().ws.editor.pending.as_ref().expect("a pending cut");
     assert!(pending.ml > 10.0, "{} mL", pending.ml);
-    let c = h.state().view3d.cut_counts.unwrap();
+    let c = h.state().ws.cut_preview().unwrap();
     assert!(c.resected > 0 && c.remnant > 0);
     h.get_by_label_contains("FLR with this cut");
     // the 3-D surfaces show the pending cut applied: remnant and resection, before Enter
@@ -308,7 +308,7 @@ fn a_cut_placed_in_3d_previews_the_resection_and_its_flr_and_enter_accepts_it() 
         .map(|a| (moved.point[a] - f.centre[a]) * f.n[a])
         .sum();
     assert!(along > 5.0, "the plane moved {along} mm along its normal");
-    let c2 = h.state().view3d.cut_counts.unwrap();
+    let c2 = h.state().ws.cut_preview().unwrap();
     assert!(
         c2.resected < c.resected,
         "moving towards the removed side resects less: {} vs {}",

@@ -270,41 +270,7 @@ impl Session {
         let mut words = text.split_ascii_whitespace();
         let cmd = words.next().unwrap_or("");
         let c = match cmd {
-            "paint" | "erase" => {
-                let layer = layer_of(words.next())?;
-                let p = point(&mut words, ["I", "J", "K"])?;
-                let r = number(words.next(), "RADIUS_MM")?;
-                if words.next().is_some() {
-                    return Err(format!("{cmd} takes LAYER I J K RADIUS_MM"));
-                }
-                let mode = if cmd == "paint" {
-                    PaintMode::Paint
-                } else {
-                    PaintMode::Erase
-                };
-                Command::Stroke(ScriptedStroke {
-                    layer,
-                    points: vec![p],
-                    radius_mm: r,
-                    mode,
-                })
-            }
-            "stroke" => {
-                let layer = layer_of(words.next())?;
-                let r = number(words.next(), "RADIUS_MM")?;
-                let nums = words
-                    .map(|w| number(Some(w), "a coordinate"))
-                    .collect::<Result<Vec<f64>, String>>()?;
-                if nums.is_empty() || nums.len() % 3 != 0 {
-                    return Err("stroke takes LAYER RADIUS_MM and then I J K for each point".into());
-                }
-                Command::Stroke(ScriptedStroke {
-                    layer,
-                    points: nums.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
-                    radius_mm: r,
-                    mode: PaintMode::Paint,
-                })
-            }
+            "paint" | "erase" | "stroke" => stroke_of(cmd, words)?,
             "import-mask" => {
                 let layer = layer_of(words.next())?;
                 Command::ImportMask(path_arg(line, 2)?, layer)
@@ -321,25 +287,7 @@ impl Session {
                 let value = String::from_utf8_lossy(rest_after(line, 2)).into_owned();
                 Command::SetPlanning(Box::new(planning_field(&self.ws.planning, field, &value)?))
             }
-            "cut" => {
-                let point = point(&mut words, ["X", "Y", "Z"])?;
-                let normal = point_n(&mut words)?;
-                let remove_positive = match words.next() {
-                    None => true,
-                    Some("keep-positive") => false,
-                    Some(w) => {
-                        return Err(format!(
-                            "cut takes X Y Z NX NY NZ [keep-positive], not \"{w}\""
-                        ));
-                    }
-                };
-                no_more(words, "cut X Y Z NX NY NZ [keep-positive]")?;
-                Command::PreviewCut(CutPlane {
-                    point,
-                    normal,
-                    remove_positive,
-                })
-            }
+            "cut" => cut_of(words)?,
             "accept" => Command::Trace(TraceAction::Accept),
             "discard" => Command::Trace(TraceAction::Discard),
             "ruler" => {
@@ -428,6 +376,63 @@ impl Session {
             }
         }
     }
+}
+
+/// `paint|erase LAYER I J K RADIUS_MM` or `stroke LAYER RADIUS_MM I J K [I J K]...`.
+fn stroke_of<'a>(cmd: &str, mut words: impl Iterator<Item = &'a str>) -> Result<Command, String> {
+    let layer = layer_of(words.next())?;
+    if cmd == "stroke" {
+        let r = number(words.next(), "RADIUS_MM")?;
+        let nums = words
+            .map(|w| number(Some(w), "a coordinate"))
+            .collect::<Result<Vec<f64>, String>>()?;
+        if nums.is_empty() || nums.len() % 3 != 0 {
+            return Err("stroke takes LAYER RADIUS_MM and then I J K for each point".into());
+        }
+        return Ok(Command::Stroke(ScriptedStroke {
+            layer,
+            points: nums.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
+            radius_mm: r,
+            mode: PaintMode::Paint,
+        }));
+    }
+    let p = point(&mut words, ["I", "J", "K"])?;
+    let r = number(words.next(), "RADIUS_MM")?;
+    if words.next().is_some() {
+        return Err(format!("{cmd} takes LAYER I J K RADIUS_MM"));
+    }
+    let mode = if cmd == "paint" {
+        PaintMode::Paint
+    } else {
+        PaintMode::Erase
+    };
+    Ok(Command::Stroke(ScriptedStroke {
+        layer,
+        points: vec![p],
+        radius_mm: r,
+        mode,
+    }))
+}
+
+/// `cut X Y Z NX NY NZ [keep-positive]`: a cutting plane in patient mm to preview.
+fn cut_of<'a>(mut words: impl Iterator<Item = &'a str>) -> Result<Command, String> {
+    let point = point(&mut words, ["X", "Y", "Z"])?;
+    let normal = point_n(&mut words)?;
+    let remove_positive = match words.next() {
+        None => true,
+        Some("keep-positive") => false,
+        Some(w) => {
+            return Err(format!(
+                "cut takes X Y Z NX NY NZ [keep-positive], not \"{w}\""
+            ));
+        }
+    };
+    no_more(words, "cut X Y Z NX NY NZ [keep-positive]")?;
+    Ok(Command::PreviewCut(CutPlane {
+        point,
+        normal,
+        remove_positive,
+    }))
 }
 
 /// Three numbers of a normal (not all zero).

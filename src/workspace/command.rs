@@ -192,8 +192,21 @@ impl CaseSave {
 impl Workspace {
     /// Carry out one action on the open case. Errors leave the case as it was.
     pub fn apply(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        let mut out = self.apply_tracing(cmd)?;
+        // the ruler tool places a ruler with the pointer
+        if let Some(r) = self.editor.placed_ruler.take() {
+            self.add_ruler(r);
+            out.rulers = true;
+        }
+        self.sync();
+        Ok(out)
+    }
+
+    /// Pointer, brush, undo and pending-result actions; the rest go on to
+    /// [`Workspace::apply_files`].
+    fn apply_tracing(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
         use Command as C;
-        let mut out = match cmd {
+        Ok(match cmd {
             C::Press { axis, slice, at } => {
                 let (study, ed) = self.tracing()?;
                 let changed = ed.press(study, axis, slice, at);
@@ -262,6 +275,14 @@ impl Workspace {
                 self.cut_preview = Some(counts);
                 Applied::default()
             }
+            other => self.apply_files(other)?,
+        })
+    }
+
+    /// Files read into the case; the rest go on to [`Workspace::apply_case_data`].
+    fn apply_files(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        use Command as C;
+        Ok(match cmd {
             C::OpenLayers(p) => Applied::layers(true, LayerStep::Edit, Some(self.open_layers(&p)?)),
             C::ImportMask(p, layer) => {
                 Applied::layers(true, LayerStep::Edit, Some(self.import_mask(&p, layer)?))
@@ -270,6 +291,14 @@ impl Workspace {
             C::LoadReference(p) => Applied::note(self.load_reference(&p)?),
             C::OpenSeeds(p) => Applied::note(self.open_seeds(&p)?),
             C::LoadPostPve(p) => Applied::note(self.load_post_pve(&p)?),
+            other => self.apply_case_data(other)?,
+        })
+    }
+
+    /// Report, planning and rulers; the rest go on to [`Workspace::apply_saves`].
+    fn apply_case_data(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        use Command as C;
+        Ok(match cmd {
             C::SetReport(r) => {
                 self.set_report(*r);
                 Applied::default()
@@ -312,20 +341,27 @@ impl Workspace {
                     });
                 }
             },
+            other => self.apply_saves(other)?,
+        })
+    }
+
+    /// Files written from the case (a case save is [`Workspace::begin_save`]).
+    fn apply_saves(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        use Command as C;
+        Ok(match cmd {
             C::SaveLabels(p) => Applied::note(self.checked_save(&p, |ws| ws.save_labels(&p))?),
             C::SaveLayers(p) => Applied::note(self.checked_save(&p, |ws| ws.save_layers(&p))?),
             C::SaveReport(p) => Applied::note(self.checked_save(&p, |ws| ws.save_report(&p))?),
             C::SaveSeeds(p) => Applied::note(self.save_seeds(&p)?),
             C::ExportSeg(p) => Applied::note(self.export_seg(&p)?),
             C::ExportPdf(p) => Applied::note(self.export_pdf(&p)?),
-        };
-        // the ruler tool places a ruler with the pointer
-        if let Some(r) = self.editor.placed_ruler.take() {
-            self.add_ruler(r);
-            out.rulers = true;
-        }
-        self.sync();
-        Ok(out)
+            other => {
+                return Err(WorkspaceError::Invalid {
+                    what: "command",
+                    message: format!("{other:?} is not an action on the case"),
+                });
+            }
+        })
     }
 
     /// The scan and the tracing editor, for an action that needs a scan.

@@ -172,9 +172,6 @@ impl Bytes<'_> {
     fn i64(&self, off: usize) -> i64 {
         i64::from_le_bytes(self.arr(off))
     }
-    fn f32(&self, off: usize) -> f64 {
-        f32::from_le_bytes(self.arr(off)) as f64
-    }
     fn f64(&self, off: usize) -> f64 {
         f64::from_le_bytes(self.arr(off))
     }
@@ -251,35 +248,50 @@ fn parse_v1(r: &Bytes) -> Result<NiftiHeader, NiftiError> {
             String::from_utf8_lossy(&magic[..3])
         )));
     }
+    // The fields themselves are read by the `nifti` crate's NIfTI-1 reader; Remnant
+    // keeps the checks before any allocation, NIfTI-2 (which the crate does not read)
+    // and its own error messages.
+    let h = nifti::NiftiHeader::from_reader(&r.b[..348])
+        .map_err(|e| NiftiError::BadHeader(format!("the NIfTI-1 header cannot be read: {e}")))?;
+    let crate_le = h.endianness == nifti::Endianness::Little;
+    if crate_le != r.le {
+        // the crate takes the byte order from dim[0] (<= 7), Remnant from the header
+        // size (348): they disagree only when dim[0] is out of range
+        let ndim = r.i16(40);
+        return Err(NiftiError::BadHeader(format!(
+            "dim[0] (number of dimensions) is {ndim}, must be 1 to 7"
+        )));
+    }
+    let f = |v: f32| v as f64;
     let mut dim = [0i64; 8];
     let mut pixdim = [0f64; 8];
     for i in 0..8 {
-        dim[i] = r.i16(40 + 2 * i) as i64;
-        pixdim[i] = r.f32(76 + 4 * i);
+        // NIfTI-1 stores dim as signed 16-bit; the crate reads it unsigned
+        dim[i] = h.dim[i] as i16 as i64;
+        pixdim[i] = f(h.pixdim[i]);
     }
-    let mut srow = [[0f64; 4]; 3];
-    for (row, s) in srow.iter_mut().enumerate() {
-        for (c, v) in s.iter_mut().enumerate() {
-            *v = r.f32(280 + 16 * row + 4 * c);
-        }
-    }
+    let row = |x: [f32; 4]| x.map(f);
+    let text = |b: &[u8]| {
+        let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+        String::from_utf8_lossy(&b[..end]).trim().to_string()
+    };
     finish(
         1,
         r.le,
         Raw {
             dim,
-            datatype: r.i16(70) as i32,
+            datatype: h.datatype as i32,
             pixdim,
-            vox_offset: r.f32(108),
-            scl_slope: r.f32(112),
-            scl_inter: r.f32(116),
-            spatial_codes: (r.i16(252) as i32, r.i16(254) as i32),
-            quatern: [r.f32(256), r.f32(260), r.f32(264)],
-            qoffset: [r.f32(268), r.f32(272), r.f32(276)],
-            srow,
-            xyzt_units: r.b[123] as i32,
-            descrip: r.text(148, 80),
-            intent_code: r.i16(68) as i32,
+            vox_offset: f(h.vox_offset),
+            scl_slope: f(h.scl_slope),
+            scl_inter: f(h.scl_inter),
+            spatial_codes: (h.qform_code as i32, h.sform_code as i32),
+            quatern: [f(h.quatern_b), f(h.quatern_c), f(h.quatern_d)],
+            qoffset: [f(h.quatern_x), f(h.quatern_y), f(h.quatern_z)],
+            srow: [row(h.srow_x), row(h.srow_y), row(h.srow_z)],
+            xyzt_units: h.xyzt_units as i32,
+            descrip: text(&h.descrip),
+            intent_code: h.intent_code as i32,
         },
     )
 }
