@@ -11,6 +11,7 @@ pub mod case;
 pub mod cli;
 pub mod clinical;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod measure;
 pub mod mesh;
 pub mod pci;

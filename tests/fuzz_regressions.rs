@@ -1,12 +1,11 @@
 //! Replays every kept fuzz input (tests/fuzz_regressions/TARGET/) and every fuzz seed
-//! (fuzz/seeds/TARGET/) through the same entry points and checks as the fuzz targets in
-//! fuzz/fuzz_targets/: each must give an error or a valid result, never a panic. CI runs
+//! (fuzz/seeds/TARGET/) through the fuzz targets' own bodies (`remnant::fuzzing`, which
+//! fuzz/fuzz_targets/ call): each must give an error or a valid result, never a panic. CI runs
 //! this instead of the fuzzers (scripts/fuzz.sh runs those).
 
-use remnant::report::{Report, render_pdf};
+use remnant::fuzzing::{dicom, nifti, report_json};
 use remnant::task::Task;
-use remnant::volume::dicom::{load_series, scan_folder};
-use remnant::volume::nifti::{MaskSelect, read_ct_bytes, read_labels_bytes, read_mask_bytes};
+use remnant::volume::dicom::scan_folder;
 use std::path::{Path, PathBuf};
 
 fn inputs(target: &str) -> Vec<PathBuf> {
@@ -22,37 +21,6 @@ fn inputs(target: &str) -> Vec<PathBuf> {
     }
     v.sort();
     v
-}
-
-/// The body of fuzz/fuzz_targets/nifti.rs. Returns whether it read as a CT.
-fn nifti(data: &[u8]) -> bool {
-    let ct = read_ct_bytes(data, Task::none());
-    if let Ok((ct, hdr)) = &ct {
-        assert_eq!(ct.as_slice().len(), hdr.voxel_count());
-        assert_eq!(ct.dims(), hdr.dims);
-    }
-    if let Ok((labels, _)) = read_labels_bytes(data, Task::none()) {
-        assert_eq!(labels.as_slice().len(), labels.geometry.voxel_count());
-    }
-    if let Ok((mask, _)) = read_mask_bytes(data, MaskSelect::Label(1), Task::none()) {
-        assert!(mask.as_slice().iter().all(|&v| v <= 1));
-    }
-    ct.is_ok()
-}
-
-/// The body of fuzz/fuzz_targets/report_json.rs. Returns whether it was accepted.
-fn report_json(data: &[u8]) -> bool {
-    let Ok(mut report) = Report::from_json(data) else {
-        return false;
-    };
-    let _ = report.validate();
-    let json = report.to_json().expect("an accepted report serialises");
-    let back = Report::from_json(json.as_bytes()).expect("a saved report reads back");
-    assert_eq!(back, report, "round trip changed the report");
-    report.photos.clear();
-    let pdf = render_pdf(&report, &[]).expect("every report renders");
-    assert!(pdf.starts_with(b"%PDF"));
-    true
 }
 
 #[test]
@@ -82,40 +50,6 @@ fn report_json_inputs_give_an_error_or_a_valid_report() {
             assert!(ok, "seed {} is refused", p.display());
         }
     }
-}
-
-/// The body of fuzz/fuzz_targets/dicom.rs: the input cut into 1-3 files at the marker,
-/// written to a folder, scanned and each series loaded. Returns the number loaded.
-fn dicom(data: &[u8], dir: &Path) -> usize {
-    const SPLIT: &[u8] = b"\0REMNANT-NEXT-FILE\0";
-    let mut parts = Vec::new();
-    let mut rest = data;
-    while parts.len() < 2 {
-        match rest.windows(SPLIT.len()).position(|w| w == SPLIT) {
-            Some(i) => {
-                parts.push(&rest[..i]);
-                rest = &rest[i + SPLIT.len()..];
-            }
-            None => break,
-        }
-    }
-    parts.push(rest);
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        std::fs::remove_file(e.path()).unwrap();
-    }
-    for (i, part) in parts.iter().enumerate() {
-        std::fs::write(dir.join(format!("IM{i}.dcm")), part).unwrap();
-    }
-    let mut loaded = 0;
-    if let Ok(scan) = scan_folder(dir, Task::none()) {
-        for series in &scan.series {
-            if let Ok(v) = load_series(series, Task::none()) {
-                assert_eq!(v.volume.as_slice().len(), v.volume.geometry.voxel_count());
-                loaded += 1;
-            }
-        }
-    }
-    loaded
 }
 
 #[test]

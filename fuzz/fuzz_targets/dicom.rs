@@ -1,8 +1,8 @@
 //! The DICOM import on arbitrary bytes: the input is cut into 1 to 3 files at each
 //! `SPLIT` marker, written into a private folder (in /dev/shm when there is one), and
 //! the folder goes through the same calls as the app: scan (series grouping), then
-//! loading each series found (slice stacking, geometry, pixel decoding). Any error is
-//! fine; a panic that escapes, or a hang, is a bug.
+//! loading each series found (slice stacking, geometry, pixel decoding); the body is
+//! `remnant::fuzzing::dicom`. Any error is fine; a panic that escapes, or a hang, is a bug.
 //!
 //! The DICOM module runs the third-party parsers and codecs inside `catch_unwind`
 //! (`volume/dicom/guard.rs`), turning their panics into an error for that file, as in
@@ -12,29 +12,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use remnant::task::Task;
-use remnant::volume::dicom::{load_series, scan_folder};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-/// Separates the files of one input (the seeds use it too).
-const SPLIT: &[u8] = b"\0REMNANT-NEXT-FILE\0";
-
-fn split(data: &[u8]) -> Vec<&[u8]> {
-    let mut parts = Vec::new();
-    let mut rest = data;
-    while parts.len() < 2 {
-        match rest.windows(SPLIT.len()).position(|w| w == SPLIT) {
-            Some(i) => {
-                parts.push(&rest[..i]);
-                rest = &rest[i + SPLIT.len()..];
-            }
-            None => break,
-        }
-    }
-    parts.push(rest);
-    parts
-}
 
 fn folder() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -52,18 +31,5 @@ fn folder() -> &'static Path {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let dir = folder();
-    for e in std::fs::read_dir(dir).expect("the fuzz folder").flatten() {
-        let _ = std::fs::remove_file(e.path());
-    }
-    for (i, part) in split(data).iter().enumerate() {
-        std::fs::write(dir.join(format!("IM{i}.dcm")), part).expect("write a fuzz file");
-    }
-    if let Ok(scan) = scan_folder(dir, Task::none()) {
-        for series in &scan.series {
-            if let Ok(v) = load_series(series, Task::none()) {
-                assert_eq!(v.volume.as_slice().len(), v.volume.geometry.voxel_count());
-            }
-        }
-    }
+    remnant::fuzzing::dicom(data, folder());
 });
