@@ -140,7 +140,7 @@ pub fn checklist(
     let extra_detail = match pci_total {
         Some(p) if p > 0 => {
             let mut d = format!(
-                "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease, classically a contraindication to curative resection of the liver metastases (and liver metastases to CRS-HIPEC); by a 2008 consensus concomitant liver metastases are resected only when confined to three or fewer well-resectable lesions (both as quoted by Akgül et al., World J Gastroenterol 2014, review); combined CRS-HIPEC with liver resection is an option only for selected patients (Dagenborg et al., Ann Surg 2024)"
+                "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease, classically a contraindication to curative resection of the liver metastases (and liver metastases to CRS-HIPEC); by a 2008 consensus concomitant liver metastases are resected only when confined to three or fewer well-resectable lesions (both as quoted by Akgül et al., World J Gastroenterol 2014); combined CRS-HIPEC with liver resection is an option only for selected patients (Dagenborg et al., Ann Surg 2024)"
             );
             if margins.len() > 3 {
                 d.push_str(&format!(

@@ -226,7 +226,7 @@ pub fn verdict_text(a: &Assessment, after_pve: bool) -> String {
 }
 
 /// Where the two-stage figures come from.
-pub const TWO_STAGE_SOURCE: &str = "two-stage hepatectomy: Adam et al., Ann Surg 2000; minor wedge resection at the first stage, major hepatectomy after PVE at the second, and the 20-30 % who do not reach it: Akgül et al., World J Gastroenterol 2014 (review)";
+pub const TWO_STAGE_SOURCE: &str = "two-stage hepatectomy: Adam et al., Ann Surg 2000; minor wedge resection at the first stage, major hepatectomy after PVE at the second, and the 20-30 % who do not reach it: Akgül et al., World J Gastroenterol 2014";
 
 /// The FLR of each stage of a two-stage plan, in one sentence (None for one stage).
 pub fn two_stage_sentence(a: &Assessment) -> Option<String> {
@@ -532,7 +532,7 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
 }
 
 /// Where the OncoSurge margin and the < 10 mm prognostic factor come from.
-pub const MARGIN_SOURCE: &str = "OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor; both as quoted by Akgül et al., World J Gastroenterol 2014 (review)";
+pub const MARGIN_SOURCE: &str = "OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor; both as quoted by Akgül et al., World J Gastroenterol 2014";
 
 /// What a margin measured on the scan is, every time it is printed.
 pub const MARGIN_KIND: &str = "planned geometric distance on the scan, not the histological margin";

@@ -13,8 +13,8 @@ pub const CONSENSUS_SOURCE: &str =
 /// growth range, the OncoSurge and JSCCR 2010 criteria, the two adjacent segments and
 /// the two-stage drop-out (Akgül, Çetinkaya, Ersöz, Tez, "Role of surgery in colorectal
 /// cancer liver metastases", World J Gastroenterol 2014;20(20):6113-6122).
-pub const REVIEW_2014: &str = "Akgül et al., World J Gastroenterol 2014 (review)";
-pub const PVE_SOURCE: &str = "Akgül et al., World J Gastroenterol 2014 (review)";
+pub const REVIEW_2014: &str = "Akgül et al., World J Gastroenterol 2014";
+pub const PVE_SOURCE: &str = REVIEW_2014;
 pub const KGR_SOURCE: &str = "Shindoh et al., J Am Coll Surg 2013: a kinetic growth rate (DH / weeks since PVE) < 2 %/week is associated with more liver insufficiency after resection";
 pub const DH_SOURCE: &str = "Ribero et al., Br J Surg 2007: a degree of hypertrophy of 5 points or less after PVE is associated with more postoperative liver dysfunction";
 pub const FLR_BW_SOURCE: &str = "Truant et al., J Am Coll Surg 2007: remnant liver volume to body weight ratio >= 0.5 % (non-cirrhotic livers)";
@@ -24,7 +24,7 @@ pub const BORDERLINE_SOURCE: &str =
     "the 5-point borderline band is Remnant's own rule, not the consensus's";
 /// The functional caveat every verdict carries once.
 pub const FUNCTION_SOURCE: &str =
-    "Akgül et al., World J Gastroenterol 2014 (review), indications for resection";
+    "Akgül et al., World J Gastroenterol 2014, indications for resection";
 /// The best DH cut-off Shindoh et al. (J Am Coll Surg 2013) reported, in points of the
 /// sFLR; shown beside Ribero's 5 points, never instead of it.
 pub const DH_SHINDOH: f64 = 7.5;
