@@ -283,6 +283,9 @@ pub fn open(case_path: &Path) -> Result<OpenedCase, CaseError> {
 pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> LiverFigures {
     let a = &d.assessment;
     let v = &a.volumes;
+    // after a compared post-PVE scan, the grade and verdict are that scan's
+    let now = d.current();
+    let after = d.is_post_pve().then_some(now);
     LiverFigures {
         total_ml: Some(v.total_ml),
         tumour_ml: Some(v.tumour_ml),
@@ -293,15 +296,21 @@ pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> 
         sflr_percent: a.body.as_ref().map(|b| b.sflr_percent),
         condition: a.condition.label().to_string(),
         threshold_percent: Some(a.verdict.threshold_percent),
-        verdict: a.verdict.text.clone(),
+        verdict: d
+            .headline()
+            .map_or_else(|| a.verdict.text.clone(), |s| s.text.clone()),
         plan_date: inputs.plan_date.clone(),
-        basis: a.verdict.basis.clone(),
+        basis: now.verdict.basis.clone(),
         bsa_m2: a.body.as_ref().map(|b| b.bsa_m2),
         stlv_ml: a.body.as_ref().map(|b| b.stlv_ml),
         flr_bw_percent: a.flr_bw_percent,
         threshold_source: Some(a.verdict.source.clone()),
-        grade: Some(a.verdict.decision.word().to_string()),
+        grade: Some(now.verdict.decision.word().to_string()),
         kgr_percent_per_week: d.growth.as_ref().map(|g| g.kgr_percent_per_week),
+        kgr_is_lower_bound: d.growth.as_ref().map(|g| g.kgr_is_lower_bound),
+        post_pve_flr_percent: after.and_then(|x| x.flr_percent),
+        post_pve_sflr_percent: after.and_then(|x| x.body.as_ref().map(|b| b.sflr_percent)),
+        post_pve_remnant_ml: after.map(|x| x.volumes.remnant_ml),
         degree_of_hypertrophy_points: d.growth.as_ref().map(|g| g.degree_of_hypertrophy_points),
         stage1_resected_ml: a.two_stage.as_ref().map(|s| s.stage1_resected_ml),
         stage1_flr_percent: a.two_stage.as_ref().and_then(|s| s.stage1_flr_percent),

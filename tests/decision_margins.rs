@@ -89,13 +89,23 @@ fn check_two_spheres(spacing: [f64; 3]) {
             m.axial_diameter_mm
         );
     }
-    // the flagged one is in the sentences, with its number
+    // the flagged one (8 mm) is in the sentences, with its number and its uncertainty
+    // (one voxel spacing): below 10 mm on the 1 mm grid, possibly below on 3 mm slices
+    let m = d.margins.iter().find(|m| m.flagged()).unwrap();
+    assert_eq!(m.resolution_mm, tol);
+    let said = format!(
+        "margin {} ± {tol:.1} mm (one voxel spacing) to the resection boundary",
+        remnant::volumetry::margins::fmt_mm(m.margin_mm.unwrap(), tol)
+    );
+    let s = d
+        .sentences
+        .iter()
+        .find(|s| s.text.contains(&said))
+        .unwrap_or_else(|| panic!("{said}: {:#?}", d.sentences));
     assert!(
-        d.sentences
-            .iter()
-            .any(|s| s.text.contains("mm < 10 mm to the resection boundary")),
-        "{:#?}",
-        d.sentences
+        s.text.contains(", < 10 mm") || s.text.contains("so it may be under 10 mm"),
+        "{}",
+        s.text
     );
 }
 
@@ -118,6 +128,7 @@ fn a_tumour_in_the_remnant_is_flagged_everywhere() {
     assert!(d.margins[0].flagged());
     let all: Vec<&str> = d.sentences.iter().map(|s| s.text.as_str()).collect();
     assert!(all[0].contains("tumour is left in the remnant"), "{all:#?}");
+    assert_eq!(d.sentences[0].level, remnant::clinical::Level::Alert);
     assert!(
         all.iter()
             .any(|s| s.contains("lies in the remnant: this plan does not remove it")),
@@ -154,7 +165,7 @@ fn liver_touching_the_last_slice_is_a_lower_bound() {
     let d = run(&g, &bits);
     assert!(
         d.sentences.iter().any(|s| s.text.contains(
-            "The liver touches the last slice of the scan: it may extend beyond the scanned field, so every volume here is a lower bound"
+            "The liver touches the last slice of the scan: it may extend beyond the scanned field. The total liver volume is then a lower bound and the FLR % can be off in either direction, so no verdict is graded"
         )),
         "{:#?}",
         d.sentences

@@ -106,7 +106,11 @@ fn each_stage_has_its_flr_and_each_tumour_its_stage_and_margin() {
         text.contains(&format!("leaving the final remnant, FLR {flr2:.1} %")),
         "{text}"
     );
-    assert!(text.contains("seed 001") && text.contains("Adam"), "{text}");
+    assert!(
+        text.contains("Akgül et al., World J Gastroenterol 2014") && text.contains("Adam"),
+        "{text}"
+    );
+    assert!(!text.contains("seed"), "{text}");
     // tumour A (8 voxels, id 2) is removed at stage 1: its margin is to the liver left
     // after stage 1, 2 voxels of 1.5 mm (x, y) or 1 voxel of 3 mm (z) away: 3.0 mm
     let a_m = d.margins.iter().find(|m| m.id == 2).unwrap();

@@ -85,7 +85,7 @@ fn a_liver_touching_the_last_slice_gives_the_coverage_warning() {
     }
     h.run();
     h.get_by_label_contains(
-        "The liver touches the last slice of the scan: it may extend beyond the scanned field, so every volume here is a lower bound",
+        "The liver touches the last slice of the scan: it may extend beyond the scanned field. The total liver volume is then a lower bound and the FLR % can be off in either direction, so no verdict is graded",
     );
 }
 

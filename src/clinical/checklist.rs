@@ -1,13 +1,17 @@
 //! Resectability checklist: OncoSurge (all metastases resectable with margins > 1 cm
 //! and a remnant > 20 %) and the five JSCCR 2010 criteria (Japanese Society for Cancer
 //! of the Colon and Rectum), both as quoted by the review of surgery for colorectal
-//! liver metastases (seed 001). Each line is filled from the plan where it can be, the
-//! rest is entered. Extrahepatic disease is linked to the case's PCI: peritoneal
-//! metastases are extrahepatic disease, for which combined CRS-HIPEC with liver
-//! resection is an option in selected patients (Dagenborg et al., Ann Surg 2024, seed 000).
+//! liver metastases (Akgül et al., World J Gastroenterol 2014). Each line is filled from
+//! the plan where it can be, the rest is entered. Extrahepatic disease is linked to the
+//! case's PCI: peritoneal metastases are extrahepatic disease, classically a
+//! contraindication (the same review), for which combined CRS-HIPEC with liver
+//! resection is an option in selected patients (Dagenborg et al., Ann Surg 2024) and,
+//! by a 2008 consensus quoted by the review, only with three or fewer well-resectable
+//! liver metastases. JSCCR (5) asks for the function of the remnant; Remnant measures
+//! its volume only, so it never marks (5) as met.
 
 use crate::volumetry::assessment::{Assessment, Decision};
-use crate::volumetry::margins::{MARGIN_MIN_MM, Placement, TumourMargin};
+use crate::volumetry::margins::{MarginClass, Placement, TumourMargin, fmt_mm, margin_class};
 use serde::{Deserialize, Serialize};
 
 pub use crate::volumetry::decision_inputs::ChecklistInputs;
@@ -78,10 +82,16 @@ pub fn checklist(
         detail,
     };
     let any_left = margins.iter().any(|m| m.placement != Placement::Resected);
-    let min_margin = margins
+    let (min_margin, resolution) = margins
         .iter()
-        .filter_map(|m| m.margin_mm)
-        .fold(f64::INFINITY, f64::min);
+        .filter_map(|m| m.margin_mm.map(|d| (d, m.resolution_mm)))
+        .fold((f64::INFINITY, 0.0), |a, b| if b.0 < a.0 { b } else { a });
+    let smallest = || {
+        format!(
+            "smallest planned margin {} ± {resolution:.1} mm (geometric, on the scan)",
+            fmt_mm(min_margin, resolution)
+        )
+    };
     let (margin_status, margin_detail) = if margins.is_empty() {
         (CheckStatus::Unknown, "no tumour traced".to_string())
     } else if any_left {
@@ -89,16 +99,15 @@ pub fn checklist(
             CheckStatus::NotMet,
             "a tumour is left in the remnant or crosses the resection boundary".into(),
         )
-    } else if min_margin <= MARGIN_MIN_MM {
-        (
-            CheckStatus::NotMet,
-            format!("smallest margin {min_margin:.1} mm"),
-        )
     } else if min_margin.is_finite() {
-        (
-            CheckStatus::Met,
-            format!("smallest margin {min_margin:.1} mm"),
-        )
+        match margin_class(min_margin, resolution) {
+            MarginClass::Below => (CheckStatus::NotMet, smallest()),
+            MarginClass::Uncertain => (
+                CheckStatus::Unknown,
+                format!("{}: 10 mm lies within the uncertainty", smallest()),
+            ),
+            MarginClass::Above => (CheckStatus::Met, smallest()),
+        }
     } else {
         (
             CheckStatus::Met,
@@ -129,21 +138,34 @@ pub fn checklist(
         )
     };
     let extra_detail = match pci_total {
-        Some(p) if p > 0 => format!(
-            "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease; combined CRS-HIPEC with liver resection is an option for selected patients (Dagenborg et al., Ann Surg 2024)"
-        ),
+        Some(p) if p > 0 => {
+            let mut d = format!(
+                "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease, classically a contraindication to curative resection of the liver metastases (and liver metastases to CRS-HIPEC); by a 2008 consensus concomitant liver metastases are resected only when confined to three or fewer well-resectable lesions (both as quoted by Akgül et al., World J Gastroenterol 2014); combined CRS-HIPEC with liver resection is an option only for selected patients (Dagenborg et al., Ann Surg 2024)"
+            );
+            if margins.len() > 3 {
+                d.push_str(&format!(
+                    "; this plan has {} traced liver tumours, more than three",
+                    margins.len()
+                ));
+            }
+            d
+        }
         _ => String::new(),
     };
     let (fn_status, fn_detail) = match a.verdict.decision {
-        Decision::Adequate => (
-            CheckStatus::Met,
-            "remnant volume adequate; volume only, function not measured".to_string(),
-        ),
-        Decision::Borderline => (
+        Decision::Adequate | Decision::Borderline => (
             CheckStatus::Unknown,
-            "remnant volume borderline; function not measured".into(),
+            format!(
+                "not judged: Remnant measures the remnant's volume, not its function (volume is not function); remnant volume {} ({basis})",
+                a.verdict.decision.word()
+            ),
         ),
-        Decision::Insufficient => (CheckStatus::NotMet, "remnant volume insufficient".into()),
+        Decision::Insufficient => (
+            CheckStatus::NotMet,
+            format!(
+                "judged by volume alone: remnant volume insufficient ({basis}); function not measured"
+            ),
+        ),
         Decision::NoVerdict => (CheckStatus::Unknown, "no verdict yet".into()),
     };
     vec![

@@ -1,18 +1,19 @@
 //! Fong clinical risk score (Fong, Fortner, Sun, Brennan, Blumgart, Ann Surg 1999;
-//! 1001 liver resections for colorectal metastases; collected abstracts, seed 003):
+//! 1001 liver resections for colorectal metastases):
 //! one point each for a node-positive primary, a disease-free interval from the
 //! primary to the metastases < 12 months, more than one hepatic tumour, the largest
 //! hepatic tumour > 5 cm, and CEA > 200 ng/mL. "Patients with up to two criteria can
 //! have a favorable outcome. Patients with three, four, or five criteria should be
 //! considered for experimental adjuvant trials."
 //!
-//! The two tumour criteria are filled from the traced tumours (the largest diameter
-//! as read on an axial slice, the 3-D extent shown beside it); the surgeon can
+//! The two tumour criteria are filled from the traced tumours ("largest tumour > 5 cm"
+//! on the largest 3-D diameter, which a tumour elongated head to foot can have beyond
+//! its axial diameter; the axial diameter is shown beside it); the surgeon can
 //! override them, and an override is marked.
 
 use serde::{Deserialize, Serialize};
 
-pub const FONG_SOURCE: &str = "Fong et al., Ann Surg 1999 (collected abstracts, seed 003)";
+pub const FONG_SOURCE: &str = "Fong et al., Ann Surg 1999";
 
 pub use crate::volumetry::decision_inputs::FongInputs;
 
@@ -102,10 +103,11 @@ pub fn fong(inp: &FongInputs, traced: Option<TracedTumours>) -> Fong {
             inp.largest_over_5_cm,
             traced.map(|t| {
                 (
-                    t.largest_axial_mm > 50.0,
+                    t.largest_extent_mm.max(t.largest_axial_mm) > 50.0,
                     format!(
-                        "largest axial diameter {:.1} mm (3-D extent {:.1} mm)",
-                        t.largest_axial_mm, t.largest_extent_mm
+                        "largest 3-D diameter {:.0} mm (largest axial diameter {:.0} mm)",
+                        t.largest_extent_mm.max(t.largest_axial_mm),
+                        t.largest_axial_mm
                     ),
                 )
             }),
@@ -164,7 +166,7 @@ pub fn fong(inp: &FongInputs, traced: Option<TracedTumours>) -> Fong {
 mod tests {
     use super::*;
 
-    /// Fong et al., Ann Surg 1999 (seed 003, the abstract at line 220): "assigning one
+    /// Fong et al., Ann Surg 1999 (abstract): "assigning one
     /// point for each criterion" of node-positive primary, disease-free interval < 12
     /// months, > 1 tumour, largest > 5 cm, CEA > 200 ng/ml; "Patients with up to two
     /// criteria can have a favorable outcome. Patients with three, four, or five criteria
@@ -224,7 +226,9 @@ mod tests {
         );
         assert!(
             f.text
-                .contains("largest axial diameter 61.0 mm (3-D extent 70.2 mm)")
+                .contains("largest 3-D diameter 70 mm (largest axial diameter 61 mm)"),
+            "{}",
+            f.text
         );
         let all = FongInputs {
             node_positive_primary: Some(true),
@@ -252,12 +256,24 @@ mod tests {
             &FongInputs::default(),
             Some(TracedTumours {
                 count: 1,
-                largest_axial_mm: 50.0,
-                largest_extent_mm: 55.0,
+                largest_axial_mm: 40.0,
+                largest_extent_mm: 50.0,
             }),
         );
         assert_eq!(f.criteria[3].value, Some(false));
         assert_eq!(f.criteria[2].value, Some(false));
+        // issue 28: a tumour 40 mm across on its axial slices and 55 mm head to foot is
+        // "> 5 cm" (the old code read the axial diameter only and said no)
+        let f = fong(
+            &FongInputs::default(),
+            Some(TracedTumours {
+                count: 1,
+                largest_axial_mm: 40.0,
+                largest_extent_mm: 55.0,
+            }),
+        );
+        assert_eq!(f.criteria[3].value, Some(true), "{}", f.text);
+        assert!(f.text.contains("largest 3-D diameter 55 mm"), "{}", f.text);
         let none = fong(&FongInputs::default(), None);
         assert_eq!(none.unknown, 5);
     }

@@ -15,12 +15,15 @@ pub use fong::{Fong, FongInputs, fong};
 pub use plan::{AfterPve, PlanDecision, decide};
 
 use crate::volumetry::assessment::{Assessment, Decision, grade};
+use crate::volumetry::coverage::Coverage;
 use crate::volumetry::flr::{
-    DH_MIN, DH_SOURCE, FLR_BW_MIN_PERCENT, FLR_BW_SOURCE, FUNCTION_SOURCE, KGR_MIN, KGR_SOURCE,
-    STLV_PLAUSIBLE_FRACTION,
+    BORDERLINE_SOURCE, DH_MIN, DH_SHINDOH, FLR_BW_MIN_PERCENT, FLR_BW_SOURCE, FUNCTION_SOURCE,
+    KGR_MIN, STLV_PLAUSIBLE_FRACTION,
 };
 use crate::volumetry::growth::{Growth, GrowthError};
-use crate::volumetry::margins::{MARGIN_MIN_MM, Placement, TumourMargin};
+use crate::volumetry::margins::{
+    MARGIN_MIN_MM, MarginClass, Placement, TumourMargin, fmt_mm, margin_class,
+};
 use serde::{Deserialize, Serialize};
 
 /// What a sentence is about.
@@ -73,7 +76,12 @@ pub fn assess(
     voxel_mm3: f64,
     inp: &crate::volumetry::PlanInputs,
 ) -> Assessment {
-    let mut a = crate::volumetry::measure(counts, voxel_mm3, inp);
+    finish(crate::volumetry::measure(counts, voxel_mm3, inp))
+}
+
+/// The sentences of a measured assessment: why the grade was lowered, the verdict and
+/// the two-stage sentence.
+fn finish(mut a: Assessment) -> Assessment {
     if let Some(bw) = a.verdict.lowered_by_flr_bw {
         a.verdict.lowered_because.push(flr_bw_lowered_reason(bw));
     }
@@ -83,6 +91,48 @@ pub fn assess(
     {
         t.text = text;
     }
+    a
+}
+
+/// Why a liver touching the border of the scan gets no graded verdict.
+pub fn coverage_missing(c: &Coverage) -> String {
+    format!(
+        "the liver touches {} of the scan: part of it may lie outside the scanned field, so the FLR % can be off in either direction (the missing liver may belong to the remnant or to the resection); scan or load the whole liver before grading",
+        c.describe()
+    )
+}
+
+/// `assess` with the scan-coverage check: a liver that touches a border of the scan
+/// keeps its figures but gets no graded verdict (and no PVE projection).
+pub fn assess_with_coverage(
+    counts: &crate::volumetry::Counts,
+    voxel_mm3: f64,
+    inp: &crate::volumetry::PlanInputs,
+    coverage: Coverage,
+) -> Assessment {
+    let mut a = crate::volumetry::measure(counts, voxel_mm3, inp).with_coverage(coverage);
+    if coverage.touches() {
+        a.verdict.missing.push(coverage_missing(&coverage));
+        a.verdict.decision = Decision::NoVerdict;
+        a.verdict.lowered_by_flr_bw = None;
+        a.pve = None;
+        if let Some(t) = a.two_stage.as_mut() {
+            t.stage1_decision = Decision::NoVerdict;
+        }
+    }
+    finish(a)
+}
+
+/// The assessment of a post-PVE scan: its verdict says it is after PVE (it never
+/// advises the embolisation again) and it carries no PVE projection.
+pub fn assess_after_pve(
+    counts: &crate::volumetry::Counts,
+    voxel_mm3: f64,
+    inp: &crate::volumetry::PlanInputs,
+) -> Assessment {
+    let mut a = assess(counts, voxel_mm3, inp);
+    a.pve = None;
+    a.verdict.text = verdict_text(&a, true);
     a
 }
 
@@ -112,8 +162,14 @@ pub fn flr_bw_lowered_reason(bw: f64) -> String {
     )
 }
 
-/// The one-sentence verdict: what was judged, against which threshold, the grade, the source.
+/// The one-sentence verdict of a plan before PVE: what was judged, against which
+/// threshold, the grade, the source.
 pub fn verdict_sentence(a: &Assessment) -> String {
+    verdict_text(a, false)
+}
+
+/// The verdict; `after_pve` for the scan taken after the embolisation.
+pub fn verdict_text(a: &Assessment, after_pve: bool) -> String {
     let v = &a.verdict;
     let Some(p) = v
         .judged_percent
@@ -131,33 +187,46 @@ pub fn verdict_sentence(a: &Assessment) -> String {
     let th = &v.threshold_label;
     let phrase = a.condition.phrase();
     let obj = a.condition.object();
-    let cmp = match grade(p, v.threshold_percent) {
-        Decision::Insufficient => format!("< {th} required {phrase}"),
-        Decision::Borderline => format!(">= {th} required {phrase} by less than 5 points"),
-        _ => format!(">= {th} required {phrase}"),
+    let (cmp, source) = match grade(p, v.threshold_percent) {
+        Decision::Insufficient => (format!("< {th} required {phrase}"), v.source.clone()),
+        Decision::Borderline => (
+            format!(">= {th} required {phrase} by less than 5 points"),
+            format!("{}; {BORDERLINE_SOURCE}", v.source),
+        ),
+        _ => (format!(">= {th} required {phrase}"), v.source.clone()),
     };
-    let concl = match v.decision {
-        Decision::Adequate => format!("remnant volume adequate for {obj}"),
-        Decision::Borderline => {
+    let concl = match (v.decision, after_pve) {
+        (Decision::Adequate, false) => format!("remnant volume adequate for {obj}"),
+        (Decision::Borderline, false) => {
             format!("remnant volume borderline for {obj}: discuss portal vein embolisation")
         }
-        _ => format!("remnant volume insufficient for {obj}: consider portal vein embolisation"),
+        (_, false) => {
+            format!("remnant volume insufficient for {obj}: consider portal vein embolisation")
+        }
+        (Decision::Adequate, true) => format!("remnant volume adequate for {obj} after PVE"),
+        (Decision::Borderline, true) => format!(
+            "remnant volume still borderline for {obj} after PVE: discuss the resection with the team"
+        ),
+        (_, true) => format!(
+            "remnant volume still insufficient for {obj} after PVE: the planned resection is not supported by volume; discuss the options with the team"
+        ),
     };
-    let mut s = format!("{head} {cmp}: {concl} ({})", v.source);
-    for r in &v.lowered_because {
-        s.push_str(&format!("; graded down one step: {r}"));
-    }
+    let mut s = String::new();
     if a.counts.tumour_outside_resection > 0 {
         s.push_str(&format!(
-            ". Warning: {:.1} mL of tumour is left in the remnant (outside the planned resection)",
+            "Plan incomplete: {:.1} mL of tumour is left in the remnant (outside the planned resection). By volume only: ",
             a.volumes.tumour_outside_resection_ml
         ));
+    }
+    s.push_str(&format!("{head} {cmp}: {concl} ({source})"));
+    for r in &v.lowered_because {
+        s.push_str(&format!("; graded down one step: {r}"));
     }
     s
 }
 
 /// Where the two-stage figures come from.
-pub const TWO_STAGE_SOURCE: &str = "two-stage hepatectomy: review of surgery for colorectal liver metastases (seed 001: minor wedge resection at the first stage, major hepatectomy after PVE at the second) and Adam et al., Ann Surg 2000 (seed 003)";
+pub const TWO_STAGE_SOURCE: &str = "two-stage hepatectomy: Adam et al., Ann Surg 2000; minor wedge resection at the first stage, major hepatectomy after PVE at the second, and the 20-30 % who do not reach it: Akgül et al., World J Gastroenterol 2014";
 
 /// The FLR of each stage of a two-stage plan, in one sentence (None for one stage).
 pub fn two_stage_sentence(a: &Assessment) -> Option<String> {
@@ -182,7 +251,10 @@ pub fn two_stage_sentence(a: &Assessment) -> Option<String> {
     ))
 }
 
-/// Post-PVE growth in one sentence.
+/// Post-PVE growth in one sentence. The cut-offs (KGR 2 %/week, Shindoh 2013; DH 5
+/// points, Ribero 2007, and 7.5 points, Shindoh 2013) are defined on the standardised
+/// FLR: on the measured FLR they are not applied, and a KGR known only as a lower bound
+/// is compared with 2 %/week only when even the bound reaches it.
 pub fn growth_sentence(
     basis: &str,
     before: f64,
@@ -207,19 +279,39 @@ pub fn growth_sentence(
     let mut s = format!(
         "{basis} {before:.1} % -> {after:.1} % at {when}: degree of hypertrophy {dh:.1} points, {kgr_part}"
     );
-    if kgr < KGR_MIN {
+    if basis != "sFLR" {
         s.push_str(&format!(
-            " (< {KGR_MIN:.0} %/week: a KGR below {KGR_MIN:.0} %/week is associated with more liver insufficiency after resection, Shindoh 2013)"
+            ". The KGR cut-off ({KGR_MIN:.0} %/week, Shindoh 2013) and the DH cut-offs ({DH_MIN:.0} points, Ribero 2007; {DH_SHINDOH} points, Shindoh 2013) are defined on the standardised FLR, so they are not applied to the measured FLR: enter height and weight to compare with them"
         ));
-    } else {
-        s.push_str(&format!(" (>= {KGR_MIN:.0} %/week)"));
+        return s;
+    }
+    match (kgr >= KGR_MIN, lower_bound) {
+        (true, false) => s.push_str(&format!(" (>= {KGR_MIN:.0} %/week)")),
+        (true, true) => s.push_str(&format!(" (>= {KGR_MIN:.0} %/week even as a lower bound)")),
+        (false, false) => s.push_str(&format!(
+            " (< {KGR_MIN:.0} %/week: a KGR below {KGR_MIN:.0} %/week is associated with more liver insufficiency after resection, Shindoh 2013)"
+        )),
+        (false, true) => s.push_str(&format!(
+            " (a lower bound below {KGR_MIN:.0} %/week says nothing about the cut-off: the KGR since PVE may be above it; enter the weeks since PVE to compare with {KGR_MIN:.0} %/week, Shindoh 2013)"
+        )),
     }
     if dh <= DH_MIN {
         s.push_str(&format!(
-            "; degree of hypertrophy <= {DH_MIN:.0} points: associated with more postoperative liver dysfunction (Ribero 2007)"
+            "; degree of hypertrophy <= {DH_MIN:.0} points: associated with more postoperative liver dysfunction (Ribero 2007), and below the {DH_SHINDOH} points Shindoh 2013 reported as its best DH cut-off"
+        ));
+    } else if dh <= DH_SHINDOH {
+        s.push_str(&format!(
+            "; degree of hypertrophy above Ribero's {DH_MIN:.0} points (Ribero 2007) but not above the {DH_SHINDOH} points Shindoh 2013 reported as its best DH cut-off: the two published cut-offs disagree here"
         ));
     }
     s
+}
+
+/// Whether the growth sentence carries a caution: a KGR known to be below 2 %/week, or a
+/// degree of hypertrophy at or below either published cut-off (sFLR only).
+pub fn growth_flagged(g: &Growth) -> bool {
+    g.basis == "sFLR"
+        && (g.kgr_adequate == Some(false) || g.degree_of_hypertrophy_points <= DH_SHINDOH)
 }
 
 /// Everything the decision says, in reading order.
@@ -242,13 +334,40 @@ pub fn verdict_level(d: Decision) -> Level {
     }
 }
 
-/// The sentences of a plan, in the order every output prints them.
+/// The level of a verdict sentence: never good news while the plan leaves tumour in
+/// the remnant.
+pub fn headline_level(a: &Assessment) -> Level {
+    if a.counts.tumour_outside_resection > 0 {
+        Level::Alert
+    } else {
+        verdict_level(a.verdict.decision)
+    }
+}
+
+/// The sentences of a plan, in the order every output prints them. After a post-PVE
+/// scan is compared, its verdict comes first and the first scan's verdict is marked as
+/// the one before PVE; the +20-40 % projection is then left out (the post-PVE scan
+/// measures what it projected).
 pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
-    let mut out = vec![say(
-        Topic::Verdict,
-        verdict_level(a.verdict.decision),
-        &a.verdict.text,
-    )];
+    let post = match (ctx.growth, ctx.after) {
+        (Some(Ok(g)), Some(after)) => Some((g, after)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    if let Some((_, after)) = post {
+        out.push(say(
+            Topic::Verdict,
+            headline_level(after),
+            format!("Post-PVE scan: {}", after.verdict.text),
+        ));
+        out.push(say(
+            Topic::Verdict,
+            Level::Info,
+            format!("First scan, before PVE: {}", a.verdict.text),
+        ));
+    } else {
+        out.push(say(Topic::Verdict, headline_level(a), &a.verdict.text));
+    }
     let judged = a.verdict.decision != Decision::NoVerdict;
     if let Some(s) = &a.two_stage {
         out.push(say(
@@ -308,7 +427,7 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
             Topic::Warning,
             Level::Alert,
             format!(
-                "Tumour left in the remnant: {:.1} mL of traced tumour lies outside the planned resection",
+                "Tumour left in the remnant: {:.1} mL of traced tumour lies outside the planned resection, so this plan is not a complete resection whatever the remnant volume",
                 a.volumes.tumour_outside_resection_ml
             ),
         ));
@@ -318,18 +437,24 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
             Topic::Warning,
             Level::Caution,
             format!(
-                "The liver touches {} of the scan: it may extend beyond the scanned field, so every volume here is a lower bound",
+                "The liver touches {} of the scan: it may extend beyond the scanned field. The total liver volume is then a lower bound and the FLR % can be off in either direction, so no verdict is graded",
                 c.describe()
             ),
         ));
     }
-    if let (true, Some(d), Some(b)) = (a.stlv_implausible(), a.total_vs_stlv_percent, &a.body) {
+    if let (true, Some(d), Some(b)) = (a.stlv_implausible(), a.functional_vs_stlv_percent, &a.body)
+    {
+        let why = if d < 0.0 {
+            "incomplete tracing, a liver beyond the scanned field, or a small liver"
+        } else {
+            "tracing that includes neighbouring tissue or vessels, or a large liver (e.g. steatosis)"
+        };
         out.push(say(
             Topic::Warning,
             Level::Caution,
             format!(
-                "Traced total liver {:.0} mL is {:.0} % {} the sTLV {:.0} mL (more than {:.0} % off): incomplete tracing or an atypical liver; check the tracing",
-                a.volumes.total_ml,
+                "Traced liver without tumour {:.0} mL is {:.0} % {} the sTLV {:.0} mL (more than {:.0} % off; the sTLV estimates a whole liver from body size, Vauthey 2002, and tumour is left out of this comparison): {why}; check the tracing",
+                a.volumes.functional_ml,
                 d.abs(),
                 if d < 0.0 { "below" } else { "above" },
                 b.stlv_ml,
@@ -342,11 +467,11 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
             Topic::Caveat,
             Level::Info,
             format!(
-                "Volume is not function: the remnant must also keep at least two adjacent segments with their own inflow, outflow and biliary drainage ({FUNCTION_SOURCE}); Remnant does not check this"
+                "Volume is not function: the remnant must also keep at least two adjacent segments with their own inflow, outflow and biliary drainage ({FUNCTION_SOURCE}); Remnant does not check this, nor liver function"
             ),
         ));
     }
-    if let Some(p) = &a.pve {
+    if let (Some(p), None) = (&a.pve, post) {
         let basis = a.verdict.basis.as_deref().unwrap_or("FLR");
         let mut s = format!(
             "After PVE the remnant typically grows by 20-40 % in 2-4 weeks ({}): {basis} typically {:.1}-{:.1} % (remnant {:.0}-{:.0} mL), a projection to re-assess on a post-PVE scan",
@@ -354,7 +479,7 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
         );
         if !p.reaches_threshold_at_best {
             s.push_str(&format!(
-                ". Even +40 % would stay below {}: options to discuss include PVE with re-assessment, two-stage hepatectomy for bilobar disease, and ALPPS or liver venous deprivation as alternatives",
+                ". Even +40 % would stay below {}: options to discuss include PVE with re-assessment and, for bilobar disease, two-stage hepatectomy (Adam et al., Ann Surg 2000)",
                 a.verdict.threshold_label
             ));
         }
@@ -362,20 +487,21 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
     }
     match ctx.growth {
         Some(Ok(g)) => {
-            let flagged =
-                g.kgr_percent_per_week < KGR_MIN || g.degree_of_hypertrophy_points <= DH_MIN;
+            let level = if growth_flagged(g) {
+                Level::Caution
+            } else if g.basis == "sFLR" {
+                Level::Good
+            } else {
+                Level::Info
+            };
             out.push(say(
                 Topic::Growth,
-                if flagged { Level::Caution } else { Level::Good },
-                format!("{} ({KGR_SOURCE}; {DH_SOURCE})", g.text),
+                level,
+                format!(
+                    "{} (Shindoh et al., J Am Coll Surg 2013; Ribero et al., Br J Surg 2007)",
+                    g.text
+                ),
             ));
-            if let Some(after) = ctx.after {
-                out.push(say(
-                    Topic::Growth,
-                    verdict_level(after.verdict.decision),
-                    format!("Post-PVE scan: {}", after.verdict.text),
-                ));
-            }
         }
         Some(Err(e)) => out.push(say(
             Topic::Growth,
@@ -386,12 +512,7 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
     }
     if let Some(ms) = ctx.margins {
         for m in ms {
-            let level = if m.flagged() {
-                Level::Alert
-            } else {
-                Level::Info
-            };
-            out.push(say(Topic::Margin, level, margin_sentence(m)));
+            out.push(say(Topic::Margin, margin_level(m), margin_sentence(m)));
         }
     }
     if let Some(f) = ctx.fong {
@@ -410,11 +531,32 @@ pub fn sentences(a: &Assessment, ctx: Context) -> Vec<Sentence> {
     out
 }
 
-/// "Tumour #1: margin 6.0 mm (< 10 mm)".
+/// Where the OncoSurge margin and the < 10 mm prognostic factor come from.
+pub const MARGIN_SOURCE: &str = "OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor; both as quoted by Akgül et al., World J Gastroenterol 2014";
+
+/// What a margin measured on the scan is, every time it is printed.
+pub const MARGIN_KIND: &str = "planned geometric distance on the scan, not the histological margin";
+
+/// The level of a margin sentence.
+pub fn margin_level(m: &TumourMargin) -> Level {
+    match (m.placement, m.margin_mm) {
+        (Placement::Resected, Some(d)) => match margin_class(d, m.resolution_mm) {
+            MarginClass::Below => Level::Alert,
+            MarginClass::Uncertain => Level::Caution,
+            MarginClass::Above => Level::Info,
+        },
+        (Placement::Resected, None) => Level::Info,
+        _ => Level::Alert,
+    }
+}
+
+/// "Tumour #1 (...): planned margin 6 ± 3.0 mm ... < 10 mm ...".
 pub fn margin_sentence(m: &TumourMargin) -> String {
+    let r = m.resolution_mm;
     let size = format!(
-        "axial diameter {:.1} mm, 3-D extent {:.1} mm",
-        m.axial_diameter_mm, m.extent_3d_mm
+        "axial diameter {} mm, largest 3-D diameter {} mm",
+        fmt_mm(m.axial_diameter_mm, r),
+        fmt_mm(m.extent_3d_mm, r)
     );
     // in a two-stage plan, which stage removes it and which boundary the margin is to
     let (size, boundary) = match m.stage {
@@ -438,13 +580,25 @@ pub fn margin_sentence(m: &TumourMargin) -> String {
             m.id
         ),
         Placement::Resected => match m.margin_mm {
-            Some(d) if d < MARGIN_MIN_MM => format!(
-                "Tumour #{} ({size}): margin {d:.1} mm < {MARGIN_MIN_MM:.0} mm to {boundary} (OncoSurge: margin > 1 cm; a margin < 10 mm is a prognostic factor, seed 001)",
-                m.id
-            ),
-            Some(d) => format!("Tumour #{} ({size}): margin {d:.1} mm to {boundary}", m.id),
+            Some(d) => {
+                let value = format!("{} ± {r:.1} mm (one voxel spacing)", fmt_mm(d, r));
+                match margin_class(d, r) {
+                    MarginClass::Below => format!(
+                        "Tumour #{} ({size}): margin {value} to {boundary}, < {MARGIN_MIN_MM:.0} mm ({MARGIN_KIND}; {MARGIN_SOURCE})",
+                        m.id
+                    ),
+                    MarginClass::Uncertain => format!(
+                        "Tumour #{} ({size}): margin {value} to {boundary}: {MARGIN_MIN_MM:.0} mm lies within the uncertainty, so it may be under {MARGIN_MIN_MM:.0} mm ({MARGIN_KIND}; {MARGIN_SOURCE})",
+                        m.id
+                    ),
+                    MarginClass::Above => format!(
+                        "Tumour #{} ({size}): margin {value} to {boundary} ({MARGIN_KIND})",
+                        m.id
+                    ),
+                }
+            }
             None => format!(
-                "Tumour #{} ({size}): margin more than {:.0} mm to {boundary}",
+                "Tumour #{} ({size}): margin more than {:.0} mm to {boundary} ({MARGIN_KIND})",
                 m.id, m.search_mm
             ),
         },

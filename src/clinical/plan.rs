@@ -2,7 +2,7 @@
 //! inputs, for the panel, the CLI and the report alike.
 
 use super::{CheckLine, Context, Fong, Sentence, checklist, fong, sentences};
-use super::{assess, compare};
+use super::{assess_after_pve, assess_with_coverage, compare};
 use crate::clinical::fong::TracedTumours;
 use crate::segmentation::components::Component;
 use crate::volume::Geometry;
@@ -44,6 +44,27 @@ pub fn after_pve(inputs: &PlanInputs) -> Option<AfterPve> {
     })
 }
 
+impl PlanDecision {
+    /// The assessment the plan stands on now: the post-PVE scan's once it was compared,
+    /// else this scan's.
+    pub fn current(&self) -> &Assessment {
+        match (&self.after, &self.growth) {
+            (Some(after), Some(_)) => after,
+            _ => &self.assessment,
+        }
+    }
+
+    /// True when the plan stands on a compared post-PVE scan.
+    pub fn is_post_pve(&self) -> bool {
+        self.after.is_some() && self.growth.is_some()
+    }
+
+    /// The headline: the first sentence (the current verdict).
+    pub fn headline(&self) -> Option<&Sentence> {
+        self.sentences.first()
+    }
+}
+
 /// The decision from the layer bits. `tumours` are the tumour layer's components (as
 /// `components` gives them); `pci_total` the case's PCI when any region is scored.
 pub fn decide(
@@ -55,8 +76,12 @@ pub fn decide(
     after: Option<AfterPve>,
 ) -> PlanDecision {
     let counts = Counts::from_bits(bits);
-    let a =
-        assess(&counts, g.voxel_volume_mm3(), inputs).with_coverage(liver_coverage(bits, g.dims));
+    let mut a = assess_with_coverage(
+        &counts,
+        g.voxel_volume_mm3(),
+        inputs,
+        liver_coverage(bits, g.dims),
+    );
     let ms = margins(bits, g, tumours);
     let traced = (!tumours.is_empty()).then(|| TracedTumours {
         count: tumours.len(),
@@ -67,13 +92,17 @@ pub fn decide(
     let cl = checklist(&inputs.checklist, &a, &ms, pci_total);
     let (after_a, growth) = match after {
         Some(p) => {
-            let aa = assess(&p.counts, p.voxel_mm3, inputs);
+            let aa = assess_after_pve(&p.counts, p.voxel_mm3, inputs);
             let g = compare(&a, &aa, p.timing);
             (Some(aa), Some(g))
         }
         None => (None, None),
     };
     let ok_after = matches!(growth, Some(Ok(_)));
+    if ok_after {
+        // the post-PVE scan measures what the +20-40 % projection guessed
+        a.pve = None;
+    }
     let s = sentences(
         &a,
         Context {

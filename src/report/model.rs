@@ -290,6 +290,21 @@ pub struct LiverFigures {
     pub grade: Option<String>,
     /// Kinetic growth rate after PVE, %/week, when a post-PVE scan was compared.
     pub kgr_percent_per_week: Option<f64>,
+    /// True when the weeks since PVE were not entered and the scan interval was used:
+    /// `kgr_percent_per_week` is then only a lower bound ("at least").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kgr_is_lower_bound: Option<bool>,
+    /// The post-PVE scan's FLR, % of its functional liver, when it was compared (the
+    /// grade and verdict are then the post-PVE scan's; the volumes above are the first
+    /// scan's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_pve_flr_percent: Option<f64>,
+    /// The post-PVE scan's standardised FLR, %.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_pve_sflr_percent: Option<f64>,
+    /// The post-PVE scan's remnant volume, mL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_pve_remnant_ml: Option<f64>,
     /// Degree of hypertrophy after PVE, percentage points, when a post-PVE scan was
     /// compared.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -288,10 +288,9 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
     for (i, s) in d.sentences.iter().enumerate() {
         let mut text = egui::RichText::new(&s.text).color(level_color(s.level));
         if i == 0 {
-            text = text
-                .color(verdict_color(a.verdict.decision))
-                .strong()
-                .size(15.0);
+            // the headline's colour is its level: never green while tumour is left in
+            // the remnant, and the post-PVE scan's once one is compared
+            text = text.color(level_color(s.level)).strong().size(15.0);
         }
         ui.label(text);
     }

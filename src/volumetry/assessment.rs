@@ -66,8 +66,8 @@ pub struct PveProjection {
     pub source: String,
 }
 
-/// A two-stage hepatectomy (review of surgery for colorectal liver metastases, seed
-/// 001; Adam et al., Ann Surg 2000, seed 003): stage 1 clears the future remnant of
+/// A two-stage hepatectomy (Adam et al., Ann Surg 2000; Akgül et al., World J
+/// Gastroenterol 2014, review): stage 1 clears the future remnant of
 /// tumour (e.g. wedge resections, the Stage-1 resection layer), stage 2 after PVE is
 /// the major resection (the Resection layer). Both FLRs are fractions of the
 /// functional liver of this scan; the verdict judges stage 2 (the final remnant).
@@ -176,6 +176,10 @@ pub struct Assessment {
     pub flr_bw_used: bool,
     /// (traced total - sTLV) / sTLV x 100, with height and weight.
     pub total_vs_stlv_percent: Option<f64>,
+    /// (traced liver without tumour - sTLV) / sTLV x 100, with height and weight: the
+    /// figure the plausibility check uses.
+    #[serde(default)]
+    pub functional_vs_stlv_percent: Option<f64>,
     /// Which scan borders the liver touches (filled by the caller from the layers).
     pub coverage: Option<Coverage>,
     pub condition: LiverCondition,
@@ -194,9 +198,10 @@ impl Assessment {
         self
     }
 
-    /// True when the traced total differs from the sTLV by more than 30 %.
+    /// True when the traced liver without tumour differs from the sTLV by more than
+    /// 30 % (the total would count the tumour, which the sTLV does not hold).
     pub fn stlv_implausible(&self) -> bool {
-        self.total_vs_stlv_percent
+        self.functional_vs_stlv_percent
             .is_some_and(|d| d.abs() > STLV_PLAUSIBLE_FRACTION * 100.0)
     }
 }
@@ -216,7 +221,8 @@ fn body_inputs(inp: &PlanInputs) -> (Option<f64>, Option<f64>, Vec<String>) {
 /// The figures and the grade, without sentences (`clinical::assess` adds them).
 pub fn measure(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment {
     let volumes = Volumes::from_counts(counts, voxel_mm3);
-    let (height, weight, mut input_errors) = body_inputs(inp);
+    let (height, weight, body_errors) = body_inputs(inp);
+    let mut input_errors = body_errors.clone();
     if let Err(e) = inp.thresholds.validate() {
         input_errors.push(e.to_string());
     }
@@ -241,7 +247,17 @@ pub fn measure(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment 
         .filter(|_| counts.total > 0)
         .map(|b| 100.0 * (volumes.total_ml - b.stlv_ml) / b.stlv_ml);
 
+    let functional_vs_stlv = body
+        .as_ref()
+        .filter(|_| counts.functional() > 0)
+        .map(|b| 100.0 * (volumes.functional_ml - b.stlv_ml) / b.stlv_ml);
+
     let mut missing = Vec::new();
+    // An implausible height or weight is a typo: no verdict until it is corrected,
+    // rather than a verdict on another basis than the one the user meant.
+    for e in &body_errors {
+        missing.push(format!("{e}: correct it (no verdict is graded on it)"));
+    }
     if counts.total == 0 {
         missing.push("trace the whole liver".to_string());
     } else if counts.functional() == 0 {
@@ -323,6 +339,7 @@ pub fn measure(counts: &Counts, voxel_mm3: f64, inp: &PlanInputs) -> Assessment 
         flr_bw_adequate: flr_bw.map(|v| v >= FLR_BW_MIN_PERCENT),
         flr_bw_used,
         total_vs_stlv_percent: total_vs_stlv,
+        functional_vs_stlv_percent: functional_vs_stlv,
         coverage: None,
         condition: cond,
         verdict: Verdict {
@@ -574,7 +591,7 @@ mod tests {
         assert!(
             a.verdict
                 .text
-                .contains("Warning: 10.0 mL of tumour is left in the remnant"),
+                .starts_with("Plan incomplete: 10.0 mL of tumour is left in the remnant"),
             "{}",
             a.verdict.text
         );

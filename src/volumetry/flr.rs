@@ -9,15 +9,25 @@ use serde::{Deserialize, Serialize};
 
 pub const CONSENSUS_SOURCE: &str =
     "AHPBA/SSO/SSAT 2006 consensus (Abdalla et al., Ann Surg Oncol 2006)";
-pub const PVE_SOURCE: &str = "review of surgery for colorectal liver metastases (seed 001, its refs 40-41): PVE typically grows the remnant by about 20-40 % in 2-4 weeks";
+/// The review of surgery for colorectal liver metastases Remnant quotes for the PVE
+/// growth range, the OncoSurge and JSCCR 2010 criteria, the two adjacent segments and
+/// the two-stage drop-out (Akgül, Çetinkaya, Ersöz, Tez, "Role of surgery in colorectal
+/// cancer liver metastases", World J Gastroenterol 2014;20(20):6113-6122).
+pub const REVIEW_2014: &str = "Akgül et al., World J Gastroenterol 2014";
+pub const PVE_SOURCE: &str = REVIEW_2014;
 pub const KGR_SOURCE: &str = "Shindoh et al., J Am Coll Surg 2013: a kinetic growth rate (DH / weeks since PVE) < 2 %/week is associated with more liver insufficiency after resection";
 pub const DH_SOURCE: &str = "Ribero et al., Br J Surg 2007: a degree of hypertrophy of 5 points or less after PVE is associated with more postoperative liver dysfunction";
 pub const FLR_BW_SOURCE: &str = "Truant et al., J Am Coll Surg 2007: remnant liver volume to body weight ratio >= 0.5 % (non-cirrhotic livers)";
-/// Why a remnant within 5 points above its threshold is only borderline.
-pub const BORDERLINE_SOURCE: &str = "review of surgery for colorectal liver metastases (seed 001): 20 % is sufficient only \"in some facilities\"; PVE is advised below 25-40 %";
+/// Why a remnant within 5 points above its threshold is only borderline: a rule of
+/// Remnant's own, not of the consensus.
+pub const BORDERLINE_SOURCE: &str =
+    "the 5-point borderline band is Remnant's own rule, not the consensus's";
 /// The functional caveat every verdict carries once.
 pub const FUNCTION_SOURCE: &str =
-    "review of surgery for colorectal liver metastases (seed 001), indications for resection";
+    "Akgül et al., World J Gastroenterol 2014, indications for resection";
+/// The best DH cut-off Shindoh et al. (J Am Coll Surg 2013) reported, in points of the
+/// sFLR; shown beside Ribero's 5 points, never instead of it.
+pub const DH_SHINDOH: f64 = 7.5;
 
 /// Expected growth of the remnant after portal vein embolisation, as a fraction.
 pub const PVE_GROWTH: (f64, f64) = (0.20, 0.40);
@@ -242,7 +252,7 @@ mod tests {
 
     #[test]
     fn pve_and_kgr_worked_example() {
-        // Seed 001 (review of surgery for colorectal liver metastases), line 268: PVE
+        // Akgül et al., World J Gastroenterol 2014 (review): PVE
         // "increases the expected residual liver volume by approximately 20%-40% in
         // 2-4 wk": an FLR of 25 % becomes typically 30-35 %.
         let (lo, hi) = flr_after_pve(25.0);

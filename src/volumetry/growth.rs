@@ -29,7 +29,10 @@ pub struct Growth {
     pub remnant_after_ml: f64,
     pub degree_of_hypertrophy_points: f64,
     pub kgr_percent_per_week: f64,
-    pub kgr_adequate: bool,
+    /// KGR >= 2 %/week (Shindoh 2013): `Some(true)` or `Some(false)` only when that can
+    /// be told: None when the KGR is a lower bound below 2 (the true KGR may be above),
+    /// or when it is on the measured FLR (the cut-off is defined on the sFLR).
+    pub kgr_adequate: Option<bool>,
     pub text: String,
     pub source: String,
 }
@@ -41,6 +44,12 @@ pub enum GrowthError {
     Weeks { what: &'static str, weeks: f64 },
     #[error("enter the weeks since PVE (or at least the weeks between the scans)")]
     NoTiming,
+    /// The first scan is taken before the embolisation, so the weeks since PVE cannot
+    /// exceed the weeks between the scans.
+    #[error(
+        "the weeks since PVE ({since}) are more than the weeks between the scans ({between}): the first scan is taken before PVE, so one of the two is wrong; correct it (no growth rate is computed from them)"
+    )]
+    SinceLongerThanInterval { since: f64, between: f64 },
     /// What each scan still lacks (liver, resection).
     #[error("No comparison yet: {}", .0.join("; "))]
     Missing(Vec<String>),
@@ -77,6 +86,14 @@ pub fn measure_growth(
         .weeks_between_scans
         .map(|w| check_weeks("weeks between the scans", w))
         .transpose()?;
+    if let (Some(s), Some(b)) = (since, between)
+        && s > b
+    {
+        return Err(GrowthError::SinceLongerThanInterval {
+            since: s,
+            between: b,
+        });
+    }
     let (weeks, lower_bound) = match (since, between) {
         (Some(s), _) => (s, false),
         (None, Some(b)) => (b, true),
@@ -108,7 +125,12 @@ pub fn measure_growth(
         what: "weeks",
         weeks,
     })?;
-    let ok = kgr >= KGR_MIN;
+    // Shindoh's cut-off is on the sFLR; a lower bound below it says nothing.
+    let ok = match (basis, lower_bound) {
+        ("sFLR", false) => Some(kgr >= KGR_MIN),
+        ("sFLR", true) if kgr >= KGR_MIN => Some(true),
+        _ => None,
+    };
     Ok(Growth {
         basis: basis.into(),
         before_percent: b,
@@ -166,7 +188,7 @@ mod tests {
         assert!((g.before_percent - 18.0).abs() < 1e-3);
         assert!((g.degree_of_hypertrophy_points - 9.0).abs() < 1e-3);
         assert!((g.kgr_percent_per_week - 3.0).abs() < 1e-3);
-        assert!(g.kgr_adequate);
+        assert_eq!(g.kgr_adequate, Some(true));
         // 6 points in 3 weeks = 2.0 %/week exactly (>= 2 is not flagged); over 3.01 weeks
         // it falls just below 2 and is flagged with "associated with", never "predicts".
         let after2 = plan(313_227 + 104_409, 1_100_000); // + 6.0 % of 1740.15 mL
@@ -176,9 +198,9 @@ mod tests {
             "{}",
             g2.kgr_percent_per_week
         );
-        assert!(g2.kgr_adequate, "{}", g2.text);
+        assert_eq!(g2.kgr_adequate, Some(true), "{}", g2.text);
         let g3 = crate::clinical::compare(&before, &after2, since(3.01)).unwrap();
-        assert!(!g3.kgr_adequate);
+        assert_eq!(g3.kgr_adequate, Some(false));
         assert!(g3.text.contains("associated with"), "{}", g3.text);
         assert!(!g3.text.contains("predicts"), "{}", g3.text);
         assert_eq!(
@@ -193,10 +215,62 @@ mod tests {
     /// DH boundary (Ribero et al., Br J Surg 2007, as cited in `DH_SOURCE`: the group
     /// with a degree of hypertrophy of 5 points or less had more postoperative liver
     /// dysfunction, the favourable group DH > 5): exactly 5.0 points is flagged, 5.1 is
-    /// not, 4.9 is. Measured FLR (no height and weight) on 1000 functional voxels, so
-    /// the percentages are exact: 20.0 % before, 25.0 / 25.1 / 24.9 % after.
+    /// not, 4.9 is. Ribero's and Shindoh's cut-offs are on the sFLR (issue 28: they are
+    /// no longer applied to the measured FLR), so the scans have height and weight:
+    /// sTLV 1740.15 mL, before 20 % (348.03 mL); after 25.0 / 25.1 / 24.9 % on 10 µL
+    /// voxels, DH within 1e-6 of the intended value.
     #[test]
     fn dh_exactly_5_points_is_flagged_through_the_comparison() {
+        let sflr = |p: f64| {
+            let remnant = (p / 100.0 * 1740.15e5).round() as u64; // 0.01 mm³ voxels
+            let c = Counts {
+                total: remnant + 100_000_000,
+                resected: 100_000_000,
+                remnant,
+                ..Default::default()
+            };
+            let inp = PlanInputs {
+                height_cm: Some(180.0),
+                weight_kg: Some(80.0),
+                ..Default::default()
+            };
+            crate::clinical::assess(&c, 0.01, &inp)
+        };
+        let before = sflr(20.0);
+        for (after, flagged) in [(25.0, true), (25.1, false), (24.9, true)] {
+            let g = crate::clinical::compare(&before, &sflr(after), since(4.0)).unwrap();
+            assert_eq!(g.basis, "sFLR");
+            let said = g.text.contains("degree of hypertrophy <= 5 points");
+            let dh = g.degree_of_hypertrophy_points;
+            assert!((dh - (after - 20.0)).abs() < 1e-6, "{dh}");
+            // at exactly 5 the rounding of the voxel count decides: test the sentence
+            // on the intended value too
+            if (after - 25.0f64).abs() > 1e-9 {
+                assert_eq!(said, flagged, "DH {dh}: {}", g.text);
+            }
+            let s = crate::clinical::growth_sentence(
+                "sFLR",
+                20.0,
+                after,
+                after - 20.0,
+                1.0,
+                4.0,
+                false,
+            );
+            assert_eq!(
+                s.contains("degree of hypertrophy <= 5 points"),
+                flagged,
+                "{s}"
+            );
+        }
+        let g = crate::clinical::compare(&before, &sflr(24.9), since(4.0)).unwrap();
+        assert!(
+            g.text
+                .contains("associated with more postoperative liver dysfunction (Ribero 2007)"),
+            "{}",
+            g.text
+        );
+        // on the measured FLR (no height and weight) no cut-off is applied, and it says so
         let flr = |remnant: u64| {
             let c = Counts {
                 total: 1000,
@@ -204,26 +278,17 @@ mod tests {
                 remnant,
                 ..Default::default()
             };
-            // 1 mL voxels: every volume and percentage is exact
             crate::clinical::assess(&c, 1000.0, &PlanInputs::default())
         };
-        let before = flr(200);
-        for (after, flagged) in [(250, true), (251, false), (249, true)] {
-            let g = crate::clinical::compare(&before, &flr(after), since(4.0)).unwrap();
-            assert_eq!(g.basis, "FLR");
-            let said = g.text.contains("degree of hypertrophy <= 5 points");
-            assert_eq!(
-                said, flagged,
-                "DH {}: {}",
-                g.degree_of_hypertrophy_points, g.text
-            );
-        }
-        let g = crate::clinical::compare(&before, &flr(250), since(4.0)).unwrap();
-        assert_eq!(g.degree_of_hypertrophy_points, 5.0);
+        let g = crate::clinical::compare(&flr(200), &flr(250), since(4.0)).unwrap();
+        assert_eq!(g.basis, "FLR");
+        assert!(!g.text.contains("<= 5 points"), "{}", g.text);
         assert!(
+            g.text.contains("not applied to the measured FLR"),
+            "{}",
             g.text
-                .contains("associated with more postoperative liver dysfunction (Ribero 2007)")
         );
+        assert_eq!(g.kgr_adequate, None);
     }
 
     /// Issue 15 item 1 (fails on the old code: the sFLR branch compared a post-PVE map
@@ -269,7 +334,7 @@ mod tests {
             "{}",
             g.kgr_percent_per_week
         );
-        assert!(!g.kgr_is_lower_bound && g.kgr_adequate);
+        assert!(!g.kgr_is_lower_bound && g.kgr_adequate == Some(true));
         assert!(g.text.contains("4.0 weeks since PVE"), "{}", g.text);
         // only the scan interval: 8 / 6 = 1.33, said to be a lower bound
         let g = crate::clinical::compare(

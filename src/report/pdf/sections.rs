@@ -208,10 +208,32 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
             or_not_recorded(f.threshold_source.as_deref()),
         ));
     }
+    let post_pve = f.post_pve_flr_percent.is_some() || f.post_pve_remnant_ml.is_some();
+    if post_pve {
+        rows.push((
+            "Remnant after PVE (post-PVE scan)",
+            quantity(f.post_pve_remnant_ml, 0, "mL"),
+        ));
+        rows.push((
+            "FLR after PVE (post-PVE scan)",
+            quantity(f.post_pve_flr_percent, 1, "%"),
+        ));
+        if f.post_pve_sflr_percent.is_some() {
+            rows.push((
+                "Standardised FLR after PVE",
+                quantity(f.post_pve_sflr_percent, 1, "%"),
+            ));
+        }
+    }
     if f.kgr_percent_per_week.is_some() {
+        let kgr = quantity(f.kgr_percent_per_week, 2, "%/week");
         rows.push((
             "KGR after PVE",
-            quantity(f.kgr_percent_per_week, 2, "%/week"),
+            if f.kgr_is_lower_bound == Some(true) {
+                format!("at least {kgr} (a lower bound: weeks since PVE not entered)")
+            } else {
+                kgr
+            },
         ));
     }
     if f.degree_of_hypertrophy_points.is_some() {
@@ -221,7 +243,14 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         ));
     }
     if f.grade.is_some() {
-        rows.push(("Grade", or_not_recorded(f.grade.as_deref())));
+        rows.push((
+            if post_pve {
+                "Grade (post-PVE scan)"
+            } else {
+                "Grade"
+            },
+            or_not_recorded(f.grade.as_deref()),
+        ));
     }
     for (key, value) in rows {
         key_value(doc, key, &value);
