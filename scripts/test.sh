@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 # mount (tmpfs, read-only remount) and setpriv: the save-failure tests (tests/save_failures.rs,
-# run as root; they fail rather than skip under REMNANT_REQUIRE_PYTHON=1 when mounting is impossible)
+# run as root; they fail rather than skip under REMNANT_REQUIRE_TOOLS=1 when mounting is impossible)
 command -v mount >/dev/null || need_apt+=(mount)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
 # DICOM: cmake + g++ build CharLS (JPEG-LS) for dicom-pixeldata; dcmtk compresses the synthetic
@@ -42,6 +42,8 @@ if [ ! -f "$REMNANT_BENCH_DIR/bench_ct.nii" ] || [ ! -f "$REMNANT_BENCH_DIR/benc
   mkdir -p "$REMNANT_BENCH_DIR"
   python3 ../shared/tools/make_bench_ct.py "$REMNANT_BENCH_DIR"
 fi
-# The interop tests must not silently skip here: a missing nibabel or bench CT is a failure.
-export REMNANT_REQUIRE_PYTHON=1
+# No test may silently skip here: a missing tool (pdftotext, dcm2niix, nibabel, ...) or bench
+# CT is a failure (tests/common/tools.rs; CI=true has the same effect; REMNANT_REQUIRE_PYTHON=1,
+# the older name, still works).
+export REMNANT_REQUIRE_TOOLS=1
 cargo test --release "$@"

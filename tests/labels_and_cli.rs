@@ -201,7 +201,7 @@ fn label_map_round_trips_and_nibabel_reads_it_on_the_ct_grid() {
         p.display().to_string(),
         sample("ct.nii.gz").display().to_string()
     );
-    if let Some(out) = python(&code) {
+    if let Some(out) = python_code(&["nibabel", "numpy"], &code) {
         let mut lines = out.lines();
         let diff: f64 = lines.next().unwrap().parse().unwrap();
         assert!(diff <= 1e-5, "affine differs by {diff}");
@@ -239,7 +239,7 @@ fn a_mask_stored_in_lps_or_permuted_axes_lands_on_the_ct_and_a_resampled_one_is_
         perm = perm.display().to_string(),
         coarse = coarse.display().to_string(),
     );
-    if python(&code).is_none() {
+    if python_code(&["nibabel", "numpy"], &code).is_none() {
         return;
     }
     let mut reference = LabelMap::empty(ct.geometry.clone());

@@ -1,8 +1,8 @@
-//! `remnant mesh`: STL/OBJ export read back by trimesh (Python; fails rather than skips
-//! under REMNANT_REQUIRE_PYTHON=1), and its one-line errors.
+//! `remnant mesh`: STL/OBJ export read back by trimesh (Python; skipped when missing, a
+//! failure under CI=true or REMNANT_REQUIRE_TOOLS=1: `common::tools`), and its one-line errors.
 
 mod common;
-use common::{bin, python, sample};
+use common::{bin, python_code, sample, tool, tools};
 use std::process::Command;
 
 fn phantom(dir: &std::path::Path) {
@@ -55,7 +55,7 @@ fn read_back(file: &std::path::Path, labels: &std::path::Path, lo: u8, hi: u8) -
         file.to_str().unwrap(),
         labels.to_str().unwrap()
     );
-    let out = python(&code)?;
+    let out = python_code(&["numpy", "nibabel", "trimesh"], &code)?;
     Some(out.split_whitespace().map(|v| v.parse().unwrap()).collect())
 }
 
@@ -193,26 +193,19 @@ fn headless_report_pdf_has_the_3d_snapshot() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = match Command::new("pdftotext").arg(&pdf).arg("-").output() {
-        // captions wrap: compare with the line breaks folded into spaces
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ if std::env::var("REMNANT_REQUIRE_PYTHON").is_err() => {
-            eprintln!("skipped: pdftotext missing");
-            return;
-        }
-        _ => panic!("pdftotext missing"),
+    let (Some(pdftotext), Some(pdfimages)) = (tool("pdftotext"), tool("pdfimages")) else {
+        return;
     };
+    let out = tools::run(Command::new(pdftotext).arg(&pdf).arg("-"));
+    // captions wrap: compare with the line breaks folded into spaces
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("3-D view from the front"), "{text}");
     assert!(text.contains("every volume is a voxel count"), "{text}");
     // and the image itself: one more image than the two key slices
-    let imgs = Command::new("pdfimages")
-        .arg("-list")
-        .arg(&pdf)
-        .output()
-        .unwrap();
+    let imgs = tools::run(Command::new(pdfimages).arg("-list").arg(&pdf));
     let list = String::from_utf8_lossy(&imgs.stdout);
     let has = list.lines().any(|l| {
         let f: Vec<&str> = l.split_whitespace().collect();

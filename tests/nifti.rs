@@ -452,15 +452,18 @@ fn qform_written_for_an_oblique_grid_matches_nibabel_quaternion_round_trip() {
     };
     let data = vec![0i16; 6 * 5 * 4];
     remnant::volume::nifti::write_volume(&p, &data, &g, None, "oblique").unwrap();
-    let Some(out) = python(&format!(
-        "import nibabel as nib, numpy as np\n\
+    let Some(out) = python_code(
+        &["nibabel", "numpy"],
+        &format!(
+            "import nibabel as nib, numpy as np\n\
          img = nib.load('{}')\n\
          q, qc = img.header.get_qform(coded=True)\n\
          s, sc = img.header.get_sform(coded=True)\n\
          print(int(qc), int(sc), float(np.abs(q - s).max()))\n\
          print(' '.join(repr(float(v)) for v in q[:3].ravel()))",
-        p.display()
-    )) else {
+            p.display()
+        ),
+    ) else {
         return;
     };
     let mut lines = out.lines();

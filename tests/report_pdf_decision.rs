@@ -19,18 +19,7 @@ fn flat(text: &str) -> String {
 /// The PDF's text in content-stream order (`pdftotext -raw`): a wrapped value's lines
 /// follow each other even where `-layout` interleaves them with the diagram beside.
 fn raw_text(pdf: &[u8]) -> Option<String> {
-    report_fixtures::pdftotext(pdf)?; // same tool check (and message) as the other tests
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    Some(String::from_utf8(out.stdout).unwrap())
+    report_fixtures::pdftotext_with(pdf, "-raw")
 }
 
 /// Issue 15 item 3 (fails on the old code, which printed only the first wrapped line:

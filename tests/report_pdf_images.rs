@@ -162,12 +162,8 @@ fn images_and_photos_are_embedded_or_listed() {
     );
     assert!(!text.contains("photo_upright.jpg"), "{text}");
 
-    if report_fixtures::tool_available("pdfimages") {
-        let out = Command::new("pdfimages")
-            .arg("-list")
-            .arg(&pdf_path)
-            .output()
-            .unwrap();
+    if let Some(pdfimages) = report_fixtures::tools::tool("pdfimages") {
+        let out = report_fixtures::tools::run(Command::new(pdfimages).arg("-list").arg(&pdf_path));
         let list = String::from_utf8_lossy(&out.stdout);
         println!("{list}");
         // 2 key images, 2 JPEGs, 1 PNG and its soft mask.
@@ -184,18 +180,15 @@ fn images_and_photos_are_embedded_or_listed() {
             "{list}"
         );
     }
-    if report_fixtures::tool_available("pdftoppm") {
+    if let Some(pdftoppm) = report_fixtures::tools::tool("pdftoppm") {
         let prefix = out_dir().join("page");
-        let status = Command::new("pdftoppm")
-            .args(["-png", "-r", "60"])
-            .arg(&pdf_path)
-            .arg(&prefix)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        report_fixtures::tools::run(
+            Command::new(pdftoppm)
+                .args(["-png", "-r", "60"])
+                .arg(&pdf_path)
+                .arg(&prefix),
+        );
         assert!(out_dir().join("page-1.png").exists() || out_dir().join("page-01.png").exists());
         println!("pages rendered to {}-N.png", prefix.display());
-    } else {
-        println!("pdftoppm not found: pages not rendered");
     }
 }

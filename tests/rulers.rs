@@ -135,27 +135,15 @@ fn caption_slice(k: &KeyImage) -> usize {
 
 /// The images of a PDF as `pdfimages` extracts them: (width, height, RGB).
 fn pdf_images(pdf: &[u8]) -> Option<Vec<(usize, usize, Vec<u8>)>> {
-    if !report_fixtures::tool_available("pdfimages") {
-        assert!(
-            std::env::var_os("REMNANT_REQUIRE_PYTHON").is_none(),
-            "pdfimages not found (install poppler-utils)"
-        );
-        println!("pdfimages not found (install poppler-utils): skipping the image check");
-        return None;
-    }
+    let pdfimages = report_fixtures::tools::tool("pdfimages")?;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, pdf).unwrap();
     // (PPM is pdfimages' default output)
-    let out = Command::new("pdfimages")
-        .arg(&path)
-        .arg(dir.path().join("img"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "pdfimages failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    report_fixtures::tools::run(
+        Command::new(pdfimages)
+            .arg(&path)
+            .arg(dir.path().join("img")),
     );
     let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -7,8 +7,8 @@
 //!
 //! The disk-full and read-only cases need real file systems: a small tmpfs is mounted
 //! (the tests run as root; `chmod` would not stop root). Where mounting is impossible
-//! the tests say so loudly on stderr and pass, except when REMNANT_REQUIRE_PYTHON=1 or
-//! REMNANT_REQUIRE_MOUNT=1 is set (CI via scripts/test.sh), where they fail.
+//! the tests say so loudly on stderr and pass, except under CI=true, REMNANT_REQUIRE_TOOLS=1
+//! (`common/tools.rs`; scripts/test.sh sets it) or REMNANT_REQUIRE_MOUNT=1, where they fail.
 //! ENOSPC at fsync rather than at write cannot be provoked on tmpfs; it takes the same
 //! error path (`fsutil::atomic_write_with`: step "syncing to disk", temp removed).
 
@@ -98,21 +98,15 @@ impl Drop for Mount {
     }
 }
 
-fn required() -> bool {
-    ["REMNANT_REQUIRE_PYTHON", "REMNANT_REQUIRE_MOUNT"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|x| x == "1"))
-}
-
 fn not_run(why: &str) {
     let msg = format!(
         "\n!!!!!!!! SAVE-FAILURE TEST NOT RUN: {why}.\n!!!!!!!! The disk-full / read-only \
          checks need root and mount(8); run as root (or set nothing to allow skipping).\n"
     );
-    eprintln!("{msg}");
-    if required() {
-        panic!("{msg}(REMNANT_REQUIRE_PYTHON or REMNANT_REQUIRE_MOUNT is set: failing)");
+    if std::env::var_os("REMNANT_REQUIRE_MOUNT").is_some_and(|x| x == "1") {
+        panic!("{msg}(REMNANT_REQUIRE_MOUNT=1 is set: failing)");
     }
+    common::tools::missing(&msg);
 }
 
 fn entries(dir: &Path) -> Vec<String> {

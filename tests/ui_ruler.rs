@@ -260,20 +260,11 @@ fn a_drag_on_a_plane_measures_the_known_distance_and_survives_a_case_reopen() {
     h2.state_mut()
         .apply(AppCommand::FileChosen(Purpose::ExportPdf, pdf.clone()));
     h2.state_mut().wait_for_jobs();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            let text = String::from_utf8_lossy(&o.stdout);
-            let label = format!("{listed:.1} mm");
-            assert!(text.contains(&label), "{label} in {text}");
-        }
-        _ => assert!(
-            std::env::var_os("REMNANT_REQUIRE_PYTHON").is_none(),
-            "pdftotext missing (install poppler-utils)"
-        ),
+    if let Some(pdftotext) = common::tool("pdftotext") {
+        let out = common::tools::run(std::process::Command::new(pdftotext).arg(&pdf).arg("-"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let label = format!("{listed:.1} mm");
+        assert!(text.contains(&label), "{label} in {text}");
     }
 }
 

@@ -3,9 +3,6 @@
 //! Remnant's format: one line naming the flag and what was typed
 //! (`remnant: error: --height-cm "tall" is not a number`), exit status 1.
 
-use crate::segmentation::Layer;
-use crate::volume::nifti::MaskSelect;
-use crate::volumetry::LiverCondition;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -123,43 +120,6 @@ fn one_line(e: &clap::Error) -> String {
             body.join(" ").trim_start_matches("error: ").to_string()
         }
     }
-}
-
-// Value parsers: the error text follows `--flag "value"` in the message.
-
-/// A finite number.
-pub fn number(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err("is not a number".into()),
-    }
-}
-
-/// Three numbers `X,Y,Z` (mm, RAS).
-pub fn triple(s: &str) -> Result<[f64; 3], String> {
-    let v: Vec<f64> = s.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-    match v[..] {
-        [x, y, z] if v.iter().all(|c| c.is_finite()) => Ok([x, y, z]),
-        _ => Err("must be three numbers X,Y,Z (mm, RAS)".into()),
-    }
-}
-
-/// Which voxels of a multi-label map count: `N` picks label N.
-pub fn label(s: &str) -> Result<MaskSelect, String> {
-    s.trim()
-        .parse()
-        .map(MaskSelect::Label)
-        .map_err(|_| "is not a whole number".into())
-}
-
-/// `liver`, `resection` or `tumour`.
-pub fn layer(s: &str) -> Result<Layer, String> {
-    Layer::parse(s).ok_or_else(|| "must be liver, resection, tumour or stage1".into())
-}
-
-/// `normal`, `chemo` or `cirrhosis`.
-pub fn condition(s: &str) -> Result<LiverCondition, String> {
-    LiverCondition::parse(s).ok_or_else(|| "must be normal, chemo or cirrhosis".into())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod report;
 mod seg;
 pub mod session;
 mod trace;
+mod values;
 mod volumetry;
 
 use args::Command;

@@ -2,7 +2,7 @@
 //! with the same core functions as the app's Tools tab.
 
 use super::CliError;
-use super::args;
+use super::values;
 use crate::segmentation::io::{load_label_map, read_mask_on_grid, save_labels};
 use crate::segmentation::seeds::{SeedKind, Seeds};
 use crate::segmentation::tools::growcut::GrowParams;
@@ -29,7 +29,7 @@ pub struct GrowArgs {
     #[arg(long, value_name = "LABELS.nii.gz")]
     pub out: PathBuf,
     /// The layer to grow
-    #[arg(long, value_name = "liver|resection|tumour", value_parser = args::layer, default_value = "liver")]
+    #[arg(long, value_name = "liver|resection|tumour", value_parser = values::layer, default_value = "liver")]
     pub layer: Layer,
     /// Start from these layers (the grown layer is added to them)
     #[arg(long, value_name = "START_LABELS.nii.gz")]
@@ -52,10 +52,10 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "MASK.nii.gz")]
     pub reference: PathBuf,
     /// The layer to score
-    #[arg(long, value_name = "liver|resection|tumour", value_parser = args::layer, default_value = "liver")]
+    #[arg(long, value_name = "liver|resection|tumour", value_parser = values::layer, default_value = "liver")]
     pub layer: Layer,
     /// Which label of the reference is inside (default: every non-zero voxel)
-    #[arg(long, value_name = "N", value_parser = args::label)]
+    #[arg(long, value_name = "N", value_parser = values::label)]
     pub reference_label: Option<MaskSelect>,
     /// Print JSON (schema remnant.score/1)
     #[arg(long)]

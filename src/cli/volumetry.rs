@@ -1,7 +1,7 @@
 //! `remnant volumetry`: volumes, FLR and the PVE verdict from files, as a table or JSON.
 
 use super::CliError;
-use super::args;
+use super::values;
 use crate::clinical::{AfterPve, CheckLine, ChecklistInputs, Fong, FongInputs, Sentence, decide};
 use crate::segmentation::components::{Component, components};
 use crate::segmentation::io::{import_mask, load_label_map};
@@ -38,7 +38,7 @@ pub struct VolumetryArgs {
     #[arg(long, value_name = "M.nii.gz")]
     pub liver_mask: Option<PathBuf>,
     /// Which label of --liver-mask is the liver (default: every non-zero voxel)
-    #[arg(long, value_name = "N", value_parser = args::label, requires = "liver_mask")]
+    #[arg(long, value_name = "N", value_parser = values::label, requires = "liver_mask")]
     pub liver_label: Option<MaskSelect>,
     /// A mask of the part to resect (non-zero = resected)
     #[arg(long, value_name = "M.nii.gz")]
@@ -47,19 +47,19 @@ pub struct VolumetryArgs {
     #[arg(long, value_name = "M.nii.gz")]
     pub tumour_mask: Option<PathBuf>,
     /// Liver condition, which sets the required FLR: normal 20 %, chemo 30 %, cirrhosis 40 %
-    #[arg(long, value_name = "normal|chemo|cirrhosis", value_parser = args::condition, default_value = "normal")]
+    #[arg(long, value_name = "normal|chemo|cirrhosis", value_parser = values::condition, default_value = "normal")]
     pub condition: LiverCondition,
     /// Height in cm (with --weight-kg: BSA, sTLV and sFLR)
-    #[arg(long, value_name = "CM", value_parser = args::number)]
+    #[arg(long, value_name = "CM", value_parser = values::number)]
     pub height_cm: Option<f64>,
     /// Weight in kg (with --height-cm: BSA, sTLV and sFLR; FLR / body weight)
-    #[arg(long, value_name = "KG", value_parser = args::number)]
+    #[arg(long, value_name = "KG", value_parser = values::number)]
     pub weight_kg: Option<f64>,
     /// A point of a cutting plane, patient mm (RAS)
-    #[arg(long, value_name = "X,Y,Z", value_parser = args::triple, requires = "cut_normal")]
+    #[arg(long, value_name = "X,Y,Z", value_parser = values::triple, requires = "cut_normal")]
     pub cut_point: Option<[f64; 3]>,
     /// The cutting plane's normal (RAS)
-    #[arg(long, value_name = "NX,NY,NZ", value_parser = args::triple, requires = "cut_point")]
+    #[arg(long, value_name = "NX,NY,NZ", value_parser = values::triple, requires = "cut_point")]
     pub cut_normal: Option<[f64; 3]>,
     /// Which side of the plane is resected
     #[arg(long, value_name = "positive|negative", value_parser = ["positive", "negative"], default_value = "positive", requires = "cut_point")]
@@ -68,7 +68,7 @@ pub struct VolumetryArgs {
     #[arg(long, value_name = "POST_PVE_LABELS.nii.gz")]
     pub after_labels: Option<PathBuf>,
     /// Weeks between the two scans (without --weeks-since-pve the KGR is a lower bound)
-    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    #[arg(long, value_name = "N", value_parser = values::number, requires = "after_labels")]
     pub weeks: Option<f64>,
     /// The decision's entered criteria (threshold, plan date, PCI, Fong, JSCCR).
     #[command(flatten)]
@@ -86,10 +86,10 @@ pub struct DecisionArgs {
     #[arg(long, value_name = "M.nii.gz")]
     pub stage1_mask: Option<PathBuf>,
     /// Weeks since the portal vein embolisation: the KGR's divisor (Shindoh 2013)
-    #[arg(long, value_name = "N", value_parser = args::number, requires = "after_labels")]
+    #[arg(long, value_name = "N", value_parser = values::number, requires = "after_labels")]
     pub weeks_since_pve: Option<f64>,
     /// A custom FLR threshold (%) for the chosen condition, labelled as the user's
-    #[arg(long, value_name = "PCT", value_parser = args::number)]
+    #[arg(long, value_name = "PCT", value_parser = values::number)]
     pub threshold: Option<f64>,
     /// Date of the pre-operative plan
     #[arg(long, value_name = "DATE")]

@@ -1,8 +1,13 @@
 //! Helpers shared by the integration tests: a NIfTI-1 header builder that can write
-//! any field (including wrong ones), and paths to the bundled sample data.
+//! any field (including wrong ones), paths to the bundled sample data, and the external
+//! tools (`tools`: skip or fail when one is missing).
 #![allow(dead_code)]
 
+pub mod tools;
 pub mod ui;
+
+#[allow(unused_imports)] // each test binary uses some of them
+pub use tools::{python_code, tool};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -127,33 +132,6 @@ pub fn write_maybe_gz(path: &Path, bytes: &[u8]) {
 
 pub fn i16_bytes(v: &[i16]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-/// Run python3 code; None when python3 with nibabel is not available (skipped
-/// locally, but CI sets REMNANT_REQUIRE_PYTHON=1 so a missing nibabel fails there).
-pub fn python(code: &str) -> Option<String> {
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(code)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
-        Ok(o) => {
-            let err = String::from_utf8_lossy(&o.stderr);
-            if err.contains("No module named") && std::env::var("REMNANT_REQUIRE_PYTHON").is_err() {
-                eprintln!("skipped: python module missing: {err}");
-                return None;
-            }
-            panic!("python failed: {err}");
-        }
-        Err(e) => {
-            if std::env::var("REMNANT_REQUIRE_PYTHON").is_ok() {
-                panic!("python3 not runnable: {e}");
-            }
-            eprintln!("skipped: python3 not runnable: {e}");
-            None
-        }
-    }
 }
 
 /// The bundled phantom (scan and layers) as an open study, its scan copied into `dir` so a

@@ -1,7 +1,10 @@
-//! Shared helpers: run tests/make_series.py, skip (or fail, with
-//! REMNANT_REQUIRE_PYTHON=1) when the tools it needs are missing, and compare a
+//! Shared helpers: run tests/make_series.py, skip (or fail, under CI=true or
+//! REMNANT_REQUIRE_TOOLS=1: `tools`) when the tools it needs are missing, and compare a
 //! loaded volume with the expectation the script wrote.
 #![allow(dead_code)]
+
+#[path = "../common/tools.rs"]
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,56 +14,23 @@ use tempfile::TempDir;
 
 pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/make_series.py");
 
-/// Whether `cmd args...` runs and exits 0.
-fn runs(cmd: &str, args: &[&str]) -> bool {
-    Command::new(cmd)
-        .args(args)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn python_has(modules: &str) -> bool {
-    runs("python3", &["-c", &format!("import {modules}")])
-}
-
-/// True if the tools are there; otherwise skip with a message, or panic when
-/// REMNANT_REQUIRE_PYTHON=1.
-pub fn have(ok: bool, what: &str) -> bool {
-    if ok {
-        return true;
-    }
-    if std::env::var("REMNANT_REQUIRE_PYTHON").as_deref() == Ok("1") {
-        panic!("REMNANT_REQUIRE_PYTHON=1 but {what} is missing (scripts/test.sh installs it)");
-    }
-    eprintln!("SKIPPED: {what} is missing (scripts/test.sh installs it)");
-    false
-}
-
-/// The tools needed to write a series in `syntax`.
+/// The tools needed to write a series in `syntax` (missing: skipped with a message, or
+/// a failure under CI=true / REMNANT_REQUIRE_TOOLS=1; see `tools`).
 pub fn tools_for(syntax: &str) -> bool {
-    let base = have(
-        python_has("pydicom, numpy"),
-        "python3 with pydicom and numpy",
-    );
-    base && match syntax {
-        "explicit" => true,
-        "j2k-lossless" | "j2k-lossy" => have(
-            python_has("pylibjpeg, openjpeg"),
-            "pylibjpeg and pylibjpeg-openjpeg",
-        ),
-        "jpeg-lossless" => have(runs("dcmcjpeg", &["--version"]), "dcmtk (dcmcjpeg)"),
-        "jpegls" | "jpegls-near" => have(runs("dcmcjpls", &["--version"]), "dcmtk (dcmcjpls)"),
-        "rle" => have(runs("dcmcrle", &["--version"]), "dcmtk (dcmcrle)"),
-        _ => have(runs("dcmconv", &["--version"]), "dcmtk (dcmconv)"),
-    }
+    tools::python(&["pydicom", "numpy"]).is_some()
+        && match syntax {
+            "explicit" => true,
+            "j2k-lossless" | "j2k-lossy" => tools::python(&["pylibjpeg", "openjpeg"]).is_some(),
+            "jpeg-lossless" => tools::tool("dcmcjpeg").is_some(),
+            "jpegls" | "jpegls-near" => tools::tool("dcmcjpls").is_some(),
+            "rle" => tools::tool("dcmcrle").is_some(),
+            _ => tools::tool("dcmconv").is_some(),
+        }
 }
 
+/// dcm2niix, and python3 with nibabel and numpy for the comparison scripts.
 pub fn dcm2niix_ready() -> bool {
-    have(
-        runs("dcm2niix", &["-v"]) || runs("dcm2niix", &["-h"]),
-        "dcm2niix",
-    ) && have(python_has("nibabel"), "python3 nibabel")
+    tools::tool("dcm2niix").is_some() && tools::python(&["nibabel", "numpy"]).is_some()
 }
 
 /// A generated series in a temporary folder.

@@ -1,6 +1,9 @@
 //! Shared test fixtures.
 #![allow(dead_code)]
 
+#[path = "../common/tools.rs"]
+pub mod tools;
+
 use remnant::pci::{CcScore, LesionSize, Pci};
 use remnant::report::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,
@@ -90,37 +93,24 @@ pub fn sample_report() -> Report {
     }
 }
 
-/// Whether a command-line tool can be started.
-pub fn tool_available(name: &str) -> bool {
-    std::process::Command::new(name).arg("-v").output().is_ok()
+/// Text of `pdf` as `pdftotext -layout` sees it, or `None` when poppler-utils is not
+/// installed (skipped with a message; a failure where tools are required: `tools`).
+pub fn pdftotext(pdf: &[u8]) -> Option<String> {
+    pdftotext_with(pdf, "-layout")
 }
 
-/// Text of `pdf` as `pdftotext -layout` sees it, or `None` (with a message)
-/// when poppler-utils is not installed.
-pub fn pdftotext(pdf: &[u8]) -> Option<String> {
-    if !tool_available("pdftotext") {
-        // scripts/test.sh (and so CI) installs it and sets REMNANT_REQUIRE_PYTHON:
-        // there a missing pdftotext is a failure, never a silent skip
-        assert!(
-            std::env::var_os("REMNANT_REQUIRE_PYTHON").is_none(),
-            "pdftotext not found (install poppler-utils): the PDF text checks cannot run"
-        );
-        println!("pdftotext not found (install poppler-utils): skipping the text check");
-        return None;
-    }
+/// Text of `pdf` as `pdftotext MODE` sees it (`-layout`, `-raw`), or `None` as above.
+/// pdftotext failing, or complaining on stderr, fails the test.
+pub fn pdftotext_with(pdf: &[u8], mode: &str) -> Option<String> {
+    let pdftotext = tools::tool("pdftotext")?;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = tools::run(
+        std::process::Command::new(pdftotext)
+            .arg(mode)
+            .arg(&path)
+            .arg("-"),
     );
     assert!(
         out.stderr.is_empty(),

@@ -50,7 +50,7 @@ pub fn frame_geometry(
             return Err(DicomError::Unusable(format!(
                 "multi-frame image: {frames} frames in one file ({}) without functional groups \
                  (PerFrameFunctionalGroupsSequence (5200,9230) is missing): the frames cannot be placed",
-                super::header::sop_class_name(sop_class)
+                super::sop_class::sop_class_name(sop_class)
             )));
         }
         return Ok(vec![classic(obj)]);

@@ -6,8 +6,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use dicom_core::dictionary::UidDictionary;
-use dicom_dictionary_std::{StandardSopClassDictionary, tags};
+use dicom_dictionary_std::tags;
 use dicom_object::{InMemDicomObject, OpenFileOptions};
 use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
 
@@ -17,6 +16,7 @@ use super::guard::no_panic;
 mod identity;
 use super::lengths::{Extent, check_lengths};
 use super::patient::PatientInfo;
+use super::sop_class::sop_class_name;
 
 /// What the scan and the slice sorter need from one image file.
 #[derive(Debug, Clone)]
@@ -281,13 +281,4 @@ fn non_image_kind(sop_class: &str) -> Option<&'static str> {
         .iter()
         .find(|(prefix, _)| sop_class.starts_with(prefix))
         .map(|(_, kind)| *kind)
-}
-
-/// The SOP class's name from the standard dictionary, or its UID.
-pub fn sop_class_name(uid: &str) -> String {
-    match StandardSopClassDictionary.by_uid(uid) {
-        Some(e) => e.name.to_string(),
-        None if uid.is_empty() => "unknown SOP class".into(),
-        None => uid.to_string(),
-    }
 }

@@ -43,6 +43,7 @@ mod progress;
 mod refs;
 mod scan;
 mod series;
+mod sop_class;
 mod spacing;
 mod stack;
 mod stack_checks;
