@@ -7,6 +7,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod autosave;
+pub mod build_info;
 pub mod case;
 pub mod cli;
 pub mod clinical;
@@ -19,6 +20,7 @@ pub mod phantom;
 pub mod recent;
 pub mod render;
 pub mod report;
+pub mod sample;
 pub mod seg;
 pub mod segmentation;
 pub mod snapshot;

@@ -1,5 +1,7 @@
 //! Recently opened files, remembered across runs in the user's config folder
-//! (`$REMNANT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/remnant`, else `~/.config/remnant`).
+//! (`$REMNANT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/remnant`, else the platform's config
+//! folder: `~/.config/remnant` on Linux, `~/Library/Application Support/remnant` on
+//! macOS, `%APPDATA%\remnant` on Windows).
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +14,7 @@ pub fn config_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("XDG_CONFIG_HOME") {
         return Some(PathBuf::from(d).join("remnant"));
     }
-    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config").join("remnant"))
+    dirs::config_dir().map(|d| d.join("remnant"))
 }
 
 fn file() -> Option<PathBuf> {

@@ -69,7 +69,13 @@ fn sample_exercise_scored_and_logged() {
         let app = h.state_mut();
         assert!(app.error.is_none(), "{:?}", app.error);
         let study = app.ws.study.take().expect("the sample is open");
-        assert!(study.path.ends_with("sample_data/ct.nii.gz"));
+        // the sample bundled in the binary, written to the cache folder (not the source tree)
+        assert_eq!(
+            study.path,
+            remnant::sample::materialized_dir()
+                .unwrap()
+                .join("ct.nii.gz")
+        );
         let ed = &mut app.ws.editor;
         let r = ed.reference.as_ref().expect("the reference is loaded");
         assert_eq!(r.name, "liver.nii.gz");
@@ -187,7 +193,7 @@ fn a_missing_sample_is_named_in_the_error() {
     let app = h.state();
     let e = app.error.as_deref().unwrap_or("");
     assert!(
-        e.contains("ct.nii.gz") && e.contains("missing") && e.contains("sample_data"),
+        e.contains("ct.nii.gz") && e.contains("missing") && e.contains("remnant sample --out"),
         "{e}"
     );
     assert!(app.ws.study.is_none() && app.ws.editor.exercise.is_none());

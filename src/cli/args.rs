@@ -10,7 +10,7 @@ use std::ffi::OsString;
 #[derive(Debug, Parser)]
 #[command(
     name = "remnant",
-    version,
+    version = crate::build_info::VERSION,
     about = "Future liver remnant volumetry and PCI reporting",
     long_about = "Remnant: future liver remnant volumetry and peritoneal cancer index reporting.\n\n\
                   `remnant` alone opens the app on the bundled sample CT; `remnant SCAN` opens the app on \
@@ -41,6 +41,8 @@ pub enum Command {
     Score(super::trace::ScoreArgs),
     /// One layer's surface as STL or OBJ (patient mm, RAS+) for 3-D printing or other planners
     Mesh(super::mesh::MeshArgs),
+    /// Write the bundled sample (CT, reference liver, seeds) into a folder
+    Sample(super::sample::SampleArgs),
 }
 
 /// Parse the command line; `Err` carries what to print and the exit status

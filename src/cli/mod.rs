@@ -5,6 +5,7 @@ mod convert;
 mod mesh;
 mod phantom;
 mod report;
+mod sample;
 mod seg;
 pub mod session;
 mod trace;
@@ -28,6 +29,7 @@ pub const COMMANDS: &[&str] = &[
     "grow",
     "score",
     "mesh",
+    "sample",
     "help",
 ];
 
@@ -59,6 +61,7 @@ pub fn run(args: &[OsString]) -> i32 {
         Command::Report(a) => report::run(a),
         Command::Session(a) => session::run(a),
         Command::Mesh(a) => mesh::run(a),
+        Command::Sample(a) => sample::run(a),
     };
     match result {
         Ok(()) => 0,

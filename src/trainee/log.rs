@@ -125,7 +125,7 @@ impl AttemptLog {
     pub const FILE: &'static str = "trainee_attempts.jsonl";
 
     /// The log in the config folder (`$REMNANT_CONFIG_DIR`, else
-    /// `$XDG_CONFIG_HOME/remnant`, else `~/.config/remnant`; see `recent`).
+    /// `$XDG_CONFIG_HOME/remnant`, else the platform's config folder; see `recent`).
     pub fn in_config_dir() -> Result<AttemptLog, LogError> {
         crate::recent::config_dir()
             .map(|d| AttemptLog::at(d.join(Self::FILE)))

@@ -21,8 +21,8 @@ pub struct SampleExercise {
 #[derive(Debug, thiserror::Error)]
 pub enum ExerciseError {
     #[error(
-        "the sample exercise needs {} ({what}), which is missing: {source}. The sample data \
-         ships with Remnant's source tree (sample_data/, see its README.md)",
+        "the sample exercise needs {} ({what}), which is missing: {source}. The sample ships \
+         inside Remnant: File > Open sample exercise, or `remnant sample --out DIR` writes it",
         path.display()
     )]
     Missing {
@@ -45,9 +45,10 @@ impl SampleExercise {
     pub const CT: &'static str = "ct.nii.gz";
     pub const REFERENCE: &'static str = "liver.nii.gz";
 
-    /// The sample folder bundled with the source tree (the one `cargo run` opens).
-    pub fn bundled_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data")
+    /// The folder of the sample bundled in the binary (`crate::sample`), written into the
+    /// user's cache folder on first use: found the same from any folder or install.
+    pub fn bundled_dir() -> Result<PathBuf, crate::sample::SampleError> {
+        crate::sample::materialized_dir()
     }
 
     /// The exercise in `dir`: both files must be there.

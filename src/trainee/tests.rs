@@ -135,9 +135,18 @@ fn exercise_records_attempts_latest_first_even_when_the_log_fails() {
 
 #[test]
 fn sample_exercise_files() {
-    let s = SampleExercise::in_dir(&SampleExercise::bundled_dir()).unwrap();
-    assert!(s.ct.ends_with("sample_data/ct.nii.gz"));
-    assert!(s.reference.ends_with("sample_data/liver.nii.gz"));
+    let s = SampleExercise::in_dir(&SampleExercise::bundled_dir().unwrap()).unwrap();
+    // the files come from the binary, not from the source tree
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    assert!(!s.ct.starts_with(&src), "{}", s.ct.display());
+    assert_eq!(
+        std::fs::read(&s.ct).unwrap(),
+        std::fs::read(src.join("ct.nii.gz")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(&s.reference).unwrap(),
+        std::fs::read(src.join("liver.nii.gz")).unwrap()
+    );
     let d = tempfile::tempdir().unwrap();
     let e = SampleExercise::in_dir(d.path()).unwrap_err();
     let msg = e.to_string();
@@ -146,7 +155,7 @@ fn sample_exercise_files() {
         "{e:?}"
     );
     assert!(
-        msg.contains("ct.nii.gz") && msg.contains("sample_data"),
+        msg.contains("ct.nii.gz") && msg.contains("remnant sample --out"),
         "{msg}"
     );
     std::fs::write(d.path().join("ct.nii.gz"), b"x").unwrap();

@@ -234,6 +234,7 @@ impl RemnantApp {
         if self.show_help {
             cmds.extend(modals::help(ui));
         }
+        super::about::show(ui.ctx());
         if modals::close_requested(ui, self.ws.has_unsaved_changes()) {
             self.confirm_close = true;
         } else if ui.input(|i| i.viewport().close_requested()) {

@@ -45,12 +45,17 @@ pub fn show(
                 cmds.push(AppCommand::ToggleHelp);
                 ui.close();
             }
+            if ui.button("About Remnant").clicked() {
+                super::about::open(ui.ctx());
+                ui.close();
+            }
         });
     });
     cmds
 }
 
 fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut Vec<AppCommand>) {
+    let mut sample: Option<fn() -> AppCommand> = None;
     let mut item = |ui: &mut egui::Ui, enabled: bool, text: &str, cmd: AppCommand| {
         if ui
             .add_enabled(enabled, egui::Button::new(text))
@@ -68,18 +73,15 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
         AppCommand::AskFile(Purpose::OpenScan),
     );
     item(ui, true, "Open DICOM folder...", AppCommand::AskDicomFolder);
-    item(
-        ui,
-        true,
-        "Open bundled sample",
-        AppCommand::Open(super::bundled_sample()),
-    );
-    item(
-        ui,
-        true,
-        "Open sample exercise",
-        AppCommand::OpenExercise(crate::trainee::SampleExercise::bundled_dir()),
-    );
+    // the sample is written to the cache folder when clicked, not on every frame
+    if ui.button("Open bundled sample").clicked() {
+        sample = Some(super::open_bundled_sample as fn() -> AppCommand);
+        ui.close();
+    }
+    if ui.button("Open sample exercise").clicked() {
+        sample = Some(super::open_sample_exercise);
+        ui.close();
+    }
     ui.menu_button("Recent", |ui| {
         if recent.is_empty() {
             ui.label("(none yet)");
@@ -153,4 +155,5 @@ fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut V
     if ui.button("Quit").clicked() {
         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
     }
+    cmds.extend(sample.map(|make| make()));
 }

@@ -1,5 +1,6 @@
 //! The egui desktop shell over the core. Nothing outside this module uses egui.
 
+pub mod about;
 pub mod app;
 pub mod command;
 pub mod dialogs;
@@ -96,7 +97,7 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
                 // `remnant CASE.json`: open a saved case (its scan, layers and cut plane)
                 app.apply(AppCommand::FileChosen(Purpose::OpenCase, case));
             } else if app.restore_offer.is_none() || scan.is_some() {
-                app.apply(AppCommand::Open(scan.unwrap_or_else(bundled_sample)));
+                app.apply(scan.map_or_else(open_bundled_sample, AppCommand::Open));
             }
             Ok(Box::new(app))
         }),
@@ -110,9 +111,19 @@ pub fn run_app(scan: Option<std::path::PathBuf>) -> i32 {
     }
 }
 
-/// The sample CT bundled with the source tree.
-pub fn bundled_sample() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample_data")
-        .join("ct.nii.gz")
+/// Open the sample CT bundled in the binary (`crate::sample`: written into the user's
+/// cache folder on first use, so an installed or moved `remnant` finds it too).
+pub fn open_bundled_sample() -> AppCommand {
+    match crate::sample::materialized_dir() {
+        Ok(dir) => AppCommand::Open(dir.join(crate::sample::CT)),
+        Err(e) => AppCommand::Error(format!("the bundled sample could not be written: {e}")),
+    }
+}
+
+/// Start the sample exercise on the sample bundled in the binary.
+pub fn open_sample_exercise() -> AppCommand {
+    match crate::trainee::SampleExercise::bundled_dir() {
+        Ok(dir) => AppCommand::OpenExercise(dir),
+        Err(e) => AppCommand::Error(format!("the sample exercise could not be written: {e}")),
+    }
 }

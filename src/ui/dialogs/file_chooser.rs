@@ -58,7 +58,7 @@ pub enum Resolved {
 }
 
 fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME").map(PathBuf::from)
+    dirs::home_dir()
 }
 
 /// `text` (a name in `dir`, a relative or absolute path, or `~/...`) as a path.

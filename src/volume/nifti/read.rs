@@ -241,7 +241,6 @@ fn read_bytes(
 /// The file's length was checked against the header before.
 fn pread_parallel(path: &Path, offset: u64, out: &mut [u8], task: Task) -> Result<(), NiftiError> {
     use rayon::prelude::*;
-    use std::os::unix::fs::FileExt;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let file = File::open(path).map_err(|e| NiftiError::Io(e.to_string()))?;
     let total = out.len().max(1);
@@ -252,12 +251,36 @@ fn pread_parallel(path: &Path, offset: u64, out: &mut [u8], task: Task) -> Resul
             if task.cancelled() {
                 return Err(NiftiError::Cancelled);
             }
-            file.read_exact_at(chunk, offset + (i * CHUNK) as u64)
-                .map_err(io_err)?;
+            read_exact_at(&file, chunk, offset + (i * CHUNK) as u64).map_err(io_err)?;
             let d = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
             task.report(d as f32 / total as f32);
             Ok(())
         })
+}
+
+/// A positioned read of the whole of `buf` (no shared file cursor: threads read at once).
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+/// A positioned read of the whole of `buf` (Windows: `seek_read` moves the file's cursor,
+/// but each call names its own offset, so parallel calls still read the right bytes).
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Decode the voxels one chunk at a time and hand each (scaled) value to `put`.
