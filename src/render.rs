@@ -222,27 +222,7 @@ pub fn render_slice(
     let slice = slice.min(dims[axes.normal].saturating_sub(1));
     out.clear();
     out.resize(w * h * 4, 255);
-    let stride = [1usize, dims[0], dims[0] * dims[1]];
-    let base = slice * stride[axes.normal];
-    let (sh, sv) = (stride[axes.h] as isize, stride[axes.v] as isize);
-    let start_h = if axes.h_flip {
-        (dims[axes.h] as isize - 1) * sh
-    } else {
-        0
-    };
-    let start_v = if axes.v_flip {
-        (dims[axes.v] as isize - 1) * sv
-    } else {
-        0
-    };
-    let (dh, dv) = (
-        if axes.h_flip { -sh } else { sh },
-        if axes.v_flip { -sv } else { sv },
-    );
-    let hu = ct.as_slice();
-    let index = |x: usize, y: usize| -> usize {
-        (base as isize + start_h + start_v + dh * x as isize + dv * y as isize) as usize
-    };
+    let walk = SliceWalk::new(dims, axes, slice);
     // One pass gathers the slice (HU -> grey, and the label bytes) in screen order, so the
     // overlay passes below read a small contiguous buffer even for strided planes.
     let mut slice_bits = if bits.is_some() {
@@ -250,11 +230,93 @@ pub fn render_slice(
     } else {
         Vec::new()
     };
-    // Rows in parallel: a sagittal or coronal slice reads one cache line per voxel, and
-    // the cores share those misses.
-    let gather = |y: usize, row: &mut [u8], brow: Option<&mut [u8]>| {
-        let mut idx = index(0, y) as isize;
-        match (bits, brow) {
+    let gather = Gather {
+        hu: ct.as_slice(),
+        lut,
+        bits,
+        walk: &walk,
+    };
+    gather.slice(out, &mut slice_bits, w);
+    if bits.is_some() {
+        blend_layers(out, &slice_bits, [w, h], styles);
+    }
+    if let Some(hl) = highlight {
+        blend_highlight(out, hl, [w, h], &walk);
+    }
+}
+
+/// Where screen pixel (x, y) of a slice lies in the volume's voxel array.
+struct SliceWalk {
+    /// Index of pixel (0, 0), and the steps for one pixel right and one down.
+    origin: isize,
+    dh: isize,
+    dv: isize,
+}
+
+impl SliceWalk {
+    /// The walk over slice `slice` of a volume of `dims` seen along `axes`.
+    fn new(dims: [usize; 3], axes: PlaneAxes, slice: usize) -> SliceWalk {
+        let stride = [1usize, dims[0], dims[0] * dims[1]];
+        let base = slice * stride[axes.normal];
+        let (sh, sv) = (stride[axes.h] as isize, stride[axes.v] as isize);
+        let start_h = if axes.h_flip {
+            (dims[axes.h] as isize - 1) * sh
+        } else {
+            0
+        };
+        let start_v = if axes.v_flip {
+            (dims[axes.v] as isize - 1) * sv
+        } else {
+            0
+        };
+        SliceWalk {
+            origin: base as isize + start_h + start_v,
+            dh: if axes.h_flip { -sh } else { sh },
+            dv: if axes.v_flip { -sv } else { sv },
+        }
+    }
+
+    /// The voxel index of screen pixel (x, y).
+    #[inline]
+    fn index(&self, x: usize, y: usize) -> usize {
+        (self.origin + self.dh * x as isize + self.dv * y as isize) as usize
+    }
+}
+
+/// The grey levels and label bytes of one slice, read in screen order.
+struct Gather<'a> {
+    hu: &'a [i16],
+    lut: &'a [u8],
+    bits: Option<&'a [u8]>,
+    walk: &'a SliceWalk,
+}
+
+impl Gather<'_> {
+    /// Fill `out` (RGBA rows of `w` pixels) with grey and `slice_bits` with the label
+    /// bytes. Rows in parallel: a sagittal or coronal slice reads one cache line per
+    /// voxel, and the cores share those misses.
+    fn slice(&self, out: &mut [u8], slice_bits: &mut [u8], w: usize) {
+        use rayon::prelude::*;
+        if self.bits.is_some() {
+            out.par_chunks_mut(w * 4)
+                .zip(slice_bits.par_chunks_mut(w))
+                .enumerate()
+                .with_min_len(16)
+                .for_each(|(y, (row, brow))| self.row(y, row, Some(brow)));
+        } else {
+            out.par_chunks_mut(w * 4)
+                .enumerate()
+                .with_min_len(16)
+                .for_each(|(y, row)| self.row(y, row, None));
+        }
+    }
+
+    /// Screen row `y`: grey into `row`, label bytes into `brow` (when there are labels).
+    #[inline]
+    fn row(&self, y: usize, row: &mut [u8], brow: Option<&mut [u8]>) {
+        let (hu, lut, dh) = (self.hu, self.lut, self.walk.dh);
+        let mut idx = self.walk.index(0, y) as isize;
+        match (self.bits, brow) {
             (Some(b), Some(brow)) => {
                 for (px, sb) in row.chunks_exact_mut(4).zip(brow.iter_mut()) {
                     let g = lut[hu[idx as usize] as u16 as usize];
@@ -275,87 +337,75 @@ pub fn render_slice(
                 }
             }
         }
-    };
-    {
-        use rayon::prelude::*;
-        if bits.is_some() {
-            out.par_chunks_mut(w * 4)
-                .zip(slice_bits.par_chunks_mut(w))
-                .enumerate()
-                .with_min_len(16)
-                .for_each(|(y, (row, brow))| gather(y, row, Some(brow)));
-        } else {
-            out.par_chunks_mut(w * 4)
-                .enumerate()
-                .with_min_len(16)
-                .for_each(|(y, row)| gather(y, row, None));
-        }
     }
-    if bits.is_some() {
-        // One pass over the slice for all layers (a pixel no visible layer covers costs
-        // one test, however many layers there are), rows in parallel. Per pixel the
-        // layers blend in `styles` order, as separate passes per layer would.
-        let visible: Vec<(u8, LayerStyle, u32)> = styles
-            .iter()
-            .filter(|(_, s)| s.visible && s.opacity > 0.0)
-            .map(|&(l, s)| (l.bit(), s, (s.opacity.clamp(0.0, 1.0) * 256.0) as u32))
-            .collect();
-        let any = visible.iter().fold(0u8, |m, &(b, _, _)| m | b);
-        if any != 0 {
-            use rayon::prelude::*;
-            let sb = &slice_bits;
-            out.par_chunks_mut(w * 4)
-                .enumerate()
-                .with_min_len(16)
-                .for_each(|(y, row)| {
-                    for x in 0..w {
-                        let v = sb[y * w + x];
-                        if v & any == 0 {
-                            continue;
-                        }
-                        for &(b, style, a) in &visible {
-                            if v & b == 0 {
-                                continue;
-                            }
-                            if style.contour {
-                                let has = |x: usize, y: usize| sb[y * w + x] & b != 0;
-                                let edge = x == 0
-                                    || y == 0
-                                    || x + 1 == w
-                                    || y + 1 == h
-                                    || !has(x - 1, y)
-                                    || !has(x + 1, y)
-                                    || !has(x, y - 1)
-                                    || !has(x, y + 1);
-                                if !edge {
-                                    continue;
-                                }
-                            }
-                            let px = &mut row[x * 4..x * 4 + 3];
-                            let alpha = if style.contour { 256 } else { a };
-                            for c in 0..3 {
-                                px[c] = ((px[c] as u32 * (256 - alpha)
-                                    + style.color[c] as u32 * alpha)
-                                    >> 8) as u8;
-                            }
-                        }
-                    }
-                });
-        }
+}
+
+/// Blend the visible layers over the grey slice `out` (`[w, h]` pixels; `sb` its
+/// label bytes). One pass over the slice for all layers (a pixel no visible layer
+/// covers costs one test, however many layers there are), rows in parallel. Per
+/// pixel the layers blend in `styles` order, as separate passes per layer would.
+fn blend_layers(out: &mut [u8], sb: &[u8], [w, h]: [usize; 2], styles: &[(Layer, LayerStyle)]) {
+    let visible: Vec<(u8, LayerStyle, u32)> = styles
+        .iter()
+        .filter(|(_, s)| s.visible && s.opacity > 0.0)
+        .map(|&(l, s)| (l.bit(), s, (s.opacity.clamp(0.0, 1.0) * 256.0) as u32))
+        .collect();
+    let any = visible.iter().fold(0u8, |m, &(b, _, _)| m | b);
+    if any == 0 {
+        return;
     }
-    if let Some(hl) = highlight {
-        for y in 0..h {
+    use rayon::prelude::*;
+    out.par_chunks_mut(w * 4)
+        .enumerate()
+        .with_min_len(16)
+        .for_each(|(y, row)| {
             for x in 0..w {
-                let v = hl.data[index(x, y)];
-                if v == 0 || v > 3 {
+                let v = sb[y * w + x];
+                if v & any == 0 {
                     continue;
                 }
-                let c = hl.palette[(v - 1) as usize];
-                let a = c[3] as u32;
-                let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
-                for k in 0..3 {
-                    px[k] = ((px[k] as u32 * (255 - a) + c[k] as u32 * a) / 255) as u8;
+                for &(b, style, a) in &visible {
+                    if v & b == 0 {
+                        continue;
+                    }
+                    if style.contour {
+                        let has = |x: usize, y: usize| sb[y * w + x] & b != 0;
+                        let edge = x == 0
+                            || y == 0
+                            || x + 1 == w
+                            || y + 1 == h
+                            || !has(x - 1, y)
+                            || !has(x + 1, y)
+                            || !has(x, y - 1)
+                            || !has(x, y + 1);
+                        if !edge {
+                            continue;
+                        }
+                    }
+                    let px = &mut row[x * 4..x * 4 + 3];
+                    let alpha = if style.contour { 256 } else { a };
+                    for c in 0..3 {
+                        px[c] = ((px[c] as u32 * (256 - alpha) + style.color[c] as u32 * alpha)
+                            >> 8) as u8;
+                    }
                 }
+            }
+        });
+}
+
+/// Blend the highlight's palette colours over `out` (`[w, h]` pixels).
+fn blend_highlight(out: &mut [u8], hl: &Highlight, [w, h]: [usize; 2], walk: &SliceWalk) {
+    for y in 0..h {
+        for x in 0..w {
+            let v = hl.data[walk.index(x, y)];
+            if v == 0 || v > 3 {
+                continue;
+            }
+            let c = hl.palette[(v - 1) as usize];
+            let a = c[3] as u32;
+            let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
+            for k in 0..3 {
+                px[k] = ((px[k] as u32 * (255 - a) + c[k] as u32 * a) / 255) as u8;
             }
         }
     }

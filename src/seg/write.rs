@@ -14,7 +14,7 @@ use super::dates::now_utc;
 use super::uid::new_uid;
 use crate::segmentation::{LabelMap, Layer};
 use crate::volume::Geometry;
-use crate::volume::dicom::SourceRefs;
+use crate::volume::dicom::{ImageRef, SourceRefs, StudyAttrs};
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,7 +196,58 @@ pub fn build_seg(
     }
     let axes = frame_axes(g)?;
     let mut warnings = Vec::new();
-    let refs = match refs {
+    let refs = matching_refs(refs, nz, &mut warnings);
+    let id = Identity::new(refs, &mut warnings);
+    let packed = pack_segments(labels)?;
+
+    let mut o = InMemDicomObject::new_empty();
+    sop_common_module(&mut o, &id.sop_uid);
+    patient_module(&mut o, refs);
+    general_study_module(&mut o, refs, &id.study_uid);
+    general_series_module(&mut o, &id.series_uid);
+    segmentation_series_module(&mut o);
+    frame_of_reference_module(&mut o, &id.for_uid);
+    general_equipment_module(&mut o);
+    enhanced_general_equipment_module(&mut o);
+    general_image_module(&mut o);
+    segmentation_image_module(&mut o, &packed.segments);
+    image_pixel_module(&mut o, [nx, ny], packed.bits);
+    multi_frame_dimension_module(&mut o);
+    multi_frame_functional_groups_module(
+        &mut o,
+        &id,
+        &FrameSource {
+            frames: &packed.frames,
+            refs,
+            geometry: g,
+            axes: &axes,
+        },
+    );
+    let referenced_images = common_instance_reference_module(&mut o, refs);
+
+    let obj = with_file_meta(o)?;
+    Ok((
+        obj,
+        Written {
+            frames: packed.frames.len(),
+            segments: packed.segments,
+            study_instance_uid: id.study_uid,
+            series_instance_uid: id.series_uid,
+            sop_instance_uid: id.sop_uid,
+            frame_of_reference_uid: id.for_uid,
+            referenced_images,
+            warnings,
+        },
+    ))
+}
+
+/// The source references if they match the scan's slices, else None and a warning.
+fn matching_refs<'a>(
+    refs: Option<&'a SourceRefs>,
+    nz: usize,
+    warnings: &mut Vec<String>,
+) -> Option<&'a SourceRefs> {
+    match refs {
         Some(r) if r.slices.len() != nz => {
             warnings.push(format!(
                 "the source series' references do not match the scan ({} slices referenced, {nz} in the scan): \
@@ -206,46 +257,85 @@ pub fn build_seg(
             None
         }
         r => r,
-    };
-    let study_uid = match refs.and_then(|r| r.study_instance_uid.clone()) {
-        Some(u) => u,
-        None => {
-            warnings.push(match refs {
-                None => "the scan is not from DICOM: the SEG gets a new Study Instance UID and a new \
-                         Frame of Reference UID, references no source image, and has no patient data; \
-                         PACS will file it as a separate study"
-                    .to_string(),
-                Some(_) => "the source series has no Study Instance UID: the SEG gets a new one".into(),
-            });
-            new_uid()
-        }
-    };
-    let for_uid = match refs.and_then(|r| r.frame_of_reference_uid.clone()) {
-        Some(u) => u,
-        None => {
-            if refs.is_some() {
-                warnings.push(
-                    "the source series has no Frame of Reference UID: the SEG gets a new one, so \
-                     viewers cannot place it on the source images by coordinates"
-                        .into(),
-                );
-            }
-            new_uid()
-        }
-    };
-    if let Some(r) = refs
-        && r.slices.iter().any(|s| s.is_empty())
-    {
-        warnings.push(
-            "some source images have no SOP Instance UID: their frames reference no source image"
-                .into(),
-        );
     }
-    let series_uid = new_uid();
-    let sop_uid = new_uid();
-    let (today, now) = now_utc();
+}
 
-    // Segments: the non-empty ones, numbered from 1.
+/// The SEG's UIDs and content date / time: the study and Frame of Reference of the
+/// source series when known, new ones otherwise.
+struct Identity {
+    study_uid: String,
+    for_uid: String,
+    series_uid: String,
+    sop_uid: String,
+    today: String,
+    now: String,
+}
+
+impl Identity {
+    /// The UIDs for a SEG of `refs` (new where the source has none, with a warning).
+    fn new(refs: Option<&SourceRefs>, warnings: &mut Vec<String>) -> Identity {
+        let study_uid = match refs.and_then(|r| r.study_instance_uid.clone()) {
+            Some(u) => u,
+            None => {
+                warnings.push(match refs {
+                    None => "the scan is not from DICOM: the SEG gets a new Study Instance UID and a new \
+                             Frame of Reference UID, references no source image, and has no patient data; \
+                             PACS will file it as a separate study"
+                        .to_string(),
+                    Some(_) => {
+                        "the source series has no Study Instance UID: the SEG gets a new one".into()
+                    }
+                });
+                new_uid()
+            }
+        };
+        let for_uid = match refs.and_then(|r| r.frame_of_reference_uid.clone()) {
+            Some(u) => u,
+            None => {
+                if refs.is_some() {
+                    warnings.push(
+                        "the source series has no Frame of Reference UID: the SEG gets a new one, so \
+                         viewers cannot place it on the source images by coordinates"
+                            .into(),
+                    );
+                }
+                new_uid()
+            }
+        };
+        if let Some(r) = refs
+            && r.slices.iter().any(|s| s.is_empty())
+        {
+            warnings.push(
+                "some source images have no SOP Instance UID: their frames reference no source image"
+                    .into(),
+            );
+        }
+        let series_uid = new_uid();
+        let sop_uid = new_uid();
+        let (today, now) = now_utc();
+        Identity {
+            study_uid,
+            for_uid,
+            series_uid,
+            sop_uid,
+            today,
+            now,
+        }
+    }
+}
+
+/// The non-empty segments, numbered from 1, and their frames packed one bit per pixel.
+struct Packed {
+    segments: Vec<WrittenSegment>,
+    /// (segment number, slice k) of each frame, in pixel-data order.
+    frames: Vec<(u16, usize)>,
+    /// The frames' bits, padded to an even length.
+    bits: Vec<u8>,
+}
+
+/// Pack every non-empty segment's non-empty slices as frames (Err if all are empty).
+fn pack_segments(labels: &LabelMap) -> Result<Packed, SegError> {
+    let [nx, ny, nz] = labels.geometry.dims;
     let plane = nx * ny;
     let mut segments = Vec::new();
     let mut frames: Vec<(u16, usize)> = Vec::new(); // (segment number, k)
@@ -290,23 +380,19 @@ pub fn build_seg(
     if bits.len() % 2 == 1 {
         bits.push(0);
     }
+    Ok(Packed {
+        segments,
+        frames,
+        bits,
+    })
+}
 
-    let mut o = InMemDicomObject::new_empty();
-    text(&mut o, tags::SPECIFIC_CHARACTER_SET, VR::CS, "ISO_IR 192");
-    strs(
-        &mut o,
-        tags::IMAGE_TYPE,
-        VR::CS,
-        &["DERIVED".into(), "PRIMARY".into()],
-    );
-    text(
-        &mut o,
-        tags::SOP_CLASS_UID,
-        VR::UI,
-        uids::SEGMENTATION_STORAGE,
-    );
-    text(&mut o, tags::SOP_INSTANCE_UID, VR::UI, &sop_uid);
-    // the local coding scheme of the resection and remnant codes (SOP Common)
+/// SOP Common module (PS3.3 C.12.1): character set, SOP class and instance, and the
+/// local coding scheme of the resection and remnant codes.
+fn sop_common_module(o: &mut InMemDicomObject, sop_uid: &str) {
+    text(o, tags::SPECIFIC_CHARACTER_SET, VR::CS, "ISO_IR 192");
+    text(o, tags::SOP_CLASS_UID, VR::UI, uids::SEGMENTATION_STORAGE);
+    text(o, tags::SOP_INSTANCE_UID, VR::UI, sop_uid);
     let mut scheme = InMemDicomObject::new_empty();
     text(
         &mut scheme,
@@ -326,154 +412,187 @@ pub fn build_seg(
         VR::ST,
         "Remnant",
     );
-    seq(
-        &mut o,
-        tags::CODING_SCHEME_IDENTIFICATION_SEQUENCE,
-        vec![scheme],
-    );
-    // Patient and General Study (type 2: empty when unknown)
-    let sa = refs.map(|r| r.study_attrs.clone()).unwrap_or_default();
-    let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
+    seq(o, tags::CODING_SCHEME_IDENTIFICATION_SEQUENCE, vec![scheme]);
+}
+
+/// The source series' raw patient and study attributes (all empty without a source).
+fn study_attrs(refs: Option<&SourceRefs>) -> StudyAttrs {
+    refs.map(|r| r.study_attrs.clone()).unwrap_or_default()
+}
+
+/// The value of a type 2 attribute: empty when unknown.
+fn or_empty(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+/// Patient module (PS3.3 C.7.1.1): the source's patient, type 2 (empty when unknown).
+fn patient_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>) {
+    let sa = study_attrs(refs);
+    text(o, tags::PATIENT_NAME, VR::PN, &or_empty(&sa.patient_name));
+    text(o, tags::PATIENT_ID, VR::LO, &or_empty(&sa.patient_id));
     text(
-        &mut o,
-        tags::PATIENT_NAME,
-        VR::PN,
-        &or_empty(&sa.patient_name),
-    );
-    text(&mut o, tags::PATIENT_ID, VR::LO, &or_empty(&sa.patient_id));
-    text(
-        &mut o,
+        o,
         tags::PATIENT_BIRTH_DATE,
         VR::DA,
         &or_empty(&sa.patient_birth_date),
     );
+    text(o, tags::PATIENT_SEX, VR::CS, &or_empty(&sa.patient_sex));
+}
+
+/// General Study module (PS3.3 C.7.2.1): the source's study (type 2 values empty
+/// when unknown) under `study_uid`.
+fn general_study_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>, study_uid: &str) {
+    let sa = study_attrs(refs);
+    text(o, tags::STUDY_INSTANCE_UID, VR::UI, study_uid);
+    text(o, tags::STUDY_DATE, VR::DA, &or_empty(&sa.study_date));
+    text(o, tags::STUDY_TIME, VR::TM, &or_empty(&sa.study_time));
     text(
-        &mut o,
-        tags::PATIENT_SEX,
-        VR::CS,
-        &or_empty(&sa.patient_sex),
-    );
-    text(&mut o, tags::STUDY_INSTANCE_UID, VR::UI, &study_uid);
-    text(&mut o, tags::STUDY_DATE, VR::DA, &or_empty(&sa.study_date));
-    text(&mut o, tags::STUDY_TIME, VR::TM, &or_empty(&sa.study_time));
-    text(
-        &mut o,
+        o,
         tags::REFERRING_PHYSICIAN_NAME,
         VR::PN,
         &or_empty(&sa.referring_physician_name),
     );
-    text(&mut o, tags::STUDY_ID, VR::SH, &or_empty(&sa.study_id));
+    text(o, tags::STUDY_ID, VR::SH, &or_empty(&sa.study_id));
     text(
-        &mut o,
+        o,
         tags::ACCESSION_NUMBER,
         VR::SH,
         &or_empty(&sa.accession_number),
     );
     if let Some(d) = &sa.study_description {
-        text(&mut o, tags::STUDY_DESCRIPTION, VR::LO, d);
+        text(o, tags::STUDY_DESCRIPTION, VR::LO, d);
     }
-    // General Series / Segmentation Series
-    text(&mut o, tags::MODALITY, VR::CS, "SEG");
-    text(&mut o, tags::SERIES_INSTANCE_UID, VR::UI, &series_uid);
-    text(&mut o, tags::SERIES_NUMBER, VR::IS, "300");
+}
+
+/// General Series module (PS3.3 C.7.3.1): the new series' UID and description.
+fn general_series_module(o: &mut InMemDicomObject, series_uid: &str) {
+    text(o, tags::SERIES_INSTANCE_UID, VR::UI, series_uid);
     text(
-        &mut o,
+        o,
         tags::SERIES_DESCRIPTION,
         VR::LO,
         "Remnant liver segmentation",
     );
-    // Frame of Reference
-    text(&mut o, tags::FRAME_OF_REFERENCE_UID, VR::UI, &for_uid);
-    text(&mut o, tags::POSITION_REFERENCE_INDICATOR, VR::LO, "");
-    // General and Enhanced General Equipment
-    text(&mut o, tags::MANUFACTURER, VR::LO, "Remnant");
-    text(&mut o, tags::MANUFACTURER_MODEL_NAME, VR::LO, "Remnant");
-    text(&mut o, tags::DEVICE_SERIAL_NUMBER, VR::LO, "none");
+}
+
+/// Segmentation Series module (PS3.3 C.8.20.1): modality SEG and the series number.
+fn segmentation_series_module(o: &mut InMemDicomObject) {
+    text(o, tags::MODALITY, VR::CS, "SEG");
+    text(o, tags::SERIES_NUMBER, VR::IS, "300");
+}
+
+/// Frame of Reference module (PS3.3 C.7.4.1): the source's (or a new) Frame of Reference.
+fn frame_of_reference_module(o: &mut InMemDicomObject, for_uid: &str) {
+    text(o, tags::FRAME_OF_REFERENCE_UID, VR::UI, for_uid);
+    text(o, tags::POSITION_REFERENCE_INDICATOR, VR::LO, "");
+}
+
+/// General Equipment module (PS3.3 C.7.5.1): the manufacturer.
+fn general_equipment_module(o: &mut InMemDicomObject) {
+    text(o, tags::MANUFACTURER, VR::LO, "Remnant");
+}
+
+/// Enhanced General Equipment module (PS3.3 C.7.5.2): model, serial number and
+/// software version (its Manufacturer is General Equipment's).
+fn enhanced_general_equipment_module(o: &mut InMemDicomObject) {
+    text(o, tags::MANUFACTURER_MODEL_NAME, VR::LO, "Remnant");
+    text(o, tags::DEVICE_SERIAL_NUMBER, VR::LO, "none");
     text(
-        &mut o,
+        o,
         tags::SOFTWARE_VERSIONS,
         VR::LO,
         env!("CARGO_PKG_VERSION"),
     );
-    // General Image, Segmentation Image
-    text(&mut o, tags::INSTANCE_NUMBER, VR::IS, "1");
-    text(&mut o, tags::CONTENT_DATE, VR::DA, &today);
-    text(&mut o, tags::CONTENT_TIME, VR::TM, &now);
-    text(&mut o, tags::CONTENT_LABEL, VR::CS, "REMNANT");
+}
+
+/// General Image module (PS3.3 C.7.6.1): no lossy compression.
+fn general_image_module(o: &mut InMemDicomObject) {
+    text(o, tags::LOSSY_IMAGE_COMPRESSION, VR::CS, "00");
+}
+
+/// Segmentation Image module (PS3.3 C.8.20.2): image type, content identification,
+/// BINARY segmentation type and the Segment Sequence.
+fn segmentation_image_module(o: &mut InMemDicomObject, segments: &[WrittenSegment]) {
+    strs(
+        o,
+        tags::IMAGE_TYPE,
+        VR::CS,
+        &["DERIVED".into(), "PRIMARY".into()],
+    );
+    text(o, tags::CONTENT_LABEL, VR::CS, "REMNANT");
     text(
-        &mut o,
+        o,
         tags::CONTENT_DESCRIPTION,
         VR::LO,
         "Liver, planned resection, tumours and future liver remnant",
     );
-    text(&mut o, tags::CONTENT_CREATOR_NAME, VR::PN, "");
-    text(&mut o, tags::SEGMENTATION_TYPE, VR::CS, "BINARY");
-    text(&mut o, tags::LOSSY_IMAGE_COMPRESSION, VR::CS, "00");
-    // Image Pixel
-    o.put(el(tags::SAMPLES_PER_PIXEL, VR::US, 1u16));
+    text(o, tags::CONTENT_CREATOR_NAME, VR::PN, "");
+    text(o, tags::SEGMENTATION_TYPE, VR::CS, "BINARY");
+    let items = segments.iter().map(segment_item).collect();
+    seq(o, tags::SEGMENT_SEQUENCE, items);
+}
+
+/// One item of the Segment Sequence (PS3.3 C.8.20.2): number, label, algorithm,
+/// category, type and region codes and display colour.
+fn segment_item(s: &WrittenSegment) -> InMemDicomObject {
+    let mut i = InMemDicomObject::new_empty();
+    o_u16(&mut i, tags::SEGMENT_NUMBER, s.number);
+    text(&mut i, tags::SEGMENT_LABEL, VR::LO, s.kind.label());
     text(
-        &mut o,
-        tags::PHOTOMETRIC_INTERPRETATION,
-        VR::CS,
-        "MONOCHROME2",
+        &mut i,
+        tags::SEGMENT_DESCRIPTION,
+        VR::ST,
+        s.kind.description(),
     );
+    text(
+        &mut i,
+        tags::SEGMENT_ALGORITHM_TYPE,
+        VR::CS,
+        "SEMIAUTOMATIC",
+    );
+    text(&mut i, tags::SEGMENT_ALGORITHM_NAME, VR::LO, "Remnant");
+    seq(
+        &mut i,
+        tags::SEGMENTED_PROPERTY_CATEGORY_CODE_SEQUENCE,
+        vec![code_item(&s.kind.category())],
+    );
+    seq(
+        &mut i,
+        tags::SEGMENTED_PROPERTY_TYPE_CODE_SEQUENCE,
+        vec![code_item(&s.kind.property_type())],
+    );
+    if let Some(r) = s.kind.region() {
+        seq(&mut i, tags::ANATOMIC_REGION_SEQUENCE, vec![code_item(&r)]);
+    }
+    i.put(el(
+        tags::RECOMMENDED_DISPLAY_CIE_LAB_VALUE,
+        VR::US,
+        PrimitiveValue::U16(s.kind.cielab().iter().copied().collect()),
+    ));
+    i
+}
+
+/// Image Pixel module (PS3.3 C.7.6.3): 1-bit monochrome frames of `[columns, rows]`
+/// and the packed pixel data.
+fn image_pixel_module(o: &mut InMemDicomObject, [nx, ny]: [usize; 2], bits: Vec<u8>) {
+    o.put(el(tags::SAMPLES_PER_PIXEL, VR::US, 1u16));
+    text(o, tags::PHOTOMETRIC_INTERPRETATION, VR::CS, "MONOCHROME2");
     o.put(el(tags::ROWS, VR::US, ny as u16));
     o.put(el(tags::COLUMNS, VR::US, nx as u16));
     o.put(el(tags::BITS_ALLOCATED, VR::US, 1u16));
     o.put(el(tags::BITS_STORED, VR::US, 1u16));
     o.put(el(tags::HIGH_BIT, VR::US, 0u16));
     o.put(el(tags::PIXEL_REPRESENTATION, VR::US, 0u16));
-    text(
-        &mut o,
-        tags::NUMBER_OF_FRAMES,
-        VR::IS,
-        &frames.len().to_string(),
-    );
+    o.put(el(
+        tags::PIXEL_DATA,
+        VR::OB,
+        PrimitiveValue::U8(bits.into()),
+    ));
+}
 
-    // Segment Sequence
-    let items = segments
-        .iter()
-        .map(|s| {
-            let mut i = InMemDicomObject::new_empty();
-            o_u16(&mut i, tags::SEGMENT_NUMBER, s.number);
-            text(&mut i, tags::SEGMENT_LABEL, VR::LO, s.kind.label());
-            text(
-                &mut i,
-                tags::SEGMENT_DESCRIPTION,
-                VR::ST,
-                s.kind.description(),
-            );
-            text(
-                &mut i,
-                tags::SEGMENT_ALGORITHM_TYPE,
-                VR::CS,
-                "SEMIAUTOMATIC",
-            );
-            text(&mut i, tags::SEGMENT_ALGORITHM_NAME, VR::LO, "Remnant");
-            seq(
-                &mut i,
-                tags::SEGMENTED_PROPERTY_CATEGORY_CODE_SEQUENCE,
-                vec![code_item(&s.kind.category())],
-            );
-            seq(
-                &mut i,
-                tags::SEGMENTED_PROPERTY_TYPE_CODE_SEQUENCE,
-                vec![code_item(&s.kind.property_type())],
-            );
-            if let Some(r) = s.kind.region() {
-                seq(&mut i, tags::ANATOMIC_REGION_SEQUENCE, vec![code_item(&r)]);
-            }
-            i.put(el(
-                tags::RECOMMENDED_DISPLAY_CIE_LAB_VALUE,
-                VR::US,
-                PrimitiveValue::U16(s.kind.cielab().iter().copied().collect()),
-            ));
-            i
-        })
-        .collect();
-    seq(&mut o, tags::SEGMENT_SEQUENCE, items);
-
-    // Multi-frame Dimension
+/// Multi-frame Dimension module (PS3.3 C.7.6.17): frames indexed by segment number
+/// and image position, under a new dimension organization UID.
+fn multi_frame_dimension_module(o: &mut InMemDicomObject) {
     let dim_uid = new_uid();
     let mut dorg = InMemDicomObject::new_empty();
     text(
@@ -482,42 +601,88 @@ pub fn build_seg(
         VR::UI,
         &dim_uid,
     );
-    seq(&mut o, tags::DIMENSION_ORGANIZATION_SEQUENCE, vec![dorg]);
-    text(&mut o, tags::DIMENSION_ORGANIZATION_TYPE, VR::CS, "3D");
-    let dim = |index: Tag, group: Tag, label: &str| {
-        let mut d = InMemDicomObject::new_empty();
-        text(&mut d, tags::DIMENSION_ORGANIZATION_UID, VR::UI, &dim_uid);
-        d.put(el(
-            tags::DIMENSION_INDEX_POINTER,
-            VR::AT,
-            PrimitiveValue::Tags([index].into_iter().collect()),
-        ));
-        d.put(el(
-            tags::FUNCTIONAL_GROUP_POINTER,
-            VR::AT,
-            PrimitiveValue::Tags([group].into_iter().collect()),
-        ));
-        text(&mut d, tags::DIMENSION_DESCRIPTION_LABEL, VR::LO, label);
-        d
-    };
+    seq(o, tags::DIMENSION_ORGANIZATION_SEQUENCE, vec![dorg]);
+    text(o, tags::DIMENSION_ORGANIZATION_TYPE, VR::CS, "3D");
     seq(
-        &mut o,
+        o,
         tags::DIMENSION_INDEX_SEQUENCE,
         vec![
-            dim(
+            dimension_index(
+                &dim_uid,
                 tags::REFERENCED_SEGMENT_NUMBER,
                 tags::SEGMENT_IDENTIFICATION_SEQUENCE,
                 "ReferencedSegmentNumber",
             ),
-            dim(
+            dimension_index(
+                &dim_uid,
                 tags::IMAGE_POSITION_PATIENT,
                 tags::PLANE_POSITION_SEQUENCE,
                 "ImagePositionPatient",
             ),
         ],
     );
+}
 
-    // Shared functional groups: orientation and pixel measures
+/// One item of the Dimension Index Sequence (PS3.3 C.7.6.17): the attribute
+/// `index` inside the functional group `group`.
+fn dimension_index(dim_uid: &str, index: Tag, group: Tag, label: &str) -> InMemDicomObject {
+    let mut d = InMemDicomObject::new_empty();
+    text(&mut d, tags::DIMENSION_ORGANIZATION_UID, VR::UI, dim_uid);
+    d.put(el(
+        tags::DIMENSION_INDEX_POINTER,
+        VR::AT,
+        PrimitiveValue::Tags([index].into_iter().collect()),
+    ));
+    d.put(el(
+        tags::FUNCTIONAL_GROUP_POINTER,
+        VR::AT,
+        PrimitiveValue::Tags([group].into_iter().collect()),
+    ));
+    text(&mut d, tags::DIMENSION_DESCRIPTION_LABEL, VR::LO, label);
+    d
+}
+
+/// What the per-frame functional groups are made from.
+struct FrameSource<'a> {
+    /// (segment number, slice k) of each frame.
+    frames: &'a [(u16, usize)],
+    refs: Option<&'a SourceRefs>,
+    geometry: &'a Geometry,
+    axes: &'a FrameAxes,
+}
+
+/// Multi-frame Functional Groups module (PS3.3 C.7.6.16): instance number, content
+/// date and time, number of frames, and the shared and per-frame functional groups.
+fn multi_frame_functional_groups_module(
+    o: &mut InMemDicomObject,
+    id: &Identity,
+    src: &FrameSource,
+) {
+    text(o, tags::INSTANCE_NUMBER, VR::IS, "1");
+    text(o, tags::CONTENT_DATE, VR::DA, &id.today);
+    text(o, tags::CONTENT_TIME, VR::TM, &id.now);
+    text(
+        o,
+        tags::NUMBER_OF_FRAMES,
+        VR::IS,
+        &src.frames.len().to_string(),
+    );
+    seq(
+        o,
+        tags::SHARED_FUNCTIONAL_GROUPS_SEQUENCE,
+        vec![shared_functional_groups(src.axes)],
+    );
+    let per_frame = src
+        .frames
+        .iter()
+        .map(|&(number, k)| per_frame_functional_groups(src, number, k))
+        .collect();
+    seq(o, tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE, per_frame);
+}
+
+/// The Shared Functional Groups item (PS3.3 C.7.6.16): Plane Orientation (Patient)
+/// (C.7.6.16.2.4) and Pixel Measures (C.7.6.16.2.1).
+fn shared_functional_groups(axes: &FrameAxes) -> InMemDicomObject {
     let mut shared = InMemDicomObject::new_empty();
     let mut orient = InMemDicomObject::new_empty();
     let iop: Vec<String> = axes
@@ -548,167 +713,153 @@ pub fn build_seg(
         &ds(axes.thickness),
     );
     seq(&mut shared, tags::PIXEL_MEASURES_SEQUENCE, vec![measures]);
-    seq(
-        &mut o,
-        tags::SHARED_FUNCTIONAL_GROUPS_SEQUENCE,
-        vec![shared],
-    );
+    shared
+}
 
-    // Per-frame functional groups
-    let source_item = |r: &crate::volume::dicom::ImageRef| {
-        let mut s = InMemDicomObject::new_empty();
-        text(
-            &mut s,
-            tags::REFERENCED_SOP_CLASS_UID,
-            VR::UI,
-            &r.sop_class_uid,
-        );
-        text(
-            &mut s,
-            tags::REFERENCED_SOP_INSTANCE_UID,
-            VR::UI,
-            &r.sop_instance_uid,
-        );
-        if let Some(f) = r.frame {
-            text(
-                &mut s,
-                tags::REFERENCED_FRAME_NUMBER,
-                VR::IS,
-                &f.to_string(),
-            );
-        }
-        s
-    };
-    let per_frame = frames
-        .iter()
-        .map(|&(number, k)| {
-            let mut f = InMemDicomObject::new_empty();
-            if let Some(r) = refs
-                && let Some(imgs) = r.slices.get(k)
-                && !imgs.is_empty()
-            {
-                let sources = imgs
-                    .iter()
-                    .map(|img| {
-                        let mut s = source_item(img);
-                        // the frame is the source image's own plane, unless the slice
-                        // was blended from two images (a gap or uneven spacing)
-                        let same_plane = if imgs.len() == 1 { "YES" } else { "NO" };
-                        text(
-                            &mut s,
-                            tags::SPATIAL_LOCATIONS_PRESERVED,
-                            VR::CS,
-                            same_plane,
-                        );
-                        seq(
-                            &mut s,
-                            tags::PURPOSE_OF_REFERENCE_CODE_SEQUENCE,
-                            vec![code_item(&Code::new(
-                                "121322",
-                                "DCM",
-                                "Source image for image processing operation",
-                            ))],
-                        );
-                        s
-                    })
-                    .collect();
-                let mut d = InMemDicomObject::new_empty();
-                seq(&mut d, tags::SOURCE_IMAGE_SEQUENCE, sources);
-                seq(
-                    &mut d,
-                    tags::DERIVATION_CODE_SEQUENCE,
-                    vec![code_item(&Code::new("113076", "DCM", "Segmentation"))],
-                );
-                seq(&mut f, tags::DERIVATION_IMAGE_SEQUENCE, vec![d]);
-            }
-            let mut fc = InMemDicomObject::new_empty();
-            fc.put(el(
-                tags::DIMENSION_INDEX_VALUES,
-                VR::UL,
-                PrimitiveValue::U32([u32::from(number), k as u32 + 1].into_iter().collect()),
-            ));
-            seq(&mut f, tags::FRAME_CONTENT_SEQUENCE, vec![fc]);
-            let mut pp = InMemDicomObject::new_empty();
-            let pos = lps(g.to_world([0.0, 0.0, k as f64]));
-            strs(
-                &mut pp,
-                tags::IMAGE_POSITION_PATIENT,
-                VR::DS,
-                &pos.iter().map(|&v| ds(v)).collect::<Vec<_>>(),
-            );
-            seq(&mut f, tags::PLANE_POSITION_SEQUENCE, vec![pp]);
-            let mut si = InMemDicomObject::new_empty();
-            o_u16(&mut si, tags::REFERENCED_SEGMENT_NUMBER, number);
-            seq(&mut f, tags::SEGMENT_IDENTIFICATION_SEQUENCE, vec![si]);
-            f
-        })
-        .collect();
-    seq(
-        &mut o,
-        tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE,
-        per_frame,
-    );
-
-    // Common Instance Reference: the source series and its images
-    let mut referenced_images = 0;
-    if let Some(r) = refs
-        && let Some(series) = &r.series_instance_uid
+/// One Per-Frame Functional Groups item (PS3.3 C.7.6.16): Derivation Image
+/// (C.7.6.16.2.6, when slice k has source images), Frame Content (C.7.6.16.2.2),
+/// Plane Position (Patient) (C.7.6.16.2.3) and Segment Identification (C.8.20.3.1).
+fn per_frame_functional_groups(src: &FrameSource, number: u16, k: usize) -> InMemDicomObject {
+    let mut f = InMemDicomObject::new_empty();
+    if let Some(r) = src.refs
+        && let Some(imgs) = r.slices.get(k)
+        && !imgs.is_empty()
     {
-        let images = r.all_images();
-        referenced_images = images.len();
-        if !images.is_empty() {
-            let mut s = InMemDicomObject::new_empty();
-            text(&mut s, tags::SERIES_INSTANCE_UID, VR::UI, series);
-            let mut seen: Vec<(&str, &str)> = Vec::new();
-            let mut inst = Vec::new();
-            for img in images {
-                let key = (img.sop_class_uid.as_str(), img.sop_instance_uid.as_str());
-                if seen.contains(&key) {
-                    continue; // frames of one multi-frame file: one instance
-                }
-                seen.push(key);
-                let mut i = InMemDicomObject::new_empty();
-                text(&mut i, tags::REFERENCED_SOP_CLASS_UID, VR::UI, key.0);
-                text(&mut i, tags::REFERENCED_SOP_INSTANCE_UID, VR::UI, key.1);
-                inst.push(i);
-            }
-            seq(&mut s, tags::REFERENCED_INSTANCE_SEQUENCE, inst);
-            seq(&mut o, tags::REFERENCED_SERIES_SEQUENCE, vec![s]);
-        }
+        seq(
+            &mut f,
+            tags::DERIVATION_IMAGE_SEQUENCE,
+            vec![derivation_image(imgs)],
+        );
     }
-
-    o.put(el(
-        tags::PIXEL_DATA,
-        VR::OB,
-        PrimitiveValue::U8(bits.into()),
+    let mut fc = InMemDicomObject::new_empty();
+    fc.put(el(
+        tags::DIMENSION_INDEX_VALUES,
+        VR::UL,
+        PrimitiveValue::U32([u32::from(number), k as u32 + 1].into_iter().collect()),
     ));
+    seq(&mut f, tags::FRAME_CONTENT_SEQUENCE, vec![fc]);
+    let mut pp = InMemDicomObject::new_empty();
+    let pos = lps(src.geometry.to_world([0.0, 0.0, k as f64]));
+    strs(
+        &mut pp,
+        tags::IMAGE_POSITION_PATIENT,
+        VR::DS,
+        &pos.iter().map(|&v| ds(v)).collect::<Vec<_>>(),
+    );
+    seq(&mut f, tags::PLANE_POSITION_SEQUENCE, vec![pp]);
+    let mut si = InMemDicomObject::new_empty();
+    o_u16(&mut si, tags::REFERENCED_SEGMENT_NUMBER, number);
+    seq(&mut f, tags::SEGMENT_IDENTIFICATION_SEQUENCE, vec![si]);
+    f
+}
 
-    let obj = o
-        .with_meta(
-            FileMetaTableBuilder::new()
-                .transfer_syntax(uids::EXPLICIT_VR_LITTLE_ENDIAN)
-                .implementation_class_uid(IMPLEMENTATION_CLASS_UID)
-                .implementation_version_name(concat!("REMNANT_", env!("CARGO_PKG_VERSION"))),
-        )
-        .map_err(|e| SegError::Geometry(format!("DICOM file meta: {e}")))?;
-    Ok((
-        obj,
-        Written {
-            frames: frames.len(),
-            segments,
-            study_instance_uid: study_uid,
-            series_instance_uid: series_uid,
-            sop_instance_uid: sop_uid,
-            frame_of_reference_uid: for_uid,
-            referenced_images,
-            warnings,
-        },
-    ))
+/// The Derivation Image item (PS3.3 C.7.6.16.2.6) of a frame made from `imgs`.
+fn derivation_image(imgs: &[ImageRef]) -> InMemDicomObject {
+    // the frame is the source image's own plane, unless the slice
+    // was blended from two images (a gap or uneven spacing)
+    let same_plane = if imgs.len() == 1 { "YES" } else { "NO" };
+    let sources = imgs
+        .iter()
+        .map(|img| source_image(img, same_plane))
+        .collect();
+    let mut d = InMemDicomObject::new_empty();
+    seq(&mut d, tags::SOURCE_IMAGE_SEQUENCE, sources);
+    seq(
+        &mut d,
+        tags::DERIVATION_CODE_SEQUENCE,
+        vec![code_item(&Code::new("113076", "DCM", "Segmentation"))],
+    );
+    d
+}
+
+/// One Source Image Sequence item (PS3.3 C.7.6.16.2.6): the image (and frame), whether
+/// the frame keeps its plane, and the purpose of reference.
+fn source_image(r: &ImageRef, same_plane: &str) -> InMemDicomObject {
+    let mut s = InMemDicomObject::new_empty();
+    text(
+        &mut s,
+        tags::REFERENCED_SOP_CLASS_UID,
+        VR::UI,
+        &r.sop_class_uid,
+    );
+    text(
+        &mut s,
+        tags::REFERENCED_SOP_INSTANCE_UID,
+        VR::UI,
+        &r.sop_instance_uid,
+    );
+    if let Some(f) = r.frame {
+        text(
+            &mut s,
+            tags::REFERENCED_FRAME_NUMBER,
+            VR::IS,
+            &f.to_string(),
+        );
+    }
+    text(
+        &mut s,
+        tags::SPATIAL_LOCATIONS_PRESERVED,
+        VR::CS,
+        same_plane,
+    );
+    seq(
+        &mut s,
+        tags::PURPOSE_OF_REFERENCE_CODE_SEQUENCE,
+        vec![code_item(&Code::new(
+            "121322",
+            "DCM",
+            "Source image for image processing operation",
+        ))],
+    );
+    s
+}
+
+/// Common Instance Reference module (PS3.3 C.12.2): the source series and its
+/// instances (one per multi-frame file); returns the number of source images.
+fn common_instance_reference_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>) -> usize {
+    let Some(r) = refs else { return 0 };
+    let Some(series) = &r.series_instance_uid else {
+        return 0;
+    };
+    let images = r.all_images();
+    if !images.is_empty() {
+        let mut s = InMemDicomObject::new_empty();
+        text(&mut s, tags::SERIES_INSTANCE_UID, VR::UI, series);
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        let mut inst = Vec::new();
+        for img in &images {
+            let key = (img.sop_class_uid.as_str(), img.sop_instance_uid.as_str());
+            if seen.contains(&key) {
+                continue; // frames of one multi-frame file: one instance
+            }
+            seen.push(key);
+            let mut i = InMemDicomObject::new_empty();
+            text(&mut i, tags::REFERENCED_SOP_CLASS_UID, VR::UI, key.0);
+            text(&mut i, tags::REFERENCED_SOP_INSTANCE_UID, VR::UI, key.1);
+            inst.push(i);
+        }
+        seq(&mut s, tags::REFERENCED_INSTANCE_SEQUENCE, inst);
+        seq(o, tags::REFERENCED_SERIES_SEQUENCE, vec![s]);
+    }
+    images.len()
+}
+
+/// The dataset as a file: explicit VR little endian with Remnant's implementation
+/// class UID and version (File Meta Information, PS3.10 7.1).
+fn with_file_meta(o: InMemDicomObject) -> Result<FileDicomObject<InMemDicomObject>, SegError> {
+    o.with_meta(
+        FileMetaTableBuilder::new()
+            .transfer_syntax(uids::EXPLICIT_VR_LITTLE_ENDIAN)
+            .implementation_class_uid(IMPLEMENTATION_CLASS_UID)
+            .implementation_version_name(concat!("REMNANT_", env!("CARGO_PKG_VERSION"))),
+    )
+    .map_err(|e| SegError::Geometry(format!("DICOM file meta: {e}")))
 }
 
 /// Implementation Class UID of files Remnant writes (a fixed UUID-derived UID).
 pub const IMPLEMENTATION_CLASS_UID: &str = "2.25.186517410327718129390154389410213052114";
 
+/// Put a US value.
 fn o_u16(obj: &mut InMemDicomObject, tag: Tag, v: u16) {
     obj.put(el(tag, VR::US, v));
 }

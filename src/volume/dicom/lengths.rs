@@ -350,151 +350,209 @@ impl<S: StatefulDecode<Reader = Source> + Sized> Walker<S> {
     /// sequence; `Ok(false)` when the walk stopped early (where dicom-rs stops
     /// or reports an error of its own).
     fn walk(&mut self) -> Result<bool, DicomError> {
-        let mut open: Vec<Open> = Vec::new();
-        let mut in_sequence = false;
-        let mut check_end = false;
-        let mut last_header: Option<DataElementHeader> = None;
+        let mut st = WalkState::default();
         loop {
-            if check_end {
-                if let Some(top) = open.last()
-                    && let Some(len) = top.len.get()
-                {
-                    let end = top.base + u64::from(len);
-                    let pos = self.pos();
-                    if end == pos {
-                        in_sequence = top.item;
-                        open.pop();
-                        continue; // the end of a defined length: check again
-                    }
-                    if end < pos {
-                        return Ok(false); // dicom-rs: inconsistent sequence end
-                    }
-                }
-                check_end = false;
+            if st.check_end && self.close_ended(&mut st) {
+                return Ok(false); // dicom-rs: inconsistent sequence end
             }
-            if in_sequence {
-                let decoder = &mut self.decoder;
-                match guarded(|| decoder.decode_item_header())? {
-                    Ok(SequenceItemHeader::Item { len }) => {
-                        let Some(pixel_data) = open.last().map(|o| o.pixel_data) else {
-                            return Ok(false); // dicom-rs: unexpected item
-                        };
-                        in_sequence = false;
-                        open.push(Open {
-                            item: true,
-                            pixel_data,
-                            len,
-                            base: self.pos(),
-                        });
-                        check_end = len == Length(0);
-                    }
-                    Ok(SequenceItemHeader::ItemDelimiter) => {
-                        open.pop();
-                        in_sequence = true;
-                        check_end = true;
-                    }
-                    Ok(SequenceItemHeader::SequenceDelimiter) => {
-                        open.pop();
-                        in_sequence = false;
-                        check_end = true;
-                    }
-                    Err(_) => return Ok(false),
-                }
-            } else if let Some(top) = open.last()
-                && top.item
-                && top.pixel_data
-            {
+            let fragment = st
+                .open
+                .last()
+                .filter(|top| top.item && top.pixel_data)
+                .map(|top| top.len);
+            let step = if st.in_sequence {
+                self.item_header(&mut st)?
+            } else if let Some(len) = fragment {
                 // A fragment (or the basic offset table) of encapsulated pixel data.
-                let Some(len) = top.len.get() else {
+                let Some(len) = len.get() else {
                     return Ok(false); // dicom-rs: undefined item length
                 };
-                check_end = true;
+                st.check_end = true;
                 self.skip(PIXEL_DATA, len)?;
-            } else if let Some(h) = last_header.take() {
-                if h.is_encapsulated_pixeldata() {
-                    open.push(Open {
-                        item: false,
-                        pixel_data: true,
-                        len: Length::UNDEFINED,
-                        base: self.pos(),
-                    });
-                    let decoder = &mut self.decoder;
-                    match guarded(|| decoder.decode_item_header())? {
-                        Ok(SequenceItemHeader::Item { len }) => {
-                            in_sequence = false;
-                            open.push(Open {
-                                item: true,
-                                pixel_data: true,
-                                len,
-                                base: self.pos(),
-                            });
-                            check_end = len == Length(0);
-                        }
-                        Ok(SequenceItemHeader::SequenceDelimiter) => {
-                            open.pop();
-                            in_sequence = false;
-                        }
-                        _ => return Ok(false),
-                    }
-                } else {
-                    whole_values(&h)?;
-                    if self.native && open.is_empty() && h.tag() == PIXEL_DATA {
-                        let offset = self.data_start + self.pos();
-                        let len = h.length().0;
-                        self.pixels = Some(PixelSpan { offset, len });
-                    }
-                    self.skip(h.tag(), h.length().0)?;
-                    check_end = true;
-                }
+                None
+            } else if let Some(h) = st.last_header.take() {
+                self.element_value(&mut st, h)?
             } else {
-                let decoder = &mut self.decoder;
-                let Ok(h) = guarded(|| decoder.decode_header())? else {
-                    // the end of the file, or dicom-rs fails here too
-                    return Ok(open.is_empty() && self.bound.is_some() && self.left() == 0);
-                };
-                let top_level = open.is_empty();
-                if top_level && self.extent == Extent::Header && h.tag() >= PIXEL_DATA {
-                    // dicom-rs stops here without reading the value.
-                    if let Some(len) = h.length().get() {
-                        check(h.tag(), len, self.left())?;
-                        if h.tag() == PIXEL_DATA {
-                            self.pixel_data_len = Some(len);
-                        }
-                    }
-                    return Ok(false);
-                }
-                if h.vr() == VR::SQ {
-                    in_sequence = true;
-                    open.push(Open {
-                        item: false,
-                        pixel_data: false,
-                        len: h.length(),
-                        base: self.pos(),
-                    });
-                    check_end = h.length() == Length(0);
-                } else if h.tag() == ITEM_DELIMITER {
-                    if !top_level {
-                        in_sequence = true;
-                        open.pop();
-                        check_end = true;
-                    }
-                } else if h.is_encapsulated_pixeldata() {
-                    last_header = Some(h);
-                } else if h.length().is_undefined() {
-                    in_sequence = true;
-                    open.push(Open {
-                        item: false,
-                        pixel_data: false,
-                        len: h.length(),
-                        base: self.pos(),
-                    });
-                } else {
-                    last_header = Some(h);
-                }
+                self.element_header(&mut st)?
+            };
+            if let Some(done) = step {
+                return Ok(done);
             }
         }
     }
+
+    /// Close every sequence or item whose defined length ends here; true when one
+    /// ended before here.
+    fn close_ended(&self, st: &mut WalkState) -> bool {
+        while st.check_end {
+            if let Some(top) = st.open.last()
+                && let Some(len) = top.len.get()
+            {
+                let end = top.base + u64::from(len);
+                let pos = self.pos();
+                if end == pos {
+                    st.in_sequence = top.item;
+                    st.open.pop();
+                    continue; // the end of a defined length: check again
+                }
+                if end < pos {
+                    return true;
+                }
+            }
+            st.check_end = false;
+        }
+        false
+    }
+
+    /// Inside a sequence: an item starts, or an item or the sequence ends.
+    fn item_header(&mut self, st: &mut WalkState) -> Result<Step, DicomError> {
+        let decoder = &mut self.decoder;
+        match guarded(|| decoder.decode_item_header())? {
+            Ok(SequenceItemHeader::Item { len }) => {
+                let Some(pixel_data) = st.open.last().map(|o| o.pixel_data) else {
+                    return Ok(Some(false)); // dicom-rs: unexpected item
+                };
+                st.in_sequence = false;
+                st.open.push(Open {
+                    item: true,
+                    pixel_data,
+                    len,
+                    base: self.pos(),
+                });
+                st.check_end = len == Length(0);
+            }
+            Ok(SequenceItemHeader::ItemDelimiter) => {
+                st.open.pop();
+                st.in_sequence = true;
+                st.check_end = true;
+            }
+            Ok(SequenceItemHeader::SequenceDelimiter) => {
+                st.open.pop();
+                st.in_sequence = false;
+                st.check_end = true;
+            }
+            Err(_) => return Ok(Some(false)),
+        }
+        Ok(None)
+    }
+
+    /// The value after header `h`: encapsulated pixel data opens its fragments,
+    /// any other value is checked and skipped.
+    fn element_value(
+        &mut self,
+        st: &mut WalkState,
+        h: DataElementHeader,
+    ) -> Result<Step, DicomError> {
+        if h.is_encapsulated_pixeldata() {
+            return self.encapsulated_pixel_data(st);
+        }
+        whole_values(&h)?;
+        if self.native && st.open.is_empty() && h.tag() == PIXEL_DATA {
+            let offset = self.data_start + self.pos();
+            let len = h.length().0;
+            self.pixels = Some(PixelSpan { offset, len });
+        }
+        self.skip(h.tag(), h.length().0)?;
+        st.check_end = true;
+        Ok(None)
+    }
+
+    /// Encapsulated pixel data: its first item, or its end when it has none.
+    fn encapsulated_pixel_data(&mut self, st: &mut WalkState) -> Result<Step, DicomError> {
+        st.open.push(Open {
+            item: false,
+            pixel_data: true,
+            len: Length::UNDEFINED,
+            base: self.pos(),
+        });
+        let decoder = &mut self.decoder;
+        match guarded(|| decoder.decode_item_header())? {
+            Ok(SequenceItemHeader::Item { len }) => {
+                st.in_sequence = false;
+                st.open.push(Open {
+                    item: true,
+                    pixel_data: true,
+                    len,
+                    base: self.pos(),
+                });
+                st.check_end = len == Length(0);
+            }
+            Ok(SequenceItemHeader::SequenceDelimiter) => {
+                st.open.pop();
+                st.in_sequence = false;
+            }
+            _ => return Ok(Some(false)),
+        }
+        Ok(None)
+    }
+
+    /// The next element header: a sequence or undefined-length element opens, an
+    /// item delimiter closes, any other header waits for its value.
+    fn element_header(&mut self, st: &mut WalkState) -> Result<Step, DicomError> {
+        let decoder = &mut self.decoder;
+        let Ok(h) = guarded(|| decoder.decode_header())? else {
+            // the end of the file, or dicom-rs fails here too
+            return Ok(Some(
+                st.open.is_empty() && self.bound.is_some() && self.left() == 0,
+            ));
+        };
+        let top_level = st.open.is_empty();
+        if top_level && self.extent == Extent::Header && h.tag() >= PIXEL_DATA {
+            // dicom-rs stops here without reading the value.
+            if let Some(len) = h.length().get() {
+                check(h.tag(), len, self.left())?;
+                if h.tag() == PIXEL_DATA {
+                    self.pixel_data_len = Some(len);
+                }
+            }
+            return Ok(Some(false));
+        }
+        if h.vr() == VR::SQ {
+            st.in_sequence = true;
+            st.open.push(Open {
+                item: false,
+                pixel_data: false,
+                len: h.length(),
+                base: self.pos(),
+            });
+            st.check_end = h.length() == Length(0);
+        } else if h.tag() == ITEM_DELIMITER {
+            if !top_level {
+                st.in_sequence = true;
+                st.open.pop();
+                st.check_end = true;
+            }
+        } else if h.is_encapsulated_pixeldata() {
+            st.last_header = Some(h);
+        } else if h.length().is_undefined() {
+            st.in_sequence = true;
+            st.open.push(Open {
+                item: false,
+                pixel_data: false,
+                len: h.length(),
+                base: self.pos(),
+            });
+        } else {
+            st.last_header = Some(h);
+        }
+        Ok(None)
+    }
 }
+
+/// Where the walk is: the open sequences and items, and what comes next.
+#[derive(Default)]
+struct WalkState {
+    open: Vec<Open>,
+    /// An item header (or a delimiter) comes next.
+    in_sequence: bool,
+    /// Check whether a defined-length sequence or item ends here.
+    check_end: bool,
+    /// A header whose value comes next.
+    last_header: Option<DataElementHeader>,
+}
+
+/// One token walked: None to go on, Some(`walk`'s answer) to stop.
+type Step = Option<bool>;
 
 #[cfg(test)]
 mod tests {
