@@ -286,6 +286,7 @@ pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> 
     // after a compared post-PVE scan, the grade and verdict are that scan's
     let now = d.current();
     let after = d.is_post_pve().then_some(now);
+    let card = crate::clinical::card(d);
     LiverFigures {
         total_ml: Some(v.total_ml),
         tumour_ml: Some(v.tumour_ml),
@@ -315,6 +316,8 @@ pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> 
         stage1_resected_ml: a.two_stage.as_ref().map(|s| s.stage1_resected_ml),
         stage1_flr_percent: a.two_stage.as_ref().and_then(|s| s.stage1_flr_percent),
         statements: d.sentences.iter().map(|s| s.text.clone()).collect(),
+        alerts: card.alerts.iter().map(|s| s.text.clone()).collect(),
+        next_step: Some(card.next_step),
     }
 }
 

@@ -92,6 +92,16 @@ fn a_liver_touching_the_last_slice_gives_the_coverage_warning() {
 #[test]
 fn the_fong_score_is_filled_from_the_traced_tumours() {
     let mut h = harness(phantom_app());
+    // Fong, the checklists and the margins fold below the decision card
+    assert!(
+        h.query_by_label_contains("more than one tumour yes")
+            .is_none(),
+        "folded until opened"
+    );
+    h.get_by_label("Fong score and resectability checklists")
+        .click();
+    h.get_by_label("Tumours and margins: 2").click();
+    h.run();
     // two traced tumours: "more than one tumour" is 1 point; 3 criteria are not entered
     h.get_by_label_contains(
         "Fong clinical risk score at least 1 / 5, at most 4 (3 criteria not entered)",
@@ -188,4 +198,40 @@ fn a_post_pve_scan_loaded_in_the_panel_is_kept_with_the_planning() {
     h.state_mut().ws.fill_liver_figures();
     let f = h.state().ws.report.liver.figures.clone().unwrap();
     assert_eq!(f.kgr_percent_per_week, Some(0.0));
+}
+
+#[test]
+fn the_plan_tab_opens_with_the_decision_card() {
+    let mut h = harness(phantom_app());
+    // the card: its verdict once (not repeated in the sentences below), the four
+    // figures, the next step; without height and weight the sFLR says what is missing
+    h.get_by_label("Decision");
+    for label in ["FLR", "sFLR", "FLR / body weight", "Remnant"] {
+        h.get_by_label(label);
+    }
+    h.get_by_label("enter height and weight");
+    h.get_by_label_contains("Next: ");
+    let headline = {
+        let app = h.state();
+        let s = app.ws.study.as_ref().unwrap();
+        let tumours = remnant::segmentation::components::components(
+            &s.labels.bits,
+            Layer::Tumour.bit(),
+            &s.ct.geometry,
+        );
+        let d = remnant::clinical::decide(
+            &s.labels.bits,
+            &s.ct.geometry,
+            &app.work.plan.inputs,
+            &tumours,
+            None,
+            None,
+        );
+        remnant::clinical::card(&d).verdict.text
+    };
+    assert_eq!(
+        h.query_all_by_label(&headline).count(),
+        1,
+        "the verdict is shown once: {headline}"
+    );
 }

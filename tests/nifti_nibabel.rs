@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 #[test]
 fn nibabel_test_files_read_as_nibabel_reads_them() {
-    let Some(listing) = common::python(
+    let Some(listing) = common::tools::python_code(
+        &["numpy", "nibabel"],
         r#"
 import os, json, numpy as np, nibabel as nib
 d = os.path.join(os.path.dirname(nib.__file__), 'tests', 'data')

@@ -175,7 +175,10 @@ fn opening_another_scan_after_a_case_with_tumours_shows_no_tumours() {
     app.apply(AppCommand::FileChosen(Purpose::OpenCase, cp));
     app.wait_for_jobs();
     let mut h = harness(app);
-    assert!(h.query_by_label_contains("Tumours: 0").is_none());
+    assert!(
+        h.query_by_label_contains("Tumours and margins: 0")
+            .is_none()
+    );
     let n = h
         .state()
         .ws
@@ -188,5 +191,5 @@ fn opening_another_scan_after_a_case_with_tumours_shows_no_tumours() {
     // now another scan, with no layers
     h.state_mut().apply(AppCommand::Open(sample("ct.nii.gz")));
     settle(&mut h);
-    h.get_by_label("Tumours: 0");
+    h.get_by_label("Tumours and margins: 0");
 }

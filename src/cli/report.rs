@@ -15,6 +15,11 @@ pub struct ReportArgs {
     /// List what is missing or implausible; exit 1 when there are errors
     #[arg(long)]
     pub validate: bool,
+    /// Which report the PDF holds: the pre-operative liver plan, the operative report,
+    /// or both in one file (default: what the input holds: both when it has a liver
+    /// plan and operative findings)
+    #[arg(long, value_name = "plan|operative|both", value_parser = ["plan", "operative", "both"])]
+    pub kind: Option<String>,
 }
 
 pub fn run(a: ReportArgs) -> Result<(), CliError> {
@@ -63,7 +68,8 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         );
     }
     if let Some(out) = a.pdf.clone() {
-        ws.export_pdf(&out)?;
+        let kind = a.kind.as_deref().and_then(crate::report::ReportKind::parse);
+        ws.export_pdf(&out, kind)?;
         println!("wrote {}", out.display());
     }
     if errors > 0 {

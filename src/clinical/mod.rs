@@ -6,10 +6,12 @@
 //! saying no more than they show ("associated with", never "predicts"; volume is not
 //! function; a threshold the user edited is theirs).
 
+pub mod card;
 pub mod checklist;
 pub mod fong;
 pub mod plan;
 
+pub use card::{DecisionCard, Figure, card};
 pub use checklist::{CheckLine, CheckStatus, ChecklistInputs, checklist};
 pub use fong::{Fong, FongInputs, fong};
 pub use plan::{AfterPve, PlanDecision, decide};

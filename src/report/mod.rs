@@ -17,7 +17,7 @@ pub use model::{
     Peritonectomies, Photo, Report, RightDiaphragm, SmallBowel,
 };
 pub use pdf::snapshot3d;
-pub use pdf::{ImageLabel, KeyImage, render_pdf};
+pub use pdf::{ImageLabel, KeyImage, ReportKind, render_pdf, render_report_pdf};
 pub use validate::{
     ASCITES_MAX_ML, HIPEC_DURATION_MIN, HIPEC_TEMPERATURE_C, LIVER_MAX_ML, MAX_SEGMENTS_RESECTED,
     Problem, SMALL_BOWEL_MAX_CM, Severity,

@@ -319,4 +319,11 @@ pub struct LiverFigures {
     /// Every sentence of the decision as the app shows it (verdict, basis, warnings,
     /// PVE, growth, margins, Fong score, resectability checklist).
     pub statements: Vec<String>,
+    /// The decision card's alerts (tumour left in the remnant, the liver at the scan's
+    /// edge, tracing and input problems), as the Plan tab shows them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<String>,
+    /// The decision card's next step (Remnant's own workflow rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! margins, the Fong score and resectability inputs, and the post-PVE comparison.
 
 use crate::clinical::assess;
-use crate::clinical::{Level, PlanDecision as Plan, decide};
+use crate::clinical::{DecisionCard, Level, PlanDecision as Plan, Sentence, Topic, decide};
 use crate::segmentation::components::Component;
 use crate::volume::Geometry;
 use crate::volumetry::body::{HEIGHT_CM_RANGE, WEIGHT_KG_RANGE, parse_measure};
@@ -159,6 +159,8 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
     let a = &d.assessment;
     let mut want_after = false;
     ui.heading("FLR planning");
+    let card = crate::clinical::card(d);
+    decision_card(ui, &card, st.inputs.plan_date.as_deref());
     // Patient and condition.
     egui::Grid::new("plan-inputs")
         .num_columns(2)
@@ -229,120 +231,140 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
 
     // Figures (numbers only; every judgement is in the decision below).
     let v = &a.volumes;
-    egui::Grid::new("plan-figures")
-        .num_columns(2)
-        .striped(true)
+    egui::CollapsingHeader::new("Volumes and body figures")
+        .default_open(false)
         .show(ui, |ui| {
-            let mut row = |k: &str, val: String| {
-                ui.label(k);
-                ui.label(val);
-                ui.end_row();
-            };
-            row("Total liver", format!("{:.1} mL", v.total_ml));
-            row("Tumour", format!("{:.1} mL", v.tumour_ml));
-            row("Functional liver", format!("{:.1} mL", v.functional_ml));
-            row("Resected", format!("{:.1} mL", v.resected_ml));
-            row("Remnant (FLR)", format!("{:.1} mL", v.remnant_ml));
-            row(
-                "FLR",
-                a.flr_percent
-                    .map_or("-".into(), |f| format!("{f:.1} % of functional liver")),
-            );
-            match &a.body {
-                Some(b) => {
-                    row("BSA (Mosteller)", format!("{:.2} m²", b.bsa_m2));
-                    row("sTLV (Vauthey 2002)", format!("{:.0} mL", b.stlv_ml));
-                    row("sFLR", format!("{:.1} %", b.sflr_percent));
-                }
-                None => row("sFLR", "enter height and weight".into()),
-            }
-            match a.flr_bw_percent {
-                Some(bw) => row("FLR / body weight", format!("{bw:.2} %")),
-                None => row("FLR / body weight", "enter weight".into()),
-            }
-            if let Some(s) = &a.two_stage {
-                let pct = |p: Option<f64>| p.map_or("-".into(), |p| format!("{p:.1} %"));
-                row(
-                    "Stage 1 resected",
-                    format!("{:.1} mL", s.stage1_resected_ml),
-                );
-                row("FLR after stage 1", pct(s.stage1_flr_percent));
-                row(
-                    "Stage 2 resected",
-                    format!("{:.1} mL", s.stage2_resected_ml),
-                );
-                row("FLR after stage 2", pct(s.stage2_flr_percent));
-                if a.body.is_some() {
-                    row("sFLR after stage 1", pct(s.stage1_sflr_percent));
-                    row("sFLR after stage 2", pct(s.stage2_sflr_percent));
-                }
-            }
+            egui::Grid::new("plan-figures")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    let mut row = |k: &str, val: String| {
+                        ui.label(k);
+                        ui.label(val);
+                        ui.end_row();
+                    };
+                    row("Total liver", format!("{:.1} mL", v.total_ml));
+                    row("Tumour", format!("{:.1} mL", v.tumour_ml));
+                    row("Functional liver", format!("{:.1} mL", v.functional_ml));
+                    row("Resected", format!("{:.1} mL", v.resected_ml));
+                    row("Remnant (FLR)", format!("{:.1} mL", v.remnant_ml));
+                    row(
+                        "FLR",
+                        a.flr_percent
+                            .map_or("-".into(), |f| format!("{f:.1} % of functional liver")),
+                    );
+                    match &a.body {
+                        Some(b) => {
+                            row("BSA (Mosteller)", format!("{:.2} m²", b.bsa_m2));
+                            row("sTLV (Vauthey 2002)", format!("{:.0} mL", b.stlv_ml));
+                            row("sFLR", format!("{:.1} %", b.sflr_percent));
+                        }
+                        None => row("sFLR", "enter height and weight".into()),
+                    }
+                    match a.flr_bw_percent {
+                        Some(bw) => row("FLR / body weight", format!("{bw:.2} %")),
+                        None => row("FLR / body weight", "enter weight".into()),
+                    }
+                    if let Some(s) = &a.two_stage {
+                        let pct = |p: Option<f64>| p.map_or("-".into(), |p| format!("{p:.1} %"));
+                        row(
+                            "Stage 1 resected",
+                            format!("{:.1} mL", s.stage1_resected_ml),
+                        );
+                        row("FLR after stage 1", pct(s.stage1_flr_percent));
+                        row(
+                            "Stage 2 resected",
+                            format!("{:.1} mL", s.stage2_resected_ml),
+                        );
+                        row("FLR after stage 2", pct(s.stage2_flr_percent));
+                        if a.body.is_some() {
+                            row("sFLR after stage 1", pct(s.stage1_sflr_percent));
+                            row("sFLR after stage 2", pct(s.stage2_sflr_percent));
+                        }
+                    }
+                });
         });
     ui.separator();
 
-    // The decision: every sentence, as `clinical` wrote it.
+    // The decision: every sentence, as `clinical` wrote it; margins, Fong and the
+    // checklists fold below (the card above holds the verdict, figures and alerts).
     ui.strong(match &st.inputs.plan_date {
         Some(date) => format!("Pre-operative plan ({date})"),
         None => "Pre-operative plan".to_string(),
     });
-    for (i, s) in d.sentences.iter().enumerate() {
-        let mut text = egui::RichText::new(&s.text).color(level_color(s.level));
-        if i == 0 {
-            // the headline's colour is its level: never green while tumour is left in
-            // the remnant, and the post-PVE scan's once one is compared
-            text = text.color(level_color(s.level)).strong().size(15.0);
-        }
-        ui.label(text);
+    // the card's verdict and alerts are not repeated
+    let shown = |s: &&Sentence| {
+        matches!(s.topic, Topic::Margin | Topic::Fong | Topic::Checklist)
+            || **s == card.verdict
+            || card.alerts.contains(s)
+    };
+    for s in d.sentences.iter().filter(|s| !shown(s)) {
+        ui.label(egui::RichText::new(&s.text).color(level_color(s.level)));
     }
     if let Some(p) = a.verdict.judged_percent {
         bar_chart(ui, a, p);
     }
     ui.separator();
 
-    // Tumours, with their margins.
-    ui.strong(format!("Tumours: {}", tumours.len()));
-    if !tumours.is_empty() {
-        let mut show = !st.hide_margin_ring;
-        if ui
-            .checkbox(
-                &mut show,
-                "Show the 10 mm margin ring on the slices (yellow)",
-            )
-            .changed()
-        {
-            st.hide_margin_ring = !show;
-        }
-    }
-    for (t, m) in tumours.iter().zip(&d.margins).take(20) {
-        let margin = match (m.placement, m.margin_mm) {
-            (Placement::InRemnant, _) => "in the remnant".to_string(),
-            (Placement::Crosses, _) => "crosses the resection boundary".to_string(),
-            (_, Some(x)) => format!("margin {x:.1} mm"),
-            (_, None) => format!("margin > {:.0} mm", m.search_mm),
-        };
-        let margin = match m.stage {
-            Some(n) => format!("stage {n}, {margin}"),
-            None => margin,
-        };
-        let text = format!(
-            "#{}  {:.2} mL  axial diameter {:.1} mm (3-D extent {:.1} mm)  {margin}",
-            t.id, t.volume_ml, m.axial_diameter_mm, t.diameter_mm
-        );
-        if m.flagged() {
-            ui.colored_label(Color32::from_rgb(240, 110, 80), text);
-        } else {
-            ui.label(text);
-        }
-    }
-    if tumours.len() > 20 {
-        ui.label(format!("... and {} more", tumours.len() - 20));
-    }
+    // Tumours, with their margins (folded).
+    egui::CollapsingHeader::new(format!("Tumours and margins: {}", tumours.len()))
+        .default_open(false)
+        .show(ui, |ui| {
+            for s in d.sentences.iter().filter(|s| s.topic == Topic::Margin) {
+                ui.label(egui::RichText::new(&s.text).color(level_color(s.level)));
+            }
+            if !tumours.is_empty() {
+                let mut show = !st.hide_margin_ring;
+                if ui
+                    .checkbox(
+                        &mut show,
+                        "Show the 10 mm margin ring on the slices (yellow)",
+                    )
+                    .changed()
+                {
+                    st.hide_margin_ring = !show;
+                }
+            }
+            for (t, m) in tumours.iter().zip(&d.margins).take(20) {
+                let margin = match (m.placement, m.margin_mm) {
+                    (Placement::InRemnant, _) => "in the remnant".to_string(),
+                    (Placement::Crosses, _) => "crosses the resection boundary".to_string(),
+                    (_, Some(x)) => format!("margin {x:.1} mm"),
+                    (_, None) => format!("margin > {:.0} mm", m.search_mm),
+                };
+                let margin = match m.stage {
+                    Some(n) => format!("stage {n}, {margin}"),
+                    None => margin,
+                };
+                let text = format!(
+                    "#{}  {:.2} mL  axial diameter {:.1} mm (3-D extent {:.1} mm)  {margin}",
+                    t.id, t.volume_ml, m.axial_diameter_mm, t.diameter_mm
+                );
+                if m.flagged() {
+                    ui.colored_label(Color32::from_rgb(240, 110, 80), text);
+                } else {
+                    ui.label(text);
+                }
+            }
+            if tumours.len() > 20 {
+                ui.label(format!("... and {} more", tumours.len() - 20));
+            }
+        });
     ui.separator();
 
     // Fong score and resectability inputs (the sentences above show the result).
-    egui::CollapsingHeader::new("Fong score and resectability criteria (enter)")
+    egui::CollapsingHeader::new("Fong score and resectability checklists")
         .default_open(false)
         .show(ui, |ui| {
+            for s in d
+                .sentences
+                .iter()
+                .filter(|s| matches!(s.topic, Topic::Fong | Topic::Checklist))
+            {
+                ui.label(egui::RichText::new(&s.text).color(level_color(s.level)));
+            }
+            ui.separator();
+            ui.small("Enter the criteria the tracing cannot give:");
             let f = &mut st.inputs.fong;
             tri(ui, "Node-positive primary", &mut f.node_positive_primary);
             tri(
@@ -412,6 +434,48 @@ pub fn show(ui: &mut egui::Ui, st: &mut PlanState, d: &Plan, tumours: &[Componen
         }
     }
     want_after
+}
+
+/// The decision card: the verdict in one line, the four figures, the alerts and the
+/// next step, in a frame at the top of the Plan tab (the same order as the PDF).
+fn decision_card(ui: &mut egui::Ui, c: &DecisionCard, plan_date: Option<&str>) {
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, level_color(c.verdict.level)))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.set_max_width(ui.available_width());
+            ui.small(match plan_date {
+                Some(d) => format!("Decision ({d})"),
+                None => "Decision".to_string(),
+            });
+            ui.label(
+                egui::RichText::new(&c.verdict.text)
+                    .color(level_color(c.verdict.level))
+                    .strong()
+                    .size(15.0),
+            );
+            // two figures a row, so the card never widens the panel
+            egui::Grid::new("card-figures")
+                .num_columns(4)
+                .spacing([10.0, 2.0])
+                .show(ui, |ui| {
+                    for (k, f) in c.figures.iter().enumerate() {
+                        ui.small(f.label);
+                        if f.known {
+                            ui.strong(&f.value);
+                        } else {
+                            ui.weak(&f.value);
+                        }
+                        if k % 2 == 1 {
+                            ui.end_row();
+                        }
+                    }
+                });
+            for a in &c.alerts {
+                ui.label(egui::RichText::new(format!("! {}", a.text)).color(level_color(a.level)));
+            }
+            ui.label(egui::RichText::new(&c.next_step).italics());
+        });
 }
 
 fn bar_chart(ui: &mut egui::Ui, a: &Assessment, judged: f64) {

@@ -354,7 +354,7 @@ impl Workspace {
             C::SaveReport(p) => Applied::note(self.checked_save(&p, |ws| ws.save_report(&p))?),
             C::SaveSeeds(p) => Applied::note(self.save_seeds(&p)?),
             C::ExportSeg(p) => Applied::note(self.export_seg(&p)?),
-            C::ExportPdf(p) => Applied::note(self.export_pdf(&p)?),
+            C::ExportPdf(p) => Applied::note(self.export_pdf(&p, None)?),
             other => {
                 return Err(WorkspaceError::Invalid {
                     what: "command",
@@ -524,16 +524,22 @@ impl Workspace {
         Ok(format!("report saved to {}", path.display()))
     }
 
-    /// Write the report PDF (key slices, liver figures) to `path`.
-    pub fn export_pdf(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+    /// Write the report PDF (key slices, liver figures) to `path`: of `kind`, or (None)
+    /// the kind the case calls for (the liver plan, the operative report, or both).
+    pub fn export_pdf(
+        &mut self,
+        path: &Path,
+        kind: Option<crate::report::ReportKind>,
+    ) -> Result<String, WorkspaceError> {
         self.fill_liver_figures();
         let images = self
             .study
             .as_ref()
             .map(|s| crate::case::key_images(s, &self.rulers))
             .unwrap_or_default();
-        let pdf =
-            crate::report::render_pdf(&self.report, &images).map_err(|e| file_error(path, e))?;
+        let kind = kind.unwrap_or_else(|| crate::report::ReportKind::for_report(&self.report));
+        let pdf = crate::report::render_report_pdf(&self.report, &images, kind)
+            .map_err(|e| file_error(path, e))?;
         crate::fsutil::atomic_write(path, &pdf).map_err(|e| file_error(path, e))?;
         Ok(format!("report exported to {}", path.display()))
     }

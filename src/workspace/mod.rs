@@ -299,11 +299,12 @@ impl Workspace {
     }
 
     /// [`Workspace::install`] for the command line and the headless session, where
-    /// layers that do not load are an error (the scan stays open without them).
+    /// layers that do not load are an error (the scan stays open without them). The
+    /// notes are warnings only (a ruler dropped, another patient's report).
     pub fn install_checked(&mut self, study: Study) -> Result<Vec<String>, WorkspaceError> {
-        let (mut notes, layers) = self.install_scan(study);
+        let (notes, layers) = self.install_scan(study);
         if let Some(l) = layers {
-            notes.push(l?);
+            l?;
         }
         Ok(notes)
     }

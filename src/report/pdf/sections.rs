@@ -3,15 +3,15 @@
 use super::doc::{ALERT, BLACK, CONTENT_W, Doc, GREY, LEFT, RULE};
 use super::flow::{self, BODY, SMALL, key_value, or_not_recorded, quantity, yes_no};
 use super::text::{self, Font};
-use crate::report::model::{Ascites, Report};
+use crate::report::model::{Ascites, LiverFigures, Report};
 use crate::report::validate::Severity;
 
 pub(super) const TITLE: &str = "Operative report \u{2013} peritoneal surface surgery";
 
 /// Title and the patient / operation block.
-pub(super) fn header(doc: &mut Doc, report: &Report) {
+pub(super) fn header(doc: &mut Doc, report: &Report, title: &str) {
     doc.y -= 14.0;
-    doc.text_at(LEFT, doc.y, Font::Bold, 16.0, BLACK, TITLE);
+    doc.text_at(LEFT, doc.y, Font::Bold, 16.0, BLACK, title);
     doc.y -= 8.0;
     doc.hline(LEFT, LEFT + CONTENT_W, doc.y, BLACK, 1.0);
     let p = &report.patient;
@@ -161,6 +161,19 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         key_value(doc, "Volumetry", "not done");
         return;
     };
+    plan_rows(doc, f, true);
+}
+
+/// The planning report's volumes and sentences (its decision card above holds the
+/// verdict and the "pre-operative plan" line).
+pub(super) fn liver_plan(doc: &mut Doc, f: &LiverFigures) {
+    flow::heading(doc, "Volumes, criteria and sources", 40.0);
+    plan_rows(doc, f, false);
+}
+
+/// The liver figures as rows, then every sentence but the verdict; `full`: with the
+/// "pre-operative plan" and verdict rows (the operative report has no card).
+fn plan_rows(doc: &mut Doc, f: &LiverFigures, full: bool) {
     doc.y -= 3.0;
     let date = f
         .plan_date
@@ -168,13 +181,15 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .unwrap_or("date not recorded");
-    flow::key_value_styled(
-        doc,
-        "Pre-operative plan",
-        &format!("pre-operative plan ({date}), not the operation's findings"),
-        Font::Bold,
-        BLACK,
-    );
+    if full {
+        flow::key_value_styled(
+            doc,
+            "Pre-operative plan",
+            &format!("pre-operative plan ({date}), not the operation's findings"),
+            Font::Bold,
+            BLACK,
+        );
+    }
     let mut rows = vec![
         ("Total liver volume", quantity(f.total_ml, 0, "mL")),
         ("Tumour volume", quantity(f.tumour_ml, 0, "mL")),
@@ -255,13 +270,15 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
     for (key, value) in rows {
         key_value(doc, key, &value);
     }
-    flow::key_value_styled(
-        doc,
-        "Verdict",
-        &or_not_recorded(Some(&f.verdict)),
-        Font::Bold,
-        BLACK,
-    );
+    if full {
+        flow::key_value_styled(
+            doc,
+            "Verdict",
+            &or_not_recorded(Some(&f.verdict)),
+            Font::Bold,
+            BLACK,
+        );
+    }
     let rest: Vec<&String> = f
         .statements
         .iter()
