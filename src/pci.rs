@@ -14,8 +14,9 @@ pub const REGION_COUNT: usize = 13;
 /// Highest possible PCI (13 regions x LS-3).
 pub const MAX_TOTAL: u8 = 39;
 
-/// In colorectal cancer a PCI above this value is widely taken as a
-/// contraindication to CRS/HIPEC (a PCI of exactly 20 is not flagged).
+/// A PCI above this value is flagged for CRS/HIPEC selection in colorectal cancer (a
+/// PCI of exactly 20 is not flagged). The limit is Remnant's own flag: none of the
+/// sources Remnant quotes gives it.
 pub const COLORECTAL_PCI_LIMIT: u8 = 20;
 
 /// Index of region 12, the lower ileum.
@@ -221,10 +222,10 @@ pub struct PciFlag {
     pub source: &'static str,
 }
 
-const HIGH_TOTAL_SOURCE: &str = "Widely used selection threshold for CRS/HIPEC in colorectal \
-    peritoneal metastases (expert practice). Stricter cut-offs are reported: Elias et al., Eur J \
-    Surg Oncol 2014;40(11):1467-1473, found PCI >= 15 a relative contraindication. Follow the \
-    local protocol.";
+const HIGH_TOTAL_SOURCE: &str = "Remnant's own flag: the limit of 20 is not from a source \
+    Remnant quotes. Stricter cut-offs are reported: Elias et al., Eur J Surg Oncol \
+    2014;40(11):1467-1473, found PCI >= 15 a relative contraindication. Follow the local \
+    protocol.";
 
 const LOWER_ILEUM_SOURCE: &str = "Elias D, Mariani A, Cloutier AS, et al. Modified selection \
     criteria for complete cytoreductive surgery plus HIPEC based on peritoneal cancer index and \
@@ -309,8 +310,9 @@ impl Pci {
             flags.push(PciFlag {
                 kind: PciFlagKind::HighTotal,
                 message: format!(
-                    "PCI {total} > {COLORECTAL_PCI_LIMIT}: in colorectal cancer this is widely \
-                     taken as a contraindication to CRS/HIPEC."
+                    "PCI {total} > {COLORECTAL_PCI_LIMIT}: a high peritoneal disease burden for \
+                     CRS/HIPEC in colorectal cancer (Remnant's own flag at 20, not from a quoted \
+                     source; see the note below)."
                 ),
                 source: HIGH_TOTAL_SOURCE,
             });

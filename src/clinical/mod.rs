@@ -289,12 +289,14 @@ pub fn growth_sentence(
     }
     match (kgr >= KGR_MIN, lower_bound) {
         (true, false) => s.push_str(&format!(" (>= {KGR_MIN:.0} %/week)")),
-        (true, true) => s.push_str(&format!(" (>= {KGR_MIN:.0} %/week even as a lower bound)")),
+        (true, true) => s.push_str(&format!(
+            "; at least {KGR_MIN:.0} %/week even as a lower bound"
+        )),
         (false, false) => s.push_str(&format!(
             " (< {KGR_MIN:.0} %/week: a KGR below {KGR_MIN:.0} %/week is associated with more liver insufficiency after resection, Shindoh 2013)"
         )),
         (false, true) => s.push_str(&format!(
-            " (a lower bound below {KGR_MIN:.0} %/week says nothing about the cut-off: the KGR since PVE may be above it; enter the weeks since PVE to compare with {KGR_MIN:.0} %/week, Shindoh 2013)"
+            "; a lower bound below {KGR_MIN:.0} %/week says nothing about Shindoh's cut-off (the KGR since PVE may be above it): enter the weeks since PVE to compare with {KGR_MIN:.0} %/week"
         )),
     }
     if dh <= DH_MIN {

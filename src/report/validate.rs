@@ -35,7 +35,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// How the five points of the operative report are named (review of colorectal
-/// peritoneal metastases, seed 002, its ref. 20).
+/// peritoneal metastases among Remnant's sources, its ref. 20).
 const FIVE_POINTS: &str = "operative report point";
 
 /// Plausible ranges. Values outside are reported as errors.
@@ -234,7 +234,7 @@ impl Report {
                 Severity::Warning,
                 "hipec",
                 format!(
-                    "HIPEC recorded with {}: the review of colorectal peritoneal metastases (seed 002) gives HIPEC after complete cytoreduction (CC-0 or CC-1)",
+                    "HIPEC recorded with {}: HIPEC is usually given after complete cytoreduction (CC-0 or CC-1); check the CC score (Remnant's own check)",
                     cc.label()
                 ),
             );
