@@ -471,9 +471,20 @@ fn catalogue() -> String {
         Topic::Checklist,
     ];
     let mut by_topic: BTreeMap<usize, BTreeMap<String, Entry>> = BTreeMap::new();
+    // the decision card's next step (Remnant's own workflow rule, not a source's advice)
+    let mut next_steps: BTreeMap<String, Entry> = BTreeMap::new();
     let states = matrix();
     for s in &states {
         let d = run(s);
+        let e = next_steps
+            .entry(template(&remnant::clinical::card(&d).next_step))
+            .or_insert(Entry {
+                levels: vec!["info"],
+                triggers: Vec::new(),
+            });
+        if !e.triggers.contains(&s.name) {
+            e.triggers.push(s.name.clone());
+        }
         for sen in &d.sentences {
             let t = order.iter().position(|&x| x == sen.topic).unwrap();
             let e = by_topic
@@ -566,6 +577,15 @@ fn catalogue() -> String {
         }
         md.push('\n');
     }
+    md.push_str(
+        "## Next step (the decision card)\n\n\
+         Remnant's own workflow rule, shown under the card's verdict and alerts; not a \
+         source's advice.\n\n",
+    );
+    for (text, e) in &next_steps {
+        entry_md(&mut md, text, e);
+    }
+    md.push('\n');
     md.push_str("## PCI flags\n\n");
     for (text, e) in &pci_lines {
         entry_md(&mut md, text, e);

@@ -97,8 +97,8 @@ pub fn card(d: &PlanDecision) -> DecisionCard {
     }
 }
 
-/// Remnant's own rule for the next step: what is missing first, then a plan that
-/// leaves tumour, then the grade.
+/// Remnant's own rule for the next step: what is missing first (liver, valid inputs,
+/// what the verdict lacks), then a plan that leaves tumour, then the grade.
 pub fn next_step(d: &PlanDecision) -> String {
     let now = d.current();
     if now.counts.total == 0 {
@@ -108,16 +108,15 @@ pub fn next_step(d: &PlanDecision) -> String {
     if !now.input_errors.is_empty() {
         return "Next: correct the inputs the alerts name; no verdict is given from them".into();
     }
+    let missing = &now.verdict.missing;
+    if now.verdict.decision == Decision::NoVerdict && !missing.is_empty() {
+        return format!("Next: {}", missing.join("; "));
+    }
     if now.counts.tumour_outside_resection > 0 {
         return "Next: extend the resection over every traced tumour, or trace a two-stage plan (stage-1 resection)".into();
     }
-    let missing = &now.verdict.missing;
     if now.verdict.decision == Decision::NoVerdict {
-        return if missing.is_empty() {
-            "Next: see the alerts: no verdict is graded until they are resolved".into()
-        } else {
-            format!("Next: {}", missing.join("; "))
-        };
+        return "Next: see the alerts: no verdict is graded until they are resolved".into();
     }
     match now.verdict.decision {
         Decision::Insufficient if d.is_post_pve() => {
