@@ -212,7 +212,7 @@ pub enum Offer {
     /// No work waiting.
     Nothing,
     /// It belongs to the scan about to open: offer to restore it.
-    Restore(Pending),
+    Restore(Box<Pending>),
     /// It belongs to another scan, or its scan changed: it was moved aside and never
     /// restored onto this scan; the notice says why and where it is.
     SetAside(String),
@@ -230,7 +230,7 @@ pub fn offer(dir: &Path, scan: Option<&Path>) -> Offer {
         None => p.scan_unchanged(),
     };
     match fits {
-        Ok(()) => Offer::Restore(p),
+        Ok(()) => Offer::Restore(Box::new(p)),
         Err(why) => Offer::SetAside(match set_aside(&p) {
             Ok(kept) => format!(
                 "Unsaved work from a run that did not end normally was not restored ({why}); it is kept in {}",

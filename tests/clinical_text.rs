@@ -72,6 +72,7 @@ fn run(s: &State) -> PlanDecision {
         let remnant = (share * total as f64) as u64;
         let resected = if share == 0.0 { 0 } else { total - remnant };
         AfterPve {
+            coverage: None,
             counts: Counts {
                 total,
                 remnant: if share == 0.0 { total } else { remnant },

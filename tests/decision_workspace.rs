@@ -53,6 +53,7 @@ fn the_saved_case_and_pdf_carry_the_post_pve_growth_and_kgr() {
     // what the app does when the surgeon loads the scan and types 2.5 weeks since PVE
     let mut planning = ws.planning.clone();
     planning.post_pve = Some(PostPveScan {
+        coverage: None,
         name: "post_pve.nii.gz".into(),
         counts: Counts::from_bits(&after_bits),
         voxel_mm3: g.voxel_volume_mm3(),

@@ -109,6 +109,7 @@ fn after_pve_the_verdict_is_the_post_pve_scans_and_never_advises_pve_again() {
         (500_000, Decision::Adequate),
     ] {
         let after = AfterPve {
+            coverage: None,
             counts: counts(remnant_vox, 1_000_000 - remnant_vox, 0),
             voxel_mm3: 1.0,
             timing: inputs.timing(),
@@ -189,6 +190,7 @@ fn a_kgr_lower_bound_below_2_is_not_reported_as_below_2() {
     };
     let c = remnant::volumetry::Counts::from_bits(&bits);
     let after = AfterPve {
+        coverage: None,
         counts: Counts {
             remnant: c.remnant + c.remnant / 10,
             resected: c.resected - c.remnant / 10,
@@ -287,6 +289,7 @@ fn many_plans() -> Vec<(PlanDecision, PlanInputs)> {
         ..Default::default()
     };
     let after = AfterPve {
+        coverage: None,
         counts: counts(250, 750, 0),
         voxel_mm3: 1000.0,
         timing: inputs.timing(),
@@ -562,6 +565,7 @@ fn weeks_since_pve_longer_than_the_scan_interval_are_refused() {
     };
     let c = Counts::from_bits(&bits);
     let after = AfterPve {
+        coverage: None,
         counts: c,
         voxel_mm3: g.voxel_volume_mm3(),
         timing: inputs.timing(),
@@ -588,6 +592,7 @@ fn a_post_pve_scan_without_a_resection_gets_no_verdict() {
         ..Default::default()
     };
     let after = AfterPve {
+        coverage: None,
         counts: counts(1000, 0, 0),
         voxel_mm3: 1000.0,
         timing: inputs.timing(),
@@ -635,4 +640,45 @@ fn the_operative_reports_data_checks_cite_no_seed_file() {
         .collect();
     assert_eq!(hipec.len(), 1, "{problems:#?}");
     assert!(!hipec[0].contains("seed"), "{}", hipec[0]);
+}
+
+/// A post-PVE scan whose liver touches that scan's edge got a graded verdict (only its
+/// counts were kept): now its coverage is kept with the post-PVE scan and, as on the
+/// first scan, no graded verdict is given; the sentence says why.
+#[test]
+fn a_post_pve_liver_at_the_edge_of_its_scan_gets_no_graded_verdict() {
+    let (g, bits) = scene(30, &[], false);
+    let inputs = PlanInputs {
+        weeks_since_pve: Some(3.0),
+        ..Default::default()
+    };
+    let edge = remnant::volumetry::coverage::Coverage {
+        first_slice: true,
+        ..Default::default()
+    };
+    for (coverage, graded) in [
+        (None, true),
+        (Some(Default::default()), true),
+        (Some(edge), false),
+    ] {
+        let after = AfterPve {
+            coverage,
+            counts: counts(500_000, 500_000, 0),
+            voxel_mm3: 1.0,
+            timing: inputs.timing(),
+        };
+        let d = plan(&g, &bits, &inputs, None, Some(after));
+        let now = d.current();
+        assert_eq!(
+            now.verdict.decision != Decision::NoVerdict,
+            graded,
+            "{coverage:?}: {:?}",
+            now.verdict.text
+        );
+        if !graded {
+            let t = texts(&d);
+            assert!(t[0].starts_with("Post-PVE scan:"), "{t:#?}");
+            assert!(t[0].contains("first slice"), "{t:#?}");
+        }
+    }
 }

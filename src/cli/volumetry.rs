@@ -287,6 +287,10 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
             let after_map = LabelMap::from_labels(vol.geometry.clone(), vol.as_slice())
                 .map_err(|e| format!("{}: {e}", p.display()))?;
             Some(AfterPve {
+                coverage: Some(crate::volumetry::coverage::liver_coverage(
+                    &after_map.bits,
+                    vol.geometry.dims,
+                )),
                 counts: Counts::from_bits(&after_map.bits),
                 voxel_mm3: vol.geometry.voxel_volume_mm3(),
                 timing,

@@ -126,13 +126,18 @@ pub fn assess_with_coverage(
 }
 
 /// The assessment of a post-PVE scan: its verdict says it is after PVE (it never
-/// advises the embolisation again) and it carries no PVE projection.
+/// advises the embolisation again) and it carries no PVE projection; a liver touching
+/// that scan's edge (`coverage`) gets no graded verdict.
 pub fn assess_after_pve(
     counts: &crate::volumetry::Counts,
     voxel_mm3: f64,
     inp: &crate::volumetry::PlanInputs,
+    coverage: Option<Coverage>,
 ) -> Assessment {
-    let mut a = assess(counts, voxel_mm3, inp);
+    let mut a = match coverage {
+        Some(c) => assess_with_coverage(counts, voxel_mm3, inp, c),
+        None => assess(counts, voxel_mm3, inp),
+    };
     a.pve = None;
     a.verdict.text = verdict_text(&a, true);
     a

@@ -15,6 +15,9 @@ use serde::Serialize;
 /// A post-PVE scan to compare with: its counts and voxel volume, and the timing.
 #[derive(Debug, Clone, Copy)]
 pub struct AfterPve {
+    /// Which borders of the post-PVE scan its liver touches, when known: a liver at
+    /// the edge gets no graded post-PVE verdict, as on the first scan.
+    pub coverage: Option<crate::volumetry::coverage::Coverage>,
     pub counts: Counts,
     pub voxel_mm3: f64,
     pub timing: Timing,
@@ -38,6 +41,7 @@ pub struct PlanDecision {
 /// The post-PVE comparison the planning inputs hold (scan and timing), if any.
 pub fn after_pve(inputs: &PlanInputs) -> Option<AfterPve> {
     inputs.post_pve.as_ref().map(|s| AfterPve {
+        coverage: s.coverage,
         counts: s.counts,
         voxel_mm3: s.voxel_mm3,
         timing: inputs.timing(),
@@ -92,7 +96,7 @@ pub fn decide(
     let cl = checklist(&inputs.checklist, &a, &ms, pci_total);
     let (after_a, growth) = match after {
         Some(p) => {
-            let aa = assess_after_pve(&p.counts, p.voxel_mm3, inputs);
+            let aa = assess_after_pve(&p.counts, p.voxel_mm3, inputs, p.coverage);
             let g = compare(&a, &aa, p.timing);
             (Some(aa), Some(g))
         }

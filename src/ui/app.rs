@@ -90,7 +90,7 @@ impl RemnantApp {
     pub fn enable_autosave(&mut self, dir: PathBuf, scan: Option<&Path>) {
         match crate::autosave::offer(&dir, scan) {
             crate::autosave::Offer::Nothing => {}
-            crate::autosave::Offer::Restore(p) => self.restore_offer = Some(p),
+            crate::autosave::Offer::Restore(p) => self.restore_offer = Some(*p),
             crate::autosave::Offer::SetAside(notice) => self.notice = Some(notice),
         }
         self.jobs.autosave.dir = Some(dir);

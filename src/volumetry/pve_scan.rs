@@ -10,6 +10,10 @@ pub struct PostPveScan {
     pub name: String,
     pub counts: super::Counts,
     pub voxel_mm3: f64,
+    /// Which borders of that scan its liver touches (absent in cases saved before it
+    /// was kept: the post-PVE verdict is then graded as before, on volume alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<super::coverage::Coverage>,
 }
 
 /// Weeks Remnant accepts for either interval (a PVE interval is typically 2-8 weeks).

@@ -556,6 +556,10 @@ impl Workspace {
                 .unwrap_or_default(),
             counts: Counts::from_bits(&map.bits),
             voxel_mm3: map.geometry.voxel_volume_mm3(),
+            coverage: Some(crate::volumetry::coverage::liver_coverage(
+                &map.bits,
+                map.geometry.dims,
+            )),
         });
         self.set_planning(planning);
         Ok(format!("post-PVE label map loaded from {}", path.display()))
