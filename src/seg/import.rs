@@ -84,7 +84,10 @@ pub fn import_seg(
     let seg = read_seg(path)?;
     let mut warnings = Vec::new();
     check_references(&seg, scan_refs, &mut warnings)?;
-    let (mut segments, mapped) = map_segments(&seg)?;
+    let Mapped {
+        mut segments,
+        layers: mapped,
+    } = map_segments(&seg)?;
     let difference = grid_difference(&seg, ct);
     if let Some(d) = &difference {
         warnings.push(format!(
@@ -146,9 +149,15 @@ fn check_references(
     Ok(())
 }
 
-/// Every segment's use and the (segment number, layer) of those mapped to a layer;
-/// Err if none is.
-fn map_segments(seg: &SegFile) -> Result<(Vec<SegmentUse>, Vec<(u16, Layer)>), SegError> {
+/// Every segment's use, and the (segment number, layer) of those mapped to a layer.
+struct Mapped {
+    segments: Vec<SegmentUse>,
+    layers: Vec<(u16, Layer)>,
+}
+
+/// How each segment maps to a layer (by code or label) or why it is ignored; Err if
+/// none maps to a layer.
+fn map_segments(seg: &SegFile) -> Result<Mapped, SegError> {
     let mut segments = Vec::new();
     let mut mapped: Vec<(u16, Layer)> = Vec::new();
     for s in &seg.segments {
@@ -190,7 +199,10 @@ fn map_segments(seg: &SegFile) -> Result<(Vec<SegmentUse>, Vec<(u16, Layer)>), S
             ignored: ignored.join("; "),
         });
     }
-    Ok((segments, mapped))
+    Ok(Mapped {
+        segments,
+        layers: mapped,
+    })
 }
 
 /// Place the mapped segments on `ct`'s grid, uniting those of one layer; fills in
