@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::SegError;
 use super::codes::{Mapping, map_segment};
-use super::read::read_seg;
+use super::read::{SegFile, read_seg};
 use super::resample::{extents, grid_difference, place_segment, plane_step};
 use crate::segmentation::{LabelMap, Layer};
 use crate::volume::Geometry;
@@ -83,13 +83,48 @@ pub fn import_seg(
 ) -> Result<SegImport, SegError> {
     let seg = read_seg(path)?;
     let mut warnings = Vec::new();
+    check_references(&seg, scan_refs, &mut warnings)?;
+    let Mapped {
+        mut segments,
+        layers: mapped,
+    } = map_segments(&seg)?;
+    let difference = grid_difference(&seg, ct);
+    if let Some(d) = &difference {
+        warnings.push(format!(
+            "the SEG's grid differs from the scan's ({d}): resampled onto the scan by nearest neighbour"
+        ));
+    }
+    let layers = place_layers(
+        &seg,
+        ct,
+        &mapped,
+        difference.is_none(),
+        &mut segments,
+        &mut warnings,
+    )?;
+    united_warnings(&layers, &segments, &mut warnings);
+    Ok(SegImport {
+        layers,
+        segments,
+        warnings,
+        resampled: difference.is_some(),
+    })
+}
+
+/// Err if the SEG is on another Frame of Reference than the scan; warnings when the
+/// scan has none or the SEG was made on another series.
+fn check_references(
+    seg: &SegFile,
+    scan_refs: Option<&SourceRefs>,
+    warnings: &mut Vec<String>,
+) -> Result<(), SegError> {
     match (
         scan_refs.and_then(|r| r.frame_of_reference_uid.as_deref()),
         seg.frame_of_reference_uid.as_deref(),
     ) {
         (Some(scan), Some(s)) if scan != s => {
             return Err(SegError::OtherFrameOfReference {
-                path: path.to_path_buf(),
+                path: seg.path.clone(),
                 seg: s.to_string(),
                 scan: scan.to_string(),
             });
@@ -111,7 +146,18 @@ pub fn import_seg(
             seg.referenced_series.join(", ")
         ));
     }
+    Ok(())
+}
 
+/// Every segment's use, and the (segment number, layer) of those mapped to a layer.
+struct Mapped {
+    segments: Vec<SegmentUse>,
+    layers: Vec<(u16, Layer)>,
+}
+
+/// How each segment maps to a layer (by code or label) or why it is ignored; Err if
+/// none maps to a layer.
+fn map_segments(seg: &SegFile) -> Result<Mapped, SegError> {
     let mut segments = Vec::new();
     let mut mapped: Vec<(u16, Layer)> = Vec::new();
     for s in &seg.segments {
@@ -149,22 +195,31 @@ pub fn import_seg(
             .map(|s| format!("#{} \"{}\" ({})", s.number, s.label, s.why))
             .collect();
         return Err(SegError::NoLayer {
-            path: path.to_path_buf(),
+            path: seg.path.clone(),
             ignored: ignored.join("; "),
         });
     }
+    Ok(Mapped {
+        segments,
+        layers: mapped,
+    })
+}
 
-    let difference = grid_difference(&seg, ct);
-    if let Some(d) = &difference {
-        warnings.push(format!(
-            "the SEG's grid differs from the scan's ({d}): resampled onto the scan by nearest neighbour"
-        ));
-    }
-    let step = plane_step(&seg);
+/// Place the mapped segments on `ct`'s grid, uniting those of one layer; fills in
+/// each segment's voxels; Err if none lands on the scan, a warning for pixels outside.
+fn place_layers(
+    seg: &SegFile,
+    ct: &Geometry,
+    mapped: &[(u16, Layer)],
+    same_grid: bool,
+    segments: &mut [SegmentUse],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(Layer, Vec<u8>)>, SegError> {
+    let step = plane_step(seg);
     let mut layers: Vec<(Layer, Vec<u8>)> = Vec::new();
     let (mut set, mut outside, mut landed) = (0usize, 0usize, 0usize);
-    for &(number, layer) in &mapped {
-        let p = place_segment(&seg, number, ct, step, difference.is_none())?;
+    for &(number, layer) in mapped {
+        let p = place_segment(seg, number, ct, step, same_grid)?;
         set += p.set_pixels;
         outside += p.outside_pixels;
         landed += p.voxels;
@@ -182,9 +237,9 @@ pub fn import_seg(
     }
     if set > 0 && landed == 0 {
         let numbers: Vec<u16> = mapped.iter().map(|m| m.0).collect();
-        let (seg_box, scan_box) = extents(&seg, &numbers, ct);
+        let (seg_box, scan_box) = extents(seg, &numbers, ct);
         return Err(SegError::NoOverlap {
-            path: path.to_path_buf(),
+            path: seg.path.clone(),
             why: format!("its frames lie in {seg_box}; the scan covers {scan_box}"),
         });
     }
@@ -193,7 +248,16 @@ pub fn import_seg(
             "{outside} of {set} segment pixels lie outside the scan and are left out"
         ));
     }
-    for (layer, _) in &layers {
+    Ok(layers)
+}
+
+/// A warning for every layer that several segments were united into.
+fn united_warnings(
+    layers: &[(Layer, Vec<u8>)],
+    segments: &[SegmentUse],
+    warnings: &mut Vec<String>,
+) {
+    for (layer, _) in layers {
         let n: Vec<String> = segments
             .iter()
             .filter(|s| s.layer == Some(*layer))
@@ -207,10 +271,4 @@ pub fn import_seg(
             ));
         }
     }
-    Ok(SegImport {
-        layers,
-        segments,
-        warnings,
-        resampled: difference.is_some(),
-    })
 }

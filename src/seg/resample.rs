@@ -74,64 +74,111 @@ pub(crate) fn place_segment(
     step: f64,
     same_grid: bool,
 ) -> Result<Placed, SegError> {
-    let mut frames: Vec<&SegFrame> = seg.frames.iter().filter(|f| f.segment == number).collect();
-    let [nx, ny, nz] = ct.dims;
     let mut placed = Placed {
         mask: vec![0; ct.voxel_count()],
         voxels: 0,
         set_pixels: 0,
         outside_pixels: 0,
     };
-    let Some(first) = frames.first() else {
+    let Some(stack) = Stack::of_segment(seg, number)? else {
         return Ok(placed);
     };
-    let n = normal(first);
-    if let Some(f) = frames
-        .iter()
-        .find(|f| dot(normal(f), n) < 1.0 - 1e-4 || f.spacing != first.spacing)
-    {
-        return Err(SegError::Geometry(format!(
-            "{}: the frames of segment {number} differ in orientation or pixel spacing \
-             (e.g. the frame at {:?}): they are not one stack and are not placed",
-            seg.path.display(),
-            f.position
-        )));
-    }
-    frames.sort_by(|a, b| dot(a.position, n).total_cmp(&dot(b.position, n)));
-    let d: Vec<f64> = frames.iter().map(|f| dot(f.position, n)).collect();
-    let half = step / 2.0 + 1e-4;
-    let (rows, cols) = (seg.rows as i64, seg.cols as i64);
-
     if same_grid {
         // every frame is a scan slice with the scan's pixels: copy
-        let plane = nx * ny;
-        for f in &frames {
-            let Some(x) = ct.to_index(flip(f.position)) else {
-                continue;
-            };
-            let k = x[2].round() as usize;
-            let out = &mut placed.mask[k * plane..(k + 1) * plane];
-            for (p, v) in out.iter_mut().enumerate() {
-                if seg.is_set(f, p) {
-                    *v = 1;
-                    placed.set_pixels += 1;
-                }
+        placed.set_pixels = copy_frames(seg, &stack, ct, &mut placed.mask);
+    } else {
+        (placed.set_pixels, placed.outside_pixels) = count_pixels(seg, &stack, ct)?;
+        let [nx, ny, _] = ct.dims;
+        let nearest = Nearest {
+            seg,
+            stack: &stack,
+            ct,
+            half: step / 2.0 + 1e-4,
+        };
+        placed
+            .mask
+            .par_chunks_mut(nx * ny)
+            .enumerate()
+            .for_each(|(k, out)| nearest.fill_slice(k, out));
+    }
+    placed.voxels = placed.mask.iter().filter(|&&v| v != 0).count();
+    Ok(placed)
+}
+
+/// One segment's frames as one stack, sorted along their common normal.
+struct Stack<'a> {
+    frames: Vec<&'a SegFrame>,
+    normal: [f64; 3],
+    /// Each frame's position along the normal (ascending).
+    depth: Vec<f64>,
+}
+
+impl<'a> Stack<'a> {
+    /// Segment `number`'s frames (None if it has none; Err if they differ in
+    /// orientation or pixel spacing).
+    fn of_segment(seg: &'a SegFile, number: u16) -> Result<Option<Stack<'a>>, SegError> {
+        let mut frames: Vec<&SegFrame> =
+            seg.frames.iter().filter(|f| f.segment == number).collect();
+        let Some(first) = frames.first() else {
+            return Ok(None);
+        };
+        let n = normal(first);
+        if let Some(f) = frames
+            .iter()
+            .find(|f| dot(normal(f), n) < 1.0 - 1e-4 || f.spacing != first.spacing)
+        {
+            return Err(SegError::Geometry(format!(
+                "{}: the frames of segment {number} differ in orientation or pixel spacing \
+                 (e.g. the frame at {:?}): they are not one stack and are not placed",
+                seg.path.display(),
+                f.position
+            )));
+        }
+        frames.sort_by(|a, b| dot(a.position, n).total_cmp(&dot(b.position, n)));
+        let depth: Vec<f64> = frames.iter().map(|f| dot(f.position, n)).collect();
+        Ok(Some(Stack {
+            frames,
+            normal: n,
+            depth,
+        }))
+    }
+}
+
+/// Copy every frame onto the scan slice it lies on (the grids are the same);
+/// returns the number of set pixels.
+fn copy_frames(seg: &SegFile, stack: &Stack, ct: &Geometry, mask: &mut [u8]) -> usize {
+    let [nx, ny, _] = ct.dims;
+    let plane = nx * ny;
+    let mut set = 0;
+    for f in &stack.frames {
+        let Some(x) = ct.to_index(flip(f.position)) else {
+            continue;
+        };
+        let k = x[2].round() as usize;
+        let out = &mut mask[k * plane..(k + 1) * plane];
+        for (p, v) in out.iter_mut().enumerate() {
+            if seg.is_set(f, p) {
+                *v = 1;
+                set += 1;
             }
         }
-        placed.voxels = placed.mask.iter().filter(|&&v| v != 0).count();
-        return Ok(placed);
     }
-    // Count the segment's pixels and those outside the scan (forward map).
+    set
+}
+
+/// The stack's set pixels and how many of them lie outside the scan (forward map).
+fn count_pixels(seg: &SegFile, stack: &Stack, ct: &Geometry) -> Result<(usize, usize), SegError> {
     let inv = crate::volume::geometry::inv3(&ct.linear())
         .ok_or_else(|| SegError::Geometry("the scan's affine is singular".into()))?;
     let origin = ct.origin();
-    for f in &frames {
+    let (mut set, mut outside) = (0, 0);
+    for f in &stack.frames {
         for r in 0..seg.rows {
             for c in 0..seg.cols {
                 if !seg.is_set(f, r * seg.cols + c) {
                     continue;
                 }
-                placed.set_pixels += 1;
+                set += 1;
                 let w = [0, 1, 2].map(|a| {
                     f.position[a]
                         + c as f64 * f.spacing[1] * f.row_dir[a]
@@ -140,48 +187,56 @@ pub(crate) fn place_segment(
                 let x = crate::volume::geometry::mat_vec(&inv, sub(flip(w), origin));
                 let inside = (0..3).all(|a| x[a] > -0.5 && x[a] < ct.dims[a] as f64 - 0.5);
                 if !inside {
-                    placed.outside_pixels += 1;
+                    outside += 1;
                 }
             }
         }
     }
+    Ok((set, outside))
+}
 
-    let plane = nx * ny;
-    placed
-        .mask
-        .par_chunks_mut(plane)
-        .enumerate()
-        .for_each(|(k, out)| {
-            for j in 0..ny {
-                for i in 0..nx {
-                    let w = flip(ct.to_world([i as f64, j as f64, k as f64]));
-                    let dw = dot(w, n);
-                    // nearest plane
-                    let at = d.partition_point(|&x| x < dw);
-                    let best = [at.wrapping_sub(1), at]
-                        .into_iter()
-                        .filter(|&m| m < d.len())
-                        .min_by(|&a, &b| (d[a] - dw).abs().total_cmp(&(d[b] - dw).abs()));
-                    let Some(m) = best else { continue };
-                    if (d[m] - dw).abs() > half {
-                        continue;
-                    }
-                    let f = frames[m];
-                    let rel = sub(w, f.position);
-                    let c = (dot(rel, f.row_dir) / f.spacing[1]).round() as i64;
-                    let r = (dot(rel, f.col_dir) / f.spacing[0]).round() as i64;
-                    if c < 0 || r < 0 || c >= cols || r >= rows {
-                        continue;
-                    }
-                    if seg.is_set(f, (r * cols + c) as usize) {
-                        out[i + nx * j] = 1;
-                    }
+/// Nearest-neighbour lookup of scan voxels in a stack of frames.
+struct Nearest<'a> {
+    seg: &'a SegFile,
+    stack: &'a Stack<'a>,
+    ct: &'a Geometry,
+    /// How far (mm along the normal) a voxel may lie from its nearest frame plane.
+    half: f64,
+}
+
+impl Nearest<'_> {
+    /// Set the voxels of scan slice `k` (`out`) whose nearest frame pixel is set.
+    fn fill_slice(&self, k: usize, out: &mut [u8]) {
+        let (seg, ct, d, n) = (self.seg, self.ct, &self.stack.depth, self.stack.normal);
+        let [nx, ny, _] = ct.dims;
+        let (rows, cols) = (seg.rows as i64, seg.cols as i64);
+        for j in 0..ny {
+            for i in 0..nx {
+                let w = flip(ct.to_world([i as f64, j as f64, k as f64]));
+                let dw = dot(w, n);
+                // nearest plane
+                let at = d.partition_point(|&x| x < dw);
+                let best = [at.wrapping_sub(1), at]
+                    .into_iter()
+                    .filter(|&m| m < d.len())
+                    .min_by(|&a, &b| (d[a] - dw).abs().total_cmp(&(d[b] - dw).abs()));
+                let Some(m) = best else { continue };
+                if (d[m] - dw).abs() > self.half {
+                    continue;
+                }
+                let f = self.stack.frames[m];
+                let rel = sub(w, f.position);
+                let c = (dot(rel, f.row_dir) / f.spacing[1]).round() as i64;
+                let r = (dot(rel, f.col_dir) / f.spacing[0]).round() as i64;
+                if c < 0 || r < 0 || c >= cols || r >= rows {
+                    continue;
+                }
+                if seg.is_set(f, (r * cols + c) as usize) {
+                    out[i + nx * j] = 1;
                 }
             }
-        });
-    placed.voxels = placed.mask.iter().filter(|&&v| v != 0).count();
-    let _ = nz;
-    Ok(placed)
+        }
+    }
 }
 
 /// How the SEG's grid differs from the scan's, or None when every frame lies on a

@@ -182,7 +182,6 @@ fn series_name(s: &SeriesSummary) -> String {
 /// The picker: a table of the series; returns what the surgeon chose.
 fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
     let modal = egui::Modal::new(egui::Id::unique("remnant-dicom-picker")).show(ui.ctx(), |ui| {
-        let mut choice = None;
         ui.heading("Choose a series");
         ui.label(format!(
             "{}: {} image series",
@@ -190,6 +189,7 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
             p.scan.series.len()
         ));
         ui.separator();
+        let mut choice = None;
         egui::ScrollArea::vertical()
             .max_height(360.0)
             .id_salt("dicom-series")
@@ -197,82 +197,16 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
                 egui::Grid::new("dicom-series-grid")
                     .num_columns(8)
                     .striped(true)
-                    .show(ui, |ui| {
-                        for h in [
-                            "Series",
-                            "Patient",
-                            "Study date",
-                            "Modality",
-                            "Images",
-                            "Slice thickness",
-                            "Size",
-                            "Notes",
-                        ] {
-                            ui.strong(h);
-                        }
-                        ui.end_row();
-                        for (i, s) in p.scan.series.iter().enumerate() {
-                            let r = ui.selectable_label(p.selected == Some(i), series_name(s));
-                            if r.clicked() {
-                                p.selected = Some(i);
-                            }
-                            if r.double_clicked() {
-                                choice = Some(Choice::Load(i));
-                            }
-                            let who = match (&s.patient_name, &s.patient_id) {
-                                (Some(n), Some(id)) => format!("{n} ({id})"),
-                                (n, id) => dash(n.clone().or(id.clone())),
-                            };
-                            ui.label(who);
-                            ui.label(dash(s.study_date.clone()));
-                            ui.label(dash(s.modality.clone()));
-                            ui.label(s.image_count.to_string());
-                            ui.label(dash(s.slice_thickness_mm.map(|t| format!("{t} mm"))));
-                            let mixed = if s.mixed_sizes { " (mixed)" } else { "" };
-                            ui.label(format!("{} x {}{mixed}", s.columns, s.rows));
-                            // no UID, multi-frame, MR units, resampling, gaps, tilt
-                            if s.notes.is_empty() {
-                                ui.label("-");
-                            } else {
-                                ui.label(s.notes.join("\n"));
-                            }
-                            ui.end_row();
-                        }
-                    });
+                    .show(ui, |ui| choice = series_table(ui, p));
             });
         if !p.scan.skipped.is_empty() {
             ui.separator();
-            ui.label(skipped_line(&p.scan));
-            egui::CollapsingHeader::new("Skipped files")
-                .id_salt("dicom-skipped")
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .max_height(160.0)
-                        .id_salt("dicom-skipped-list")
-                        .show(ui, |ui| {
-                            for (path, why) in p.scan.skipped.iter().take(MAX_LISTED) {
-                                ui.label(format!("{}: {why}", path.display()));
-                            }
-                            if p.scan.skipped.len() > MAX_LISTED {
-                                ui.label(format!(
-                                    "... and {} more",
-                                    p.scan.skipped.len() - MAX_LISTED
-                                ));
-                            }
-                        });
-                });
+            skipped_files(ui, &p.scan);
         }
         ui.separator();
         ui.horizontal(|ui| {
-            let open = ui.add_enabled(p.selected.is_some(), egui::Button::new("Open series"));
-            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if let Some(i) = p.selected
-                && (open.clicked() || enter)
-            {
-                choice = Some(Choice::Load(i));
-            }
-            if ui.button("Cancel").clicked() {
-                choice = Some(Choice::Close);
+            if let Some(c) = open_or_cancel(ui, p.selected) {
+                choice = Some(c);
             }
         });
         choice
@@ -281,4 +215,93 @@ fn picker_modal(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
         return Some(Choice::Close);
     }
     modal.inner
+}
+
+/// The series table's header and one row per series; a click selects a series, a
+/// double click loads it.
+fn series_table(ui: &mut egui::Ui, p: &mut Picker) -> Option<Choice> {
+    let mut choice = None;
+    for h in [
+        "Series",
+        "Patient",
+        "Study date",
+        "Modality",
+        "Images",
+        "Slice thickness",
+        "Size",
+        "Notes",
+    ] {
+        ui.strong(h);
+    }
+    ui.end_row();
+    for (i, s) in p.scan.series.iter().enumerate() {
+        let r = ui.selectable_label(p.selected == Some(i), series_name(s));
+        if r.clicked() {
+            p.selected = Some(i);
+        }
+        if r.double_clicked() {
+            choice = Some(Choice::Load(i));
+        }
+        series_cells(ui, s);
+        ui.end_row();
+    }
+    choice
+}
+
+/// A series row's cells after its name: patient, study date, modality, images,
+/// slice thickness, size and notes.
+fn series_cells(ui: &mut egui::Ui, s: &SeriesSummary) {
+    let who = match (&s.patient_name, &s.patient_id) {
+        (Some(n), Some(id)) => format!("{n} ({id})"),
+        (n, id) => dash(n.clone().or(id.clone())),
+    };
+    ui.label(who);
+    ui.label(dash(s.study_date.clone()));
+    ui.label(dash(s.modality.clone()));
+    ui.label(s.image_count.to_string());
+    ui.label(dash(s.slice_thickness_mm.map(|t| format!("{t} mm"))));
+    let mixed = if s.mixed_sizes { " (mixed)" } else { "" };
+    ui.label(format!("{} x {}{mixed}", s.columns, s.rows));
+    // no UID, multi-frame, MR units, resampling, gaps, tilt
+    if s.notes.is_empty() {
+        ui.label("-");
+    } else {
+        ui.label(s.notes.join("\n"));
+    }
+}
+
+/// How many files were skipped, and the list (at most `MAX_LISTED`) folded.
+fn skipped_files(ui: &mut egui::Ui, scan: &ScanResult) {
+    ui.label(skipped_line(scan));
+    egui::CollapsingHeader::new("Skipped files")
+        .id_salt("dicom-skipped")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt("dicom-skipped-list")
+                .show(ui, |ui| {
+                    for (path, why) in scan.skipped.iter().take(MAX_LISTED) {
+                        ui.label(format!("{}: {why}", path.display()));
+                    }
+                    if scan.skipped.len() > MAX_LISTED {
+                        ui.label(format!("... and {} more", scan.skipped.len() - MAX_LISTED));
+                    }
+                });
+        });
+}
+
+/// Open series (or Enter) loads the selected series; Cancel closes.
+fn open_or_cancel(ui: &mut egui::Ui, selected: Option<usize>) -> Option<Choice> {
+    let mut choice = None;
+    let open = ui.add_enabled(selected.is_some(), egui::Button::new("Open series"));
+    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if let Some(i) = selected
+        && (open.clicked() || enter)
+    {
+        choice = Some(Choice::Load(i));
+    }
+    if ui.button("Cancel").clicked() {
+        choice = Some(Choice::Close);
+    }
+    choice
 }

@@ -61,6 +61,7 @@ pub fn fill(s: Option<LesionSize>) -> Color32 {
     }
 }
 
+/// A region's score as shown in its box ("?" when unscored).
 fn score_text(s: Option<LesionSize>) -> String {
     s.map_or("?".into(), |l| l.label().to_string())
 }
@@ -100,12 +101,33 @@ pub fn draw(ui: &mut egui::Ui, pci: &mut Pci, selected: usize, size: Vec2) -> Op
         .into_iter()
         .map(|(x, y)| grid.min + vec2(x * aw, y * aw))
         .collect();
-    // the body, filled as a fan from its centre (the outline is not convex at the waist)
-    let c = grid.center();
+    paint_body(&p, &outline, grid.center());
+    headings(&p, area, grid, bowel);
+    let mut clicked = None;
+    for (region, rect) in rects.iter().enumerate() {
+        if region_target(ui, &p, pci, (region, *rect), selected) {
+            clicked = Some(region);
+        }
+    }
+    p.add(Shape::closed_line(
+        outline,
+        Stroke::new(2.5, Color32::from_rgb(220, 190, 170)),
+    ));
+    // the umbilicus, at the centre of region 0
+    p.circle_stroke(
+        rects[0].center() + vec2(0.0, rects[0].height() * 0.28),
+        4.0,
+        Stroke::new(1.5, Color32::from_rgb(220, 190, 170)),
+    );
+    clicked
+}
+
+/// The body, filled as a fan from its centre `c` (the outline is not convex at the waist).
+fn paint_body(p: &egui::Painter, outline: &[Pos2], c: Pos2) {
     let mut body = egui::epaint::Mesh::default();
     let skin = Color32::from_rgb(58, 48, 44);
     body.colored_vertex(c, skin);
-    for q in &outline {
+    for q in outline {
         body.colored_vertex(*q, skin);
     }
     let n = outline.len() as u32;
@@ -113,6 +135,10 @@ pub fn draw(ui: &mut egui::Ui, pci: &mut Pci, selected: usize, size: Vec2) -> Op
         body.add_triangle(0, 1 + i, 1 + (i + 1) % n);
     }
     p.add(Shape::mesh(body));
+}
+
+/// The captions above the abdomen and the small-bowel column.
+fn headings(p: &egui::Painter, area: Rect, grid: Rect, bowel: Rect) {
     p.text(
         pos2(grid.center().x, area.top()),
         egui::Align2::CENTER_TOP,
@@ -127,96 +153,103 @@ pub fn draw(ui: &mut egui::Ui, pci: &mut Pci, selected: usize, size: Vec2) -> Op
         egui::FontId::proportional(13.0),
         Color32::from_gray(210),
     );
-    let mut clicked = None;
-    for (region, rect) in rects.iter().enumerate() {
-        let score = pci.get(region);
-        let r = &REGIONS[region];
-        let id = ui.scope_id().with(("pci-region", region));
-        let resp = ui.interact(*rect, id, Sense::click());
-        let label = format!(
-            "Region {} {}: {}",
-            region,
-            r.name,
-            score.map_or("not scored".to_string(), |l| l.label().to_string())
-        );
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-        let inner = rect.shrink(2.0);
-        let bowel_region = SMALL_BOWEL_REGIONS.contains(&region);
-        p.rect_filled(inner, if bowel_region { 14.0 } else { 2.0 }, fill(score));
-        if bowel_region {
-            // a loop of bowel across the box
-            let n = 24;
-            let pts: Vec<Pos2> = (0..=n)
-                .map(|i| {
-                    let t = i as f32 / n as f32;
-                    pos2(
-                        inner.left() + 8.0 + t * (inner.width() - 16.0),
-                        inner.bottom() - 10.0 + 5.0 * (t * std::f32::consts::TAU * 3.0).sin(),
-                    )
-                })
-                .collect();
-            p.add(Shape::line(pts, Stroke::new(2.0, Color32::from_gray(150))));
-        }
-        let stroke = if region == selected {
-            Stroke::new(3.0, Color32::WHITE)
-        } else if resp.hovered() {
-            Stroke::new(2.0, Color32::from_gray(200))
-        } else {
-            Stroke::new(1.0, Color32::from_gray(140))
-        };
-        p.rect_stroke(inner, 2.0, stroke, egui::StrokeKind::Inside);
-        let big = (inner.height() * 0.22).clamp(14.0, 30.0);
-        p.text(
-            inner.left_top() + vec2(6.0, 4.0),
-            egui::Align2::LEFT_TOP,
-            region.to_string(),
-            egui::FontId::proportional(big * 0.8),
-            Color32::from_gray(235),
-        );
-        p.text(
-            inner.center(),
-            egui::Align2::CENTER_CENTER,
-            score_text(score),
-            egui::FontId::proportional(big),
-            Color32::WHITE,
-        );
-        p.text(
-            inner.center_bottom() - vec2(0.0, if bowel_region { 18.0 } else { 6.0 }),
-            egui::Align2::CENTER_BOTTOM,
-            r.name,
-            egui::FontId::proportional((big * 0.55).max(11.0)),
-            Color32::from_gray(235),
-        );
-        let resp = resp.on_hover_text(format!(
-            "{} - {}\n{}\nClick to cycle the lesion size, right click to choose it; keys 0-3 set it, Delete clears.",
-            region, r.name, r.contents
-        ));
-        if resp.clicked() {
-            clicked = Some(region);
-        }
-        resp.context_menu(|ui| {
-            ui.label(format!("Region {region} {}", r.name));
-            for ls in LesionSize::ALL {
-                if ui.button(ls.label()).clicked() {
-                    let _ = pci.set(region, ls);
-                    ui.close();
-                }
-            }
-            if ui.button("Not scored").clicked() {
-                let _ = pci.clear(region);
+}
+
+/// One region as a click target at `rect`: painted with its score, a hover text
+/// and a context menu of sizes; true when clicked.
+fn region_target(
+    ui: &mut egui::Ui,
+    p: &egui::Painter,
+    pci: &mut Pci,
+    (region, rect): (usize, Rect),
+    selected: usize,
+) -> bool {
+    let score = pci.get(region);
+    let r = &REGIONS[region];
+    let id = ui.scope_id().with(("pci-region", region));
+    let resp = ui.interact(rect, id, Sense::click());
+    let label = format!(
+        "Region {} {}: {}",
+        region,
+        r.name,
+        score.map_or("not scored".to_string(), |l| l.label().to_string())
+    );
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    let stroke = if region == selected {
+        Stroke::new(3.0, Color32::WHITE)
+    } else if resp.hovered() {
+        Stroke::new(2.0, Color32::from_gray(200))
+    } else {
+        Stroke::new(1.0, Color32::from_gray(140))
+    };
+    paint_region(p, rect.shrink(2.0), region, score, stroke);
+    let resp = resp.on_hover_text(format!(
+        "{} - {}\n{}\nClick to cycle the lesion size, right click to choose it; keys 0-3 set it, Delete clears.",
+        region, r.name, r.contents
+    ));
+    let clicked = resp.clicked();
+    resp.context_menu(|ui| {
+        ui.label(format!("Region {region} {}", r.name));
+        for ls in LesionSize::ALL {
+            if ui.button(ls.label()).clicked() {
+                let _ = pci.set(region, ls);
                 ui.close();
             }
-        });
-    }
-    p.add(Shape::closed_line(
-        outline,
-        Stroke::new(2.5, Color32::from_rgb(220, 190, 170)),
-    ));
-    // the umbilicus, at the centre of region 0
-    p.circle_stroke(
-        rects[0].center() + vec2(0.0, rects[0].height() * 0.28),
-        4.0,
-        Stroke::new(1.5, Color32::from_rgb(220, 190, 170)),
-    );
+        }
+        if ui.button("Not scored").clicked() {
+            let _ = pci.clear(region);
+            ui.close();
+        }
+    });
     clicked
+}
+
+/// A region's box (`inner`): its fill by score, a loop of bowel for the small-bowel
+/// regions, the outline `stroke`, its number, score and name.
+fn paint_region(
+    p: &egui::Painter,
+    inner: Rect,
+    region: usize,
+    score: Option<LesionSize>,
+    stroke: Stroke,
+) {
+    let bowel_region = SMALL_BOWEL_REGIONS.contains(&region);
+    p.rect_filled(inner, if bowel_region { 14.0 } else { 2.0 }, fill(score));
+    if bowel_region {
+        // a loop of bowel across the box
+        let n = 24;
+        let pts: Vec<Pos2> = (0..=n)
+            .map(|i| {
+                let t = i as f32 / n as f32;
+                pos2(
+                    inner.left() + 8.0 + t * (inner.width() - 16.0),
+                    inner.bottom() - 10.0 + 5.0 * (t * std::f32::consts::TAU * 3.0).sin(),
+                )
+            })
+            .collect();
+        p.add(Shape::line(pts, Stroke::new(2.0, Color32::from_gray(150))));
+    }
+    p.rect_stroke(inner, 2.0, stroke, egui::StrokeKind::Inside);
+    let big = (inner.height() * 0.22).clamp(14.0, 30.0);
+    p.text(
+        inner.left_top() + vec2(6.0, 4.0),
+        egui::Align2::LEFT_TOP,
+        region.to_string(),
+        egui::FontId::proportional(big * 0.8),
+        Color32::from_gray(235),
+    );
+    p.text(
+        inner.center(),
+        egui::Align2::CENTER_CENTER,
+        score_text(score),
+        egui::FontId::proportional(big),
+        Color32::WHITE,
+    );
+    p.text(
+        inner.center_bottom() - vec2(0.0, if bowel_region { 18.0 } else { 6.0 }),
+        egui::Align2::CENTER_BOTTOM,
+        REGIONS[region].name,
+        egui::FontId::proportional((big * 0.55).max(11.0)),
+        Color32::from_gray(235),
+    );
 }

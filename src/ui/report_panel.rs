@@ -2,7 +2,9 @@
 //! bowel, diaphragm, procedures, HIPEC, liver part, photos. The PCI and CC score are
 //! entered on the PCI tab. Numbers are typed as text and checked as they are typed.
 
-use crate::report::{Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Report};
+use crate::report::{
+    Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Photo, Report, RightDiaphragm, SmallBowel,
+};
 use egui::Color32;
 use std::collections::HashMap;
 
@@ -110,110 +112,134 @@ fn left_column(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool 
     let mut changed = false;
     egui::CollapsingHeader::new("Patient and operation")
         .default_open(true)
-        .show(ui, |ui| {
-            egui::Grid::new("rep-patient")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    changed |= text_field(ui, "Patient name", &mut r.patient.name);
-                    changed |= text_field(ui, "Patient ID", &mut r.patient.patient_id);
-                    changed |= text_field(ui, "Birth date", &mut r.patient.birth_date);
-                    changed |= text_field(ui, "Sex", &mut r.patient.sex);
-                    changed |= text_field(ui, "Study date", &mut r.patient.study_date);
-                    changed |= text_field(ui, "Accession", &mut r.patient.accession);
-                    changed |= text_field(ui, "Surgeon", &mut r.surgeon);
-                    changed |= text_field(ui, "Operation date", &mut r.operation_date);
-                });
-        });
+        .show(ui, |ui| changed |= patient_and_operation(ui, r));
     egui::CollapsingHeader::new("Ascites, small bowel, diaphragm")
         .default_open(true)
         .show(ui, |ui| {
-            let mut kind = match r.ascites {
-                Ascites::NotRecorded => 0,
-                Ascites::None => 1,
-                Ascites::Present { .. } => 2,
-            };
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Ascites");
-                changed |= ui.radio_value(&mut kind, 0, "not recorded").changed();
-                changed |= ui.radio_value(&mut kind, 1, "none").changed();
-                changed |= ui.radio_value(&mut kind, 2, "present").changed();
-            });
-            let mut vol = match r.ascites {
-                Ascites::Present { volume_ml } => volume_ml,
-                _ => None,
-            };
-            if kind == 2 {
-                egui::Grid::new("rep-ascites")
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        changed |= st.num(
-                            ui,
-                            "ascites",
-                            "Ascites volume (mL)",
-                            &mut vol,
-                            (0.0, 20000.0),
-                        );
-                    });
-            }
-            r.ascites = match kind {
-                0 => Ascites::NotRecorded,
-                1 => Ascites::None,
-                _ => Ascites::Present { volume_ml: vol },
-            };
-            let sb = &mut r.small_bowel;
-            let l = ui.label("Small bowel and mesentery");
-            changed |= ui
-                .add(
-                    egui::TextEdit::multiline(&mut sb.description)
-                        .desired_rows(2)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id)
-                .changed();
-            changed |= ui
-                .checkbox(&mut sb.serosal_only, "Serosal involvement only")
-                .changed();
-            changed |= ui
-                .checkbox(&mut sb.mesenteric_root_involved, "Mesenteric root involved")
-                .changed();
-            egui::Grid::new("rep-sb").num_columns(2).show(ui, |ui| {
-                let l = ui.label("Segments resected");
-                changed |= ui
-                    .add(egui::DragValue::new(&mut sb.segments_resected).range(0..=20))
-                    .labelled_by(l.id)
-                    .changed();
-                ui.end_row();
+            changed |= ascites(ui, st, r);
+            changed |= small_bowel(ui, st, &mut r.small_bowel);
+            changed |= right_diaphragm(ui, &mut r.right_diaphragm);
+        });
+    changed
+}
+
+/// The patient's identity and the operation's surgeon and date; true when edited.
+fn patient_and_operation(ui: &mut egui::Ui, r: &mut Report) -> bool {
+    let mut changed = false;
+    egui::Grid::new("rep-patient")
+        .num_columns(2)
+        .show(ui, |ui| {
+            changed |= text_field(ui, "Patient name", &mut r.patient.name);
+            changed |= text_field(ui, "Patient ID", &mut r.patient.patient_id);
+            changed |= text_field(ui, "Birth date", &mut r.patient.birth_date);
+            changed |= text_field(ui, "Sex", &mut r.patient.sex);
+            changed |= text_field(ui, "Study date", &mut r.patient.study_date);
+            changed |= text_field(ui, "Accession", &mut r.patient.accession);
+            changed |= text_field(ui, "Surgeon", &mut r.surgeon);
+            changed |= text_field(ui, "Operation date", &mut r.operation_date);
+        });
+    changed
+}
+
+/// Ascites: not recorded, none, or present with its volume; true when edited.
+fn ascites(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
+    let mut changed = false;
+    let mut kind = match r.ascites {
+        Ascites::NotRecorded => 0,
+        Ascites::None => 1,
+        Ascites::Present { .. } => 2,
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Ascites");
+        changed |= ui.radio_value(&mut kind, 0, "not recorded").changed();
+        changed |= ui.radio_value(&mut kind, 1, "none").changed();
+        changed |= ui.radio_value(&mut kind, 2, "present").changed();
+    });
+    let mut vol = match r.ascites {
+        Ascites::Present { volume_ml } => volume_ml,
+        _ => None,
+    };
+    if kind == 2 {
+        egui::Grid::new("rep-ascites")
+            .num_columns(2)
+            .show(ui, |ui| {
                 changed |= st.num(
                     ui,
-                    "sb_len",
-                    "Length resected (cm)",
-                    &mut sb.length_resected_cm,
-                    (0.0, 700.0),
+                    "ascites",
+                    "Ascites volume (mL)",
+                    &mut vol,
+                    (0.0, 20000.0),
                 );
             });
-            let d = &mut r.right_diaphragm;
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Right diaphragm dome");
-                for (v, n) in [
-                    (None, "not recorded"),
-                    (Some(DiaphragmInvolvement::None), "free"),
-                    (Some(DiaphragmInvolvement::Partial), "partial"),
-                    (Some(DiaphragmInvolvement::Full), "full"),
-                ] {
-                    changed |= ui.radio_value(&mut d.involvement, v, n).changed();
-                }
-            });
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Cupola mobile");
-                for (v, n) in [
-                    (None, "not recorded"),
-                    (Some(true), "yes"),
-                    (Some(false), "no"),
-                ] {
-                    changed |= ui.radio_value(&mut d.cupola_mobile, v, n).changed();
-                }
-            });
-        });
+    }
+    r.ascites = match kind {
+        0 => Ascites::NotRecorded,
+        1 => Ascites::None,
+        _ => Ascites::Present { volume_ml: vol },
+    };
+    changed
+}
+
+/// Small bowel and mesentery: description, involvement and resection; true when edited.
+fn small_bowel(ui: &mut egui::Ui, st: &mut ReportState, sb: &mut SmallBowel) -> bool {
+    let mut changed = false;
+    let l = ui.label("Small bowel and mesentery");
+    changed |= ui
+        .add(
+            egui::TextEdit::multiline(&mut sb.description)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id)
+        .changed();
+    changed |= ui
+        .checkbox(&mut sb.serosal_only, "Serosal involvement only")
+        .changed();
+    changed |= ui
+        .checkbox(&mut sb.mesenteric_root_involved, "Mesenteric root involved")
+        .changed();
+    egui::Grid::new("rep-sb").num_columns(2).show(ui, |ui| {
+        let l = ui.label("Segments resected");
+        changed |= ui
+            .add(egui::DragValue::new(&mut sb.segments_resected).range(0..=20))
+            .labelled_by(l.id)
+            .changed();
+        ui.end_row();
+        changed |= st.num(
+            ui,
+            "sb_len",
+            "Length resected (cm)",
+            &mut sb.length_resected_cm,
+            (0.0, 700.0),
+        );
+    });
+    changed
+}
+
+/// Right diaphragm dome: involvement and whether the cupola is mobile; true when edited.
+fn right_diaphragm(ui: &mut egui::Ui, d: &mut RightDiaphragm) -> bool {
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Right diaphragm dome");
+        for (v, n) in [
+            (None, "not recorded"),
+            (Some(DiaphragmInvolvement::None), "free"),
+            (Some(DiaphragmInvolvement::Partial), "partial"),
+            (Some(DiaphragmInvolvement::Full), "full"),
+        ] {
+            changed |= ui.radio_value(&mut d.involvement, v, n).changed();
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Cupola mobile");
+        for (v, n) in [
+            (None, "not recorded"),
+            (Some(true), "yes"),
+            (Some(false), "no"),
+        ] {
+            changed |= ui.radio_value(&mut d.cupola_mobile, v, n).changed();
+        }
+    });
     changed
 }
 
@@ -223,188 +249,224 @@ fn right_column(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (boo
     let mut add_photo = false;
     egui::CollapsingHeader::new("Procedures")
         .default_open(true)
-        .show(ui, |ui| {
-            let p = &mut r.peritonectomies;
-            for (flag, name) in [
-                (
-                    &mut p.greater_omentectomy_splenectomy,
-                    "Greater omentectomy-splenectomy",
-                ),
-                (
-                    &mut p.left_upper_quadrant,
-                    "Left upper quadrant peritonectomy",
-                ),
-                (
-                    &mut p.right_upper_quadrant,
-                    "Right upper quadrant peritonectomy",
-                ),
-                (
-                    &mut p.lesser_omentectomy_cholecystectomy,
-                    "Lesser omentectomy-cholecystectomy with omental bursa stripping",
-                ),
-                (
-                    &mut p.pelvic_with_sigmoid_resection,
-                    "Pelvic peritonectomy with sigmoid resection",
-                ),
-                (&mut p.antrectomy, "Antrectomy"),
-            ] {
-                changed |= ui.checkbox(flag, name).changed();
-            }
-            let l = ui.label("Organ resections (comma-separated)");
-            let text = st
-                .organ_text
-                .get_or_insert_with(|| r.organ_resections.join(", "));
-            let w = ui.available_width().min(420.0);
-            if ui
-                .add(egui::TextEdit::singleline(text).desired_width(w))
-                .labelled_by(l.id)
-                .changed()
-            {
-                r.organ_resections = text
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                changed = true;
-            }
-        });
+        .show(ui, |ui| changed |= procedures(ui, st, r));
     egui::CollapsingHeader::new("HIPEC")
         .default_open(true)
-        .show(ui, |ui| {
-            let mut on = r.hipec.is_some();
-            if ui.checkbox(&mut on, "HIPEC given").changed() {
-                r.hipec = on.then(Hipec::default);
-                changed = true;
-            }
-            if let Some(h) = &mut r.hipec {
-                egui::Grid::new("rep-hipec").num_columns(2).show(ui, |ui| {
-                    let l = ui.label("Drug");
-                    changed |= ui
-                        .add(egui::TextEdit::singleline(&mut h.drug).desired_width(200.0))
-                        .labelled_by(l.id)
-                        .changed();
-                    ui.end_row();
-                    changed |= st.num(ui, "dose", "Dose (mg)", &mut h.dose_mg, (0.0, 5000.0));
-                    changed |= st.num(
-                        ui,
-                        "dose_m2",
-                        "Dose (mg/m²)",
-                        &mut h.dose_mg_per_m2,
-                        (0.0, 2000.0),
-                    );
-                    changed |= st.num(
-                        ui,
-                        "temp",
-                        "Temperature (°C)",
-                        &mut h.temperature_c,
-                        (37.0, 45.0),
-                    );
-                    changed |= st.num(
-                        ui,
-                        "dur",
-                        "Duration (min)",
-                        &mut h.duration_min,
-                        (1.0, 180.0),
-                    );
-                });
-                ui.horizontal_wrapped(|ui| {
-                    ui.label("Technique");
-                    for (v, n) in [
-                        (None, "not recorded"),
-                        (Some(HipecTechnique::Open), "open"),
-                        (Some(HipecTechnique::Closed), "closed"),
-                    ] {
-                        changed |= ui.radio_value(&mut h.technique, v, n).changed();
-                    }
-                });
-            }
-        });
+        .show(ui, |ui| changed |= hipec(ui, st, r));
     egui::CollapsingHeader::new("Liver")
         .default_open(true)
-        .show(ui, |ui| {
-            changed |= ui
-                .checkbox(
-                    &mut r.liver.resection_performed,
-                    "Liver resection performed",
-                )
-                .changed();
-            changed |= ui
-                .checkbox(&mut r.liver.ablation_performed, "Ablation performed")
-                .changed();
-            match &r.liver.figures {
-                Some(f) => {
-                    ui.small(format!(
-                        "From the planning panel: remnant {:.0} mL, FLR {}; {}",
-                        f.remnant_ml.unwrap_or(0.0),
-                        f.flr_percent.map_or("-".into(), |v| format!("{v:.1} %")),
-                        f.verdict
-                    ));
-                }
-                None => {
-                    ui.small("Liver figures are filled in from the planning panel.");
-                }
-            }
-        });
+        .show(ui, |ui| changed |= liver(ui, r));
     egui::CollapsingHeader::new("Findings and photos")
         .default_open(true)
         .show(ui, |ui| {
-            let l = ui.label("Findings");
-            changed |= ui
-                .add(
-                    egui::TextEdit::multiline(&mut r.findings)
-                        .desired_rows(4)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id)
-                .changed();
-            let mut remove = None;
-            for (i, p) in r.photos.iter_mut().enumerate() {
-                let thumb = st
-                    .thumbs
-                    .0
-                    .entry(p.path.clone())
-                    .or_insert_with(|| load_thumb(ui.ctx(), &p.path));
-                match thumb {
-                    Ok(t) => {
-                        ui.add(
-                            egui::Image::new(&*t)
-                                .max_size(egui::vec2(160.0, 160.0))
-                                .alt_text(format!("photo {}", i + 1)),
-                        );
-                    }
-                    Err(e) => {
-                        ui.colored_label(
-                            Color32::from_rgb(240, 110, 80),
-                            format!("cannot show {}: {e}", p.path),
-                        );
-                    }
-                }
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        std::path::Path::new(&p.path)
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                    );
-                    let l = ui.label("caption");
-                    changed |= ui
-                        .add(egui::TextEdit::singleline(&mut p.caption).desired_width(160.0))
-                        .labelled_by(l.id)
-                        .changed();
-                    if ui.button("Remove photo").clicked() {
-                        remove = Some(i);
-                    }
-                });
-            }
-            if let Some(i) = remove {
-                r.photos.remove(i);
-                changed = true;
-            }
-            if ui.button("Attach photo...").clicked() {
-                add_photo = true;
-            }
+            let (c, p) = findings_and_photos(ui, st, r);
+            changed |= c;
+            add_photo = p;
         });
     (changed, add_photo)
+}
+
+/// The peritonectomy procedures and organ resections; true when edited.
+fn procedures(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
+    let mut changed = false;
+    let p = &mut r.peritonectomies;
+    for (flag, name) in [
+        (
+            &mut p.greater_omentectomy_splenectomy,
+            "Greater omentectomy-splenectomy",
+        ),
+        (
+            &mut p.left_upper_quadrant,
+            "Left upper quadrant peritonectomy",
+        ),
+        (
+            &mut p.right_upper_quadrant,
+            "Right upper quadrant peritonectomy",
+        ),
+        (
+            &mut p.lesser_omentectomy_cholecystectomy,
+            "Lesser omentectomy-cholecystectomy with omental bursa stripping",
+        ),
+        (
+            &mut p.pelvic_with_sigmoid_resection,
+            "Pelvic peritonectomy with sigmoid resection",
+        ),
+        (&mut p.antrectomy, "Antrectomy"),
+    ] {
+        changed |= ui.checkbox(flag, name).changed();
+    }
+    let l = ui.label("Organ resections (comma-separated)");
+    let text = st
+        .organ_text
+        .get_or_insert_with(|| r.organ_resections.join(", "));
+    let w = ui.available_width().min(420.0);
+    if ui
+        .add(egui::TextEdit::singleline(text).desired_width(w))
+        .labelled_by(l.id)
+        .changed()
+    {
+        r.organ_resections = text
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        changed = true;
+    }
+    changed
+}
+
+/// HIPEC given or not, its drug, dose, temperature, duration and technique; true when edited.
+fn hipec(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
+    let mut changed = false;
+    let mut on = r.hipec.is_some();
+    if ui.checkbox(&mut on, "HIPEC given").changed() {
+        r.hipec = on.then(Hipec::default);
+        changed = true;
+    }
+    let Some(h) = &mut r.hipec else {
+        return changed;
+    };
+    egui::Grid::new("rep-hipec").num_columns(2).show(ui, |ui| {
+        let l = ui.label("Drug");
+        changed |= ui
+            .add(egui::TextEdit::singleline(&mut h.drug).desired_width(200.0))
+            .labelled_by(l.id)
+            .changed();
+        ui.end_row();
+        changed |= st.num(ui, "dose", "Dose (mg)", &mut h.dose_mg, (0.0, 5000.0));
+        changed |= st.num(
+            ui,
+            "dose_m2",
+            "Dose (mg/m²)",
+            &mut h.dose_mg_per_m2,
+            (0.0, 2000.0),
+        );
+        changed |= st.num(
+            ui,
+            "temp",
+            "Temperature (°C)",
+            &mut h.temperature_c,
+            (37.0, 45.0),
+        );
+        changed |= st.num(
+            ui,
+            "dur",
+            "Duration (min)",
+            &mut h.duration_min,
+            (1.0, 180.0),
+        );
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Technique");
+        for (v, n) in [
+            (None, "not recorded"),
+            (Some(HipecTechnique::Open), "open"),
+            (Some(HipecTechnique::Closed), "closed"),
+        ] {
+            changed |= ui.radio_value(&mut h.technique, v, n).changed();
+        }
+    });
+    changed
+}
+
+/// Liver resection / ablation performed, and the figures from the planning panel;
+/// true when edited.
+fn liver(ui: &mut egui::Ui, r: &mut Report) -> bool {
+    let mut changed = false;
+    changed |= ui
+        .checkbox(
+            &mut r.liver.resection_performed,
+            "Liver resection performed",
+        )
+        .changed();
+    changed |= ui
+        .checkbox(&mut r.liver.ablation_performed, "Ablation performed")
+        .changed();
+    match &r.liver.figures {
+        Some(f) => {
+            ui.small(format!(
+                "From the planning panel: remnant {:.0} mL, FLR {}; {}",
+                f.remnant_ml.unwrap_or(0.0),
+                f.flr_percent.map_or("-".into(), |v| format!("{v:.1} %")),
+                f.verdict
+            ));
+        }
+        None => {
+            ui.small("Liver figures are filled in from the planning panel.");
+        }
+    }
+    changed
+}
+
+/// The findings text and the photos with their captions; returns (changed, add photo).
+fn findings_and_photos(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (bool, bool) {
+    let mut changed = false;
+    let l = ui.label("Findings");
+    changed |= ui
+        .add(
+            egui::TextEdit::multiline(&mut r.findings)
+                .desired_rows(4)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id)
+        .changed();
+    let mut remove = None;
+    for (i, p) in r.photos.iter_mut().enumerate() {
+        let (c, rm) = photo(ui, st, i, p);
+        changed |= c;
+        if rm {
+            remove = Some(i);
+        }
+    }
+    if let Some(i) = remove {
+        r.photos.remove(i);
+        changed = true;
+    }
+    (changed, ui.button("Attach photo...").clicked())
+}
+
+/// Photo `i`: its thumbnail (or why it cannot be shown), file name and caption;
+/// returns (changed, remove clicked).
+fn photo(ui: &mut egui::Ui, st: &mut ReportState, i: usize, p: &mut Photo) -> (bool, bool) {
+    let mut changed = false;
+    let mut remove = false;
+    let thumb = st
+        .thumbs
+        .0
+        .entry(p.path.clone())
+        .or_insert_with(|| load_thumb(ui.ctx(), &p.path));
+    match thumb {
+        Ok(t) => {
+            ui.add(
+                egui::Image::new(&*t)
+                    .max_size(egui::vec2(160.0, 160.0))
+                    .alt_text(format!("photo {}", i + 1)),
+            );
+        }
+        Err(e) => {
+            ui.colored_label(
+                Color32::from_rgb(240, 110, 80),
+                format!("cannot show {}: {e}", p.path),
+            );
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            std::path::Path::new(&p.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        let l = ui.label("caption");
+        changed |= ui
+            .add(egui::TextEdit::singleline(&mut p.caption).desired_width(160.0))
+            .labelled_by(l.id)
+            .changed();
+        if ui.button("Remove photo").clicked() {
+            remove = true;
+        }
+    });
+    (changed, remove)
 }
 
 /// Returns (changed, add_photo_requested).

@@ -109,115 +109,169 @@ pub fn user_strokes(
     if ct.len() != n || reference.len() != n {
         return Err(DrawError::SizeMismatch);
     }
-    let [nx, ny, _] = grid.dims;
-    let mut lo = [usize::MAX; 3];
-    let mut hi = [0usize; 3];
-    for (idx, _) in reference.iter().enumerate().filter(|(_, v)| **v != 0) {
-        let p = [idx % nx, (idx / nx) % ny, idx / (nx * ny)];
-        for a in 0..3 {
-            lo[a] = lo[a].min(p[a]);
-            hi[a] = hi[a].max(p[a] + 1);
-        }
-    }
-    if lo[0] == usize::MAX {
+    let Some(bounds) = Bounds::of(reference, grid.dims) else {
         return Err(DrawError::EmptyReference);
-    }
-    let sp = grid.spacing;
-    let margin = [0, 1, 2].map(|a| ((draw.background_mm.1 + 5.0) / sp[a]).ceil() as usize);
-    let clo = [0, 1, 2].map(|a| lo[a].saturating_sub(margin[a]));
-    let chi = [0, 1, 2].map(|a| (hi[a] + margin[a]).min(grid.dims[a]));
-    let cd = [0, 1, 2].map(|a| chi[a] - clo[a]);
-    let inside = |l: usize| {
-        let p = [l % cd[0], (l / cd[0]) % cd[1], l / (cd[0] * cd[1])];
-        reference[clo[0] + p[0] + nx * (clo[1] + p[1] + ny * (clo[2] + p[2]))] != 0
     };
-    let crop = Crop {
-        lo: clo,
-        dims: cd,
-        depth2: sq_edt(cd, sp, |l| !inside(l)),
-        out2: sq_edt(cd, sp, inside),
+    let strokes = Strokes {
+        grid,
+        ct,
+        crop: Crop::around(grid, reference, &bounds, draw),
+        bounds,
+        draw,
     };
     let mut rng = Rng(seed ^ 0x5EED_0000_0000_0001);
-    let mut strokes = Vec::new();
+    let mut out = strokes.liver(&mut rng)?;
+    strokes.background(&mut rng, &mut out)?;
+    Ok(Seeds { strokes: out })
+}
 
-    // Liver: one stroke in each third of the slices that have deep liver voxels.
-    let d2 = (draw.liver_depth_mm * draw.liver_depth_mm) as f32;
-    let deep = |p: [usize; 3]| crop.at(p).is_some_and(|c| crop.depth2[c] > d2);
-    let deep_slices: Vec<usize> = (lo[2]..hi[2])
-        .filter(|&k| (lo[1]..hi[1]).any(|j| (lo[0]..hi[0]).any(|i| deep([i, j, k]))))
-        .collect();
-    if deep_slices.len() < draw.liver_strokes.max(1) {
-        return Err(DrawError::NoRoom(
-            "liver",
-            format!(
-                "{} slices hold liver deeper than {} mm",
-                deep_slices.len(),
-                draw.liver_depth_mm
-            ),
-        ));
+/// The voxel box of a mask: lowest index and one past the highest, per axis.
+struct Bounds {
+    lo: [usize; 3],
+    hi: [usize; 3],
+}
+
+impl Bounds {
+    /// The box of the non-zero voxels of `mask` on a grid of `dims` (None if empty).
+    fn of(mask: &[u8], dims: [usize; 3]) -> Option<Bounds> {
+        let [nx, ny, _] = dims;
+        let mut lo = [usize::MAX; 3];
+        let mut hi = [0usize; 3];
+        for (idx, _) in mask.iter().enumerate().filter(|(_, v)| **v != 0) {
+            let p = [idx % nx, (idx / nx) % ny, idx / (nx * ny)];
+            for a in 0..3 {
+                lo[a] = lo[a].min(p[a]);
+                hi[a] = hi[a].max(p[a] + 1);
+            }
+        }
+        (lo[0] != usize::MAX).then_some(Bounds { lo, hi })
     }
-    let parts = draw.liver_strokes.max(1);
-    for t in 0..draw.liver_strokes {
-        let a = deep_slices.len() * t / parts;
-        let b = (deep_slices.len() * (t + 1) / parts).max(a + 1);
-        let k = deep_slices[a + rng.below(b - a)];
-        let s = stroke_on(grid, k, &mut rng, draw, &deep).ok_or_else(|| {
-            DrawError::NoRoom("liver", format!("slice {k} has no room for a stroke"))
-        })?;
-        strokes.push(SeedStroke {
-            kind: SeedKind::Liver,
-            radius_mm: draw.radius_mm,
-            shape: BrushShape::Disc(Axis::K),
-            points: s,
-        });
+}
+
+impl Crop {
+    /// The box around the liver with room for the background strokes, and the
+    /// squared distances inside and outside the liver on it.
+    fn around(grid: &Grid, reference: &[u8], bounds: &Bounds, draw: &Draw) -> Crop {
+        let [nx, ny, _] = grid.dims;
+        let (lo, hi) = (bounds.lo, bounds.hi);
+        let sp = grid.spacing;
+        let margin = [0, 1, 2].map(|a| ((draw.background_mm.1 + 5.0) / sp[a]).ceil() as usize);
+        let clo = [0, 1, 2].map(|a| lo[a].saturating_sub(margin[a]));
+        let chi = [0, 1, 2].map(|a| (hi[a] + margin[a]).min(grid.dims[a]));
+        let cd = [0, 1, 2].map(|a| chi[a] - clo[a]);
+        let inside = |l: usize| {
+            let p = [l % cd[0], (l / cd[0]) % cd[1], l / (cd[0] * cd[1])];
+            reference[clo[0] + p[0] + nx * (clo[1] + p[1] + ny * (clo[2] + p[2]))] != 0
+        };
+        Crop {
+            lo: clo,
+            dims: cd,
+            depth2: sq_edt(cd, sp, |l| !inside(l)),
+            out2: sq_edt(cd, sp, inside),
+        }
+    }
+}
+
+/// What the strokes are drawn on: the scan, the liver's box and its distance maps.
+struct Strokes<'a> {
+    grid: &'a Grid,
+    ct: &'a [i16],
+    crop: Crop,
+    bounds: Bounds,
+    draw: &'a Draw,
+}
+
+impl Strokes<'_> {
+    /// Liver: one stroke in each third of the slices that have deep liver voxels.
+    fn liver(&self, rng: &mut Rng) -> Result<Vec<SeedStroke>, DrawError> {
+        let (crop, draw, lo, hi) = (&self.crop, self.draw, self.bounds.lo, self.bounds.hi);
+        let mut strokes = Vec::new();
+        let d2 = (draw.liver_depth_mm * draw.liver_depth_mm) as f32;
+        let deep = |p: [usize; 3]| crop.at(p).is_some_and(|c| crop.depth2[c] > d2);
+        let deep_slices: Vec<usize> = (lo[2]..hi[2])
+            .filter(|&k| (lo[1]..hi[1]).any(|j| (lo[0]..hi[0]).any(|i| deep([i, j, k]))))
+            .collect();
+        if deep_slices.len() < draw.liver_strokes.max(1) {
+            return Err(DrawError::NoRoom(
+                "liver",
+                format!(
+                    "{} slices hold liver deeper than {} mm",
+                    deep_slices.len(),
+                    draw.liver_depth_mm
+                ),
+            ));
+        }
+        let parts = draw.liver_strokes.max(1);
+        for t in 0..draw.liver_strokes {
+            let a = deep_slices.len() * t / parts;
+            let b = (deep_slices.len() * (t + 1) / parts).max(a + 1);
+            let k = deep_slices[a + rng.below(b - a)];
+            let s = stroke_on(self.grid, k, rng, draw, &deep).ok_or_else(|| {
+                DrawError::NoRoom("liver", format!("slice {k} has no room for a stroke"))
+            })?;
+            strokes.push(SeedStroke {
+                kind: SeedKind::Liver,
+                radius_mm: draw.radius_mm,
+                shape: BrushShape::Disc(Axis::K),
+                points: s,
+            });
+        }
+        Ok(strokes)
     }
 
-    // Background: soft tissue 8-40 mm outside, on slices of the liver's range.
-    let (b0, b1) = draw.background_mm;
-    let (b0, b1) = ((b0 * b0) as f32, (b1 * b1) as f32);
-    let (h0, h1) = draw.soft_tissue_hu;
-    let mean_hu = |p: [usize; 3]| {
+    /// Mean HU of the 3 x 3 pixels around `p` on its slice (those inside the grid).
+    fn mean_hu(&self, p: [usize; 3]) -> f64 {
+        let [nx, ny, _] = self.grid.dims;
         let mut s = 0.0;
         let mut c = 0.0;
         for dj in 0..3 {
             for di in 0..3 {
                 let (i, j) = ((p[0] + di).saturating_sub(1), (p[1] + dj).saturating_sub(1));
                 if i < nx && j < ny {
-                    s += ct[i + nx * (j + ny * p[2])] as f64;
+                    s += self.ct[i + nx * (j + ny * p[2])] as f64;
                     c += 1.0;
                 }
             }
         }
         s / c
-    };
-    let ok_bg = |p: [usize; 3]| {
-        crop.at(p)
-            .is_some_and(|c| crop.out2[c] >= b0 && crop.out2[c] <= b1)
-            && (h0..=h1).contains(&mean_hu(p))
-    };
-    let slices: Vec<usize> = (lo[2]..hi[2]).collect();
-    let mut tries = 0;
-    while strokes.len() < draw.liver_strokes + draw.background_strokes {
-        tries += 1;
-        if tries > 200 {
-            return Err(DrawError::NoRoom(
-                "background",
-                "no soft tissue 8-40 mm outside the liver".into(),
-            ));
-        }
-        // Middle 80 % of the liver's slices: where the user looks.
-        let m = slices.len() / 10;
-        let k = slices[m + rng.below(slices.len() - 2 * m)];
-        if let Some(s) = stroke_on(grid, k, &mut rng, draw, &ok_bg) {
-            strokes.push(SeedStroke {
-                kind: SeedKind::Background,
-                radius_mm: draw.radius_mm,
-                shape: BrushShape::Disc(Axis::K),
-                points: s,
-            });
-        }
     }
-    Ok(Seeds { strokes })
+
+    /// Background: soft tissue 8-40 mm outside, on slices of the liver's range, until
+    /// `strokes` holds the liver and background strokes asked for.
+    fn background(&self, rng: &mut Rng, strokes: &mut Vec<SeedStroke>) -> Result<(), DrawError> {
+        let (crop, draw) = (&self.crop, self.draw);
+        let (b0, b1) = draw.background_mm;
+        let (b0, b1) = ((b0 * b0) as f32, (b1 * b1) as f32);
+        let (h0, h1) = draw.soft_tissue_hu;
+        let ok_bg = |p: [usize; 3]| {
+            crop.at(p)
+                .is_some_and(|c| crop.out2[c] >= b0 && crop.out2[c] <= b1)
+                && (h0..=h1).contains(&self.mean_hu(p))
+        };
+        let slices: Vec<usize> = (self.bounds.lo[2]..self.bounds.hi[2]).collect();
+        let mut tries = 0;
+        while strokes.len() < draw.liver_strokes + draw.background_strokes {
+            tries += 1;
+            if tries > 200 {
+                return Err(DrawError::NoRoom(
+                    "background",
+                    "no soft tissue 8-40 mm outside the liver".into(),
+                ));
+            }
+            // Middle 80 % of the liver's slices: where the user looks.
+            let m = slices.len() / 10;
+            let k = slices[m + rng.below(slices.len() - 2 * m)];
+            if let Some(s) = stroke_on(self.grid, k, rng, draw, &ok_bg) {
+                strokes.push(SeedStroke {
+                    kind: SeedKind::Background,
+                    radius_mm: draw.radius_mm,
+                    shape: BrushShape::Disc(Axis::K),
+                    points: s,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A straight stroke of about `draw.stroke_mm` on slice `k` whose points all satisfy

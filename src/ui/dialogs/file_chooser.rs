@@ -252,6 +252,7 @@ impl FileChooser {
         modal.inner
     }
 
+    /// The chooser's window contents; Some when it ends.
     fn contents(&mut self, ui: &mut egui::Ui) -> Option<ChooserOutcome> {
         let mut out = None;
         ui.set_width(ui.ctx().content_rect().width().clamp(320.0, 760.0) - 60.0);
@@ -262,103 +263,22 @@ impl FileChooser {
                 format!("Remnant's own file chooser: {why}."),
             );
         }
-        ui.horizontal(|ui| {
-            let l = ui.label("Folder");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.dir_text)
-                        .desired_width(ui.available_width() - 110.0),
-                )
-                .labelled_by(l.id);
-            let go = ui.button("Go").clicked()
-                || (r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
-            if go {
-                let d = expand(&self.dir, &self.dir_text);
-                if d.is_dir() {
-                    self.message = None;
-                    self.enter(d);
-                } else {
-                    self.message = Some(format!("{} is not a folder", d.display()));
-                }
-            }
-            if ui
-                .add_enabled(self.dir.parent().is_some(), egui::Button::new("Up"))
-                .on_hover_text("The folder above")
-                .clicked()
-                && let Some(p) = self.dir.parent().map(Path::to_path_buf)
-            {
-                self.enter(p);
-            }
-        });
+        ui.horizontal(|ui| self.folder_bar(ui));
         let mut enter = None;
         let mut double = false;
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
-                ui.set_width(170.0);
-                ui.strong("Places");
-                let mut places: Vec<(String, PathBuf)> = Vec::new();
-                if let Some(h) = home() {
-                    places.push(("Home".into(), h));
-                }
-                for r in &self.recent {
-                    let name = r
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| r.display().to_string());
-                    if !places.iter().any(|(_, p)| p == r) {
-                        places.push((name, r.clone()));
-                    }
-                }
-                if places.len() > 1 {
-                    ui.small("Recent folders");
-                }
-                for (name, p) in places {
-                    if ui
-                        .selectable_label(self.dir == p, name)
-                        .on_hover_text(p.display().to_string())
-                        .clicked()
-                    {
-                        enter = Some(p);
-                    }
+                if let Some(p) = self.places(ui) {
+                    enter = Some(p);
                 }
             });
             ui.add_space(12.0);
             ui.vertical(|ui| {
-                egui::ScrollArea::vertical()
-                    .max_height(280.0)
-                    .auto_shrink([false, true])
-                    .show(ui, |ui| {
-                        ui.set_min_height(280.0);
-                        match &self.entries {
-                            Err(e) => {
-                                ui.colored_label(egui::Color32::from_rgb(240, 110, 80), e);
-                            }
-                            Ok(list) if list.is_empty() => {
-                                ui.weak("(nothing here for this filter)");
-                            }
-                            Ok(list) => {
-                                for e in list {
-                                    let text = if e.is_dir {
-                                        format!("{}/", e.name)
-                                    } else {
-                                        e.name.clone()
-                                    };
-                                    let sel = !e.is_dir && self.name == e.name;
-                                    let r = ui.selectable_label(sel, text);
-                                    if e.is_dir && r.clicked() {
-                                        enter = Some(self.dir.join(&e.name));
-                                    } else if !e.is_dir && r.clicked() {
-                                        self.name = e.name.clone();
-                                        self.message = None;
-                                    }
-                                    if !e.is_dir && r.double_clicked() {
-                                        self.name = e.name.clone();
-                                        double = true;
-                                    }
-                                }
-                            }
-                        }
-                    });
+                let (e, d) = self.listing(ui);
+                if e.is_some() {
+                    enter = e;
+                }
+                double = d;
             });
         });
         if let Some(d) = enter {
@@ -368,26 +288,152 @@ impl FileChooser {
         ui.separator();
         let mut typed_enter = false;
         if self.spec.kind != Kind::Folder {
-            ui.horizontal(|ui| {
-                let text = match self.spec.kind {
-                    Kind::Save => "Save as",
-                    _ => "File name",
-                };
-                let l = ui.label(text);
-                let r = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.name)
-                            .desired_width(ui.available_width() - 10.0)
-                            .hint_text("a name in this folder, or a whole path"),
-                    )
-                    .labelled_by(l.id);
-                if r.changed() {
-                    self.replace = None;
-                    self.message = None;
-                }
-                typed_enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            });
+            ui.horizontal(|ui| typed_enter = self.name_field(ui));
         }
+        self.filter_choice(ui);
+        if let Some(m) = &self.message {
+            ui.colored_label(egui::Color32::from_rgb(240, 110, 80), m);
+        }
+        ui.horizontal(|ui| {
+            if ui.button(self.confirm_text()).clicked() || typed_enter || double {
+                out = self.confirm();
+            }
+            if ui.button("Cancel").clicked() {
+                out = Some(ChooserOutcome::Cancelled);
+            }
+        });
+        out
+    }
+
+    /// The folder field with Go and Up.
+    fn folder_bar(&mut self, ui: &mut egui::Ui) {
+        let l = ui.label("Folder");
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.dir_text)
+                    .desired_width(ui.available_width() - 110.0),
+            )
+            .labelled_by(l.id);
+        let go = ui.button("Go").clicked()
+            || (r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+        if go {
+            let d = expand(&self.dir, &self.dir_text);
+            if d.is_dir() {
+                self.message = None;
+                self.enter(d);
+            } else {
+                self.message = Some(format!("{} is not a folder", d.display()));
+            }
+        }
+        if ui
+            .add_enabled(self.dir.parent().is_some(), egui::Button::new("Up"))
+            .on_hover_text("The folder above")
+            .clicked()
+            && let Some(p) = self.dir.parent().map(Path::to_path_buf)
+        {
+            self.enter(p);
+        }
+    }
+
+    /// Home and the recent folders; Some(folder) when one is clicked.
+    fn places(&self, ui: &mut egui::Ui) -> Option<PathBuf> {
+        let mut enter = None;
+        ui.set_width(170.0);
+        ui.strong("Places");
+        let mut places: Vec<(String, PathBuf)> = Vec::new();
+        if let Some(h) = home() {
+            places.push(("Home".into(), h));
+        }
+        for r in &self.recent {
+            let name = r
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| r.display().to_string());
+            if !places.iter().any(|(_, p)| p == r) {
+                places.push((name, r.clone()));
+            }
+        }
+        if places.len() > 1 {
+            ui.small("Recent folders");
+        }
+        for (name, p) in places {
+            if ui
+                .selectable_label(self.dir == p, name)
+                .on_hover_text(p.display().to_string())
+                .clicked()
+            {
+                enter = Some(p);
+            }
+        }
+        enter
+    }
+
+    /// The folder's entries (a click on a file picks its name); returns (the folder
+    /// clicked, whether a file was double-clicked).
+    fn listing(&mut self, ui: &mut egui::Ui) -> (Option<PathBuf>, bool) {
+        let mut enter = None;
+        let mut double = false;
+        egui::ScrollArea::vertical()
+            .max_height(280.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                ui.set_min_height(280.0);
+                match &self.entries {
+                    Err(e) => {
+                        ui.colored_label(egui::Color32::from_rgb(240, 110, 80), e);
+                    }
+                    Ok(list) if list.is_empty() => {
+                        ui.weak("(nothing here for this filter)");
+                    }
+                    Ok(list) => {
+                        for e in list {
+                            let text = if e.is_dir {
+                                format!("{}/", e.name)
+                            } else {
+                                e.name.clone()
+                            };
+                            let sel = !e.is_dir && self.name == e.name;
+                            let r = ui.selectable_label(sel, text);
+                            if e.is_dir && r.clicked() {
+                                enter = Some(self.dir.join(&e.name));
+                            } else if !e.is_dir && r.clicked() {
+                                self.name = e.name.clone();
+                                self.message = None;
+                            }
+                            if !e.is_dir && r.double_clicked() {
+                                self.name = e.name.clone();
+                                double = true;
+                            }
+                        }
+                    }
+                }
+            });
+        (enter, double)
+    }
+
+    /// The file name field; true when Enter was pressed in it.
+    fn name_field(&mut self, ui: &mut egui::Ui) -> bool {
+        let text = match self.spec.kind {
+            Kind::Save => "Save as",
+            _ => "File name",
+        };
+        let l = ui.label(text);
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.name)
+                    .desired_width(ui.available_width() - 10.0)
+                    .hint_text("a name in this folder, or a whole path"),
+            )
+            .labelled_by(l.id);
+        if r.changed() {
+            self.replace = None;
+            self.message = None;
+        }
+        r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+    }
+
+    /// The "files shown" filter (when the chooser has filters); lists again on a change.
+    fn filter_choice(&mut self, ui: &mut egui::Ui) {
         let mut filter = self.filter;
         if !self.spec.filters.is_empty() {
             ui.horizontal(|ui| {
@@ -408,18 +454,6 @@ impl FileChooser {
             self.filter = filter;
             self.refresh();
         }
-        if let Some(m) = &self.message {
-            ui.colored_label(egui::Color32::from_rgb(240, 110, 80), m);
-        }
-        ui.horizontal(|ui| {
-            if ui.button(self.confirm_text()).clicked() || typed_enter || double {
-                out = self.confirm();
-            }
-            if ui.button("Cancel").clicked() {
-                out = Some(ChooserOutcome::Cancelled);
-            }
-        });
-        out
     }
 }
 

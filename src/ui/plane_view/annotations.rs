@@ -83,6 +83,7 @@ fn draw_ruler(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, draft: boo
     painter.galley(rect.min, galley, colour);
 }
 
+/// The direction letters of a plane's left, right, top and bottom edges.
 fn letters(plane: Plane) -> [char; 4] {
     // left, right, top, bottom edges (radiological convention, see render.rs)
     match plane {
@@ -92,21 +93,42 @@ fn letters(plane: Plane) -> [char; 4] {
     }
 }
 
+/// Draw the crosshair, orientation letters, slice and position, scale bar, tool
+/// graphics and the active plane's frame over one plane.
 pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay: &Overlay) {
+    crosshair(painter, view, f);
+    edge_letters(painter, f);
+    slice_info(painter, view, f);
+    scale_bar(painter, f);
+    tool_overlay(painter, f, overlay);
+    if view.active == f.plane {
+        painter.rect_stroke(
+            f.rect,
+            0.0,
+            Stroke::new(1.0, Color32::from_rgb(90, 140, 220)),
+            egui::StrokeKind::Inside,
+        );
+    }
+}
+
+/// Screen points per mm of the image.
+fn pts_per_mm(f: &Frame) -> f32 {
+    f.img.width() / f.img_mm.x
+}
+
+/// Margin (points) of the letters and the slice line from the view's edges.
+const MARGIN: f32 = 6.0;
+
+/// The crosshair through the cursor, across the whole view.
+fn crosshair(painter: &egui::Painter, view: &ViewState, f: &Frame) {
     let &Frame {
-        plane,
-        study,
         axes,
         dims,
-        slice,
         rect,
         img,
-        img_mm,
         px,
         ..
     } = f;
-    let g = &study.ct.geometry;
-    // Overlays: crosshair, letters, slice and position, scale bar.
     let c = axes.pixel(dims, view.cursor);
     let cx = img.min.x + (c[0] as f32 + 0.5) / px[0] as f32 * img.width();
     let cy = img.min.y + (c[1] as f32 + 0.5) / px[1] as f32 * img.height();
@@ -119,10 +141,15 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
         [Pos2::new(cx, rect.min.y), Pos2::new(cx, rect.max.y)],
         cross,
     );
+}
+
+/// The patient direction letters at the middle of each edge.
+fn edge_letters(painter: &egui::Painter, f: &Frame) {
+    let rect = f.rect;
     let font = egui::FontId::proportional(16.0);
     let col = Color32::from_rgb(255, 210, 80);
-    let [l, r, t, b] = letters(plane);
-    let m = 6.0;
+    let [l, r, t, b] = letters(f.plane);
+    let m = MARGIN;
     painter.text(
         Pos2::new(rect.min.x + m, rect.center().y),
         egui::Align2::LEFT_CENTER,
@@ -151,6 +178,21 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
         font,
         col,
     );
+}
+
+/// The plane's name, slice number of the total and the cursor's position along the
+/// plane's normal (mm).
+fn slice_info(painter: &egui::Painter, view: &ViewState, f: &Frame) {
+    let &Frame {
+        plane,
+        study,
+        axes,
+        dims,
+        slice,
+        rect,
+        ..
+    } = f;
+    let g = &study.ct.geometry;
     let world = g.to_world([
         view.cursor[0] as f64,
         view.cursor[1] as f64,
@@ -161,8 +203,7 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
         Plane::Coronal => (1, "A"),
         Plane::Sagittal => (0, "R"),
     };
-    let small = egui::FontId::monospace(12.0);
-    let info = Color32::from_gray(220);
+    let m = MARGIN;
     painter.text(
         rect.min + Vec2::new(m, m + 22.0),
         egui::Align2::LEFT_TOP,
@@ -173,11 +214,16 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
             dims[axes.normal],
             world[wa]
         ),
-        small.clone(),
-        info,
+        egui::FontId::monospace(12.0),
+        Color32::from_gray(220),
     );
-    // scale bar: a round length about a fifth of the view
-    let pts_per_mm = img.width() / img_mm.x;
+}
+
+/// A scale bar of a round length about a fifth of the view, bottom left.
+fn scale_bar(painter: &egui::Painter, f: &Frame) {
+    let rect = f.rect;
+    let info = Color32::from_gray(220);
+    let pts_per_mm = pts_per_mm(f);
     let target = rect.width() / 5.0 / pts_per_mm;
     let len_mm = [5.0, 10.0, 20.0, 50.0, 100.0, 200.0]
         .into_iter()
@@ -197,10 +243,15 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
         Pos2::new(x0 + bar / 2.0, y - 4.0),
         egui::Align2::CENTER_BOTTOM,
         format!("{len_mm:.0} mm"),
-        small,
+        egui::FontId::monospace(12.0),
         info,
     );
-    // tool overlay: voxel coordinates -> screen
+}
+
+/// The tool graphics: lines, the traced polygon, rulers and the brush outline.
+fn tool_overlay(painter: &egui::Painter, f: &Frame, overlay: &Overlay) {
+    let &Frame { axes, img, px, .. } = f;
+    // voxel coordinates -> screen
     let to_screen = |c: [f64; 3]| -> Pos2 {
         let fx = c[axes.h] as f32 + 0.5;
         let fy = c[axes.v] as f32 + 0.5;
@@ -222,19 +273,11 @@ pub(super) fn draw(painter: &egui::Painter, view: &ViewState, f: &Frame, overlay
         draw_ruler(painter, to_screen(r.a), to_screen(r.b), &r.label, r.draft);
     }
     if let Some((c, r_mm)) = overlay.circle {
-        let r = r_mm as f32 * pts_per_mm;
+        let r = r_mm as f32 * pts_per_mm(f);
         painter.circle_stroke(
             to_screen(c),
             r,
             Stroke::new(1.5, Color32::from_rgb(80, 220, 255)),
-        );
-    }
-    if view.active == plane {
-        painter.rect_stroke(
-            rect,
-            0.0,
-            Stroke::new(1.0, Color32::from_rgb(90, 140, 220)),
-            egui::StrokeKind::Inside,
         );
     }
 }

@@ -329,6 +329,7 @@ impl GlScene {
         }
     }
 
+    /// Upload what changed and draw (the body of `paint`).
     unsafe fn paint_inner(
         &mut self,
         gl: &glow::Context,
@@ -336,10 +337,53 @@ impl GlScene {
         overlay: &Overlay,
         view: &FrameView,
     ) -> Result<(), String> {
-        let (mvp, clip) = (&view.mvp, view.clip);
+        let mvp = &view.mvp;
         unsafe {
             self.init(gl)?;
-            // drop buffers of surfaces no longer shown
+            self.sync_buffers(gl, items)?;
+            depth_and_culling(gl, view.clip);
+            let Some(s) = &self.surfaces else {
+                return Ok(());
+            };
+            let opaque = |i: &&DrawItem| i.color[3] >= 1.0;
+            let translucent = |i: &&DrawItem| i.color[3] < 1.0;
+            let mut drawn = self.draw_surfaces(gl, s, items, &opaque, view);
+            // the crosshair: visible parts bright, parts behind a surface faint
+            if let (Some(c), Some(f)) = (&overlay.crosshair, &self.flat) {
+                draw_crosshair(gl, f, c, mvp);
+            }
+            // translucent surfaces: front faces, no depth writes, pushed back a little so
+            // the face they share with the remnant (the cut) shows the remnant, not stripes
+            gl.depth_mask(false);
+            gl.enable(glow::BLEND);
+            gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
+            gl.enable(glow::POLYGON_OFFSET_FILL);
+            gl.polygon_offset(1.0, 4.0);
+            drawn += self.draw_surfaces(gl, s, items, &translucent, view);
+            self.drawn_triangles = drawn;
+            gl.disable(glow::POLYGON_OFFSET_FILL);
+            gl.disable(glow::CULL_FACE);
+            // the cutting plane: translucent square and outline, hidden by nearer surfaces
+            if let (Some((corners, pending)), Some(f)) = (&overlay.square, &self.flat) {
+                draw_cut_square(gl, f, (corners, *pending), mvp);
+            }
+            gl.bind_vertex_array(None);
+            gl.use_program(None);
+            gl.depth_mask(true);
+            gl.disable(glow::DEPTH_TEST);
+            gl.enable(glow::BLEND);
+        }
+        Ok(())
+    }
+
+    /// Drop the buffers of surfaces no longer shown and upload the items' meshes
+    /// (and their moving parts) that changed.
+    unsafe fn sync_buffers(
+        &mut self,
+        gl: &glow::Context,
+        items: &[Option<DrawItem>; MAX_ITEMS],
+    ) -> Result<(), String> {
+        unsafe {
             self.buffers.retain(|k, b| {
                 let keep = items
                     .iter()
@@ -358,88 +402,6 @@ impl GlScene {
                     self.upload(gl, (item.key, true), item.generation, m)?;
                 }
             }
-            // No colour clear: the view shows the window's clear colour (the panels draw
-            // no fill). The depth buffer is cleared whole, not scissored: a scissored
-            // clear is a full-screen-quad draw in Mesa's software renderer (2.5 ms for a
-            // big view), a whole-buffer clear a flag per tile. Nothing else uses depth.
-            gl.disable(glow::SCISSOR_TEST);
-            gl.clear_depth_f32(1.0);
-            gl.depth_mask(true);
-            gl.clear(glow::DEPTH_BUFFER_BIT);
-            gl.enable(glow::SCISSOR_TEST);
-            gl.scissor(clip[0], clip[1], clip[2], clip[3]);
-            gl.enable(glow::DEPTH_TEST);
-            gl.depth_func(glow::LESS);
-            gl.disable(glow::BLEND);
-            // closed surfaces with outward counter-clockwise faces: their back faces are
-            // never seen, so they are not drawn (half the triangles and fragments)
-            gl.enable(glow::CULL_FACE);
-            gl.cull_face(glow::BACK);
-            gl.front_face(glow::CCW);
-            let Some(s) = &self.surfaces else {
-                return Ok(());
-            };
-            let opaque = |i: &&DrawItem| i.color[3] >= 1.0;
-            let translucent = |i: &&DrawItem| i.color[3] < 1.0;
-            let mut drawn = self.draw_surfaces(gl, s, items, &opaque, view);
-            // the crosshair: visible parts bright, parts behind a surface faint
-            if let (Some(c), Some(f)) = (&overlay.crosshair, &self.flat) {
-                gl.depth_mask(false);
-                gl.use_program(Some(f.program));
-                gl.uniform_matrix_4_f32_slice(f.mvp.as_ref(), false, mvp);
-                gl.bind_vertex_array(Some(f.vao));
-                gl.bind_buffer(glow::ARRAY_BUFFER, Some(f.vbo));
-                gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 0, bytemuck::cast_slice(c));
-                gl.enable(glow::BLEND);
-                gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
-                gl.depth_func(glow::GREATER);
-                gl.uniform_4_f32(f.color.as_ref(), 1.0, 0.9, 0.24, 0.3);
-                gl.draw_arrays(glow::LINES, 0, 6);
-                gl.depth_func(glow::LEQUAL);
-                gl.uniform_4_f32(f.color.as_ref(), 1.0, 0.9, 0.24, 1.0);
-                gl.draw_arrays(glow::LINES, 0, 6);
-                gl.depth_func(glow::LESS);
-                gl.disable(glow::BLEND);
-            }
-            // translucent surfaces: front faces, no depth writes, pushed back a little so
-            // the face they share with the remnant (the cut) shows the remnant, not stripes
-            gl.depth_mask(false);
-            gl.enable(glow::BLEND);
-            gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
-            gl.enable(glow::POLYGON_OFFSET_FILL);
-            gl.polygon_offset(1.0, 4.0);
-            drawn += self.draw_surfaces(gl, s, items, &translucent, view);
-            self.drawn_triangles = drawn;
-            gl.disable(glow::POLYGON_OFFSET_FILL);
-            gl.disable(glow::CULL_FACE);
-            // the cutting plane: translucent square and outline, hidden by nearer surfaces
-            if let (Some((corners, pending)), Some(f)) = (&overlay.square, &self.flat) {
-                gl.use_program(Some(f.program));
-                gl.uniform_matrix_4_f32_slice(f.mvp.as_ref(), false, mvp);
-                gl.bind_vertex_array(Some(f.vao));
-                gl.bind_buffer(glow::ARRAY_BUFFER, Some(f.vbo));
-                gl.buffer_sub_data_u8_slice(
-                    glow::ARRAY_BUFFER,
-                    6 * 12,
-                    bytemuck::cast_slice(corners),
-                );
-                let fill = if *pending { 0.32 } else { 0.2 };
-                gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, fill);
-                // behind a surface lying on the plane (the cut face), not striped with it
-                gl.enable(glow::POLYGON_OFFSET_FILL);
-                gl.polygon_offset(2.0, 8.0);
-                gl.draw_arrays(glow::TRIANGLE_FAN, 6, 4);
-                gl.disable(glow::POLYGON_OFFSET_FILL);
-                gl.depth_func(glow::LEQUAL);
-                gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, 1.0);
-                gl.draw_arrays(glow::LINE_LOOP, 6, 4);
-                gl.depth_func(glow::LESS);
-            }
-            gl.bind_vertex_array(None);
-            gl.use_program(None);
-            gl.depth_mask(true);
-            gl.disable(glow::DEPTH_TEST);
-            gl.enable(glow::BLEND);
         }
         Ok(())
     }
@@ -472,5 +434,80 @@ impl GlScene {
             }
         }
         drawn
+    }
+}
+
+/// Clear the depth buffer and set depth testing and back-face culling for the
+/// opaque surfaces, drawing only inside `clip`.
+unsafe fn depth_and_culling(gl: &glow::Context, clip: [i32; 4]) {
+    unsafe {
+        // No colour clear: the view shows the window's clear colour (the panels draw
+        // no fill). The depth buffer is cleared whole, not scissored: a scissored
+        // clear is a full-screen-quad draw in Mesa's software renderer (2.5 ms for a
+        // big view), a whole-buffer clear a flag per tile. Nothing else uses depth.
+        gl.disable(glow::SCISSOR_TEST);
+        gl.clear_depth_f32(1.0);
+        gl.depth_mask(true);
+        gl.clear(glow::DEPTH_BUFFER_BIT);
+        gl.enable(glow::SCISSOR_TEST);
+        gl.scissor(clip[0], clip[1], clip[2], clip[3]);
+        gl.enable(glow::DEPTH_TEST);
+        gl.depth_func(glow::LESS);
+        gl.disable(glow::BLEND);
+        // closed surfaces with outward counter-clockwise faces: their back faces are
+        // never seen, so they are not drawn (half the triangles and fragments)
+        gl.enable(glow::CULL_FACE);
+        gl.cull_face(glow::BACK);
+        gl.front_face(glow::CCW);
+    }
+}
+
+/// The crosshair's three segments `c`: faint where a surface hides them, bright elsewhere.
+unsafe fn draw_crosshair(gl: &glow::Context, f: &Flat, c: &[[f32; 3]; 6], mvp: &[f32; 16]) {
+    unsafe {
+        gl.depth_mask(false);
+        gl.use_program(Some(f.program));
+        gl.uniform_matrix_4_f32_slice(f.mvp.as_ref(), false, mvp);
+        gl.bind_vertex_array(Some(f.vao));
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(f.vbo));
+        gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 0, bytemuck::cast_slice(c));
+        gl.enable(glow::BLEND);
+        gl.blend_func(glow::SRC_ALPHA, glow::ONE_MINUS_SRC_ALPHA);
+        gl.depth_func(glow::GREATER);
+        gl.uniform_4_f32(f.color.as_ref(), 1.0, 0.9, 0.24, 0.3);
+        gl.draw_arrays(glow::LINES, 0, 6);
+        gl.depth_func(glow::LEQUAL);
+        gl.uniform_4_f32(f.color.as_ref(), 1.0, 0.9, 0.24, 1.0);
+        gl.draw_arrays(glow::LINES, 0, 6);
+        gl.depth_func(glow::LESS);
+        gl.disable(glow::BLEND);
+    }
+}
+
+/// The cutting plane's square (`corners`, stronger when `pending`): a translucent
+/// fill behind a surface lying on it, and its outline.
+unsafe fn draw_cut_square(
+    gl: &glow::Context,
+    f: &Flat,
+    (corners, pending): (&[[f32; 3]; 4], bool),
+    mvp: &[f32; 16],
+) {
+    unsafe {
+        gl.use_program(Some(f.program));
+        gl.uniform_matrix_4_f32_slice(f.mvp.as_ref(), false, mvp);
+        gl.bind_vertex_array(Some(f.vao));
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(f.vbo));
+        gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 6 * 12, bytemuck::cast_slice(corners));
+        let fill = if pending { 0.32 } else { 0.2 };
+        gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, fill);
+        // behind a surface lying on the plane (the cut face), not striped with it
+        gl.enable(glow::POLYGON_OFFSET_FILL);
+        gl.polygon_offset(2.0, 8.0);
+        gl.draw_arrays(glow::TRIANGLE_FAN, 6, 4);
+        gl.disable(glow::POLYGON_OFFSET_FILL);
+        gl.depth_func(glow::LEQUAL);
+        gl.uniform_4_f32(f.color.as_ref(), 0.35, 0.67, 1.0, 1.0);
+        gl.draw_arrays(glow::LINE_LOOP, 6, 4);
+        gl.depth_func(glow::LESS);
     }
 }
