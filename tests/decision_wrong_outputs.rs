@@ -334,11 +334,14 @@ fn no_sentence_or_pdf_cites_a_seed_file() {
 #[test]
 fn the_readme_grades_thresholds_as_the_code_does() {
     use remnant::volumetry::assessment::grade;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/clinical-methods.md"
+    ))
+    .unwrap()
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ");
     assert!(!readme.contains("exactly at the threshold counts as adequate"));
     for th in [20.0, 30.0, 40.0] {
         assert_eq!(grade(th, th), Decision::Borderline);

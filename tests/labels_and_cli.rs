@@ -279,11 +279,12 @@ fn a_mask_stored_in_lps_or_permuted_axes_lands_on_the_ct_and_a_resampled_one_is_
 }
 
 /// `--help` works for the binary and every subcommand, `--version` prints the version,
-/// and every flag a subcommand's help lists is documented in the README.
+/// and every flag a subcommand's help lists is documented in docs/command-line.md.
 #[test]
 fn help_for_the_binary_and_every_subcommand_matches_the_readme() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/command-line.md"))
+            .unwrap();
     let run = |args: &[&str]| {
         let out = Command::new(bin()).args(args).output().unwrap();
         assert!(
@@ -324,7 +325,7 @@ fn help_for_the_binary_and_every_subcommand_matches_the_readme() {
         let section = readme
             .split(&format!("### `remnant {sub}"))
             .nth(1)
-            .unwrap_or_else(|| panic!("README has no section for remnant {sub}"));
+            .unwrap_or_else(|| panic!("docs/command-line.md has no section for remnant {sub}"));
         let section = section.split("\n### ").next().unwrap();
         for flag in help
             .split_whitespace()
@@ -334,7 +335,7 @@ fn help_for_the_binary_and_every_subcommand_matches_the_readme() {
         {
             assert!(
                 section.contains(flag),
-                "README's remnant {sub} section does not mention {flag}"
+                "docs/command-line.md's remnant {sub} section does not mention {flag}"
             );
         }
     }

@@ -61,7 +61,7 @@ use std::path::{Path, PathBuf};
 /// `remnant session --ct CT.nii.gz [--autosave-dir DIR] [--restore]` (commands on stdin).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Commands are read from stdin, one per line; see the README (remnant session)."
+    after_help = "Commands are read from stdin, one per line; see docs/command-line.md (remnant session)."
 )]
 pub struct SessionArgs {
     /// The CT to edit layers on

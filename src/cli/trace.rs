@@ -22,7 +22,7 @@ pub struct GrowArgs {
     /// The CT (NIfTI file or DICOM folder)
     #[arg(long, value_name = "CT.nii.gz")]
     pub ct: PathBuf,
-    /// The seed strokes (Remnant seeds file, see README)
+    /// The seed strokes (Remnant seeds file, see docs/file-formats.md)
     #[arg(long, value_name = "SEEDS.txt")]
     pub seeds: PathBuf,
     /// The label map to write

@@ -141,7 +141,7 @@ fn pci_value(s: &str) -> Result<u32, String> {
         .ok_or_else(|| "must be a whole number 0-39".into())
 }
 
-/// Version of the JSON layout printed with --json (documented in the README, with
+/// Version of the JSON layout printed with --json (documented in docs/command-line.md, with
 /// what changed from versions 1 and 2).
 pub const JSON_SCHEMA: &str = "remnant.volumetry/3";
 

@@ -7,7 +7,7 @@ use crate::volume::geometry::{AffineSource, Geometry};
 
 /// The largest volume Remnant opens: 2^31 voxels (e.g. 1024 x 1024 x 2048), and at
 /// most 16 GiB of stored voxel bytes. A header promising more is refused before any
-/// allocation (documented in the README under "Limits").
+/// allocation (documented in docs/file-formats.md under "Limits").
 pub const MAX_VOXELS: u64 = 1 << 31;
 pub const MAX_DATA_BYTES: u64 = 16 << 30;
 
