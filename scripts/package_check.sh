@@ -16,6 +16,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 need_apt=()
 command -v desktop-file-validate >/dev/null || need_apt+=(desktop-file-utils)
 command -v man >/dev/null || need_apt+=(man-db)
+command -v col >/dev/null || need_apt+=(bsdextrautils)
 command -v dpkg-deb >/dev/null || need_apt+=(dpkg)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -83,7 +84,7 @@ mandir=root/usr/share/man/man1
 for cmd in "" volumetry convert report phantom session grow score mesh sample; do
   page="$mandir/remnant${cmd:+-$cmd}.1.gz"
   [ -f "$page" ] || { bad "no man page $page"; continue; }
-  text=$(MANWIDTH=200 man -l "$page" 2>/dev/null | col -b)
+  text=$(LC_ALL=C MANWIDTH=200 man -l "$page" 2>/dev/null | col -b)
   flags=$(installed $cmd --help | grep -oE -- '(^|[ ,[])--?[A-Za-z][A-Za-z0-9-]*' | grep -oE -- '--?[A-Za-z][A-Za-z0-9-]*' | sort -u)
   [ -n "$flags" ] || bad "no flags in remnant $cmd --help"
   missing=()
