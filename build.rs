@@ -30,19 +30,21 @@ fn civil(days: i64) -> (i64, u32, u32) {
 fn main() {
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     // a new commit or checkout changes the facts: watch HEAD and the ref it points at
+    // (only files that exist: cargo reruns the script every build for a missing one)
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut watch = Vec::new();
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-        println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
+        watch.push(root.join(dir).join("HEAD"));
         if let Some(r) = git(&["symbolic-ref", "-q", "HEAD"])
             && let Some(common) = git(&["rev-parse", "--git-common-dir"])
         {
-            let common = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(common);
-            println!("cargo:rerun-if-changed={}", common.join(&r).display());
-            println!(
-                "cargo:rerun-if-changed={}",
-                common.join("packed-refs").display()
-            );
+            let common = root.join(common);
+            watch.push(common.join(&r));
+            watch.push(common.join("packed-refs"));
         }
+    }
+    for p in watch.iter().filter(|p| p.is_file()) {
+        println!("cargo:rerun-if-changed={}", p.display());
     }
     let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
     let date = std::env::var("SOURCE_DATE_EPOCH")

@@ -207,6 +207,8 @@ pub fn set_aside(p: &Pending) -> Result<PathBuf, AutosaveError> {
 }
 
 /// What becomes of the work a crashed or killed run left in an autosave folder.
+// one value per scan opened: its size does not matter (clippy's large_enum_variant)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Offer {
     /// No work waiting.

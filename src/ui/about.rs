@@ -100,12 +100,14 @@ pub fn show(ctx: &egui::Context) {
                     ));
                     let lines = third_party_lines(ui.ctx(), p);
                     let row = ui.text_style_height(&egui::TextStyle::Monospace);
-                    egui::ScrollArea::vertical()
+                    // one text row per line (not wrapped: show_rows counts rows)
+                    egui::ScrollArea::both()
                         .id_salt("about_third_party")
                         .max_height(260.0)
                         .show_rows(ui, row, lines.len(), |ui, range| {
                             for l in &lines[range] {
-                                ui.monospace(l.as_str());
+                                let text = egui::RichText::new(l.as_str()).monospace();
+                                ui.add(egui::Label::new(text).extend());
                             }
                         });
                 }
