@@ -117,6 +117,9 @@ fn decode(
     })
 }
 
+/// Reads a codestream's (width, height) from its header.
+type CodestreamSize = fn(&[u8]) -> Option<(u32, u32)>;
+
 /// A JPEG-family frame (JPEG, JPEG-LS, JPEG 2000) must be as large as Rows x Columns
 /// say: the decoders size their output from the attributes and zero-fill what the
 /// codestream does not cover, so a damaged Rows (32 -> 143) would otherwise load as an
@@ -137,7 +140,7 @@ fn check_codestream_size(
     else {
         return Ok(());
     };
-    let (kind, size): (&str, fn(&[u8]) -> Option<(u32, u32)>) = match n {
+    let (kind, size): (&str, CodestreamSize) = match n {
         50..=70 | 80 | 81 => ("JPEG", jpeg_size),
         90..=93 | 201..=203 => ("JPEG 2000", j2k_size),
         _ => return Ok(()),
