@@ -1,5 +1,6 @@
 //! Damaged files (truncated anywhere, bytes overwritten) in every codec: scan
-//! and load must return a result or an error, never panic.
+//! and load must return a clear error or a volume of the right size, never panic
+//! (`survive` says what each damage must give).
 //!
 //! dicom-parser 0.10 reserves and zero-fills whatever length an element claims
 //! before reading it; `volume::dicom` checks every length against the file
@@ -26,11 +27,23 @@ impl Lcg {
     }
 }
 
-fn variants(bytes: &[u8], rng: &mut Lcg) -> Vec<Vec<u8>> {
+/// How a copy was damaged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Damage {
+    /// Cut to this many bytes.
+    Cut(usize),
+    /// A few bytes overwritten anywhere.
+    Overwritten,
+    /// The last quarter (pixel data / codestream) overwritten with noise.
+    TailNoise,
+}
+
+fn variants(bytes: &[u8], rng: &mut Lcg) -> Vec<(Damage, Vec<u8>)> {
     let n = bytes.len();
     let mut out = Vec::new();
     for cut in [0, 1, 131, 132, 200, n / 3, n / 2, n * 9 / 10, n - 1] {
-        out.push(bytes[..cut.min(n)].to_vec());
+        let cut = cut.min(n);
+        out.push((Damage::Cut(cut), bytes[..cut].to_vec()));
     }
     for _ in 0..25 {
         let mut b = bytes.to_vec();
@@ -39,21 +52,42 @@ fn variants(bytes: &[u8], rng: &mut Lcg) -> Vec<Vec<u8>> {
             let at = rng.next() as usize % n;
             b[at] = rng.next() as u8;
         }
-        out.push(b);
+        out.push((Damage::Overwritten, b));
     }
     // Overwrite the tail (pixel data / codestream) with noise.
     let mut b = bytes.to_vec();
     for x in b.iter_mut().skip(n * 3 / 4) {
         *x = rng.next() as u8;
     }
-    out.push(b);
+    out.push((Damage::TailNoise, b));
     out
 }
 
+/// `f()`, or a test failure naming `what` if it panics.
+fn no_panic<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| panic!("{what}: panicked instead of returning a result or an error"))
+}
+
+/// Two images of a series in `syntax`, each damaged 35 ways (cut short 9 ways, a few bytes
+/// overwritten 25 times, its last quarter overwritten with noise), loaded one by one and
+/// then scanned as one folder. What each must give:
+/// - never a panic;
+/// - refused: a one-line error that names the damaged file;
+/// - loaded: a volume of the undamaged image's size (40 x 32 x 1) with the 1-slice warning,
+///   never one whose size came from a damaged Rows / Columns;
+/// - cut short: refused, except a cut that loses only the last byte of encapsulated pixel
+///   data (its closing sequence delimiter) or of a deflated data set's stream tail, which
+///   may load but then with exactly the undamaged image's voxels;
+/// - the tail noise: loads for uncompressed pixel data (noise is valid pixel values),
+///   refused for every compressed syntax (the codestream, or the deflate stream, is broken);
+/// - the folder scan accounts for every file (in a series or skipped with a reason), and
+///   each series it lists loads (40 x 32 x k) or is refused with a one-line error.
 fn survive(syntax: &str) {
     let Some(g) = dicom_common::make("axial", syntax) else {
         return;
     };
+    let uncompressed = syntax == "explicit";
     let mut originals: Vec<PathBuf> = std::fs::read_dir(&g.data)
         .expect("dir")
         .flatten()
@@ -63,26 +97,108 @@ fn survive(syntax: &str) {
     let damaged = g.tmp.path().join("damaged");
     std::fs::create_dir(&damaged).expect("mkdir");
     let mut rng = Lcg(42);
-    let (mut loaded, mut refused, mut internal) = (0, 0, 0);
+    let (mut loaded, mut refused, mut internal, mut files) = (0, 0, 0, 0);
     for (f, path) in originals.iter().take(2).enumerate() {
+        let whole = load_files(std::slice::from_ref(path), Task::none()).expect("undamaged image");
+        let dims = whole.volume.geometry.dims;
+        assert_eq!(dims, [40, 32, 1], "{syntax}: the undamaged image");
         let bytes = std::fs::read(path).expect("read");
-        for (v, data) in variants(&bytes, &mut rng).into_iter().enumerate() {
-            let p = damaged.join(format!("f{f}_v{v}.dcm"));
+        let n = bytes.len();
+        for (v, (damage, data)) in variants(&bytes, &mut rng).into_iter().enumerate() {
+            let name = format!("f{f}_v{v}.dcm");
+            let what = format!("{syntax} {name} ({damage:?} of {n} bytes)");
+            let p = damaged.join(&name);
             std::fs::write(&p, data).expect("write");
-            match load_files(&[p], Task::none()) {
-                Ok(_) => loaded += 1,
+            files += 1;
+            match no_panic(&what, || load_files(&[p], Task::none())) {
+                Ok(vol) => {
+                    loaded += 1;
+                    assert_eq!(
+                        vol.volume.geometry.dims, dims,
+                        "{what}: loaded with another size"
+                    );
+                    assert!(
+                        vol.warnings
+                            .iter()
+                            .any(|w| w.starts_with("only one slice: a 1-slice volume")),
+                        "{what}: {:?}",
+                        vol.warnings
+                    );
+                    match damage {
+                        Damage::Cut(at) => {
+                            assert!(
+                                !uncompressed && at == n - 1,
+                                "{what}: a file cut short loaded"
+                            );
+                            assert!(
+                                vol.volume.as_slice() == whole.volume.as_slice(),
+                                "{what}: loaded with other voxels than the whole file"
+                            );
+                        }
+                        Damage::TailNoise => assert!(
+                            uncompressed,
+                            "{what}: a noisy codestream loaded without an error"
+                        ),
+                        Damage::Overwritten => {}
+                    }
+                }
                 Err(e) => {
                     refused += 1;
-                    internal += usize::from(e.to_string().contains("internal decoder error"));
+                    let msg = e.to_string();
+                    internal += usize::from(msg.contains("internal decoder error"));
+                    assert!(
+                        msg.contains(&name),
+                        "{what}: the error does not name the file: {msg}"
+                    );
+                    assert!(!msg.contains('\n'), "{what}: not one line: {msg}");
+                    assert!(
+                        !(uncompressed && damage == Damage::TailNoise),
+                        "{what}: uncompressed pixel noise refused: {msg}"
+                    );
                 }
             }
         }
     }
-    let scan = scan_folder(&damaged, Task::none()).expect("scan");
-    for s in &scan.series {
-        let _ = remnant::volume::dicom::load_series(s, Task::none());
-    }
     println!("{syntax}: {loaded} loaded, {refused} refused ({internal} caught decoder panics)");
+    assert!(
+        loaded > 0 && refused > 0,
+        "{syntax}: {loaded} loaded, {refused} refused"
+    );
+
+    let scan = no_panic(&format!("{syntax}: scan"), || {
+        scan_folder(&damaged, Task::none())
+    })
+    .expect("scan");
+    let listed: usize = scan.series.iter().map(|s| s.image_count).sum();
+    assert_eq!(
+        listed + scan.skipped.len(),
+        files,
+        "{syntax}: {listed} in series + {} skipped",
+        scan.skipped.len()
+    );
+    for (path, reason) in &scan.skipped {
+        assert!(
+            !reason.trim().is_empty(),
+            "{}: skipped without a reason",
+            path.display()
+        );
+    }
+    for s in &scan.series {
+        match no_panic(&format!("{syntax}: load a scanned series"), || {
+            load_series(s, Task::none())
+        }) {
+            // (one variant of each image can make a 2-slice series)
+            Ok(vol) => assert_eq!(vol.volume.geometry.dims[..2], [40, 32], "{syntax}"),
+            // (a series-level refusal, such as positions repeated, names no one file)
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(
+                    !msg.trim().is_empty() && !msg.contains('\n'),
+                    "{syntax}: series error {msg:?}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -113,6 +229,42 @@ fn damaged_jpeg_ls() {
 #[test]
 fn damaged_jpeg_2000() {
     survive("j2k-lossless");
+}
+
+/// A damaged Rows in a JPEG 2000 file (32 -> 143, as one of `damaged_jpeg_2000`'s random
+/// overwrites happened to make): the decoder sizes its output from Rows and zero-fills the
+/// 111 rows its codestream lacks, so the load must compare the two and refuse the file.
+#[test]
+fn a_jpeg_2000_file_whose_rows_disagree_with_its_codestream_is_refused() {
+    let Some(g) = dicom_common::make("axial", "j2k-lossless") else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&g.data)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let victim = &files[0];
+    let whole = load_files(std::slice::from_ref(victim), Task::none()).expect("undamaged");
+    assert_eq!(whole.volume.geometry.dims, [40, 32, 1]);
+    let python = dicom_common::tools::python(&["pydicom"]).expect("make() checked pydicom");
+    dicom_common::tools::run(
+        std::process::Command::new(python)
+            .arg("-c")
+            .arg("import pydicom, sys\nds = pydicom.dcmread(sys.argv[1])\nds.Rows = 143\nds.save_as(sys.argv[1])")
+            .arg(victim),
+    );
+    let err = load_files(std::slice::from_ref(victim), Task::none())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "the JPEG 2000 image is 40 x 32, but Columns x Rows (0028,0011 / 0028,0010) say \
+             40 x 143: damaged"
+        ),
+        "{err}"
+    );
 }
 
 /// Offset of the 4-byte length of the Pixel Data element (explicit VR LE, OW).

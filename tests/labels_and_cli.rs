@@ -279,7 +279,9 @@ fn a_mask_stored_in_lps_or_permuted_axes_lands_on_the_ct_and_a_resampled_one_is_
 }
 
 /// `--help` works for the binary and every subcommand, `--version` prints the version,
-/// and every flag a subcommand's help lists is documented in docs/command-line.md.
+/// every flag a subcommand's help lists is documented in the section of that
+/// subcommand in docs/command-line.md, and every flag (and subcommand) that page documents
+/// exists in --help.
 #[test]
 fn help_for_the_binary_and_every_subcommand_matches_the_readme() {
     let readme =
@@ -322,24 +324,91 @@ fn help_for_the_binary_and_every_subcommand_matches_the_readme() {
     ] {
         assert!(subcommands.iter().any(|c| c == want), "{want} in {top}");
     }
+    // the docs/command-line.md section of each subcommand: its "### `remnant SUB ...`" heading and the text
+    // below it, to the next heading (### or ##)
+    let section_of = |sub: &str| -> Option<String> {
+        let body = readme.split(&format!("\n### `remnant {sub}")).nth(1)?;
+        let end = [body.find("\n### "), body.find("\n## ")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(body.len());
+        // the heading's own code span included: `remnant SUB --flag ...`
+        Some(format!("`remnant {sub}{}", &body[..end]))
+    };
     for sub in &subcommands {
         let help = run(&[sub, "--help"]);
         assert!(help.contains(&format!("Usage: remnant {sub}")), "{help}");
-        let section = readme
-            .split(&format!("### `remnant {sub}"))
-            .nth(1)
+        let section = section_of(sub)
             .unwrap_or_else(|| panic!("docs/command-line.md has no section for remnant {sub}"));
-        let section = section.split("\n### ").next().unwrap();
-        for flag in help
-            .split_whitespace()
-            .filter(|w| w.starts_with("--") && w.len() > 2)
-            .map(|w| w.trim_end_matches([',', '.', ')', ':', ';']))
-            .filter(|w| *w != "--help")
-        {
+        let documented = flags(&section);
+        for flag in flags(&help) {
             assert!(
-                section.contains(flag),
+                documented.contains(&flag),
                 "docs/command-line.md's remnant {sub} section does not mention {flag}"
             );
         }
     }
+    // and the other way: every `remnant SUB` section of docs/command-line.md is a subcommand, and
+    // every flag it documents is one that subcommand's --help lists
+    let documented_subs: Vec<&str> = readme
+        .split("\n### `remnant ")
+        .skip(1)
+        .map(|s| {
+            s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert!(documented_subs.len() >= 7, "{documented_subs:?}");
+    for sub in documented_subs {
+        assert!(
+            subcommands.iter().any(|c| c == sub),
+            "docs/command-line.md documents remnant {sub}, which `remnant --help` does not list"
+        );
+        let listed = flags(&run(&[sub, "--help"]));
+        // (a `remnant OTHER ...` example in the section is OTHER's flags, not SUB's)
+        let other = |code: &str| {
+            let code = code.trim_start().trim_start_matches("$ ");
+            code.starts_with("remnant ") && code.split_whitespace().nth(1) != Some(sub)
+        };
+        // code blocks: their fences out, and their lines running another subcommand
+        let text: String = section_of(sub)
+            .unwrap()
+            .replace("```", "")
+            .lines()
+            .filter(|l| !other(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let own: String = text
+            .split('`')
+            .enumerate()
+            .filter(|(i, code)| i % 2 == 0 || !other(code))
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let missing: Vec<String> = flags(&own).difference(&listed).cloned().collect();
+        assert!(
+            missing.is_empty(),
+            "docs/command-line.md's remnant {sub} section documents {missing:?}, which `remnant {sub} --help` \
+             does not list"
+        );
+    }
+}
+
+/// The `--flag` words of a text (not `--help`, `--version`, nor a `---` rule).
+fn flags(text: &str) -> std::collections::BTreeSet<String> {
+    text.match_indices("--")
+        .filter(|(i, _)| *i == 0 || !text[..*i].ends_with('-'))
+        .map(|(i, _)| {
+            let name: String = text[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                .collect();
+            name.trim_end_matches('-').to_string()
+        })
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_lowercase()))
+        .map(|n| format!("--{n}"))
+        .filter(|f| f != "--help" && f != "--version")
+        .collect()
 }

@@ -54,106 +54,114 @@ pub fn show(
     cmds
 }
 
+/// One entry of the File menu. The menu is built from [`FILE_MENU`], in its order, so a
+/// test can go through every item and the list cannot drift from the menu.
+#[derive(Clone, Copy)]
+pub enum FileEntry {
+    /// A button: its label, whether it needs an open scan, and the command it sends.
+    Item(&'static str, bool, fn() -> AppCommand),
+    /// The "Recent" submenu: one item per recently opened file, or "(none yet)".
+    Recent,
+    /// The [`IMPORT_MASK`] submenu: one item per layer, its name and "..." ("Liver...").
+    ImportMask,
+    Separator,
+    /// [`QUIT`]: closes the window (through the close confirmation).
+    Quit,
+}
+
+pub const RECENT: &str = "Recent";
+pub const IMPORT_MASK: &str = "Import mask as layer";
+pub const QUIT: &str = "Quit";
+
+/// The File menu, top to bottom.
+pub const FILE_MENU: &[FileEntry] = &[
+    FileEntry::Item("Open scan...", false, || {
+        AppCommand::AskFile(Purpose::OpenScan)
+    }),
+    FileEntry::Item("Open DICOM folder...", false, || AppCommand::AskDicomFolder),
+    // the sample is written to the cache folder when clicked (the command is made then)
+    FileEntry::Item("Open bundled sample", false, super::open_bundled_sample),
+    FileEntry::Item("Open sample exercise", false, super::open_sample_exercise),
+    FileEntry::Recent,
+    FileEntry::Separator,
+    FileEntry::Item("Open case...", false, || {
+        AppCommand::AskFile(Purpose::OpenCase)
+    }),
+    FileEntry::Item("Save case (Ctrl+S)", false, || AppCommand::SaveCase),
+    FileEntry::Item("Save case as...", false, || {
+        AppCommand::AskFile(Purpose::SaveCase)
+    }),
+    FileEntry::Item("Export report PDF...", false, || {
+        AppCommand::AskFile(Purpose::ExportPdf)
+    }),
+    FileEntry::Separator,
+    FileEntry::Item("Open layers...", true, || {
+        AppCommand::AskFile(Purpose::OpenLayers)
+    }),
+    FileEntry::Item("Save label map...", true, || {
+        AppCommand::AskFile(Purpose::SaveLabels)
+    }),
+    FileEntry::Item("Export DICOM SEG...", true, || {
+        AppCommand::AskFile(Purpose::ExportSeg)
+    }),
+    FileEntry::Item("Import DICOM SEG...", true, || {
+        AppCommand::AskFile(Purpose::ImportSeg)
+    }),
+    FileEntry::ImportMask,
+    FileEntry::Separator,
+    FileEntry::Quit,
+];
+
+/// The label of the Import mask submenu's item for `layer` ("Liver...").
+pub fn import_mask_label(layer: Layer) -> String {
+    format!("{}...", layer.name())
+}
+
 fn file_menu(ui: &mut egui::Ui, has_scan: bool, recent: &[PathBuf], cmds: &mut Vec<AppCommand>) {
-    let mut sample: Option<fn() -> AppCommand> = None;
-    let mut item = |ui: &mut egui::Ui, enabled: bool, text: &str, cmd: AppCommand| {
+    let mut item = |ui: &mut egui::Ui, enabled: bool, text: &str, cmd: &dyn Fn() -> AppCommand| {
         if ui
             .add_enabled(enabled, egui::Button::new(text))
             .on_disabled_hover_text("Open a scan first")
             .clicked()
         {
-            cmds.push(cmd);
+            cmds.push(cmd());
             ui.close();
         }
     };
-    item(
-        ui,
-        true,
-        "Open scan...",
-        AppCommand::AskFile(Purpose::OpenScan),
-    );
-    item(ui, true, "Open DICOM folder...", AppCommand::AskDicomFolder);
-    // the sample is written to the cache folder when clicked, not on every frame
-    if ui.button("Open bundled sample").clicked() {
-        sample = Some(super::open_bundled_sample as fn() -> AppCommand);
-        ui.close();
-    }
-    if ui.button("Open sample exercise").clicked() {
-        sample = Some(super::open_sample_exercise);
-        ui.close();
-    }
-    ui.menu_button("Recent", |ui| {
-        if recent.is_empty() {
-            ui.label("(none yet)");
+    for entry in FILE_MENU {
+        match *entry {
+            FileEntry::Item(label, needs_scan, cmd) => {
+                item(ui, has_scan || !needs_scan, label, &cmd)
+            }
+            FileEntry::Recent => {
+                ui.menu_button(RECENT, |ui| {
+                    if recent.is_empty() {
+                        ui.label("(none yet)");
+                    }
+                    for p in recent {
+                        item(ui, true, &p.display().to_string(), &|| {
+                            AppCommand::Open(p.clone())
+                        });
+                    }
+                });
+            }
+            FileEntry::ImportMask => {
+                ui.menu_button(IMPORT_MASK, |ui| {
+                    for layer in Layer::ALL {
+                        item(ui, has_scan, &import_mask_label(layer), &|| {
+                            AppCommand::AskFile(Purpose::ImportMask(layer))
+                        });
+                    }
+                });
+            }
+            FileEntry::Separator => {
+                ui.separator();
+            }
+            FileEntry::Quit => {
+                if ui.button(QUIT).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
         }
-        for p in recent {
-            item(
-                ui,
-                true,
-                &p.display().to_string(),
-                AppCommand::Open(p.clone()),
-            );
-        }
-    });
-    ui.separator();
-    item(
-        ui,
-        true,
-        "Open case...",
-        AppCommand::AskFile(Purpose::OpenCase),
-    );
-    item(ui, true, "Save case (Ctrl+S)", AppCommand::SaveCase);
-    item(
-        ui,
-        true,
-        "Save case as...",
-        AppCommand::AskFile(Purpose::SaveCase),
-    );
-    item(
-        ui,
-        true,
-        "Export report PDF...",
-        AppCommand::AskFile(Purpose::ExportPdf),
-    );
-    ui.separator();
-    item(
-        ui,
-        has_scan,
-        "Open layers...",
-        AppCommand::AskFile(Purpose::OpenLayers),
-    );
-    item(
-        ui,
-        has_scan,
-        "Save label map...",
-        AppCommand::AskFile(Purpose::SaveLabels),
-    );
-    item(
-        ui,
-        has_scan,
-        "Export DICOM SEG...",
-        AppCommand::AskFile(Purpose::ExportSeg),
-    );
-    item(
-        ui,
-        has_scan,
-        "Import DICOM SEG...",
-        AppCommand::AskFile(Purpose::ImportSeg),
-    );
-    ui.menu_button("Import mask as layer", |ui| {
-        for layer in Layer::ALL {
-            let text = format!("{}...", layer.name());
-            item(
-                ui,
-                has_scan,
-                &text,
-                AppCommand::AskFile(Purpose::ImportMask(layer)),
-            );
-        }
-    });
-    ui.separator();
-    if ui.button("Quit").clicked() {
-        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
     }
-    cmds.extend(sample.map(|make| make()));
 }

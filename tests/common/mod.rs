@@ -3,6 +3,8 @@
 //! tools (`tools`: skip or fail when one is missing).
 #![allow(dead_code)]
 
+// (also included by report_fixtures and dicom_common, for tests that do not use common)
+#[allow(clippy::duplicate_mod)]
 pub mod tools;
 pub mod ui;
 

@@ -3,6 +3,8 @@
 //! loaded volume with the expectation the script wrote.
 #![allow(dead_code)]
 
+// (the same file as common::tools: one decision for every test binary)
+#[allow(clippy::duplicate_mod)]
 #[path = "../common/tools.rs"]
 pub mod tools;
 

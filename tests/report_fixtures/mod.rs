@@ -1,6 +1,8 @@
 //! Shared test fixtures.
 #![allow(dead_code)]
 
+// (the same file as common::tools: one decision for every test binary)
+#[allow(clippy::duplicate_mod)]
 #[path = "../common/tools.rs"]
 pub mod tools;
 

@@ -79,6 +79,7 @@ fn decode(
     .map_err(|e| DicomError::Pixels(format!("cannot read the file: {e}")))?;
     let ts = obj.meta().transfer_syntax().to_string();
     check_before_decoding(&obj, h, rows, cols)?;
+    check_codestream_size(&obj, &ts, h.frame, rows, cols)?;
     let decoded = no_panic("cannot decode the pixel data", || {
         obj.decode_pixel_data_frame(h.frame)
     })?
@@ -114,6 +115,97 @@ fn decode(
         clamped,
         zero_slope,
     })
+}
+
+/// Reads a codestream's (width, height) from its header.
+type CodestreamSize = fn(&[u8]) -> Option<(u32, u32)>;
+
+/// A JPEG-family frame (JPEG, JPEG-LS, JPEG 2000) must be as large as Rows x Columns
+/// say: the decoders size their output from the attributes and zero-fill what the
+/// codestream does not cover, so a damaged Rows (32 -> 143) would otherwise load as an
+/// image padded with invented rows. The size is read from the codestream's own header.
+fn check_codestream_size(
+    obj: &InMemDicomObject,
+    ts: &str,
+    frame: u32,
+    rows: u32,
+    cols: u32,
+) -> Result<(), DicomError> {
+    let ts = ts.trim_end_matches(['\0', ' ']);
+    // JPEG (1.2.840.10008.1.2.4.50-.70), JPEG-LS (.80, .81), JPEG 2000 (.90-.93) and
+    // High-Throughput JPEG 2000 (.201-.203)
+    let Some(n) = ts
+        .strip_prefix("1.2.840.10008.1.2.4.")
+        .and_then(|n| n.parse::<u32>().ok())
+    else {
+        return Ok(());
+    };
+    let (kind, size): (&str, CodestreamSize) = match n {
+        50..=70 | 80 | 81 => ("JPEG", jpeg_size),
+        90..=93 | 201..=203 => ("JPEG 2000", j2k_size),
+        _ => return Ok(()),
+    };
+    let Some(fragments) = obj.get(tags::PIXEL_DATA).and_then(|e| e.fragments()) else {
+        return Ok(());
+    };
+    let frames = attrs::int(obj, tags::NUMBER_OF_FRAMES).unwrap_or(1);
+    // the frame's first fragment holds its header: one frame, or one fragment a frame
+    let first = match (frames, usize::try_from(frame)) {
+        (1, _) => fragments.first(),
+        (n, Ok(f)) if usize::try_from(n) == Ok(fragments.len()) => fragments.get(f),
+        _ => None,
+    };
+    match first.and_then(|f| size(f)) {
+        Some((w, h)) if (w, h) != (cols, rows) => Err(DicomError::Pixels(format!(
+            "the {kind} image is {w} x {h}, but Columns x Rows (0028,0011 / 0028,0010) \
+             say {cols} x {rows}: damaged"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The image size in a JPEG 2000 codestream's SIZ marker segment (Xsiz - XOsiz,
+/// Ysiz - YOsiz; ISO/IEC 15444-1 A.5.1), if `data` starts with SOC + SIZ.
+fn j2k_size(data: &[u8]) -> Option<(u32, u32)> {
+    let siz = data.strip_prefix(&[0xFF, 0x4F, 0xFF, 0x51])?;
+    // Lsiz (2), Rsiz (2), then Xsiz, Ysiz, XOsiz, YOsiz (4 each, big-endian)
+    let at = |i: usize| {
+        siz.get(4 + 4 * i..8 + 4 * i)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    Some((at(0)?.checked_sub(at(2)?)?, at(1)?.checked_sub(at(3)?)?))
+}
+
+/// The image size in a JPEG or JPEG-LS stream's start-of-frame segment (X, Y; ITU-T
+/// T.81 B.2.2, T.87 C.2.2), found by walking the marker segments from SOI.
+fn jpeg_size(data: &[u8]) -> Option<(u32, u32)> {
+    let mut at = 2;
+    if data.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    loop {
+        let (&ff, &marker) = (data.get(at)?, data.get(at + 1)?);
+        if ff != 0xFF {
+            return None;
+        }
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([*data.get(at + 2)?, *data.get(at + 3)?]));
+        // SOF0-SOF15 but DHT (C4), JPG (C8) and DAC (CC); SOF55 (F7) for JPEG-LS
+        if matches!(marker, 0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC)) || marker == 0xF7
+        {
+            // Lf (2), P (1), Y (2), X (2)
+            let y = u16::from_be_bytes([*data.get(at + 5)?, *data.get(at + 6)?]);
+            let x = u16::from_be_bytes([*data.get(at + 7)?, *data.get(at + 8)?]);
+            return Some((u32::from(x), u32::from(y)));
+        }
+        if marker == 0xDA {
+            return None; // scan data before any frame header
+        }
+        at += 2 + len;
+    }
 }
 
 /// Slope (0 taken as 1), intercept, and whether the slope was 0: the frame's
@@ -404,6 +496,29 @@ mod tests {
         let mut out = [0i16; 1];
         let c = to_hu(&data, fmt(16, false), 1.0, 0.0, &mut out).unwrap();
         assert_eq!((out, c), ([i16::MAX], 1));
+    }
+
+    #[test]
+    fn j2k_size_reads_the_siz_marker() {
+        let mut cs = vec![0xFF, 0x4F, 0xFF, 0x51, 0, 41, 0, 0];
+        for v in [40u32 + 3, 32 + 5, 3, 5] {
+            cs.extend(v.to_be_bytes());
+        }
+        assert_eq!(j2k_size(&cs), Some((40, 32)));
+        assert_eq!(j2k_size(&cs[..20]), None);
+        assert_eq!(j2k_size(&[0xFF, 0xD8, 0xFF, 0xC3]), None);
+    }
+
+    #[test]
+    fn jpeg_size_reads_the_frame_header() {
+        // SOI, an APP0 of 4 bytes, then SOF3 (lossless): Lf, P = 16, Y = 32, X = 40
+        let mut s = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2];
+        s.extend([0xFF, 0xC3, 0, 11, 16, 0, 32, 0, 40, 1, 1, 0x11, 0]);
+        assert_eq!(jpeg_size(&s), Some((40, 32)));
+        s[2 + 6 + 1] = 0xF7; // SOF55: JPEG-LS
+        assert_eq!(jpeg_size(&s), Some((40, 32)));
+        assert_eq!(jpeg_size(&s[..12]), None);
+        assert_eq!(jpeg_size(&[0xFF, 0x4F, 0xFF, 0x51]), None);
     }
 
     #[test]
