@@ -15,10 +15,11 @@ use crate::measure::Ruler;
 use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
-use crate::segmentation::tools::{Axis, PaintMode};
+use crate::segmentation::tools::Axis;
 use crate::snapshot::Snapshot;
 use crate::volumetry::{Counts, PlanInputs};
 use crate::workspace::tracing::RegionOp;
+pub use crate::workspace::tracing::ScriptedStroke;
 use std::path::{Path, PathBuf};
 
 /// Actions of the Tools tab on the tracing session (`workspace::tracing`).
@@ -34,17 +35,6 @@ pub enum TraceAction {
     Region(RegionOp),
     ClearSeeds,
     RemoveReference,
-}
-
-/// A brush stroke given as numbers (the headless session, scripts): sphere stamps of
-/// `radius_mm` along a polyline in voxel coordinates, on `layer`, with no paint rules
-/// (the stroke is written where it is given). One undo step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScriptedStroke {
-    pub layer: Layer,
-    pub points: Vec<[f64; 3]>,
-    pub radius_mm: f64,
-    pub mode: PaintMode,
 }
 
 /// One action on the open case.

@@ -41,6 +41,17 @@ use crate::segmentation::tools::score::Score;
 use crate::segmentation::tools::{Axis, Edit, EditCtx, Grid, PaintMode, PaintRules, UndoStack};
 use crate::study::Study;
 
+/// A brush stroke given as numbers (the headless session, scripts): sphere stamps of
+/// `radius_mm` along a polyline in voxel coordinates, on `layer`, with no paint rules
+/// (the stroke is written where it is given). One undo step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptedStroke {
+    pub layer: Layer,
+    pub points: Vec<[f64; 3]>,
+    pub radius_mm: f64,
+    pub mode: PaintMode,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
     /// Clicks move the crosshair.
@@ -320,11 +331,7 @@ impl Editor {
     /// A brush stroke given as numbers (`remnant session`): sphere stamps along the
     /// polyline on the stroke's layer, no paint rules; one undo step. Returns the
     /// number of voxels changed.
-    pub fn scripted_stroke(
-        &mut self,
-        study: &mut Study,
-        s: &crate::workspace::command::ScriptedStroke,
-    ) -> usize {
+    pub fn scripted_stroke(&mut self, study: &mut Study, s: &ScriptedStroke) -> usize {
         let grid = Grid::of(&study.ct.geometry);
         let ctx = EditCtx::new(&grid, study.ct.as_slice(), s.layer, PaintRules::default());
         let e = paint_stroke(
