@@ -530,7 +530,7 @@ impl Workspace {
         let kind = kind.unwrap_or_else(|| crate::report::ReportKind::for_report(&self.report));
         let pdf = crate::report::render_report_pdf(&self.report, &images, kind)
             .map_err(|e| file_error(path, e))?;
-        crate::fsutil::atomic_write(path, &pdf).map_err(|e| file_error(path, e))?;
+        crate::fsutil::atomic_write(path, &pdf)?;
         Ok(format!("report exported to {}", path.display()))
     }
 
