@@ -454,21 +454,19 @@ fn decision_card(ui: &mut egui::Ui, c: &DecisionCard, plan_date: Option<&str>) {
                     .strong()
                     .size(15.0),
             );
-            // two figures a row, so the card never widens the panel
+            // one figure a row (label, value), so the card never widens the panel
             egui::Grid::new("card-figures")
-                .num_columns(4)
-                .spacing([10.0, 2.0])
+                .num_columns(2)
+                .spacing([10.0, 1.0])
                 .show(ui, |ui| {
-                    for (k, f) in c.figures.iter().enumerate() {
+                    for f in &c.figures {
                         ui.small(f.label);
                         if f.known {
                             ui.strong(&f.value);
                         } else {
                             ui.weak(&f.value);
                         }
-                        if k % 2 == 1 {
-                            ui.end_row();
-                        }
+                        ui.end_row();
                     }
                 });
             for a in &c.alerts {

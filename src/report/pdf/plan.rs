@@ -14,12 +14,7 @@ pub(super) const TITLE: &str = "Pre-operative liver plan";
 /// Verdict, the four figures, alerts and next step, framed by rules.
 pub(super) fn card(doc: &mut Doc, f: &LiverFigures) {
     flow::heading(doc, "Decision", 90.0);
-    let date = f
-        .plan_date
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .unwrap_or("date not recorded");
+    let date = super::sections::plan_date(f);
     flow::paragraph(
         doc,
         LEFT,

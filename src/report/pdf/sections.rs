@@ -171,16 +171,20 @@ pub(super) fn liver_plan(doc: &mut Doc, f: &LiverFigures) {
     plan_rows(doc, f, false);
 }
 
+/// The plan's date as entered, or "date not recorded".
+pub(super) fn plan_date(f: &LiverFigures) -> &str {
+    f.plan_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("date not recorded")
+}
+
 /// The liver figures as rows, then every sentence but the verdict; `full`: with the
 /// "pre-operative plan" and verdict rows (the operative report has no card).
 fn plan_rows(doc: &mut Doc, f: &LiverFigures, full: bool) {
     doc.y -= 3.0;
-    let date = f
-        .plan_date
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .unwrap_or("date not recorded");
+    let date = plan_date(f);
     if full {
         flow::key_value_styled(
             doc,
