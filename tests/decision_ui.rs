@@ -207,7 +207,7 @@ fn a_post_pve_scan_loaded_in_the_panel_is_kept_with_the_planning() {
 
 #[test]
 fn the_plan_tab_opens_with_the_decision_card() {
-    let mut h = harness(phantom_app());
+    let h = harness(phantom_app());
     // the card: its verdict once (not repeated in the sentences below), the four
     // figures, the next step; without height and weight the sFLR says what is missing
     h.get_by_label("Decision");

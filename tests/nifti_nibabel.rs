@@ -3,6 +3,9 @@
 //! the voxel values nibabel gives (scaled, rounded to the CT's whole HU); every file it
 //! does not open (4-D series, CIFTI) is refused with a message naming why.
 
+// index loops over the 3 x 4 affine read better than iterator chains
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use remnant::task::Task;
