@@ -183,17 +183,8 @@ pub fn pointer_commands(
                 .unwrap_or([v[0] as f64, v[1] as f64, v[2] as f64])
         };
         match (input.primary, input.clicked) {
-            (Some((v, true)), _) => {
-                out.push(Command::Press {
-                    axis,
-                    slice: v[axes.normal],
-                    at: at(v),
-                });
-                ptr.pressed = true;
-                ptr.pressed_on = Some(*p);
-            }
-            // a quick click (press and release within one frame) is a press here
-            (None, Some(v)) if !ptr.pressed => {
+            // a press; a quick click (press and release within one frame) is one too
+            (Some((v, true)), _) | (None, Some(v)) if input.primary.is_some() || !ptr.pressed => {
                 out.push(Command::Press {
                     axis,
                     slice: v[axes.normal],
