@@ -368,6 +368,29 @@ def make(out, case, syntax):
         s.ellipsoid(centre, semi)
         s.write(out, syntax)
         shape_facts(prefix, s, semi)
+    elif case in ("uneven-balls", "uneven-liver"):
+        # Sharp-edged objects (60 HU in -1000 HU air, outlined at -300 HU, as the
+        # issue's head CT was measured) on the uneven slices: tumour-sized balls
+        # of 20, 25 and 30 mm across the 1.08 mm step, across the two 7 mm steps
+        # and on the 4 mm slices after the odd step (where every grid slice
+        # straddles two slabs); or one liver-sized ellipsoid across all of them.
+        big = case == "uneven-liver"
+        s = Series("axial", slices=len(UNEVEN), cols=280 if big else 160, rows=200 if big else 50)
+        s.offsets = UNEVEN
+        s.hu[:] = -1000
+        if big:
+            objects = [("liver", 98.0, 80.0, 75.0, np.array([90.0, 70.0, 55.0]))]
+        else:
+            objects = [("ball 20 mm", 18.0, 20.0, 49.0, np.full(3, 10.0)),
+                       ("ball 25 mm", 55.0, 20.0, 88.0, np.full(3, 12.5)),
+                       ("ball 30 mm", 92.0, 20.0, 120.0, np.full(3, 15.0))]
+        for _, x, y, z, semi in objects:
+            centre = s.position(0) + z * s.n + x * s.r + y * s.c
+            for k in range(s.slices):
+                rho2 = (((s.world(k) - centre) / semi) ** 2).sum(axis=2)
+                s.hu[k][rho2 <= 1.0] = 60
+        s.write(out, syntax)
+        objects_facts(prefix, s, objects, -300)
     elif case in ("enhanced-ct", "enhanced-mr"):
         s = Series("oblique", cols=48, rows=40, slices=14)
         mr = case == "enhanced-mr"
@@ -442,6 +465,24 @@ def shape_facts(prefix, s, semi):
     with open(prefix + ".shape.json", "w") as f:
         json.dump({"threshold": -500, "analytic_mm3": 4.0 / 3.0 * math.pi * float(np.prod(semi)),
                    "slab_sum_mm3": slab, "first_mm": d[0], "last_mm": d[-1]}, f)
+
+
+def objects_facts(prefix, s, objects, threshold):
+    """Each object's slab sum (see shape_facts) over its own columns, in mm3."""
+    d = [float(np.dot(s.position(k) - s.position(0), s.n)) for k in range(s.slices)]
+    facts = []
+    for name, x, _, _, semi in objects:
+        lo = max(0, int((x - semi[0]) / COL_SPACING) - 3)
+        hi = min(s.cols, int((x + semi[0]) / COL_SPACING) + 4)
+        slab = 0.0
+        for k in range(s.slices):
+            before = d[k] - d[k - 1] if k > 0 else d[1] - d[0]
+            after = d[k + 1] - d[k] if k + 1 < s.slices else d[k] - d[k - 1]
+            area = float((s.hu[k][:, lo:hi] >= threshold).sum()) * ROW_SPACING * COL_SPACING
+            slab += area * (before + after) / 2.0
+        facts.append({"name": name, "cols": [lo, hi], "slab_sum_mm3": slab})
+    with open(prefix + ".objects.json", "w") as f:
+        json.dump({"threshold": threshold, "objects": facts}, f)
 
 
 def write_enhanced(s, path, mr, syntax="explicit"):

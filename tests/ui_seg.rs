@@ -4,6 +4,7 @@
 //! undo step and names the segments it used.
 
 mod common;
+use common::ui::settle;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -37,24 +38,24 @@ fn count(h: &Harness<'static, RemnantApp>, layer: Layer) -> usize {
 fn export_and_import_dicom_seg_from_the_file_menu() {
     let mut h = harness();
     h.get_by_label("File").click();
-    h.run();
+    settle(&mut h);
     h.get_by_label("Export DICOM SEG...");
     h.get_by_label("Import DICOM SEG...");
     h.key_press(egui::Key::Escape);
-    h.run();
+    settle(&mut h);
 
     h.state_mut().apply(AppCommand::FileChosen(
         Purpose::ImportMask(Layer::Liver),
         sample("liver.nii.gz"),
     ));
-    h.run();
+    settle(&mut h);
     assert_eq!(count(&h, Layer::Liver), 38_634);
 
     let dir = tempfile::tempdir().unwrap();
     let seg = dir.path().join("liver-seg.dcm");
     h.state_mut()
         .apply(AppCommand::FileChosen(Purpose::ExportSeg, seg.clone()));
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().error, None);
     let notice = h.state().notice.clone().unwrap_or_default();
     assert!(notice.starts_with("DICOM SEG saved to"), "{notice}");
@@ -67,7 +68,7 @@ fn export_and_import_dicom_seg_from_the_file_menu() {
     study.touch();
     h.state_mut()
         .apply(AppCommand::FileChosen(Purpose::ImportSeg, seg.clone()));
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().error, None);
     let notice = h.state().notice.clone().unwrap_or_default();
     assert!(
@@ -81,7 +82,7 @@ fn export_and_import_dicom_seg_from_the_file_menu() {
     assert_eq!(count(&h, Layer::Liver), 38_634);
     // one undo step
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run();
+    settle(&mut h);
     assert_eq!(count(&h, Layer::Liver), 0);
 
     // a file that is not a SEG: a message naming it, the layers untouched
@@ -89,7 +90,7 @@ fn export_and_import_dicom_seg_from_the_file_menu() {
         Purpose::ImportSeg,
         sample("liver.nii.gz"),
     ));
-    h.run();
+    settle(&mut h);
     let err = h.state().error.clone().unwrap_or_default();
     assert!(err.contains("not a readable DICOM file"), "{err}");
     assert_eq!(count(&h, Layer::Liver), 0);

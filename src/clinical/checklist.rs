@@ -67,21 +67,8 @@ fn entered(v: Option<bool>) -> CheckStatus {
     }
 }
 
-/// The checklist of a plan. `pci_total` is the case's PCI when any region is scored.
-pub fn checklist(
-    inp: &ChecklistInputs,
-    a: &Assessment,
-    margins: &[TumourMargin],
-    pci_total: Option<u32>,
-) -> Vec<CheckLine> {
-    let line = |system: &str, criterion: &str, status, origin: &str, detail: String| CheckLine {
-        system: system.into(),
-        criterion: criterion.into(),
-        status,
-        origin: origin.into(),
-        detail,
-    };
-    let any_left = margins.iter().any(|m| m.placement != Placement::Resected);
+/// OncoSurge "all metastases resectable with margins > 1 cm", from the plan.
+fn margin_check(margins: &[TumourMargin], any_left: bool) -> (CheckStatus, String) {
     let (min_margin, resolution) = margins
         .iter()
         .filter_map(|m| m.margin_mm.map(|d| (d, m.resolution_mm)))
@@ -92,7 +79,7 @@ pub fn checklist(
             fmt_mm(min_margin, resolution)
         )
     };
-    let (margin_status, margin_detail) = if margins.is_empty() {
+    if margins.is_empty() {
         (CheckStatus::Unknown, "no tumour traced".to_string())
     } else if any_left {
         (
@@ -113,7 +100,64 @@ pub fn checklist(
             CheckStatus::Met,
             "every margin more than the distance searched".into(),
         )
+    }
+}
+
+/// JSCCR (4)'s detail when the case scores peritoneal disease.
+fn extrahepatic_detail(pci_total: Option<u32>, tumours: usize) -> String {
+    match pci_total {
+        Some(p) if p > 0 => {
+            let mut d = format!(
+                "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease, classically a contraindication to curative resection of the liver metastases (and liver metastases to CRS-HIPEC); by a 2008 consensus concomitant liver metastases are resected only when confined to three or fewer well-resectable lesions (both as quoted by Akgül et al., World J Gastroenterol 2014); combined CRS-HIPEC with liver resection is an option only for selected patients (Dagenborg et al., Ann Surg 2024)"
+            );
+            if tumours > 3 {
+                d.push_str(&format!(
+                    "; this plan has {} traced liver tumours, more than three",
+                    tumours
+                ));
+            }
+            d
+        }
+        _ => String::new(),
+    }
+}
+
+/// JSCCR (5): Remnant measures volume, never function.
+fn function_check(a: &Assessment, basis: &str) -> (CheckStatus, String) {
+    match a.verdict.decision {
+        Decision::Adequate | Decision::Borderline => (
+            CheckStatus::Unknown,
+            format!(
+                "not judged: Remnant measures the remnant's volume, not its function (volume is not function); remnant volume {} ({basis})",
+                a.verdict.decision.word()
+            ),
+        ),
+        Decision::Insufficient => (
+            CheckStatus::NotMet,
+            format!(
+                "judged by volume alone: remnant volume insufficient ({basis}); function not measured"
+            ),
+        ),
+        Decision::NoVerdict => (CheckStatus::Unknown, "no verdict yet".into()),
+    }
+}
+
+/// The checklist of a plan. `pci_total` is the case's PCI when any region is scored.
+pub fn checklist(
+    inp: &ChecklistInputs,
+    a: &Assessment,
+    margins: &[TumourMargin],
+    pci_total: Option<u32>,
+) -> Vec<CheckLine> {
+    let line = |system: &str, criterion: &str, status, origin: &str, detail: String| CheckLine {
+        system: system.into(),
+        criterion: criterion.into(),
+        status,
+        origin: origin.into(),
+        detail,
     };
+    let any_left = margins.iter().any(|m| m.placement != Placement::Resected);
+    let (margin_status, margin_detail) = margin_check(margins, any_left);
     let judged = a
         .verdict
         .judged_percent
@@ -137,37 +181,8 @@ pub fn checklist(
             format!("all {} traced tumours inside the resection", margins.len()),
         )
     };
-    let extra_detail = match pci_total {
-        Some(p) if p > 0 => {
-            let mut d = format!(
-                "peritoneal disease recorded in this case (PCI {p}): extrahepatic disease, classically a contraindication to curative resection of the liver metastases (and liver metastases to CRS-HIPEC); by a 2008 consensus concomitant liver metastases are resected only when confined to three or fewer well-resectable lesions (both as quoted by Akgül et al., World J Gastroenterol 2014); combined CRS-HIPEC with liver resection is an option only for selected patients (Dagenborg et al., Ann Surg 2024)"
-            );
-            if margins.len() > 3 {
-                d.push_str(&format!(
-                    "; this plan has {} traced liver tumours, more than three",
-                    margins.len()
-                ));
-            }
-            d
-        }
-        _ => String::new(),
-    };
-    let (fn_status, fn_detail) = match a.verdict.decision {
-        Decision::Adequate | Decision::Borderline => (
-            CheckStatus::Unknown,
-            format!(
-                "not judged: Remnant measures the remnant's volume, not its function (volume is not function); remnant volume {} ({basis})",
-                a.verdict.decision.word()
-            ),
-        ),
-        Decision::Insufficient => (
-            CheckStatus::NotMet,
-            format!(
-                "judged by volume alone: remnant volume insufficient ({basis}); function not measured"
-            ),
-        ),
-        Decision::NoVerdict => (CheckStatus::Unknown, "no verdict yet".into()),
-    };
+    let extra_detail = extrahepatic_detail(pci_total, margins.len());
+    let (fn_status, fn_detail) = function_check(a, &basis);
     vec![
         line(
             "OncoSurge",

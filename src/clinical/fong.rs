@@ -116,6 +116,19 @@ pub fn fong(inp: &FongInputs, traced: Option<TracedTumours>) -> Fong {
     ];
     let score = criteria.iter().filter(|c| c.value == Some(true)).count() as u8;
     let unknown = criteria.iter().filter(|c| c.value.is_none()).count() as u8;
+    let text = fong_text(&criteria, score, unknown);
+    Fong {
+        criteria,
+        score,
+        unknown,
+        text,
+        source: FONG_SOURCE.into(),
+    }
+}
+
+/// The score's sentence: the score (or its range while criteria are missing),
+/// what it means, each criterion and where it came from, and the source.
+fn fong_text(criteria: &[FongCriterion], score: u8, unknown: u8) -> String {
     let parts: Vec<String> = criteria
         .iter()
         .map(|c| {
@@ -152,14 +165,7 @@ pub fn fong(inp: &FongInputs, traced: Option<TracedTumours>) -> Fong {
             "Fong clinical risk score at least {score} / 5, at most {hi} ({unknown} criteria not entered){m}"
         )
     };
-    let text = format!("{head}: {} ({FONG_SOURCE})", parts.join("; "));
-    Fong {
-        criteria,
-        score,
-        unknown,
-        text,
-        source: FONG_SOURCE.into(),
-    }
+    format!("{head}: {} ({FONG_SOURCE})", parts.join("; "))
 }
 
 #[cfg(test)]

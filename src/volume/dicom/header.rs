@@ -96,49 +96,7 @@ pub fn from_object(
     transfer_syntax: String,
     sop_class: &str,
 ) -> Result<Vec<ImageHeader>, DicomError> {
-    if sop_class == DICOMDIR_SOP_CLASS {
-        return Err(DicomError::Unusable(
-            "DICOMDIR: a directory index, not an image".into(),
-        ));
-    }
-    if let Some(kind) = non_image_kind(sop_class) {
-        return Err(DicomError::Unusable(format!("not an image: {kind}")));
-    }
-    let (Some(rows), Some(cols)) = (
-        attrs::int(obj, tags::ROWS).filter(|&v| v > 0),
-        attrs::int(obj, tags::COLUMNS).filter(|&v| v > 0),
-    ) else {
-        return Err(DicomError::Unusable(format!(
-            "no pixel data: {}",
-            sop_class_name(sop_class)
-        )));
-    };
-    if rows.saturating_mul(cols) > MAX_PIXELS_PER_IMAGE {
-        return Err(DicomError::Unusable(format!(
-            "bad image size: {cols} x {rows} pixels is more than one slice of a volume can hold"
-        )));
-    }
-    let samples = attrs::int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1);
-    if samples != 1 {
-        return Err(DicomError::Unusable(format!(
-            "colour image: {samples} samples per pixel ({})",
-            sop_class_name(sop_class)
-        )));
-    }
-    match TransferSyntaxRegistry.get(&transfer_syntax) {
-        None => {
-            return Err(DicomError::Unusable(format!(
-                "unknown transfer syntax: {transfer_syntax}"
-            )));
-        }
-        Some(ts) if !ts.can_decode_all() => {
-            return Err(DicomError::Unusable(format!(
-                "unsupported compression: {} ({transfer_syntax})",
-                ts.name()
-            )));
-        }
-        Some(_) => {}
-    }
+    let (rows, cols) = check_image(obj, &transfer_syntax, sop_class)?;
     let frames = frames::frame_geometry(obj, sop_class)?;
     let frames_in_file = frames.len() as u32;
     let series_uid = attrs::text(obj, tags::SERIES_INSTANCE_UID);
@@ -169,30 +127,93 @@ pub fn from_object(
         frame_rescale: None,
         rescale_type: attrs::text(obj, tags::RESCALE_TYPE),
     };
-    let mut out = Vec::with_capacity(frames.len());
-    for (f, g) in frames.into_iter().enumerate() {
-        let mut h = first.clone();
-        h.frame = f as u32;
-        h.position = g.position;
-        h.orientation = g.orientation;
-        h.pixel_spacing = g.pixel_spacing;
-        h.slice_thickness = g.slice_thickness;
-        h.spacing_between_slices = g.spacing_between_slices;
-        h.frame_rescale = g.rescale;
-        if g.rescale_type.is_some() {
-            h.rescale_type = g.rescale_type;
-        }
-        if frames_in_file > 1 {
-            // Frames are told apart by their number within the file.
-            h.instance_number = Some(f as i64 + 1);
-        }
-        out.push(h);
-    }
+    let mut out: Vec<ImageHeader> = frames
+        .into_iter()
+        .enumerate()
+        .map(|(f, g)| frame_header(&first, f, g, frames_in_file))
+        .collect();
     let key = identity::series_key(obj, &out[0]);
     for h in &mut out {
         h.series_key = key.clone();
     }
     Ok(out)
+}
+
+/// Refuse what is not a decodable greyscale image, naming why; its (rows, columns).
+fn check_image(
+    obj: &InMemDicomObject,
+    transfer_syntax: &str,
+    sop_class: &str,
+) -> Result<(i64, i64), DicomError> {
+    if sop_class == DICOMDIR_SOP_CLASS {
+        return Err(DicomError::Unusable(
+            "DICOMDIR: a directory index, not an image".into(),
+        ));
+    }
+    if let Some(kind) = non_image_kind(sop_class) {
+        return Err(DicomError::Unusable(format!("not an image: {kind}")));
+    }
+    let (Some(rows), Some(cols)) = (
+        attrs::int(obj, tags::ROWS).filter(|&v| v > 0),
+        attrs::int(obj, tags::COLUMNS).filter(|&v| v > 0),
+    ) else {
+        return Err(DicomError::Unusable(format!(
+            "no pixel data: {}",
+            sop_class_name(sop_class)
+        )));
+    };
+    if rows.saturating_mul(cols) > MAX_PIXELS_PER_IMAGE {
+        return Err(DicomError::Unusable(format!(
+            "bad image size: {cols} x {rows} pixels is more than one slice of a volume can hold"
+        )));
+    }
+    let samples = attrs::int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1);
+    if samples != 1 {
+        return Err(DicomError::Unusable(format!(
+            "colour image: {samples} samples per pixel ({})",
+            sop_class_name(sop_class)
+        )));
+    }
+    match TransferSyntaxRegistry.get(transfer_syntax) {
+        None => {
+            return Err(DicomError::Unusable(format!(
+                "unknown transfer syntax: {transfer_syntax}"
+            )));
+        }
+        Some(ts) if !ts.can_decode_all() => {
+            return Err(DicomError::Unusable(format!(
+                "unsupported compression: {} ({transfer_syntax})",
+                ts.name()
+            )));
+        }
+        Some(_) => {}
+    }
+    Ok((rows, cols))
+}
+
+/// One frame's header: the file's, with the frame's own geometry and rescale.
+fn frame_header(
+    first: &ImageHeader,
+    f: usize,
+    g: frames::FrameGeometry,
+    frames_in_file: u32,
+) -> ImageHeader {
+    let mut h = first.clone();
+    h.frame = f as u32;
+    h.position = g.position;
+    h.orientation = g.orientation;
+    h.pixel_spacing = g.pixel_spacing;
+    h.slice_thickness = g.slice_thickness;
+    h.spacing_between_slices = g.spacing_between_slices;
+    h.frame_rescale = g.rescale;
+    if g.rescale_type.is_some() {
+        h.rescale_type = g.rescale_type;
+    }
+    if frames_in_file > 1 {
+        // Frames are told apart by their number within the file.
+        h.instance_number = Some(f as i64 + 1);
+    }
+    h
 }
 
 /// DICOM Part 10 files have "DICM" at byte 128 (or at 0 when the preamble was dropped).

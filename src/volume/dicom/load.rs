@@ -16,6 +16,7 @@ use super::progress::Stage;
 use super::refs::{SourceRefs, source_refs};
 use super::scan::{group_series, read_headers};
 use super::series::SeriesSummary;
+use super::spacing;
 use super::stack::{Plane, StackPlan, plan_stack};
 use super::volume_warnings::{conversion_warnings, ignored_files_warning};
 use crate::task::Task;
@@ -193,11 +194,14 @@ fn decode_planes(
     }
     let mut off_grid: Vec<usize> = Vec::new();
     for p in &plan.planes {
-        if let Plane::Blend { lower, upper, .. } = *p {
-            for h in [lower, upper] {
-                if !on_grid.contains_key(&h) && !off_grid.contains(&h) {
-                    off_grid.push(h);
-                }
+        let used: Vec<usize> = match p {
+            Plane::Image(_) => Vec::new(),
+            Plane::Blend { lower, upper, .. } => vec![*lower, *upper],
+            Plane::Mix { parts, .. } => parts.iter().map(|p| p.0).collect(),
+        };
+        for h in used {
+            if !on_grid.contains_key(&h) && !off_grid.contains(&h) {
+                off_grid.push(h);
             }
         }
     }
@@ -228,7 +232,7 @@ fn decode_planes(
         .zip(plan.planes.par_iter())
         .map(|(out, plane)| match *plane {
             Plane::Image(h) => decode(h, out).map(Some),
-            Plane::Blend { .. } => {
+            Plane::Blend { .. } | Plane::Mix { .. } => {
                 stage.tick();
                 Ok(None)
             }
@@ -240,7 +244,7 @@ fn decode_planes(
     blend(
         &mut voxels,
         &extra,
-        plane_len,
+        [cols, rows],
         &plan.planes,
         &on_grid,
         &extra_index,
@@ -260,22 +264,18 @@ fn zeroed(n: usize, dims: [usize; 3]) -> Result<Vec<i16>, DicomError> {
     Ok(v)
 }
 
-/// Blended slices: linear interpolation between the two images around them.
+/// Blended slices: linear interpolation between the two images around a
+/// missing slice (`Blend`), or each voxel from one slab's image (`Mix`).
 fn blend(
     voxels: &mut [i16],
     extra: &[i16],
-    plane_len: usize,
+    [cols, rows]: [usize; 2],
     planes: &[Plane],
     on_grid: &HashMap<usize, usize>,
     extra_index: &HashMap<usize, usize>,
 ) {
+    let plane_len = cols * rows;
     for (k, plane) in planes.iter().enumerate() {
-        let Plane::Blend {
-            lower, upper, t, ..
-        } = *plane
-        else {
-            continue;
-        };
         let src = |h: usize| -> Option<&[i16]> {
             match (on_grid.get(&h), extra_index.get(&h)) {
                 (Some(&g), _) => voxels.get(g * plane_len..(g + 1) * plane_len),
@@ -283,14 +283,35 @@ fn blend(
                 (None, None) => None,
             }
         };
-        let (Some(a), Some(b)) = (src(lower), src(upper)) else {
-            continue;
+        let mixed: Vec<i16> = match plane {
+            Plane::Image(_) => continue,
+            Plane::Blend {
+                lower, upper, t, ..
+            } => {
+                let (Some(a), Some(b)) = (src(*lower), src(*upper)) else {
+                    continue;
+                };
+                a.iter()
+                    .zip(b)
+                    .map(|(&x, &y)| ((1.0 - t) * f64::from(x) + t * f64::from(y)).round() as i16)
+                    .collect()
+            }
+            Plane::Mix { parts, .. } => {
+                let Some(images) = parts
+                    .iter()
+                    .map(|&(h, _)| src(h).map(|s| (h, s)))
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    continue;
+                };
+                (0..plane_len)
+                    .map(|p| {
+                        let h = spacing::pick(parts, spacing::dither(p % cols, p / cols));
+                        images.iter().find(|i| i.0 == h).map_or(0, |i| i.1[p])
+                    })
+                    .collect()
+            }
         };
-        let mixed: Vec<i16> = a
-            .iter()
-            .zip(b)
-            .map(|(&x, &y)| ((1.0 - t) * f64::from(x) + t * f64::from(y)).round() as i16)
-            .collect();
         if let Some(dst) = voxels.get_mut(k * plane_len..(k + 1) * plane_len) {
             dst.copy_from_slice(&mixed);
         }

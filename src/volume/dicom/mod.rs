@@ -11,8 +11,9 @@
 //!   k increases along that normal;
 //! - the slice spacing comes from the positions, not SliceThickness; a missing
 //!   slice (a step that is a whole multiple of the usual one) is filled by
-//!   interpolation with a "gap" warning; other irregular steps are spread evenly
-//!   with a warning saying how far a slice may be off; more than 20 % missing is refused;
+//!   interpolation with a "gap" warning; uneven steps are resampled onto an even
+//!   grid that keeps each image's slab (see `spacing`), with a warning; more than
+//!   20 % missing is refused;
 //! - gantry tilt keeps the true positions on a sheared affine, with a warning;
 //! - images of different sizes, orientations or pixel spacings in one series,
 //!   every position repeated (several volumes in one series) or positions off one
@@ -23,7 +24,7 @@
 //!   to i16 HU; the affine maps (i column, j row, k slice) to RAS+ mm
 //!   (DICOM LPS with x and y negated), `AffineSource::Dicom`.
 //!
-//! Not supported: multi-frame (enhanced) images, colour images, files without
+//! Not supported: colour images, files without
 //! the DICOM Part 10 "DICM" header; they are skipped by the scan with the reason.
 //! Assumes a little-endian host (as every supported desktop is).
 

@@ -82,11 +82,12 @@ pub(crate) fn source_refs(headers: &[ImageHeader], planes: &[Plane]) -> SourceRe
     };
     let slices = planes
         .iter()
-        .map(|p| match *p {
-            Plane::Image(h) => image(h).into_iter().collect(),
+        .map(|p| match p {
+            Plane::Image(h) => image(*h).into_iter().collect(),
             Plane::Blend { lower, upper, .. } => {
-                image(lower).into_iter().chain(image(upper)).collect()
+                image(*lower).into_iter().chain(image(*upper)).collect()
             }
+            Plane::Mix { parts, .. } => parts.iter().filter_map(|&(h, _)| image(h)).collect(),
         })
         .collect();
     SourceRefs {

@@ -6,23 +6,41 @@
 //! - Uneven spacing: the images are resampled onto an even grid along the slice
 //!   normal. Its spacing is the most common step (a step shared by more images
 //!   than any other), or the smallest step when none is more common than the
-//!   rest. Each grid slice is interpolated linearly between the two images
-//!   nearest it (one before, one after); the grid starts at the first image and
-//!   stops at or before the last: nothing is extrapolated. Steps longer than
-//!   1.5 times the spacing are missing slices: warned as gaps, and the grid
-//!   slices inside them are flagged as filled (not refused: a series
+//!   rest; the grid starts at the first image and stops at or before the last.
+//!   Each image stands for its slab: from half-way to the image before it to
+//!   half-way to the image after it (the end images as far out as their one
+//!   neighbour's half step), the model behind a "slab sum" volume. A grid slice
+//!   whose thickness lies inside one slab is that image; one that straddles
+//!   slabs takes each voxel from one of them, in a fixed scattered pattern
+//!   (`dither`), in proportion to the share of the grid slice each slab covers
+//!   (`Sample::Mix`). So every voxel is a measured value, and a structure's
+//!   volume on the grid equals the slab sum of the images, whatever the slab
+//!   thicknesses and whatever threshold outlines it: the pattern averages the
+//!   slab boundaries over the structure's cross-section instead of rounding
+//!   them to the grid (linear interpolation, which this replaced, moved an edge
+//!   by where the threshold lay between the two images' values: tissue above
+//!   -300 HU came out 2 % under the slab sum on a real head CT). Steps longer
+//!   than 1.5 times the spacing are missing slices: warned as gaps, and the
+//!   grid slices inside them are flagged as filled (not refused: a series
 //!   reconstructed at two spacings is not incomplete).
 
 use super::error::DicomError;
 
 /// What fills one grid slice, in terms of the sorted input slices.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Sample {
     /// Input slice `s` itself.
     Input(usize),
-    /// `(1 - t) * slice[lower] + t * slice[lower + 1]`; `filled`: inside a gap
-    /// (missing slices) rather than between two close images.
+    /// `(1 - t) * slice[lower] + t * slice[lower + 1]`: a missing slice of an
+    /// evenly spaced series (`filled`).
     Between { lower: usize, t: f64, filled: bool },
+    /// Uneven spacing, a grid slice across slabs: `(input slice, share)` of
+    /// each slab it covers, in order, the shares summing to 1; each voxel comes
+    /// from one of them (`pick`). `filled`: inside a gap (missing slices).
+    Mix {
+        parts: Vec<(usize, f64)>,
+        filled: bool,
+    },
 }
 
 /// The even grid the sorted slices go onto.
@@ -49,7 +67,12 @@ impl SpacingPlan {
         self.samples
             .iter()
             .enumerate()
-            .filter(|(_, s)| matches!(s, Sample::Between { filled: true, .. }))
+            .filter(|(_, s)| {
+                matches!(
+                    s,
+                    Sample::Between { filled: true, .. } | Sample::Mix { filled: true, .. }
+                )
+            })
             .map(|(k, _)| k)
             .collect()
     }
@@ -63,6 +86,8 @@ const MAX_LISTED: usize = 5;
 const GAP_FACTOR: f64 = 1.5;
 /// A grid slice this close (mm) to an image is that image.
 const ON_IMAGE_MM: f64 = 1e-3;
+/// A slab covering less than this share of a grid slice is left out of it.
+const SLAB_EPS: f64 = 1e-6;
 
 enum Step {
     Regular,
@@ -209,26 +234,10 @@ fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, 
     let n = d.len();
     let span = d[n - 1] - d[0];
     let last = ((span + ON_IMAGE_MM) / step).floor() as usize;
-    let mut samples = Vec::with_capacity(last + 1);
-    let mut s = 0;
-    for k in 0..=last {
-        let x = d[0] + k as f64 * step;
-        while s + 2 < n && d[s + 1] <= x + ON_IMAGE_MM {
-            s += 1;
-        }
-        let (lo, hi) = (d[s], d[s + 1]);
-        samples.push(if (x - lo).abs() <= ON_IMAGE_MM {
-            Sample::Input(s)
-        } else if (hi - x).abs() <= ON_IMAGE_MM {
-            Sample::Input(s + 1)
-        } else {
-            Sample::Between {
-                lower: s,
-                t: ((x - lo) / (hi - lo)).clamp(0.0, 1.0),
-                filled: hi - lo > GAP_FACTOR * step,
-            }
-        });
-    }
+    let edges = slab_edges(d);
+    let samples: Vec<Sample> = (0..=last)
+        .map(|k| grid_slice(d, &edges, d[0] + k as f64 * step, step))
+        .collect();
     let listed: Vec<String> = groups
         .iter()
         .map(|(g, c)| format!("{g:.3} mm x {c}"))
@@ -236,8 +245,10 @@ fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, 
     let left_out = span - last as f64 * step;
     let mut warnings = vec![format!(
         "uneven slice spacing: steps of {} between the images; resampled onto an even grid of \
-         {step:.3} mm ({why}) along the slice normal, {} slices, each interpolated linearly \
-         between its two nearest images{}",
+         {step:.3} mm ({why}) along the slice normal, {} slices; each image stands for the \
+         slab half-way to its neighbours, and a grid slice across two slabs takes its voxels \
+         from each in proportion (a fixed scattered pattern), so volumes keep the images' slab \
+         sum{}",
         listed.join(", "),
         samples.len(),
         if left_out > ON_IMAGE_MM {
@@ -261,14 +272,14 @@ fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, 
             let inside: Vec<usize> = filled
                 .iter()
                 .copied()
-                .filter(|&k| matches!(plan.samples[k], Sample::Between { lower, .. } if lower == i))
+                .filter(|&k| in_step(&plan.samples[k], i))
                 .collect();
             if gaps <= MAX_LISTED {
                 let missing = ((g / step).round() as usize).saturating_sub(1).max(1);
                 warnings.push(format!(
                     "gap: about {missing} slice{} missing between {} and {} ({g:.3} mm apart, \
-                     slice spacing {step:.3} mm); filled by interpolating the two neighbouring \
-                     slices ({})",
+                     slice spacing {step:.3} mm); filled from the two neighbouring slices, each \
+                     up to half-way ({})",
                     if missing == 1 { "" } else { "s" },
                     label(labels, i),
                     label(labels, i + 1),
@@ -293,6 +304,89 @@ fn resample(d: &[f64], steps: &[f64], labels: &[String]) -> Result<SpacingPlan, 
     }
     plan.warnings = warnings;
     Ok(plan)
+}
+
+/// Slab edges of the sorted positions `d` (at least two): image i stands for
+/// `edges[i]..edges[i + 1]`, from half-way to the image before it to half-way
+/// to the image after it; the end images reach as far out as half their one
+/// step (the slab sum's model; tests/make_series.py computes it the same way).
+pub fn slab_edges(d: &[f64]) -> Vec<f64> {
+    let n = d.len();
+    let mut edges = Vec::with_capacity(n + 1);
+    edges.push(d[0] - (d[1] - d[0]) / 2.0);
+    edges.extend(d.windows(2).map(|w| (w[0] + w[1]) / 2.0));
+    edges.push(d[n - 1] + (d[n - 1] - d[n - 2]) / 2.0);
+    edges
+}
+
+/// The grid slice centred at `x` (thickness `step`): the image whose slab holds
+/// all of it, or the share of it each slab covers. Inside a gap (a step over
+/// `GAP_FACTOR` x `step`, away from both images) it is flagged as filled.
+fn grid_slice(d: &[f64], edges: &[f64], x: f64, step: f64) -> Sample {
+    let n = d.len();
+    let lo = (x - step / 2.0).max(edges[0]);
+    let hi = (x + step / 2.0).min(edges[n]);
+    // the first slab whose far edge lies beyond `lo`
+    let first = edges[1..].partition_point(|&e| e <= lo).min(n - 1);
+    let mut parts: Vec<(usize, f64)> = Vec::new();
+    for i in first..n {
+        if edges[i] >= hi {
+            break;
+        }
+        let overlap = edges[i + 1].min(hi) - edges[i].max(lo);
+        if overlap > SLAB_EPS * step {
+            parts.push((i, overlap));
+        }
+    }
+    let total: f64 = parts.iter().map(|p| p.1).sum();
+    if parts.len() <= 1 || total <= 0.0 {
+        return Sample::Input(parts.first().map_or(first, |p| p.0));
+    }
+    for p in &mut parts {
+        p.1 /= total;
+    }
+    let s = d
+        .partition_point(|&p| p <= x + ON_IMAGE_MM)
+        .saturating_sub(1);
+    let filled = s + 1 < n
+        && d[s + 1] - d[s] > GAP_FACTOR * step
+        && x - d[s] > ON_IMAGE_MM
+        && d[s + 1] - x > ON_IMAGE_MM;
+    Sample::Mix { parts, filled }
+}
+
+/// Whether a filled grid slice lies inside the step after input slice `i`.
+fn in_step(sample: &Sample, i: usize) -> bool {
+    match sample {
+        Sample::Between { lower, .. } => *lower == i,
+        Sample::Mix { parts, .. } => {
+            parts.first().is_some_and(|p| p.0 <= i) && parts.last().is_some_and(|p| p.0 > i)
+        }
+        Sample::Input(_) => false,
+    }
+}
+
+/// A voxel's place in the mixing pattern, in [0, 1): the R2 sequence (Roberts,
+/// "The unreasonable effectiveness of quasirandom sequences", 2018) over the
+/// pixel grid, so that any patch of pixels holds each share of a `Mix` as
+/// closely as a patch of its size can, with no visible rows or blocks.
+pub fn dither(col: usize, row: usize) -> f64 {
+    // 1 / g and 1 / g^2, g the plastic number (the R2 sequence's constants)
+    const A1: f64 = 0.754_877_666_246_692_7;
+    const A2: f64 = 0.569_840_290_998_053_3;
+    (0.5 + A1 * col as f64 + A2 * row as f64).fract()
+}
+
+/// Which input slice a voxel at pattern value `u` (from `dither`) takes in a `Mix`.
+pub fn pick(parts: &[(usize, f64)], u: f64) -> usize {
+    let mut acc = 0.0;
+    for &(i, share) in parts {
+        acc += share;
+        if u < acc {
+            return i;
+        }
+    }
+    parts.last().map_or(0, |p| p.0)
 }
 
 fn slice_range(a: usize, b: usize) -> String {
@@ -364,16 +458,24 @@ mod tests {
         assert!((p.step - 4.0).abs() < 1e-9, "{}", p.step);
         // 0, 4, ... 24: never beyond the last image at 27.08
         assert_eq!(p.grid_len(), 7);
-        assert_eq!(p.samples[3], Sample::Input(3));
-        // 16 mm lies between 13.08 and 20.08: t = 2.92 / 7
-        match p.samples[4] {
-            Sample::Between { lower, t, filled } => {
-                assert_eq!(lower, 4);
-                assert!((t - 2.92 / 7.0).abs() < 1e-9);
-                assert!(filled, "7 mm > 1.5 x 4 mm is a gap");
-            }
-            s => panic!("{s:?}"),
-        }
+        // slabs: image 3 (12 mm) from 10 to 12.54, image 4 (13.08) to 16.58,
+        // image 5 (20.08) to 23.58
+        assert_eq!(p.samples[2], Sample::Input(2));
+        let mix = |k: usize| match &p.samples[k] {
+            Sample::Mix { parts, filled } => (parts.clone(), *filled),
+            s => panic!("{k}: {s:?}"),
+        };
+        // 12 mm: 10..14 holds 2.54 mm of image 3's slab and 1.46 of image 4's
+        let (parts, filled) = mix(3);
+        assert_eq!(parts.iter().map(|p| p.0).collect::<Vec<_>>(), [3, 4]);
+        assert!((parts[0].1 - 2.54 / 4.0).abs() < 1e-9, "{parts:?}");
+        assert!(!filled);
+        // 16 mm lies between 13.08 and 20.08 (a gap): 14..18 holds 2.58 mm of
+        // image 4's slab and 1.42 of image 5's
+        let (parts, filled) = mix(4);
+        assert_eq!(parts.iter().map(|p| p.0).collect::<Vec<_>>(), [4, 5]);
+        assert!((parts[1].1 - 1.42 / 4.0).abs() < 1e-9, "{parts:?}");
+        assert!(filled, "7 mm > 1.5 x 4 mm is a gap");
         assert!(
             p.warnings[0].starts_with(
                 "uneven slice spacing: steps of 1.080 mm x 1, 4.000 mm x 3, 7.000 mm x 2"
@@ -413,5 +515,109 @@ mod tests {
     fn mostly_missing_is_refused() {
         let d = [0.0, 1.0, 2.0, 10.0];
         assert!(plan_spacing(&d, &labels(4)).is_err());
+    }
+
+    /// A tiny deterministic generator (xorshift64*), for the sweeps below.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+        }
+        fn range(&mut self, lo: f64, hi: f64) -> f64 {
+            lo + (hi - lo) * self.next()
+        }
+    }
+
+    /// Pixels (0.7 mm) of a slice at height `z` inside a ball (centre `c`, radius `r`).
+    fn ball_slice(c: [f64; 3], r: f64, z: f64) -> Vec<bool> {
+        const N: usize = 64;
+        (0..N * N)
+            .map(|p| {
+                let (x, y) = ((p % N) as f64 * 0.7, (p / N) as f64 * 0.7);
+                (x - c[0]).powi(2) + (y - c[1]).powi(2) + (z - c[2]).powi(2) <= r * r
+            })
+            .collect()
+    }
+
+    /// The ball's volume (in pixel areas x mm) on the grid and as the slab sum.
+    fn grid_and_slab_sum(d: &[f64], c: [f64; 3], r: f64) -> (f64, f64) {
+        let p = plan_spacing(d, &labels(d.len())).unwrap();
+        let slices: Vec<Vec<bool>> = d.iter().map(|&z| ball_slice(c, r, z)).collect();
+        let area = |i: usize| slices[i].iter().filter(|&&x| x).count() as f64;
+        let edges = slab_edges(d);
+        let slab: f64 = (0..d.len())
+            .map(|i| area(i) * (edges[i + 1] - edges[i]))
+            .sum();
+        let grid: f64 = p
+            .samples
+            .iter()
+            .map(|s| match s {
+                Sample::Input(i) => area(*i),
+                Sample::Mix { parts, .. } => (0..64 * 64)
+                    .filter(|&q| slices[pick(parts, dither(q % 64, q / 64))][q])
+                    .count() as f64,
+                Sample::Between { .. } => panic!("uneven spacing never interpolates"),
+            })
+            .sum::<f64>()
+            * p.step;
+        (grid, slab)
+    }
+
+    /// Issue 30 item 8: balls of 2-3 cm across (the size of a tumour, where
+    /// rounding slab edges to the grid cost up to ~6 %) keep the slab sum
+    /// within 1 % on uneven slabs of 0.6-7 mm, wherever they sit.
+    #[test]
+    fn small_balls_keep_the_slab_sum_on_any_slabs() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut worst: f64 = 0.0;
+        for _ in 0..300 {
+            let mut d = vec![0.0];
+            while d.len() < 60 {
+                // runs of one thickness with odd steps between, as exports have
+                let step = rng.range(0.6, 7.0);
+                let run = 1 + (rng.next() * 4.0) as usize;
+                for _ in 0..run {
+                    let last = *d.last().unwrap();
+                    d.push(last + step);
+                }
+            }
+            let top = *d.last().unwrap();
+            let r = rng.range(10.0, 15.0);
+            if top < 2.0 * r + 16.0 {
+                continue;
+            }
+            let c = [
+                rng.range(20.0, 25.0),
+                rng.range(20.0, 25.0),
+                rng.range(r + 8.0, top - r - 8.0),
+            ];
+            let (grid, slab) = grid_and_slab_sum(&d, c, r);
+            worst = worst.max((grid - slab).abs() / slab);
+        }
+        println!("worst {:.3} %", 100.0 * worst);
+        assert!(worst < 0.01, "worst {:.3} %", 100.0 * worst);
+    }
+
+    /// A 42 mm ball across the one odd step of a 5 mm series (every grid slice
+    /// after it straddles two slabs) keeps the slab sum; the grid slices before
+    /// it lie on the images and are those images. (Liver-sized shapes:
+    /// tests/dicom_exports.rs, from DICOM files.)
+    #[test]
+    fn a_ball_across_an_odd_step_keeps_the_slab_sum_and_grid_slices_on_one_slab_are_images() {
+        let mut d: Vec<f64> = (0..20).map(|i| i as f64 * 5.0).collect();
+        d.extend((0..20).map(|i| 96.3 + i as f64 * 5.0));
+        let (grid, slab) = grid_and_slab_sum(&d, [22.0, 22.0, 96.0], 21.0);
+        assert!((grid - slab).abs() / slab < 0.002, "{grid} vs {slab}");
+        let p = plan_spacing(&d, &labels(d.len())).unwrap();
+        // before the odd step the grid lies on the images: each is itself
+        assert!(
+            p.samples[..19]
+                .iter()
+                .enumerate()
+                .all(|(k, s)| *s == Sample::Input(k))
+        );
     }
 }

@@ -15,7 +15,7 @@ use super::vec3::{cross, dot, scale, sub, unit};
 use dicom_dictionary_std::tags;
 
 /// What fills one output slice.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Plane {
     /// The pixels of `headers[i]`.
     Image(usize),
@@ -25,6 +25,12 @@ pub enum Plane {
         lower: usize,
         upper: usize,
         t: f64,
+        filled: bool,
+    },
+    /// Uneven spacing: each voxel from one of `(headers[i], share)`, chosen by
+    /// `spacing::pick(parts, spacing::dither(column, row))`.
+    Mix {
+        parts: Vec<(usize, f64)>,
         filled: bool,
     },
 }
@@ -122,13 +128,17 @@ pub fn plan_stack(headers: &[ImageHeader]) -> Result<StackPlan, DicomError> {
     let planes = spacing
         .samples
         .iter()
-        .map(|sample| match *sample {
-            Sample::Input(s) => Plane::Image(header_of(s)),
+        .map(|sample| match sample {
+            Sample::Input(s) => Plane::Image(header_of(*s)),
             Sample::Between { lower, t, filled } => Plane::Blend {
-                lower: header_of(lower),
+                lower: header_of(*lower),
                 upper: header_of(lower + 1),
-                t,
-                filled,
+                t: *t,
+                filled: *filled,
+            },
+            Sample::Mix { parts, filled } => Plane::Mix {
+                parts: parts.iter().map(|&(s, w)| (header_of(s), w)).collect(),
+                filled: *filled,
             },
         })
         .collect();

@@ -338,63 +338,8 @@ fn parse_v2(r: &Bytes) -> Result<NiftiHeader, NiftiError> {
 
 fn finish(version: u8, le: bool, raw: Raw) -> Result<NiftiHeader, NiftiError> {
     let mut warnings = Vec::new();
-    let ndim = raw.dim[0];
-    if !(1..=7).contains(&ndim) {
-        return Err(NiftiError::BadHeader(format!(
-            "dim[0] (number of dimensions) is {ndim}, must be 1 to 7"
-        )));
-    }
-    let mut dims = [1usize; 3];
-    for a in 0..ndim as usize {
-        let d = raw.dim[a + 1];
-        if d < 1 {
-            return Err(NiftiError::BadHeader(format!(
-                "dimension {} has size {d}; every dimension must be at least 1",
-                a + 1
-            )));
-        }
-        if a < 3 {
-            dims[a] = d as usize;
-        } else if d > 1 {
-            let what = if a == 3 {
-                "time points or volumes"
-            } else {
-                "components"
-            };
-            return Err(NiftiError::Unsupported(format!(
-                "this is a {}-D image ({d} {what} along dimension {}); Remnant opens one 3-D volume. \
-                 Extract the volume you need first (e.g. fslroi or nibabel)",
-                a + 1,
-                a + 1
-            )));
-        }
-    }
-    let voxels = dims
-        .iter()
-        .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
-    let voxels = match voxels {
-        Some(v) if v <= MAX_VOXELS => v,
-        _ => {
-            return Err(NiftiError::TooLarge(format!(
-                "header promises {} x {} x {} voxels, more than the {} Remnant opens",
-                dims[0], dims[1], dims[2], MAX_VOXELS
-            )));
-        }
-    };
-    let datatype = DataType::from_code(raw.datatype).ok_or_else(|| {
-        NiftiError::Unsupported(format!(
-            "voxel data type {} ({}) is not supported; CT and masks must be integer or real scalars",
-            raw.datatype,
-            datatype_name(raw.datatype)
-        ))
-    })?;
-    if voxels * datatype.size() as u64 > MAX_DATA_BYTES {
-        return Err(NiftiError::TooLarge(format!(
-            "header promises {} bytes of voxels, more than the {} GiB Remnant opens",
-            voxels * datatype.size() as u64,
-            MAX_DATA_BYTES >> 30
-        )));
-    }
+    let dims = checked_dims(&raw.dim)?;
+    let datatype = checked_datatype(raw.datatype, dims)?;
     let hdr_size = if version == 1 { 348.0 } else { 540.0 };
     if !raw.vox_offset.is_finite() || raw.vox_offset < hdr_size || raw.vox_offset > 1e9 {
         return Err(NiftiError::BadHeader(format!(
@@ -420,22 +365,8 @@ fn finish(version: u8, le: bool, raw: Raw) -> Result<NiftiHeader, NiftiError> {
         srow: raw.srow,
         xyzt_units: raw.xyzt_units,
     };
-    for a in 0..3 {
-        let p = raw.pixdim[a + 1];
-        if !p.is_finite() || p == 0.0 {
-            return Err(NiftiError::BadGeometry(format!(
-                "voxel spacing pixdim[{}] is {p}; spacing must be a finite non-zero number of mm",
-                a + 1
-            )));
-        }
-        if p < 0.0 {
-            warnings.push(format!(
-                "pixdim[{}] is negative ({p}); its absolute value is used as the spacing",
-                a + 1
-            ));
-        }
-    }
-    let header = NiftiHeader {
+    check_spacing(&raw.pixdim, &mut warnings)?;
+    let mut header = NiftiHeader {
         version,
         little_endian: le,
         dims,
@@ -449,9 +380,7 @@ fn finish(version: u8, le: bool, raw: Raw) -> Result<NiftiHeader, NiftiError> {
         warnings,
     };
     // Validate the geometry now so a bad one is refused before voxels are read.
-    let g = header.geometry()?;
-    let mut header = header;
-    if g.source == AffineSource::SpacingOnly {
+    if header.geometry()?.source == AffineSource::SpacingOnly {
         header.warnings.push(
             "the header has neither an sform nor a qform: the patient orientation is unknown \
              (NIfTI method 1, spacing only); left/right cannot be trusted"
@@ -459,6 +388,94 @@ fn finish(version: u8, le: bool, raw: Raw) -> Result<NiftiHeader, NiftiError> {
         );
     }
     Ok(header)
+}
+
+/// The three spatial sizes from `dim`; a 4-D or 5-D image with more than one
+/// volume or component is refused (Remnant opens one 3-D volume).
+fn checked_dims(dim: &[i64; 8]) -> Result<[usize; 3], NiftiError> {
+    let ndim = dim[0];
+    if !(1..=7).contains(&ndim) {
+        return Err(NiftiError::BadHeader(format!(
+            "dim[0] (number of dimensions) is {ndim}, must be 1 to 7"
+        )));
+    }
+    let mut dims = [1usize; 3];
+    for a in 0..ndim as usize {
+        let d = dim[a + 1];
+        if d < 1 {
+            return Err(NiftiError::BadHeader(format!(
+                "dimension {} has size {d}; every dimension must be at least 1",
+                a + 1
+            )));
+        }
+        if a < 3 {
+            dims[a] = d as usize;
+        } else if d > 1 {
+            let what = if a == 3 {
+                "time points or volumes"
+            } else {
+                "components"
+            };
+            return Err(NiftiError::Unsupported(format!(
+                "this is a {}-D image ({d} {what} along dimension {}); Remnant opens one 3-D volume. \
+                 Extract the volume you need first (e.g. fslroi or nibabel)",
+                a + 1,
+                a + 1
+            )));
+        }
+    }
+    Ok(dims)
+}
+
+/// The voxel type, refused if unsupported or if the voxels would pass the
+/// size limits (checked before anything is allocated).
+fn checked_datatype(code: i32, dims: [usize; 3]) -> Result<DataType, NiftiError> {
+    let voxels = dims
+        .iter()
+        .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+        .filter(|&v| v <= MAX_VOXELS)
+        .ok_or_else(|| {
+            NiftiError::TooLarge(format!(
+                "header promises {} x {} x {} voxels, more than the {} Remnant opens",
+                dims[0], dims[1], dims[2], MAX_VOXELS
+            ))
+        })?;
+    let datatype = DataType::from_code(code).ok_or_else(|| {
+        NiftiError::Unsupported(format!(
+            "voxel data type {} ({}) is not supported; CT and masks must be integer or real scalars",
+            code,
+            datatype_name(code)
+        ))
+    })?;
+    if voxels * datatype.size() as u64 > MAX_DATA_BYTES {
+        return Err(NiftiError::TooLarge(format!(
+            "header promises {} bytes of voxels, more than the {} GiB Remnant opens",
+            voxels * datatype.size() as u64,
+            MAX_DATA_BYTES >> 30
+        )));
+    }
+    Ok(datatype)
+}
+
+/// pixdim[1..=3]: zero or not finite is refused, negative is used as its
+/// absolute value with a warning.
+fn check_spacing(pixdim: &[f64; 8], warnings: &mut Vec<String>) -> Result<(), NiftiError> {
+    for a in 0..3 {
+        let p = pixdim[a + 1];
+        if !p.is_finite() || p == 0.0 {
+            return Err(NiftiError::BadGeometry(format!(
+                "voxel spacing pixdim[{}] is {p}; spacing must be a finite non-zero number of mm",
+                a + 1
+            )));
+        }
+        if p < 0.0 {
+            warnings.push(format!(
+                "pixdim[{}] is negative ({p}); its absolute value is used as the spacing",
+                a + 1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Unit scale to millimetres from xyzt_units (0 unknown = mm, 1 m, 2 mm, 3 micron).

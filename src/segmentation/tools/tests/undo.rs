@@ -43,6 +43,85 @@ fn xor_record_roundtrip_and_tight_box() {
     assert!(diff(&before, &before, &g).is_empty());
 }
 
+/// Nine edits of every kind on every layer, each pushed on the stack; the
+/// labels after each (the first: before any).
+fn mixed_edits(g: &Grid, ct: &[i16], labels: &mut Vec<u8>) -> (UndoStack, Vec<Vec<u8>>) {
+    let liver = ctx(g, ct, Layer::Liver);
+    let inside_liver = EditCtx::new(
+        g,
+        ct,
+        Layer::Tumour,
+        PaintRules {
+            editable: Some(1),
+            hu: Some((0, 200)),
+        },
+    );
+    let resect = ctx(g, ct, Layer::Resection);
+    let mut stack = UndoStack::new();
+    let mut snaps = vec![labels.clone()];
+    let mut step = |stack: &mut UndoStack, labels: &mut Vec<u8>, e: Edit| {
+        assert!(!e.is_empty());
+        stack.push(e);
+        snaps.push(labels.clone());
+    };
+    let e = flood_fill(
+        &liver,
+        labels,
+        [20, 18, 12],
+        (20, 200),
+        None,
+        PaintMode::Paint,
+    );
+    step(&mut stack, labels, e);
+    let e = paint_stroke(
+        &inside_liver,
+        labels,
+        &[[15.0, 15.0, 12.0], [25.0, 20.0, 12.0]],
+        3.0,
+        BrushShape::Sphere,
+        PaintMode::Paint,
+    );
+    step(&mut stack, labels, e);
+    let e = fill_polygon(
+        &resect,
+        labels,
+        Axis::K,
+        10,
+        &[[0.0, 0.0], [30.0, 5.0], [10.0, 30.0]],
+        PaintMode::Paint,
+    );
+    step(&mut stack, labels, e);
+    let e = fill_polygon(
+        &resect,
+        labels,
+        Axis::K,
+        14,
+        &[[2.0, 2.0], [28.0, 6.0], [12.0, 28.0]],
+        PaintMode::Paint,
+    );
+    step(&mut stack, labels, e);
+    let keys = traced_slices(g, &labels, Layer::Resection, Axis::K);
+    let e =
+        interpolate_slices(g, &labels, Layer::Resection, Axis::K, &keys).accept(&resect, labels);
+    step(&mut stack, labels, e);
+    let e = grow_shrink(&liver, labels, 1.7);
+    step(&mut stack, labels, e);
+    let e = paint_stroke(
+        &liver,
+        labels,
+        &[[20.0, 18.0, 12.0]],
+        4.0,
+        BrushShape::Disc(Axis::K),
+        PaintMode::Erase,
+    );
+    step(&mut stack, labels, e);
+    let e = fill_holes_3d(&liver, labels);
+    step(&mut stack, labels, e);
+    let e = grow_shrink(&liver, labels, -2.5);
+    step(&mut stack, labels, e);
+    (stack, snaps)
+}
+
 /// Mixed edits on every layer, then undo all / redo all with exact bytes.
 #[test]
 fn undo_redo_mixed_edits_exact_bytes() {
@@ -59,79 +138,8 @@ fn undo_redo_mixed_edits_exact_bytes() {
     for v in labels.iter_mut() {
         *v = (rng.next() % 256) as u8 & 0b1111_1000;
     }
+    let (mut stack, snaps) = mixed_edits(&g, &ct, &mut labels);
     let liver = ctx(&g, &ct, Layer::Liver);
-    let inside_liver = EditCtx::new(
-        &g,
-        &ct,
-        Layer::Tumour,
-        PaintRules {
-            editable: Some(1),
-            hu: Some((0, 200)),
-        },
-    );
-    let resect = ctx(&g, &ct, Layer::Resection);
-    let mut stack = UndoStack::new();
-    let mut snaps = vec![labels.clone()];
-    let mut step = |stack: &mut UndoStack, labels: &mut Vec<u8>, e: Edit| {
-        assert!(!e.is_empty());
-        stack.push(e);
-        snaps.push(labels.clone());
-    };
-    let e = flood_fill(
-        &liver,
-        &mut labels,
-        [20, 18, 12],
-        (20, 200),
-        None,
-        PaintMode::Paint,
-    );
-    step(&mut stack, &mut labels, e);
-    let e = paint_stroke(
-        &inside_liver,
-        &mut labels,
-        &[[15.0, 15.0, 12.0], [25.0, 20.0, 12.0]],
-        3.0,
-        BrushShape::Sphere,
-        PaintMode::Paint,
-    );
-    step(&mut stack, &mut labels, e);
-    let e = fill_polygon(
-        &resect,
-        &mut labels,
-        Axis::K,
-        10,
-        &[[0.0, 0.0], [30.0, 5.0], [10.0, 30.0]],
-        PaintMode::Paint,
-    );
-    step(&mut stack, &mut labels, e);
-    let e = fill_polygon(
-        &resect,
-        &mut labels,
-        Axis::K,
-        14,
-        &[[2.0, 2.0], [28.0, 6.0], [12.0, 28.0]],
-        PaintMode::Paint,
-    );
-    step(&mut stack, &mut labels, e);
-    let keys = traced_slices(&g, &labels, Layer::Resection, Axis::K);
-    let e = interpolate_slices(&g, &labels, Layer::Resection, Axis::K, &keys)
-        .accept(&resect, &mut labels);
-    step(&mut stack, &mut labels, e);
-    let e = grow_shrink(&liver, &mut labels, 1.7);
-    step(&mut stack, &mut labels, e);
-    let e = paint_stroke(
-        &liver,
-        &mut labels,
-        &[[20.0, 18.0, 12.0]],
-        4.0,
-        BrushShape::Disc(Axis::K),
-        PaintMode::Erase,
-    );
-    step(&mut stack, &mut labels, e);
-    let e = fill_holes_3d(&liver, &mut labels);
-    step(&mut stack, &mut labels, e);
-    let e = grow_shrink(&liver, &mut labels, -2.5);
-    step(&mut stack, &mut labels, e);
     let n = snaps.len() - 1;
     assert_eq!(stack.len(), n);
     for s in (0..n).rev() {
