@@ -427,3 +427,157 @@ fn a_seg_on_another_grid_is_resampled_and_one_elsewhere_refused() {
         Err(SegError::NoOverlap { .. })
     ));
 }
+
+/// The DICOM file's text value of `tag`.
+fn dicom_text(obj: &dicom_object::DefaultDicomObject, tag: dicom_core::Tag) -> String {
+    obj.element(tag)
+        .unwrap_or_else(|e| panic!("{tag}: {e}"))
+        .to_str()
+        .unwrap()
+        .trim_end_matches(['\0', ' '])
+        .to_string()
+}
+
+/// Issue 29 item 1: `remnant report --pdf --pdf-dicom` on a case whose scan came
+/// from DICOM: an Encapsulated PDF (modality DOC) in the CT's study and patient,
+/// whose document is byte for byte the PDF written beside it; dciodvfy finds no error.
+#[test]
+fn the_report_goes_to_pacs_as_an_encapsulated_pdf_in_the_ct_study() {
+    use dicom_dictionary_std::{tags, uids};
+    if !python_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ser, mut study) = sample_series(dir.path());
+    import_mask(
+        &sample("liver.nii.gz"),
+        MaskSelect::NonZero,
+        Layer::Liver,
+        &mut study.labels,
+        Task::none(),
+    )
+    .expect("liver");
+    let source_study = study
+        .dicom_refs
+        .as_ref()
+        .and_then(|r| r.study_instance_uid.clone())
+        .expect("the series' study UID");
+    let mut report = remnant::report::Report::default();
+    report.patient.patient_id = Some("typed-in-report".into());
+    let mut snap = remnant::workspace::Snapshot::of_parts(
+        Some((&ser, &study.labels)),
+        &remnant::volumetry::PlanInputs::default(),
+        None,
+        &report,
+    );
+    snap.scan = Some(remnant::workspace::ScanSnapshot::of(&study));
+    let case = dir.path().join("case.json");
+    remnant::case::save(&case, &snap).unwrap();
+    let (pdf, dcm) = (dir.path().join("r.pdf"), dir.path().join("r.dcm"));
+    let out = Command::new(BIN)
+        .args(["report", "--kind", "plan", "--input"])
+        .arg(&case)
+        .arg("--pdf")
+        .arg(&pdf)
+        .arg("--pdf-dicom")
+        .arg(&dcm)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("new Study Instance UID"), "{stderr}");
+    let obj = dicom_object::open_file(&dcm).expect("a DICOM file");
+    assert_eq!(
+        obj.meta().media_storage_sop_class_uid(),
+        uids::ENCAPSULATED_PDF_STORAGE
+    );
+    assert_eq!(dicom_text(&obj, tags::MODALITY), "DOC");
+    assert_eq!(dicom_text(&obj, tags::STUDY_INSTANCE_UID), source_study);
+    // the CT's patient, not what the report has typed in
+    assert_eq!(dicom_text(&obj, tags::PATIENT_ID), "RM0001");
+    assert_eq!(dicom_text(&obj, tags::PATIENT_NAME), "TEST^PATIENT");
+    assert_eq!(
+        dicom_text(&obj, tags::MIME_TYPE_OF_ENCAPSULATED_DOCUMENT),
+        "application/pdf"
+    );
+    assert_eq!(dicom_text(&obj, tags::BURNED_IN_ANNOTATION), "YES");
+    assert_eq!(
+        dicom_text(&obj, tags::DOCUMENT_TITLE),
+        "Remnant liver resection plan"
+    );
+    let written = std::fs::read(&pdf).unwrap();
+    let len = obj
+        .element(tags::ENCAPSULATED_DOCUMENT_LENGTH)
+        .unwrap()
+        .to_int::<u32>()
+        .unwrap() as usize;
+    let doc = obj
+        .element(tags::ENCAPSULATED_DOCUMENT)
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    assert_eq!(len, written.len());
+    assert_eq!(&doc[..len], &written[..], "the document is the PDF");
+    assert!(doc.len() == len || (doc.len() == len + 1 && doc[len] == 0));
+    if let Some(errors) = dciodvfy_errors(&dcm) {
+        assert!(errors.is_empty(), "dciodvfy: {errors:?}");
+    }
+}
+
+/// A NIfTI scan has no study or patient of its own: a new study, the patient as
+/// typed in the report, and a warning saying PACS will file it apart.
+#[test]
+fn a_nifti_case_report_goes_to_a_new_study_with_the_typed_patient_and_a_warning() {
+    use dicom_dictionary_std::tags;
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.json");
+    let dcm = dir.path().join("r.dcm");
+    let mut child = Command::new(BIN)
+        .args(["session", "--autosave-dir"])
+        .arg(dir.path().join("autosave"))
+        .arg("--ct")
+        .arg(sample("ct.nii.gz"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "report patient-id RM-42").unwrap();
+        writeln!(stdin, "report patient-name Doe^Jane").unwrap();
+        writeln!(stdin, "save-case {}", case.display()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("error"), "{stdout}");
+    let out = Command::new(BIN)
+        .args(["report", "--input"])
+        .arg(&case)
+        .arg("--pdf-dicom")
+        .arg(&dcm)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "remnant: warning: the scan is not from DICOM: the document gets a new Study \
+             Instance UID"
+        ),
+        "{stderr}"
+    );
+    let obj = dicom_object::open_file(&dcm).expect("a DICOM file");
+    assert!(dicom_text(&obj, tags::STUDY_INSTANCE_UID).starts_with("2.25."));
+    assert_eq!(dicom_text(&obj, tags::PATIENT_ID), "RM-42");
+    assert_eq!(dicom_text(&obj, tags::PATIENT_NAME), "Doe^Jane");
+    let doc = obj
+        .element(tags::ENCAPSULATED_DOCUMENT)
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    assert!(doc.starts_with(b"%PDF-"));
+    if let Some(errors) = dciodvfy_errors(&dcm) {
+        assert!(errors.is_empty(), "dciodvfy: {errors:?}");
+    }
+}

@@ -95,3 +95,34 @@ fn export_and_import_dicom_seg_from_the_file_menu() {
     assert!(err.contains("not a readable DICOM file"), "{err}");
     assert_eq!(count(&h, Layer::Liver), 0);
 }
+
+/// File > Export report to DICOM: the file chosen in its dialog gets the report as
+/// a DICOM Encapsulated PDF, and the notice says where and why it is a new study
+/// (the sample is a NIfTI scan).
+#[test]
+fn export_report_to_dicom_from_the_file_menu() {
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export report to DICOM...");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let dcm = dir.path().join("report.dcm");
+    h.state_mut()
+        .apply(AppCommand::FileChosen(Purpose::ExportPdfDicom, dcm.clone()));
+    settle(&mut h);
+    assert_eq!(h.state().error, None);
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with(&format!(
+            "report saved to {} as a DICOM Encapsulated PDF",
+            dcm.display()
+        )),
+        "{notice}"
+    );
+    assert!(notice.contains("the scan is not from DICOM"), "{notice}");
+    let bytes = std::fs::read(&dcm).unwrap();
+    assert_eq!(&bytes[128..132], b"DICM");
+    assert!(bytes.windows(5).any(|w| w == b"%PDF-"), "the PDF is inside");
+}

@@ -3,7 +3,7 @@
 use super::CliError;
 use crate::report::{Report, Severity};
 
-/// `remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--validate]`.
+/// `remnant report --input CASE_OR_REPORT.json [--pdf OUT.pdf] [--pdf-dicom OUT.dcm] [--validate]`.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// A case file or an operative report (JSON)
@@ -12,6 +12,11 @@ pub struct ReportArgs {
     /// Write the printable report here
     #[arg(long, value_name = "OUT.pdf")]
     pub pdf: Option<std::path::PathBuf>,
+    /// Write the report as a DICOM Encapsulated PDF (modality DOC) here: in the CT's
+    /// study and patient when the case's scan came from DICOM, else a new study (with
+    /// a warning); with --pdf, the two hold the same PDF
+    #[arg(long, value_name = "OUT.dcm")]
+    pub pdf_dicom: Option<std::path::PathBuf>,
     /// List what is missing or implausible; exit 1 when there are errors
     #[arg(long)]
     pub validate: bool,
@@ -24,8 +29,8 @@ pub struct ReportArgs {
 
 pub fn run(a: ReportArgs) -> Result<(), CliError> {
     let input = a.input.clone();
-    if a.pdf.is_none() && !a.validate {
-        return Err("give --pdf OUT.pdf, --validate, or both".into());
+    if a.pdf.is_none() && a.pdf_dicom.is_none() && !a.validate {
+        return Err("give --pdf OUT.pdf, --pdf-dicom OUT.dcm, --validate, or several".into());
     }
     let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
     let is_case = serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -67,10 +72,23 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
             }
         );
     }
-    if let Some(out) = a.pdf.clone() {
-        let kind = a.kind.as_deref().and_then(crate::report::ReportKind::parse);
-        ws.export_pdf(&out, kind)?;
-        println!("wrote {}", out.display());
+    let kind = a.kind.as_deref().and_then(crate::report::ReportKind::parse);
+    match (a.pdf.clone(), a.pdf_dicom.clone()) {
+        (pdf, Some(dcm)) => {
+            let note = ws.export_pdf_dicom(&dcm, kind, pdf.as_deref())?;
+            if let Some(out) = pdf {
+                println!("wrote {}", out.display());
+            }
+            println!("wrote {}", dcm.display());
+            for w in note.split(". Note: ").skip(1) {
+                eprintln!("remnant: warning: {w}");
+            }
+        }
+        (Some(out), None) => {
+            ws.export_pdf(&out, kind)?;
+            println!("wrote {}", out.display());
+        }
+        (None, None) => {}
     }
     if errors > 0 {
         return Err(format!("{errors} error(s) in {}", input.display()).into());

@@ -312,6 +312,7 @@ impl Session {
             "save-layers" => Command::SaveLayers(path_arg(line, 1)?),
             "save-report" => Command::SaveReport(path_arg(line, 1)?),
             "export-pdf" => Command::ExportPdf(path_arg(line, 1)?),
+            "export-pdf-dicom" => Command::ExportPdfDicom(path_arg(line, 1)?),
             "save-case" => return Ok(Line::SaveCase(path_arg(line, 1)?)),
             "status" => return Ok(Line::Status),
             "quit" | "exit" => return Ok(Line::Quit),
@@ -320,7 +321,7 @@ impl Session {
                     "unknown command \"{other}\" (paint, erase, stroke, import-mask, \
                      open-layers, report, planning, post-pve, cut, accept, discard, ruler, \
                      delete-ruler, undo, redo, save-labels, save-layers, save-report, \
-                     save-case, export-pdf, status, quit)"
+                     save-case, export-pdf, export-pdf-dicom, status, quit)"
                 ));
             }
         };

@@ -1,4 +1,5 @@
-//! DICOM Segmentation (SEG) to and from the hospital's systems.
+//! DICOM Segmentation (SEG) to and from the hospital's systems, and the report as
+//! a DICOM Encapsulated PDF (`document`).
 //!
 //! ```text
 //! let done = write_seg(path, &labels, study.dicom_refs.as_ref())?;   // export the layers
@@ -23,6 +24,7 @@
 
 mod codes;
 mod dates;
+mod document;
 mod import;
 mod read;
 mod resample;
@@ -33,6 +35,9 @@ mod write;
 mod tests;
 
 pub use codes::{Code, SegmentKind};
+pub use document::{
+    DocumentWritten, build_pdf_document, document_concept, document_title, write_pdf_document,
+};
 pub use import::{SegImport, SegmentUse, import_seg};
 pub use read::{SegFile, SegFrame, SegSegment, read_seg};
 pub use uid::new_uid;

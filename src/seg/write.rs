@@ -80,11 +80,11 @@ pub fn write_seg(
     Ok(written)
 }
 
-fn el(tag: Tag, vr: VR, v: impl Into<PrimitiveValue>) -> DataElement<InMemDicomObject> {
+pub(super) fn el(tag: Tag, vr: VR, v: impl Into<PrimitiveValue>) -> DataElement<InMemDicomObject> {
     DataElement::new(tag, vr, v.into())
 }
 
-fn text(obj: &mut InMemDicomObject, tag: Tag, vr: VR, s: &str) {
+pub(super) fn text(obj: &mut InMemDicomObject, tag: Tag, vr: VR, s: &str) {
     obj.put(el(tag, vr, s));
 }
 
@@ -96,11 +96,11 @@ fn strs(obj: &mut InMemDicomObject, tag: Tag, vr: VR, v: &[String]) {
     ));
 }
 
-fn seq(obj: &mut InMemDicomObject, tag: Tag, items: Vec<InMemDicomObject>) {
+pub(super) fn seq(obj: &mut InMemDicomObject, tag: Tag, items: Vec<InMemDicomObject>) {
     obj.put(DataElement::new(tag, VR::SQ, DataSetSequence::from(items)));
 }
 
-fn code_item(c: &Code) -> InMemDicomObject {
+pub(super) fn code_item(c: &Code) -> InMemDicomObject {
     let mut o = InMemDicomObject::new_empty();
     text(&mut o, tags::CODE_VALUE, VR::SH, &c.value);
     text(&mut o, tags::CODING_SCHEME_DESIGNATOR, VR::SH, &c.scheme);
@@ -426,7 +426,7 @@ fn or_empty(v: &Option<String>) -> String {
 }
 
 /// Patient module (PS3.3 C.7.1.1): the source's patient, type 2 (empty when unknown).
-fn patient_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>) {
+pub(super) fn patient_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>) {
     let sa = study_attrs(refs);
     text(o, tags::PATIENT_NAME, VR::PN, &or_empty(&sa.patient_name));
     text(o, tags::PATIENT_ID, VR::LO, &or_empty(&sa.patient_id));
@@ -441,7 +441,11 @@ fn patient_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>) {
 
 /// General Study module (PS3.3 C.7.2.1): the source's study (type 2 values empty
 /// when unknown) under `study_uid`.
-fn general_study_module(o: &mut InMemDicomObject, refs: Option<&SourceRefs>, study_uid: &str) {
+pub(super) fn general_study_module(
+    o: &mut InMemDicomObject,
+    refs: Option<&SourceRefs>,
+    study_uid: &str,
+) {
     let sa = study_attrs(refs);
     text(o, tags::STUDY_INSTANCE_UID, VR::UI, study_uid);
     text(o, tags::STUDY_DATE, VR::DA, &or_empty(&sa.study_date));
@@ -488,7 +492,7 @@ fn frame_of_reference_module(o: &mut InMemDicomObject, for_uid: &str) {
 }
 
 /// General Equipment module (PS3.3 C.7.5.1): the manufacturer.
-fn general_equipment_module(o: &mut InMemDicomObject) {
+pub(super) fn general_equipment_module(o: &mut InMemDicomObject) {
     text(o, tags::MANUFACTURER, VR::LO, "Remnant");
 }
 
@@ -846,7 +850,9 @@ fn common_instance_reference_module(o: &mut InMemDicomObject, refs: Option<&Sour
 
 /// The dataset as a file: explicit VR little endian with Remnant's implementation
 /// class UID and version (File Meta Information, PS3.10 7.1).
-fn with_file_meta(o: InMemDicomObject) -> Result<FileDicomObject<InMemDicomObject>, SegError> {
+pub(super) fn with_file_meta(
+    o: InMemDicomObject,
+) -> Result<FileDicomObject<InMemDicomObject>, SegError> {
     o.with_meta(
         FileMetaTableBuilder::new()
             .transfer_syntax(uids::EXPLICIT_VR_LITTLE_ENDIAN)

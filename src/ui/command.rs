@@ -29,6 +29,8 @@ pub enum Purpose {
     OpenCase,
     SaveCase,
     ExportPdf,
+    /// The report PDF as a DICOM Encapsulated PDF.
+    ExportPdfDicom,
     AddPhoto,
     /// Trainee mode: a reference mask to score against.
     Reference,

@@ -89,6 +89,11 @@ pub fn spec(target: Target) -> Spec {
             vec![("PDF", &["pdf"])],
             "report.pdf",
         ),
+        Purpose::ExportPdfDicom => save(
+            "Export the report to DICOM (Encapsulated PDF)",
+            vec![("DICOM", &["dcm"])],
+            "report.dcm",
+        ),
         Purpose::AddPhoto => open("Attach a photo", vec![("Photo", &["jpg", "jpeg", "png"])]),
         Purpose::OpenSeeds => open("Open seed strokes", vec![("Remnant seeds", &["txt"])]),
         Purpose::SaveSeeds => save(

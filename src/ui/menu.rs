@@ -94,6 +94,9 @@ pub const FILE_MENU: &[FileEntry] = &[
     FileEntry::Item("Export report PDF...", false, || {
         AppCommand::AskFile(Purpose::ExportPdf)
     }),
+    FileEntry::Item("Export report to DICOM...", false, || {
+        AppCommand::AskFile(Purpose::ExportPdfDicom)
+    }),
     FileEntry::Separator,
     FileEntry::Item("Open layers...", true, || {
         AppCommand::AskFile(Purpose::OpenLayers)

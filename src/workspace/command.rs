@@ -85,6 +85,8 @@ pub enum Command {
     SaveSeeds(PathBuf),
     ExportSeg(PathBuf),
     ExportPdf(PathBuf),
+    /// The report PDF as a DICOM Encapsulated PDF.
+    ExportPdfDicom(PathBuf),
 }
 
 impl Command {
@@ -106,6 +108,7 @@ impl Command {
                 | C::SaveSeeds(_)
                 | C::ExportSeg(_)
                 | C::ExportPdf(_)
+                | C::ExportPdfDicom(_)
         )
     }
 }
@@ -345,6 +348,7 @@ impl Workspace {
             C::SaveSeeds(p) => Applied::note(self.save_seeds(&p)?),
             C::ExportSeg(p) => Applied::note(self.export_seg(&p)?),
             C::ExportPdf(p) => Applied::note(self.export_pdf(&p, None)?),
+            C::ExportPdfDicom(p) => Applied::note(self.export_pdf_dicom(&p, None, None)?),
             other => {
                 return Err(WorkspaceError::Invalid {
                     what: "command",
@@ -521,6 +525,45 @@ impl Workspace {
         path: &Path,
         kind: Option<crate::report::ReportKind>,
     ) -> Result<String, WorkspaceError> {
+        let (pdf, _) = self.render_pdf(path, kind)?;
+        crate::fsutil::atomic_write(path, &pdf)?;
+        Ok(format!("report exported to {}", path.display()))
+    }
+
+    /// The report as a DICOM Encapsulated PDF (in the CT's study and patient when
+    /// the scan came from DICOM, `seg::write_pdf_document`); `also_pdf`: the same
+    /// PDF bytes written there as well (one rendering for both files).
+    pub fn export_pdf_dicom(
+        &mut self,
+        path: &Path,
+        kind: Option<crate::report::ReportKind>,
+        also_pdf: Option<&Path>,
+    ) -> Result<String, WorkspaceError> {
+        let (pdf, kind) = self.render_pdf(path, kind)?;
+        if let Some(p) = also_pdf {
+            crate::fsutil::atomic_write(p, &pdf)?;
+        }
+        let refs = self.study.as_ref().and_then(|s| s.dicom_refs.as_ref());
+        let w = crate::seg::write_pdf_document(path, &pdf, kind, refs, &self.report.patient)?;
+        let mut m = format!(
+            "report saved to {} as a DICOM Encapsulated PDF ({}, study {})",
+            path.display(),
+            crate::seg::document_title(kind),
+            w.study_instance_uid
+        );
+        for warning in &w.warnings {
+            m.push_str(&format!(". Note: {warning}"));
+        }
+        Ok(m)
+    }
+
+    /// The report PDF's bytes, with the liver figures filled in first, and the
+    /// kind it holds (`kind`, or what the report holds); `path` names errors.
+    fn render_pdf(
+        &mut self,
+        path: &Path,
+        kind: Option<crate::report::ReportKind>,
+    ) -> Result<(Vec<u8>, crate::report::ReportKind), WorkspaceError> {
         self.fill_liver_figures();
         let images = self
             .study
@@ -530,8 +573,7 @@ impl Workspace {
         let kind = kind.unwrap_or_else(|| crate::report::ReportKind::for_report(&self.report));
         let pdf = crate::report::render_report_pdf(&self.report, &images, kind)
             .map_err(|e| file_error(path, e))?;
-        crate::fsutil::atomic_write(path, &pdf)?;
-        Ok(format!("report exported to {}", path.display()))
+        Ok((pdf, kind))
     }
 
     /// A label map traced on the post-PVE scan: its counts are kept with the planning,

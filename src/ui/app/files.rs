@@ -47,6 +47,7 @@ pub fn chosen(
             return Ok(None);
         }
         Purpose::ExportPdf => Command::ExportPdf(path),
+        Purpose::ExportPdfDicom => Command::ExportPdfDicom(path),
         Purpose::AddPhoto => Command::AddPhoto(path),
         Purpose::AfterPve => Command::LoadPostPve(path),
         Purpose::OpenLayers => Command::OpenLayers(path),

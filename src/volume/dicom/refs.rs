@@ -28,8 +28,9 @@ pub struct SourceRefs {
     pub study_instance_uid: Option<String>,
     pub series_instance_uid: Option<String>,
     pub frame_of_reference_uid: Option<String>,
-    /// Per output slice k: the image it is (one), or the two it was blended from
-    /// (a gap filled or an uneven spacing resampled); empty if an image has no UID.
+    /// Per output slice k: the image it is (one), or the images it was made from
+    /// (a gap filled, or the slabs an uneven spacing's grid slice straddles); empty
+    /// if an image has no UID.
     pub slices: Vec<Vec<ImageRef>>,
     /// Patient and study attributes as written in the first image (raw values):
     /// PatientName, PatientID, PatientBirthDate, PatientSex, StudyDate, StudyTime,

@@ -100,9 +100,8 @@ fn mixed_edits(g: &Grid, ct: &[i16], labels: &mut Vec<u8>) -> (UndoStack, Vec<Ve
         PaintMode::Paint,
     );
     step(&mut stack, labels, e);
-    let keys = traced_slices(g, &labels, Layer::Resection, Axis::K);
-    let e =
-        interpolate_slices(g, &labels, Layer::Resection, Axis::K, &keys).accept(&resect, labels);
+    let keys = traced_slices(g, labels, Layer::Resection, Axis::K);
+    let e = interpolate_slices(g, labels, Layer::Resection, Axis::K, &keys).accept(&resect, labels);
     step(&mut stack, labels, e);
     let e = grow_shrink(&liver, labels, 1.7);
     step(&mut stack, labels, e);
