@@ -20,4 +20,14 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || e
   echo "how each part was made fast, and older measurements, are in [performance-notes.md](performance-notes.md)."
   echo
   cargo bench --bench perf -- "$data"
+  echo
+  echo "## DICOM import (512 x 512 x 400 series, against dcm2niix)"
+  echo
+  echo "From \`cargo test --release -j 1 --test dicom_timing -- --ignored --nocapture\` in the same run"
+  echo "(best of 5 on a warm page cache; the series is written once by tests/make_series.py):"
+  echo
+  echo '```'
+  REMNANT_TIMING_DIR="$PWD/bench/out/dicom_big" cargo test --release -j 1 --test dicom_timing -- --ignored --nocapture 2>/dev/null \
+    | grep -v '^\(running\|test \|$\)' || true
+  echo '```'
 } | tee bench/out/results.md > docs/performance.md
