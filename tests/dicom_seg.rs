@@ -581,3 +581,151 @@ fn a_nifti_case_report_goes_to_a_new_study_with_the_typed_patient_and_a_warning(
         assert!(errors.is_empty(), "dciodvfy: {errors:?}");
     }
 }
+
+/// Issue 29 item 2: `remnant convert --seg-out --sr-out` on a DICOM series: a TID 1500
+/// measurement report whose volumes equal `remnant volumetry --json`'s to 0.1 mL, each
+/// group referencing the SEG instance and its segment number and the source CT series;
+/// dciodvfy finds no error and highdicom reads the measurement groups back.
+#[test]
+fn the_volumes_go_to_pacs_as_a_tid_1500_report_referencing_the_seg() {
+    if !python_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ser, mut study) = sample_series(dir.path());
+    import_mask(
+        &sample("liver.nii.gz"),
+        MaskSelect::NonZero,
+        Layer::Liver,
+        &mut study.labels,
+        Task::none(),
+    )
+    .expect("liver");
+    // a resection (i < 50 inside the liver) and a tumour ball in the remnant
+    let g = study.ct.geometry.clone();
+    let liver = study.labels.layer_mask(Layer::Liver);
+    let inside: Vec<usize> = (0..liver.len()).filter(|&i| liver[i] != 0).collect();
+    let [nx, ny, _] = g.dims;
+    let ijk = |i: usize| [i % nx, i / nx % ny, i / (nx * ny)];
+    let c = ijk(inside[inside.len() * 3 / 4]);
+    for &idx in &inside {
+        let p = ijk(idx);
+        if p[0] < 50 {
+            study.labels.bits[idx] |= Layer::Resection.bit();
+        }
+        let d2: i64 = (0..3).map(|a| (p[a] as i64 - c[a] as i64).pow(2)).sum();
+        if d2 <= 9 {
+            study.labels.bits[idx] |= Layer::Tumour.bit();
+        }
+    }
+    let labels = dir.path().join("labels.nii.gz");
+    remnant::segmentation::io::save_labels(&labels, &study.labels, None).unwrap();
+    let (seg, sr) = (dir.path().join("seg.dcm"), dir.path().join("sr.dcm"));
+    let out = Command::new(BIN)
+        .args(["convert", "--dicom"])
+        .arg(&ser)
+        .arg("--labels")
+        .arg(&labels)
+        .arg("--seg-out")
+        .arg(&seg)
+        .arg("--sr-out")
+        .arg(&sr)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = Command::new(BIN)
+        .args(["volumetry", "--json", "--ct"])
+        .arg(&ser)
+        .arg("--labels")
+        .arg(&labels)
+        .output()
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let ml = |k: &str| v["volumes"][k].as_f64().unwrap_or_else(|| panic!("{k}"));
+    let f = read_seg(&seg).unwrap();
+    let series_uid = study
+        .dicom_refs
+        .as_ref()
+        .and_then(|r| r.series_instance_uid.clone())
+        .unwrap();
+    // highdicom reads the groups: (tracking id, SEG instance, segment number, source
+    // series, volume in cm3, unit)
+    let script = "import sys, json, highdicom as hd\n\
+        sr = hd.sr.srread(sys.argv[1])\n\
+        out = []\n\
+        for g in sr.content.get_volumetric_roi_measurement_groups():\n\
+        \x20   r = g.referenced_segment\n\
+        \x20   m = g.get_measurements()[0]\n\
+        \x20   out.append([g.tracking_identifier, r.referenced_sop_instance_uid,\n\
+        \x20               int(r.referenced_segment_numbers[0]),\n\
+        \x20               r.source_series_for_segmentation.UID, float(m.value), m.unit.value])\n\
+        for g in sr.content.get_image_measurement_groups():\n\
+        \x20   for m in g.get_measurements():\n\
+        \x20       out.append([m.name.value, float(m.value), m.unit.value, m.method.meaning])\n\
+        print(json.dumps(out))\n";
+    let hd = Command::new("python3")
+        .args(["-c", script])
+        .arg(&sr)
+        .output()
+        .unwrap();
+    assert!(
+        hd.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hd.stderr)
+    );
+    let groups: Vec<serde_json::Value> = serde_json::from_slice(&hd.stdout).unwrap();
+    let want = [
+        ("Liver", ml("total_ml")),
+        ("Planned resection", ml("resected_ml")),
+        ("Tumour", ml("tumour_ml")),
+        ("Future liver remnant", ml("remnant_ml")),
+    ];
+    // four segment groups, then the FLR (the CT alone gives no sFLR: no height or weight)
+    assert_eq!(groups.len(), want.len() + 1, "{groups:?}");
+    let flr = &groups[want.len()];
+    assert_eq!(flr[0], "FLR", "{flr}");
+    let json_flr = v["flr_percent"].as_f64().unwrap();
+    assert!(
+        (flr[1].as_f64().unwrap() - json_flr).abs() < 0.05,
+        "{flr} vs {json_flr}"
+    );
+    assert_eq!(flr[2], "%");
+    assert_eq!(flr[3], "Remnant / (total liver - tumour) volume");
+    for (g, (label, want_ml)) in groups.iter().zip(want) {
+        assert_eq!(g[0], label, "{g}");
+        assert_eq!(g[1].as_str(), f.sop_instance_uid.as_deref(), "{g}");
+        let number = g[2].as_u64().unwrap() as u16;
+        let seg_label = &f
+            .segments
+            .iter()
+            .find(|s| s.number == number)
+            .unwrap()
+            .label;
+        assert_eq!(seg_label, label, "{g}: segment {number} of the SEG");
+        assert_eq!(g[3], series_uid.as_str(), "{g}: the source CT series");
+        assert!(
+            (g[4].as_f64().unwrap() - want_ml).abs() < 0.1,
+            "{g} vs {want_ml} mL"
+        );
+        assert_eq!(g[5], "cm3");
+    }
+    println!(
+        "resected {} mL, tumour {} mL, remnant {} mL",
+        ml("resected_ml"),
+        ml("tumour_ml"),
+        ml("remnant_ml")
+    );
+    assert!(ml("resected_ml") > 1.0 && ml("tumour_ml") > 0.5);
+    if let Some(errors) = dciodvfy_errors(&sr) {
+        assert!(errors.is_empty(), "dciodvfy: {errors:?}");
+    }
+}

@@ -41,6 +41,10 @@ pub struct ConvertArgs {
         conflicts_with = "list"
     )]
     pub seg_out: Option<std::path::PathBuf>,
+    /// With --seg-out: the volumes of the SEG's segments (and the FLR) as a DICOM
+    /// Structured Report (TID 1500 measurement report) referencing the SEG
+    #[arg(long, value_name = "SR.dcm", requires = "seg_out")]
+    pub sr_out: Option<std::path::PathBuf>,
     /// The layers for --seg-out: a Remnant label map (or layer bits) on the scan's grid
     #[arg(long, value_name = "LABELS.nii.gz", requires = "seg_out")]
     pub labels: Option<std::path::PathBuf>,
@@ -60,7 +64,10 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
                 .ok_or("--dicom is required")?;
         let (g, _, refs) = super::volumetry::ct_source(ct, a.series.as_deref())?;
         let map = load_label_map(labels, &g, Task::none())?;
-        super::seg::export(seg_out, &map, refs.as_ref())?;
+        let w = super::seg::export(seg_out, &map, refs.as_ref())?;
+        if let Some(sr) = &a.sr_out {
+            super::seg::export_sr(sr, &w, &map, refs.as_ref())?;
+        }
         return Ok(());
     }
     let dir = a.dicom.ok_or("--dicom is required")?;
@@ -121,7 +128,10 @@ pub fn run(a: ConvertArgs) -> Result<(), CliError> {
     );
     if let (Some(seg_out), Some(labels)) = (&a.seg_out, &a.labels) {
         let map = load_label_map(labels, g, Task::none())?;
-        super::seg::export(seg_out, &map, Some(&ct.refs))?;
+        let w = super::seg::export(seg_out, &map, Some(&ct.refs))?;
+        if let Some(sr) = &a.sr_out {
+            super::seg::export_sr(sr, &w, &map, Some(&ct.refs))?;
+        }
     }
     Ok(())
 }

@@ -8,6 +8,45 @@ use crate::volume::Geometry;
 use crate::volume::dicom::SourceRefs;
 use std::path::Path;
 
+/// Write the SR of a SEG just written (its segments' volumes and the FLR) and say so.
+pub(super) fn export_sr(
+    out: &Path,
+    seg: &Written,
+    labels: &LabelMap,
+    refs: Option<&SourceRefs>,
+) -> Result<(), CliError> {
+    let ratios = crate::seg::Ratios {
+        flr_percent: crate::volumetry::Counts::from_bits(&labels.bits).flr_percent(),
+        sflr_percent: None,
+    };
+    let w = crate::seg::write_sr(
+        out,
+        &crate::seg::SrSource {
+            seg,
+            voxel_mm3: labels.geometry.voxel_volume_mm3(),
+            refs,
+            ratios,
+        },
+    )?;
+    for warning in &w.warnings {
+        eprintln!("remnant: warning: {warning}");
+    }
+    let vols: Vec<String> = w
+        .volumes_ml
+        .iter()
+        .map(|(n, ml)| format!("#{n} {ml:.1} mL"))
+        .collect();
+    println!(
+        "wrote {}: DICOM SR (TID 1500), volumes {}{}",
+        out.display(),
+        vols.join(", "),
+        ratios
+            .flr_percent
+            .map_or(String::new(), |p| format!(", FLR {p:.1} %"))
+    );
+    Ok(())
+}
+
 /// Write the SEG and print what it holds; its warnings go to stderr.
 pub(super) fn export(
     out: &Path,

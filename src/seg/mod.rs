@@ -28,6 +28,7 @@ mod document;
 mod import;
 mod read;
 mod resample;
+mod sr;
 mod uid;
 mod write;
 
@@ -40,6 +41,7 @@ pub use document::{
 };
 pub use import::{SegImport, SegmentUse, import_seg};
 pub use read::{SegFile, SegFrame, SegSegment, read_seg};
+pub use sr::{Ratios, SrSource, SrWritten, build_sr, write_sr};
 pub use uid::new_uid;
 pub use write::{Written, WrittenSegment, build_seg, write_seg};
 
