@@ -126,3 +126,40 @@ fn export_report_to_dicom_from_the_file_menu() {
     assert_eq!(&bytes[128..132], b"DICM");
     assert!(bytes.windows(5).any(|w| w == b"%PDF-"), "the PDF is inside");
 }
+
+/// File > Export DICOM SEG + SR: the SEG where the dialog said, its measurement
+/// report beside it (`NAME-sr.dcm`), holding the liver's volume as the panel shows it.
+#[test]
+fn export_seg_and_sr_from_the_file_menu() {
+    let mut h = harness();
+    h.state_mut().apply(AppCommand::FileChosen(
+        Purpose::ImportMask(Layer::Liver),
+        sample("liver.nii.gz"),
+    ));
+    settle(&mut h);
+    let dir = tempfile::tempdir().unwrap();
+    let seg = dir.path().join("liver.dcm");
+    h.state_mut()
+        .apply(AppCommand::FileChosen(Purpose::ExportSegSr, seg.clone()));
+    settle(&mut h);
+    assert_eq!(h.state().error, None);
+    let sr = dir.path().join("liver-sr.dcm");
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains(&format!(
+            "and its measurement report (SR) to {}",
+            sr.display()
+        )),
+        "{notice}"
+    );
+    assert!(seg.is_file() && sr.is_file());
+    let obj = dicom_object::open_file(&sr).unwrap();
+    assert_eq!(
+        obj.meta().media_storage_sop_class_uid(),
+        dicom_dictionary_std::uids::COMPREHENSIVE_SR_STORAGE
+    );
+    // the liver's group: 38,634 voxels of 27 mm3 = 1043.118 mL
+    let bytes = std::fs::read(&sr).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("1043.118"), "the liver volume in the SR");
+}

@@ -313,6 +313,7 @@ impl Session {
             "save-report" => Command::SaveReport(path_arg(line, 1)?),
             "export-pdf" => Command::ExportPdf(path_arg(line, 1)?),
             "export-pdf-dicom" => Command::ExportPdfDicom(path_arg(line, 1)?),
+            "export-seg-sr" => Command::ExportSegSr(path_arg(line, 1)?),
             "save-case" => return Ok(Line::SaveCase(path_arg(line, 1)?)),
             "status" => return Ok(Line::Status),
             "quit" | "exit" => return Ok(Line::Quit),
@@ -321,7 +322,7 @@ impl Session {
                     "unknown command \"{other}\" (paint, erase, stroke, import-mask, \
                      open-layers, report, planning, post-pve, cut, accept, discard, ruler, \
                      delete-ruler, undo, redo, save-labels, save-layers, save-report, \
-                     save-case, export-pdf, export-pdf-dicom, status, quit)"
+                     save-case, export-pdf, export-pdf-dicom, export-seg-sr, status, quit)"
                 ));
             }
         };

@@ -38,6 +38,8 @@ pub enum Purpose {
     SaveSeeds,
     /// The layers as a DICOM Segmentation (SEG).
     ExportSeg,
+    /// The SEG and its measurement report (SR) beside it.
+    ExportSegSr,
     /// A DICOM SEG made elsewhere, as layers.
     ImportSeg,
 }

@@ -106,6 +106,11 @@ pub fn spec(target: Target) -> Spec {
             vec![("DICOM SEG", &["dcm"])],
             "segmentation.dcm",
         ),
+        Purpose::ExportSegSr => save(
+            "Export the layers as DICOM SEG, with their volumes as an SR (name-sr.dcm)",
+            vec![("DICOM SEG", &["dcm"])],
+            "segmentation.dcm",
+        ),
         Purpose::ImportSeg => open(
             "Import a DICOM SEG as layers",
             vec![("DICOM SEG", &["dcm"]), ("any file", &["*"])],

@@ -107,6 +107,9 @@ pub const FILE_MENU: &[FileEntry] = &[
     FileEntry::Item("Export DICOM SEG...", true, || {
         AppCommand::AskFile(Purpose::ExportSeg)
     }),
+    FileEntry::Item("Export DICOM SEG + SR...", true, || {
+        AppCommand::AskFile(Purpose::ExportSegSr)
+    }),
     FileEntry::Item("Import DICOM SEG...", true, || {
         AppCommand::AskFile(Purpose::ImportSeg)
     }),

@@ -84,6 +84,8 @@ pub enum Command {
     SaveReport(PathBuf),
     SaveSeeds(PathBuf),
     ExportSeg(PathBuf),
+    /// The SEG and, beside it, its TID 1500 measurement report.
+    ExportSegSr(PathBuf),
     ExportPdf(PathBuf),
     /// The report PDF as a DICOM Encapsulated PDF.
     ExportPdfDicom(PathBuf),
@@ -107,6 +109,7 @@ impl Command {
                 | C::SaveReport(_)
                 | C::SaveSeeds(_)
                 | C::ExportSeg(_)
+                | C::ExportSegSr(_)
                 | C::ExportPdf(_)
                 | C::ExportPdfDicom(_)
         )
@@ -347,6 +350,7 @@ impl Workspace {
             C::SaveReport(p) => Applied::note(self.checked_save(&p, |ws| ws.save_report(&p))?),
             C::SaveSeeds(p) => Applied::note(self.save_seeds(&p)?),
             C::ExportSeg(p) => Applied::note(self.export_seg(&p)?),
+            C::ExportSegSr(p) => Applied::note(self.export_seg_sr(&p)?),
             C::ExportPdf(p) => Applied::note(self.export_pdf(&p, None)?),
             C::ExportPdfDicom(p) => Applied::note(self.export_pdf_dicom(&p, None, None)?),
             other => {

@@ -29,6 +29,40 @@ impl Workspace {
         Ok(m)
     }
 
+    /// The layers as a DICOM SEG at `path` and their volumes, the FLR and the sFLR
+    /// (when height and weight are entered) as a TID 1500 SR beside it, named
+    /// `<name>-sr.dcm` (File > Export DICOM SEG + SR).
+    pub fn export_seg_sr(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        self.fill_liver_figures();
+        let figures = self.report.liver.figures.clone().unwrap_or_default();
+        let study = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
+        let refs = study.dicom_refs.as_ref();
+        let seg = crate::seg::write_seg(path, &study.labels, refs)?;
+        let sr_path = sr_path_beside(path);
+        let sr = crate::seg::write_sr(
+            &sr_path,
+            &crate::seg::SrSource {
+                seg: &seg,
+                voxel_mm3: study.labels.geometry.voxel_volume_mm3(),
+                refs,
+                ratios: crate::seg::Ratios {
+                    flr_percent: figures.flr_percent,
+                    sflr_percent: figures.sflr_percent,
+                },
+            },
+        )?;
+        let mut m = format!(
+            "DICOM SEG saved to {} ({} segments) and its measurement report (SR) to {}",
+            path.display(),
+            seg.segments.len(),
+            sr_path.display()
+        );
+        for warning in seg.warnings.iter().chain(&sr.warnings) {
+            m.push_str(&format!(". Note: {warning}"));
+        }
+        Ok(m)
+    }
+
     /// Import a DICOM SEG made elsewhere: the layers it holds replace the open
     /// scan's (one undo step); the message says which segments were used or ignored.
     pub fn import_seg(&mut self, path: &Path) -> Result<String, WorkspaceError> {
@@ -48,4 +82,13 @@ impl Workspace {
         }
         Ok(m)
     }
+}
+
+/// `seg.dcm` -> `seg-sr.dcm` (the SR written beside a SEG).
+fn sr_path_beside(seg: &Path) -> std::path::PathBuf {
+    let stem = seg
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "segmentation".into());
+    seg.with_file_name(format!("{stem}-sr.dcm"))
 }

@@ -57,6 +57,7 @@ pub fn chosen(
         Purpose::SaveSeeds => Command::SaveSeeds(path),
         Purpose::SaveLabels => Command::SaveLabels(path),
         Purpose::ExportSeg => Command::ExportSeg(path),
+        Purpose::ExportSegSr => Command::ExportSegSr(path),
         Purpose::ImportSeg => Command::ImportSeg(path),
     };
     follow.insert(0, AppCommand::Case(done));
