@@ -29,6 +29,9 @@ pub struct Session {
     /// The rulers placed on the planes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulers: Vec<crate::measure::Ruler>,
+    /// The Couinaud landmarks placed.
+    #[serde(default, skip_serializing_if = "crate::segments::Landmarks::is_empty")]
+    pub landmarks: crate::segments::Landmarks,
     pub report: serde_json::Value,
     pub case_path: Option<PathBuf>,
 }
@@ -167,6 +170,7 @@ pub fn write(dir: &Path, snap: &Snapshot) -> Result<(), AutosaveError> {
         planning: snap.planning.clone(),
         cut_plane: snap.cut,
         rulers: snap.rulers.clone(),
+        landmarks: snap.landmarks,
         report: report_value,
         case_path: snap.case_path.clone(),
     };

@@ -10,6 +10,7 @@ pub mod anatomy;
 pub mod assign;
 pub mod landmarks;
 pub mod options;
+pub mod phantom;
 pub mod planes;
 pub mod table;
 

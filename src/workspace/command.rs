@@ -16,8 +16,10 @@ use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
 use crate::segmentation::tools::Axis;
+use crate::segments::LandmarkId;
 use crate::snapshot::Snapshot;
 use crate::volumetry::{Counts, PlanInputs};
+pub use crate::workspace::segments::SegmentChoice;
 use crate::workspace::tracing::RegionOp;
 pub use crate::workspace::tracing::ScriptedStroke;
 use std::path::{Path, PathBuf};
@@ -76,6 +78,15 @@ pub enum Command {
     SetPlanning(Box<PlanInputs>),
     AddPhoto(PathBuf),
     AddRuler(Ruler),
+    /// Place or move (Some, patient RAS mm) or clear (None) one Couinaud landmark.
+    SetLandmark(LandmarkId, Option<[f64; 3]>),
+    ClearLandmarks,
+    /// Replace the landmarks with a `remnant.landmarks/1` file.
+    LoadLandmarks(PathBuf),
+    SaveLandmarks(PathBuf),
+    /// A named hepatectomy or set of segments becomes the pending resection (accept
+    /// writes it: one undo step).
+    ChooseResection(SegmentChoice),
     /// Delete ruler `i` (0-based).
     DeleteRuler(usize),
     SaveLabels(PathBuf),
@@ -106,6 +117,8 @@ impl Command {
                 | C::SaveSeeds(_)
                 | C::ExportSeg(_)
                 | C::ExportPdf(_)
+                | C::LoadLandmarks(_)
+                | C::SaveLandmarks(_)
         )
     }
 }
@@ -158,6 +171,7 @@ pub struct Checkpoint {
     report: Report,
     planning: PlanInputs,
     rulers: Vec<Ruler>,
+    landmarks: crate::segments::Landmarks,
     cut: Option<CutPlane>,
 }
 
@@ -331,6 +345,23 @@ impl Workspace {
                     });
                 }
             },
+            other => self.apply_segments(other)?,
+        })
+    }
+
+    /// Landmarks and resections by segments; the rest go on to
+    /// [`Workspace::apply_saves`].
+    fn apply_segments(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        use Command as C;
+        Ok(match cmd {
+            C::SetLandmark(id, at) => Applied::note(self.set_landmark(id, at)?),
+            C::ClearLandmarks => {
+                self.clear_landmarks();
+                Applied::note("landmarks cleared".into())
+            }
+            C::LoadLandmarks(p) => Applied::note(self.load_landmarks(&p)?),
+            C::SaveLandmarks(p) => Applied::note(self.save_landmarks(&p)?),
+            C::ChooseResection(choice) => Applied::note(self.choose_resection(choice)?),
             other => self.apply_saves(other)?,
         })
     }
@@ -355,7 +386,7 @@ impl Workspace {
     }
 
     /// The scan and the tracing editor, for an action that needs a scan.
-    fn tracing(
+    pub(super) fn tracing(
         &mut self,
     ) -> Result<(&mut crate::study::Study, &mut super::tracing::Editor), WorkspaceError> {
         match (&mut self.study, &mut self.editor) {
@@ -408,6 +439,7 @@ impl Workspace {
             report: self.report.clone(),
             planning: self.planning.clone(),
             rulers: self.rulers.clone(),
+            landmarks: self.landmarks,
             cut: self.editor.last_cut,
         }
     }
@@ -431,6 +463,7 @@ impl Workspace {
         self.report = c.report;
         self.planning = c.planning;
         self.rulers = c.rulers;
+        self.landmarks = c.landmarks;
         self.editor.last_cut = c.cut;
         self.touch();
     }
