@@ -117,6 +117,44 @@ impl SegmentMap {
         out
     }
 
+    /// Where to write each segment's number on slice `slice` of voxel axis `normal`:
+    /// the mean voxel position (i, j, k) of its voxels on that slice.
+    pub fn slice_centroids(&self, normal: usize, slice: usize) -> Vec<(Segment, [f64; 3])> {
+        if slice < self.lo[normal] || slice >= self.lo[normal] + self.size[normal] {
+            return Vec::new();
+        }
+        let mut sum = [[0.0f64; 3]; 10];
+        let mut n = [0u64; 10];
+        let [sx, sy, sz] = self.size;
+        let s = slice - self.lo[normal];
+        let (ri, rj, rk) = match normal {
+            0 => (s..s + 1, 0..sy, 0..sz),
+            1 => (0..sx, s..s + 1, 0..sz),
+            _ => (0..sx, 0..sy, s..s + 1),
+        };
+        for k in rk {
+            for j in rj.clone() {
+                for i in ri.clone() {
+                    let c = self.codes[i + sx * (j + sy * k)] as usize;
+                    if c != 0 {
+                        n[c] += 1;
+                        for (a, v) in [i, j, k].into_iter().enumerate() {
+                            sum[c][a] += (v + self.lo[a]) as f64;
+                        }
+                    }
+                }
+            }
+        }
+        Segment::ALL
+            .into_iter()
+            .filter(|s| n[s.code() as usize] > 0)
+            .map(|s| {
+                let c = s.code() as usize;
+                (s, sum[c].map(|v| v / n[c] as f64))
+            })
+            .collect()
+    }
+
     /// Liver voxels (tumour included) in the segments of `set`.
     pub fn voxels_in(&self, set: SegmentSet) -> u64 {
         set.segments()

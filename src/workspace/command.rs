@@ -145,7 +145,7 @@ pub struct Applied {
 }
 
 impl Applied {
-    fn note(message: String) -> Applied {
+    pub(super) fn note(message: String) -> Applied {
         Applied {
             message: Some(message),
             ..Applied::default()
@@ -210,6 +210,14 @@ impl Workspace {
     /// [`Workspace::apply_files`].
     fn apply_tracing(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
         use Command as C;
+        if self.editor.tool == crate::workspace::tracing::Tool::Segments {
+            match cmd {
+                C::Press { at, .. } => return self.landmark_press(at),
+                C::Drag(at) => return self.landmark_drag_to(at),
+                C::Release => return Ok(self.landmark_release()),
+                _ => {}
+            }
+        }
         Ok(match cmd {
             C::Press { axis, slice, at } => {
                 let (study, ed) = self.tracing()?;

@@ -77,6 +77,10 @@ pub struct Workspace {
     pub rulers: Vec<crate::measure::Ruler>,
     /// The Couinaud landmarks placed (saved with the case and the autosave).
     pub landmarks: crate::segments::Landmarks,
+    /// The landmark the Segments tool places next (None: the first not placed).
+    pub landmark_target: Option<crate::segments::LandmarkId>,
+    /// The landmark being dragged with the Segments tool.
+    landmark_drag: Option<crate::segments::LandmarkId>,
     /// Segments of the landmarks on the layers, keyed on (study revision, landmarks).
     segments: Option<segments::SegmentsCache>,
     /// Layers to load once the scan that is loading has arrived (an opened case or a
@@ -113,6 +117,8 @@ impl Workspace {
             rulers: Vec::new(),
             landmarks: Default::default(),
             segments: None,
+            landmark_target: None,
+            landmark_drag: None,
             pending_layers: None,
             restoring: false,
             revision: 0,

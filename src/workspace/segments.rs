@@ -57,6 +57,13 @@ pub struct SegmentSummary {
     pub tumours: Vec<TumourSegments>,
 }
 
+/// A press this close (mm) to a placed landmark grabs it.
+pub const GRAB_MM: f64 = 6.0;
+
+fn dist(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
 fn invalid(e: impl std::fmt::Display) -> WorkspaceError {
     WorkspaceError::Invalid {
         what: "landmarks",
@@ -84,6 +91,56 @@ impl Workspace {
             Some(p) => format!("{} at {}", id.name(), crate::volume::geometry::fmt_vec(p)),
             None => format!("{} cleared", id.name()),
         })
+    }
+
+    /// The Segments tool's press at voxel `at`: grab the placed landmark within
+    /// [`GRAB_MM`] (to drag it), else place the chosen (or next missing) landmark there.
+    pub fn landmark_press(&mut self, at: [f64; 3]) -> Result<super::Applied, WorkspaceError> {
+        let g = &self
+            .study
+            .as_ref()
+            .ok_or(WorkspaceError::NoScan)?
+            .ct
+            .geometry;
+        let w = g.to_world(at);
+        let near = LandmarkId::ALL
+            .into_iter()
+            .filter_map(|l| self.landmarks.get(l).map(|p| (l, dist(p, w))))
+            .filter(|(_, d)| *d <= GRAB_MM)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let (Some((l, _)), None) = (near, self.landmark_target) {
+            self.landmark_drag = Some(l);
+            return Ok(super::Applied::note(format!("dragging the {}", l.name())));
+        }
+        let Some(target) = self.landmark_target.or(self.landmarks.next_missing()) else {
+            return Ok(super::Applied::note(
+                "every landmark is placed: drag one to move it".into(),
+            ));
+        };
+        let msg = self.set_landmark(target, Some(w))?;
+        self.landmark_target = None;
+        self.landmark_drag = Some(target);
+        Ok(super::Applied::note(msg))
+    }
+
+    /// Move the landmark being dragged.
+    pub fn landmark_drag_to(&mut self, at: [f64; 3]) -> Result<super::Applied, WorkspaceError> {
+        let Some(l) = self.landmark_drag else {
+            return Ok(super::Applied::default());
+        };
+        let g = &self
+            .study
+            .as_ref()
+            .ok_or(WorkspaceError::NoScan)?
+            .ct
+            .geometry;
+        let w = g.to_world(at);
+        Ok(super::Applied::note(self.set_landmark(l, Some(w))?))
+    }
+
+    pub fn landmark_release(&mut self) -> super::Applied {
+        self.landmark_drag = None;
+        super::Applied::default()
     }
 
     /// Clear every landmark.
