@@ -4,41 +4,11 @@
 
 mod common;
 use common::*;
-use remnant::segmentation::LabelMap;
-use remnant::segmentation::io::save_labels;
 use remnant::segments::phantom::{
     PHANTOM_DIMS, PHANTOM_ORIGIN, PHANTOM_SPACING, expected, phantom, phantom_landmarks,
 };
 use remnant::segments::{Hepatectomy, LandmarkId, Segment};
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Tumours: #? in segment 3 and in segment 8 (as in the unit test).
-const TUMOURS: [([f64; 3], f64); 2] = [([-45.0, 0.0, -25.0], 4.0), ([20.0, 25.0, 25.0], 4.0)];
-
-/// The phantom CT, its labels and the landmarks file in `dir`.
-fn files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    let (g, bits) = phantom(&TUMOURS);
-    let ct = dir.join("ct.nii.gz");
-    let s = PHANTOM_SPACING;
-    let o = PHANTOM_ORIGIN;
-    let hu: Vec<i16> = bits
-        .iter()
-        .map(|&b| if b != 0 { 60 } else { -100 })
-        .collect();
-    Nifti1::new(PHANTOM_DIMS, 4, 16)
-        .with_sform([
-            [s[0] as f32, 0.0, 0.0, o[0] as f32],
-            [0.0, s[1] as f32, 0.0, o[1] as f32],
-            [0.0, 0.0, s[2] as f32, o[2] as f32],
-        ])
-        .write(&ct, &i16_bytes(&hu));
-    let labels = dir.join("labels.nii.gz");
-    save_labels(&labels, &LabelMap { geometry: g, bits }, None).unwrap();
-    let lm = dir.join("landmarks.json");
-    std::fs::write(&lm, phantom_landmarks().to_json()).unwrap();
-    (ct, labels, lm)
-}
 
 fn run(args: &[&str]) -> std::process::Output {
     Command::new(bin())
@@ -59,7 +29,7 @@ fn json(out: &std::process::Output) -> serde_json::Value {
 
 /// Functional (tumour-free) voxels per segment code, counted with `expected`.
 fn functional_by_segment() -> [u64; 10] {
-    let (g, bits) = phantom(&TUMOURS);
+    let (g, bits) = phantom(&SEGMENT_TUMOURS);
     let mut n = [0u64; 10];
     for k in 0..g.dims[2] {
         for j in 0..g.dims[1] {
@@ -77,7 +47,7 @@ fn functional_by_segment() -> [u64; 10] {
 #[test]
 fn each_named_hepatectomy_leaves_the_remnant_its_planes_define() {
     let dir = tempfile::tempdir().unwrap();
-    let (ct, labels, lm) = files(dir.path());
+    let (ct, labels, lm) = segments_files(dir.path());
     let (ct, labels, lm) = (
         ct.to_str().unwrap(),
         labels.to_str().unwrap(),
@@ -187,7 +157,7 @@ fn each_named_hepatectomy_leaves_the_remnant_its_planes_define() {
 #[test]
 fn bad_landmark_files_are_refused_naming_the_landmark() {
     let dir = tempfile::tempdir().unwrap();
-    let (ct, labels, _) = files(dir.path());
+    let (ct, labels, _) = segments_files(dir.path());
     let (ct, labels) = (ct.to_str().unwrap(), labels.to_str().unwrap());
     let write = |name: &str, lm: &remnant::segments::Landmarks| {
         let p = dir.path().join(name);
@@ -288,7 +258,7 @@ fn bad_landmark_files_are_refused_naming_the_landmark() {
 fn session_places_landmarks_chooses_a_hepatectomy_and_saves_them_in_the_case() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let (ct, labels, lm) = files(dir.path());
+    let (ct, labels, lm) = segments_files(dir.path());
     let case = dir.path().join("case.remnant.json");
     let lmo = dir.path().join("out.landmarks.json");
     let mut lines = vec![format!("open-layers {}", labels.display())];
@@ -340,7 +310,7 @@ fn session_places_landmarks_chooses_a_hepatectomy_and_saves_them_in_the_case() {
     let f = functional_by_segment();
     let right: u64 = [5usize, 6, 7, 8].iter().map(|&c| f[c]).sum();
     let tumour_in_8 = {
-        let (_, bits) = phantom(&TUMOURS[1..]);
+        let (_, bits) = phantom(&SEGMENT_TUMOURS[1..]);
         bits.iter().filter(|&&b| b & 4 != 0).count() as u64
     };
     assert!(
