@@ -188,41 +188,13 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
     }
 }
 
-/// Landmarks placed around the liver's centre of mass `c`, scaled to its extent, as a
-/// user places them (IVC dorsal, veins fanning out ventrally from the confluence).
-pub fn bench_landmarks(map: &LabelMap, c: [f64; 3]) -> remnant::segments::Landmarks {
-    use remnant::segments::{LandmarkId as L, Landmarks};
-    let g = &map.geometry;
-    let (lo, hi) =
-        remnant::segments::assign::liver_bbox(&map.bits, g.dims).unwrap_or(([0; 3], g.dims));
-    let a = g.to_world(lo.map(|v| v as f64));
-    let b = g.to_world(hi.map(|v| v as f64 - 1.0));
-    let e = [0, 1, 2].map(|k| (b[k] - a[k]).abs());
-    let at = |fx: f64, fy: f64, fz: f64| [c[0] + fx * e[0], c[1] + fy * e[1], c[2] + fz * e[2]];
-    let mut l = Landmarks::default();
-    for (id, p) in [
-        (L::IvcInferior, at(0.0, -0.3, -0.3)),
-        (L::IvcSuperior, at(0.0, -0.3, 0.3)),
-        (L::RhvConfluence, at(0.03, -0.25, 0.25)),
-        (L::RhvDistal, at(0.3, 0.05, 0.2)),
-        (L::MhvConfluence, at(0.0, -0.25, 0.25)),
-        (L::MhvDistal, at(0.02, 0.25, 0.2)),
-        (L::LhvConfluence, at(-0.03, -0.25, 0.25)),
-        (L::LhvDistal, at(-0.3, 0.1, 0.2)),
-        (L::PortalBifurcation, at(0.0, -0.05, 0.0)),
-    ] {
-        l.set(id, Some(p));
-    }
-    l
-}
-
 /// Couinaud segments on the bench liver: recomputing after a landmark moved (validate,
 /// planes, one pass over the liver's box), and the resection options table.
 fn segment_rows(map: &LabelMap, c: [f64; 3], rows: &mut Vec<Row>) {
     use remnant::segmentation::components::components;
     use remnant::segments::{self, LandmarkId};
     let g = &map.geometry;
-    let mut lm = bench_landmarks(map, c);
+    let mut lm = remnant::segments::phantom::landmarks_around(&map.bits, g, c);
     let mut k = 0.0;
     let mut result = None;
     let t = time(5, || {

@@ -87,3 +87,30 @@ pub fn phantom(tumours: &[([f64; 3], f64)]) -> (Geometry, Vec<u8>) {
     }
     (g, bits)
 }
+
+/// Landmarks placed around a liver's point `c` (e.g. its centre of mass), scaled to the
+/// liver's extent as a user places them (IVC dorsal, veins fanning out ventrally from
+/// the confluence): for timing on real livers (bench, examples), not anatomy.
+pub fn landmarks_around(bits: &[u8], g: &Geometry, c: [f64; 3]) -> Landmarks {
+    use LandmarkId as L;
+    let (lo, hi) = super::assign::liver_bbox(bits, g.dims).unwrap_or(([0; 3], g.dims));
+    let a = g.to_world(lo.map(|v| v as f64));
+    let b = g.to_world(hi.map(|v| v as f64 - 1.0));
+    let e = [0, 1, 2].map(|k| (b[k] - a[k]).abs());
+    let at = |fx: f64, fy: f64, fz: f64| [c[0] + fx * e[0], c[1] + fy * e[1], c[2] + fz * e[2]];
+    let mut l = Landmarks::default();
+    for (id, p) in [
+        (L::IvcInferior, at(0.0, -0.3, -0.3)),
+        (L::IvcSuperior, at(0.0, -0.3, 0.3)),
+        (L::RhvConfluence, at(0.03, -0.25, 0.25)),
+        (L::RhvDistal, at(0.3, 0.05, 0.2)),
+        (L::MhvConfluence, at(0.0, -0.25, 0.25)),
+        (L::MhvDistal, at(0.02, 0.25, 0.2)),
+        (L::LhvConfluence, at(-0.03, -0.25, 0.25)),
+        (L::LhvDistal, at(-0.3, 0.1, 0.2)),
+        (L::PortalBifurcation, at(0.0, -0.05, 0.0)),
+    ] {
+        l.set(id, Some(p));
+    }
+    l
+}
