@@ -295,6 +295,7 @@ mod tests {
             planning: plan.clone(),
             cut: Some(cut),
             rulers: vec![ruler],
+            landmarks: crate::segments::phantom::phantom_landmarks(),
             report: report.clone(),
             case_path: None,
             revision: 1,
@@ -304,6 +305,11 @@ mod tests {
         assert_eq!(p.session.planning, plan);
         assert_eq!(p.session.cut_plane, Some(cut));
         assert_eq!(p.session.rulers, vec![ruler]);
+        assert_eq!(
+            p.session.landmarks,
+            crate::segments::phantom::phantom_landmarks(),
+            "the autosave keeps the landmarks"
+        );
         assert_eq!(report_of(&p.session).unwrap(), report);
         p.belongs_to(&scan).unwrap();
         // another file, or the same file changed, is refused

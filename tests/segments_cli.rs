@@ -4,9 +4,7 @@
 
 mod common;
 use common::*;
-use remnant::segments::phantom::{
-    PHANTOM_DIMS, PHANTOM_ORIGIN, PHANTOM_SPACING, expected, phantom, phantom_landmarks,
-};
+use remnant::segments::phantom::{PHANTOM_SPACING, expected, phantom, phantom_landmarks};
 use remnant::segments::{Hepatectomy, LandmarkId, Segment};
 use std::process::Command;
 

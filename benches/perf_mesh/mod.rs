@@ -195,7 +195,7 @@ fn segment_rows(map: &LabelMap, c: [f64; 3], rows: &mut Vec<Row>) {
     use remnant::segments::{self, LandmarkId};
     let g = &map.geometry;
     let mut lm = remnant::segments::phantom::landmarks_around(&map.bits, g, c);
-    let mut k = 0.0;
+    let mut k = 0.0f64;
     let mut result = None;
     let t = time(5, || {
         // move the right vein's far point a little each run, as a drag does

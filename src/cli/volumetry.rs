@@ -73,9 +73,6 @@ pub struct VolumetryArgs {
     /// The decision's entered criteria (threshold, plan date, PCI, Fong, JSCCR).
     #[command(flatten)]
     pub decision: Box<DecisionArgs>,
-    /// Couinaud segments from landmarks, and a resection by segments.
-    #[command(flatten)]
-    pub segments: Box<SegmentArgs>,
     /// Print JSON (schema remnant.volumetry/3) instead of a table
     #[arg(long)]
     pub json: bool,
@@ -84,6 +81,10 @@ pub struct VolumetryArgs {
 /// What the surgeon enters for the decision (boxed: keeps the command enum small).
 #[derive(Debug, clap::Args)]
 pub struct DecisionArgs {
+    /// Couinaud segments from landmarks, and a resection by segments (here, in the
+    /// boxed part, to keep the command enum small).
+    #[command(flatten)]
+    pub segments: SegmentArgs,
     /// Two-stage hepatectomy: a mask of the liver removed at stage 1 (non-zero); the
     /// resection (--resection-mask, labels 2/3, or the cut plane) is then stage 2
     #[arg(long, value_name = "M.nii.gz")]
@@ -126,7 +127,7 @@ pub struct DecisionArgs {
     pub extrahepatic_controlled: Option<bool>,
 }
 
-/// Couinaud segments (boxed: keeps the command enum small).
+/// Couinaud segments from landmarks.
 #[derive(Debug, clap::Args)]
 pub struct SegmentArgs {
     /// Couinaud landmarks (remnant.landmarks/1, patient RAS mm): adds the segment
@@ -365,7 +366,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
             map.bits[idx] |= Layer::Resection.bit();
         }
     }
-    let seg = apply_segments(&a.segments, &mut map)?;
+    let seg = apply_segments(&a.decision.segments, &mut map)?;
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
     let couinaud = seg.map(|(c, chosen)| {
         let ts = crate::segments::table::tumour_segments(&map.bits, &g, &c.map, &tumours);

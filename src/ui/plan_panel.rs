@@ -31,7 +31,7 @@ pub struct PlanState {
     /// Hide the Couinaud segment colours on the slices.
     pub hide_segments: bool,
     /// The segment colours drawn on the slices (a full-grid copy of the segment map).
-    pub segment_overlay: super::plan_segments::SegmentOverlay,
+    pub segment_overlay: super::segment_overlay::SegmentOverlay,
     /// The last decision and what it was computed from.
     cache: Option<(String, Plan)>,
     /// The margin ring and the layer revision it was computed for.
