@@ -290,6 +290,32 @@ fn apply_segments(
     Ok(Some((c, chosen)))
 }
 
+/// The segment part of the report: volumes, the tumours' segments and the options.
+fn segments_report(
+    c: &crate::segments::Couinaud,
+    chosen: Option<String>,
+    map: &LabelMap,
+    tumours: &[Component],
+    inputs: &PlanInputs,
+) -> SegmentsReport {
+    let g = &map.geometry;
+    let ts = crate::segments::table::tumour_segments(&map.bits, g, &c.map, tumours);
+    let cov = crate::volumetry::coverage::liver_coverage(&map.bits, g.dims);
+    let options =
+        crate::segments::options::options(&map.bits, g, &c.map, tumours, &ts, inputs, cov);
+    SegmentsReport {
+        segments: crate::segments::table::volumes(&c.map, g, &ts),
+        tumour_segments: ts,
+        options,
+        resection_by_segments: chosen,
+        segments_notes: vec![
+            crate::clinical::segments::SEGMENTS_CAVEAT,
+            crate::clinical::segments::CAUDATE_RULE,
+            crate::clinical::segments::SEGMENTS_SOURCE,
+        ],
+    }
+}
+
 fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
     let condition = a.condition;
     let mut thresholds = Thresholds::default();
@@ -368,23 +394,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
     }
     let seg = apply_segments(&a.decision.segments, &mut map)?;
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
-    let couinaud = seg.map(|(c, chosen)| {
-        let ts = crate::segments::table::tumour_segments(&map.bits, &g, &c.map, &tumours);
-        let cov = crate::volumetry::coverage::liver_coverage(&map.bits, g.dims);
-        let options =
-            crate::segments::options::options(&map.bits, &g, &c.map, &tumours, &ts, &inputs, cov);
-        SegmentsReport {
-            segments: crate::segments::table::volumes(&c.map, &g, &ts),
-            tumour_segments: ts,
-            options,
-            resection_by_segments: chosen,
-            segments_notes: vec![
-                crate::clinical::segments::SEGMENTS_CAVEAT,
-                crate::clinical::segments::CAUDATE_RULE,
-                crate::clinical::segments::SEGMENTS_SOURCE,
-            ],
-        }
-    });
+    let couinaud = seg.map(|(c, chosen)| segments_report(&c, chosen, &map, &tumours, &inputs));
     let timing = Timing {
         weeks_since_pve: a.decision.weeks_since_pve,
         weeks_between_scans: a.weeks,
