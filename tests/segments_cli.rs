@@ -128,6 +128,34 @@ fn each_named_hepatectomy_leaves_the_remnant_its_planes_define() {
         .map(|o| o["name"].as_str().unwrap())
         .collect();
     assert_eq!(clear, ["left-trisectionectomy", "segments:3,8"]);
+    // the segment label map: value = segment code on the CT's grid, as the planes define
+    let seg_out = dir.path().join("segments.nii.gz");
+    let so = seg_out.to_str().unwrap();
+    json(&run(&[
+        "--ct",
+        ct,
+        "--labels",
+        labels,
+        "--landmarks",
+        lm,
+        "--segments-out",
+        so,
+        "--json",
+    ]));
+    let (vol, _) =
+        remnant::volume::nifti::read_labels(&seg_out, remnant::task::Task::none()).unwrap();
+    let (g, bits) = phantom(&SEGMENT_TUMOURS);
+    assert_eq!(vol.geometry.dims, g.dims);
+    for (idx, (&v, &b)) in vol.as_slice().iter().zip(&bits).enumerate() {
+        let [nx, ny, _] = g.dims;
+        let p = [idx % nx, (idx / nx) % ny, idx / (nx * ny)].map(|x| x as f64);
+        let want = if b == 0 {
+            0
+        } else {
+            expected(g.to_world(p)).code()
+        };
+        assert_eq!(v, want, "voxel {idx}");
+    }
     // the table says the same
     let out = run(&[
         "--ct",

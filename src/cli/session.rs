@@ -42,6 +42,7 @@
 //!                                      lhv-distal, portal-bifurcation
 //! clear-landmarks                      every landmark
 //! landmarks PATH | save-landmarks PATH read / write remnant.landmarks/1
+//! save-segments PATH                   the segments as a label map (value = segment, 4a=4, 4b=9)
 //! hepatectomy NAME                     a named hepatectomy as the pending resection (accept keeps it)
 //! resect-segments 2,3                  a set of Couinaud segments as the pending resection
 //! segments                             segment volumes, tumour segments and resection options
@@ -330,6 +331,7 @@ impl Session {
             "clear-landmarks" => Command::ClearLandmarks,
             "landmarks" => Command::LoadLandmarks(path_arg(line, 1)?),
             "save-landmarks" => Command::SaveLandmarks(path_arg(line, 1)?),
+            "save-segments" => Command::SaveSegments(path_arg(line, 1)?),
             "hepatectomy" => {
                 let w = words
                     .next()
@@ -355,7 +357,7 @@ impl Session {
                      open-layers, report, planning, post-pve, cut, accept, discard, ruler, \
                      delete-ruler, undo, redo, save-labels, save-layers, save-report, \
                      save-case, export-pdf, status, landmark, clear-landmarks, landmarks, \
-                     save-landmarks, hepatectomy, resect-segments, segments, quit)"
+                     save-landmarks, save-segments, hepatectomy, resect-segments, segments, quit)"
                 ));
             }
         };

@@ -146,6 +146,9 @@ pub struct SegmentArgs {
     #[arg(long, value_name = "2,3", value_parser = segment_set, requires = "landmarks",
           conflicts_with_all = ["resection_mask", "cut_point"])]
     pub resect_segments: Option<crate::segments::SegmentSet>,
+    /// Write the segments as a label map on the CT's grid (value = segment; 4a = 4, 4b = 9)
+    #[arg(long, value_name = "SEGMENTS.nii.gz", requires = "landmarks")]
+    pub segments_out: Option<PathBuf>,
 }
 
 fn hepatectomy(s: &str) -> Result<crate::segments::Hepatectomy, String> {
@@ -267,6 +270,9 @@ fn apply_segments(
         (None, Some(s)) => Some((s, format!("Segments {}", s.describe()))),
         _ => None,
     };
+    if let Some(out) = &a.segments_out {
+        crate::segments::save_label_map(out, &c, &map.geometry, None).map_err(|e| e.to_string())?;
+    }
     let chosen = set.map(|(set, label)| {
         let table = set.code_table();
         let r = Layer::Resection.bit();

@@ -26,6 +26,20 @@ pub use table::{SegmentVolume, TumourSegments};
 
 use crate::volume::Geometry;
 
+/// The NIfTI description of a segment label map.
+pub const DESCRIP_SEGMENTS: &str = "Remnant Couinaud segments: value = segment, 4a=4, 4b=9";
+
+/// Write the segments as a label map on the CT's grid (value = [`Segment::code`]).
+pub fn save_label_map(
+    path: &std::path::Path,
+    c: &Couinaud,
+    g: &Geometry,
+    ct_spatial: Option<&crate::volume::nifti::SpatialFields>,
+) -> Result<(), crate::fsutil::AtomicWriteError> {
+    let grid = c.map.to_grid(g.dims);
+    crate::volume::nifti::write_volume(path, &grid, g, ct_spatial, DESCRIP_SEGMENTS)
+}
+
 /// Segments of a case: the planes and the per-voxel assignment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Couinaud {

@@ -84,6 +84,8 @@ pub enum Command {
     /// Replace the landmarks with a `remnant.landmarks/1` file.
     LoadLandmarks(PathBuf),
     SaveLandmarks(PathBuf),
+    /// The Couinaud segments as a label map (value = segment, 4a = 4, 4b = 9).
+    SaveSegments(PathBuf),
     /// A named hepatectomy or set of segments becomes the pending resection (accept
     /// writes it: one undo step).
     ChooseResection(SegmentChoice),
@@ -119,6 +121,7 @@ impl Command {
                 | C::ExportPdf(_)
                 | C::LoadLandmarks(_)
                 | C::SaveLandmarks(_)
+                | C::SaveSegments(_)
         )
     }
 }
@@ -369,6 +372,7 @@ impl Workspace {
             }
             C::LoadLandmarks(p) => Applied::note(self.load_landmarks(&p)?),
             C::SaveLandmarks(p) => Applied::note(self.save_landmarks(&p)?),
+            C::SaveSegments(p) => Applied::note(self.save_segments(&p)?),
             C::ChooseResection(choice) => Applied::note(self.choose_resection(choice)?),
             other => self.apply_saves(other)?,
         })

@@ -173,6 +173,14 @@ impl Workspace {
         Ok(format!("{n} landmarks loaded from {}", path.display()))
     }
 
+    /// Write the segments as a label map on the scan's grid (4a = 4, 4b = 9).
+    pub fn save_segments(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        let c = self.segments_checked()?;
+        let s = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
+        crate::segments::save_label_map(path, &c, &s.ct.geometry, s.spatial())?;
+        Ok(format!("segments saved to {}", path.display()))
+    }
+
     /// Write the landmarks as `remnant.landmarks/1`.
     pub fn save_landmarks(&self, path: &Path) -> Result<String, WorkspaceError> {
         crate::fsutil::atomic_write(path, self.landmarks.to_json().as_bytes())?;
