@@ -364,5 +364,12 @@ fn session_places_landmarks_chooses_a_hepatectomy_and_saves_them_in_the_case() {
     assert_eq!(case_json["landmarks"]["format"], "remnant.landmarks/1");
     let opened = remnant::case::open(&case).unwrap();
     assert_eq!(opened.case.landmarks, phantom_landmarks());
+    // a case saved before landmarks existed (no `landmarks` key) still opens, without any
+    let mut old = case_json.clone();
+    old.as_object_mut().unwrap().remove("landmarks");
+    let old_path = dir.path().join("old.remnant.json");
+    std::fs::write(&old_path, serde_json::to_string_pretty(&old).unwrap()).unwrap();
+    let opened = remnant::case::open(&old_path).unwrap();
+    assert!(opened.case.landmarks.is_empty());
     let _ = lm;
 }
