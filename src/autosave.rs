@@ -29,6 +29,9 @@ pub struct Session {
     /// The rulers placed on the planes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulers: Vec<crate::measure::Ruler>,
+    /// The Couinaud landmarks placed.
+    #[serde(default, skip_serializing_if = "crate::segments::Landmarks::is_empty")]
+    pub landmarks: crate::segments::Landmarks,
     pub report: serde_json::Value,
     pub case_path: Option<PathBuf>,
 }
@@ -167,6 +170,7 @@ pub fn write(dir: &Path, snap: &Snapshot) -> Result<(), AutosaveError> {
         planning: snap.planning.clone(),
         cut_plane: snap.cut,
         rulers: snap.rulers.clone(),
+        landmarks: snap.landmarks,
         report: report_value,
         case_path: snap.case_path.clone(),
     };
@@ -291,6 +295,7 @@ mod tests {
             planning: plan.clone(),
             cut: Some(cut),
             rulers: vec![ruler],
+            landmarks: crate::segments::phantom::phantom_landmarks(),
             report: report.clone(),
             case_path: None,
             revision: 1,
@@ -300,6 +305,11 @@ mod tests {
         assert_eq!(p.session.planning, plan);
         assert_eq!(p.session.cut_plane, Some(cut));
         assert_eq!(p.session.rulers, vec![ruler]);
+        assert_eq!(
+            p.session.landmarks,
+            crate::segments::phantom::phantom_landmarks(),
+            "the autosave keeps the landmarks"
+        );
         assert_eq!(report_of(&p.session).unwrap(), report);
         p.belongs_to(&scan).unwrap();
         // another file, or the same file changed, is refused

@@ -42,6 +42,10 @@ pub struct Case {
     /// cases saved before rulers existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulers: Vec<crate::measure::Ruler>,
+    /// The Couinaud landmarks (`remnant.landmarks/1`, patient RAS mm); absent in cases
+    /// saved before segments existed or without landmarks.
+    #[serde(default, skip_serializing_if = "crate::segments::Landmarks::is_empty")]
+    pub landmarks: crate::segments::Landmarks,
     /// The report as its own versioned JSON object (see docs/REPORT_SCHEMA.md).
     pub report: serde_json::Value,
 }
@@ -173,6 +177,7 @@ pub fn save_checked(
         planning: snap.planning.clone(),
         cut_plane: snap.cut,
         rulers: snap.rulers.clone(),
+        landmarks: snap.landmarks,
         report: report_value,
     };
     let mut text = serde_json::to_string_pretty(&case).map_err(|e| damaged(&e))?;

@@ -23,6 +23,7 @@ pub mod report;
 pub mod sample;
 pub mod seg;
 pub mod segmentation;
+pub mod segments;
 pub mod snapshot;
 pub mod study;
 pub mod task;

@@ -191,7 +191,8 @@ impl LayerStyle {
 /// a grow-from-seeds preview): value 0 = nothing, 1..=3 = palette entries.
 pub struct Highlight<'a> {
     pub data: &'a [u8],
-    pub palette: [[u8; 4]; 3],
+    /// Colour of value v at `palette[v - 1]` (values beyond it are not drawn).
+    pub palette: &'a [[u8; 4]],
 }
 
 /// Colour of the 10 mm margin ring drawn around each tumour (value 1 of its highlight).
@@ -201,7 +202,7 @@ pub const MARGIN_RING_PALETTE: [[u8; 4]; 3] = [[255, 240, 80, 230], [0; 4], [0; 
 pub fn margin_ring_highlight(ring: &[u8]) -> Highlight<'_> {
     Highlight {
         data: ring,
-        palette: MARGIN_RING_PALETTE,
+        palette: &MARGIN_RING_PALETTE,
     }
 }
 
@@ -398,10 +399,9 @@ fn blend_highlight(out: &mut [u8], hl: &Highlight, [w, h]: [usize; 2], walk: &Sl
     for y in 0..h {
         for x in 0..w {
             let v = hl.data[walk.index(x, y)];
-            if v == 0 || v > 3 {
+            let Some(&c) = (v as usize).checked_sub(1).and_then(|i| hl.palette.get(i)) else {
                 continue;
-            }
-            let c = hl.palette[(v - 1) as usize];
+            };
             let a = c[3] as u32;
             let px = &mut out[(y * w + x) * 4..(y * w + x) * 4 + 3];
             for k in 0..3 {

@@ -42,6 +42,8 @@ pub struct Snapshot {
     pub cut: Option<CutPlane>,
     /// The rulers placed on the planes (voxel coordinates of the scan).
     pub rulers: Vec<Ruler>,
+    /// The Couinaud landmarks placed (patient RAS mm).
+    pub landmarks: crate::segments::Landmarks,
     pub report: Report,
     /// The case file the work belongs to, if any.
     pub case_path: Option<PathBuf>,
@@ -67,6 +69,7 @@ impl Snapshot {
             planning: planning.clone(),
             cut,
             rulers: Vec::new(),
+            landmarks: Default::default(),
             report: report.clone(),
             case_path: None,
             revision: 0,

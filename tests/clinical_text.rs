@@ -292,7 +292,14 @@ fn matrix() -> Vec<State> {
 
 /// The constant phrases of the wording (thresholds, cut-offs, criteria numbers) whose
 /// numbers are kept; every other number is a measurement or an input and is written N.
-const CONSTANT: [&str; 54] = [
+const CONSTANT: [&str; 61] = [
+    "Segment 1 (caudate)",
+    "Couinaud 1957",
+    "10-25 %",
+    "(> 1 cm)",
+    "(< 1 cm)",
+    "(1 cm within one voxel)",
+    "> 30 mm",
     "20 / 30 / 40 %",
     "20-40 %",
     "2-4 weeks",
@@ -398,7 +405,7 @@ fn template(text: &str) -> String {
 
 /// The sources a sentence names, as a reader can look them up.
 fn sources(text: &str) -> String {
-    const NAMED: [(&str, &str); 14] = [
+    const NAMED: [(&str, &str); 18] = [
         (
             "Abdalla",
             "Abdalla et al., Ann Surg Oncol 2006 (AHPBA/SSO/SSAT consensus)",
@@ -416,6 +423,16 @@ fn sources(text: &str) -> String {
         ("Elias", "Elias et al., Eur J Surg Oncol 2014"),
         ("Sugarbaker", "Sugarbaker 1996"),
         ("Remnant's own", "Remnant's own rule"),
+        (
+            "Fischer et al",
+            "Fischer et al., J Comput Assist Tomogr 2002",
+        ),
+        ("Couinaud 1957", "Couinaud 1957"),
+        ("Bismuth 1982", "Bismuth 1982"),
+        (
+            "Strasberg",
+            "Strasberg, HPB 2000 (Brisbane 2000 terminology)",
+        ),
     ];
     let found: Vec<&str> = NAMED
         .iter()
@@ -585,6 +602,51 @@ fn catalogue() -> String {
     );
     for (text, e) in &next_steps {
         entry_md(&mut md, text, e);
+    }
+    md.push('\n');
+    md.push_str(
+        "## Couinaud segments and resection options\n\n\
+         Shown with the segment table and the options (Plan tab, `remnant volumetry \
+         --landmarks`, PDF).\n\n",
+    );
+    use remnant::clinical::segments as cs;
+    let seg_lines = [
+        (cs::SEGMENTS_CAVEAT.to_string(), "segments drawn"),
+        (cs::CAUDATE_RULE.to_string(), "segments drawn"),
+        (cs::SEGMENTS_SOURCE.to_string(), "segments drawn"),
+        (
+            cs::tumours_left_text("Right hemihepatectomy (5, 6, 7, 8)", &[2]),
+            "an option leaving a tumour",
+        ),
+        (
+            format!(
+                "margin {}",
+                cs::option_margin_text(Some(12.0), Some(true), true)
+            ),
+            "an option clearing every tumour by > 1 cm",
+        ),
+        (
+            format!(
+                "margin {}",
+                cs::option_margin_text(Some(4.0), Some(false), true)
+            ),
+            "an option clearing every tumour by < 1 cm",
+        ),
+        (
+            format!("margin {}", cs::option_margin_text(Some(10.0), None, true)),
+            "a margin within one voxel of 1 cm",
+        ),
+        (
+            format!("margin {}", cs::option_margin_text(None, Some(true), true)),
+            "no remnant within the search radius",
+        ),
+    ];
+    for (text, trigger) in seg_lines {
+        let e = Entry {
+            levels: vec!["info"],
+            triggers: vec![trigger.to_string()],
+        };
+        entry_md(&mut md, &template(&text), &e);
     }
     md.push('\n');
     md.push_str("## PCI flags\n\n");

@@ -76,6 +76,7 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
             }
         }
     }
+    segment_rows(&map, c, rows);
     let opts = MeshOptions::default();
     let mut meshes = Vec::new();
     for layer in MeshLayer::ALL {
@@ -185,4 +186,54 @@ pub fn rows(map: &LabelMap, rows: &mut Vec<Row>) {
             "",
         ));
     }
+}
+
+/// Couinaud segments on the bench liver: recomputing after a landmark moved (validate,
+/// planes, one pass over the liver's box), and the resection options table.
+fn segment_rows(map: &LabelMap, c: [f64; 3], rows: &mut Vec<Row>) {
+    use remnant::segmentation::components::components;
+    use remnant::segments::{self, LandmarkId};
+    let g = &map.geometry;
+    let mut lm = remnant::segments::phantom::landmarks_around(&map.bits, g, c);
+    let mut k = 0.0f64;
+    let mut result = None;
+    let t = time(5, || {
+        // move the right vein's far point a little each run, as a drag does
+        k += 1.0;
+        let p = lm.get(LandmarkId::RhvDistal).unwrap_or(c);
+        lm.set(
+            LandmarkId::RhvDistal,
+            Some([p[0], p[1] + 0.5 * k.sin(), p[2]]),
+        );
+        result = Some(segments::compute(&lm, &map.bits, g));
+    });
+    let Some(Ok(seg)) = result else {
+        eprintln!("bench: segments failed: {:?}", result.map(|r| r.err()));
+        return;
+    };
+    let n: u64 = seg.map.voxels.iter().sum();
+    rows.push(row(
+        &format!("Couinaud segments after moving a landmark ({n} liver voxels)"),
+        t,
+        None,
+        "< 300 ms",
+    ));
+    let tumours = components(&map.bits, Layer::Tumour.bit(), g);
+    let cov = remnant::volumetry::coverage::liver_coverage(&map.bits, g.dims);
+    let mut count = 0;
+    let t = time(3, || {
+        let ts = segments::table::tumour_segments(&map.bits, g, &seg.map, &tumours);
+        let inputs = remnant::volumetry::PlanInputs::default();
+        count =
+            segments::options::options(&map.bits, g, &seg.map, &tumours, &ts, &inputs, cov).len();
+    });
+    rows.push(row(
+        &format!(
+            "resection options table ({count} options, {} tumours)",
+            tumours.len()
+        ),
+        t,
+        None,
+        "",
+    ));
 }

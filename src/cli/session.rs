@@ -36,6 +36,16 @@
 //!                                      liver figures, as the app saves it); clears the autosave
 //! export-pdf PATH                      the report PDF, as File > Export report PDF
 //! status                               voxel counts of the layers
+//! landmark KEY X Y Z | landmark KEY clear   place, move or clear a Couinaud landmark (patient
+//!                                      RAS mm); KEY: ivc-inferior, ivc-superior, rhv-confluence,
+//!                                      rhv-distal, mhv-confluence, mhv-distal, lhv-confluence,
+//!                                      lhv-distal, portal-bifurcation
+//! clear-landmarks                      every landmark
+//! landmarks PATH | save-landmarks PATH read / write remnant.landmarks/1
+//! save-segments PATH                   the segments as a label map (value = segment, 4a=4, 4b=9)
+//! hepatectomy NAME                     a named hepatectomy as the pending resection (accept keeps it)
+//! resect-segments 2,3                  a set of Couinaud segments as the pending resection
+//! segments                             segment volumes, tumour segments and resection options
 //! quit                                 end (end of input does the same)
 //! ```
 //!
@@ -53,6 +63,7 @@ use crate::segmentation::tools::PaintMode;
 use crate::study::Study;
 use crate::task::Task;
 use crate::volumetry::PlanInputs;
+use crate::workspace::command::SegmentChoice;
 use crate::workspace::{Applied, Command, ScriptedStroke, TraceAction, Workspace};
 use std::ffi::OsString;
 use std::io::{BufRead, Write};
@@ -86,6 +97,7 @@ enum Line {
     Case(Command),
     SaveCase(PathBuf),
     Status,
+    Segments,
     Quit,
 }
 
@@ -316,13 +328,39 @@ impl Session {
             "export-seg-sr" => Command::ExportSegSr(path_arg(line, 1)?),
             "save-case" => return Ok(Line::SaveCase(path_arg(line, 1)?)),
             "status" => return Ok(Line::Status),
+            "segments" => return Ok(Line::Segments),
+            "landmark" => landmark_of(words)?,
+            "clear-landmarks" => Command::ClearLandmarks,
+            "landmarks" => Command::LoadLandmarks(path_arg(line, 1)?),
+            "save-landmarks" => Command::SaveLandmarks(path_arg(line, 1)?),
+            "save-segments" => Command::SaveSegments(path_arg(line, 1)?),
+            "hepatectomy" => {
+                let w = words
+                    .next()
+                    .ok_or("hepatectomy NAME: the name is missing")?;
+                let h = crate::segments::Hepatectomy::parse(w).ok_or_else(|| {
+                    format!(
+                        "unknown hepatectomy \"{w}\" ({})",
+                        crate::segments::Hepatectomy::keys()
+                    )
+                })?;
+                no_more(words, "hepatectomy NAME")?;
+                Command::ChooseResection(SegmentChoice::Named(h))
+            }
+            "resect-segments" => {
+                let rest: Vec<&str> = words.collect();
+                let set = crate::segments::SegmentSet::parse(&rest.join(","))?;
+                Command::ChooseResection(SegmentChoice::Set(set))
+            }
             "quit" | "exit" => return Ok(Line::Quit),
             other => {
                 return Err(format!(
                     "unknown command \"{other}\" (paint, erase, stroke, import-mask, \
                      open-layers, report, planning, post-pve, cut, accept, discard, ruler, \
                      delete-ruler, undo, redo, save-labels, save-layers, save-report, \
-                     save-case, export-pdf, export-pdf-dicom, export-seg-sr, status, quit)"
+                     save-case, export-pdf, export-pdf-dicom, export-seg-sr, status, landmark, \
+                     clear-landmarks, landmarks, save-landmarks, save-segments, hepatectomy, \
+                     resect-segments, segments, quit)"
                 ));
             }
         };
@@ -348,12 +386,52 @@ impl Session {
         ))
     }
 
+    /// `segments`: each segment's mL and %, the tumours' segments and the options.
+    fn segments_line(&mut self) -> Result<String, String> {
+        let sum = self.ws.segment_summary().map_err(|e| e.to_string())?;
+        let opts = self.ws.resection_options().map_err(|e| e.to_string())?;
+        let mut parts: Vec<String> = sum
+            .volumes
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}={:.1}mL/{:.1}%",
+                    v.id.name(),
+                    v.volume_ml,
+                    v.percent.unwrap_or(0.0)
+                )
+            })
+            .collect();
+        for t in &sum.tumours {
+            parts.push(format!(
+                "tumour{}={}",
+                t.tumour,
+                t.describe().replace(", ", "+")
+            ));
+        }
+        for o in &opts {
+            let flr = o.flr_percent.map_or("-".into(), |f| format!("{f:.1}"));
+            let clear = if o.clears_all_tumours {
+                "clears"
+            } else {
+                "leaves"
+            };
+            parts.push(format!(
+                "{}:flr={flr}:{}:{clear}",
+                o.name,
+                o.decision.word().replace(' ', "-")
+            ));
+        }
+        Ok(parts.join(" "))
+    }
+
     /// Carry out one line; the reply text (without `ok N`), or the error. A change is
     /// autosaved before it is acknowledged; one whose autosave fails is taken back.
     fn run_line(&mut self, line: &[u8]) -> Result<Option<String>, String> {
         let cmd = match self.parse(line)? {
             Line::Quit => return Ok(None),
             Line::Status => return self.status().map(Some),
+            Line::Segments => return self.segments_line().map(Some),
             Line::SaveCase(path) => {
                 let msg = self.ws.save_case_now(&path)?;
                 // As in the app: the work is saved, the autosave is no longer needed.
@@ -414,6 +492,25 @@ fn stroke_of<'a>(cmd: &str, mut words: impl Iterator<Item = &'a str>) -> Result<
         radius_mm: r,
         mode,
     }))
+}
+
+/// `landmark KEY X Y Z` (patient RAS mm) or `landmark KEY clear`.
+fn landmark_of<'a>(mut words: impl Iterator<Item = &'a str>) -> Result<Command, String> {
+    use crate::segments::LandmarkId;
+    let keys = LandmarkId::ALL.map(|l| l.key()).join(", ");
+    let w = words
+        .next()
+        .ok_or_else(|| format!("landmark KEY X Y Z: the key is missing ({keys})"))?;
+    let id = LandmarkId::parse(w).ok_or_else(|| format!("unknown landmark \"{w}\" ({keys})"))?;
+    let mut rest = words.peekable();
+    if rest.peek() == Some(&"clear") {
+        rest.next();
+        no_more(rest, "landmark KEY clear")?;
+        return Ok(Command::SetLandmark(id, None));
+    }
+    let p = point(&mut rest, ["X", "Y", "Z"])?;
+    no_more(rest, "landmark KEY X Y Z")?;
+    Ok(Command::SetLandmark(id, Some(p)))
 }
 
 /// `cut X Y Z NX NY NZ [keep-positive]`: a cutting plane in patient mm to preview.

@@ -81,6 +81,10 @@ pub struct VolumetryArgs {
 /// What the surgeon enters for the decision (boxed: keeps the command enum small).
 #[derive(Debug, clap::Args)]
 pub struct DecisionArgs {
+    /// Couinaud segments from landmarks, and a resection by segments (here, in the
+    /// boxed part, to keep the command enum small).
+    #[command(flatten)]
+    pub segments: SegmentArgs,
     /// Two-stage hepatectomy: a mask of the liver removed at stage 1 (non-zero); the
     /// resection (--resection-mask, labels 2/3, or the cut plane) is then stage 2
     #[arg(long, value_name = "M.nii.gz")]
@@ -121,6 +125,39 @@ pub struct DecisionArgs {
     /// JSCCR 2010 (4): no extrahepatic metastases, or they can be controlled
     #[arg(long, value_name = "yes|no", value_parser = yes_no)]
     pub extrahepatic_controlled: Option<bool>,
+}
+
+/// Couinaud segments from landmarks.
+#[derive(Debug, clap::Args)]
+pub struct SegmentArgs {
+    /// Couinaud landmarks (remnant.landmarks/1, patient RAS mm): adds the segment
+    /// volumes, the tumours' segments and the resection options
+    #[arg(long, value_name = "L.json")]
+    pub landmarks: Option<PathBuf>,
+    /// Resect a named hepatectomy (Brisbane 2000): right-hemihepatectomy,
+    /// left-hemihepatectomy, right-trisectionectomy, left-trisectionectomy,
+    /// left-lateral-sectionectomy, right-anterior-sectionectomy or
+    /// right-posterior-sectionectomy; replaces the traced resection
+    #[arg(long, value_name = "NAME", value_parser = hepatectomy, requires = "landmarks",
+          conflicts_with_all = ["resect_segments", "resection_mask", "cut_point"])]
+    pub hepatectomy: Option<crate::segments::Hepatectomy>,
+    /// Resect these Couinaud segments (e.g. 2,3; 4 = 4a and 4b); replaces the traced
+    /// resection
+    #[arg(long, value_name = "2,3", value_parser = segment_set, requires = "landmarks",
+          conflicts_with_all = ["resection_mask", "cut_point"])]
+    pub resect_segments: Option<crate::segments::SegmentSet>,
+    /// Write the segments as a label map on the CT's grid (value = segment; 4a = 4, 4b = 9)
+    #[arg(long, value_name = "SEGMENTS.nii.gz", requires = "landmarks")]
+    pub segments_out: Option<PathBuf>,
+}
+
+fn hepatectomy(s: &str) -> Result<crate::segments::Hepatectomy, String> {
+    crate::segments::Hepatectomy::parse(s)
+        .ok_or_else(|| format!("must be one of {}", crate::segments::Hepatectomy::keys()))
+}
+
+fn segment_set(s: &str) -> Result<crate::segments::SegmentSet, String> {
+    crate::segments::SegmentSet::parse(s)
 }
 
 /// `yes` or `no`.
@@ -187,9 +224,102 @@ pub struct Report {
     pub after: Option<Assessment>,
     /// Every clinical sentence, in the order the table, the app and the PDF print them.
     pub sentences: Vec<Sentence>,
+    /// With --landmarks: the Couinaud segments, the options and the resection chosen.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub couinaud: Option<SegmentsReport>,
     pub plan_date: Option<String>,
     pub warnings: Vec<String>,
     pub seconds: f64,
+}
+
+/// The segment part of the JSON (with --landmarks).
+#[derive(Serialize)]
+pub struct SegmentsReport {
+    /// Each Couinaud segment: id, volume_ml, functional_ml, percent (of the functional
+    /// liver), tumours (ids).
+    pub segments: Vec<crate::segments::SegmentVolume>,
+    /// Which segments each tumour occupies (mL in each).
+    pub tumour_segments: Vec<crate::segments::TumourSegments>,
+    /// Every named hepatectomy and the smallest segment sets removing every tumour.
+    pub options: Vec<crate::segments::ResectionOption>,
+    /// The resection by segments measured (--hepatectomy or --resect-segments).
+    pub resection_by_segments: Option<String>,
+    /// How far segment volumes can be trusted, and the caudate rule.
+    pub segments_notes: Vec<&'static str>,
+}
+
+/// Read the landmarks and assign the segments; with a hepatectomy or segment set, the
+/// resection layer becomes exactly its liver.
+fn apply_segments(
+    a: &SegmentArgs,
+    map: &mut LabelMap,
+) -> Result<Option<(crate::segments::Couinaud, Option<String>)>, CliError> {
+    let Some(p) = &a.landmarks else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    let lm = crate::segments::Landmarks::from_json(&text)
+        .map_err(|e| format!("{}: {e}", p.display()))?;
+    let c = crate::segments::compute(&lm, &map.bits, &map.geometry)
+        .map_err(|e| format!("{}: {e}", p.display()))?;
+    let set = match (a.hepatectomy, a.resect_segments) {
+        (Some(h), _) => Some((
+            h.segments(),
+            format!("{} ({})", h.label(), h.segments().describe()),
+        )),
+        (None, Some(s)) => Some((s, format!("Segments {}", s.describe()))),
+        _ => None,
+    };
+    if let Some(out) = &a.segments_out {
+        crate::segments::save_label_map(out, &c, &map.geometry, None).map_err(|e| e.to_string())?;
+    }
+    let chosen = set.map(|(set, label)| {
+        let table = set.code_table();
+        let r = Layer::Resection.bit();
+        for b in map.bits.iter_mut() {
+            *b &= !r;
+        }
+        let [nx, ny, _] = map.geometry.dims;
+        let m = &c.map;
+        for (l, &code) in m.codes.iter().enumerate() {
+            if code != 0 && table[code as usize] {
+                let (i, j, k) = (
+                    l % m.size[0],
+                    (l / m.size[0]) % m.size[1],
+                    l / (m.size[0] * m.size[1]),
+                );
+                map.bits[(i + m.lo[0]) + nx * ((j + m.lo[1]) + ny * (k + m.lo[2]))] |= r;
+            }
+        }
+        label
+    });
+    Ok(Some((c, chosen)))
+}
+
+/// The segment part of the report: volumes, the tumours' segments and the options.
+fn segments_report(
+    c: &crate::segments::Couinaud,
+    chosen: Option<String>,
+    map: &LabelMap,
+    tumours: &[Component],
+    inputs: &PlanInputs,
+) -> SegmentsReport {
+    let g = &map.geometry;
+    let ts = crate::segments::table::tumour_segments(&map.bits, g, &c.map, tumours);
+    let cov = crate::volumetry::coverage::liver_coverage(&map.bits, g.dims);
+    let options =
+        crate::segments::options::options(&map.bits, g, &c.map, tumours, &ts, inputs, cov);
+    SegmentsReport {
+        segments: crate::segments::table::volumes(&c.map, g, &ts),
+        tumour_segments: ts,
+        options,
+        resection_by_segments: chosen,
+        segments_notes: vec![
+            crate::clinical::segments::SEGMENTS_CAVEAT,
+            crate::clinical::segments::CAUDATE_RULE,
+            crate::clinical::segments::SEGMENTS_SOURCE,
+        ],
+    }
 }
 
 fn inputs(a: &VolumetryArgs) -> Result<PlanInputs, String> {
@@ -268,7 +398,9 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
             map.bits[idx] |= Layer::Resection.bit();
         }
     }
+    let seg = apply_segments(&a.decision.segments, &mut map)?;
     let tumours = components(&map.bits, Layer::Tumour.bit(), &g);
+    let couinaud = seg.map(|(c, chosen)| segments_report(&c, chosen, &map, &tumours, &inputs));
     let timing = Timing {
         weeks_since_pve: a.decision.weeks_since_pve,
         weeks_between_scans: a.weeks,
@@ -316,6 +448,7 @@ pub fn run(a: VolumetryArgs) -> Result<(), CliError> {
         growth_error: d.growth_error,
         after: d.after,
         sentences: d.sentences,
+        couinaud,
         plan_date: inputs.plan_date.clone(),
         warnings,
         seconds: t0.elapsed().as_secs_f64(),
@@ -469,8 +602,67 @@ fn table(r: &Report) -> String {
     for sentence in &r.sentences {
         let _ = writeln!(s, "  - {}", sentence.text);
     }
+    if let Some(c) = &r.couinaud {
+        segments_table(&mut s, c);
+    }
     for w in &r.warnings {
         let _ = writeln!(s, "Warning     {w}");
     }
     s
+}
+
+/// The segment volumes and the options, as text.
+fn segments_table(s: &mut String, c: &SegmentsReport) {
+    use std::fmt::Write;
+    if let Some(r) = &c.resection_by_segments {
+        let _ = writeln!(s, "\nResection   {r} (by segments)");
+    }
+    let _ = writeln!(s, "\n{:<10} {:>10} {:>8}  tumours", "Segment", "mL", "% FL");
+    for v in &c.segments {
+        let t: Vec<String> = v.tumours.iter().map(|i| format!("#{i}")).collect();
+        let pct = v.percent.map_or("-".into(), |p| format!("{p:.1}"));
+        let _ = writeln!(
+            s,
+            "{:<10} {:>10.1} {:>8}  {}",
+            v.id.name(),
+            v.volume_ml,
+            pct,
+            t.join(" ")
+        );
+    }
+    let _ = writeln!(s, "\nOptions that remove every tumour");
+    for o in c.options.iter().filter(|o| o.clears_all_tumours) {
+        option_line(s, o);
+    }
+    let left: Vec<_> = c.options.iter().filter(|o| !o.clears_all_tumours).collect();
+    if !left.is_empty() {
+        let _ = writeln!(s, "Options that leave a tumour");
+        for o in left {
+            let _ = writeln!(
+                s,
+                "  {}",
+                crate::clinical::segments::tumours_left_text(&o.label, &o.tumours_left)
+            );
+        }
+    }
+    for n in &c.segments_notes {
+        let _ = writeln!(s, "Note        {n}");
+    }
+}
+
+fn option_line(s: &mut String, o: &crate::segments::ResectionOption) {
+    use std::fmt::Write;
+    let flr = o.flr_percent.map_or("-".into(), |f| format!("{f:.1} %"));
+    let sflr = o.sflr_percent.map_or("-".into(), |f| format!("{f:.1} %"));
+    let margin = crate::clinical::segments::option_margin_text(
+        o.closest_margin_mm,
+        o.margin_over_1cm,
+        o.clears_all_tumours,
+    );
+    let _ = writeln!(
+        s,
+        "  {:<44} FLR {flr:>8}  sFLR {sflr:>8}  {:<12} margin {margin}",
+        o.label,
+        o.decision.word()
+    );
 }

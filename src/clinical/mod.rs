@@ -10,6 +10,7 @@ pub mod card;
 pub mod checklist;
 pub mod fong;
 pub mod plan;
+pub mod segments;
 
 pub use card::{DecisionCard, Figure, card};
 pub use checklist::{CheckLine, CheckStatus, ChecklistInputs, checklist};

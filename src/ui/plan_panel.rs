@@ -28,6 +28,10 @@ pub struct PlanState {
     pub show_settings: bool,
     /// Hide the 10 mm margin ring around each tumour on the slices.
     pub hide_margin_ring: bool,
+    /// Hide the Couinaud segment colours on the slices.
+    pub hide_segments: bool,
+    /// The segment colours drawn on the slices (a full-grid copy of the segment map).
+    pub segment_overlay: super::segment_overlay::SegmentOverlay,
     /// The last decision and what it was computed from.
     cache: Option<(String, Plan)>,
     /// The margin ring and the layer revision it was computed for.

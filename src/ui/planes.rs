@@ -57,6 +57,32 @@ fn overlay_for(
     o
 }
 
+/// The segment numbers and the landmarks near `plane`'s slice.
+fn segment_marks(
+    o: &mut Overlay,
+    c: Option<&crate::segments::Couinaud>,
+    lm: &crate::segments::Landmarks,
+    view: &ViewState,
+    plane: Plane,
+    study: &Study,
+) {
+    let g = &study.ct.geometry;
+    let axes = PlaneAxes::new(g, plane);
+    let slice = view.cursor[axes.normal];
+    if let Some(c) = c {
+        for (s, at) in c.map.slice_centroids(axes.normal, slice) {
+            o.labels.push((at, s.name().to_string()));
+        }
+    }
+    for l in crate::segments::LandmarkId::ALL {
+        if let Some(ix) = lm.get(l).and_then(|p| g.to_index(p))
+            && (ix[axes.normal] - slice as f64).abs() <= 2.0
+        {
+            o.marks.push((ix, l.key().to_string()));
+        }
+    }
+}
+
 /// Draw the cells of the layout (planes and the 3-D view); returns what the pointer
 /// did on the planes. The 3-D view moves the crosshair and previews its cut itself.
 pub fn show(
@@ -68,6 +94,12 @@ pub fn show(
     hover: Option<[f64; 3]>,
     plan: &mut super::plan_panel::PlanState,
 ) -> Vec<AppCommand> {
+    let couinaud = if plan.hide_segments {
+        None
+    } else {
+        ws.segments().and_then(|r| r.ok())
+    };
+    let landmarks = ws.landmarks;
     let Some(study) = ws.study.as_ref() else {
         return Vec::new();
     };
@@ -79,7 +111,11 @@ pub fn show(
     let overlays: Vec<Option<Overlay>> = cells
         .iter()
         .map(|(c, _)| match c {
-            Cell::Plane(p) => Some(overlay_for(ed, &ws.rulers, view, *p, study, hover)),
+            Cell::Plane(p) => {
+                let mut o = overlay_for(ed, &ws.rulers, view, *p, study, hover);
+                segment_marks(&mut o, couinaud.as_deref(), &landmarks, view, *p, study);
+                Some(o)
+            }
             Cell::ThreeD => None,
         })
         .collect();
@@ -111,13 +147,21 @@ pub fn show(
         palette: highlight_palette(kind),
     });
     let mut highlight_rev = hl.map_or(0, |(_, _, rev)| rev);
-    // no tool highlight: the 10 mm margin ring around the tumours (Plan tab toggle)
-    if highlight.is_none()
-        && let Some((ring, rev)) =
+    // no tool highlight: the Couinaud segments, else the 10 mm margin ring (Plan tab)
+    if highlight.is_none() {
+        if let Some(c) = &couinaud {
+            let (grid, palette, rev) = plan.segment_overlay.of(c, study.ct.geometry.dims);
+            highlight = Some(crate::render::Highlight {
+                data: grid,
+                palette,
+            });
+            highlight_rev = rev;
+        } else if let Some((ring, rev)) =
             plan.margin_ring(study.revision, &study.labels.bits, &study.ct.geometry)
-    {
-        highlight = Some(crate::render::margin_ring_highlight(ring));
-        highlight_rev = rev;
+        {
+            highlight = Some(crate::render::margin_ring_highlight(ring));
+            highlight_rev = rev;
+        }
     }
     let mut inputs = Vec::new();
     let mut out_3d = view3d::View3dOutput::default();
@@ -231,9 +275,9 @@ pub const TOOL_PALETTE: [[u8; 4]; 3] =
 /// Trainee disagreement: 1 traced but not in the reference, 2 missed.
 pub const TRAINEE_PALETTE: [[u8; 4]; 3] = [[0, 215, 230, 200], [200, 60, 255, 200], [0, 0, 0, 0]];
 
-fn highlight_palette(kind: HighlightKind) -> [[u8; 4]; 3] {
+fn highlight_palette(kind: HighlightKind) -> &'static [[u8; 4]] {
     match kind {
-        HighlightKind::Tool => TOOL_PALETTE,
-        HighlightKind::Disagreement => TRAINEE_PALETTE,
+        HighlightKind::Tool => &TOOL_PALETTE,
+        HighlightKind::Disagreement => &TRAINEE_PALETTE,
     }
 }

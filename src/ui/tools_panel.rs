@@ -197,6 +197,9 @@ pub fn show(
 fn help(t: Tool) -> &'static str {
     match t {
         Tool::Navigate => "Click or drag to move the crosshair.",
+        Tool::Segments => {
+            "Click each landmark in turn on any plane (the prompt below names it); drag a placed one to move it."
+        }
         Tool::Brush => "Drag to paint the layer (round brush, outline shows its size).",
         Tool::Eraser => "Drag to erase the layer.",
         Tool::Polygon => {

@@ -30,6 +30,10 @@ pub fn show(
                 return cmds;
             };
             cmds.extend(tools_panel::show(ui, &mut ws.editor, study, grow));
+            cmds.extend(super::segments_panel::tool_section(ui, ws));
+            let Some(study) = &ws.study else {
+                return cmds;
+            };
             let g = &study.ct.geometry;
             cmds.extend(tools_panel::rulers_section(
                 ui,
@@ -58,6 +62,12 @@ pub fn show(
             if plan_panel::show(ui, &mut st.plan, &d, &tumours) {
                 cmds.push(AppCommand::AskFile(Purpose::AfterPve));
             }
+            cmds.extend(super::plan_segments::show(
+                ui,
+                ws,
+                &mut st.segments,
+                &mut st.plan.hide_segments,
+            ));
             if st.plan.inputs != ws.planning {
                 cmds.push(AppCommand::set_planning(st.plan.inputs.clone()));
             }

@@ -11,6 +11,8 @@ use crate::volumetry::PlanInputs;
 #[derive(Default)]
 pub struct WorkState {
     pub plan: PlanState,
+    /// The Plan tab's Couinaud section (resection options computed last).
+    pub segments: super::plan_segments::SegmentsState,
     pub pci: PciState,
     pub report: ReportState,
     /// The scan tab (Tools or Plan) the "Scan" switch returns to.

@@ -16,8 +16,10 @@ use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
 use crate::segmentation::tools::Axis;
+use crate::segments::LandmarkId;
 use crate::snapshot::Snapshot;
 use crate::volumetry::{Counts, PlanInputs};
+pub use crate::workspace::segments::SegmentChoice;
 use crate::workspace::tracing::RegionOp;
 pub use crate::workspace::tracing::ScriptedStroke;
 use std::path::{Path, PathBuf};
@@ -76,6 +78,17 @@ pub enum Command {
     SetPlanning(Box<PlanInputs>),
     AddPhoto(PathBuf),
     AddRuler(Ruler),
+    /// Place or move (Some, patient RAS mm) or clear (None) one Couinaud landmark.
+    SetLandmark(LandmarkId, Option<[f64; 3]>),
+    ClearLandmarks,
+    /// Replace the landmarks with a `remnant.landmarks/1` file.
+    LoadLandmarks(PathBuf),
+    SaveLandmarks(PathBuf),
+    /// The Couinaud segments as a label map (value = segment, 4a = 4, 4b = 9).
+    SaveSegments(PathBuf),
+    /// A named hepatectomy or set of segments becomes the pending resection (accept
+    /// writes it: one undo step).
+    ChooseResection(SegmentChoice),
     /// Delete ruler `i` (0-based).
     DeleteRuler(usize),
     SaveLabels(PathBuf),
@@ -112,6 +125,9 @@ impl Command {
                 | C::ExportSegSr(_)
                 | C::ExportPdf(_)
                 | C::ExportPdfDicom(_)
+                | C::LoadLandmarks(_)
+                | C::SaveLandmarks(_)
+                | C::SaveSegments(_)
         )
     }
 }
@@ -138,7 +154,7 @@ pub struct Applied {
 }
 
 impl Applied {
-    fn note(message: String) -> Applied {
+    pub(super) fn note(message: String) -> Applied {
         Applied {
             message: Some(message),
             ..Applied::default()
@@ -164,6 +180,7 @@ pub struct Checkpoint {
     report: Report,
     planning: PlanInputs,
     rulers: Vec<Ruler>,
+    landmarks: crate::segments::Landmarks,
     cut: Option<CutPlane>,
 }
 
@@ -202,6 +219,14 @@ impl Workspace {
     /// [`Workspace::apply_files`].
     fn apply_tracing(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
         use Command as C;
+        if self.editor.tool == crate::workspace::tracing::Tool::Segments {
+            match cmd {
+                C::Press { at, .. } => return self.landmark_press(at),
+                C::Drag(at) => return self.landmark_drag_to(at),
+                C::Release => return Ok(self.landmark_release()),
+                _ => {}
+            }
+        }
         Ok(match cmd {
             C::Press { axis, slice, at } => {
                 let (study, ed) = self.tracing()?;
@@ -337,6 +362,24 @@ impl Workspace {
                     });
                 }
             },
+            other => self.apply_segments(other)?,
+        })
+    }
+
+    /// Landmarks and resections by segments; the rest go on to
+    /// [`Workspace::apply_saves`].
+    fn apply_segments(&mut self, cmd: Command) -> Result<Applied, WorkspaceError> {
+        use Command as C;
+        Ok(match cmd {
+            C::SetLandmark(id, at) => Applied::note(self.set_landmark(id, at)?),
+            C::ClearLandmarks => {
+                self.clear_landmarks();
+                Applied::note("landmarks cleared".into())
+            }
+            C::LoadLandmarks(p) => Applied::note(self.load_landmarks(&p)?),
+            C::SaveLandmarks(p) => Applied::note(self.save_landmarks(&p)?),
+            C::SaveSegments(p) => Applied::note(self.save_segments(&p)?),
+            C::ChooseResection(choice) => Applied::note(self.choose_resection(choice)?),
             other => self.apply_saves(other)?,
         })
     }
@@ -363,7 +406,7 @@ impl Workspace {
     }
 
     /// The scan and the tracing editor, for an action that needs a scan.
-    fn tracing(
+    pub(super) fn tracing(
         &mut self,
     ) -> Result<(&mut crate::study::Study, &mut super::tracing::Editor), WorkspaceError> {
         match (&mut self.study, &mut self.editor) {
@@ -416,6 +459,7 @@ impl Workspace {
             report: self.report.clone(),
             planning: self.planning.clone(),
             rulers: self.rulers.clone(),
+            landmarks: self.landmarks,
             cut: self.editor.last_cut,
         }
     }
@@ -439,6 +483,7 @@ impl Workspace {
         self.report = c.report;
         self.planning = c.planning;
         self.rulers = c.rulers;
+        self.landmarks = c.landmarks;
         self.editor.last_cut = c.cut;
         self.touch();
     }

@@ -10,6 +10,7 @@
 
 pub mod command;
 mod seg;
+mod segments;
 pub mod tracing;
 
 pub use command::{Applied, CaseSave, Command, LayerStep, ScriptedStroke, TraceAction};
@@ -74,6 +75,14 @@ pub struct Workspace {
     pub case: Option<CaseFile>,
     /// Rulers placed on the planes (saved with the case and the autosave).
     pub rulers: Vec<crate::measure::Ruler>,
+    /// The Couinaud landmarks placed (saved with the case and the autosave).
+    pub landmarks: crate::segments::Landmarks,
+    /// The landmark the Segments tool places next (None: the first not placed).
+    pub landmark_target: Option<crate::segments::LandmarkId>,
+    /// The landmark being dragged with the Segments tool.
+    landmark_drag: Option<crate::segments::LandmarkId>,
+    /// Segments of the landmarks on the layers, keyed on (study revision, landmarks).
+    segments: Option<segments::SegmentsCache>,
     /// Layers to load once the scan that is loading has arrived (an opened case or a
     /// restored autosave).
     pending_layers: Option<PathBuf>,
@@ -106,6 +115,10 @@ impl Workspace {
             editor: Editor::new(),
             case: None,
             rulers: Vec::new(),
+            landmarks: Default::default(),
+            segments: None,
+            landmark_target: None,
+            landmark_drag: None,
             pending_layers: None,
             restoring: false,
             revision: 0,
@@ -196,6 +209,7 @@ impl Workspace {
             planning: self.planning.clone(),
             cut: self.cut(),
             rulers: self.rulers.clone(),
+            landmarks: self.landmarks,
             report: self.report.clone(),
             case_path: self.case.as_ref().map(|c| c.path.clone()),
             revision: self.revision(),
@@ -341,7 +355,9 @@ impl Workspace {
             notes.extend(self.check_rulers());
         } else {
             self.rulers.clear();
+            self.landmarks = Default::default();
         }
+        self.segments = None;
         let mut layers = None;
         if let Some(lp) = self.pending_layers.take() {
             layers = Some(self.open_layers(&lp));
@@ -451,6 +467,7 @@ impl Workspace {
         });
         self.editor.last_cut = o.case.cut_plane;
         self.rulers = o.case.rulers.clone();
+        self.landmarks = o.case.landmarks;
         self.touch();
         self.pending_layers = o.scan_path.as_ref().and(o.layers_path);
         self.restoring = false;
@@ -468,6 +485,7 @@ impl Workspace {
         self.planning = pending.session.planning.clone();
         self.editor.last_cut = pending.session.cut_plane;
         self.rulers = pending.session.rulers.clone();
+        self.landmarks = pending.session.landmarks;
         self.case = None;
         if let Some(p) = &pending.session.case_path {
             // the case it came from, if still there: later saves go back to it

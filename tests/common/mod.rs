@@ -151,3 +151,40 @@ pub fn phantom_study(dir: &Path) -> remnant::study::Study {
     s.touch();
     s
 }
+
+/// Issue 26's phantom: tumours in segment 3 and in segment 8 (as in the unit test).
+pub const SEGMENT_TUMOURS: [([f64; 3], f64); 2] =
+    [([-45.0, 0.0, -25.0], 4.0), ([20.0, 25.0, 25.0], 4.0)];
+
+/// The phantom CT, its labels and the landmarks file in `dir`.
+pub fn segments_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let (g, bits) = remnant::segments::phantom::phantom(&SEGMENT_TUMOURS);
+    let ct = dir.join("ct.nii.gz");
+    let s = remnant::segments::phantom::PHANTOM_SPACING;
+    let o = remnant::segments::phantom::PHANTOM_ORIGIN;
+    let hu: Vec<i16> = bits
+        .iter()
+        .map(|&b| if b != 0 { 60 } else { -100 })
+        .collect();
+    Nifti1::new(remnant::segments::phantom::PHANTOM_DIMS, 4, 16)
+        .with_sform([
+            [s[0] as f32, 0.0, 0.0, o[0] as f32],
+            [0.0, s[1] as f32, 0.0, o[1] as f32],
+            [0.0, 0.0, s[2] as f32, o[2] as f32],
+        ])
+        .write(&ct, &i16_bytes(&hu));
+    let labels = dir.join("labels.nii.gz");
+    remnant::segmentation::io::save_labels(
+        &labels,
+        &remnant::segmentation::LabelMap { geometry: g, bits },
+        None,
+    )
+    .unwrap();
+    let lm = dir.join("landmarks.json");
+    std::fs::write(
+        &lm,
+        remnant::segments::phantom::phantom_landmarks().to_json(),
+    )
+    .unwrap();
+    (ct, labels, lm)
+}

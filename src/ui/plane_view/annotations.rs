@@ -16,6 +16,10 @@ pub struct Overlay {
     pub polyline: Vec<[f64; 3]>,
     /// Rulers lying on this slice, and the one being placed.
     pub rulers: Vec<RulerMark>,
+    /// Text at a voxel position: the Couinaud segment numbers.
+    pub labels: Vec<([f64; 3], String)>,
+    /// Landmarks on (or near) this slice: position and short name.
+    pub marks: Vec<([f64; 3], String)>,
 }
 
 /// A ruler drawn on a plane: end points (voxel coordinates) and its length.
@@ -271,6 +275,31 @@ fn tool_overlay(painter: &egui::Painter, f: &Frame, overlay: &Overlay) {
     }
     for r in &overlay.rulers {
         draw_ruler(painter, to_screen(r.a), to_screen(r.b), &r.label, r.draft);
+    }
+    for (c, text) in &overlay.labels {
+        let p = to_screen(*c);
+        let font = egui::FontId::proportional(18.0);
+        painter.text(
+            p + egui::vec2(1.0, 1.0),
+            egui::Align2::CENTER_CENTER,
+            text,
+            font.clone(),
+            Color32::BLACK,
+        );
+        painter.text(p, egui::Align2::CENTER_CENTER, text, font, Color32::WHITE);
+    }
+    for (c, text) in &overlay.marks {
+        let p = to_screen(*c);
+        let mark = Color32::from_rgb(255, 60, 200);
+        painter.circle_stroke(p, 6.0, Stroke::new(2.0, mark));
+        painter.circle_filled(p, 2.0, mark);
+        painter.text(
+            p + egui::vec2(8.0, -8.0),
+            egui::Align2::LEFT_BOTTOM,
+            text,
+            egui::FontId::proportional(12.0),
+            mark,
+        );
     }
     if let Some((c, r_mm)) = overlay.circle {
         let r = r_mm as f32 * pts_per_mm(f);

@@ -70,10 +70,12 @@ pub enum Tool {
     CutPlane,
     /// Drag (or click twice) on a plane: a distance in mm.
     Ruler,
+    /// Click the Couinaud landmarks in turn; drag one to move it.
+    Segments,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 9] = [
+    pub const ALL: [Tool; 10] = [
         Tool::Navigate,
         Tool::Brush,
         Tool::Eraser,
@@ -83,6 +85,7 @@ impl Tool {
         Tool::Seeds,
         Tool::CutPlane,
         Tool::Ruler,
+        Tool::Segments,
     ];
 
     pub fn name(self) -> &'static str {
@@ -96,6 +99,7 @@ impl Tool {
             Tool::Seeds => "Seeds",
             Tool::CutPlane => "Cut plane",
             Tool::Ruler => "Ruler",
+            Tool::Segments => "Segments",
         }
     }
 

@@ -15,6 +15,8 @@ pub enum PendingKind {
     FillBetween,
     Grow,
     Cut,
+    /// A named hepatectomy or set of Couinaud segments as the resection.
+    Segments,
 }
 
 impl PendingKind {
@@ -23,6 +25,7 @@ impl PendingKind {
             PendingKind::FillBetween => "Fill between slices",
             PendingKind::Grow => "Grow from seeds",
             PendingKind::Cut => "Cut plane",
+            PendingKind::Segments => "Resection by segments",
         }
     }
 }

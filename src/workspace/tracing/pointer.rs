@@ -62,7 +62,7 @@ impl Editor {
             self.settings.hu = Editor::hu_range_at(study, v, axis);
         }
         match self.tool {
-            Tool::Navigate => false,
+            Tool::Navigate | Tool::Segments => false,
             Tool::Brush | Tool::Eraser => {
                 let mode = if self.tool == Tool::Brush {
                     PaintMode::Paint
@@ -194,7 +194,7 @@ impl Editor {
                 }
             }
             Tool::Ruler => self.ruler_drag(c),
-            Tool::Navigate | Tool::Polygon | Tool::RegionFill => {}
+            Tool::Navigate | Tool::Polygon | Tool::RegionFill | Tool::Segments => {}
         }
     }
 

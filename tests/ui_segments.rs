@@ -1,0 +1,129 @@
+//! Issue 26 in the app: the Plan tab's resection options on the known-answer phantom
+//! (tumours in segments 3 and 8): one click makes an option the pending resection, Enter
+//! accepts it, and the verdict reads the FLR the planes define; the Segments tool asks
+//! for each landmark by name and a press places it.
+
+mod common;
+use common::ui::settle;
+use common::*;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use remnant::segments::LandmarkId;
+use remnant::segments::phantom::{expected, phantom};
+use remnant::ui::{AppCommand, Purpose, RemnantApp};
+use remnant::workspace::Command;
+
+fn harness(dir: &std::path::Path, with_landmarks: bool) -> Harness<'static, RemnantApp> {
+    // SAFETY: tests in this binary only read it after this point; same value everywhere.
+    unsafe { std::env::set_var("REMNANT_CONFIG_DIR", dir.join("config")) };
+    let (ct, labels, lm) = segments_files(dir);
+    let mut app = RemnantApp::new(None);
+    app.apply(AppCommand::Open(ct));
+    app.wait_for_jobs();
+    app.apply(AppCommand::FileChosen(Purpose::OpenLayers, labels));
+    if with_landmarks {
+        app.apply(AppCommand::Case(Command::LoadLandmarks(lm)));
+    }
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 3200.0))
+        .build_ui_state(|ui, app: &mut RemnantApp| app.ui_root(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// The FLR (%) the phantom's planes define for resecting `codes`.
+fn flr_of(codes: &[u8]) -> f64 {
+    let (g, bits) = phantom(&SEGMENT_TUMOURS);
+    let (mut functional, mut kept) = (0u64, 0u64);
+    for k in 0..g.dims[2] {
+        for j in 0..g.dims[1] {
+            for i in 0..g.dims[0] {
+                if bits[g.index(i, j, k)] != 1 {
+                    continue;
+                }
+                functional += 1;
+                let c = expected(g.to_world([i as f64, j as f64, k as f64])).code();
+                if !codes.contains(&c) {
+                    kept += 1;
+                }
+            }
+        }
+    }
+    100.0 * kept as f64 / functional as f64
+}
+
+#[test]
+fn clicking_an_option_makes_it_pending_and_enter_accepts_it_into_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), true);
+    h.get_by_label("Plan").click();
+    settle(&mut h);
+    // the table lists the options clearing both tumours, and the ones leaving one
+    h.get_by_label_contains("Options that remove every tumour");
+    h.get_by_label_contains("Left lateral sectionectomy (2, 3) leaves tumour #");
+    h.get_by_label_contains("Segments are drawn from landmark planes");
+    h.get_by_label("Resect Left trisectionectomy (2, 3, 4, 5, 8)")
+        .click();
+    settle(&mut h);
+    assert!(
+        h.state().ws.editor.pending.is_some(),
+        "the option is pending: {:?} {:?}",
+        h.state().error,
+        h.state().notice
+    );
+    h.get_by_label_contains("Pending resection by segments");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(h.state().ws.editor.pending.is_none(), "Enter accepted it");
+    // left trisectionectomy: 2, 3, 4a, 4b, 5, 8 (4a = code 4, 4b = code 9)
+    let flr = flr_of(&[2, 3, 4, 9, 5, 8]);
+    h.get_by_label_contains(&format!("FLR {flr:.1} %"));
+    let want = if flr < 20.0 {
+        "insufficient"
+    } else if flr < 25.0 {
+        "borderline"
+    } else {
+        "adequate"
+    };
+    h.get_by_label_contains(&format!("remnant volume {want}"));
+    // one undo step takes the whole resection back
+    h.state_mut().apply(AppCommand::Case(Command::Undo));
+    settle(&mut h);
+    let c = h
+        .state()
+        .ws
+        .study
+        .as_ref()
+        .unwrap()
+        .labels
+        .bits
+        .iter()
+        .filter(|&&b| b & 2 != 0)
+        .count();
+    assert_eq!(c, 0);
+}
+
+#[test]
+fn the_segments_tool_names_each_landmark_and_a_press_places_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), false);
+    h.get_by_label("Tools").click();
+    settle(&mut h);
+    h.get_by_label("Segments").click();
+    settle(&mut h);
+    h.get_by_label_contains("Next: IVC, inferior point.");
+    let at = [85.0, 30.0, 5.0];
+    h.state_mut().apply(AppCommand::Case(Command::Press {
+        axis: remnant::segmentation::tools::Axis::K,
+        slice: 5,
+        at,
+    }));
+    h.state_mut().apply(AppCommand::Case(Command::Release));
+    settle(&mut h);
+    let g = h.state().ws.study.as_ref().unwrap().ct.geometry.clone();
+    assert_eq!(
+        h.state().ws.landmarks.get(LandmarkId::IvcInferior),
+        Some(g.to_world(at))
+    );
+    h.get_by_label_contains("Next: IVC, superior point.");
+}
