@@ -245,7 +245,7 @@ mod tests {
 
     #[test]
     fn the_document_holds_the_pdf_bytes_padded_to_even_length() {
-        let pdf = b"%PDF-1.4\nodd length!".to_vec();
+        let pdf = b"%PDF-1.4\nodd length!!".to_vec();
         assert_eq!(pdf.len() % 2, 1);
         let (obj, w) = build_pdf_document(
             &pdf,
