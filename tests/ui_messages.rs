@@ -93,7 +93,10 @@ fn a_long_error_and_a_long_notice_together_stay_dismissable() {
     ));
     let mut h = harness(app);
     views_inside(&h);
-    inside(h.get_by_label("Dismiss").rect(), "the error's Dismiss button");
+    inside(
+        h.get_by_label("Dismiss").rect(),
+        "the error's Dismiss button",
+    );
     inside(h.get_by_label("OK").rect(), "the notice's OK button");
     h.get_by_label("Dismiss").click();
     settle(&mut h);

@@ -16,6 +16,9 @@
 
 mod grow;
 mod highlight;
+mod lesion;
+#[cfg(test)]
+mod lesion_tests;
 mod pending;
 mod pointer;
 mod regions;
@@ -26,6 +29,7 @@ mod trainee;
 
 pub use grow::GrowRequest;
 pub use highlight::{HL_PREVIEW, HL_SEED_BACKGROUND, HL_SEED_LIVER, HighlightKind, HighlightView};
+pub use lesion::{LesionDraft, LesionOutcome, tumour_count};
 pub use pending::{Pending, PendingKind};
 pub use pointer::{CutLine, Outline};
 pub use regions::RegionOp;
@@ -70,10 +74,12 @@ pub enum Tool {
     CutPlane,
     /// Drag (or click twice) on a plane: a distance in mm.
     Ruler,
+    /// Click (or a short stroke) inside a lesion: the lesion in 3-D, a numbered tumour.
+    Lesion,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 9] = [
+    pub const ALL: [Tool; 10] = [
         Tool::Navigate,
         Tool::Brush,
         Tool::Eraser,
@@ -81,6 +87,7 @@ impl Tool {
         Tool::Freehand,
         Tool::RegionFill,
         Tool::Seeds,
+        Tool::Lesion,
         Tool::CutPlane,
         Tool::Ruler,
     ];
@@ -96,6 +103,7 @@ impl Tool {
             Tool::Seeds => "Seeds",
             Tool::CutPlane => "Cut plane",
             Tool::Ruler => "Ruler",
+            Tool::Lesion => "Lesion",
         }
     }
 
@@ -195,6 +203,9 @@ pub struct Editor {
     /// A short message on the last action (shown in the panel).
     pub message: Option<String>,
     grow_session: GrowSession,
+    /// The lesion waiting to be accepted (Lesion tool), and the stroke being drawn.
+    pub lesion: Option<LesionDraft>,
+    lesion_stroke: Option<Vec<[f64; 3]>>,
 }
 
 impl Default for Editor {
@@ -237,6 +248,8 @@ impl Editor {
             hl_key: None,
             message: None,
             grow_session: GrowSession::default(),
+            lesion: None,
+            lesion_stroke: None,
         }
     }
 
