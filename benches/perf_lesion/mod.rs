@@ -14,7 +14,7 @@ pub fn rows(ct: &Volume<i16>, map: &LabelMap, rows: &mut Vec<Row>) {
         return;
     };
     let mut hu = ct.as_slice().to_vec();
-    let truth = phantom::implant(&grid, &mut hu, centre, 12.0.min(depth - 5.0), -30.0);
+    let truth = phantom::implant(&grid, &mut hu, centre, 12.0_f64.min(depth - 5.0), -30.0);
     let off = (4.0 / grid.spacing[0]).round() as usize;
     let click = [centre[0] + off, centre[1], centre[2]];
     let scan = Scan {
