@@ -83,7 +83,8 @@ pub fn show(ui: &mut egui::Ui, guide: &Guide, tab: &mut Tab, ed: &mut Editor) ->
             cmds.push(AppCommand::AskFile(Purpose::ExportPdf));
         }
     });
-    if let Some(v) = &guide.verdict {
+    // on the Plan tab the decision card right beside it holds the verdict
+    if let Some(v) = guide.verdict.as_ref().filter(|_| *tab != Tab::Plan) {
         let colour = match v.level {
             crate::clinical::Level::Good => DONE,
             crate::clinical::Level::Caution => Color32::from_rgb(240, 190, 60),
