@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod perf_lesion;
 mod perf_mesh;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -284,6 +285,7 @@ fn main() {
 
     let dice = tool_rows(&ct, &map, &gz, &mut rows);
     perf_mesh::rows(&map, &mut rows);
+    perf_lesion::rows(&ct, &map, &mut rows);
 
     println!("| measure | Remnant | reference (same run) | ratio | goal |");
     println!("|---|---|---|---|---|");

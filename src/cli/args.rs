@@ -37,6 +37,8 @@ pub enum Command {
     Session(super::session::SessionArgs),
     /// Grow a layer from seed strokes (the app's Grow from seeds, headless)
     Grow(super::trace::GrowArgs),
+    /// Segment liver lesions from one point each (the app's Lesion tool, headless)
+    Lesion(super::lesion::LesionArgs),
     /// Score a traced layer against a reference mask (trainee mode, headless)
     Score(super::trace::ScoreArgs),
     /// One layer's surface as STL or OBJ (patient mm, RAS+) for 3-D printing or other planners

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod convert;
+mod lesion;
 mod mesh;
 mod phantom;
 mod report;
@@ -27,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "phantom",
     "session",
     "grow",
+    "lesion",
     "score",
     "mesh",
     "sample",
@@ -57,6 +59,7 @@ pub fn run(args: &[OsString]) -> i32 {
         Command::Convert(a) => convert::run(a),
         Command::Phantom(a) => phantom::run(a),
         Command::Grow(a) => trace::run_grow(a),
+        Command::Lesion(a) => lesion::run(a),
         Command::Score(a) => trace::run_score(a),
         Command::Report(a) => report::run(a),
         Command::Session(a) => session::run(a),

@@ -25,7 +25,10 @@
 //! cut X Y Z NX NY NZ [keep-positive]   preview the cut by the plane through (X, Y, Z) with normal
 //!                                      (NX, NY, NZ), patient mm: the side the normal points to is
 //!                                      resected (keep-positive: the other side); accept keeps it
-//! accept | discard                     the pending result (a cut)
+//! lesion X Y Z [X Y Z]...              the Lesion tool at patient mm (RAS): the lesion there is
+//!                                      the pending result (a numbered tumour; a point inside it
+//!                                      refines it, a point elsewhere accepts it and finds the next)
+//! accept | discard                     the pending result (a cut, a lesion)
 //! ruler PLANE I J K I J K              a ruler on the axial, coronal or sagittal plane (voxels)
 //! delete-ruler N                       ruler N (from 1)
 //! undo | redo                          the last layer edit
@@ -300,6 +303,7 @@ impl Session {
                 Command::SetPlanning(Box::new(planning_field(&self.ws.planning, field, &value)?))
             }
             "cut" => cut_of(words)?,
+            "lesion" => lesion_of(words)?,
             "accept" => Command::Trace(TraceAction::Accept),
             "discard" => Command::Trace(TraceAction::Discard),
             "ruler" => {
@@ -356,7 +360,7 @@ impl Session {
             other => {
                 return Err(format!(
                     "unknown command \"{other}\" (paint, erase, stroke, import-mask, \
-                     open-layers, report, planning, post-pve, cut, accept, discard, ruler, \
+                     open-layers, report, planning, post-pve, cut, lesion, accept, discard, ruler, \
                      delete-ruler, undo, redo, save-labels, save-layers, save-report, \
                      save-case, export-pdf, export-pdf-dicom, export-seg-sr, status, landmark, \
                      clear-landmarks, landmarks, save-landmarks, save-segments, hepatectomy, \
@@ -532,6 +536,19 @@ fn cut_of<'a>(mut words: impl Iterator<Item = &'a str>) -> Result<Command, Strin
         normal,
         remove_positive,
     }))
+}
+
+/// `lesion X Y Z [X Y Z]...`: the Lesion tool at points in patient mm.
+fn lesion_of<'a>(words: impl Iterator<Item = &'a str>) -> Result<Command, String> {
+    let nums = words
+        .map(|w| number(Some(w), "a coordinate"))
+        .collect::<Result<Vec<f64>, String>>()?;
+    if nums.is_empty() || nums.len() % 3 != 0 {
+        return Err("lesion takes X Y Z (patient mm) for each point".into());
+    }
+    Ok(Command::Lesion(
+        nums.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
+    ))
 }
 
 /// Three numbers of a normal (not all zero).

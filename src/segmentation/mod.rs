@@ -4,6 +4,7 @@ pub mod components;
 pub mod io;
 pub mod labelmap;
 pub mod layer;
+pub mod lesion;
 pub mod plane_cut;
 pub mod seeds;
 pub mod tools;

@@ -209,6 +209,17 @@ impl RemnantApp {
                 self.notice = None;
             }
             super::work_area::switcher(ui, &mut self.tab, &mut self.work);
+            if !task && self.ws.study.is_some() {
+                let guide = self.ws.guide();
+                let tab = &mut self.tab;
+                cmds.extend(super::guide_strip::show(
+                    ui,
+                    &guide,
+                    tab,
+                    &mut self.ws.editor,
+                ));
+                ui.separator();
+            }
             if task {
                 cmds.extend(super::work_area::show(
                     ui,

@@ -6,6 +6,7 @@ pub mod command;
 pub mod dialogs;
 pub mod dicom_picker;
 pub mod exercise_panel;
+pub mod guide_strip;
 pub mod jobs;
 pub mod keys;
 pub mod menu;

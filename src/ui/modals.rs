@@ -37,6 +37,11 @@ pub fn unsaved_changes(ui: &egui::Ui) -> Option<AppCommand> {
     modal.inner.map(AppCommand::Close)
 }
 
+/// A modal's width: at most 520 points, and never wider than the window allows.
+fn bounded_width(ui: &egui::Ui) -> f32 {
+    (ui.ctx().content_rect().width() - 80.0).clamp(200.0, 520.0)
+}
+
 /// Offer the work a run that did not end normally left.
 pub fn restore(ui: &egui::Ui, p: &Pending) -> Option<AppCommand> {
     let text = format!(
@@ -44,8 +49,9 @@ pub fn restore(ui: &egui::Ui, p: &Pending) -> Option<AppCommand> {
         p.session.scan.display()
     );
     let modal = egui::Modal::new(egui::Id::unique("remnant-restore")).show(ui.ctx(), |ui| {
+        ui.set_max_width(bounded_width(ui));
         ui.heading("Restore unsaved work?");
-        ui.label(text);
+        ui.add(egui::Label::new(text).wrap());
         let mut choice = None;
         ui.horizontal(|ui| {
             if ui.button("Restore").clicked() {
@@ -111,19 +117,47 @@ pub fn help(ui: &egui::Ui) -> Option<AppCommand> {
 }
 
 /// The error and notice lines above the planes; returns true for each dismissed.
+/// The button comes first and the text wraps in the width left (at most three lines,
+/// the whole text on hover), so no message widens the central area or pushes its
+/// button out of the window.
 pub fn banners(ui: &mut egui::Ui, error: Option<&str>, notice: Option<&str>) -> (bool, bool) {
     let mut dismissed = (false, false);
     if let Some(e) = error {
-        ui.horizontal(|ui| {
-            ui.colored_label(egui::Color32::from_rgb(240, 90, 80), format!("Error: {e}"));
-            dismissed.0 = ui.button("Dismiss").clicked();
-        });
+        let red = egui::Color32::from_rgb(240, 90, 80);
+        dismissed.0 = banner(ui, "Dismiss", &format!("Error: {e}"), Some(red));
     }
     if let Some(n) = notice {
-        ui.horizontal(|ui| {
-            ui.label(n);
-            dismissed.1 = ui.button("OK").clicked();
-        });
+        dismissed.1 = banner(ui, "OK", n, None);
     }
     dismissed
+}
+
+/// One message line: its button, then the text wrapped to the width left.
+fn banner(ui: &mut egui::Ui, button: &str, text: &str, colour: Option<egui::Color32>) -> bool {
+    let width = ui.available_width();
+    ui.horizontal(|ui| {
+        ui.set_max_width(width);
+        let clicked = ui.button(button).clicked();
+        let mut rich = egui::RichText::new(text);
+        if let Some(c) = colour {
+            rich = rich.color(c);
+        }
+        let mut job = egui::text::LayoutJob::default();
+        rich.append_to(
+            &mut job,
+            ui.style(),
+            egui::FontSelection::Default,
+            egui::Align::Center,
+        );
+        job.wrap = egui::text::TextWrapping {
+            max_width: ui.available_width().max(40.0),
+            max_rows: 3,
+            break_anywhere: true,
+            overflow_character: Some('…'),
+        };
+        ui.add(egui::Label::new(job).wrap())
+            .on_hover_text(text.to_string());
+        clicked
+    })
+    .inner
 }

@@ -72,9 +72,12 @@ pub fn show(
         ui.separator();
     }
     if let Some(p) = &ed.pending {
+        let what = match &ed.lesion {
+            Some(d) => format!("Tumour {}", d.number),
+            None => p.kind.name().to_string(),
+        };
         ui.strong(format!(
-            "Preview: {} into the {} layer, {:.1} mL",
-            p.kind.name(),
+            "Preview: {what} into the {} layer, {:.1} mL",
             p.layer.name(),
             p.ml
         ));
@@ -219,6 +222,11 @@ fn help(t: Tool) -> &'static str {
         Tool::Ruler => {
             "Drag on a plane (or click both ends) to measure a distance in mm; \
              Esc cancels one being placed."
+        }
+        Tool::Lesion => {
+            "Click inside a lesion in the liver: it is found in 3-D as the next numbered \
+             tumour. Click inside it again to refine it; a click on another lesion accepts \
+             this one; Enter accepts, Esc discards."
         }
     }
 }

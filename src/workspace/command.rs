@@ -63,6 +63,9 @@ pub enum Command {
     CloseOutline,
     /// Esc: drop the outline or ruler being placed, or discard the pending result.
     Escape,
+    /// The Lesion tool at points in patient mm (RAS+; a click, or a stroke's points):
+    /// the lesion found there becomes the pending result, a numbered tumour.
+    Lesion(Vec<[f64; 3]>),
     /// A cutting plane placed in the 3-D view: its resection becomes the pending
     /// result (the counts after it are [`Workspace::cut_preview`]).
     PreviewCut(CutPlane),
@@ -161,7 +164,7 @@ impl Applied {
         }
     }
 
-    fn layers(changed: bool, step: LayerStep, message: Option<String>) -> Applied {
+    pub(super) fn layers(changed: bool, step: LayerStep, message: Option<String>) -> Applied {
         Applied {
             layers: changed.then_some(step),
             message,
@@ -290,6 +293,7 @@ impl Workspace {
                 }
                 Applied::default()
             }
+            C::Lesion(points) => self.lesion(&points)?,
             C::PreviewCut(plane) => {
                 let (study, ed) = self.tracing()?;
                 let counts = ed.preview_cut_plane(study, &plane);

@@ -9,11 +9,14 @@
 //! figures either: a study's revision is unique in the process (see `Study::touch`).
 
 pub mod command;
+mod guide;
+mod lesion;
 mod seg;
 mod segments;
 pub mod tracing;
 
 pub use command::{Applied, CaseSave, Command, LayerStep, ScriptedStroke, TraceAction};
+pub use guide::{Guide, GuideStep, StepState};
 
 pub use crate::snapshot::{ScanSnapshot, Snapshot};
 
@@ -98,6 +101,8 @@ pub struct Workspace {
     /// Stamps of the files saved from this workspace (labels, layers, report), so a
     /// save over one another program changed since is refused.
     written: std::collections::HashMap<PathBuf, FileStamp>,
+    /// The guided path, for the revision it was computed at.
+    guide: Option<(u64, guide::Guide)>,
 }
 
 impl Default for Workspace {
@@ -127,6 +132,7 @@ impl Workspace {
             tumours: None,
             cut_preview: None,
             written: Default::default(),
+            guide: None,
         }
     }
 

@@ -16,6 +16,9 @@
 
 mod grow;
 mod highlight;
+mod lesion;
+#[cfg(test)]
+mod lesion_tests;
 mod pending;
 mod pointer;
 mod regions;
@@ -26,6 +29,7 @@ mod trainee;
 
 pub use grow::GrowRequest;
 pub use highlight::{HL_PREVIEW, HL_SEED_BACKGROUND, HL_SEED_LIVER, HighlightKind, HighlightView};
+pub use lesion::{LesionDraft, LesionOutcome, tumour_count};
 pub use pending::{Pending, PendingKind};
 pub use pointer::{CutLine, Outline};
 pub use regions::RegionOp;
@@ -72,10 +76,12 @@ pub enum Tool {
     Ruler,
     /// Click the Couinaud landmarks in turn; drag one to move it.
     Segments,
+    /// Click (or a short stroke) inside a lesion: the lesion in 3-D, a numbered tumour.
+    Lesion,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 10] = [
+    pub const ALL: [Tool; 11] = [
         Tool::Navigate,
         Tool::Brush,
         Tool::Eraser,
@@ -83,6 +89,7 @@ impl Tool {
         Tool::Freehand,
         Tool::RegionFill,
         Tool::Seeds,
+        Tool::Lesion,
         Tool::CutPlane,
         Tool::Ruler,
         Tool::Segments,
@@ -100,6 +107,7 @@ impl Tool {
             Tool::CutPlane => "Cut plane",
             Tool::Ruler => "Ruler",
             Tool::Segments => "Segments",
+            Tool::Lesion => "Lesion",
         }
     }
 
@@ -199,6 +207,9 @@ pub struct Editor {
     /// A short message on the last action (shown in the panel).
     pub message: Option<String>,
     grow_session: GrowSession,
+    /// The lesion waiting to be accepted (Lesion tool), and the stroke being drawn.
+    pub lesion: Option<LesionDraft>,
+    lesion_stroke: Option<Vec<[f64; 3]>>,
 }
 
 impl Default for Editor {
@@ -241,6 +252,8 @@ impl Editor {
             hl_key: None,
             message: None,
             grow_session: GrowSession::default(),
+            lesion: None,
+            lesion_stroke: None,
         }
     }
 

@@ -17,6 +17,8 @@ pub enum PendingKind {
     Cut,
     /// A named hepatectomy or set of Couinaud segments as the resection.
     Segments,
+    /// A lesion found by the Lesion tool (a numbered tumour).
+    Lesion,
 }
 
 impl PendingKind {
@@ -26,6 +28,7 @@ impl PendingKind {
             PendingKind::Grow => "Grow from seeds",
             PendingKind::Cut => "Cut plane",
             PendingKind::Segments => "Resection by segments",
+            PendingKind::Lesion => "Lesion",
         }
     }
 }
@@ -43,6 +46,9 @@ impl Editor {
     pub fn set_pending(&mut self, study: &Study, kind: PendingKind, layer: Layer, p: Preview) {
         let grid = Grid::of(&study.ct.geometry);
         let ml = p.volume_ml(&grid);
+        if kind != PendingKind::Lesion {
+            self.lesion = None;
+        }
         self.message = Some(format!("{}: preview of {ml:.1} mL", kind.name()));
         self.pending = Some(Pending {
             kind,
@@ -163,15 +169,27 @@ impl Editor {
         // construction); accepting writes them as shown.
         let ctx = EditCtx::new(&grid, study.ct.as_slice(), p.layer, PaintRules::default());
         let e = p.preview.accept(&ctx, &mut study.labels.bits);
-        self.message = Some(format!(
-            "{} accepted: {} voxels changed",
-            p.kind.name(),
-            e.changed_voxels()
-        ));
+        let name = match (p.kind, self.lesion.take()) {
+            (PendingKind::Lesion, Some(d)) => format!("Tumour {}", d.number),
+            _ => p.kind.name().to_string(),
+        };
+        let n = e.changed_voxels();
+        let (e, gap) = if matches!(p.layer, Layer::Liver | Layer::Tumour) {
+            self.close_gap(study, e)
+        } else {
+            (e, 0)
+        };
+        self.message = Some(match gap {
+            0 => format!("{name} accepted: {n} voxels changed"),
+            g => format!(
+                "{name} accepted: {n} voxels changed, {g} more joined to the liver (the gap between liver and tumour)"
+            ),
+        });
         self.commit(study, e)
     }
 
     pub fn discard(&mut self) {
+        self.lesion = None;
         if self.pending.take().is_some() {
             self.highlight_dirty = true;
         }

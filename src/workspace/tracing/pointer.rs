@@ -2,6 +2,7 @@
 //! voxel coordinates.
 
 use super::{Editor, PendingKind, Tool};
+use crate::segmentation::Layer;
 use crate::segmentation::seeds::SeedStroke;
 use crate::segmentation::tools::brush::BrushShape;
 use crate::segmentation::tools::polygon::fill_polygon;
@@ -118,6 +119,10 @@ impl Editor {
                     flood_fill(ctx, labels, seed, hu, plane, PaintMode::Paint)
                 });
                 let n = e.changed_voxels();
+                let (e, _) = match self.settings.layer {
+                    Layer::Liver | Layer::Tumour => self.close_gap(study, e),
+                    _ => (e, 0),
+                };
                 self.message = Some(if n == 0 {
                     format!(
                         "nothing filled: the clicked voxel is outside {}..{} HU or already in the layer",
@@ -141,6 +146,10 @@ impl Editor {
             }
             Tool::Ruler => {
                 self.ruler_press(study, axis, c);
+                false
+            }
+            Tool::Lesion => {
+                self.lesion_stroke = Some(vec![c]);
                 false
             }
             Tool::CutPlane => {
@@ -194,6 +203,13 @@ impl Editor {
                 }
             }
             Tool::Ruler => self.ruler_drag(c),
+            Tool::Lesion => {
+                if let Some(s) = &mut self.lesion_stroke
+                    && s.last().is_none_or(|&p| dist2(p, c) >= 1.0)
+                {
+                    s.push(c);
+                }
+            }
             Tool::Navigate | Tool::Polygon | Tool::RegionFill | Tool::Segments => {}
         }
     }
@@ -211,6 +227,10 @@ impl Editor {
                 self.ruler_release(study);
                 false
             }
+            Tool::Lesion => match self.lesion_stroke.take() {
+                Some(points) => self.lesion_at(study, &points).accepted,
+                None => false,
+            },
             _ => false,
         }
     }

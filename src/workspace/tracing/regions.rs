@@ -1,6 +1,7 @@
 //! Region tools of the Tools panel (one undo step each).
 
 use super::{Editor, MAX_MARGIN_MM};
+use crate::segmentation::Layer;
 use crate::segmentation::tools::Axis;
 use crate::segmentation::tools::region::{
     fill_holes_2d, fill_holes_3d, grow_shrink, keep_largest_component, remove_islands,
@@ -31,7 +32,17 @@ impl Editor {
             RegionOp::Grow => grow_shrink(ctx, labels, margin),
             RegionOp::Shrink => grow_shrink(ctx, labels, -margin),
         });
-        self.message = Some(format!("{} voxels changed", e.changed_voxels()));
+        let n = e.changed_voxels();
+        let (e, gap) = match (op, self.settings.layer) {
+            (RegionOp::Shrink, _) | (_, Layer::Resection | Layer::Stage1) => (e, 0),
+            _ => self.close_gap(study, e),
+        };
+        self.message = Some(match gap {
+            0 => format!("{n} voxels changed"),
+            g => format!(
+                "{n} voxels changed, {g} more joined to the liver (the gap around a tumour)"
+            ),
+        });
         self.commit(study, e)
     }
 }
