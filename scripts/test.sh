@@ -38,12 +38,22 @@ python3 -c "import scipy" 2>/dev/null || python3 -m pip install -q scipy
 # trimesh reads the exported STL / OBJ meshes back (tests/mesh_export.rs).
 python3 -c "import trimesh" 2>/dev/null || python3 -m pip install -q trimesh
 export REMNANT_BENCH_DIR=${REMNANT_BENCH_DIR:-$PWD/target/bench-data}
+# The bench CT is made (single-threaded Python, 1-2 min) while cargo builds the tests, then
+# waited for before they run.
+bench_pid=""
 if [ ! -f "$REMNANT_BENCH_DIR/bench_ct.nii" ] || [ ! -f "$REMNANT_BENCH_DIR/bench_liver.nii.gz" ]; then
   mkdir -p "$REMNANT_BENCH_DIR"
-  python3 ../shared/tools/make_bench_ct.py "$REMNANT_BENCH_DIR"
+  python3 ../shared/tools/make_bench_ct.py "$REMNANT_BENCH_DIR" >"$REMNANT_BENCH_DIR/make_bench_ct.log" 2>&1 &
+  bench_pid=$!
 fi
 # No test may silently skip here: a missing tool (pdftotext, dcm2niix, nibabel, ...) or bench
 # CT is a failure (tests/common/tools.rs; CI=true has the same effect; REMNANT_REQUIRE_PYTHON=1,
 # the older name, still works).
 export REMNANT_REQUIRE_TOOLS=1
+cargo test --release --no-run "$@"
+if [ -n "$bench_pid" ] && ! wait "$bench_pid"; then
+  cat "$REMNANT_BENCH_DIR/make_bench_ct.log" >&2
+  echo "scripts/test.sh: making the bench CT failed (above)" >&2
+  exit 1
+fi
 cargo test --release "$@"
