@@ -56,4 +56,6 @@ if [ -n "$bench_pid" ] && ! wait "$bench_pid"; then
   echo "scripts/test.sh: making the bench CT failed (above)" >&2
   exit 1
 fi
-cargo test --release "$@"
+run_args=()
+for a in "$@"; do [ "$a" = --timings ] || run_args+=("$a"); done   # (the build's report stays)
+cargo test --release "${run_args[@]}"
