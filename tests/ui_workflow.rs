@@ -35,10 +35,22 @@ const MAX_ACTIONS: usize = 20;
 struct User {
     h: Harness<'static, RemnantApp>,
     log: Vec<String>,
+    /// When the current action started, and each finished action's time (seconds,
+    /// including the frames and background jobs it waited for; printed, not asserted).
+    started: std::time::Instant,
+    secs: Vec<f64>,
 }
 
 impl User {
+    /// Close the timing of the previous action.
+    fn done(&mut self) {
+        if self.secs.len() < self.log.len() {
+            self.secs.push(self.started.elapsed().as_secs_f64());
+        }
+        self.started = std::time::Instant::now();
+    }
     fn note(&mut self, what: &str) {
+        self.done();
         self.log.push(what.to_string());
         eprintln!("action {}: {what}", self.log.len());
     }
@@ -274,6 +286,7 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
         std::env::set_var("REMNANT_CONFIG_DIR", dir.path().join("config"));
     }
     // 1. `remnant bench_ct_tumour.nii`: the app starts on the scan
+    let started = std::time::Instant::now();
     let mut app = RemnantApp::new(None);
     app.apply(AppCommand::Open(ct.clone()));
     let h = Harness::builder()
@@ -283,6 +296,8 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
     let mut u = User {
         h,
         log: vec![format!("start remnant {}", ct.display())],
+        started,
+        secs: Vec::new(),
     };
     settle(&mut u.h);
     let dims =
@@ -324,9 +339,7 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
     }
     assert_eq!(u.h.state().ws.editor.seeds.strokes.len(), 2, "two strokes");
     // 6-7. grow, then accept
-    let t0 = std::time::Instant::now();
     u.click("Grow from seeds");
-    let grow_s = t0.elapsed().as_secs_f64();
     let preview = u.h.state().ws.editor.pending.as_ref().map(|p| p.ml);
     assert!(
         preview.is_some(),
@@ -336,7 +349,17 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
     u.key(egui::Modifiers::NONE, egui::Key::Enter);
     let liver_grown = layer_voxels(&u.h, Layer::Liver);
     let reference = liver.iter().filter(|&&v| v == 1).count();
-    eprintln!("grow: {liver_grown} voxels (reference {reference}), {grow_s:.1} s with the UI");
+    let both = {
+        let bits = &u.h.state().ws.study.as_ref().unwrap().labels.bits;
+        let on = |l: usize| bits[l] & Layer::Liver.bit() != 0;
+        (0..liver.len()).filter(|&l| liver[l] == 1 && on(l)).count()
+    };
+    let dice = 2.0 * both as f64 / (liver_grown + reference) as f64;
+    eprintln!("grow: {liver_grown} voxels (reference {reference}), Dice {dice:.3}");
+    assert!(
+        dice >= 0.9,
+        "grown liver Dice {dice:.3} against the reference"
+    );
     assert!(
         liver_grown as f64 > 0.8 * reference as f64
             && (liver_grown as f64) < 1.2 * reference as f64,
@@ -419,9 +442,10 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
         pdf.display(),
         u.h.state().error
     );
+    u.done();
     eprintln!("{} actions:", u.log.len());
-    for (n, a) in u.log.iter().enumerate() {
-        eprintln!("  {:2}. {a}", n + 1);
+    for (n, (a, s)) in u.log.iter().zip(&u.secs).enumerate() {
+        eprintln!("  {:2}. {a} ({s:.2} s)", n + 1);
     }
     assert!(
         u.log.len() <= MAX_ACTIONS,
