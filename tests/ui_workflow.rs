@@ -274,43 +274,19 @@ fn layer_voxels(h: &Harness<'static, RemnantApp>, layer: Layer) -> usize {
         .count()
 }
 
-#[test]
-fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
-    let dir = tempfile::tempdir().unwrap();
-    let Some((ct, liver, t)) = scan_with_tumour(dir.path()) else {
-        return;
-    };
-    // SAFETY: the only test of this binary; set before the app reads them.
-    unsafe {
-        std::env::set_var("REMNANT_FILE_DIALOG", "inapp");
-        std::env::set_var("REMNANT_CONFIG_DIR", dir.path().join("config"));
-    }
-    // 1. `remnant bench_ct_tumour.nii`: the app starts on the scan
-    let started = std::time::Instant::now();
-    let mut app = RemnantApp::new(None);
-    app.apply(AppCommand::Open(ct.clone()));
-    let h = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .with_max_steps(12)
-        .build_ui_state(|ui, a: &mut RemnantApp| a.ui_root(ui), app);
-    let mut u = User {
-        h,
-        log: vec![format!("start remnant {}", ct.display())],
-        started,
-        secs: Vec::new(),
-    };
-    settle(&mut u.h);
-    let dims =
+/// Actions 2-7: to the liver's widest slice, the strip's Liver step, two seed strokes,
+/// grow and accept; the grown liver is checked against the bench reference.
+fn grow_the_liver(u: &mut User, liver: &[u8], t: [usize; 3]) {
+    let g =
         u.h.state()
             .ws
             .study
             .as_ref()
-            .expect("the scan opened")
+            .expect("the scan is open")
             .ct
             .geometry
-            .dims;
-    let sp = u.h.state().ws.study.as_ref().unwrap().ct.geometry.spacing();
-    assert_eq!(dims, [512, 424, 448]);
+            .clone();
+    let (dims, sp) = (g.dims, g.spacing());
     // 2. a click on the coronal view at the tumour's height brings its axial slice up
     let cy = u.h.state().view.as_ref().unwrap().cursor[1] as f64;
     let on_coronal = screen_of(&u.h, Plane::Coronal, [t[0] as f64, cy, t[2] as f64]);
@@ -327,7 +303,7 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
     u.click_containing("1 Liver");
     assert_eq!(u.h.state().ws.editor.tool, Tool::Seeds);
     // 4-5. two seed strokes in the middle of the organ
-    for (n, s) in seed_strokes(&liver, dims, sp, t).into_iter().enumerate() {
+    for (n, s) in seed_strokes(liver, dims, sp, t).into_iter().enumerate() {
         let (a, b) = (
             screen_of(&u.h, Plane::Axial, s[0]),
             screen_of(&u.h, Plane::Axial, s[1]),
@@ -366,6 +342,20 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
             && (liver_grown as f64) < 1.2 * reference as f64,
         "grown liver {liver_grown} voxels vs reference {reference}"
     );
+}
+
+/// Actions 8-13: one click on the tumour with the Lesion tool, a cut line beside it.
+fn tumour_and_cut(u: &mut User, t: [usize; 3]) {
+    let g =
+        u.h.state()
+            .ws
+            .study
+            .as_ref()
+            .expect("the scan is open")
+            .ct
+            .geometry
+            .clone();
+    let (dims, sp) = (g.dims, g.spacing());
     // 8-10. Alt+2 (Lesion tool), one click on the tumour, Enter
     u.key(egui::Modifiers::ALT, egui::Key::Num2);
     assert_eq!(u.h.state().ws.editor.tool, Tool::Lesion);
@@ -403,6 +393,20 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
     u.key(egui::Modifiers::NONE, egui::Key::Enter);
     let resected = layer_voxels(&u.h, Layer::Resection);
     assert!(resected > 0, "a resection");
+}
+
+/// Actions 14-16: the strip's Patient step, height and weight typed; the verdict read.
+fn patient_and_verdict(u: &mut User, liver: &[u8]) -> String {
+    let g =
+        u.h.state()
+            .ws
+            .study
+            .as_ref()
+            .expect("the scan is open")
+            .ct
+            .geometry
+            .clone();
+    let dims = g.dims;
     // 14-16. the strip's Patient step opens the Plan tab; height and weight typed
     u.click_containing("4 Patient");
     assert_eq!(u.h.state().tab, Tab::Plan);
@@ -432,6 +436,62 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
     }
     u.h.get_by_label_contains(&verdict);
     eprintln!("verdict: {verdict}");
+    verdict
+}
+
+/// The PDF's text holds the verdict and the body size typed.
+fn check_pdf(pdf: &Path, verdict: &str) {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let out = std::process::Command::new(pdftotext)
+        .args(["-raw".as_ref(), pdf.as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext failed");
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = flat(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        text.contains(&flat(verdict)),
+        "the PDF lacks the verdict {verdict:?}:\n{text}"
+    );
+    // the typed height and weight reached the report: Mosteller BSA of 172 cm, 74 kg
+    let bsa = format!(
+        "BSA (Mosteller) {:.2} m2",
+        (172.0f64 * 74.0 / 3600.0).sqrt()
+    );
+    assert!(text.contains(&bsa), "the PDF lacks {bsa:?}:\n{text}");
+}
+
+#[test]
+fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((ct, liver, t)) = scan_with_tumour(dir.path()) else {
+        return;
+    };
+    // SAFETY: the only test of this binary; set before the app reads them.
+    unsafe {
+        std::env::set_var("REMNANT_FILE_DIALOG", "inapp");
+        std::env::set_var("REMNANT_CONFIG_DIR", dir.path().join("config"));
+    }
+    // 1. `remnant bench_ct_tumour.nii`: the app starts on the scan
+    let started = std::time::Instant::now();
+    let mut app = RemnantApp::new(None);
+    app.apply(AppCommand::Open(ct.clone()));
+    let h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .with_max_steps(12)
+        .build_ui_state(|ui, a: &mut RemnantApp| a.ui_root(ui), app);
+    let mut u = User {
+        h,
+        log: vec![format!("start remnant {}", ct.display())],
+        started,
+        secs: Vec::new(),
+    };
+    settle(&mut u.h);
+    grow_the_liver(&mut u, &liver, t);
+    tumour_and_cut(&mut u, t);
+    let verdict = patient_and_verdict(&mut u, &liver);
     // 17-19. File > Export report PDF... > Save (the chooser proposes report.pdf beside the scan)
     u.click("File");
     u.click("Export report PDF...");
@@ -454,24 +514,5 @@ fn scan_to_exported_plan_in_at_most_twenty_actions_on_the_bench_ct() {
         u.log.len(),
         u.log
     );
-    let Some(pdftotext) = tool("pdftotext") else {
-        return;
-    };
-    let out = std::process::Command::new(pdftotext)
-        .args(["-raw".as_ref(), pdf.as_os_str(), "-".as_ref()])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "pdftotext failed");
-    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = flat(&String::from_utf8_lossy(&out.stdout));
-    assert!(
-        text.contains(&flat(&verdict)),
-        "the PDF lacks the verdict {verdict:?}:\n{text}"
-    );
-    // the typed height and weight reached the report: Mosteller BSA of 172 cm, 74 kg
-    let bsa = format!(
-        "BSA (Mosteller) {:.2} m2",
-        (172.0f64 * 74.0 / 3600.0).sqrt()
-    );
-    assert!(text.contains(&bsa), "the PDF lacks {bsa:?}:\n{text}");
+    check_pdf(&pdf, &verdict);
 }
