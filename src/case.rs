@@ -323,6 +323,8 @@ pub fn liver_figures(d: &crate::clinical::PlanDecision, inputs: &PlanInputs) -> 
         statements: d.sentences.iter().map(|s| s.text.clone()).collect(),
         alerts: card.alerts.iter().map(|s| s.text.clone()).collect(),
         next_step: Some(card.next_step),
+        segments: Vec::new(),
+        segments_caveat: None,
     }
 }
 

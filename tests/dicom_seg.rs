@@ -729,3 +729,68 @@ fn the_volumes_go_to_pacs_as_a_tid_1500_report_referencing_the_seg() {
         assert!(errors.is_empty(), "dciodvfy: {errors:?}");
     }
 }
+
+/// Landmarks placed: the Couinaud segments follow the layers, 4a / 4b carry segment IV
+/// with the superior / inferior modifier, and dciodvfy finds no error.
+#[test]
+fn couinaud_segments_in_the_seg_are_valid_dicom() {
+    use dicom_dictionary_std::tags;
+    use remnant::segments::phantom::{phantom, phantom_landmarks};
+    let (g, bits) = phantom(&[([30.0, 20.0, 20.0], 8.0)]);
+    let c = remnant::segments::compute(&phantom_landmarks(), &bits, &g).unwrap();
+    let mut labels = LabelMap::empty(g);
+    labels.bits = bits;
+    let dir = tempfile::tempdir().unwrap();
+    let seg = dir.path().join("seg.dcm");
+    let w = remnant::seg::write_seg_segments(&seg, &labels, Some(&c.map), None).unwrap();
+    assert_eq!(
+        w.segments.len(),
+        3 + 9,
+        "liver, tumour, remnant and 9 segments"
+    );
+    let obj = dicom_object::open_file(&seg).unwrap();
+    let items = obj
+        .element(tags::SEGMENT_SEQUENCE)
+        .unwrap()
+        .items()
+        .unwrap();
+    let label = |i: &dicom_object::InMemDicomObject| {
+        i.element(tags::SEGMENT_LABEL)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let modifier = |i: &dicom_object::InMemDicomObject| {
+        i.element(tags::SEGMENTED_PROPERTY_TYPE_MODIFIER_CODE_SEQUENCE)
+            .ok()
+            .map(|e| {
+                let m = &e.items().unwrap()[0];
+                m.element(tags::CODE_MEANING)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .trim()
+                    .to_string()
+            })
+    };
+    let s4a = items
+        .iter()
+        .find(|i| label(i) == "Couinaud segment 4a")
+        .unwrap();
+    let s4b = items
+        .iter()
+        .find(|i| label(i) == "Couinaud segment 4b")
+        .unwrap();
+    let s7 = items
+        .iter()
+        .find(|i| label(i) == "Couinaud segment 7")
+        .unwrap();
+    assert_eq!(modifier(s4a).as_deref(), Some("Superior"));
+    assert_eq!(modifier(s4b).as_deref(), Some("Inferior"));
+    assert_eq!(modifier(s7), None);
+    if let Some(errors) = dciodvfy_errors(&seg) {
+        assert!(errors.is_empty(), "dciodvfy: {errors:?}");
+    }
+}

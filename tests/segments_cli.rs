@@ -373,3 +373,112 @@ fn session_places_landmarks_chooses_a_hepatectomy_and_saves_them_in_the_case() {
     assert!(opened.case.landmarks.is_empty());
     let _ = lm;
 }
+
+/// With landmarks, the report JSON carries the segment table (mL as the planes define
+/// them, % of the functional liver, the tumours in each) and the PDF prints it with the
+/// caveat sentence.
+#[test]
+fn report_json_and_pdf_carry_the_segment_table() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (ct, labels, _) = segments_files(dir.path());
+    let (report, pdf) = (dir.path().join("r.json"), dir.path().join("r.pdf"));
+    let mut lines = vec![format!("open-layers {}", labels.display())];
+    for id in LandmarkId::ALL {
+        let p = phantom_landmarks().get(id).unwrap();
+        lines.push(format!("landmark {} {} {} {}", id.key(), p[0], p[1], p[2]));
+    }
+    // (the PDF export fills the liver figures the report then carries)
+    lines.push(format!("export-pdf {}", pdf.display()));
+    lines.push(format!("save-report {}", report.display()));
+    lines.push("quit".into());
+    let mut child = Command::new(bin())
+        .args(["session", "--ct", ct.to_str().unwrap(), "--autosave-dir"])
+        .arg(dir.path().join("autosave"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = lines.join("\n") + "\n";
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("error "), "{text}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let f = &r["liver"]["figures"];
+    assert!(f.is_object(), "{r}");
+    let segs = f["segments"].as_array().unwrap_or_else(|| panic!("{f}"));
+    assert_eq!(segs.len(), 9);
+    let (g, bits) = phantom(&SEGMENT_TUMOURS);
+    let mut whole = [0u64; 10];
+    for k in 0..g.dims[2] {
+        for j in 0..g.dims[1] {
+            for i in 0..g.dims[0] {
+                if bits[g.index(i, j, k)] != 0 {
+                    let w = g.to_world([i as f64, j as f64, k as f64]);
+                    whole[expected(w).code() as usize] += 1;
+                }
+            }
+        }
+    }
+    let voxel_ml = PHANTOM_SPACING.iter().product::<f64>() / 1000.0;
+    let functional = functional_by_segment();
+    let total_functional: u64 = functional.iter().sum();
+    let with_tumour = expected(SEGMENT_TUMOURS[1].0);
+    for s in segs {
+        let seg = Segment::ALL
+            .into_iter()
+            .find(|x| x.name() == s["segment"].as_str().unwrap())
+            .unwrap();
+        let c = seg.code() as usize;
+        let ml = s["volume_ml"].as_f64().unwrap();
+        assert!(
+            (ml - whole[c] as f64 * voxel_ml).abs() < 1e-6,
+            "{seg:?} {ml}"
+        );
+        let pct = s["percent"].as_f64().unwrap();
+        let want = 100.0 * functional[c] as f64 / total_functional as f64;
+        assert!((pct - want).abs() < 1e-6, "{seg:?} {pct} vs {want}");
+        let tumours = s["tumours"].as_array().unwrap();
+        if seg == with_tumour {
+            assert_eq!(tumours.len(), 1, "{seg:?}");
+        }
+        if seg == Segment::S2 {
+            assert!(tumours.is_empty());
+        }
+    }
+    assert!(f["segments_caveat"].as_str().unwrap().contains("Fischer"));
+    let Some(text) = tool("pdftotext").map(|t| {
+        let o = Command::new(t)
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).to_string()
+    }) else {
+        return;
+    };
+    assert!(text.contains("Couinaud segments"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("Segment 4a"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let s4a = &segs[3];
+    assert!(
+        row.contains(&format!("{:.0} mL", s4a["volume_ml"].as_f64().unwrap())),
+        "{row}"
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("single segments can be off by 10-25 %"),
+        "{flat}"
+    );
+}

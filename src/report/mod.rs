@@ -14,7 +14,7 @@ pub use image_error::ImageError;
 pub use json::{MAX_FILE_BYTES, SCHEMA_VERSION};
 pub use model::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,
-    Peritonectomies, Photo, Report, RightDiaphragm, SmallBowel,
+    Peritonectomies, Photo, Report, RightDiaphragm, SegmentFigure, SmallBowel,
 };
 pub use pdf::snapshot3d;
 pub use pdf::{ImageLabel, KeyImage, ReportKind, render_pdf, render_report_pdf};

@@ -326,4 +326,26 @@ pub struct LiverFigures {
     /// The decision card's next step (Remnant's own workflow rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+    /// Couinaud segments from the case's landmarks (absent before landmarks give
+    /// segments), in segment order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<SegmentFigure>,
+    /// The sentence shown with every segment volume (landmark planes approximate the
+    /// portal territories), present with `segments`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments_caveat: Option<String>,
+}
+
+/// One Couinaud segment's volume and the tumours in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentFigure {
+    /// "1", "2", "3", "4a", "4b", "5" ... "8".
+    pub segment: String,
+    /// Whole segment, tumour included, mL.
+    pub volume_ml: f64,
+    /// Its tumour-free part, % of the functional liver.
+    pub percent: Option<f64>,
+    /// Ids of the tumours with voxels in it (as numbered in the Plan tab).
+    pub tumours: Vec<usize>,
 }

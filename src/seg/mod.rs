@@ -43,7 +43,9 @@ pub use import::{SegImport, SegmentUse, import_seg};
 pub use read::{SegFile, SegFrame, SegSegment, read_seg};
 pub use sr::{Ratios, SrSource, SrWritten, build_sr, write_sr};
 pub use uid::new_uid;
-pub use write::{Written, WrittenSegment, build_seg, write_seg};
+pub use write::{
+    Written, WrittenSegment, build_seg, build_seg_segments, write_seg, write_seg_segments,
+};
 
 use std::path::PathBuf;
 use thiserror::Error;

@@ -193,3 +193,94 @@ fn a_seg_that_does_not_overlap_or_is_on_another_frame_of_reference_is_refused() 
     std::fs::write(&txt, b"hello").unwrap();
     assert!(matches!(read_seg(&txt), Err(SegError::NotDicom { .. })));
 }
+
+/// With landmarks placed, the SEG holds one segment per Couinaud segment after the
+/// layers, coded SCT (CID 7170), each holding exactly the liver voxels the phantom's
+/// planes give it; the SR measures each of them.
+#[test]
+fn couinaud_segments_are_written_with_snomed_codes_and_measured_in_the_sr() {
+    use crate::segments::phantom::{expected, phantom, phantom_landmarks};
+    use crate::segments::{Segment, compute};
+    let (g, bits) = phantom(&[([30.0, 20.0, 20.0], 8.0)]);
+    let c = compute(&phantom_landmarks(), &bits, &g).unwrap();
+    let mut labels = LabelMap::empty(g.clone());
+    labels.bits.clone_from(&bits);
+    let mut want = [0usize; 10];
+    let [nx, ny, nz] = g.dims;
+    for k in 0..nz {
+        for j in 0..ny {
+            for i in 0..nx {
+                if bits[g.index(i, j, k)] != 0 {
+                    let w = g.to_world([i as f64, j as f64, k as f64]);
+                    want[expected(w).code() as usize] += 1;
+                }
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seg.dcm");
+    let w = write_seg_segments(&path, &labels, Some(&c.map), None).unwrap();
+    let kinds: Vec<SegmentKind> = w.segments.iter().map(|s| s.kind).collect();
+    let mut expect_kinds = vec![
+        SegmentKind::Liver,
+        SegmentKind::Tumour,
+        SegmentKind::Remnant,
+    ];
+    expect_kinds.extend(Segment::ALL.map(SegmentKind::Couinaud));
+    assert_eq!(kinds, expect_kinds);
+
+    let f = read_seg(&path).unwrap();
+    for s in Segment::ALL {
+        let ws = w
+            .segments
+            .iter()
+            .find(|x| x.kind == SegmentKind::Couinaud(s))
+            .unwrap();
+        let got = f.segment(ws.number).unwrap();
+        assert_eq!(got.label, format!("Couinaud segment {}", s.name()));
+        let t = got.property_type.as_ref().unwrap();
+        assert_eq!(t.scheme, "SCT");
+        let roman = ["I", "II", "III", "IV", "IV", "V", "VI", "VII", "VIII"];
+        let idx = Segment::ALL.iter().position(|&x| x == s).unwrap();
+        assert_eq!(
+            t.meaning,
+            format!("Couinaud hepatic segment {}", roman[idx])
+        );
+        let set: usize = f
+            .frames
+            .iter()
+            .filter(|fr| fr.segment == ws.number)
+            .map(|fr| (0..f.rows * f.cols).filter(|&p| f.is_set(fr, p)).count())
+            .sum();
+        assert!(want[s.code() as usize] > 0, "{s:?} empty in the phantom");
+        assert_eq!(set, want[s.code() as usize], "{s:?}");
+    }
+    // the SR measures every segment of the SEG, the Couinaud ones included
+    let (_, sr) = build_sr(&SrSource {
+        seg: &w,
+        voxel_mm3: g.voxel_volume_mm3(),
+        refs: None,
+        ratios: Ratios::default(),
+    })
+    .unwrap();
+    assert_eq!(sr.volumes_ml.len(), 12);
+    let s7 = w
+        .segments
+        .iter()
+        .find(|x| x.kind == SegmentKind::Couinaud(Segment::S7))
+        .unwrap();
+    let ml = sr.volumes_ml.iter().find(|v| v.0 == s7.number).unwrap().1;
+    let expect_ml = want[7] as f64 * g.voxel_volume_mm3() / 1000.0;
+    assert!((ml - expect_ml).abs() < 1e-9, "{ml} vs {expect_ml}");
+}
+
+#[test]
+fn without_landmarks_the_seg_has_no_couinaud_segment() {
+    let g = oblique([30, 25, 9]);
+    let (_, w) = build_seg_segments(&layers(&g), None, None).unwrap();
+    assert!(
+        w.segments
+            .iter()
+            .all(|s| !matches!(s.kind, SegmentKind::Couinaud(_)))
+    );
+}

@@ -13,6 +13,7 @@ use super::codes::{Code, SegmentKind};
 use super::dates::now_utc;
 use super::uid::new_uid;
 use crate::segmentation::{LabelMap, Layer};
+use crate::segments::{Segment, SegmentMap};
 use crate::volume::Geometry;
 use crate::volume::dicom::{ImageRef, SourceRefs, StudyAttrs};
 
@@ -56,9 +57,17 @@ pub fn segment_mask(labels: &LabelMap, kind: SegmentKind) -> Vec<u8> {
             SegmentKind::Tumour => b & t != 0,
             SegmentKind::Remnant => liver && b & (r | t | s1) == 0,
             SegmentKind::Stage1 => liver && b & s1 != 0,
+            // the layers do not hold the segments: see `couinaud_mask`
+            SegmentKind::Couinaud(_) => false,
         })
     };
     labels.bits.iter().map(|&b| f(b)).collect()
+}
+
+/// One Couinaud segment's mask from the full-grid segment codes.
+fn couinaud_mask(grid: &[u8], s: Segment) -> Vec<u8> {
+    let code = s.code();
+    grid.iter().map(|&c| u8::from(c == code)).collect()
 }
 
 /// Write the SEG file (atomically).
@@ -67,7 +76,18 @@ pub fn write_seg(
     labels: &LabelMap,
     refs: Option<&SourceRefs>,
 ) -> Result<Written, SegError> {
-    let (obj, written) = build_seg(labels, refs)?;
+    write_seg_segments(path, labels, None, refs)
+}
+
+/// Write the SEG file (atomically) with, after the layers, one segment per non-empty
+/// Couinaud segment of `segments` (when landmarks are placed).
+pub fn write_seg_segments(
+    path: &Path,
+    labels: &LabelMap,
+    segments: Option<&SegmentMap>,
+    refs: Option<&SourceRefs>,
+) -> Result<Written, SegError> {
+    let (obj, written) = build_seg_segments(labels, segments, refs)?;
     let mut bytes = Vec::new();
     obj.write_all(&mut bytes).map_err(|e| SegError::Write {
         path: path.to_path_buf(),
@@ -187,6 +207,15 @@ pub fn build_seg(
     labels: &LabelMap,
     refs: Option<&SourceRefs>,
 ) -> Result<(FileDicomObject<InMemDicomObject>, Written), SegError> {
+    build_seg_segments(labels, None, refs)
+}
+
+/// [`build_seg`] with the Couinaud segments of `segments` after the layers.
+pub fn build_seg_segments(
+    labels: &LabelMap,
+    segments: Option<&SegmentMap>,
+    refs: Option<&SourceRefs>,
+) -> Result<(FileDicomObject<InMemDicomObject>, Written), SegError> {
     let g = &labels.geometry;
     let [nx, ny, nz] = g.dims;
     if nx > u16::MAX as usize || ny > u16::MAX as usize {
@@ -198,7 +227,7 @@ pub fn build_seg(
     let mut warnings = Vec::new();
     let refs = matching_refs(refs, nz, &mut warnings);
     let id = Identity::new(refs, &mut warnings);
-    let packed = pack_segments(labels)?;
+    let packed = pack_segments(labels, segments)?;
 
     let mut o = InMemDicomObject::new_empty();
     sop_common_module(&mut o, &id.sop_uid);
@@ -333,17 +362,30 @@ struct Packed {
     bits: Vec<u8>,
 }
 
+/// The kinds to write: the layers, then the Couinaud segments when given.
+fn kinds(segments: Option<&SegmentMap>) -> Vec<SegmentKind> {
+    let mut k = SegmentKind::ALL.to_vec();
+    if segments.is_some() {
+        k.extend(Segment::ALL.map(SegmentKind::Couinaud));
+    }
+    k
+}
+
 /// Pack every non-empty segment's non-empty slices as frames (Err if all are empty).
-fn pack_segments(labels: &LabelMap) -> Result<Packed, SegError> {
+fn pack_segments(labels: &LabelMap, map: Option<&SegmentMap>) -> Result<Packed, SegError> {
     let [nx, ny, nz] = labels.geometry.dims;
     let plane = nx * ny;
     let mut segments = Vec::new();
     let mut frames: Vec<(u16, usize)> = Vec::new(); // (segment number, k)
     let mut bits: Vec<u8> = Vec::new();
     let mut nbits = 0usize;
-    for kind in SegmentKind::ALL {
+    let grid = map.map(|m| m.to_grid(labels.geometry.dims));
+    for kind in kinds(map) {
         // one mask at a time: a full-size byte array, not five
-        let mask = segment_mask(labels, kind);
+        let mask = match (kind, &grid) {
+            (SegmentKind::Couinaud(s), Some(g)) => couinaud_mask(g, s),
+            _ => segment_mask(labels, kind),
+        };
         let voxels = mask.iter().filter(|&&v| v != 0).count();
         if voxels == 0 {
             continue;
@@ -528,7 +570,7 @@ fn segmentation_image_module(o: &mut InMemDicomObject, segments: &[WrittenSegmen
         o,
         tags::CONTENT_DESCRIPTION,
         VR::LO,
-        "Liver, planned resection, tumours and future liver remnant",
+        "Liver, resection, tumours, remnant, Couinaud segments",
     );
     text(o, tags::CONTENT_CREATOR_NAME, VR::PN, "");
     text(o, tags::SEGMENTATION_TYPE, VR::CS, "BINARY");
@@ -565,6 +607,13 @@ fn segment_item(s: &WrittenSegment) -> InMemDicomObject {
         tags::SEGMENTED_PROPERTY_TYPE_CODE_SEQUENCE,
         vec![code_item(&s.kind.property_type())],
     );
+    if let Some(m) = s.kind.property_modifier() {
+        seq(
+            &mut i,
+            tags::SEGMENTED_PROPERTY_TYPE_MODIFIER_CODE_SEQUENCE,
+            vec![code_item(&m)],
+        );
+    }
     if let Some(r) = s.kind.region() {
         seq(&mut i, tags::ANATOMIC_REGION_SEQUENCE, vec![code_item(&r)]);
     }

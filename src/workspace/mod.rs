@@ -263,6 +263,7 @@ impl Workspace {
     pub fn fill_liver_figures(&mut self) {
         let tumours = self.tumours().to_vec();
         let pci = self.pci_total();
+        let segments = self.segment_summary().ok();
         if let Some(s) = &mut self.study
             && s.counts().total > 0
         {
@@ -274,7 +275,21 @@ impl Workspace {
                 pci,
                 crate::clinical::plan::after_pve(&self.planning),
             );
-            self.report.liver.figures = Some(crate::case::liver_figures(&d, &self.planning));
+            let mut f = crate::case::liver_figures(&d, &self.planning);
+            if let Some(summary) = segments {
+                f.segments = summary
+                    .volumes
+                    .iter()
+                    .map(|v| crate::report::SegmentFigure {
+                        segment: v.id.name().to_string(),
+                        volume_ml: v.volume_ml,
+                        percent: v.percent,
+                        tumours: v.tumours.clone(),
+                    })
+                    .collect();
+                f.segments_caveat = Some(crate::clinical::segments::SEGMENTS_CAVEAT.to_string());
+            }
+            self.report.liver.figures = Some(f);
         }
     }
 

@@ -6,9 +6,15 @@ use std::path::Path;
 impl Workspace {
     /// Write the layers as a DICOM Segmentation referencing the scan's DICOM series
     /// (a NIfTI scan: new UIDs, said in the message).
-    pub fn export_seg(&self, path: &Path) -> Result<String, WorkspaceError> {
+    pub fn export_seg(&mut self, path: &Path) -> Result<String, WorkspaceError> {
+        let (segments, note) = self.segments_for_export();
         let study = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
-        let w = crate::seg::write_seg(path, &study.labels, study.dicom_refs.as_ref())?;
+        let w = crate::seg::write_seg_segments(
+            path,
+            &study.labels,
+            segments.as_ref().map(|c| &c.map),
+            study.dicom_refs.as_ref(),
+        )?;
         let names: Vec<&str> = w.segments.iter().map(|s| s.kind.label()).collect();
         let mut m = format!(
             "DICOM SEG saved to {}: {} ({} frames",
@@ -23,7 +29,7 @@ impl Workspace {
             ));
         }
         m.push(')');
-        for warning in &w.warnings {
+        for warning in w.warnings.iter().chain(&note) {
             m.push_str(&format!(". Note: {warning}"));
         }
         Ok(m)
@@ -35,9 +41,11 @@ impl Workspace {
     pub fn export_seg_sr(&mut self, path: &Path) -> Result<String, WorkspaceError> {
         self.fill_liver_figures();
         let figures = self.report.liver.figures.clone().unwrap_or_default();
+        let (segments, note) = self.segments_for_export();
         let study = self.study.as_ref().ok_or(WorkspaceError::NoScan)?;
         let refs = study.dicom_refs.as_ref();
-        let seg = crate::seg::write_seg(path, &study.labels, refs)?;
+        let map = segments.as_ref().map(|c| &c.map);
+        let seg = crate::seg::write_seg_segments(path, &study.labels, map, refs)?;
         let sr_path = sr_path_beside(path);
         let sr = crate::seg::write_sr(
             &sr_path,
@@ -57,7 +65,7 @@ impl Workspace {
             seg.segments.len(),
             sr_path.display()
         );
-        for warning in seg.warnings.iter().chain(&sr.warnings) {
+        for warning in seg.warnings.iter().chain(&sr.warnings).chain(&note) {
             m.push_str(&format!(". Note: {warning}"));
         }
         Ok(m)
@@ -81,6 +89,26 @@ impl Workspace {
             m.push_str(&format!(". Note: {warning}"));
         }
         Ok(m)
+    }
+}
+
+impl Workspace {
+    /// The Couinaud segments to export (None before any landmark is placed), or a
+    /// note saying why the placed landmarks give none.
+    fn segments_for_export(
+        &mut self,
+    ) -> (
+        Option<std::sync::Arc<crate::segments::Couinaud>>,
+        Option<String>,
+    ) {
+        match self.segments() {
+            None => (None, None),
+            Some(Ok(c)) => (Some(c), None),
+            Some(Err(e)) => (
+                None,
+                Some(format!("the Couinaud segments are not written: {e}")),
+            ),
+        }
     }
 }
 

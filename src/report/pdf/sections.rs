@@ -169,6 +169,35 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
 pub(super) fn liver_plan(doc: &mut Doc, f: &LiverFigures) {
     flow::heading(doc, "Volumes, criteria and sources", 40.0);
     plan_rows(doc, f, false);
+    couinaud_segments(doc, f);
+}
+
+/// The Couinaud segment table (when landmarks gave segments) and its caveat.
+fn couinaud_segments(doc: &mut Doc, f: &LiverFigures) {
+    if f.segments.is_empty() {
+        return;
+    }
+    flow::heading(doc, "Couinaud segments", 40.0);
+    for s in &f.segments {
+        let tumours = if s.tumours.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<String> = s.tumours.iter().map(|i| format!("#{i}")).collect();
+            format!(", tumour {}", ids.join(", "))
+        };
+        flow::key_value(
+            doc,
+            &format!("Segment {}", s.segment),
+            &format!(
+                "{}, {} of the functional liver{tumours}",
+                quantity(Some(s.volume_ml), 0, "mL"),
+                quantity(s.percent, 1, "%")
+            ),
+        );
+    }
+    if let Some(c) = &f.segments_caveat {
+        flow::paragraph(doc, LEFT, c, Font::Regular, BODY, BLACK);
+    }
 }
 
 /// The plan's date as entered, or "date not recorded".
