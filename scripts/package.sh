@@ -34,6 +34,6 @@ gzip -9n "$files"/man/*.1     # Debian policy: man pages compressed (cargo-deb l
 python3 scripts/third_party_licenses.py "$files/THIRD-PARTY-LICENSES.txt" >&2
 # the package's file dates: the commit's (reproducible), unless given
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
-# --strip: the release profile keeps line tables for backtraces (135 MB); the package needs none
+# --strip: no symbol table in the package either
 deb=$(cargo deb --no-build --strip)
 echo "$deb"
