@@ -22,7 +22,7 @@ use super::dates::now_utc;
 use super::uid::new_uid;
 use super::write::{
     code_item, el, general_equipment_module, general_study_module, patient_module, seq, text,
-    with_file_meta,
+    with_file_meta, write_file,
 };
 use crate::report::{Patient, ReportKind};
 use crate::volume::dicom::SourceRefs;
@@ -127,15 +127,7 @@ pub fn write_pdf_document(
     patient: &Patient,
 ) -> Result<DocumentWritten, SegError> {
     let (obj, written) = build_pdf_document(pdf, kind, refs, patient)?;
-    let mut bytes = Vec::new();
-    obj.write_all(&mut bytes).map_err(|e| SegError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    crate::fsutil::atomic_write(path, &bytes).map_err(|e| SegError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    write_file(path, &obj)?;
     Ok(written)
 }
 

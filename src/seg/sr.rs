@@ -24,7 +24,7 @@ use super::dates::now_utc;
 use super::uid::new_uid;
 use super::write::{
     Written, code_item, ds, el, general_equipment_module, general_study_module, patient_module,
-    seq, text, with_file_meta,
+    seq, sop_common_module, text, with_file_meta, write_file,
 };
 use crate::volume::dicom::SourceRefs;
 
@@ -65,7 +65,7 @@ pub fn build_sr(
 ) -> Result<(FileDicomObject<InMemDicomObject>, SrWritten), SegError> {
     let (series_uid, sop_uid) = (new_uid(), new_uid());
     let mut o = InMemDicomObject::new_empty();
-    sop_common(&mut o, &sop_uid);
+    sop_common_module(&mut o, uids::COMPREHENSIVE_SR_STORAGE, &sop_uid);
     patient_module(&mut o, src.refs);
     general_study_module(&mut o, src.refs, &src.seg.study_instance_uid);
     text(&mut o, tags::MODALITY, VR::CS, "SR");
@@ -114,43 +114,8 @@ pub fn build_sr(
 /// Write the SR file (atomically).
 pub fn write_sr(path: &Path, src: &SrSource) -> Result<SrWritten, SegError> {
     let (obj, written) = build_sr(src)?;
-    let mut bytes = Vec::new();
-    obj.write_all(&mut bytes).map_err(|e| SegError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    crate::fsutil::atomic_write(path, &bytes).map_err(|e| SegError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    write_file(path, &obj)?;
     Ok(written)
-}
-
-/// SOP Common module (PS3.3 C.12.1), with Remnant's local coding scheme named.
-fn sop_common(o: &mut InMemDicomObject, sop_uid: &str) {
-    text(o, tags::SPECIFIC_CHARACTER_SET, VR::CS, "ISO_IR 192");
-    text(
-        o,
-        tags::SOP_CLASS_UID,
-        VR::UI,
-        uids::COMPREHENSIVE_SR_STORAGE,
-    );
-    text(o, tags::SOP_INSTANCE_UID, VR::UI, sop_uid);
-    let mut scheme = InMemDicomObject::new_empty();
-    text(&mut scheme, tags::CODING_SCHEME_DESIGNATOR, VR::SH, LOCAL);
-    text(
-        &mut scheme,
-        tags::CODING_SCHEME_NAME,
-        VR::ST,
-        "Remnant local codes",
-    );
-    text(
-        &mut scheme,
-        tags::CODING_SCHEME_RESPONSIBLE_ORGANIZATION,
-        VR::ST,
-        "Remnant",
-    );
-    seq(o, tags::CODING_SCHEME_IDENTIFICATION_SEQUENCE, vec![scheme]);
 }
 
 /// SR Document General module (PS3.3 C.17.2): complete, unverified (a volume

@@ -88,15 +88,7 @@ pub fn write_seg_segments(
     refs: Option<&SourceRefs>,
 ) -> Result<Written, SegError> {
     let (obj, written) = build_seg_segments(labels, segments, refs)?;
-    let mut bytes = Vec::new();
-    obj.write_all(&mut bytes).map_err(|e| SegError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    crate::fsutil::atomic_write(path, &bytes).map_err(|e| SegError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    write_file(path, &obj)?;
     Ok(written)
 }
 
@@ -230,7 +222,7 @@ pub fn build_seg_segments(
     let packed = pack_segments(labels, segments)?;
 
     let mut o = InMemDicomObject::new_empty();
-    sop_common_module(&mut o, &id.sop_uid);
+    sop_common_module(&mut o, uids::SEGMENTATION_STORAGE, &id.sop_uid);
     patient_module(&mut o, refs);
     general_study_module(&mut o, refs, &id.study_uid);
     general_series_module(&mut o, &id.series_uid);
@@ -431,9 +423,9 @@ fn pack_segments(labels: &LabelMap, map: Option<&SegmentMap>) -> Result<Packed, 
 
 /// SOP Common module (PS3.3 C.12.1): character set, SOP class and instance, and the
 /// local coding scheme of the resection and remnant codes.
-fn sop_common_module(o: &mut InMemDicomObject, sop_uid: &str) {
+pub(super) fn sop_common_module(o: &mut InMemDicomObject, sop_class: &str, sop_uid: &str) {
     text(o, tags::SPECIFIC_CHARACTER_SET, VR::CS, "ISO_IR 192");
-    text(o, tags::SOP_CLASS_UID, VR::UI, uids::SEGMENTATION_STORAGE);
+    text(o, tags::SOP_CLASS_UID, VR::UI, sop_class);
     text(o, tags::SOP_INSTANCE_UID, VR::UI, sop_uid);
     let mut scheme = InMemDicomObject::new_empty();
     text(
@@ -909,6 +901,20 @@ pub(super) fn with_file_meta(
             .implementation_version_name(concat!("REMNANT_", env!("CARGO_PKG_VERSION"))),
     )
     .map_err(|e| SegError::Geometry(format!("DICOM file meta: {e}")))
+}
+
+/// Write a DICOM file Remnant built (SEG, encapsulated PDF, SR) atomically.
+pub(super) fn write_file(
+    path: &Path,
+    obj: &FileDicomObject<InMemDicomObject>,
+) -> Result<(), SegError> {
+    let failed = |e: &dyn std::fmt::Display| SegError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    obj.write_all(&mut bytes).map_err(|e| failed(&e))?;
+    crate::fsutil::atomic_write(path, &bytes).map_err(|e| failed(&e))
 }
 
 /// Implementation Class UID of files Remnant writes (a fixed UUID-derived UID).
