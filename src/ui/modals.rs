@@ -80,7 +80,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "move the crosshair (other planes follow)",
     ),
     ("Home", "reset zoom, pan and crosshair"),
-    ("Ctrl + Z", "undo the last edit of the layers"),
+    (
+        "Ctrl + Z",
+        "undo the last edit of the layers or the landmarks",
+    ),
     ("Ctrl + Shift + Z, Ctrl + Y", "redo"),
     ("Enter", "close the polygon being traced / accept a preview"),
     ("Esc", "cancel the outline / discard a preview"),
@@ -92,6 +95,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     (
         "3-D: drag, right drag, wheel",
         "rotate, pan (also Shift + drag), zoom; click a surface to move the crosshair there",
+    ),
+    (
+        "Alt + 1 ... Alt + 5",
+        "guided path: Liver, Tumours, Resection, Patient, Plan (opens the step's tool or tab)",
     ),
     ("F1", "this list"),
 ];

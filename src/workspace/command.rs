@@ -16,6 +16,7 @@ use crate::report::Report;
 use crate::segmentation::Layer;
 use crate::segmentation::plane_cut::CutPlane;
 use crate::segmentation::tools::Axis;
+use crate::segmentation::tools::Undone;
 use crate::segments::LandmarkId;
 use crate::snapshot::Snapshot;
 use crate::volumetry::{Counts, PlanInputs};
@@ -258,15 +259,39 @@ impl Workspace {
             C::Trace(action) => self.trace(action)?,
             C::Undo => {
                 let (study, ed) = self.tracing()?;
-                let ok = ed.undo(study);
-                let msg = (!ok).then(|| "nothing to undo".to_string());
-                Applied::layers(ok, LayerStep::Undo, msg.or(Some("undone".into())))
+                match ed.undo_step(study) {
+                    Some(Undone::Marker(id)) => Applied::note(self.replay_landmarks(id, true)),
+                    u => Applied::layers(
+                        u.is_some(),
+                        LayerStep::Undo,
+                        Some(
+                            if u.is_some() {
+                                "undone"
+                            } else {
+                                "nothing to undo"
+                            }
+                            .into(),
+                        ),
+                    ),
+                }
             }
             C::Redo => {
                 let (study, ed) = self.tracing()?;
-                let ok = ed.redo(study);
-                let msg = (!ok).then(|| "nothing to redo".to_string());
-                Applied::layers(ok, LayerStep::Redo, msg.or(Some("redone".into())))
+                match ed.redo_step(study) {
+                    Some(Undone::Marker(id)) => Applied::note(self.replay_landmarks(id, false)),
+                    u => Applied::layers(
+                        u.is_some(),
+                        LayerStep::Redo,
+                        Some(
+                            if u.is_some() {
+                                "redone"
+                            } else {
+                                "nothing to redo"
+                            }
+                            .into(),
+                        ),
+                    ),
+                }
             }
             C::Confirm => {
                 let (study, ed) = self.tracing()?;

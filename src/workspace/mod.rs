@@ -84,6 +84,12 @@ pub struct Workspace {
     pub landmark_target: Option<crate::segments::LandmarkId>,
     /// The landmark being dragged with the Segments tool.
     landmark_drag: Option<crate::segments::LandmarkId>,
+    /// The landmarks when the press that started the drag came (one undo step at release).
+    landmark_drag_from: Option<crate::segments::Landmarks>,
+    /// Landmark changes in the undo history: marker id -> (before, after).
+    landmark_steps:
+        std::collections::HashMap<u64, (crate::segments::Landmarks, crate::segments::Landmarks)>,
+    landmark_step_id: u64,
     /// Segments of the landmarks on the layers, keyed on (study revision, landmarks).
     segments: Option<segments::SegmentsCache>,
     /// Layers to load once the scan that is loading has arrived (an opened case or a
@@ -124,6 +130,9 @@ impl Workspace {
             segments: None,
             landmark_target: None,
             landmark_drag: None,
+            landmark_drag_from: None,
+            landmark_steps: Default::default(),
+            landmark_step_id: 0,
             pending_layers: None,
             restoring: false,
             revision: 0,

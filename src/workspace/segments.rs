@@ -72,9 +72,21 @@ fn invalid(e: impl std::fmt::Display) -> WorkspaceError {
 }
 
 impl Workspace {
-    /// Place, move (Some) or clear (None) one landmark. A position outside the scan is
-    /// refused and the case is unchanged.
+    /// Place, move (Some) or clear (None) one landmark: one undo step. A position
+    /// outside the scan is refused and the case is unchanged.
     pub fn set_landmark(
+        &mut self,
+        id: LandmarkId,
+        at: Option<[f64; 3]>,
+    ) -> Result<String, WorkspaceError> {
+        let before = self.landmarks;
+        let msg = self.put_landmark(id, at)?;
+        self.record_landmarks(before);
+        Ok(msg)
+    }
+
+    /// [`Workspace::set_landmark`] without the undo step (a drag records one at release).
+    fn put_landmark(
         &mut self,
         id: LandmarkId,
         at: Option<[f64; 3]>,
@@ -93,8 +105,36 @@ impl Workspace {
         })
     }
 
+    /// Keep the change from `before` to the current landmarks as one undo step, in
+    /// order with the layer edits (nothing when they are equal).
+    fn record_landmarks(&mut self, before: Landmarks) {
+        if before == self.landmarks {
+            return;
+        }
+        self.landmark_step_id += 1;
+        let id = self.landmark_step_id;
+        self.landmark_steps.insert(id, (before, self.landmarks));
+        self.editor.push_marker(id);
+    }
+
+    /// Undo (`undo` true) or redo the landmark step `id`; its message.
+    pub(super) fn replay_landmarks(&mut self, id: u64, undo: bool) -> String {
+        let Some(&(before, after)) = self.landmark_steps.get(&id) else {
+            return "nothing to undo".into();
+        };
+        self.landmarks = if undo { before } else { after };
+        self.landmark_target = None;
+        self.touch();
+        if undo {
+            "landmark change undone".into()
+        } else {
+            "landmark change redone".into()
+        }
+    }
+
     /// The Segments tool's press at voxel `at`: grab the placed landmark within
     /// [`GRAB_MM`] (to drag it), else place the chosen (or next missing) landmark there.
+    /// The press and the drag after it are one undo step (recorded at release).
     pub fn landmark_press(&mut self, at: [f64; 3]) -> Result<super::Applied, WorkspaceError> {
         let g = &self
             .study
@@ -110,6 +150,7 @@ impl Workspace {
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let (Some((l, _)), None) = (near, self.landmark_target) {
             self.landmark_drag = Some(l);
+            self.landmark_drag_from = Some(self.landmarks);
             return Ok(super::Applied::note(format!("dragging the {}", l.name())));
         }
         let Some(target) = self.landmark_target.or(self.landmarks.next_missing()) else {
@@ -117,9 +158,11 @@ impl Workspace {
                 "every landmark is placed: drag one to move it".into(),
             ));
         };
-        let msg = self.set_landmark(target, Some(w))?;
+        let before = self.landmarks;
+        let msg = self.put_landmark(target, Some(w))?;
         self.landmark_target = None;
         self.landmark_drag = Some(target);
+        self.landmark_drag_from = Some(before);
         Ok(super::Applied::note(msg))
     }
 
@@ -135,19 +178,24 @@ impl Workspace {
             .ct
             .geometry;
         let w = g.to_world(at);
-        Ok(super::Applied::note(self.set_landmark(l, Some(w))?))
+        Ok(super::Applied::note(self.put_landmark(l, Some(w))?))
     }
 
     pub fn landmark_release(&mut self) -> super::Applied {
         self.landmark_drag = None;
+        if let Some(before) = self.landmark_drag_from.take() {
+            self.record_landmarks(before);
+        }
         super::Applied::default()
     }
 
     /// Clear every landmark.
     pub fn clear_landmarks(&mut self) {
         if !self.landmarks.is_empty() {
+            let before = self.landmarks;
             self.landmarks = Landmarks::default();
             self.touch();
+            self.record_landmarks(before);
         }
     }
 
@@ -163,8 +211,10 @@ impl Workspace {
             }
         }
         if lm != self.landmarks {
+            let before = self.landmarks;
             self.landmarks = lm;
             self.touch();
+            self.record_landmarks(before);
         }
         let n = LandmarkId::ALL
             .iter()

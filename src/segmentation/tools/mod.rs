@@ -30,7 +30,7 @@ pub use geom::{Axis, Bbox};
 pub use grid::Grid;
 pub use preview::Preview;
 pub use rules::{EditCtx, PaintMode, PaintRules};
-pub use undo::{Edit, UndoStack, diff};
+pub use undo::{Edit, UndoStack, Undone, diff};
 
 #[cfg(test)]
 mod tests;

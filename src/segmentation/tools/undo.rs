@@ -255,11 +255,53 @@ pub fn write_layer(
     edit
 }
 
+/// One step of the history: a change of the label map, or a marker standing for a
+/// change the owner keeps itself (e.g. landmarks moved), so that undo walks every
+/// kind of change in the order it was made.
+#[derive(Debug)]
+enum Step {
+    Labels(Edit),
+    Marker(u64),
+}
+
+impl Step {
+    fn memory_bytes(&self) -> usize {
+        match self {
+            Step::Labels(e) => e.memory_bytes(),
+            Step::Marker(_) => std::mem::size_of::<Step>(),
+        }
+    }
+
+    /// Apply a label step to `labels` (its own inverse); a marker applies to nothing.
+    fn apply(&self, labels: &mut [u8]) -> bool {
+        match self {
+            Step::Labels(e) => e.apply(labels),
+            Step::Marker(_) => true,
+        }
+    }
+
+    fn undone(&self) -> Undone {
+        match self {
+            Step::Labels(_) => Undone::Labels,
+            Step::Marker(id) => Undone::Marker(*id),
+        }
+    }
+}
+
+/// What one undo (or redo) took back (or did again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undone {
+    /// A change of the label map (applied to the labels given).
+    Labels,
+    /// The marker pushed with [`UndoStack::push_marker`]: its owner restores the change.
+    Marker(u64),
+}
+
 /// Bounded history of edits (oldest dropped first).
 #[derive(Debug)]
 pub struct UndoStack {
-    undo: VecDeque<Edit>,
-    redo: Vec<Edit>,
+    undo: VecDeque<Step>,
+    redo: Vec<Step>,
     max_steps: usize,
     budget: usize,
 }
@@ -292,8 +334,18 @@ impl UndoStack {
         if edit.is_empty() {
             return;
         }
+        self.push_step(Step::Labels(edit));
+    }
+
+    /// Record a change its owner keeps (identified by `id`) as one step; clears the
+    /// redo list.
+    pub fn push_marker(&mut self, id: u64) {
+        self.push_step(Step::Marker(id));
+    }
+
+    fn push_step(&mut self, step: Step) {
         self.redo.clear();
-        self.undo.push_back(edit);
+        self.undo.push_back(step);
         while self.undo.len() > self.max_steps
             || (self.undo.len() > 1 && self.memory_bytes() > self.budget)
         {
@@ -303,33 +355,38 @@ impl UndoStack {
 
     /// Revert the newest edit; false when there is none or `labels` does not fit.
     pub fn undo(&mut self, labels: &mut [u8]) -> bool {
-        match self.undo.pop_back() {
-            Some(e) => {
-                let ok = e.apply(labels);
-                if ok {
-                    self.redo.push(e);
-                } else {
-                    self.undo.push_back(e);
-                }
-                ok
-            }
-            None => false,
+        self.undo_step(labels).is_some()
+    }
+
+    /// Revert the newest step: what it was, or None when there is none or `labels`
+    /// does not fit.
+    pub fn undo_step(&mut self, labels: &mut [u8]) -> Option<Undone> {
+        let e = self.undo.pop_back()?;
+        if e.apply(labels) {
+            let u = e.undone();
+            self.redo.push(e);
+            Some(u)
+        } else {
+            self.undo.push_back(e);
+            None
         }
     }
 
     /// Re-apply the last undone edit.
     pub fn redo(&mut self, labels: &mut [u8]) -> bool {
-        match self.redo.pop() {
-            Some(e) => {
-                let ok = e.apply(labels);
-                if ok {
-                    self.undo.push_back(e);
-                } else {
-                    self.redo.push(e);
-                }
-                ok
-            }
-            None => false,
+        self.redo_step(labels).is_some()
+    }
+
+    /// Re-apply the last undone step: what it was, or None.
+    pub fn redo_step(&mut self, labels: &mut [u8]) -> Option<Undone> {
+        let e = self.redo.pop()?;
+        if e.apply(labels) {
+            let u = e.undone();
+            self.undo.push_back(e);
+            Some(u)
+        } else {
+            self.redo.push(e);
+            None
         }
     }
 
@@ -365,7 +422,7 @@ impl UndoStack {
         self.undo
             .iter()
             .chain(self.redo.iter())
-            .map(Edit::memory_bytes)
+            .map(Step::memory_bytes)
             .sum()
     }
 }

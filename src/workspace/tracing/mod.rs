@@ -42,7 +42,9 @@ use crate::segmentation::seeds::{SeedKind, Seeds};
 use crate::segmentation::tools::brush::{BrushShape, paint_stroke};
 use crate::segmentation::tools::growcut::{GrowParams, GrowSession};
 use crate::segmentation::tools::score::Score;
-use crate::segmentation::tools::{Axis, Edit, EditCtx, Grid, PaintMode, PaintRules, UndoStack};
+use crate::segmentation::tools::{
+    Axis, Edit, EditCtx, Grid, PaintMode, PaintRules, UndoStack, Undone,
+};
 use crate::study::Study;
 
 /// A brush stroke given as numbers (the headless session, scripts): sphere stamps of
@@ -319,22 +321,39 @@ impl Editor {
     }
 
     pub fn undo(&mut self, study: &mut Study) -> bool {
+        self.undo_step(study).is_some()
+    }
+
+    /// Take back the newest step: a label change is undone here; a marker
+    /// ([`Editor::push_marker`]) is returned for its owner to undo.
+    pub fn undo_step(&mut self, study: &mut Study) -> Option<Undone> {
         self.finish_live(study);
-        let ok = self.undo.undo(&mut study.labels.bits);
-        if ok {
+        let u = self.undo.undo_step(&mut study.labels.bits)?;
+        if u == Undone::Labels {
             study.touch();
             self.message = Some("undone".into());
         }
-        ok
+        Some(u)
     }
 
     pub fn redo(&mut self, study: &mut Study) -> bool {
-        let ok = self.undo.redo(&mut study.labels.bits);
-        if ok {
+        self.redo_step(study).is_some()
+    }
+
+    /// Do the last undone step again (a marker is returned for its owner to redo).
+    pub fn redo_step(&mut self, study: &mut Study) -> Option<Undone> {
+        let u = self.undo.redo_step(&mut study.labels.bits)?;
+        if u == Undone::Labels {
             study.touch();
             self.message = Some("redone".into());
         }
-        ok
+        Some(u)
+    }
+
+    /// Record a change kept outside the layers (landmarks) as one undo step, in order
+    /// with the layer edits; `id` names it to its owner.
+    pub fn push_marker(&mut self, id: u64) {
+        self.undo.push_marker(id);
     }
 
     /// Take back the newest undo step for good (a change the caller could not keep):
