@@ -85,6 +85,8 @@ fn the_strip_leads_from_liver_to_verdict_and_a_click_finds_a_tumour() {
     assert_eq!(h.state().ws.editor.tool, Tool::Lesion);
     let c = h.get_by_label("Axial view").rect().center();
     drag(&mut h, c, &[c]);
+    // the search runs on a worker thread: the view stays live meanwhile
+    settle(&mut h);
     let number = h.state().ws.editor.lesion.as_ref().map(|d| d.number);
     assert_eq!(number, Some(1), "{:?}", h.state().ws.editor.message);
     h.get_by_label_contains("Preview: Tumour 1");
@@ -121,4 +123,14 @@ fn the_strip_leads_from_liver_to_verdict_and_a_click_finds_a_tumour() {
     settle(&mut h);
     assert_eq!(h.state().tab, Tab::Plan);
     h.get_by_label("Export PDF");
+}
+
+/// F1 lists the strip's shortcuts with the others.
+#[test]
+fn the_shortcut_list_names_the_guided_path_keys() {
+    let mut h = harness(RemnantApp::new(None));
+    h.key_press(egui::Key::F1);
+    settle(&mut h);
+    h.get_by_label_contains("Alt + 1 ... Alt + 5");
+    h.get_by_label_contains("guided path: Liver, Tumours, Resection, Patient, Plan");
 }

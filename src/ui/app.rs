@@ -58,7 +58,12 @@ impl RemnantApp {
     /// `wake` asks the window to repaint (None in tests that step frames themselves).
     pub fn new(wake: Option<Wake>) -> RemnantApp {
         RemnantApp {
-            ws: Workspace::new(),
+            ws: {
+                let mut ws = Workspace::new();
+                // the Lesion tool's search runs on a worker thread (jobs.rs)
+                ws.editor.defer_lesions = true;
+                ws
+            },
             view: None,
             caches: Default::default(),
             view3d: Default::default(),

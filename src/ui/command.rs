@@ -105,7 +105,15 @@ pub enum AppCommand {
     Saved(Result<(PathBuf, FileStamp), String>),
     Autosaved(Result<(), String>),
     Grown(Result<Preview, String>, Layer),
+    /// A Lesion tool search finished (run on a worker thread).
+    LesionFound(Result<Box<LesionResult>, String>),
 }
+
+/// A lesion search and what it found.
+pub type LesionResult = (
+    crate::workspace::tracing::LesionRequest,
+    Result<crate::segmentation::lesion::Lesion, crate::segmentation::lesion::LesionError>,
+);
 
 pub use crate::workspace::{Command, TraceAction};
 

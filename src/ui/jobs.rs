@@ -24,6 +24,7 @@ pub struct Jobs {
     pub load: Option<Job<Res<Loaded>>>,
     pub save: Option<Job<Res<(PathBuf, FileStamp)>>>,
     pub grow: Option<(Job<Res<Preview>>, Layer)>,
+    pub lesion: Option<Job<super::command::LesionResult>>,
     pub autosave: Autosave,
 }
 
@@ -70,6 +71,22 @@ impl Jobs {
         ));
     }
 
+    /// Find a lesion (the Lesion tool) off the UI thread; a search still running is
+    /// cancelled (its result is dropped).
+    pub fn spawn_lesion(&mut self, req: crate::workspace::tracing::LesionRequest) {
+        if let Some(job) = &self.lesion {
+            job.cancel();
+        }
+        self.lesion = Some(Job::spawn(
+            "Finding the lesion",
+            self.wake.clone(),
+            move |_| {
+                let r = req.run();
+                (req, r)
+            },
+        ));
+    }
+
     /// Finished work, as commands.
     pub fn poll(&mut self) -> Vec<AppCommand> {
         let mut out = Vec::new();
@@ -90,6 +107,14 @@ impl Jobs {
             self.autosave.job = None;
             out.push(AppCommand::Autosaved(flat(r)));
         }
+        if let Some(r) = self.lesion.as_ref().and_then(Job::poll) {
+            let cancelled = self.lesion.take().is_some_and(|j| j.is_cancelled());
+            if !cancelled {
+                out.push(AppCommand::LesionFound(
+                    r.map(Box::new).map_err(|e| e.to_string()),
+                ));
+            }
+        }
         out
     }
 
@@ -108,11 +133,16 @@ impl Jobs {
         if let Some(j) = self.autosave.job.take() {
             out.push(AppCommand::Autosaved(flat(j.wait())));
         }
+        if let Some(j) = self.lesion.take() {
+            out.push(AppCommand::LesionFound(
+                j.wait().map(Box::new).map_err(|e| e.to_string()),
+            ));
+        }
         out
     }
 
     pub fn busy(&self) -> bool {
-        self.load.is_some() || self.grow.is_some()
+        self.load.is_some() || self.grow.is_some() || self.lesion.is_some()
     }
 
     /// Any background job still running (loading, saving, growing, autosaving).

@@ -2,7 +2,9 @@
 //! patient millimetres (the headless session; the app's clicks go through `Press`).
 
 use super::command::{Applied, LayerStep};
+use super::tracing::LesionRequest;
 use super::{Workspace, WorkspaceError};
+use crate::segmentation::lesion::{Lesion, LesionError};
 
 impl Workspace {
     /// Find the lesion at `points` (RAS+ mm): it becomes the pending result. A point
@@ -31,5 +33,34 @@ impl Workspace {
                 ed.message.clone(),
             )),
         }
+    }
+
+    /// The search the Lesion tool's last release left for the caller (the app: with
+    /// `editor.defer_lesions`), prepared: the Applied says whether a pending lesion
+    /// was accepted on the way (the layers changed); an error is already the message.
+    pub fn lesion_request(&mut self) -> Option<(Applied, Result<LesionRequest, String>)> {
+        let points = self.editor.lesion_wanted.take()?;
+        let (study, ed) = self.tracing().ok()?;
+        let (accepted, req) = ed.lesion_prepare(study, &points);
+        match &req {
+            Ok(_) => ed.message = Some("Lesion: finding the lesion...".into()),
+            Err(e) => {
+                ed.lesion_failed(accepted, e.clone());
+            }
+        }
+        self.sync();
+        Some((Applied::layers(accepted, LayerStep::Edit, None), req))
+    }
+
+    /// The result of a [`Workspace::lesion_request`] run elsewhere: the pending lesion,
+    /// or the reason there is none in the editor's message.
+    pub fn lesion_found(
+        &mut self,
+        req: LesionRequest,
+        result: Result<Lesion, LesionError>,
+    ) -> Result<(), WorkspaceError> {
+        let (study, ed) = self.tracing()?;
+        ed.lesion_finish(study, req, result, false);
+        Ok(())
     }
 }

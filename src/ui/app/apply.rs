@@ -151,6 +151,16 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         C::Autosaved(r) => r
             .map(|()| None)
             .map_err(|e| format!("autosave failed: {e}")),
+        C::LesionFound(r) => {
+            match r {
+                Ok(b) => {
+                    let (req, found) = *b;
+                    app.ws.lesion_found(req, found).map_err(|e| e.to_string())?;
+                }
+                Err(e) => app.ws.editor.message = Some(format!("Lesion: {e}")),
+            }
+            Ok(None)
+        }
         C::Grown(r, layer) => {
             match (r, &app.ws.study) {
                 (Ok(p), Some(study)) => {
@@ -188,6 +198,13 @@ fn case(app: &mut RemnantApp, cmd: crate::workspace::Command) -> Outcome {
     let notify = cmd.is_file_action();
     let post_pve = matches!(cmd, crate::workspace::Command::LoadPostPve(_));
     let done = app.ws.apply(cmd).map_err(|e| e.to_string())?;
+    // a Lesion click: its search runs on a worker thread
+    if let Some((accepted, req)) = app.ws.lesion_request() {
+        app.jobs.autosave.now |= accepted.autosave_now();
+        if let Ok(req) = req {
+            app.jobs.spawn_lesion(req);
+        }
+    }
     if post_pve {
         // the Plan tab's inputs show the post-PVE scan once it is in
         app.work.plan.inputs.post_pve = app.ws.planning.post_pve.clone();

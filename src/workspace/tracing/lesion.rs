@@ -12,6 +12,8 @@ use crate::segmentation::lesion::{self, Diameters, Lesion, LesionError, LesionPa
 use crate::segmentation::tools::region::components;
 use crate::segmentation::tools::{Bbox, Edit, Grid};
 use crate::study::Study;
+use crate::volume::Volume;
+use std::sync::Arc;
 
 /// The lesion waiting to be accepted: its seeds, number and measurements.
 #[derive(Debug, Clone)]
@@ -57,36 +59,67 @@ pub struct LesionOutcome {
     pub error: Option<String>,
 }
 
+/// A lesion search prepared on the editor, to run anywhere (the app: a worker thread)
+/// and to hand back to [`Editor::lesion_finish`].
+pub struct LesionRequest {
+    grid: Grid,
+    ct: Arc<Volume<i16>>,
+    labels: Vec<u8>,
+    /// The seeds of the search (a refining click: the first click's too).
+    pub seeds: Vec<[usize; 3]>,
+    /// The tumour number the lesion will get.
+    pub number: usize,
+    /// The study revision it was prepared on (a result for another is dropped).
+    pub revision: u64,
+}
+
+impl LesionRequest {
+    pub fn run(&self) -> Result<Lesion, LesionError> {
+        let scan = Scan {
+            grid: &self.grid,
+            ct: self.ct.as_slice(),
+            labels: &self.labels,
+            liver_bits: Layer::Liver.bit() | Layer::Tumour.bit(),
+        };
+        lesion::segment(&scan, &self.seeds, &LesionParams::default())
+    }
+}
+
 impl Editor {
     /// The lesion tool at `points` (continuous voxel coordinates: a click, or the
-    /// points of a short stroke).
+    /// points of a short stroke), done here and now (the headless session; the app
+    /// runs [`Editor::lesion_prepare`]'s request on a worker thread).
     pub fn lesion_at(&mut self, study: &mut Study, points: &[[f64; 3]]) -> LesionOutcome {
-        let fail = |ed: &mut Editor, accepted: bool, e: String| {
-            ed.message = Some(format!("Lesion: {e}"));
-            LesionOutcome {
-                accepted,
-                error: Some(e),
+        let (accepted, req) = self.lesion_prepare(study, points);
+        match req {
+            Ok(req) => {
+                let r = req.run();
+                self.lesion_finish(study, req, r, accepted)
             }
-        };
-        let dims = study.ct.dims();
-        let mut seeds: Vec<[usize; 3]> = Vec::new();
-        for &c in points {
-            let inside = (0..3).all(|a| c[a] > -0.5 && c[a] < dims[a] as f64 - 0.5);
-            if !inside {
-                return fail(self, false, LesionError::OutsideScan.to_string());
-            }
-            let v = Editor::voxel(c, dims);
-            if !seeds.contains(&v) {
-                seeds.push(v);
-            }
+            Err(e) => self.lesion_failed(accepted, e),
         }
-        if seeds.len() > 24 {
-            let step = seeds.len().div_ceil(24);
-            seeds = seeds.into_iter().step_by(step).collect();
+    }
+
+    pub(crate) fn lesion_failed(&mut self, accepted: bool, e: String) -> LesionOutcome {
+        self.message = Some(format!("Lesion: {e}"));
+        LesionOutcome {
+            accepted,
+            error: Some(e),
         }
-        let Some(&first) = seeds.first() else {
-            return fail(self, false, "no point was given".into());
+    }
+
+    /// Check the click and prepare the search: a click inside the pending lesion
+    /// refines it, a click elsewhere first accepts it (true: the layers changed).
+    pub fn lesion_prepare(
+        &mut self,
+        study: &mut Study,
+        points: &[[f64; 3]],
+    ) -> (bool, Result<LesionRequest, String>) {
+        let seeds = match Editor::lesion_seeds(study.ct.dims(), points) {
+            Ok(s) => s,
+            Err(e) => return (false, Err(e)),
         };
+        let first = seeds[0];
         let refine = self.lesion.as_ref().filter(|_| {
             self.pending.as_ref().is_some_and(|p| {
                 p.kind == PendingKind::Lesion && seeds.iter().any(|&s| p.preview.contains(s))
@@ -104,32 +137,68 @@ impl Editor {
                 if study.labels.bits[idx] & Layer::Tumour.bit() != 0 {
                     let why = "this point is in a tumour already traced: correct it with the \
                                brush or eraser, or undo it and click again";
-                    return fail(self, accepted, why.into());
+                    return (accepted, Err(why.into()));
                 }
                 (seeds, tumour_count(study) + 1, accepted)
             }
         };
-        match self.segment_lesion(study, &all_seeds) {
+        let req = LesionRequest {
+            grid: Grid::of(&study.ct.geometry),
+            ct: study.ct.clone(),
+            labels: study.labels.bits.clone(),
+            seeds: all_seeds,
+            number,
+            revision: study.revision,
+        };
+        (accepted, Ok(req))
+    }
+
+    /// The voxels of the clicked points (at most 24 of a stroke), or why not.
+    fn lesion_seeds(dims: [usize; 3], points: &[[f64; 3]]) -> Result<Vec<[usize; 3]>, String> {
+        let mut seeds: Vec<[usize; 3]> = Vec::new();
+        for &c in points {
+            let inside = (0..3).all(|a| c[a] > -0.5 && c[a] < dims[a] as f64 - 0.5);
+            if !inside {
+                return Err(LesionError::OutsideScan.to_string());
+            }
+            let v = Editor::voxel(c, dims);
+            if !seeds.contains(&v) {
+                seeds.push(v);
+            }
+        }
+        if seeds.len() > 24 {
+            let step = seeds.len().div_ceil(24);
+            seeds = seeds.into_iter().step_by(step).collect();
+        }
+        if seeds.is_empty() {
+            return Err("no point was given".into());
+        }
+        Ok(seeds)
+    }
+
+    /// Show the search's result as the pending lesion (or say why there is none). A
+    /// result for a study changed since the request is dropped.
+    pub fn lesion_finish(
+        &mut self,
+        study: &Study,
+        req: LesionRequest,
+        result: Result<Lesion, LesionError>,
+        accepted: bool,
+    ) -> LesionOutcome {
+        if study.revision != req.revision || study.ct.dims() != req.grid.dims {
+            let e = "the layers changed while the lesion was being found: click again".into();
+            return self.lesion_failed(accepted, e);
+        }
+        match result {
             Ok(l) => {
-                self.show_lesion(study, l, all_seeds, number);
+                self.show_lesion(study, l, req.seeds, req.number);
                 LesionOutcome {
                     accepted,
                     error: None,
                 }
             }
-            Err(e) => fail(self, accepted, e.to_string()),
+            Err(e) => self.lesion_failed(accepted, e.to_string()),
         }
-    }
-
-    fn segment_lesion(&self, study: &Study, seeds: &[[usize; 3]]) -> Result<Lesion, LesionError> {
-        let grid = Grid::of(&study.ct.geometry);
-        let scan = Scan {
-            grid: &grid,
-            ct: study.ct.as_slice(),
-            labels: &study.labels.bits,
-            liver_bits: Layer::Liver.bit() | Layer::Tumour.bit(),
-        };
-        lesion::segment(&scan, seeds, &LesionParams::default())
     }
 
     fn show_lesion(&mut self, study: &Study, l: Lesion, seeds: Vec<[usize; 3]>, number: usize) {

@@ -29,7 +29,7 @@ mod trainee;
 
 pub use grow::GrowRequest;
 pub use highlight::{HL_PREVIEW, HL_SEED_BACKGROUND, HL_SEED_LIVER, HighlightKind, HighlightView};
-pub use lesion::{LesionDraft, LesionOutcome, tumour_count};
+pub use lesion::{LesionDraft, LesionOutcome, LesionRequest, tumour_count};
 pub use pending::{Pending, PendingKind};
 pub use pointer::{CutLine, Outline};
 pub use regions::RegionOp;
@@ -212,6 +212,11 @@ pub struct Editor {
     /// The lesion waiting to be accepted (Lesion tool), and the stroke being drawn.
     pub lesion: Option<LesionDraft>,
     lesion_stroke: Option<Vec<[f64; 3]>>,
+    /// Leave the Lesion tool's search to the caller (the app runs it on a worker
+    /// thread): a release stores its points in `lesion_wanted` instead.
+    pub defer_lesions: bool,
+    /// The points of a Lesion click waiting for the caller (see `defer_lesions`).
+    pub lesion_wanted: Option<Vec<[f64; 3]>>,
 }
 
 impl Default for Editor {
@@ -256,6 +261,8 @@ impl Editor {
             grow_session: GrowSession::default(),
             lesion: None,
             lesion_stroke: None,
+            defer_lesions: false,
+            lesion_wanted: None,
         }
     }
 
@@ -272,10 +279,11 @@ impl Editor {
 
     /// Forget everything tied to the open scan (a new scan was opened).
     pub fn reset_for_new_scan(&mut self) {
-        let (tool, settings) = (self.tool, self.settings.clone());
+        let (tool, settings, defer) = (self.tool, self.settings.clone(), self.defer_lesions);
         *self = Editor::new();
         self.tool = tool;
         self.settings = settings;
+        self.defer_lesions = defer;
     }
 
     /// Forget the undo history (the layers were replaced by a case's own).

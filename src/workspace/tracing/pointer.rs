@@ -228,6 +228,10 @@ impl Editor {
                 false
             }
             Tool::Lesion => match self.lesion_stroke.take() {
+                Some(points) if self.defer_lesions => {
+                    self.lesion_wanted = Some(points);
+                    false
+                }
                 Some(points) => self.lesion_at(study, &points).accepted,
                 None => false,
             },
