@@ -300,6 +300,11 @@ fn session_places_landmarks_chooses_a_hepatectomy_and_saves_them_in_the_case() {
     lines.push("segments".into());
     lines.push("undo".into());
     lines.push("status".into());
+    // 18: nothing pending; 19-21: the last landmark placed is undone and redone
+    lines.push("accept".into());
+    lines.push("undo".into());
+    lines.push("segments".into());
+    lines.push("redo".into());
     lines.push(format!("save-landmarks {}", lmo.display()));
     lines.push(format!("save-case {}", case.display()));
     lines.push("quit".into());
@@ -354,6 +359,22 @@ fn session_places_landmarks_chooses_a_hepatectomy_and_saves_them_in_the_case() {
         reply(17).contains("resection=0"),
         "one undo step takes it back: {}",
         reply(17)
+    );
+    assert!(reply(18).contains("nothing to accept"), "{}", reply(18));
+    assert!(
+        reply(19).contains("landmark change undone"),
+        "{}",
+        reply(19)
+    );
+    assert!(
+        reply(20).starts_with("error 20") && reply(20).contains("portal vein bifurcation"),
+        "the bifurcation is missing again: {}",
+        reply(20)
+    );
+    assert!(
+        reply(21).contains("landmark change redone"),
+        "{}",
+        reply(21)
     );
     // the landmarks written and kept in the case are those placed
     let saved =

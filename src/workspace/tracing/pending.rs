@@ -157,6 +157,8 @@ impl Editor {
     /// Write the waiting result into its layer (one undo step).
     pub fn accept(&mut self, study: &mut Study) -> bool {
         let Some(p) = self.pending.take() else {
+            // the reply names this, not the last action's message
+            self.message = Some("nothing to accept: no result is pending".into());
             return false;
         };
         self.highlight_dirty = true;
