@@ -56,6 +56,14 @@ fn flr_of(codes: &[u8]) -> f64 {
 fn clicking_an_option_makes_it_pending_and_enter_accepts_it_into_the_verdict() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path(), true);
+    // the 3-D view writes each segment's number at the middle of its voxels (inside
+    // the segment the phantom's planes define)
+    let labels = h.state().view3d.segment_labels.clone();
+    let names: Vec<&str> = labels.iter().map(|l| l.name).collect();
+    assert_eq!(names, ["1", "2", "3", "4a", "4b", "5", "6", "7", "8"]);
+    for l in &labels {
+        assert_eq!(expected(l.at).name(), l.name, "{l:?}");
+    }
     h.get_by_label("Plan").click();
     settle(&mut h);
     // the table lists the options clearing both tumours, and the ones leaving one

@@ -117,6 +117,38 @@ impl SegmentMap {
         out
     }
 
+    /// Where to write each segment's number in 3-D: the mean voxel position (i, j, k)
+    /// of its voxels, for each segment that has any, in anatomical order (1 ... 8).
+    pub fn centroids(&self) -> Vec<(Segment, [f64; 3])> {
+        let mut sum = [[0.0f64; 3]; 10];
+        let mut n = [0u64; 10];
+        let [sx, sy, sz] = self.size;
+        for k in 0..sz {
+            for j in 0..sy {
+                let row = sx * (j + sy * k);
+                for (i, &c) in self.codes[row..row + sx].iter().enumerate() {
+                    let c = c as usize;
+                    if c != 0 {
+                        n[c] += 1;
+                        let s = &mut sum[c];
+                        s[0] += i as f64;
+                        s[1] += j as f64;
+                        s[2] += k as f64;
+                    }
+                }
+            }
+        }
+        Segment::ALL
+            .into_iter()
+            .filter(|seg| n[seg.code() as usize] > 0)
+            .map(|seg| {
+                let c = seg.code() as usize;
+                let (s, m) = (sum[c], n[c] as f64);
+                (seg, [0, 1, 2].map(|a| self.lo[a] as f64 + s[a] / m))
+            })
+            .collect()
+    }
+
     /// Where to write each segment's number on slice `slice` of voxel axis `normal`:
     /// the mean voxel position (i, j, k) of its voxels on that slice.
     pub fn slice_centroids(&self, normal: usize, slice: usize) -> Vec<(Segment, [f64; 3])> {

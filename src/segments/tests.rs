@@ -323,3 +323,31 @@ fn segment_sets_parse_as_the_cli_writes_them() {
         "2, 3, 4, 5, 8"
     );
 }
+
+/// The 3-D number of each segment sits at the mean grid position of its voxels.
+#[test]
+fn segment_centroids_are_the_mean_voxel_position_of_each_code() {
+    // a 4 x 2 x 2 box at (2, 3, 4): code 2 in columns 0-1, code 5 in column 3 of the
+    // top layer only, column 2 outside the liver
+    let (lo, size) = ([2usize, 3, 4], [4usize, 2, 2]);
+    let mut codes = vec![0u8; 16];
+    for k in 0..2 {
+        for j in 0..2 {
+            codes[4 * (j + 2 * k)] = 2;
+            codes[1 + 4 * (j + 2 * k)] = 2;
+        }
+    }
+    codes[3 + 4 * (1 + 2 * 1)] = 5;
+    codes[3 + 4 * (0 + 2 * 1)] = 5;
+    let m = assign::SegmentMap {
+        lo,
+        size,
+        codes,
+        voxels: [0; 10],
+        tumour_voxels: [0; 10],
+    };
+    let c = m.centroids();
+    assert_eq!(c.len(), 2, "{c:?}");
+    assert_eq!(c[0], (Segment::S2, [2.5, 3.5, 4.5]));
+    assert_eq!(c[1], (Segment::S5, [5.0, 3.5, 5.0]));
+}

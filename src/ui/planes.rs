@@ -103,6 +103,7 @@ pub fn show(
     let Some(study) = ws.study.as_ref() else {
         return Vec::new();
     };
+    v3d.set_segments(couinaud.as_ref(), &study.ct.geometry);
     let cut_flr = ws.cut_preview().and_then(|c| c.flr_percent());
     let ed = &mut ws.editor;
     let gap = 4.0;

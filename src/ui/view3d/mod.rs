@@ -19,6 +19,7 @@ use crate::segmentation::plane_cut::CutPlane;
 use crate::segmentation::tools::{EditCtx, Grid, PaintRules};
 use crate::study::Study;
 use crate::task::Job;
+use crate::volume::Geometry;
 use crate::workspace::tracing::{Editor, Pending};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use gl::{DrawItem, MAX_ITEMS, Overlay};
@@ -61,6 +62,19 @@ pub struct View3d {
     last_preview: Option<Instant>,
     /// The camera (or a cut handle) moved recently: draw the lighter surfaces until then.
     moving_until: Option<Instant>,
+    /// Couinaud segment numbers to write over the surfaces (patient mm), and the
+    /// segments they were made from (`Arc` address).
+    pub segment_labels: Vec<SegmentLabel>,
+    segments_key: usize,
+}
+
+/// A Couinaud segment's number in 3-D: its name, colour and the mean position of its
+/// voxels (patient mm).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentLabel {
+    pub name: &'static str,
+    pub colour: [u8; 3],
+    pub at: [f64; 3],
 }
 
 /// How long after the last camera or handle motion the lighter surfaces stay (so a
@@ -94,6 +108,8 @@ impl Default for View3d {
             dragging: None,
             last_preview: None,
             moving_until: None,
+            segment_labels: Vec::new(),
+            segments_key: 0,
         }
     }
 }
@@ -224,6 +240,27 @@ impl View3d {
             }
             self.update(study, pending, None);
         }
+    }
+
+    /// Show these segments' numbers (None: none, e.g. hidden or no landmarks); remade
+    /// only when the segments change.
+    pub fn set_segments(&mut self, c: Option<&Arc<crate::segments::Couinaud>>, g: &Geometry) {
+        let key = c.map_or(0, |c| Arc::as_ptr(c) as usize);
+        if key == self.segments_key {
+            return;
+        }
+        self.segments_key = key;
+        self.segment_labels = c.map_or(Vec::new(), |c| {
+            c.map
+                .centroids()
+                .into_iter()
+                .map(|(s, at)| SegmentLabel {
+                    name: s.name(),
+                    colour: s.colour(),
+                    at: g.to_world(at),
+                })
+                .collect()
+        });
     }
 
     pub fn busy(&self) -> bool {
@@ -581,6 +618,7 @@ pub fn show(
             Color32::from_rgb(140, 190, 255),
         );
     }
+    segment_numbers(&painter, &v.segment_labels, &to_screen);
     orientation_marker(&painter, rect, &cam);
     let msg = if let Some(e) = &v.error {
         Some(format!("3-D surfaces: {e}"))
@@ -614,6 +652,32 @@ pub fn show(
         );
     }
     out
+}
+
+/// The Couinaud segment numbers over the surfaces, each on a disc of its colour (the
+/// same colours as on the slices).
+fn segment_numbers(
+    painter: &egui::Painter,
+    labels: &[SegmentLabel],
+    to_screen: &dyn Fn([f64; 3]) -> Option<Pos2>,
+) {
+    for l in labels {
+        let Some(p) = to_screen(l.at) else { continue };
+        let [r, g, b] = l.colour;
+        painter.circle(
+            p,
+            11.0,
+            Color32::from_rgb(r, g, b),
+            egui::Stroke::new(1.0, Color32::BLACK),
+        );
+        painter.text(
+            p,
+            egui::Align2::CENTER_CENTER,
+            l.name,
+            egui::FontId::proportional(12.0),
+            Color32::BLACK,
+        );
+    }
 }
 
 /// The three drag handles of the plane being placed (the square itself is drawn by GL).
