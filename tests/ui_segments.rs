@@ -22,7 +22,8 @@ fn harness(dir: &std::path::Path, with_landmarks: bool) -> Harness<'static, Remn
     app.wait_for_jobs();
     app.apply(AppCommand::FileChosen(Purpose::OpenLayers, labels));
     if with_landmarks {
-        app.apply(AppCommand::Case(Command::LoadLandmarks(lm)));
+        // as the Segments tool's "Open landmarks..." button and its chooser do
+        app.apply(AppCommand::FileChosen(Purpose::OpenLandmarks, lm));
     }
     let mut h = Harness::builder()
         .with_size(egui::vec2(1600.0, 3200.0))
@@ -134,4 +135,16 @@ fn the_segments_tool_names_each_landmark_and_a_press_places_it() {
         Some(g.to_world(at))
     );
     h.get_by_label_contains("Next: IVC, superior point.");
+    // the placed landmark goes out through "Save landmarks..." (segments need all nine)
+    h.get_by_label("Open landmarks...");
+    h.get_by_label("Save landmarks...").click();
+    settle(&mut h);
+    let out = dir.path().join("placed.json");
+    h.state_mut()
+        .apply(AppCommand::FileChosen(Purpose::SaveLandmarks, out.clone()));
+    settle(&mut h);
+    let saved =
+        remnant::segments::Landmarks::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(saved, h.state().ws.landmarks);
+    assert_eq!(saved.get(LandmarkId::IvcInferior), Some(g.to_world(at)));
 }

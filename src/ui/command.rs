@@ -42,6 +42,11 @@ pub enum Purpose {
     ExportSegSr,
     /// A DICOM SEG made elsewhere, as layers.
     ImportSeg,
+    /// Couinaud landmarks (`remnant.landmarks/1`) to read, or to write.
+    OpenLandmarks,
+    SaveLandmarks,
+    /// The Couinaud segments as a label map.
+    SaveSegments,
 }
 
 /// The work panel's tabs.

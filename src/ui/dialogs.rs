@@ -96,6 +96,20 @@ pub fn spec(target: Target) -> Spec {
         ),
         Purpose::AddPhoto => open("Attach a photo", vec![("Photo", &["jpg", "jpeg", "png"])]),
         Purpose::OpenSeeds => open("Open seed strokes", vec![("Remnant seeds", &["txt"])]),
+        Purpose::OpenLandmarks => open(
+            "Open Couinaud landmarks",
+            vec![("Remnant landmarks", &["json"])],
+        ),
+        Purpose::SaveLandmarks => save(
+            "Save Couinaud landmarks",
+            vec![("Remnant landmarks", &["json"])],
+            "landmarks.json",
+        ),
+        Purpose::SaveSegments => save(
+            "Save the Couinaud segments as a label map",
+            vec![("NIfTI", &["nii.gz", "nii"])],
+            "segments.nii.gz",
+        ),
         Purpose::SaveSeeds => save(
             "Save seed strokes",
             vec![("Remnant seeds", &["txt"])],

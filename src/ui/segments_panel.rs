@@ -1,7 +1,7 @@
 //! The Segments tool (Tools tab): the landmark the next click places, named, and the
 //! landmarks placed so far with their positions; every change is a workspace command.
 
-use super::command::{AppCommand, Command};
+use super::command::{AppCommand, Command, Purpose};
 use crate::segments::LandmarkId;
 use crate::workspace::Workspace;
 use crate::workspace::tracing::Tool;
@@ -67,9 +67,28 @@ pub fn tool_section(ui: &mut egui::Ui, ws: &mut Workspace) -> Vec<AppCommand> {
                 ui.end_row();
             }
         });
-    if !ws.landmarks.is_empty() && ui.button("Clear every landmark").clicked() {
-        cmds.push(AppCommand::Case(Command::ClearLandmarks));
-    }
+    ui.horizontal_wrapped(|ui| {
+        if !ws.landmarks.is_empty() && ui.button("Clear every landmark").clicked() {
+            cmds.push(AppCommand::Case(Command::ClearLandmarks));
+        }
+        if ui.button("Open landmarks...").clicked() {
+            cmds.push(AppCommand::AskFile(Purpose::OpenLandmarks));
+        }
+        let any = !ws.landmarks.is_empty();
+        if ui
+            .add_enabled(any, egui::Button::new("Save landmarks..."))
+            .clicked()
+        {
+            cmds.push(AppCommand::AskFile(Purpose::SaveLandmarks));
+        }
+        let complete = ws.landmarks.next_missing().is_none();
+        if ui
+            .add_enabled(complete, egui::Button::new("Save segments..."))
+            .clicked()
+        {
+            cmds.push(AppCommand::AskFile(Purpose::SaveSegments));
+        }
+    });
     match ws.segments() {
         Some(Err(e)) if ws.landmarks.next_missing().is_none() => {
             ui.colored_label(WARN, e.to_string());
