@@ -110,6 +110,15 @@ pub enum AppCommand {
     Saved(Result<(PathBuf, FileStamp), String>),
     Autosaved(Result<(), String>),
     Grown(Result<Preview, String>, Layer),
+    /// Compute the Plan tab's resection options for the open case (worker thread).
+    RefreshOptions,
+    /// The resection options computed for this key.
+    OptionsReady(
+        Box<(
+            super::plan_segments::OptionsKey,
+            Result<Vec<crate::segments::ResectionOption>, String>,
+        )>,
+    ),
     /// A Lesion tool search finished (run on a worker thread).
     LesionFound(Result<Box<LesionResult>, String>),
 }

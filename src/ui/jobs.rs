@@ -4,6 +4,7 @@
 //! core's [`Job`] (woken by a callback, nothing egui in them).
 
 use super::command::{AppCommand, Loaded};
+use super::plan_segments::OptionsKey;
 use crate::fsutil::FileStamp;
 use crate::segmentation::Layer;
 use crate::segmentation::tools::Preview;
@@ -25,6 +26,7 @@ pub struct Jobs {
     pub save: Option<Job<Res<(PathBuf, FileStamp)>>>,
     pub grow: Option<(Job<Res<Preview>>, Layer)>,
     pub lesion: Option<Job<super::command::LesionResult>>,
+    pub options: Option<(Job<Vec<crate::segments::ResectionOption>>, OptionsKey)>,
     pub autosave: Autosave,
 }
 
@@ -87,6 +89,16 @@ impl Jobs {
         ));
     }
 
+    /// Compute the resection options off the UI thread (a computation still running
+    /// is cancelled: its result is dropped).
+    pub fn spawn_options(&mut self, req: crate::workspace::OptionsRequest, key: OptionsKey) {
+        if let Some((job, _)) = &self.options {
+            job.cancel();
+        }
+        let job = Job::spawn("Resection options", self.wake.clone(), move |_| req.run());
+        self.options = Some((job, key));
+    }
+
     /// Finished work, as commands.
     pub fn poll(&mut self) -> Vec<AppCommand> {
         let mut out = Vec::new();
@@ -106,6 +118,13 @@ impl Jobs {
         if let Some(r) = self.autosave.job.as_ref().and_then(Job::poll) {
             self.autosave.job = None;
             out.push(AppCommand::Autosaved(flat(r)));
+        }
+        if let Some(r) = self.options.as_ref().and_then(|(j, _)| j.poll())
+            && let Some((j, key)) = self.options.take()
+            && !j.is_cancelled()
+        {
+            let r = r.map_err(|e| e.to_string());
+            out.push(AppCommand::OptionsReady(Box::new((key, r))));
         }
         if let Some(r) = self.lesion.as_ref().and_then(Job::poll) {
             let cancelled = self.lesion.take().is_some_and(|j| j.is_cancelled());
@@ -133,6 +152,10 @@ impl Jobs {
         if let Some(j) = self.autosave.job.take() {
             out.push(AppCommand::Autosaved(flat(j.wait())));
         }
+        if let Some((j, key)) = self.options.take() {
+            let r = j.wait().map_err(|e| e.to_string());
+            out.push(AppCommand::OptionsReady(Box::new((key, r))));
+        }
         if let Some(j) = self.lesion.take() {
             out.push(AppCommand::LesionFound(
                 j.wait().map(Box::new).map_err(|e| e.to_string()),
@@ -142,7 +165,10 @@ impl Jobs {
     }
 
     pub fn busy(&self) -> bool {
-        self.load.is_some() || self.grow.is_some() || self.lesion.is_some()
+        self.load.is_some()
+            || self.grow.is_some()
+            || self.lesion.is_some()
+            || self.options.is_some()
     }
 
     /// Any background job still running (loading, saving, growing, autosaving).

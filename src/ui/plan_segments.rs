@@ -9,10 +9,17 @@ use crate::workspace::command::SegmentChoice;
 use crate::workspace::tracing::PendingKind;
 use egui::Color32;
 
-/// The options computed last and what they were computed from.
+/// What the options are computed from: the layers' revision, the landmarks and the
+/// planning inputs.
+pub type OptionsKey = (u64, Landmarks, PlanInputs);
+
+/// The options computed last (on a worker thread: `AppCommand::RefreshOptions`) and what
+/// they were computed from.
 pub struct SegmentsState {
-    key: Option<(u64, Landmarks, PlanInputs)>,
-    options: Result<Vec<ResectionOption>, String>,
+    pub key: Option<OptionsKey>,
+    pub options: Result<Vec<ResectionOption>, String>,
+    /// The key a computation was asked for (asked once).
+    asked: Option<OptionsKey>,
 }
 
 impl Default for SegmentsState {
@@ -20,21 +27,31 @@ impl Default for SegmentsState {
         SegmentsState {
             key: None,
             options: Ok(Vec::new()),
+            asked: None,
         }
     }
 }
 
+/// The options' key for the open case now.
+pub fn options_key(ws: &Workspace) -> OptionsKey {
+    let rev = ws.study.as_ref().map_or(0, |s| s.revision);
+    (rev, ws.landmarks, ws.planning.clone())
+}
+
+/// The options last computed, and whether they are out of date (a computation for the
+/// current case is asked for once through `cmds`).
 fn options<'a>(
     st: &'a mut SegmentsState,
-    ws: &mut Workspace,
-) -> &'a Result<Vec<ResectionOption>, String> {
-    let rev = ws.study.as_ref().map_or(0, |s| s.revision);
-    let key = (rev, ws.landmarks, ws.planning.clone());
-    if st.key.as_ref() != Some(&key) {
-        st.options = ws.resection_options().map_err(|e| e.to_string());
-        st.key = Some(key);
+    ws: &Workspace,
+    cmds: &mut Vec<AppCommand>,
+) -> (&'a Result<Vec<ResectionOption>, String>, bool) {
+    let key = options_key(ws);
+    let stale = st.key.as_ref() != Some(&key);
+    if stale && st.asked.as_ref() != Some(&key) {
+        st.asked = Some(key);
+        cmds.push(AppCommand::RefreshOptions);
     }
-    &st.options
+    (&st.options, stale)
 }
 
 /// The section (nothing before any landmark is placed).
@@ -87,7 +104,14 @@ pub fn show(
             }
             ui.small(crate::clinical::segments::CAUDATE_RULE);
             pending_line(ui, ws, &mut cmds);
-            match options(st, ws) {
+            let (opts, stale) = options(st, ws, &mut cmds);
+            if stale {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("updating the resection options...");
+                });
+            }
+            match opts {
                 Ok(opts) => options_table(ui, opts, &mut cmds),
                 Err(e) => {
                     ui.colored_label(Color32::from_rgb(240, 110, 80), e);

@@ -13,6 +13,7 @@ mod guide;
 mod lesion;
 mod seg;
 mod segments;
+pub use segments::OptionsRequest;
 pub mod tracing;
 
 pub use command::{Applied, CaseSave, Command, LayerStep, ScriptedStroke, TraceAction};

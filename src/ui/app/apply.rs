@@ -151,6 +151,25 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         C::Autosaved(r) => r
             .map(|()| None)
             .map_err(|e| format!("autosave failed: {e}")),
+        C::RefreshOptions => {
+            let key = super::super::plan_segments::options_key(&app.ws);
+            match app.ws.options_request() {
+                Ok(req) => app.jobs.spawn_options(req, key),
+                Err(e) => {
+                    let st = &mut app.work.segments;
+                    st.key = Some(key);
+                    st.options = Err(e.to_string());
+                }
+            }
+            Ok(None)
+        }
+        C::OptionsReady(b) => {
+            let (key, r) = *b;
+            let st = &mut app.work.segments;
+            st.key = Some(key);
+            st.options = r;
+            Ok(None)
+        }
         C::LesionFound(r) => {
             match r {
                 Ok(b) => {
