@@ -11,16 +11,14 @@
 
 mod common;
 use common::tool;
-use common::ui::settle;
+use common::ui::{screen_of, settle};
 use egui::Pos2;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use remnant::render::{Plane, PlaneAxes};
+use remnant::render::Plane;
 use remnant::segmentation::Layer;
 use remnant::task::Task;
-use remnant::ui::plane_view::image_rect;
-use remnant::ui::view_state::plane_index;
 use remnant::ui::{AppCommand, RemnantApp, Tab};
 use remnant::volume::nifti::{MaskSelect, read_ct, read_mask, write_volume};
 use remnant::workspace::tracing::Tool;
@@ -194,34 +192,6 @@ fn deepest_point(liver: &[u8], dims: [usize; 3], sp: [f64; 3]) -> [usize; 3] {
     let d = slice_distance(liver, dims, sp, k);
     let p = (0..nx * ny).max_by(|&a, &b| d[a].total_cmp(&d[b])).unwrap();
     [p % nx, p / nx, k]
-}
-
-/// Screen position of voxel `v` on `plane` (its slice aside), from the view's cell.
-fn screen_of(h: &Harness<'static, RemnantApp>, plane: Plane, v: [f64; 3]) -> Pos2 {
-    let app = h.state();
-    let g = &app.ws.study.as_ref().unwrap().ct.geometry;
-    let view = app.view.as_ref().unwrap();
-    let axes = PlaneAxes::new(g, plane);
-    let px = axes.size(g.dims);
-    let pmm = axes.pixel_mm(g);
-    let cell = h.get_by_label(&format!("{} view", plane.name())).rect();
-    let img_mm = egui::vec2(px[0] as f32 * pmm[0] as f32, px[1] as f32 * pmm[1] as f32);
-    let pi = plane_index(plane);
-    let img = image_rect(cell, img_mm, view.zoom[pi], view.pan[pi]);
-    let x = if axes.h_flip {
-        g.dims[axes.h] as f64 - 1.0 - v[axes.h]
-    } else {
-        v[axes.h]
-    };
-    let y = if axes.v_flip {
-        g.dims[axes.v] as f64 - 1.0 - v[axes.v]
-    } else {
-        v[axes.v]
-    };
-    Pos2::new(
-        img.min.x + ((x + 0.5) / px[0] as f64) as f32 * img.width(),
-        img.min.y + ((y + 0.5) / px[1] as f64) as f32 * img.height(),
-    )
 }
 
 /// Two seed strokes on the tumour's slice, as a user draws them in the middle of the

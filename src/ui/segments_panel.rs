@@ -33,35 +33,36 @@ pub fn tool_section(ui: &mut egui::Ui, ws: &mut Workspace) -> Vec<AppCommand> {
         .num_columns(3)
         .striped(true)
         .show(ui, |ui| {
+            // every cell keeps its width whatever is placed: a panel that widened under
+            // the pointer would shift the planes, and the drag after a press would move
+            // the landmark just placed
             for l in LandmarkId::ALL {
                 let placed = ws.landmarks.get(l);
-                let mark = if next == Some(l) { "> " } else { "" };
-                ui.label(format!("{mark}{}", l.name()));
-                match placed {
-                    Some(p) => ui.label(format!("{:.0}, {:.0}, {:.0}", p[0], p[1], p[2])),
-                    None => ui.weak("not placed"),
-                };
+                let mark = if next == Some(l) { "> " } else { "  " };
+                ui.monospace(format!("{mark}{}", l.name()));
+                ui.monospace(match placed {
+                    Some(p) => format!("{:>6.0},{:>6.0},{:>6.0}", p[0], p[1], p[2]),
+                    None => format!("{:^20}", "not placed"),
+                });
                 ui.horizontal(|ui| {
-                    if ui
-                        .small_button(if placed.is_some() {
-                            "Place again"
-                        } else {
-                            "Place"
-                        })
-                        .clicked()
-                    {
+                    if ui.small_button("Place").clicked() {
                         ws.landmark_target = Some(l);
                     }
-                    if placed.is_some() && ui.small_button("Clear").clicked() {
+                    if ui
+                        .add_enabled(placed.is_some(), egui::Button::new("Clear").small())
+                        .clicked()
+                    {
                         cmds.push(AppCommand::Case(Command::SetLandmark(l, None)));
                     }
                     let shared = ws.landmarks.get(LandmarkId::MhvConfluence);
-                    if l == LandmarkId::LhvConfluence
-                        && placed.is_none()
-                        && let Some(m) = shared
-                        && ui.small_button("Shared with the middle vein").clicked()
-                    {
-                        cmds.push(AppCommand::Case(Command::SetLandmark(l, Some(m))));
+                    if l == LandmarkId::LhvConfluence {
+                        let can = placed.is_none() && shared.is_some();
+                        let b = egui::Button::new("Shared with the middle vein").small();
+                        if ui.add_enabled(can, b).clicked()
+                            && let Some(m) = shared
+                        {
+                            cmds.push(AppCommand::Case(Command::SetLandmark(l, Some(m))));
+                        }
                     }
                 });
                 ui.end_row();

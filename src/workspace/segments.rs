@@ -158,9 +158,11 @@ impl Workspace {
         }
     }
 
-    /// The Segments tool's press at voxel `at`: grab the placed landmark within
-    /// [`GRAB_MM`] (to drag it), else place the chosen (or next missing) landmark there.
-    /// The press and the drag after it are one undo step (recorded at release).
+    /// The Segments tool's press at voxel `at`: while a landmark is still to place (the
+    /// chosen one, or the next missing), place it there, even beside another (the
+    /// confluences lie within millimetres of each other and of the IVC; a shared trunk
+    /// is the same point); once all are placed, grab the one within [`GRAB_MM`] to drag
+    /// it. The press and the drag after it are one undo step (recorded at release).
     pub fn landmark_press(&mut self, at: [f64; 3]) -> Result<super::Applied, WorkspaceError> {
         let g = &self
             .study
@@ -174,7 +176,8 @@ impl Workspace {
             .filter_map(|l| self.landmarks.get(l).map(|p| (l, dist(p, w))))
             .filter(|(_, d)| *d <= GRAB_MM)
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let (Some((l, _)), None) = (near, self.landmark_target) {
+        let placing = self.landmark_target.is_some() || self.landmarks.next_missing().is_some();
+        if let (Some((l, _)), false) = (near, placing) {
             self.landmark_drag = Some(l);
             self.landmark_drag_from = Some(self.landmarks);
             return Ok(super::Applied::note(format!("dragging the {}", l.name())));

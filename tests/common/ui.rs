@@ -1,7 +1,12 @@
 //! Helpers for the app's kittests.
 
+use egui::Pos2;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use remnant::render::{Plane, PlaneAxes};
 use remnant::ui::RemnantApp;
+use remnant::ui::plane_view::image_rect;
+use remnant::ui::view_state::plane_index;
 
 /// Press at `from`, move through `path`, release at the last point.
 pub fn drag(h: &mut Harness<'static, RemnantApp>, from: egui::Pos2, path: &[egui::Pos2]) {
@@ -29,4 +34,32 @@ pub fn settle(h: &mut Harness<'static, RemnantApp>) {
         h.state_mut().wait_for_jobs();
     }
     h.run();
+}
+
+/// Screen position of voxel `v` on `plane` (its slice aside), from the view's cell.
+pub fn screen_of(h: &Harness<'static, RemnantApp>, plane: Plane, v: [f64; 3]) -> Pos2 {
+    let app = h.state();
+    let g = &app.ws.study.as_ref().unwrap().ct.geometry;
+    let view = app.view.as_ref().unwrap();
+    let axes = PlaneAxes::new(g, plane);
+    let px = axes.size(g.dims);
+    let pmm = axes.pixel_mm(g);
+    let cell = h.get_by_label(&format!("{} view", plane.name())).rect();
+    let img_mm = egui::vec2(px[0] as f32 * pmm[0] as f32, px[1] as f32 * pmm[1] as f32);
+    let pi = plane_index(plane);
+    let img = image_rect(cell, img_mm, view.zoom[pi], view.pan[pi]);
+    let x = if axes.h_flip {
+        g.dims[axes.h] as f64 - 1.0 - v[axes.h]
+    } else {
+        v[axes.h]
+    };
+    let y = if axes.v_flip {
+        g.dims[axes.v] as f64 - 1.0 - v[axes.v]
+    } else {
+        v[axes.v]
+    };
+    Pos2::new(
+        img.min.x + ((x + 0.5) / px[0] as f64) as f32 * img.width(),
+        img.min.y + ((y + 0.5) / px[1] as f64) as f32 * img.height(),
+    )
 }
