@@ -426,3 +426,36 @@ fn turning_draws_the_lighter_surfaces_and_stillness_brings_the_full_ones_back() 
     h.step();
     assert!(!h.state().view3d.moving(), "still again after the pause");
 }
+
+/// Issue 26: with the Segments tool, a click on the 3-D surface places the next
+/// landmark at the surface voxel it hit (the crosshair moves there too).
+#[test]
+fn a_click_on_the_3d_surface_places_the_next_landmark_with_the_segments_tool() {
+    use remnant::segments::LandmarkId;
+    let mut h = harness();
+    import_sample_liver(&mut h);
+    h.state_mut().ws.editor.tool = remnant::workspace::tracing::Tool::Segments;
+    h.run();
+    let pos = h.get_by_label("3-D view").rect().center();
+    h.event(egui::Event::PointerMoved(pos));
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run();
+    }
+    let app = h.state();
+    let c = app.view.as_ref().unwrap().cursor;
+    let g = &app.ws.study.as_ref().unwrap().ct.geometry;
+    assert_eq!(
+        app.ws.landmarks.get(LandmarkId::IvcInferior),
+        Some(g.to_world(c.map(|x| x as f64))),
+        "{:?}",
+        app.ws.editor.message
+    );
+    assert_eq!(app.ws.landmarks.get(LandmarkId::IvcSuperior), None);
+}

@@ -106,6 +106,7 @@ pub fn show(
     v3d.set_segments(couinaud.as_ref(), &study.ct.geometry);
     let cut_flr = ws.cut_preview().and_then(|c| c.flr_percent());
     let ed = &mut ws.editor;
+    let segments_tool = ed.tool == crate::workspace::tracing::Tool::Segments;
     let gap = 4.0;
     let area = ui.available_rect_before_wrap();
     let cells = view.layout.cells(area, gap);
@@ -186,10 +187,23 @@ pub fn show(
         }
     }
     ui.advance_cursor_after_rect(area);
+    let mut out = Vec::new();
     if let Some(c) = out_3d.cursor {
         view.cursor = c;
+        if segments_tool {
+            // the Segments tool: a click on the 3-D surface places the next landmark
+            // there, as a press on a plane at that voxel does
+            let at = c.map(|x| x as f64);
+            let axis = crate::segmentation::tools::Axis::K;
+            let press = Command::Press {
+                axis,
+                slice: c[2],
+                at,
+            };
+            out.push(AppCommand::Case(press));
+            out.push(AppCommand::Case(Command::Release));
+        }
     }
-    let mut out = Vec::new();
     if let Some(plane) = out_3d.cut_changed {
         out.push(AppCommand::Case(Command::PreviewCut(plane)));
         // the next frame remakes the surfaces with this cut's resection
