@@ -143,35 +143,28 @@ fn pending_line(ui: &mut egui::Ui, ws: &Workspace, cmds: &mut Vec<AppCommand>) {
 
 fn options_table(ui: &mut egui::Ui, opts: &[ResectionOption], cmds: &mut Vec<AppCommand>) {
     ui.strong("Options that remove every tumour");
-    egui::Grid::new("resection-options")
-        .num_columns(6)
-        .striped(true)
-        .show(ui, |ui| {
-            for h in ["Option", "FLR", "sFLR", "Verdict", "Closest margin", ""] {
-                ui.strong(h);
+    // one wrapped row per option (a six-column grid widened the panel past the planes)
+    for o in opts.iter().filter(|o| o.clears_all_tumours) {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(format!("Resect {}", o.label)).clicked() {
+                cmds.push(AppCommand::Case(Command::ChooseResection(
+                    SegmentChoice::of_option(o),
+                )));
             }
-            ui.end_row();
-            for o in opts.iter().filter(|o| o.clears_all_tumours) {
-                ui.label(&o.label);
-                ui.label(o.flr_percent.map_or("-".into(), |f| format!("{f:.1} %")));
-                ui.label(o.sflr_percent.map_or("-".into(), |f| format!("{f:.1} %")));
-                ui.colored_label(
-                    super::plan_panel::verdict_color(o.decision),
-                    o.decision.word(),
-                );
-                ui.label(crate::clinical::segments::option_margin_text(
-                    o.closest_margin_mm,
-                    o.margin_over_1cm,
-                    o.clears_all_tumours,
-                ));
-                if ui.button(format!("Resect {}", o.label)).clicked() {
-                    cmds.push(AppCommand::Case(Command::ChooseResection(
-                        SegmentChoice::of_option(o),
-                    )));
-                }
-                ui.end_row();
-            }
+            let pct = |v: Option<f64>| v.map_or("-".into(), |f| format!("{f:.1} %"));
+            ui.label(format!("FLR: {}", pct(o.flr_percent)));
+            ui.label(format!("sFLR: {}", pct(o.sflr_percent)));
+            ui.colored_label(
+                super::plan_panel::verdict_color(o.decision),
+                o.decision.word(),
+            );
+            ui.label(crate::clinical::segments::option_margin_text(
+                o.closest_margin_mm,
+                o.margin_over_1cm,
+                o.clears_all_tumours,
+            ));
         });
+    }
     let left: Vec<_> = opts.iter().filter(|o| !o.clears_all_tumours).collect();
     if !left.is_empty() {
         ui.strong("Options that leave a tumour");
