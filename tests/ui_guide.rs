@@ -85,7 +85,15 @@ fn the_strip_leads_from_liver_to_verdict_and_a_click_finds_a_tumour() {
     assert_eq!(h.state().ws.editor.tool, Tool::Lesion);
     let c = h.get_by_label("Axial view").rect().center();
     drag(&mut h, c, &[c]);
-    // the search runs on a worker thread: the view stays live meanwhile
+    // the search runs on a worker thread: the frames go on meanwhile and one of them
+    // takes its result (as the app's event loop does, without waiting on the job)
+    for _ in 0..200 {
+        if h.state().ws.editor.lesion.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
     settle(&mut h);
     let number = h.state().ws.editor.lesion.as_ref().map(|d| d.number);
     assert_eq!(number, Some(1), "{:?}", h.state().ws.editor.message);
@@ -133,4 +141,33 @@ fn the_shortcut_list_names_the_guided_path_keys() {
     settle(&mut h);
     h.get_by_label_contains("Alt + 1 ... Alt + 5");
     h.get_by_label_contains("guided path: Liver, Tumours, Resection, Patient, Plan");
+}
+
+/// Esc while a lesion search runs stops waiting for it: its result is dropped and no
+/// tumour becomes pending.
+#[test]
+fn esc_cancels_a_running_lesion_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ct, liver) = files(dir.path());
+    let mut app = RemnantApp::new(None);
+    app.apply(AppCommand::Open(ct));
+    app.wait_for_jobs();
+    app.apply(AppCommand::FileChosen(
+        Purpose::ImportMask(Layer::Liver),
+        liver,
+    ));
+    // a click's search, as a release of the Lesion tool leaves it, started
+    let c = DIMS.map(|d| d as f64 / 2.0);
+    app.ws.editor.lesion_wanted = Some(vec![c]);
+    let (_, req) = app.ws.lesion_request().expect("a search was asked for");
+    app.jobs
+        .spawn_lesion(req.expect("the click is inside the liver"));
+    app.apply(AppCommand::Case(remnant::workspace::Command::Escape));
+    assert!(app.jobs.lesion.is_none(), "no search waited for");
+    assert_eq!(
+        app.ws.editor.message.as_deref(),
+        Some("Lesion: search cancelled")
+    );
+    app.wait_for_jobs();
+    assert!(app.ws.editor.pending.is_none() && app.ws.editor.lesion.is_none());
 }

@@ -147,6 +147,10 @@ impl RemnantApp {
         }
         let wake = self.jobs.wake.clone();
         let mut cmds = self.jobs.poll();
+        if !cmds.is_empty() {
+            // a finished job's result is applied after this frame is drawn: draw again
+            ui.ctx().request_repaint();
+        }
         let dropped = ui.input(|i| {
             i.raw
                 .dropped_files

@@ -99,6 +99,17 @@ impl Jobs {
         self.options = Some((job, key));
     }
 
+    /// Stop the lesion search (Esc): its result is dropped. True when one was running.
+    pub fn cancel_lesion(&mut self) -> bool {
+        match self.lesion.take() {
+            Some(j) => {
+                j.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Finished work, as commands.
     pub fn poll(&mut self) -> Vec<AppCommand> {
         let mut out = Vec::new();

@@ -106,10 +106,7 @@ pub fn show(
             pending_line(ui, ws, &mut cmds);
             let (opts, stale) = options(st, ws, &mut cmds);
             if stale {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("updating the resection options...");
-                });
+                ui.label("updating the resection options...");
             }
             match opts {
                 Ok(opts) => options_table(ui, opts, &mut cmds),

@@ -28,6 +28,20 @@ pub fn show(
             }
             ui.separator();
         }
+        // the short jobs by name (Esc cancels a lesion search); no spinner: its animation
+        // would repaint every frame while they run
+        let short = [
+            jobs.lesion
+                .as_ref()
+                .map(|j| format!("{}... (Esc cancels)", j.label)),
+            jobs.options
+                .as_ref()
+                .map(|(j, _)| format!("{}...", j.label)),
+        ];
+        for label in short.into_iter().flatten() {
+            ui.label(label);
+            ui.separator();
+        }
         let (Some(view), Some(study)) = (view, study) else {
             return;
         };

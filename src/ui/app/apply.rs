@@ -214,6 +214,10 @@ fn start_grow(app: &mut RemnantApp) -> Outcome {
 /// An action on the open case: `Workspace::apply`, an autosave at once after a layer
 /// or ruler change; a file action's outcome is a notice.
 fn case(app: &mut RemnantApp, cmd: crate::workspace::Command) -> Outcome {
+    if matches!(cmd, crate::workspace::Command::Escape) && app.jobs.cancel_lesion() {
+        app.ws.editor.message = Some("Lesion: search cancelled".into());
+        return Ok(None);
+    }
     let notify = cmd.is_file_action();
     let post_pve = matches!(cmd, crate::workspace::Command::LoadPostPve(_));
     let done = app.ws.apply(cmd).map_err(|e| e.to_string())?;
