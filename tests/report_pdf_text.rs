@@ -136,7 +136,7 @@ fn hostile_input_renders_without_panic() {
         dose_mg_per_m2: Some(f64::INFINITY),
         temperature_c: Some(99.0),
         duration_min: Some(-1.0),
-        technique: None,
+        ..Hipec::default()
     });
     report.liver.figures = Some(LiverFigures {
         flr_percent: Some(f64::NEG_INFINITY),

@@ -322,7 +322,7 @@ mod tests {
                 dose_mg_per_m2: None,
                 temperature_c: Some(temperature),
                 duration_min: Some(duration),
-                technique: None,
+                ..Hipec::default()
             }),
             ..Report::default()
         }

@@ -4,7 +4,6 @@
 //! core's [`Job`] (woken by a callback, nothing egui in them).
 
 use super::command::{AppCommand, Loaded};
-use crate::fsutil::FileStamp;
 use crate::segmentation::Layer;
 use crate::segmentation::tools::Preview;
 use crate::task::{Job, JobFailed, Task, Wake};
@@ -22,7 +21,7 @@ fn flat<T>(r: Result<Res<T>, JobFailed>) -> Res<T> {
 pub struct Jobs {
     pub wake: Option<Wake>,
     pub load: Option<Job<Res<Loaded>>>,
-    pub save: Option<Job<Res<(PathBuf, FileStamp)>>>,
+    pub save: Option<Job<Res<crate::workspace::SavedCase>>>,
     pub grow: Option<(Job<Res<Preview>>, Layer)>,
     pub autosave: Autosave,
 }
