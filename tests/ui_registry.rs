@@ -3,6 +3,7 @@
 //! app updates its row, which the area shows.
 
 mod common;
+use common::ui::settle;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -58,7 +59,13 @@ fn the_registry_lists_two_cases_filters_to_one_and_opens_it() {
     assert!(h.query_by_label("PAT-ALPHA").is_none());
     h.get_by_label("PAT-BRAVO");
 
-    // a click on the PCI heading sorts (the two rows stay; nothing breaks)
+    // a click on a heading sorts on it, a second reverses
+    h.get_by_label("Name").click();
+    h.run_steps(3);
+    h.get_by_label("Name ^").click();
+    h.run_steps(3);
+    h.get_by_label("Name v");
+    // its Open button opens it (the open-case command)
     h.get_by_label("Open").click();
     h.run_steps(3);
     settle(&mut h);

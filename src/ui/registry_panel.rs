@@ -75,13 +75,13 @@ fn headings(ui: &mut egui::Ui, st: &mut RegistryState) {
     let current = st.sort.unwrap_or("record_id");
     for (name, title) in COLUMNS {
         let arrow = match (name == current, st.descending) {
-            (true, false) => " \u{25b2}",
-            (true, true) => " \u{25bc}",
+            (true, false) => " ^",
+            (true, true) => " v",
             _ => "",
         };
         if ui
             .button(egui::RichText::new(format!("{title}{arrow}")).strong())
-            .on_hover_text(format!("Sort by {title}"))
+            .on_hover_text(format!("Sort by {title} (click again to reverse)"))
             .clicked()
         {
             st.descending = name == current && !st.descending;
