@@ -18,7 +18,6 @@ pub mod plan_segments;
 pub mod plane_view;
 pub mod planes;
 pub mod registry_panel;
-pub mod report_course;
 pub mod report_panel;
 pub mod segment_overlay;
 pub mod segments_panel;

@@ -6,6 +6,8 @@ use crate::report::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Photo, Report, RightDiaphragm, SmallBowel,
 };
 use egui::Color32;
+
+mod course;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -50,7 +52,7 @@ fn text_field(ui: &mut egui::Ui, label: &str, v: &mut Option<String>) -> bool {
 
 impl ReportState {
     /// A number field backed by Option<f64>; refuses text and out-of-range values.
-    pub(super) fn num(
+    fn num(
         &mut self,
         ui: &mut egui::Ui,
         key: &'static str,
@@ -255,15 +257,13 @@ fn right_column(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (boo
         .show(ui, |ui| changed |= hipec(ui, st, r));
     egui::CollapsingHeader::new("Operation")
         .default_open(true)
-        .show(ui, |ui| {
-            changed |= super::report_course::operation(ui, st, r)
-        });
+        .show(ui, |ui| changed |= course::operation(ui, st, r));
     egui::CollapsingHeader::new("Liver")
         .default_open(true)
         .show(ui, |ui| changed |= liver(ui, r));
     egui::CollapsingHeader::new("Follow-up (complications, day 30 and 90)")
         .default_open(false)
-        .show(ui, |ui| changed |= super::report_course::follow_up(ui, r));
+        .show(ui, |ui| changed |= course::follow_up(ui, r));
     egui::CollapsingHeader::new("Findings and photos")
         .default_open(true)
         .show(ui, |ui| {

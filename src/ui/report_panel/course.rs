@@ -2,7 +2,7 @@
 //! transfusion, anastomoses, stoma; complications with their Clavien-Dindo grade and
 //! the 30- and 90-day outcome (entered after the operation).
 
-use super::report_panel::ReportState;
+use super::ReportState;
 use crate::report::{ClavienDindo, Complication, Outcome, Report, Stoma};
 
 /// A whole-number field backed by Option<u32> (typed as text, checked as typed).
@@ -23,7 +23,7 @@ fn count(
 }
 
 /// Operative time, blood loss, transfusion, anastomoses and stoma; true when edited.
-pub fn operation(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
+pub(super) fn operation(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
     let o = &mut r.operation;
     let mut changed = false;
     egui::Grid::new("rep-operation")
@@ -135,7 +135,7 @@ fn complication(ui: &mut egui::Ui, i: usize, c: &mut Complication) -> (bool, boo
 }
 
 /// Complications and the 30- and 90-day outcome; true when edited.
-pub fn follow_up(ui: &mut egui::Ui, r: &mut Report) -> bool {
+pub(super) fn follow_up(ui: &mut egui::Ui, r: &mut Report) -> bool {
     let f = &mut r.follow_up;
     let mut changed = false;
     let mut remove = None;
