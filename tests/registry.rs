@@ -83,6 +83,12 @@ fn two_cases_one_saved_again_then_exported_for_redcap() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&reg).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "registry mode {mode:o}");
+        // its write-ahead log too, while a connection holds it open
+        let open = Registry::open(&reg).unwrap();
+        let wal = reg.with_file_name(format!("{}-wal", registry::FILE_NAME));
+        let mode = std::fs::metadata(&wal).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "WAL mode {mode:o}");
+        drop(open);
     }
 
     // case A changed and saved again: the same row, updated

@@ -375,14 +375,14 @@ fn hipec(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
             "inflow",
             "Inflow (°C)",
             &mut h.inflow_temperature_c,
-            (30.0, 50.0),
+            crate::report::HIPEC_TEMPERATURE_C,
         );
         changed |= st.num(
             ui,
             "outflow",
             "Outflow (°C)",
             &mut h.outflow_temperature_c,
-            (30.0, 50.0),
+            crate::report::HIPEC_TEMPERATURE_C,
         );
     });
     ui.horizontal_wrapped(|ui| {
