@@ -57,11 +57,8 @@ pub struct RemnantApp {
 impl RemnantApp {
     /// `wake` asks the window to repaint (None in tests that step frames themselves).
     pub fn new(wake: Option<Wake>) -> RemnantApp {
-        let mut ws = Workspace::new();
-        // a case save updates the case's row in the registry (config folder)
-        ws.registry = crate::registry::default_path();
         RemnantApp {
-            ws,
+            ws: Workspace::new(),
             view: None,
             caches: Default::default(),
             view3d: Default::default(),
