@@ -19,7 +19,7 @@ const COLUMNS: [(&str, &str); 12] = [
     ("sflr_percent", "sFLR %"),
     ("flr_grade", "Verdict"),
     ("clavien_dindo_max", "Clavien-Dindo"),
-    ("recorded_at", "Saved"),
+    ("recorded_at", "Saved (UTC)"),
 ];
 
 /// The area's own state: the filter, the sort, the rows read last.

@@ -105,9 +105,12 @@ fn complication(ui: &mut egui::Ui, i: usize, c: &mut Complication) -> (bool, boo
             .labelled_by(l.id)
             .changed();
         egui::ComboBox::from_id_salt(("cd-grade", i))
-            .selected_text(c.clavien_dindo.map_or("grade?".to_owned(), |g| {
-                format!("Clavien-Dindo {}", g.label())
-            }))
+            .selected_text(
+                c.clavien_dindo
+                    .map_or("Clavien-Dindo grade".to_owned(), |g| {
+                        format!("Clavien-Dindo {}", g.label())
+                    }),
+            )
             .show_ui(ui, |ui| {
                 changed |= ui
                     .selectable_value(&mut c.clavien_dindo, None, "not graded")
