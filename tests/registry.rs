@@ -143,6 +143,16 @@ fn two_cases_one_saved_again_then_exported_for_redcap() {
     assert_eq!(ra.row.text("day30_alive"), "1");
     assert_eq!(ra.row.text("day90_alive"), "");
     assert_eq!(second[1], first[1], "the other case's row is untouched");
+    // a report saved alone gets its row too (file kind 2)
+    let r = dir.path().join("c.report.json");
+    let mut wc = workspace(&reg, "P-3", "POE^CARL");
+    wc.apply(remnant::workspace::Command::SaveReport(r.clone()))
+        .unwrap();
+    let third = rows(&reg);
+    assert_eq!(third.len(), 3);
+    assert_eq!(third[2].row.text("patient_id"), "P-3");
+    assert_eq!(third[2].row.text("file_kind"), "2");
+    assert_eq!(third[2].row.text("content_sha256"), sha256(&r));
 
     // the REDCap export, through the command line
     let (csv, dict) = (dir.path().join("r.csv"), dir.path().join("d.csv"));
@@ -174,7 +184,11 @@ fn check_export(data: &[Vec<String>], dictionary: &[Vec<String>]) {
     let head = &data[0];
     assert_eq!(head[0], "record_id");
     assert_eq!(fields[0][0], "record_id");
-    assert_eq!(data.len(), 3, "a header and two records");
+    assert_eq!(
+        data.len(),
+        4,
+        "a header and three records (two cases, a report)"
+    );
     for col in head {
         let (name, code) = col.split_once("___").unwrap_or((col, ""));
         let f = fields
@@ -215,6 +229,7 @@ fn check_export(data: &[Vec<String>], dictionary: &[Vec<String>]) {
     assert_eq!(at(a, "peritonectomies___5"), "1");
     assert_eq!(at(a, "stoma"), "1");
     assert_eq!(at(&data[2], "hipec"), "0");
+    assert_eq!(at(&data[3], "file_kind"), "2");
 }
 
 #[test]
@@ -279,11 +294,13 @@ fn cases(dir: &Path, tag: &str, n: usize) -> Vec<PathBuf> {
 }
 
 #[test]
-fn two_processes_writing_at_once_keep_every_row() {
+fn processes_writing_at_once_keep_every_row() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config");
-    let a = cases(dir.path(), "A", 40);
-    let b = cases(dir.path(), "B", 40);
+    let sets: Vec<Vec<PathBuf>> = ["A", "B", "C", "D"]
+        .iter()
+        .map(|t| cases(dir.path(), t, 20))
+        .collect();
     let spawn = |files: &[PathBuf]| {
         Command::new(bin())
             .args(["registry", "add"])
@@ -294,14 +311,15 @@ fn two_processes_writing_at_once_keep_every_row() {
             .spawn()
             .unwrap()
     };
-    let (pa, pb) = (spawn(&a), spawn(&b));
-    for p in [pa, pb] {
+    // four writers start at once on a registry none of them has made yet
+    let running: Vec<_> = sets.iter().map(|s| spawn(s)).collect();
+    for p in running {
         let o = p.wait_with_output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let all = rows(&cfg.join(registry::FILE_NAME));
     assert_eq!(all.len(), 80);
-    for f in a.iter().chain(&b) {
+    for f in sets.iter().flatten() {
         let id = f.file_stem().unwrap().to_string_lossy().into_owned();
         let row = all.iter().find(|e| e.row.text("patient_id") == id).unwrap();
         assert_eq!(row.row.text("content_sha256"), sha256(f));

@@ -96,6 +96,42 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, RegistryError> {
             });
         }
     }
+    retry_busy(|| connect(path))
+}
+
+/// Is this SQLite's "busy" or "locked" (another connection holds a lock)?
+fn is_busy(e: &RegistryError) -> bool {
+    matches!(
+        e,
+        RegistryError::Sqlite {
+            source: rusqlite::Error::SqliteFailure(f, _),
+            ..
+        } if matches!(
+            f.code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        )
+    )
+}
+
+/// Run `f` again while it fails because another process holds a lock SQLite does not
+/// wait for itself (two connections upgrading their locks at once, e.g. while a new
+/// registry is put in WAL mode), for up to about [`BUSY`].
+pub(super) fn retry_busy<T>(
+    mut f: impl FnMut() -> Result<T, RegistryError>,
+) -> Result<T, RegistryError> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && start.elapsed() < BUSY => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Connect, check, switch to WAL and make a new file a registry.
+fn connect(path: &Path) -> Result<Connection, RegistryError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(sql_err(path))?;
     conn.busy_timeout(BUSY).map_err(sql_err(path))?;
@@ -126,15 +162,19 @@ fn ids(conn: &Connection, path: &Path) -> Result<(i64, i64, i64), RegistryError>
         }
         e => err(e),
     };
-    let version: i64 = conn
+    // one read transaction: another process making the registry commits all three or
+    // none of them in between
+    let tx = conn.unchecked_transaction().map_err(&map)?;
+    let version: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(map)?;
-    let app: i64 = conn
+        .map_err(&map)?;
+    let app: i64 = tx
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(map)?;
-    let tables: i64 = conn
+        .map_err(&map)?;
+    let tables: i64 = tx
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(map)?;
+        .map_err(&map)?;
+    tx.commit().map_err(&map)?;
     Ok((version, app, tables))
 }
 

@@ -98,32 +98,44 @@ impl Registry {
     /// when two processes save the same case. Returns the record id. Nothing is
     /// written when the file is not a case or report.
     pub fn record_file(&mut self, case: &Path) -> Result<i64, RegistryError> {
+        let conn = &mut self.conn;
         let path = self.path.clone();
-        let err = move |source| RegistryError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&err)?;
-        let row = Row::from_file(case)?;
-        let params: Vec<Sql> = FIELDS.iter().map(|f| to_sql(row.get(f.name))).collect();
-        tx.execute(&upsert_sql(), params_from_iter(params))
-            .map_err(&err)?;
-        let id: i64 = tx
-            .query_row(
-                "SELECT record_id FROM cases WHERE case_path = ?1",
-                [to_sql(row.get("case_path"))],
-                |r| r.get(0),
-            )
-            .map_err(&err)?;
-        tx.commit().map_err(&err)?;
-        Ok(id)
+        super::schema::retry_busy(|| write_row(conn, &path, case))
     }
 
     /// Every row, by record id.
     pub fn list(&self) -> Result<Vec<Entry>, RegistryError> {
+        super::schema::retry_busy(|| self.read_rows())
+    }
+}
+
+/// One `BEGIN IMMEDIATE` transaction: the row of `case`, read now, upserted.
+fn write_row(conn: &mut Connection, path: &Path, case: &Path) -> Result<i64, RegistryError> {
+    let path = path.to_path_buf();
+    let err = move |source| RegistryError::Sqlite {
+        path: path.clone(),
+        source,
+    };
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(&err)?;
+    let row = Row::from_file(case)?;
+    let params: Vec<Sql> = FIELDS.iter().map(|f| to_sql(row.get(f.name))).collect();
+    tx.execute(&upsert_sql(), params_from_iter(params))
+        .map_err(&err)?;
+    let id: i64 = tx
+        .query_row(
+            "SELECT record_id FROM cases WHERE case_path = ?1",
+            [to_sql(row.get("case_path"))],
+            |r| r.get(0),
+        )
+        .map_err(&err)?;
+    tx.commit().map_err(&err)?;
+    Ok(id)
+}
+
+impl Registry {
+    fn read_rows(&self) -> Result<Vec<Entry>, RegistryError> {
         let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
         let sql = format!(
             "SELECT record_id, {} FROM cases ORDER BY record_id",

@@ -592,7 +592,16 @@ impl Workspace {
     /// Save the report JSON.
     pub fn save_report(&self, path: &Path) -> Result<String, WorkspaceError> {
         self.report.save_checked(path, None)?;
-        Ok(format!("report saved to {}", path.display()))
+        let mut msg = format!("report saved to {}", path.display());
+        // its registry row, as for a case (a registry that cannot be written is named)
+        if let Some(e) = self
+            .registry
+            .as_deref()
+            .and_then(|reg| crate::registry::record(reg, path).err())
+        {
+            msg.push_str(&format!("; its registry row was NOT updated: {e}"));
+        }
+        Ok(msg)
     }
 
     /// Write the report PDF (key slices, liver figures) to `path`: of `kind`, or (None)
