@@ -18,6 +18,7 @@ pub mod mesh;
 pub mod pci;
 pub mod phantom;
 pub mod recent;
+pub mod registry;
 pub mod render;
 pub mod report;
 pub mod sample;

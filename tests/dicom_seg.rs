@@ -535,6 +535,7 @@ fn a_nifti_case_report_goes_to_a_new_study_with_the_typed_patient_and_a_warning(
     let mut child = Command::new(BIN)
         .args(["session", "--autosave-dir"])
         .arg(dir.path().join("autosave"))
+        .env("REMNANT_CONFIG_DIR", dir.path().join("config"))
         .arg("--ct")
         .arg(sample("ct.nii.gz"))
         .stdin(std::process::Stdio::piped())

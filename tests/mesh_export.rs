@@ -164,6 +164,7 @@ fn headless_report_pdf_has_the_3d_snapshot() {
         .arg(dir.path().join("phantom_ct.nii.gz"))
         .arg("--autosave-dir")
         .arg(dir.path().join("autosave"))
+        .env("REMNANT_CONFIG_DIR", dir.path().join("config"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

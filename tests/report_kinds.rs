@@ -37,6 +37,8 @@ fn make_case(dir: &Path, operative: bool) -> std::path::PathBuf {
         .arg(&ct)
         .arg("--autosave-dir")
         .arg(dir.join("autosave"))
+        // a case save updates the registry in the config folder: a test one
+        .env("REMNANT_CONFIG_DIR", dir.join("config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -57,6 +57,21 @@ fn text_shows_patient_scores_and_total() {
     );
     assert!(text.contains("Mitomycin C"), "{text}");
     assert!(text.contains("42 °C"), "{text}");
+    // the HIPEC's carrier and inflow / outflow, the operation and the follow-up
+    for want in [
+        "3 L",
+        "43 °C / 41.5 °C",
+        "540 min",
+        "800 mL",
+        "2 red cell units",
+        "ileostomy",
+        "Right hemihepatectomy",
+        "Pelvic collection, drained under CT (Clavien-Dindo IIIa, 2024-06-20)",
+        "alive; readmitted: yes; reoperated: no",
+        "alive; readmitted: not recorded",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
     assert!(text.contains("FLR adequate (37.4 % >= 30 %)"), "{text}");
     assert!(
         text.contains("Pelvic peritonectomy with sigmoid colon resection"),
@@ -136,7 +151,7 @@ fn hostile_input_renders_without_panic() {
         dose_mg_per_m2: Some(f64::INFINITY),
         temperature_c: Some(99.0),
         duration_min: Some(-1.0),
-        technique: None,
+        ..Hipec::default()
     });
     report.liver.figures = Some(LiverFigures {
         flr_percent: Some(f64::NEG_INFINITY),

@@ -460,6 +460,8 @@ fn session_refuses_to_overwrite_its_file_after_another_program_changed_it() {
         .arg(common::sample("ct.nii.gz"))
         .arg("--autosave-dir")
         .arg(dir.path().join("autosave"))
+        // its report save updates the registry: a test config folder, not the user's
+        .env("REMNANT_CONFIG_DIR", dir.path().join("config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -20,6 +20,18 @@ use std::path::Path;
 use std::process::Stdio;
 
 /// A cut through the middle of the sample's liver (patient mm), its right part removed.
+/// The in-process app's config folder (recent files, the registry a case save
+/// updates): this test binary's own, never the user's.
+fn config_dir() {
+    // SAFETY: every test of this binary sets the same value before the app reads it.
+    unsafe {
+        std::env::set_var(
+            "REMNANT_CONFIG_DIR",
+            std::env::temp_dir().join("remnant-test-session-app"),
+        )
+    };
+}
+
 fn cut_plane(ct: &Path) -> CutPlane {
     let (vol, _) = remnant::volume::nifti::read_ct(ct, Task::none()).unwrap();
     CutPlane {
@@ -75,6 +87,7 @@ fn plane_words(p: &CutPlane) -> String {
 
 #[test]
 fn the_same_actions_through_the_app_and_the_session_give_identical_case_files() {
+    config_dir();
     let dir = tempfile::tempdir().unwrap();
     let ct = dir.path().join("ct.nii.gz");
     std::fs::copy(sample("ct.nii.gz"), &ct).unwrap();
@@ -174,6 +187,7 @@ fn the_same_actions_through_the_app_and_the_session_give_identical_case_files() 
 
 #[test]
 fn a_session_restored_from_an_app_autosave_keeps_the_cut_and_the_rulers() {
+    config_dir();
     let dir = tempfile::tempdir().unwrap();
     let ct = dir.path().join("ct.nii.gz");
     std::fs::copy(sample("ct.nii.gz"), &ct).unwrap();

@@ -13,6 +13,18 @@ use remnant::ui::RemnantApp;
 use remnant::ui::{AppCommand, Purpose, Tab};
 use std::path::Path;
 
+/// A config folder of this test binary's own (recent files, the case registry), never
+/// the user's.
+fn config_dir() {
+    // SAFETY: every test of this binary sets the same value before reading it.
+    unsafe {
+        std::env::set_var(
+            "REMNANT_CONFIG_DIR",
+            std::env::temp_dir().join("remnant-test-ui-autosave"),
+        )
+    };
+}
+
 fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
@@ -25,6 +37,7 @@ fn harness(app: RemnantApp) -> Harness<'static, RemnantApp> {
 /// axial view (an accepted tool action), a report field. Returns the app after the
 /// autosave it triggered, without any clean exit.
 fn first_run(autosave: &Path, ct: &Path) -> Harness<'static, RemnantApp> {
+    config_dir();
     let mut app = RemnantApp::new(None);
     app.enable_autosave(autosave.to_path_buf(), Some(ct));
     assert!(app.restore_offer.is_none());
@@ -65,6 +78,7 @@ fn first_run(autosave: &Path, ct: &Path) -> Harness<'static, RemnantApp> {
 
 #[test]
 fn an_accepted_cut_is_autosaved_and_restored_exactly_after_a_kill() {
+    config_dir();
     let dir = tempfile::tempdir().unwrap();
     let autosave = dir.path().join("autosave");
     let ct = dir.path().join("ct.nii.gz");
@@ -107,6 +121,7 @@ fn an_accepted_cut_is_autosaved_and_restored_exactly_after_a_kill() {
 
 #[test]
 fn an_autosave_of_another_scan_is_not_offered_and_is_kept() {
+    config_dir();
     let dir = tempfile::tempdir().unwrap();
     let autosave = dir.path().join("autosave");
     let ct = dir.path().join("ct.nii.gz");
@@ -156,6 +171,7 @@ fn an_autosave_of_another_scan_is_not_offered_and_is_kept() {
 
 #[test]
 fn opening_another_scan_after_a_case_with_tumours_shows_no_tumours() {
+    config_dir();
     let dir = tempfile::tempdir().unwrap();
     let ct = dir.path().join("ct.nii.gz");
     std::fs::copy(sample("phantom_ct.nii.gz"), &ct).unwrap();

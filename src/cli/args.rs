@@ -45,6 +45,8 @@ pub enum Command {
     Mesh(super::mesh::MeshArgs),
     /// Write the bundled sample (CT, reference liver, seeds) into a folder
     Sample(super::sample::SampleArgs),
+    /// The case registry: record cases, list them, export them for REDCap
+    Registry(super::registry::RegistryArgs),
 }
 
 /// Parse the command line; `Err` carries what to print and the exit status

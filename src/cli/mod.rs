@@ -5,6 +5,7 @@ mod convert;
 mod lesion;
 mod mesh;
 mod phantom;
+mod registry;
 mod report;
 mod sample;
 mod seg;
@@ -32,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "score",
     "mesh",
     "sample",
+    "registry",
     "help",
 ];
 
@@ -65,6 +67,7 @@ pub fn run(args: &[OsString]) -> i32 {
         Command::Session(a) => session::run(a),
         Command::Mesh(a) => mesh::run(a),
         Command::Sample(a) => sample::run(a),
+        Command::Registry(a) => registry::run(a),
     };
     match result {
         Ok(()) => 0,

@@ -246,6 +246,8 @@ impl Session {
         restore: bool,
     ) -> Result<(Session, String), String> {
         let mut ws = Workspace::new();
+        // a case save updates the case's row in the registry, as in the app
+        ws.registry = crate::registry::default_path();
         let pending = crate::autosave::pending(&autosave_dir);
         let note = match (pending, restore) {
             (None, true) => format!(

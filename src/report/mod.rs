@@ -13,8 +13,9 @@ pub use error::ReportError;
 pub use image_error::ImageError;
 pub use json::{MAX_FILE_BYTES, SCHEMA_VERSION};
 pub use model::{
-    Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,
-    Peritonectomies, Photo, Report, RightDiaphragm, SegmentFigure, SmallBowel,
+    Ascites, ClavienDindo, Complication, DiaphragmInvolvement, FollowUp, Hipec, HipecTechnique,
+    LiverFigures, LiverPart, Operation, Outcome, Patient, Peritonectomies, Photo, Report,
+    RightDiaphragm, SegmentFigure, SmallBowel, Stoma,
 };
 pub use pdf::snapshot3d;
 pub use pdf::{ImageLabel, KeyImage, ReportKind, render_pdf, render_report_pdf};

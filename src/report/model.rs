@@ -36,6 +36,11 @@ pub struct Report {
     /// Free-text operative findings.
     pub findings: String,
     pub pci: Pci,
+    /// Operative time, blood loss, transfusion, anastomoses and stoma.
+    pub operation: Operation,
+    /// Entries added after the operation: complications and the 30- and 90-day
+    /// outcome.
+    pub follow_up: FollowUp,
 }
 
 /// Patient identification, as found in the images (DICOM) or typed in.
@@ -238,6 +243,135 @@ pub struct Hipec {
     /// Perfusion time, minutes.
     pub duration_min: Option<f64>,
     pub technique: Option<HipecTechnique>,
+    /// Carrier (perfusate) volume, litres.
+    pub carrier_volume_l: Option<f64>,
+    /// Inflow temperature, degrees Celsius.
+    pub inflow_temperature_c: Option<f64>,
+    /// Outflow temperature, degrees Celsius.
+    pub outflow_temperature_c: Option<f64>,
+}
+
+/// The operation's course, as registries record it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Operation {
+    /// Skin to skin, minutes.
+    pub operative_time_min: Option<f64>,
+    /// Estimated blood loss, mL.
+    pub blood_loss_ml: Option<f64>,
+    /// Red cell units transfused during the operation.
+    pub transfusion_units: Option<u32>,
+    /// Number of digestive anastomoses.
+    pub anastomoses: Option<u32>,
+    /// Stoma made; `None` = not recorded.
+    pub stoma: Option<Stoma>,
+}
+
+/// A stoma made at the operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stoma {
+    None,
+    Ileostomy,
+    Colostomy,
+    Other,
+}
+
+impl Stoma {
+    pub const ALL: [Stoma; 4] = [Self::None, Self::Ileostomy, Self::Colostomy, Self::Other];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Ileostomy => "ileostomy",
+            Self::Colostomy => "colostomy",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// Clavien-Dindo grade of a complication (Dindo et al., Ann Surg 2004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ClavienDindo {
+    I,
+    II,
+    IIIa,
+    IIIb,
+    IVa,
+    IVb,
+    V,
+}
+
+impl ClavienDindo {
+    pub const ALL: [ClavienDindo; 7] = [
+        Self::I,
+        Self::II,
+        Self::IIIa,
+        Self::IIIb,
+        Self::IVa,
+        Self::IVb,
+        Self::V,
+    ];
+
+    /// The grade as written: "I", "II", "IIIa" ... "V".
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::I => "I",
+            Self::II => "II",
+            Self::IIIa => "IIIa",
+            Self::IIIb => "IIIb",
+            Self::IVa => "IVa",
+            Self::IVb => "IVb",
+            Self::V => "V",
+        }
+    }
+
+    /// 1 ... 7 (I = 1, V = 7): the grade's rank, for sorting and export codes.
+    pub const fn rank(self) -> u8 {
+        self as u8 + 1
+    }
+}
+
+/// One post-operative complication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Complication {
+    pub description: String,
+    /// `None` = not graded yet.
+    pub clavien_dindo: Option<ClavienDindo>,
+    /// Date, as written (ISO 8601 advised).
+    pub date: Option<String>,
+}
+
+/// The outcome at a fixed day after the operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Outcome {
+    /// Alive at that day; `None` = not known yet.
+    pub alive: Option<bool>,
+    /// Readmitted since discharge.
+    pub readmitted: Option<bool>,
+    /// Operated on again since the operation.
+    pub reoperated: Option<bool>,
+}
+
+/// What is recorded after the operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FollowUp {
+    pub complications: Vec<Complication>,
+    pub day30: Outcome,
+    pub day90: Outcome,
+}
+
+impl FollowUp {
+    /// The worst Clavien-Dindo grade recorded, if any.
+    pub fn worst_grade(&self) -> Option<ClavienDindo> {
+        self.complications
+            .iter()
+            .filter_map(|c| c.clavien_dindo)
+            .max()
+    }
 }
 
 /// Liver surgery done in the same operation.
@@ -246,6 +380,8 @@ pub struct Hipec {
 pub struct LiverPart {
     pub resection_performed: bool,
     pub ablation_performed: bool,
+    /// The resection done, as the surgeon names it (e.g. "right hemihepatectomy").
+    pub resection_type: Option<String>,
     /// Volumetry from Remnant; `None` = none done.
     pub figures: Option<LiverFigures>,
 }

@@ -1,6 +1,7 @@
 //! PDF export of a [`Report`]: A4 pages, base-14 Helvetica text (WinAnsi),
 //! the PCI diagram in vector graphics, key CT images and photos.
 
+mod course;
 mod diagram;
 mod doc;
 mod flow;
@@ -106,7 +107,9 @@ pub fn render_report_pdf(
         sections::findings(&mut doc, report);
         sections::procedures(&mut doc, report);
         sections::hipec(&mut doc, report);
+        course::operation(&mut doc, report);
         sections::liver(&mut doc, report);
+        course::follow_up(&mut doc, report);
         if kind == ReportKind::Operative {
             gallery::key_images(&mut doc, images);
         }

@@ -126,6 +126,16 @@ impl Report {
             }
         }
         self.check_hipec(&mut c);
+        c.non_negative(
+            "operation.operative_time_min",
+            self.operation.operative_time_min,
+            "min",
+        );
+        c.non_negative(
+            "operation.blood_loss_ml",
+            self.operation.blood_loss_ml,
+            "mL",
+        );
         self.check_liver(&mut c);
         let unscored = self.pci.unscored_count();
         if unscored > 0 {
@@ -256,6 +266,13 @@ impl Report {
             HIPEC_DURATION_MIN,
             "min",
         );
+        c.non_negative("hipec.carrier_volume_l", h.carrier_volume_l, "L");
+        for (field, v) in [
+            ("hipec.inflow_temperature_c", h.inflow_temperature_c),
+            ("hipec.outflow_temperature_c", h.outflow_temperature_c),
+        ] {
+            c.range(field, v, HIPEC_TEMPERATURE_C, "C");
+        }
         if h.dose_mg.is_none() && h.dose_mg_per_m2.is_none() {
             c.missing("hipec.dose_mg", "HIPEC dose");
         }
@@ -322,7 +339,7 @@ mod tests {
                 dose_mg_per_m2: None,
                 temperature_c: Some(temperature),
                 duration_min: Some(duration),
-                technique: None,
+                ..Hipec::default()
             }),
             ..Report::default()
         }
@@ -389,6 +406,26 @@ mod tests {
                 .any(|p| p.field == "hipec" && p.message.contains("CC-0 or CC-1"));
             assert_eq!(has, flagged, "{cc:?}");
         }
+    }
+
+    #[test]
+    fn operation_and_circuit_numbers_are_checked() {
+        let mut r = hipec(42.0, 90.0, 35.0);
+        let h = r.hipec.as_mut().unwrap();
+        h.inflow_temperature_c = Some(46.0);
+        h.outflow_temperature_c = Some(41.0);
+        h.carrier_volume_l = Some(-1.0);
+        r.operation.blood_loss_ml = Some(-5.0);
+        r.operation.operative_time_min = Some(f64::NAN);
+        assert_eq!(
+            fields(&r, Severity::Error),
+            [
+                "hipec.carrier_volume_l",
+                "hipec.inflow_temperature_c",
+                "operation.operative_time_min",
+                "operation.blood_loss_ml"
+            ]
+        );
     }
 
     #[test]

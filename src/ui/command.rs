@@ -3,7 +3,6 @@
 //! out (the pattern of rerun's `SystemCommand`).
 
 use super::plane_view::PlaneInput;
-use crate::fsutil::FileStamp;
 use crate::render::Plane;
 use crate::report::Report;
 use crate::segmentation::Layer;
@@ -56,6 +55,8 @@ pub enum Tab {
     Plan,
     Pci,
     Report,
+    /// The case registry: every case saved.
+    Registry,
 }
 
 /// The answer to "unsaved changes" when closing.
@@ -107,7 +108,7 @@ pub enum AppCommand {
     Notice(String),
     // Results of background work.
     Loaded(Result<Box<Loaded>, String>, bool),
-    Saved(Result<(PathBuf, FileStamp), String>),
+    Saved(Result<crate::workspace::SavedCase, String>),
     Autosaved(Result<(), String>),
     Grown(Result<Preview, String>, Layer),
     /// Compute the Plan tab's resection options for the open case (worker thread).

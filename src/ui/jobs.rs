@@ -5,7 +5,6 @@
 
 use super::command::{AppCommand, Loaded};
 use super::plan_segments::OptionsKey;
-use crate::fsutil::FileStamp;
 use crate::segmentation::Layer;
 use crate::segmentation::tools::Preview;
 use crate::task::{Job, JobFailed, Task, Wake};
@@ -23,7 +22,7 @@ fn flat<T>(r: Result<Res<T>, JobFailed>) -> Res<T> {
 pub struct Jobs {
     pub wake: Option<Wake>,
     pub load: Option<Job<Res<Loaded>>>,
-    pub save: Option<Job<Res<(PathBuf, FileStamp)>>>,
+    pub save: Option<Job<Res<crate::workspace::SavedCase>>>,
     pub grow: Option<(Job<Res<Preview>>, Layer)>,
     pub lesion: Option<Job<super::command::LesionResult>>,
     pub options: Option<(Job<Vec<crate::segments::ResectionOption>>, OptionsKey)>,

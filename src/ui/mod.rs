@@ -17,6 +17,7 @@ pub mod plan_panel;
 pub mod plan_segments;
 pub mod plane_view;
 pub mod planes;
+pub mod registry_panel;
 pub mod report_panel;
 pub mod segment_overlay;
 pub mod segments_panel;

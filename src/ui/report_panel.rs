@@ -6,6 +6,8 @@ use crate::report::{
     Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, Photo, Report, RightDiaphragm, SmallBowel,
 };
 use egui::Color32;
+
+mod course;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -253,9 +255,15 @@ fn right_column(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> (boo
     egui::CollapsingHeader::new("HIPEC")
         .default_open(true)
         .show(ui, |ui| changed |= hipec(ui, st, r));
+    egui::CollapsingHeader::new("Operation")
+        .default_open(true)
+        .show(ui, |ui| changed |= course::operation(ui, st, r));
     egui::CollapsingHeader::new("Liver")
         .default_open(true)
         .show(ui, |ui| changed |= liver(ui, r));
+    egui::CollapsingHeader::new("Follow-up (complications, day 30 and 90)")
+        .default_open(false)
+        .show(ui, |ui| changed |= course::follow_up(ui, r));
     egui::CollapsingHeader::new("Findings and photos")
         .default_open(true)
         .show(ui, |ui| {
@@ -355,6 +363,27 @@ fn hipec(ui: &mut egui::Ui, st: &mut ReportState, r: &mut Report) -> bool {
             &mut h.duration_min,
             (1.0, 180.0),
         );
+        changed |= st.num(
+            ui,
+            "carrier",
+            "Carrier volume (L)",
+            &mut h.carrier_volume_l,
+            (0.0, 20.0),
+        );
+        changed |= st.num(
+            ui,
+            "inflow",
+            "Inflow (°C)",
+            &mut h.inflow_temperature_c,
+            crate::report::HIPEC_TEMPERATURE_C,
+        );
+        changed |= st.num(
+            ui,
+            "outflow",
+            "Outflow (°C)",
+            &mut h.outflow_temperature_c,
+            crate::report::HIPEC_TEMPERATURE_C,
+        );
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("Technique");
@@ -382,6 +411,9 @@ fn liver(ui: &mut egui::Ui, r: &mut Report) -> bool {
     changed |= ui
         .checkbox(&mut r.liver.ablation_performed, "Ablation performed")
         .changed();
+    egui::Grid::new("rep-liver").num_columns(2).show(ui, |ui| {
+        changed |= text_field(ui, "Resection type", &mut r.liver.resection_type);
+    });
     match &r.liver.figures {
         Some(f) => {
             ui.small(format!(

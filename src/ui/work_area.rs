@@ -1,7 +1,7 @@
 //! Task work areas: the PCI and the operative report are filled in the operating room,
 //! where the CT is not needed, so their tabs take the whole central area (the case and
 //! work panels step aside). A switcher on top ("Scan | PCI | Report") keeps the scan
-//! views one click away.
+//! views one click away. The Registry lists every case saved and opens one.
 
 use super::command::{AppCommand, Purpose, Tab};
 use super::work_state::WorkState;
@@ -9,7 +9,7 @@ use crate::workspace::Workspace;
 
 /// Whether `tab` takes the central area.
 pub fn is_task(tab: Tab) -> bool {
-    matches!(tab, Tab::Pci | Tab::Report)
+    matches!(tab, Tab::Pci | Tab::Report | Tab::Registry)
 }
 
 /// The "Scan | PCI | Report" switcher; "Scan" returns to the last scan tab.
@@ -40,12 +40,26 @@ pub fn switcher(ui: &mut egui::Ui, tab: &mut Tab, st: &mut WorkState) {
         {
             *tab = Tab::Report;
         }
+        if ui
+            .selectable_label(*tab == Tab::Registry, big("Registry"))
+            .on_hover_text("Every case saved: filter, sort, open one")
+            .clicked()
+        {
+            *tab = Tab::Registry;
+        }
     });
     ui.separator();
 }
 
 /// The PCI or Report area; edits come back as commands.
 pub fn show(ui: &mut egui::Ui, tab: Tab, st: &mut WorkState, ws: &Workspace) -> Vec<AppCommand> {
+    if tab == Tab::Registry {
+        return egui::ScrollArea::both()
+            .id_salt("registry-area")
+            .auto_shrink([false, false])
+            .show(ui, |ui| super::registry_panel::show(ui, &mut st.registry))
+            .inner;
+    }
     let mut cmds = Vec::new();
     let mut draft = ws.report.clone();
     egui::ScrollArea::vertical()

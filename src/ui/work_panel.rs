@@ -72,7 +72,7 @@ pub fn show(
                 cmds.push(AppCommand::set_planning(st.plan.inputs.clone()));
             }
         }
-        Tab::Pci | Tab::Report => {
+        Tab::Pci | Tab::Report | Tab::Registry => {
             // normally shown in the central area (work_area.rs)
             cmds.extend(super::work_area::show(ui, *tab, st, ws));
         }

@@ -15,6 +15,7 @@ pub struct WorkState {
     pub segments: super::plan_segments::SegmentsState,
     pub pci: PciState,
     pub report: ReportState,
+    pub registry: super::registry_panel::RegistryState,
     /// The scan tab (Tools or Plan) the "Scan" switch returns to.
     pub scan_tab: Option<Tab>,
 }

@@ -195,14 +195,36 @@ pub struct CaseSave {
     /// file another program changed since is refused).
     pub last: Option<FileStamp>,
     pub snapshot: Snapshot,
+    /// The case registry to record the saved case in (`Workspace::registry`).
+    pub registry: Option<PathBuf>,
+}
+
+/// A case save that succeeded.
+#[derive(Debug, Clone)]
+pub struct SavedCase {
+    pub path: PathBuf,
+    /// The stamp of the written case file.
+    pub stamp: FileStamp,
+    /// Why the registry row could not be updated (the case itself is saved).
+    pub registry_error: Option<String>,
 }
 
 impl CaseSave {
-    /// Write the layers and the case file; the stamp of the written case.
-    pub fn run(self) -> Result<(PathBuf, FileStamp), String> {
-        crate::case::save_checked(&self.path, self.last.as_ref(), &self.snapshot)
-            .map(|st| (self.path, st))
-            .map_err(|e| e.to_string())
+    /// Write the layers and the case file, then update the case's registry row (a
+    /// registry that cannot be written does not fail the save: it is reported).
+    pub fn run(self) -> Result<SavedCase, String> {
+        let stamp = crate::case::save_checked(&self.path, self.last.as_ref(), &self.snapshot)
+            .map_err(|e| e.to_string())?;
+        let registry_error = self
+            .registry
+            .as_deref()
+            .and_then(|reg| crate::registry::record(reg, &self.path).err())
+            .map(|e| e.to_string());
+        Ok(SavedCase {
+            path: self.path,
+            stamp,
+            registry_error,
+        })
     }
 }
 
@@ -553,21 +575,23 @@ impl Workspace {
             path: path.to_path_buf(),
             last,
             snapshot,
+            registry: self.registry.clone(),
         }
     }
 
     /// Record how a case save ended: the case file later saves go to, or unsaved work.
-    pub fn finish_save(
-        &mut self,
-        result: Result<(PathBuf, FileStamp), String>,
-    ) -> Result<String, String> {
+    pub fn finish_save(&mut self, result: Result<SavedCase, String>) -> Result<String, String> {
         match result {
-            Ok((path, stamp)) => {
+            Ok(saved) => {
+                let mut msg = format!("case saved to {}", saved.path.display());
+                if let Some(e) = &saved.registry_error {
+                    msg.push_str(&format!("; its registry row was NOT updated: {e}"));
+                }
                 self.case = Some(CaseFile {
-                    path: path.clone(),
-                    stamp,
+                    path: saved.path,
+                    stamp: saved.stamp,
                 });
-                Ok(format!("case saved to {}", path.display()))
+                Ok(msg)
             }
             Err(e) => {
                 self.mark_unsaved();
@@ -593,7 +617,16 @@ impl Workspace {
     /// Save the report JSON.
     pub fn save_report(&self, path: &Path) -> Result<String, WorkspaceError> {
         self.report.save_checked(path, None)?;
-        Ok(format!("report saved to {}", path.display()))
+        let mut msg = format!("report saved to {}", path.display());
+        // its registry row, as for a case (a registry that cannot be written is named)
+        if let Some(e) = self
+            .registry
+            .as_deref()
+            .and_then(|reg| crate::registry::record(reg, path).err())
+        {
+            msg.push_str(&format!("; its registry row was NOT updated: {e}"));
+        }
+        Ok(msg)
     }
 
     /// Write the report PDF (key slices, liver figures) to `path`: of `kind`, or (None)

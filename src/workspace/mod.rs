@@ -16,7 +16,7 @@ mod segments;
 pub use segments::OptionsRequest;
 pub mod tracing;
 
-pub use command::{Applied, CaseSave, Command, LayerStep, ScriptedStroke, TraceAction};
+pub use command::{Applied, CaseSave, Command, LayerStep, SavedCase, ScriptedStroke, TraceAction};
 pub use guide::{Guide, GuideStep, StepState};
 
 pub use crate::snapshot::{ScanSnapshot, Snapshot};
@@ -110,6 +110,9 @@ pub struct Workspace {
     written: std::collections::HashMap<PathBuf, FileStamp>,
     /// The guided path, for the revision it was computed at.
     guide: Option<(u64, guide::Guide)>,
+    /// The case registry a case save updates (the app and `remnant session`: the
+    /// one in the config folder; None: no registry).
+    pub registry: Option<PathBuf>,
 }
 
 impl Default for Workspace {
@@ -143,6 +146,7 @@ impl Workspace {
             cut_preview: None,
             written: Default::default(),
             guide: None,
+            registry: None,
         }
     }
 

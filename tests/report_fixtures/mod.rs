@@ -8,8 +8,9 @@ pub mod tools;
 
 use remnant::pci::{CcScore, LesionSize, Pci};
 use remnant::report::{
-    Ascites, DiaphragmInvolvement, Hipec, HipecTechnique, LiverFigures, LiverPart, Patient,
-    Peritonectomies, Report, RightDiaphragm, SmallBowel,
+    Ascites, ClavienDindo, Complication, DiaphragmInvolvement, FollowUp, Hipec, HipecTechnique,
+    LiverFigures, LiverPart, Operation, Outcome, Patient, Peritonectomies, Report, RightDiaphragm,
+    SmallBowel, Stoma,
 };
 
 /// Scores for regions 0-12; -1 = unscored.
@@ -70,10 +71,14 @@ pub fn sample_report() -> Report {
             temperature_c: Some(42.0),
             duration_min: Some(90.0),
             technique: Some(HipecTechnique::Closed),
+            carrier_volume_l: Some(3.0),
+            inflow_temperature_c: Some(43.0),
+            outflow_temperature_c: Some(41.5),
         }),
         liver: LiverPart {
             resection_performed: true,
             ablation_performed: false,
+            resection_type: Some("Right hemihepatectomy".into()),
             figures: Some(LiverFigures {
                 total_ml: Some(1650.0),
                 tumour_ml: Some(85.0),
@@ -92,6 +97,30 @@ pub fn sample_report() -> Report {
                    diaphragm; the left upper quadrant was free of disease."
             .into(),
         pci: pci([3, 2, 1, 0, -1, 1, 3, 2, 1, -1, 0, 1, 2]),
+        operation: Operation {
+            operative_time_min: Some(540.0),
+            blood_loss_ml: Some(800.0),
+            transfusion_units: Some(2),
+            anastomoses: Some(2),
+            stoma: Some(Stoma::Ileostomy),
+        },
+        follow_up: FollowUp {
+            complications: vec![Complication {
+                description: "Pelvic collection, drained under CT".into(),
+                clavien_dindo: Some(ClavienDindo::IIIa),
+                date: Some("2024-06-20".into()),
+            }],
+            day30: Outcome {
+                alive: Some(true),
+                readmitted: Some(true),
+                reoperated: Some(false),
+            },
+            day90: Outcome {
+                alive: Some(true),
+                readmitted: None,
+                reoperated: None,
+            },
+        },
     }
 }
 

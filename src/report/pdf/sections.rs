@@ -150,6 +150,16 @@ pub(super) fn hipec(doc: &mut Doc, report: &Report) {
         "Technique",
         h.technique.map_or("not recorded", |t| t.label()),
     );
+    key_value(doc, "Carrier volume", &quantity(h.carrier_volume_l, 1, "L"));
+    key_value(
+        doc,
+        "Inflow / outflow",
+        &format!(
+            "{} / {}",
+            quantity(h.inflow_temperature_c, 1, "\u{b0}C"),
+            quantity(h.outflow_temperature_c, 1, "\u{b0}C")
+        ),
+    );
 }
 
 pub(super) fn liver(doc: &mut Doc, report: &Report) {
@@ -157,6 +167,9 @@ pub(super) fn liver(doc: &mut Doc, report: &Report) {
     let l = &report.liver;
     key_value(doc, "Liver resection", yes_no(l.resection_performed));
     key_value(doc, "Ablation", yes_no(l.ablation_performed));
+    if let Some(t) = l.resection_type.as_deref().filter(|t| !t.trim().is_empty()) {
+        key_value(doc, "Resection type", t.trim());
+    }
     let Some(f) = &l.figures else {
         key_value(doc, "Volumetry", "not done");
         return;

@@ -145,6 +145,8 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
         C::Saved(r) => {
             if r.is_ok() {
                 app.jobs.autosave.clear();
+                // the registry row of the case changed
+                app.work.registry.invalidate();
             }
             app.ws.finish_save(r).map(Some)
         }

@@ -42,6 +42,8 @@ pub fn chosen(
             return Ok(Some(msg));
         }
         Purpose::SaveCase => {
+            // the save updates the case's row in the registry of the config folder
+            ws.registry = crate::registry::default_path();
             let save = ws.begin_save(&path);
             app.jobs.spawn_save(save);
             return Ok(None);
