@@ -337,8 +337,9 @@ fn segment_centroids_are_the_mean_voxel_position_of_each_code() {
             codes[1 + 4 * (j + 2 * k)] = 2;
         }
     }
-    codes[3 + 4 * (1 + 2 * 1)] = 5;
-    codes[3 + 4 * (0 + 2 * 1)] = 5;
+    // (i, j, k) = (3, 1, 1) and (3, 0, 1): index i + 4 * (j + 2 * k)
+    codes[3 + 4 * 3] = 5;
+    codes[3 + 4 * 2] = 5;
     let m = assign::SegmentMap {
         lo,
         size,
