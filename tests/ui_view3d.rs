@@ -146,18 +146,7 @@ fn the_3d_panel_buttons_turn_the_camera_and_a_click_on_the_liver_moves_the_cross
     // a click on the liver's surface moves the crosshair to a voxel at the liver's edge
     let rect = h.get_by_label("3-D view").rect();
     let before = h.state().view.as_ref().unwrap().cursor;
-    let pos = rect.center();
-    h.event(egui::Event::PointerMoved(pos));
-    h.run();
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.run();
-    }
+    common::ui::click_at(&mut h, rect.center());
     let after = h.state().view.as_ref().unwrap().cursor;
     assert_ne!(before, after, "the click moved the crosshair");
     let study = h.state().ws.study.as_ref().unwrap();
@@ -437,17 +426,7 @@ fn a_click_on_the_3d_surface_places_the_next_landmark_with_the_segments_tool() {
     h.state_mut().ws.editor.tool = remnant::workspace::tracing::Tool::Segments;
     h.run();
     let pos = h.get_by_label("3-D view").rect().center();
-    h.event(egui::Event::PointerMoved(pos));
-    h.run();
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.run();
-    }
+    common::ui::click_at(&mut h, pos);
     let app = h.state();
     let c = app.view.as_ref().unwrap().cursor;
     let g = &app.ws.study.as_ref().unwrap().ct.geometry;

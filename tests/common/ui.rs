@@ -63,3 +63,18 @@ pub fn screen_of(h: &Harness<'static, RemnantApp>, plane: Plane, v: [f64; 3]) ->
         img.min.y + ((y + 0.5) / px[1] as f64) as f32 * img.height(),
     )
 }
+
+/// Move to `pos`, then press and release the primary button there, a frame each.
+pub fn click_at(h: &mut Harness<'static, RemnantApp>, pos: Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run();
+    }
+}
