@@ -45,6 +45,8 @@ pub enum Command {
     Mesh(super::mesh::MeshArgs),
     /// Write the bundled sample (CT, reference liver, seeds) into a folder
     Sample(super::sample::SampleArgs),
+    /// A saved case as a de-identified teaching exercise (export), or check an exercise folder
+    Exercise(super::exercise::ExerciseArgs),
 }
 
 /// Parse the command line; `Err` carries what to print and the exit status

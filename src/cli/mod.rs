@@ -2,6 +2,7 @@
 
 pub mod args;
 mod convert;
+mod exercise;
 mod lesion;
 mod mesh;
 mod phantom;
@@ -32,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "score",
     "mesh",
     "sample",
+    "exercise",
     "help",
 ];
 
@@ -65,6 +67,7 @@ pub fn run(args: &[OsString]) -> i32 {
         Command::Session(a) => session::run(a),
         Command::Mesh(a) => mesh::run(a),
         Command::Sample(a) => sample::run(a),
+        Command::Exercise(a) => exercise::run(a),
     };
     match result {
         Ok(()) => 0,

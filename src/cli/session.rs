@@ -93,6 +93,9 @@ pub struct SessionArgs {
 pub struct Session {
     pub ws: Workspace,
     autosave_dir: PathBuf,
+    /// This session's slot of the autosave folder (another running session or app
+    /// autosaving there has its own).
+    _slot: crate::autosave::Slot,
 }
 
 /// What a line asks for.
@@ -246,6 +249,8 @@ impl Session {
         restore: bool,
     ) -> Result<(Session, String), String> {
         let mut ws = Workspace::new();
+        let slot = crate::autosave::claim(&autosave_dir).map_err(|e| e.to_string())?;
+        let autosave_dir = slot.dir.clone();
         let pending = crate::autosave::pending(&autosave_dir);
         let note = match (pending, restore) {
             (None, true) => format!(
@@ -272,7 +277,12 @@ impl Session {
         };
         let study = Study::open(ct, Task::none()).map_err(|e| e.to_string())?;
         ws.install_checked(study).map_err(|e| e.to_string())?;
-        Ok((Session { ws, autosave_dir }, note))
+        let s = Session {
+            ws,
+            autosave_dir,
+            _slot: slot,
+        };
+        Ok((s, note))
     }
 
     fn autosave(&self) -> Result<(), String> {

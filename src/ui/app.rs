@@ -50,8 +50,10 @@ pub struct RemnantApp {
     pub restore_offer: Option<Pending>,
     /// The surgeon chose to close without saving.
     pub(super) close_now: bool,
-    /// The sample exercise whose scan is loading (it starts when the scan is in).
+    /// The exercise whose scan is loading (it starts when the scan is in).
     pub(super) exercise_start: Option<crate::trainee::SampleExercise>,
+    /// A case another running Remnant holds, and why: the read-only question is open.
+    pub locked_case: Option<(PathBuf, String)>,
 }
 
 impl RemnantApp {
@@ -80,14 +82,25 @@ impl RemnantApp {
             restore_offer: None,
             close_now: false,
             exercise_start: None,
+            locked_case: None,
         }
     }
 
     /// Turn autosave on in `dir`. Work a crashed run left there is offered for
     /// restoring only if it belongs to the scan about to open (`scan`; None: the one
     /// autosaved) and that scan is unchanged; otherwise it is moved aside, named in a
-    /// notice, and never restored onto another scan.
+    /// notice, and never restored onto another scan. Each window autosaves into its
+    /// own slot of `dir` (see `crate::autosave::claim`).
     pub fn enable_autosave(&mut self, dir: PathBuf, scan: Option<&Path>) {
+        let slot = match crate::autosave::claim(&dir) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error = Some(format!("autosave is off: {e}"));
+                return;
+            }
+        };
+        let dir = slot.dir.clone();
+        self.jobs.autosave.slot = Some(slot);
         match crate::autosave::offer(&dir, scan) {
             crate::autosave::Offer::Nothing => {}
             crate::autosave::Offer::Restore(p) => self.restore_offer = Some(*p),
@@ -256,6 +269,9 @@ impl RemnantApp {
         }
         if let Some(p) = &self.restore_offer {
             cmds.extend(modals::restore(ui, p));
+        }
+        if let Some((path, why)) = &self.locked_case {
+            cmds.extend(modals::locked_case(ui, path, why));
         }
         cmds.extend(self.dicom.tick(ui));
         cmds.extend(self.dialogs.show(ui, &self.recent));

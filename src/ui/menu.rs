@@ -82,6 +82,9 @@ pub const FILE_MENU: &[FileEntry] = &[
     // the sample is written to the cache folder when clicked (the command is made then)
     FileEntry::Item("Open bundled sample", false, super::open_bundled_sample),
     FileEntry::Item("Open sample exercise", false, super::open_sample_exercise),
+    FileEntry::Item("Open exercise...", false, || {
+        AppCommand::AskFile(Purpose::OpenExercise)
+    }),
     FileEntry::Recent,
     FileEntry::Separator,
     FileEntry::Item("Open case...", false, || {
@@ -96,6 +99,9 @@ pub const FILE_MENU: &[FileEntry] = &[
     }),
     FileEntry::Item("Export report to DICOM...", false, || {
         AppCommand::AskFile(Purpose::ExportPdfDicom)
+    }),
+    FileEntry::Item("Export as exercise...", true, || {
+        AppCommand::AskFile(Purpose::ExportExercise)
     }),
     FileEntry::Separator,
     FileEntry::Item("Open layers...", true, || {
