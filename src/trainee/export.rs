@@ -67,11 +67,14 @@ pub enum ExportError {
     #[error(transparent)]
     Layers(#[from] crate::segmentation::io::IoError),
     #[error(
-        "{} is not a Remnant exercise: it has no {MANIFEST} (nor the sample's ct.nii.gz and liver.nii.gz); \
-         File > Export as exercise or `remnant exercise export` writes one",
+        "{} is not a Remnant exercise: {MANIFEST} is missing, and so are the sample's ct.nii.gz \
+         and liver.nii.gz. File > Export as exercise or `remnant exercise export` writes an \
+         exercise; `remnant sample --out DIR` writes the sample",
         .0.display()
     )]
     NotAnExercise(PathBuf),
+    #[error(transparent)]
+    Sample(#[from] super::ExerciseError),
     #[error("{}: not a valid exercise manifest: {message}", path.display())]
     BadManifest { path: PathBuf, message: String },
 }
