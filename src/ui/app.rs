@@ -109,6 +109,15 @@ impl RemnantApp {
         self.jobs.autosave.dir = Some(dir);
     }
 
+    /// The file name of the case open read-only, if it is (the menu bar shows it).
+    fn read_only_name(&self) -> Option<String> {
+        let c = self.ws.case.as_ref().filter(|c| c.read_only)?;
+        Some(c.path.file_name().map_or_else(
+            || c.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ))
+    }
+
     /// Carry out a command and the follow-ups it asks for (see [`super::apply`]).
     pub fn apply(&mut self, cmd: AppCommand) {
         let mut queue = std::collections::VecDeque::from([cmd]);
@@ -170,8 +179,15 @@ impl RemnantApp {
         // twice every frame (llvmpipe spends most of a frame on fill).
         let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
         let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+        let read_only = self.read_only_name();
         egui::Panel::top("menu").frame(side).show(ui, |ui| {
-            cmds.extend(menu::show(ui, has_scan, &self.recent, self.view.as_mut()))
+            cmds.extend(menu::show(
+                ui,
+                has_scan,
+                &self.recent,
+                self.view.as_mut(),
+                read_only,
+            ))
         });
         egui::Panel::bottom("status").frame(side).show(ui, |ui| {
             cmds.extend(status::show(

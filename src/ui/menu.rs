@@ -6,11 +6,13 @@ use crate::render::Plane;
 use crate::segmentation::Layer;
 use std::path::PathBuf;
 
+/// `read_only`: the file name of a case open read-only (shown after the menus).
 pub fn show(
     ui: &mut egui::Ui,
     has_scan: bool,
     recent: &[PathBuf],
     view: Option<&mut ViewState>,
+    read_only: Option<String>,
 ) -> Vec<AppCommand> {
     let mut cmds = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
@@ -50,6 +52,17 @@ pub fn show(
                 ui.close();
             }
         });
+        if let Some(name) = read_only {
+            ui.separator();
+            ui.colored_label(
+                egui::Color32::from_rgb(240, 170, 60),
+                format!("Read-only: {name}"),
+            )
+            .on_hover_text(
+                "Another running Remnant holds this case: it is never saved over here; \
+                 Save case as keeps a copy",
+            );
+        }
     });
     cmds
 }
