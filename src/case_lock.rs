@@ -78,12 +78,12 @@ pub enum LockError {
     #[error(
         "{} is open in another Remnant ({}): open it read-only, or close it there first",
         target.display(),
-        holder.as_ref().map_or_else(|| "its lock file cannot be read".to_string(), Holder::describe)
+        holder.as_deref().map_or_else(|| "its lock file cannot be read".to_string(), Holder::describe)
     )]
     Held {
         target: PathBuf,
         lock: PathBuf,
-        holder: Option<Holder>,
+        holder: Option<Box<Holder>>,
     },
     #[error("cannot lock {} ({}): {source}", target.display(), lock.display())]
     Io {
@@ -173,13 +173,16 @@ impl Drop for Lock {
 /// Who holds the lock of `target` now (None: free, stale, or no lock file).
 pub fn holder_of(target: &Path, lock: &Path) -> Option<Holder> {
     match Lock::acquire(target, lock) {
-        Err(LockError::Held { holder, .. }) => Some(holder.unwrap_or(Holder {
-            format: String::new(),
-            pid: 0,
-            host: String::new(),
-            since: 0,
-            program: String::new(),
-        })),
+        Err(LockError::Held { holder, .. }) => Some(holder.map_or_else(
+            || Holder {
+                format: String::new(),
+                pid: 0,
+                host: String::new(),
+                since: 0,
+                program: String::new(),
+            },
+            |h| *h,
+        )),
         _ => None,
     }
 }
@@ -188,7 +191,7 @@ fn held(target: &Path, lock: &Path, holder: Option<Holder>) -> LockError {
     LockError::Held {
         target: target.to_path_buf(),
         lock: lock.to_path_buf(),
-        holder,
+        holder: holder.map(Box::new),
     }
 }
 

@@ -7,7 +7,6 @@
 //! and bad inputs are refused with exit 1, a message naming the problem, nothing lost.
 
 mod common;
-#[allow(dead_code)]
 mod dicom_common;
 
 use std::io::Read;

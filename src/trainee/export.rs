@@ -107,7 +107,7 @@ pub fn reference_name(layer: Layer) -> String {
 /// (names, IDs, dates, surgeon, free text, photos, organ lists) is left at its default.
 pub fn deidentified_report(r: &Report) -> Report {
     let mut out = Report {
-        pci: r.pci.clone(),
+        pci: r.pci,
         cc_score: r.cc_score,
         ascites: r.ascites,
         right_diaphragm: r.right_diaphragm,

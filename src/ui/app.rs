@@ -109,6 +109,22 @@ impl RemnantApp {
         self.jobs.autosave.dir = Some(dir);
     }
 
+    /// The questions open: unsaved changes at closing, restoring an autosave, a case
+    /// another running Remnant holds.
+    fn questions(&self, ui: &egui::Ui) -> Vec<AppCommand> {
+        let mut cmds = Vec::new();
+        if self.confirm_close {
+            cmds.extend(modals::unsaved_changes(ui));
+        }
+        if let Some(p) = &self.restore_offer {
+            cmds.extend(modals::restore(ui, p));
+        }
+        if let Some((path, why)) = &self.locked_case {
+            cmds.extend(modals::locked_case(ui, path, why));
+        }
+        cmds
+    }
+
     /// The file name of the case open read-only, if it is (the menu bar shows it).
     fn read_only_name(&self) -> Option<String> {
         let c = self.ws.case.as_ref().filter(|c| c.read_only)?;
@@ -280,15 +296,7 @@ impl RemnantApp {
         } else if ui.input(|i| i.viewport().close_requested()) {
             self.jobs.autosave.clear();
         }
-        if self.confirm_close {
-            cmds.extend(modals::unsaved_changes(ui));
-        }
-        if let Some(p) = &self.restore_offer {
-            cmds.extend(modals::restore(ui, p));
-        }
-        if let Some((path, why)) = &self.locked_case {
-            cmds.extend(modals::locked_case(ui, path, why));
-        }
+        cmds.extend(self.questions(ui));
         cmds.extend(self.dicom.tick(ui));
         cmds.extend(self.dialogs.show(ui, &self.recent));
         for c in cmds {

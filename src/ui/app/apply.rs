@@ -104,14 +104,8 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             Ok(None)
         }
         C::OpenExercise(dir) => super::exercise::open(app, &dir, follow),
-        C::OpenCaseReadOnly(path) => {
-            app.locked_case = None;
-            super::files::open_case(app, path, true, follow)
-        }
-        C::CancelLockedCase => {
-            app.locked_case = None;
-            Ok(None)
-        }
+        C::OpenCaseReadOnly(path) => super::files::answer_locked(app, Some(path), follow),
+        C::CancelLockedCase => super::files::answer_locked(app, None, follow),
         C::ScoreExercise => super::exercise::score(app),
         C::RestoreAutosave => match app.restore_offer.take() {
             Some(p) => app

@@ -90,3 +90,17 @@ pub fn open_case(
     }
     Ok(Some(msg))
 }
+
+/// The answer to "this case is open in another Remnant": open it read-only (`Some`),
+/// or not at all.
+pub fn answer_locked(
+    app: &mut RemnantApp,
+    read_only: Option<PathBuf>,
+    follow: &mut Vec<AppCommand>,
+) -> Outcome {
+    app.locked_case = None;
+    match read_only {
+        Some(path) => open_case(app, path, true, follow),
+        None => Ok(None),
+    }
+}
