@@ -52,7 +52,7 @@ pub enum WorkspaceError {
     #[error(transparent)]
     Locked(#[from] crate::case_lock::LockError),
     #[error(
-        "{} is open read-only (another Remnant holds it): the case was NOT saved over it; \
+        "{} is open read-only (another Remnant holds it): it is never saved over here; \
          save under another name (Save case as)",
         .0.display()
     )]
