@@ -206,6 +206,46 @@ fn an_exported_exercise_holds_none_of_the_patients_identifiers() {
     }
 }
 
+/// A series whose images say Burned In Annotation YES (text in the pixels) is not
+/// exported: the message says why, nothing is written, the case is unchanged.
+#[test]
+fn a_series_with_burned_in_annotation_is_not_exported() {
+    let Some(g) = dicom_common::make("axial", "explicit") else {
+        return;
+    };
+    let code = format!(
+        "import pydicom, os\nd = {:?}\nfor n in os.listdir(d):\n    p = os.path.join(d, n)\n    ds = pydicom.dcmread(p)\n    ds.BurnedInAnnotation = 'YES'\n    ds.save_as(p)\nprint('ok')",
+        g.data.display().to_string()
+    );
+    common::python_code(&["pydicom"], &code).expect("pydicom");
+    let d = tempfile::tempdir().unwrap();
+    let config = d.path().join("config");
+    let case = d.path().join("c.json");
+    session(
+        &g.data,
+        &config,
+        &[
+            "paint liver 20 16 6 6".into(),
+            format!("save-case {}", case.display()),
+        ],
+    );
+    let before = std::fs::read(&case).unwrap();
+    let out_dir = d.path().join("ex");
+    let out = remnant(
+        &[
+            os("exercise"),
+            os("export"),
+            case.as_os_str(),
+            os("--out"),
+            out_dir.as_os_str(),
+        ],
+        &config,
+    );
+    fails(&out, &["Burned In Annotation YES", "not exported"]);
+    assert!(!out_dir.exists(), "something was written");
+    assert_eq!(std::fs::read(&case).unwrap(), before);
+}
+
 fn fails(out: &Output, wants: &[&str]) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");

@@ -6,6 +6,8 @@
 //! PS3.15 removes or replaces names, IDs, dates, UIDs and descriptions; here the
 //! whole header is dropped), no file name or path of the source, and the report keeps
 //! only its scores and volumes (names, IDs, dates, free text and photos are left out).
+//! A series whose images say Burned In Annotation YES is refused (text in the pixels
+//! cannot be removed this way).
 //! File > Open exercise (or `SampleExercise::open_dir`) opens the folder in the
 //! trainee mode. See docs/file-formats.md.
 
@@ -46,6 +48,11 @@ pub struct Manifest {
 pub enum ExportError {
     #[error("the case has no scan open: an exercise needs the CT and its traced layers")]
     NoScan,
+    #[error(
+        "the DICOM series says Burned In Annotation YES: its pixels may show the patient's name \
+         or ID, which Remnant cannot remove; it is not exported as an exercise"
+    )]
+    BurnedIn,
     #[error(
         "the {} layer is empty: trace it first (it is the reference the trainee is scored against)",
         .0.name()
@@ -158,6 +165,13 @@ pub fn export(
     layer: Layer,
     dir: &Path,
 ) -> Result<Manifest, ExportError> {
+    if study
+        .series
+        .as_ref()
+        .is_some_and(|s| s.burned_in_annotation)
+    {
+        return Err(ExportError::BurnedIn);
+    }
     let reference = study.labels.layer_mask(layer);
     if !reference.contains(&1) {
         return Err(ExportError::EmptyLayer(layer));
