@@ -2,6 +2,11 @@
 //! planning are written to the autosave folder at a bounded interval and after every
 //! accepted tool action; after a crash or kill the next start offers to restore them.
 //! Folder: `<config dir>/autosave/` (see `recent::config_dir`).
+//!
+//! Each running process autosaves into its own slot ([`claim`]): the folder itself, or
+//! `slot-2/`, `slot-3/`... inside it when another running Remnant holds it, each
+//! guarded by a lock file (`lock`, see `case_lock`). So two windows never overwrite
+//! each other's autosave; a slot a killed process left is taken over, its work offered.
 
 use crate::report::Report;
 use crate::segmentation::plane_cut::CutPlane;
@@ -138,6 +143,59 @@ impl Pending {
     }
 }
 
+/// The lock file of an autosave slot.
+pub const LOCK_FILE: &str = "lock";
+
+/// An autosave folder this process holds (released when dropped).
+#[derive(Debug)]
+pub struct Slot {
+    pub dir: PathBuf,
+    _lock: crate::case_lock::Lock,
+}
+
+/// Take an autosave slot under `root`: a free slot holding work a killed process left
+/// (so it is offered), else the first free slot, else a new `slot-N`. Slots other
+/// running processes hold are never touched.
+pub fn claim(root: &Path) -> Result<Slot, AutosaveError> {
+    let folder = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| AutosaveError::Folder { path, source }
+    };
+    crate::fsutil::create_private_dir_all(root).map_err(folder(root))?;
+    let mut numbers: Vec<u32> = std::fs::read_dir(root)
+        .map_err(folder(root))?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_prefix("slot-")?.parse().ok())
+        .collect();
+    numbers.sort_unstable();
+    let slot_dir = |n: u32| root.join(format!("slot-{n}"));
+    let candidates =
+        std::iter::once(root.to_path_buf()).chain(numbers.iter().map(|&n| slot_dir(n)));
+    let mut first_free = None;
+    for dir in candidates {
+        let Ok(lock) = crate::case_lock::Lock::acquire(&dir, &dir.join(LOCK_FILE)) else {
+            continue;
+        };
+        let slot = Slot { dir, _lock: lock };
+        if pending(&slot.dir).is_some() {
+            return Ok(slot);
+        }
+        first_free.get_or_insert(slot);
+    }
+    if let Some(s) = first_free {
+        return Ok(s);
+    }
+    let dir = slot_dir(numbers.last().map_or(2, |n| n + 1));
+    crate::fsutil::create_private_dir_all(&dir).map_err(folder(&dir))?;
+    let lock = crate::case_lock::Lock::acquire(&dir, &dir.join(LOCK_FILE)).map_err(|e| {
+        AutosaveError::Folder {
+            path: dir.clone(),
+            source: std::io::Error::other(e.to_string()),
+        }
+    })?;
+    Ok(Slot { dir, _lock: lock })
+}
+
 pub fn dir() -> Option<PathBuf> {
     crate::recent::config_dir().map(|d| d.join("autosave"))
 }
@@ -149,7 +207,7 @@ fn paths(dir: &Path) -> (PathBuf, PathBuf) {
 /// Write the layers, then the session file that points at them (both atomic).
 pub fn write(dir: &Path, snap: &Snapshot) -> Result<(), AutosaveError> {
     let scan = snap.scan.as_ref().ok_or(AutosaveError::NoScan)?;
-    std::fs::create_dir_all(dir).map_err(|source| AutosaveError::Folder {
+    crate::fsutil::create_private_dir_all(dir).map_err(|source| AutosaveError::Folder {
         path: dir.to_path_buf(),
         source,
     })?;
@@ -203,7 +261,7 @@ pub fn set_aside(p: &Pending) -> Result<PathBuf, AutosaveError> {
         path: dest.clone(),
         source,
     };
-    std::fs::create_dir_all(&dest).map_err(io)?;
+    crate::fsutil::create_private_dir_all(&dest).map_err(io)?;
     let (sp, lp) = paths(&p.dir);
     std::fs::rename(&lp, dest.join("layers.nii.gz")).map_err(io)?;
     std::fs::rename(&sp, dest.join("session.json")).map_err(io)?;
@@ -328,5 +386,76 @@ mod tests {
         assert_eq!(back.bits, map.bits);
         clear(&ad);
         assert!(pending(&ad).is_none());
+    }
+
+    fn snap_on(scan: &Path) -> Snapshot {
+        let (_, map) = crate::phantom::make();
+        Snapshot {
+            scan: Some(crate::snapshot::ScanSnapshot {
+                path: scan.to_path_buf(),
+                labels: map,
+                spatial: None,
+                series: None,
+            }),
+            planning: PlanInputs::default(),
+            cut: None,
+            rulers: Vec::new(),
+            landmarks: Default::default(),
+            report: Report::default(),
+            case_path: None,
+            revision: 1,
+        }
+    }
+
+    /// Two holders of one autosave folder get two slots; a slot whose holder is gone
+    /// (with work in it) is the one the next process takes; files are the user's only.
+    #[test]
+    fn each_process_autosaves_into_its_own_slot() {
+        let d = tempfile::tempdir().unwrap();
+        let (ct, _) = crate::phantom::make();
+        let scan = d.path().join("ct.nii.gz");
+        crate::volume::nifti::write_volume(&scan, ct.as_slice(), &ct.geometry, None, "t").unwrap();
+        let root = d.path().join("config").join("autosave");
+        let a = claim(&root).unwrap();
+        let b = claim(&root).unwrap();
+        assert_eq!(a.dir, root);
+        assert_eq!(b.dir, root.join("slot-2"));
+        let mut sa = snap_on(&scan);
+        sa.report.patient.patient_id = Some("A".into());
+        let mut sb = snap_on(&scan);
+        sb.report.patient.patient_id = Some("B".into());
+        write(&a.dir, &sa).unwrap();
+        write(&b.dir, &sb).unwrap();
+        let id = |dir: &Path| {
+            report_of(&pending(dir).unwrap().session)
+                .unwrap()
+                .patient
+                .patient_id
+        };
+        assert_eq!(
+            id(&a.dir),
+            Some("A".into()),
+            "b did not clobber a's autosave"
+        );
+        assert_eq!(id(&b.dir), Some("B".into()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&a.dir.join("session.json")), 0o600);
+            assert_eq!(mode(&a.dir.join("layers.nii.gz")), 0o600);
+            assert_eq!(mode(&b.dir.join("session.json")), 0o600);
+            assert_eq!(mode(&root), 0o700);
+            assert_eq!(mode(&b.dir), 0o700);
+        }
+        // b's process ends without clearing (a crash): the next claim takes its slot
+        // (work waiting) although the root is free too once a is gone
+        drop(b);
+        let c = claim(&root).unwrap();
+        assert_eq!(c.dir, root.join("slot-2"));
+        assert_eq!(id(&c.dir), Some("B".into()));
+        drop(a);
+        let e = claim(&root).unwrap();
+        assert_eq!(e.dir, root, "a's work is offered to the next process");
     }
 }

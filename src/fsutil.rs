@@ -6,6 +6,10 @@
 //! failure the previous file is left as it was and the temporary file is
 //! removed.
 //!
+//! Every file written here is created readable and writable by the user only (0600 on
+//! unix: cases, layers, autosaves and reports hold patient data); a file replaced
+//! keeps its own permissions. [`create_private_dir_all`] makes folders 0700.
+//!
 //! [`FileStamp`] records what a file held when Remnant last opened or saved it;
 //! [`atomic_write_checked`] and [`check_unchanged`] refuse to overwrite a file that
 //! another program changed since, leaving it as it is.
@@ -178,14 +182,38 @@ pub fn atomic_write_checked(
     Ok(FileStamp::from_bytes(bytes, modified))
 }
 
-/// Creates a new, uniquely named temporary file in `dir`.
+/// Mode of the files Remnant creates (unix): readable and writable by the user only.
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+/// Mode of the folders Remnant creates for patient data (unix): the user only.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// Options that create a new file readable by the user only (0600 on unix).
+pub fn private_create_new() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, PRIVATE_FILE_MODE);
+    o
+}
+
+/// `create_dir_all` whose new folders are the user's only (0700 on unix); folders
+/// already there keep their permissions.
+pub fn create_private_dir_all(dir: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, PRIVATE_DIR_MODE);
+    b.create(dir)
+}
+
+/// Creates a new, uniquely named temporary file in `dir` (0600 on unix).
 fn create_temp(dir: &Path, base: &str) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut last_err = None;
     for _ in 0..16 {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{base}.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match private_create_new().open(&tmp) {
             Ok(file) => return Ok((tmp, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
             Err(e) => return Err(e),
@@ -290,6 +318,25 @@ mod tests {
         assert!(check_unchanged(&path, Some(&stamp)).is_ok());
         assert_eq!(FileStamp::of(&path).unwrap(), None);
         assert_eq!(entries(dir.path()), Vec::<String>::new());
+    }
+
+    /// A new file is the user's only; a file replaced keeps the mode it had.
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_private_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("case.json");
+        atomic_write(&path, b"one").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        atomic_write(&path, b"two").unwrap();
+        assert_eq!(mode(&path), 0o640);
+        let nested = dir.path().join("a").join("b");
+        create_private_dir_all(&nested).unwrap();
+        assert_eq!(mode(&nested), 0o700);
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod autosave;
 pub mod build_info;
 pub mod case;
+pub mod case_lock;
 pub mod cli;
 pub mod clinical;
 pub mod fsutil;

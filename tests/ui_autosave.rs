@@ -151,7 +151,9 @@ fn an_autosave_of_another_scan_is_not_offered_and_is_kept() {
         !autosave.join("session.json").exists(),
         "moved aside, not overwritten later"
     );
-    // and a scan that changed since its autosave is not offered either
+    // and a scan that changed since its autosave is not offered either (the window above
+    // closed first: while it runs, its autosave slot is its own)
+    drop(app);
     let mut app = RemnantApp::new(None);
     std::fs::rename(
         kept[0].path().join("session.json"),
@@ -186,6 +188,8 @@ fn opening_another_scan_after_a_case_with_tumours_shows_no_tumours() {
     let cp = dir.path().join("case.json");
     app.apply(AppCommand::FileChosen(Purpose::SaveCase, cp.clone()));
     app.wait_for_jobs();
+    // closed (while it runs it holds the case: another window would get it read-only)
+    drop(app);
     let mut app = RemnantApp::new(None);
     app.tab = Tab::Plan;
     app.apply(AppCommand::FileChosen(Purpose::OpenCase, cp));

@@ -226,6 +226,6 @@ fn every_file_menu_item_ends_in_a_dialog_or_a_message() {
             }
         }
     }
-    // 14 items, the Recent submenu, Quit and one import item per layer
-    assert_eq!(checked.len(), 16 + Layer::ALL.len(), "{checked:?}");
+    // 16 items, the Recent submenu, Quit and one import item per layer
+    assert_eq!(checked.len(), 18 + Layer::ALL.len(), "{checked:?}");
 }

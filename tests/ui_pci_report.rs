@@ -93,6 +93,8 @@ fn a_case_saves_and_reopens_with_scan_layers_report_and_planning() {
         app.error
     );
 
+    // closed first (a running window holds the case it saved: another would get it read-only)
+    drop(app);
     let mut again = RemnantApp::new(None);
     again.apply(AppCommand::FileChosen(Purpose::OpenCase, cp.clone()));
     again.wait_for_jobs();

@@ -235,6 +235,8 @@ fn a_drag_on_a_plane_measures_the_known_distance_and_survives_a_case_reopen() {
     h.run();
     assert!(!h.state().ws.has_unsaved_changes());
     let saved = h.state().ws.rulers.clone();
+    // closed first (a running window holds the case it saved: another would get it read-only)
+    drop(h);
     let mut app = RemnantApp::new(None);
     app.apply(AppCommand::FileChosen(Purpose::OpenCase, cp.clone()));
     app.wait_for_jobs();

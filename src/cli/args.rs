@@ -47,6 +47,8 @@ pub enum Command {
     Sample(super::sample::SampleArgs),
     /// The case registry: record cases, list them, export them for REDCap
     Registry(super::registry::RegistryArgs),
+    /// A saved case as a de-identified teaching exercise (export), or check an exercise folder
+    Exercise(super::exercise::ExerciseArgs),
 }
 
 /// Parse the command line; `Err` carries what to print and the exit status

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod convert;
+mod exercise;
 mod lesion;
 mod mesh;
 mod phantom;
@@ -34,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "mesh",
     "sample",
     "registry",
+    "exercise",
     "help",
 ];
 
@@ -68,6 +70,7 @@ pub fn run(args: &[OsString]) -> i32 {
         Command::Mesh(a) => mesh::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Registry(a) => registry::run(a),
+        Command::Exercise(a) => exercise::run(a),
     };
     match result {
         Ok(()) => 0,

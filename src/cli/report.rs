@@ -40,7 +40,8 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     // liver figures filled in as a case save fills them, the PDF as File > Export.
     let mut ws = crate::workspace::Workspace::new();
     let warnings = if is_case {
-        let notes = ws.open_case_now(&input)?;
+        // read only: nothing is written to the case (another Remnant may have it open)
+        let notes = ws.open_case_now(&input, true)?;
         ws.fill_liver_figures();
         notes
     } else {

@@ -36,7 +36,13 @@
 //! save-layers PATH                     the layer bits, exact (Remnant's own format)
 //! save-report PATH                     the report JSON
 //! save-case PATH                       a case (layers, planning, cut, rulers, report with the
-//!                                      liver figures, as the app saves it); clears the autosave
+//!                                      liver figures, as the app saves it); clears the autosave.
+//!                                      Refused over a case opened read-only or one another
+//!                                      running Remnant holds (its PATH.lock names the process)
+//! open-case PATH                       open a saved case (its scan, layers, report, planning) in
+//!                                      place of the session's; takes the case's lock: refused
+//!                                      when another running Remnant holds it
+//! open-case-read-only PATH             the same without the lock: saving over it is refused
 //! export-pdf PATH                      the report PDF, as File > Export report PDF
 //! status                               voxel counts of the layers
 //! landmark KEY X Y Z | landmark KEY clear   place, move or clear a Couinaud landmark (patient
@@ -93,12 +99,16 @@ pub struct SessionArgs {
 pub struct Session {
     pub ws: Workspace,
     autosave_dir: PathBuf,
+    /// This session's slot of the autosave folder (another running session or app
+    /// autosaving there has its own).
+    _slot: crate::autosave::Slot,
 }
 
 /// What a line asks for.
 enum Line {
     Case(Command),
     SaveCase(PathBuf),
+    OpenCase(PathBuf, bool),
     Status,
     Segments,
     Quit,
@@ -248,6 +258,8 @@ impl Session {
         let mut ws = Workspace::new();
         // a case save updates the case's row in the registry, as in the app
         ws.registry = crate::registry::default_path();
+        let slot = crate::autosave::claim(&autosave_dir).map_err(|e| e.to_string())?;
+        let autosave_dir = slot.dir.clone();
         let pending = crate::autosave::pending(&autosave_dir);
         let note = match (pending, restore) {
             (None, true) => format!(
@@ -274,7 +286,12 @@ impl Session {
         };
         let study = Study::open(ct, Task::none()).map_err(|e| e.to_string())?;
         ws.install_checked(study).map_err(|e| e.to_string())?;
-        Ok((Session { ws, autosave_dir }, note))
+        let s = Session {
+            ws,
+            autosave_dir,
+            _slot: slot,
+        };
+        Ok((s, note))
     }
 
     fn autosave(&self) -> Result<(), String> {
@@ -333,6 +350,8 @@ impl Session {
             "export-pdf-dicom" => Command::ExportPdfDicom(path_arg(line, 1)?),
             "export-seg-sr" => Command::ExportSegSr(path_arg(line, 1)?),
             "save-case" => return Ok(Line::SaveCase(path_arg(line, 1)?)),
+            "open-case" => return Ok(Line::OpenCase(path_arg(line, 1)?, false)),
+            "open-case-read-only" => return Ok(Line::OpenCase(path_arg(line, 1)?, true)),
             "status" => return Ok(Line::Status),
             "segments" => return Ok(Line::Segments),
             "landmark" => landmark_of(words)?,
@@ -364,7 +383,7 @@ impl Session {
                     "unknown command \"{other}\" (paint, erase, stroke, import-mask, \
                      open-layers, report, planning, post-pve, cut, lesion, accept, discard, ruler, \
                      delete-ruler, undo, redo, save-labels, save-layers, save-report, \
-                     save-case, export-pdf, export-pdf-dicom, export-seg-sr, status, landmark, \
+                     save-case, open-case, open-case-read-only, export-pdf, export-pdf-dicom, export-seg-sr, status, landmark, \
                      clear-landmarks, landmarks, save-landmarks, save-segments, hepatectomy, \
                      resect-segments, segments, quit)"
                 ));
@@ -431,6 +450,30 @@ impl Session {
         Ok(parts.join(" "))
     }
 
+    /// `open-case[-read-only] PATH`: the case replaces the session's work (the scan
+    /// stays when the case has none). A case another process holds is refused, saying
+    /// how to open it read-only.
+    fn open_case(&mut self, path: &Path, read_only: bool) -> Result<String, String> {
+        match self.ws.open_case_now(path, read_only) {
+            Ok(notes) => {
+                let mut msg = format!("case opened from {}", path.display());
+                if read_only {
+                    msg.push_str(" read-only (save-case over it is refused)");
+                }
+                for n in notes {
+                    msg.push_str("; ");
+                    msg.push_str(&n);
+                }
+                Ok(msg)
+            }
+            Err(e @ crate::workspace::WorkspaceError::Locked(_)) => Err(format!(
+                "{e} (open-case-read-only {} opens it read-only)",
+                path.display()
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// Carry out one line; the reply text (without `ok N`), or the error. A change is
     /// autosaved before it is acknowledged; one whose autosave fails is taken back.
     fn run_line(&mut self, line: &[u8]) -> Result<Option<String>, String> {
@@ -444,6 +487,7 @@ impl Session {
                 crate::autosave::clear(&self.autosave_dir);
                 return Ok(Some(msg));
             }
+            Line::OpenCase(path, read_only) => return self.open_case(&path, read_only).map(Some),
             Line::Case(c) => c,
         };
         let before = self.ws.revision();

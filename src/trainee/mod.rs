@@ -2,6 +2,7 @@
 //! reference liver (File > Open sample exercise), the timer, and the log of attempts
 //! ([`log`]). The score itself is `segmentation::tools::score::score_on`.
 
+pub mod export;
 pub mod log;
 
 pub use log::{Attempt, AttemptLog, LogError, LogRead};
@@ -10,11 +11,16 @@ use crate::segmentation::tools::score::Score;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-/// The files of the sample exercise: the CT and the reference liver traced on it.
+/// The files of an exercise: the CT and the reference traced on it (the bundled
+/// sample's liver, or an exported exercise's layer, see [`export`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleExercise {
     pub ct: PathBuf,
     pub reference: PathBuf,
+    /// The layer to trace (the sample: the liver).
+    pub layer: crate::segmentation::Layer,
+    /// What to do, from an exported exercise's manifest (None: the sample).
+    pub task: Option<String>,
 }
 
 /// Why the sample exercise cannot start.
@@ -64,6 +70,40 @@ impl SampleExercise {
         Ok(SampleExercise {
             ct: check(Self::CT, "the sample CT")?,
             reference: check(Self::REFERENCE, "the reference liver mask")?,
+            layer: crate::segmentation::Layer::Liver,
+            task: None,
+        })
+    }
+
+    /// The exercise in `dir` (File > Open exercise): an exported one (its
+    /// `exercise.json` names the files and the layer), else the sample's layout. A
+    /// folder that is neither is refused, naming what is missing.
+    pub fn open_dir(dir: &Path) -> Result<SampleExercise, export::ExportError> {
+        let Some((m, layer)) = export::read_manifest(dir)? else {
+            let any = dir.join(Self::CT).exists() || dir.join(Self::REFERENCE).exists();
+            if !any {
+                return Err(export::ExportError::NotAnExercise(dir.to_path_buf()));
+            }
+            // the sample's layout: a missing file is named
+            return Ok(Self::in_dir(dir)?);
+        };
+        let file = |name: &str| {
+            let path = dir.join(name);
+            match std::fs::metadata(&path) {
+                Ok(md) if md.is_file() => Ok(path),
+                Ok(_) => Err(std::io::Error::other("not a file")),
+                Err(e) => Err(e),
+            }
+            .map_err(|source| export::ExportError::Folder {
+                path: dir.join(name),
+                source,
+            })
+        };
+        Ok(SampleExercise {
+            ct: file(&m.ct)?,
+            reference: file(&m.reference)?,
+            layer,
+            task: Some(m.task),
         })
     }
 }

@@ -50,8 +50,10 @@ pub struct RemnantApp {
     pub restore_offer: Option<Pending>,
     /// The surgeon chose to close without saving.
     pub(super) close_now: bool,
-    /// The sample exercise whose scan is loading (it starts when the scan is in).
+    /// The exercise whose scan is loading (it starts when the scan is in).
     pub(super) exercise_start: Option<crate::trainee::SampleExercise>,
+    /// A case another running Remnant holds, and why: the read-only question is open.
+    pub locked_case: Option<(PathBuf, String)>,
 }
 
 impl RemnantApp {
@@ -85,20 +87,56 @@ impl RemnantApp {
             restore_offer: None,
             close_now: false,
             exercise_start: None,
+            locked_case: None,
         }
     }
 
     /// Turn autosave on in `dir`. Work a crashed run left there is offered for
     /// restoring only if it belongs to the scan about to open (`scan`; None: the one
     /// autosaved) and that scan is unchanged; otherwise it is moved aside, named in a
-    /// notice, and never restored onto another scan.
+    /// notice, and never restored onto another scan. Each window autosaves into its
+    /// own slot of `dir` (see `crate::autosave::claim`).
     pub fn enable_autosave(&mut self, dir: PathBuf, scan: Option<&Path>) {
+        let slot = match crate::autosave::claim(&dir) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error = Some(format!("autosave is off: {e}"));
+                return;
+            }
+        };
+        let dir = slot.dir.clone();
+        self.jobs.autosave.slot = Some(slot);
         match crate::autosave::offer(&dir, scan) {
             crate::autosave::Offer::Nothing => {}
             crate::autosave::Offer::Restore(p) => self.restore_offer = Some(*p),
             crate::autosave::Offer::SetAside(notice) => self.notice = Some(notice),
         }
         self.jobs.autosave.dir = Some(dir);
+    }
+
+    /// The questions open: unsaved changes at closing, restoring an autosave, a case
+    /// another running Remnant holds.
+    fn questions(&self, ui: &egui::Ui) -> Vec<AppCommand> {
+        let mut cmds = Vec::new();
+        if self.confirm_close {
+            cmds.extend(modals::unsaved_changes(ui));
+        }
+        if let Some(p) = &self.restore_offer {
+            cmds.extend(modals::restore(ui, p));
+        }
+        if let Some((path, why)) = &self.locked_case {
+            cmds.extend(modals::locked_case(ui, path, why));
+        }
+        cmds
+    }
+
+    /// The file name of the case open read-only, if it is (the menu bar shows it).
+    fn read_only_name(&self) -> Option<String> {
+        let c = self.ws.case.as_ref().filter(|c| c.read_only)?;
+        Some(c.path.file_name().map_or_else(
+            || c.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ))
     }
 
     /// Carry out a command and the follow-ups it asks for (see [`super::apply`]).
@@ -166,8 +204,15 @@ impl RemnantApp {
         // twice every frame (llvmpipe spends most of a frame on fill).
         let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
         let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+        let read_only = self.read_only_name();
         egui::Panel::top("menu").frame(side).show(ui, |ui| {
-            cmds.extend(menu::show(ui, has_scan, &self.recent, self.view.as_mut()))
+            cmds.extend(menu::show(
+                ui,
+                has_scan,
+                &self.recent,
+                self.view.as_mut(),
+                read_only,
+            ))
         });
         egui::Panel::bottom("status").frame(side).show(ui, |ui| {
             cmds.extend(status::show(
@@ -260,12 +305,7 @@ impl RemnantApp {
         } else if ui.input(|i| i.viewport().close_requested()) {
             self.jobs.autosave.clear();
         }
-        if self.confirm_close {
-            cmds.extend(modals::unsaved_changes(ui));
-        }
-        if let Some(p) = &self.restore_offer {
-            cmds.extend(modals::restore(ui, p));
-        }
+        cmds.extend(self.questions(ui));
         cmds.extend(self.dicom.tick(ui));
         cmds.extend(self.dialogs.show(ui, &self.recent));
         for c in cmds {

@@ -46,6 +46,10 @@ pub enum Purpose {
     SaveLandmarks,
     /// The Couinaud segments as a label map.
     SaveSegments,
+    /// A folder holding an exercise (File > Open exercise).
+    OpenExercise,
+    /// A folder to write the open case into as a de-identified exercise.
+    ExportExercise,
 }
 
 /// The work panel's tabs.
@@ -97,8 +101,13 @@ pub enum AppCommand {
     /// F5 / F6 / F7: four views, the plane under the pointer alone, 3-D alone.
     LayoutKey(egui::Key),
     ToggleHelp,
-    /// File > Open sample exercise: the sample in this folder, its reference hidden.
+    /// File > Open sample exercise / Open exercise: the exercise in this folder (the
+    /// bundled sample, or one exported with Export as exercise), its reference hidden.
     OpenExercise(PathBuf),
+    /// Open a case another running Remnant holds, read-only (saving over it refused).
+    OpenCaseReadOnly(PathBuf),
+    /// Do not open the case another running Remnant holds.
+    CancelLockedCase,
     /// Score my tracing: score the exercise's attempt and log it.
     ScoreExercise,
     RestoreAutosave,

@@ -60,6 +60,12 @@ pub fn spec(target: Target) -> Spec {
         filters,
         save_name: Some(name),
     };
+    let folder = |title| Spec {
+        title,
+        kind: Kind::Folder,
+        filters: Vec::new(),
+        save_name: None,
+    };
     let Target::File(purpose) = target else {
         return Spec {
             title: "Open a DICOM folder (CT series)",
@@ -129,6 +135,10 @@ pub fn spec(target: Target) -> Spec {
             "Import a DICOM SEG as layers",
             vec![("DICOM SEG", &["dcm"]), ("any file", &["*"])],
         ),
+        Purpose::OpenExercise => folder("Open an exercise (its folder)"),
+        Purpose::ExportExercise => {
+            folder("Export as exercise: an empty folder (or an earlier exercise) to write it into")
+        }
     }
 }
 

@@ -34,6 +34,8 @@ pub struct Jobs {
 pub struct Autosave {
     /// None: autosave off (e.g. tests that do not ask for it).
     pub dir: Option<PathBuf>,
+    /// The slot of the autosave folder this window holds (`crate::autosave::claim`).
+    pub slot: Option<crate::autosave::Slot>,
     job: Option<Job<Res<()>>>,
     /// The workspace revision last written.
     written: Option<u64>,

@@ -6,11 +6,13 @@ use crate::render::Plane;
 use crate::segmentation::Layer;
 use std::path::PathBuf;
 
+/// `read_only`: the file name of a case open read-only (shown after the menus).
 pub fn show(
     ui: &mut egui::Ui,
     has_scan: bool,
     recent: &[PathBuf],
     view: Option<&mut ViewState>,
+    read_only: Option<String>,
 ) -> Vec<AppCommand> {
     let mut cmds = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
@@ -50,6 +52,17 @@ pub fn show(
                 ui.close();
             }
         });
+        if let Some(name) = read_only {
+            ui.separator();
+            ui.colored_label(
+                egui::Color32::from_rgb(240, 170, 60),
+                format!("Read-only: {name}"),
+            )
+            .on_hover_text(
+                "Another running Remnant holds this case: it is never saved over here; \
+                 Save case as keeps a copy",
+            );
+        }
     });
     cmds
 }
@@ -82,6 +95,9 @@ pub const FILE_MENU: &[FileEntry] = &[
     // the sample is written to the cache folder when clicked (the command is made then)
     FileEntry::Item("Open bundled sample", false, super::open_bundled_sample),
     FileEntry::Item("Open sample exercise", false, super::open_sample_exercise),
+    FileEntry::Item("Open exercise...", false, || {
+        AppCommand::AskFile(Purpose::OpenExercise)
+    }),
     FileEntry::Recent,
     FileEntry::Separator,
     FileEntry::Item("Open case...", false, || {
@@ -96,6 +112,9 @@ pub const FILE_MENU: &[FileEntry] = &[
     }),
     FileEntry::Item("Export report to DICOM...", false, || {
         AppCommand::AskFile(Purpose::ExportPdfDicom)
+    }),
+    FileEntry::Item("Export as exercise...", true, || {
+        AppCommand::AskFile(Purpose::ExportExercise)
     }),
     FileEntry::Separator,
     FileEntry::Item("Open layers...", true, || {

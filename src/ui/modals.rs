@@ -66,6 +66,33 @@ pub fn restore(ui: &egui::Ui, p: &Pending) -> Option<AppCommand> {
     modal.inner
 }
 
+/// A case another running Remnant holds: open it read-only, or not at all.
+pub fn locked_case(ui: &egui::Ui, path: &std::path::Path, why: &str) -> Option<AppCommand> {
+    let modal = egui::Modal::new(egui::Id::unique("remnant-locked-case")).show(ui.ctx(), |ui| {
+        ui.set_max_width(bounded_width(ui));
+        ui.heading("This case is open in another Remnant");
+        ui.add(egui::Label::new(why).wrap());
+        ui.add(
+            egui::Label::new(
+                "Read-only: you can look at it and Save case as under another name; \
+                 it is never saved over.",
+            )
+            .wrap(),
+        );
+        let mut choice = None;
+        ui.horizontal(|ui| {
+            if ui.button("Open read-only").clicked() {
+                choice = Some(AppCommand::OpenCaseReadOnly(path.to_path_buf()));
+            }
+            if ui.button("Cancel").clicked() {
+                choice = Some(AppCommand::CancelLockedCase);
+            }
+        });
+        choice
+    });
+    modal.inner
+}
+
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Mouse wheel", "next / previous slice"),
     (

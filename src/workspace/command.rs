@@ -106,6 +106,12 @@ pub enum Command {
     ExportPdf(PathBuf),
     /// The report PDF as a DICOM Encapsulated PDF.
     ExportPdfDicom(PathBuf),
+    /// The case as a de-identified exercise in a folder, the trainee to trace `layer`
+    /// (`crate::trainee::export`).
+    ExportExercise {
+        dir: PathBuf,
+        layer: Layer,
+    },
 }
 
 impl Command {
@@ -129,6 +135,7 @@ impl Command {
                 | C::ExportSegSr(_)
                 | C::ExportPdf(_)
                 | C::ExportPdfDicom(_)
+                | C::ExportExercise { .. }
                 | C::LoadLandmarks(_)
                 | C::SaveLandmarks(_)
                 | C::SaveSegments(_)
@@ -447,6 +454,7 @@ impl Workspace {
             C::ExportSegSr(p) => Applied::note(self.export_seg_sr(&p)?),
             C::ExportPdf(p) => Applied::note(self.export_pdf(&p, None)?),
             C::ExportPdfDicom(p) => Applied::note(self.export_pdf_dicom(&p, None, None)?),
+            C::ExportExercise { dir, layer } => Applied::note(self.export_exercise(&dir, layer)?),
             other => {
                 return Err(WorkspaceError::Invalid {
                     what: "command",
@@ -561,22 +569,26 @@ impl Workspace {
 
     /// Prepare a case save to `path`: the liver figures are filled in and the
     /// snapshot taken; the work counts as saved from now (a failed save says so
-    /// through [`Workspace::finish_save`]).
-    pub fn begin_save(&mut self, path: &Path) -> CaseSave {
-        let last = self
-            .case
-            .as_ref()
-            .filter(|c| c.path == path)
-            .map(|c| c.stamp.clone());
+    /// through [`Workspace::finish_save`]). Refused, with nothing written, over a case
+    /// opened read-only or one another running Remnant holds (its lock, see
+    /// `crate::case_lock`); the lock of `path` is kept from now.
+    pub fn begin_save(&mut self, path: &Path) -> Result<CaseSave, WorkspaceError> {
+        let open = self.case.as_ref().filter(|c| c.path == path);
+        if open.is_some_and(|c| c.read_only) {
+            return Err(WorkspaceError::ReadOnly(path.to_path_buf()));
+        }
+        let last = open.map(|c| c.stamp.clone());
+        let lock = self.lock_case(path)?;
+        self.case_lock = Some(lock);
         self.fill_liver_figures();
         let snapshot = self.snapshot();
         self.mark_saved();
-        CaseSave {
+        Ok(CaseSave {
             path: path.to_path_buf(),
             last,
             snapshot,
             registry: self.registry.clone(),
-        }
+        })
     }
 
     /// Record how a case save ended: the case file later saves go to, or unsaved work.
@@ -590,6 +602,7 @@ impl Workspace {
                 self.case = Some(CaseFile {
                     path: saved.path,
                     stamp: saved.stamp,
+                    read_only: false,
                 });
                 Ok(msg)
             }
@@ -602,7 +615,9 @@ impl Workspace {
 
     /// Save the case to `path` now (the headless session, the command line).
     pub fn save_case_now(&mut self, path: &Path) -> Result<String, String> {
-        let save = self.begin_save(path);
+        let save = self
+            .begin_save(path)
+            .map_err(|e| format!("the case was NOT saved: {e}"))?;
         let r = save.run();
         self.finish_save(r)
     }
@@ -685,6 +700,24 @@ impl Workspace {
         let pdf = crate::report::render_report_pdf(&self.report, &images, kind)
             .map_err(|e| file_error(path, e))?;
         Ok((pdf, kind))
+    }
+
+    /// Write the case as a de-identified exercise in `dir` (the CT, the `layer` traced
+    /// as the reference, every layer, the report's numbers): see `crate::trainee::export`.
+    pub fn export_exercise(&mut self, dir: &Path, layer: Layer) -> Result<String, WorkspaceError> {
+        self.fill_liver_figures();
+        let study = self
+            .study
+            .as_ref()
+            .ok_or(crate::trainee::export::ExportError::NoScan)?;
+        let m = crate::trainee::export::export(study, &self.report, layer, dir)?;
+        Ok(format!(
+            "exercise exported to {} (trace the {}; reference {}), without the patient's identifiers; \
+             File > Open exercise opens it",
+            dir.display(),
+            layer.name().to_lowercase(),
+            m.reference
+        ))
     }
 
     /// A label map traced on the post-PVE scan: its counts are kept with the planning,

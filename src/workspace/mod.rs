@@ -49,6 +49,17 @@ pub enum WorkspaceError {
     Write(#[from] crate::fsutil::AtomicWriteError),
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// Another running Remnant holds the case (its lock file names it).
+    #[error(transparent)]
+    Locked(#[from] crate::case_lock::LockError),
+    #[error(
+        "{} is open read-only (another Remnant holds it): it is never saved over here; \
+         save under another name (Save case as)",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
+    #[error(transparent)]
+    Exercise(#[from] crate::trainee::export::ExportError),
 }
 
 fn file_error(path: &Path, e: impl std::fmt::Display) -> WorkspaceError {
@@ -67,6 +78,8 @@ pub type ScanToOpen = (PathBuf, Option<String>);
 pub struct CaseFile {
     pub path: PathBuf,
     pub stamp: FileStamp,
+    /// Opened read-only (another running Remnant holds it): saving over it is refused.
+    pub read_only: bool,
 }
 
 pub struct Workspace {
@@ -77,6 +90,9 @@ pub struct Workspace {
     /// the accepted cutting plane.
     pub editor: Editor,
     pub case: Option<CaseFile>,
+    /// The lock this process holds on a case file (see `crate::case_lock`): the open
+    /// case's, or the one last saved to.
+    case_lock: Option<crate::case_lock::Lock>,
     /// Rulers placed on the planes (saved with the case and the autosave).
     pub rulers: Vec<crate::measure::Ruler>,
     /// The Couinaud landmarks placed (saved with the case and the autosave).
@@ -129,6 +145,7 @@ impl Workspace {
             planning: PlanInputs::default(),
             editor: Editor::new(),
             case: None,
+            case_lock: None,
             rulers: Vec::new(),
             landmarks: Default::default(),
             segments: None,
@@ -411,8 +428,12 @@ impl Workspace {
     /// only when the case names one and its layers file is there (a case without
     /// them is its report alone). Returns the warnings (moved or changed scan...) and
     /// notes.
-    pub fn open_case_now(&mut self, path: &Path) -> Result<Vec<String>, WorkspaceError> {
-        let (scan, mut notes) = self.open_case_parts(path)?;
+    pub fn open_case_now(
+        &mut self,
+        path: &Path,
+        read_only: bool,
+    ) -> Result<Vec<String>, WorkspaceError> {
+        let (scan, mut notes) = self.open_case_parts(path, read_only)?;
         let layers_there = self.pending_layers.as_ref().is_some_and(|p| p.exists());
         if let (Some((sp, series)), true) = (scan, layers_there) {
             let study = Study::open_series(&sp, series.as_deref(), crate::task::Task::none())
@@ -474,13 +495,27 @@ impl Workspace {
     /// Open a case file: report, planning and cut plane now; returns the scan to load
     /// (its layers follow once it has loaded) and notes (moved or changed scan...).
     /// The scan is returned with the DICOM series key the case names (a folder
-    /// holding several series reopens that one).
+    /// holding several series reopens that one). `read_only`: without taking its lock
+    /// (a case another running Remnant holds, [`WorkspaceError::Locked`]); saving over
+    /// it is then refused.
     pub fn open_case(
         &mut self,
         path: &Path,
     ) -> Result<(Option<ScanToOpen>, String), WorkspaceError> {
-        let (scan, warnings) = self.open_case_parts(path)?;
+        self.open_case_as(path, false)
+    }
+
+    /// [`Workspace::open_case`], read-only or not.
+    pub fn open_case_as(
+        &mut self,
+        path: &Path,
+        read_only: bool,
+    ) -> Result<(Option<ScanToOpen>, String), WorkspaceError> {
+        let (scan, warnings) = self.open_case_parts(path, read_only)?;
         let mut msg = format!("case opened from {}", path.display());
+        if read_only {
+            msg.push_str(" read-only: it cannot be saved over, Save case as keeps a copy");
+        }
         for w in &warnings {
             msg.push_str("; ");
             msg.push_str(w);
@@ -492,13 +527,21 @@ impl Workspace {
     fn open_case_parts(
         &mut self,
         path: &Path,
+        read_only: bool,
     ) -> Result<(Option<ScanToOpen>, Vec<String>), WorkspaceError> {
+        let lock = if read_only {
+            None
+        } else {
+            Some(self.lock_case(path)?)
+        };
         let o = crate::case::open(path).map_err(|e| file_error(path, e))?;
+        self.case_lock = lock;
         self.report = o.report;
         self.planning = o.case.planning.clone();
         self.case = Some(CaseFile {
             path: path.to_path_buf(),
             stamp: o.stamp.clone(),
+            read_only,
         });
         self.editor.last_cut = o.case.cut_plane;
         self.rulers = o.case.rulers.clone();
@@ -523,11 +566,16 @@ impl Workspace {
         self.landmarks = pending.session.landmarks;
         self.case = None;
         if let Some(p) = &pending.session.case_path {
-            // the case it came from, if still there: later saves go back to it
+            // the case it came from, if still there: later saves go back to it (unless
+            // another running Remnant holds it: then it is read-only here)
             if let Ok(Some(stamp)) = FileStamp::of(p) {
+                let lock = self.lock_case(p).ok();
+                let read_only = lock.is_none();
+                self.case_lock = lock;
                 self.case = Some(CaseFile {
                     path: p.clone(),
                     stamp,
+                    read_only,
                 });
             }
         }
@@ -542,6 +590,23 @@ impl Workspace {
         self.touch();
         self.mark_unsaved();
         Ok(pending.session.scan.clone())
+    }
+
+    /// The lock of the case file `path`: the one held already, or taken now (refused
+    /// when another running Remnant holds it).
+    fn lock_case(&mut self, path: &Path) -> Result<crate::case_lock::Lock, WorkspaceError> {
+        if let Some(l) = self.case_lock.take() {
+            if l.target() == path {
+                return Ok(l);
+            }
+            self.case_lock = Some(l);
+        }
+        Ok(crate::case_lock::Lock::case(path)?)
+    }
+
+    /// The open case is read-only here (another running Remnant holds it).
+    pub fn is_read_only(&self) -> bool {
+        self.case.as_ref().is_some_and(|c| c.read_only)
     }
 
     fn study_mut(&mut self) -> Result<&mut Study, WorkspaceError> {

@@ -104,6 +104,8 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             Ok(None)
         }
         C::OpenExercise(dir) => super::exercise::open(app, &dir, follow),
+        C::OpenCaseReadOnly(path) => super::files::answer_locked(app, Some(path), follow),
+        C::CancelLockedCase => super::files::answer_locked(app, None, follow),
         C::ScoreExercise => super::exercise::score(app),
         C::RestoreAutosave => match app.restore_offer.take() {
             Some(p) => app

@@ -3,15 +3,15 @@
 //! attempt and log it. The logic is `crate::trainee`'s.
 
 use super::{Outcome, RemnantApp};
-use crate::segmentation::Layer;
 use crate::trainee::{AttemptLog, Exercise, SampleExercise};
 use crate::ui::command::{AppCommand, Tab};
 use std::path::Path;
 
-/// File > Open sample exercise: load the sample CT of `dir`; the exercise starts
-/// when it is in ([`after_load`]). A missing sample is named in the error.
+/// File > Open sample exercise / Open exercise: load the exercise's CT from `dir`;
+/// the exercise starts when it is in ([`after_load`]). A folder that is not an
+/// exercise, or a missing file, is named in the error.
 pub fn open(app: &mut RemnantApp, dir: &Path, follow: &mut Vec<AppCommand>) -> Outcome {
-    let files = SampleExercise::in_dir(dir).map_err(|e| e.to_string())?;
+    let files = SampleExercise::open_dir(dir).map_err(|e| e.to_string())?;
     follow.push(AppCommand::Open(files.ct.clone()));
     app.exercise_start = Some(files);
     Ok(None)
@@ -36,19 +36,23 @@ pub fn after_load(app: &mut RemnantApp, ok: bool, out: Outcome) -> Outcome {
     }
     let ws = &mut app.ws;
     ws.load_reference(&files.reference)
-        .map_err(|e| format!("the sample exercise's reference could not be loaded: {e}"))?;
+        .map_err(|e| format!("the exercise's reference could not be loaded: {e}"))?;
     ws.editor.show_disagreement = false;
-    ws.editor.settings.layer = Layer::Liver;
+    ws.editor.settings.layer = files.layer;
     ws.editor.exercise = Some(Exercise::start(
         file_name(&files.ct),
         file_name(&files.reference),
         AttemptLog::in_config_dir(),
     ));
     app.tab = Tab::Tools;
-    let msg = "Sample exercise started: trace the liver, then Score my tracing (Tools tab)";
+    let msg = match &files.task {
+        Some(task) => format!("Exercise started: {task} (Tools tab, Score my tracing)"),
+        None => "Sample exercise started: trace the liver, then Score my tracing (Tools tab)"
+            .to_string(),
+    };
     Ok(Some(match notes {
         Some(n) => format!("{msg} ({n})"),
-        None => msg.to_string(),
+        None => msg,
     }))
 }
 

@@ -4,9 +4,10 @@
 use super::Outcome;
 use super::RemnantApp;
 use super::loading::loaded;
+use crate::case_lock::LockError;
 use crate::study::Study;
 use crate::ui::command::{AppCommand, Purpose};
-use crate::workspace::Command;
+use crate::workspace::{Command, WorkspaceError};
 use std::path::PathBuf;
 
 /// Act on a chosen file (dialog, drag and drop, tests).
@@ -16,38 +17,30 @@ pub fn chosen(
     path: PathBuf,
     follow: &mut Vec<AppCommand>,
 ) -> Outcome {
-    let ws = &mut app.ws;
     let done = match purpose {
         Purpose::OpenScan => {
             follow.push(AppCommand::Open(path));
             return Ok(None);
         }
-        Purpose::OpenCase => {
-            let (scan, msg) = ws.open_case(&path).map_err(|e| e.to_string())?;
-            app.work.load_planning(&app.ws.planning);
-            app.work.report.reset();
-            match scan {
-                // a case on one series of a folder reopens that series
-                Some((sp, Some(key))) => app.jobs.spawn_load(
-                    format!("Opening series {key} of {}", sp.display()),
-                    move |task| {
-                        Study::open_series(&sp, Some(&key), task)
-                            .map(loaded)
-                            .map_err(|e| e.to_string())
-                    },
-                ),
-                Some((sp, None)) => follow.push(AppCommand::Open(sp)),
-                None => {}
-            }
-            return Ok(Some(msg));
-        }
+        Purpose::OpenCase => return open_case(app, path, false, follow),
         Purpose::SaveCase => {
             // the save updates the case's row in the registry of the config folder
-            ws.registry = crate::registry::default_path();
-            let save = ws.begin_save(&path);
+            app.ws.registry = crate::registry::default_path();
+            let save = app
+                .ws
+                .begin_save(&path)
+                .map_err(|e| format!("the case was NOT saved: {e}"))?;
             app.jobs.spawn_save(save);
             return Ok(None);
         }
+        Purpose::OpenExercise => {
+            follow.push(AppCommand::OpenExercise(path));
+            return Ok(None);
+        }
+        Purpose::ExportExercise => Command::ExportExercise {
+            dir: path,
+            layer: crate::segmentation::Layer::Liver,
+        },
         Purpose::ExportPdf => Command::ExportPdf(path),
         Purpose::ExportPdfDicom => Command::ExportPdfDicom(path),
         Purpose::AddPhoto => Command::AddPhoto(path),
@@ -67,4 +60,52 @@ pub fn chosen(
     };
     follow.insert(0, AppCommand::Case(done));
     Ok(None)
+}
+
+/// Open a case (`read_only`: without its lock). A case another running Remnant holds
+/// is not opened: the question whether to open it read-only is asked instead.
+pub fn open_case(
+    app: &mut RemnantApp,
+    path: PathBuf,
+    read_only: bool,
+    follow: &mut Vec<AppCommand>,
+) -> Outcome {
+    let (scan, msg) = match app.ws.open_case_as(&path, read_only) {
+        Ok(x) => x,
+        Err(e @ WorkspaceError::Locked(LockError::Held { .. })) => {
+            app.locked_case = Some((path, e.to_string()));
+            return Ok(None);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    app.work.load_planning(&app.ws.planning);
+    app.work.report.reset();
+    match scan {
+        // a case on one series of a folder reopens that series
+        Some((sp, Some(key))) => app.jobs.spawn_load(
+            format!("Opening series {key} of {}", sp.display()),
+            move |task| {
+                Study::open_series(&sp, Some(&key), task)
+                    .map(loaded)
+                    .map_err(|e| e.to_string())
+            },
+        ),
+        Some((sp, None)) => follow.push(AppCommand::Open(sp)),
+        None => {}
+    }
+    Ok(Some(msg))
+}
+
+/// The answer to "this case is open in another Remnant": open it read-only (`Some`),
+/// or not at all.
+pub fn answer_locked(
+    app: &mut RemnantApp,
+    read_only: Option<PathBuf>,
+    follow: &mut Vec<AppCommand>,
+) -> Outcome {
+    app.locked_case = None;
+    match read_only {
+        Some(path) => open_case(app, path, true, follow),
+        None => Ok(None),
+    }
 }

@@ -55,6 +55,8 @@ pub struct ImageHeader {
     pub frame_rescale: Option<(f64, f64)>,
     /// RescaleType (0028,1054), e.g. "HU"; "US" (unspecified) is kept as written.
     pub rescale_type: Option<String>,
+    /// BurnedInAnnotation (0028,0301) is YES: text (a name...) is drawn into the pixels.
+    pub burned_in_annotation: bool,
 }
 
 /// 8192 x 8192: larger single images (a damaged Rows or Columns, or not a CT
@@ -126,6 +128,8 @@ pub fn from_object(
         patient: PatientInfo::from_object(obj),
         frame_rescale: None,
         rescale_type: attrs::text(obj, tags::RESCALE_TYPE),
+        burned_in_annotation: attrs::text(obj, tags::BURNED_IN_ANNOTATION)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("YES")),
     };
     let mut out: Vec<ImageHeader> = frames
         .into_iter()

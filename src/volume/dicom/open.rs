@@ -201,6 +201,7 @@ mod tests {
             files: files.iter().map(PathBuf::from).collect(),
             frames_in_file: 1,
             notes: Vec::new(),
+            burned_in_annotation: false,
         }
     }
 

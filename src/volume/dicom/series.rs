@@ -45,6 +45,10 @@ pub struct SeriesSummary {
     /// each, e.g. "no UID", "uneven spacing: resampled to 4 mm", "multi-frame".
     #[serde(default)]
     pub notes: Vec<String>,
+    /// An image says BurnedInAnnotation YES (the pixels may show the patient's name):
+    /// such a series is not exported as an exercise.
+    #[serde(default)]
+    pub burned_in_annotation: bool,
 }
 
 impl SeriesSummary {
@@ -68,6 +72,7 @@ impl SeriesSummary {
             image_count: headers.len(),
             frames_in_file: headers.iter().map(|h| h.frames_in_file).max().unwrap_or(1),
             notes: Vec::new(),
+            burned_in_annotation: headers.iter().any(|h| h.burned_in_annotation),
             slice_thickness_mm: first.slice_thickness,
             rows: first.rows,
             columns: first.cols,
