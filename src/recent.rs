@@ -51,7 +51,7 @@ pub fn remember(list: &mut Vec<PathBuf>, path: &Path) -> Result<(), RecentError>
     list.truncate(MAX);
     let Some(f) = file() else { return Ok(()) };
     if let Some(d) = f.parent() {
-        std::fs::create_dir_all(d).map_err(|source| RecentError::Folder {
+        crate::fsutil::create_private_dir_all(d).map_err(|source| RecentError::Folder {
             dir: d.to_path_buf(),
             source,
         })?;

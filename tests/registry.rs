@@ -83,6 +83,9 @@ fn two_cases_one_saved_again_then_exported_for_redcap() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&reg).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "registry mode {mode:o}");
+        // the config folder the registry made for itself is the user's alone too
+        let mode = std::fs::metadata(&cfg).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "config folder mode {mode:o}");
         // its write-ahead log too, while a connection holds it open
         let open = Registry::open(&reg).unwrap();
         let wal = reg.with_file_name(format!("{}-wal", registry::FILE_NAME));

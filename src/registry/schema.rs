@@ -49,7 +49,7 @@ fn check_header(path: &Path) -> Result<(), RegistryError> {
 /// file (another process was first) is fine.
 fn create_private(path: &Path) -> Result<(), RegistryError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| RegistryError::Folder {
+        crate::fsutil::create_private_dir_all(dir).map_err(|source| RegistryError::Folder {
             dir: dir.to_path_buf(),
             source,
         })?;
