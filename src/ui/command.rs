@@ -125,7 +125,7 @@ pub enum AppCommand {
     /// The resection options computed for this key.
     OptionsReady(
         Box<(
-            super::plan_segments::OptionsKey,
+            crate::workspace::OptionsKey,
             Result<Vec<crate::segments::ResectionOption>, String>,
         )>,
     ),

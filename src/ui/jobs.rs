@@ -4,10 +4,10 @@
 //! core's [`Job`] (woken by a callback, nothing egui in them).
 
 use super::command::{AppCommand, Loaded};
-use super::plan_segments::OptionsKey;
 use crate::segmentation::Layer;
 use crate::segmentation::tools::Preview;
 use crate::task::{Job, JobFailed, Task, Wake};
+use crate::workspace::OptionsKey;
 use crate::workspace::Workspace;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

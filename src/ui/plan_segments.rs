@@ -2,16 +2,11 @@
 //! resection options table; one click makes an option the pending resection.
 
 use super::command::{AppCommand, Command, TraceAction};
-use crate::segments::{Landmarks, ResectionOption};
-use crate::volumetry::PlanInputs;
-use crate::workspace::Workspace;
+use crate::segments::ResectionOption;
 use crate::workspace::command::SegmentChoice;
 use crate::workspace::tracing::PendingKind;
+use crate::workspace::{OptionsKey, Workspace};
 use egui::Color32;
-
-/// What the options are computed from: the layers' revision, the landmarks and the
-/// planning inputs.
-pub type OptionsKey = (u64, Landmarks, PlanInputs);
 
 /// The options computed last (on a worker thread: `AppCommand::RefreshOptions`) and what
 /// they were computed from.
@@ -32,12 +27,6 @@ impl Default for SegmentsState {
     }
 }
 
-/// The options' key for the open case now.
-pub fn options_key(ws: &Workspace) -> OptionsKey {
-    let rev = ws.study.as_ref().map_or(0, |s| s.revision);
-    (rev, ws.landmarks, ws.planning.clone())
-}
-
 /// The options last computed, and whether they are out of date (a computation for the
 /// current case is asked for once through `cmds`).
 fn options<'a>(
@@ -45,7 +34,7 @@ fn options<'a>(
     ws: &Workspace,
     cmds: &mut Vec<AppCommand>,
 ) -> (&'a Result<Vec<ResectionOption>, String>, bool) {
-    let key = options_key(ws);
+    let key = ws.options_key();
     let stale = st.key.as_ref() != Some(&key);
     if stale && st.asked.as_ref() != Some(&key) {
         st.asked = Some(key);

@@ -13,7 +13,7 @@ mod guide;
 mod lesion;
 mod seg;
 mod segments;
-pub use segments::OptionsRequest;
+pub use segments::{OptionsKey, OptionsRequest};
 pub mod tracing;
 
 pub use command::{Applied, CaseSave, Command, LayerStep, SavedCase, ScriptedStroke, TraceAction};

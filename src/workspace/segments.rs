@@ -50,6 +50,10 @@ impl SegmentChoice {
     }
 }
 
+/// What the resection options are computed from: the layers' revision, the landmarks
+/// and the planning inputs.
+pub type OptionsKey = (u64, Landmarks, crate::volumetry::PlanInputs);
+
 /// The resection options' inputs, copied from the open case.
 pub struct OptionsRequest {
     bits: Vec<u8>,
@@ -315,6 +319,12 @@ impl Workspace {
     /// smallest segment sets removing every tumour), judged on the planning inputs.
     pub fn resection_options(&mut self) -> Result<Vec<ResectionOption>, WorkspaceError> {
         Ok(self.options_request()?.run())
+    }
+
+    /// The key of the resection options for the open case now.
+    pub fn options_key(&self) -> OptionsKey {
+        let rev = self.study.as_ref().map_or(0, |s| s.revision);
+        (rev, self.landmarks, self.planning.clone())
     }
 
     /// [`Workspace::resection_options`] prepared to run anywhere (the app: a worker

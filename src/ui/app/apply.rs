@@ -156,7 +156,7 @@ pub fn step(app: &mut RemnantApp, cmd: AppCommand, follow: &mut Vec<AppCommand>)
             .map(|()| None)
             .map_err(|e| format!("autosave failed: {e}")),
         C::RefreshOptions => {
-            let key = super::super::plan_segments::options_key(&app.ws);
+            let key = app.ws.options_key();
             match app.ws.options_request() {
                 Ok(req) => app.jobs.spawn_options(req, key),
                 Err(e) => {
