@@ -286,42 +286,8 @@ impl Workspace {
                 Applied::layers(n > 0, LayerStep::Edit, Some(msg))
             }
             C::Trace(action) => self.trace(action)?,
-            C::Undo => {
-                let (study, ed) = self.tracing()?;
-                match ed.undo_step(study) {
-                    Some(Undone::Marker(id)) => Applied::note(self.replay_landmarks(id, true)),
-                    u => Applied::layers(
-                        u.is_some(),
-                        LayerStep::Undo,
-                        Some(
-                            if u.is_some() {
-                                "undone"
-                            } else {
-                                "nothing to undo"
-                            }
-                            .into(),
-                        ),
-                    ),
-                }
-            }
-            C::Redo => {
-                let (study, ed) = self.tracing()?;
-                match ed.redo_step(study) {
-                    Some(Undone::Marker(id)) => Applied::note(self.replay_landmarks(id, false)),
-                    u => Applied::layers(
-                        u.is_some(),
-                        LayerStep::Redo,
-                        Some(
-                            if u.is_some() {
-                                "redone"
-                            } else {
-                                "nothing to redo"
-                            }
-                            .into(),
-                        ),
-                    ),
-                }
-            }
+            C::Undo => self.undo_or_redo(true)?,
+            C::Redo => self.undo_or_redo(false)?,
             C::Confirm => {
                 let (study, ed) = self.tracing()?;
                 let changed = if ed.outline.is_some() {
@@ -355,6 +321,29 @@ impl Workspace {
                 Applied::default()
             }
             other => self.apply_files(other)?,
+        })
+    }
+
+    /// Take back (`undo`) or do again the newest step: a layer edit here, a landmark
+    /// change through its marker.
+    fn undo_or_redo(&mut self, undo: bool) -> Result<Applied, WorkspaceError> {
+        let (study, ed) = self.tracing()?;
+        let u = if undo {
+            ed.undo_step(study)
+        } else {
+            ed.redo_step(study)
+        };
+        Ok(match u {
+            Some(Undone::Marker(id)) => Applied::note(self.replay_landmarks(id, undo)),
+            u => {
+                let (step, done, none) = if undo {
+                    (LayerStep::Undo, "undone", "nothing to undo")
+                } else {
+                    (LayerStep::Redo, "redone", "nothing to redo")
+                };
+                let msg = if u.is_some() { done } else { none };
+                Applied::layers(u.is_some(), step, Some(msg.into()))
+            }
         })
     }
 
