@@ -33,24 +33,11 @@ fn config_dir() -> PathBuf {
 
 fn harness() -> Harness<'static, RemnantApp> {
     config_dir();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .with_max_steps(12)
-        .build_ui_state(
-            |ui, app: &mut RemnantApp| app.ui_root(ui),
-            RemnantApp::new(None),
-        );
-    h.run();
-    h
+    common::ui::empty_app()
 }
 
 fn liver_voxels(h: &Harness<'static, RemnantApp>) -> usize {
-    let s = h.state().ws.study.as_ref().unwrap();
-    s.labels
-        .bits
-        .iter()
-        .filter(|&&b| b & Layer::Liver.bit() != 0)
-        .count()
+    common::ui::layer_voxels(h, Layer::Liver)
 }
 
 #[test]

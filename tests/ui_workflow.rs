@@ -11,7 +11,7 @@
 
 mod common;
 use common::tool;
-use common::ui::{screen_of, settle};
+use common::ui::{layer_voxels, screen_of, settle};
 use egui::Pos2;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -233,15 +233,6 @@ fn along(a: Pos2, b: Pos2, n: usize) -> Vec<Pos2> {
     (0..=n)
         .map(|s| a + (b - a) * (s as f32 / n as f32))
         .collect()
-}
-
-fn layer_voxels(h: &Harness<'static, RemnantApp>, layer: Layer) -> usize {
-    let s = h.state().ws.study.as_ref().unwrap();
-    s.labels
-        .bits
-        .iter()
-        .filter(|&&b| b & layer.bit() != 0)
-        .count()
 }
 
 /// Actions 2-7: to the liver's widest slice, the strip's Liver step, two seed strokes,

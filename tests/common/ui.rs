@@ -78,3 +78,29 @@ pub fn click_at(h: &mut Harness<'static, RemnantApp>, pos: Pos2) {
         h.run();
     }
 }
+
+/// The app with no scan open, 1500 x 950, at most 12 frames per run.
+pub fn empty_app() -> Harness<'static, RemnantApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .with_max_steps(12)
+        .build_ui_state(
+            |ui, app: &mut RemnantApp| app.ui_root(ui),
+            RemnantApp::new(None),
+        );
+    h.run();
+    h
+}
+
+/// Voxels of the open scan's `layer`.
+pub fn layer_voxels(
+    h: &Harness<'static, RemnantApp>,
+    layer: remnant::segmentation::Layer,
+) -> usize {
+    let s = h.state().ws.study.as_ref().unwrap();
+    s.labels
+        .bits
+        .iter()
+        .filter(|&&b| b & layer.bit() != 0)
+        .count()
+}
